@@ -1,0 +1,1 @@
+"""The FastAPI query API, its views and pages."""

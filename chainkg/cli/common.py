@@ -1,0 +1,107 @@
+"""What every CLI command shares: settings, the store, output as a table or JSON, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
+from chainkg.graph.store import GraphStore, open_store
+from chainkg.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+EXIT_CODES: dict[type[ChainkgError], int] = {
+    NotFoundError: 3,
+    InvalidInputError: 4,
+    StoreUnavailableError: 5,
+}
+
+
+def settings() -> Settings:
+    """The settings, read once per process."""
+    global _SETTINGS
+    if _SETTINGS is None:
+        _SETTINGS = Settings()
+    return _SETTINGS
+
+
+_SETTINGS: Settings | None = None
+
+
+@contextmanager
+def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
+    """Open the configured store for one command and close it afterwards."""
+    store = open_store(settings())
+    try:
+        if ensure_schema:
+            store.ensure_schema()
+        yield store
+    finally:
+        store.close()
+
+
+def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
+    """Turn chainkg errors into a plain message on stderr and a distinct exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return func(*args, **kwargs)
+        except ChainkgError as exc:
+            code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
+            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            raise typer.Exit(code) from None
+
+    return wrapper
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    return obj
+
+
+def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", columns: Sequence[str] = ()) -> None:
+    """Print records as JSON (``--json``) or as a rich table of ``columns`` (all by default)."""
+    data = [_plain(r) for r in records] if isinstance(records, list | tuple) else _plain(records)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    rows = data if isinstance(data, list) else [data]
+    if not rows:
+        console.print(f"{title}: nothing found." if title else "Nothing found.")
+        return
+    cols = list(columns) or list(rows[0].keys())
+    table = Table(title=title or None, show_lines=False)
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*(_cell(r.get(c)) for c in cols))
+    console.print(table)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False, default=str)[:200]
+    return str(v)

@@ -1,0 +1,1 @@
+"""The graph: model, stores and networkx analytics."""

@@ -1,0 +1,274 @@
+"""The ``GraphStore`` interface and the write logic both backends share.
+
+A store does four things: make sure the schema exists, write batches of nodes and
+relationships (merged on natural keys), run named read queries with parameters, and hand a
+bounded subgraph to networkx. Writes are diffed against what is stored so a re-run changes
+nothing and a changed file updates only what changed.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+import networkx as nx
+
+from chainkg.errors import SchemaError
+from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
+from chainkg.graph.nxgraph import graph_from_edge_rows
+from chainkg.queries.registry import NamedQuery
+
+Row = dict[str, Any]
+T = TypeVar("T")
+PROVENANCE_NAMES = frozenset({"source", "source_row", "loaded_at"})
+
+
+@dataclass
+class WriteResult:
+    """What one merge call did. ``skipped`` lists relationship rows whose ends do not exist."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Row] = field(default_factory=list)
+
+    def __iadd__(self, other: WriteResult) -> WriteResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.skipped.extend(other.skipped)
+        return self
+
+
+def _chunks(rows: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _merge_duplicates(rows: Iterable[Mapping[str, Any]], ident: Sequence[str]) -> list[Row]:
+    """Fold rows with the same identity into one; a later non-null value wins."""
+    out: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        k = tuple(row[f] for f in ident)
+        if k in out:
+            out[k].update({f: v for f, v in row.items() if v is not None})
+        else:
+            out[k] = dict(row)
+    return list(out.values())
+
+
+def _changed(new: Mapping[str, Any], stored: Mapping[str, Any], names: Iterable[str]) -> bool:
+    """True when a given (non-null) value differs from the stored one."""
+    for n in names:
+        v = new.get(n)
+        if v is not None and v != stored.get(n):
+            return True
+    return False
+
+
+class GraphStore(ABC):
+    """A graph database holding the chainkg model.
+
+    Subclasses implement the primitives (``execute``, ``_create_*``, ``_update_*``,
+    ``ensure_schema``, ``schema_present``, ``close``); this class holds the merge logic.
+    """
+
+    backend: ClassVar[str]
+    batch_size: int = 5000
+
+    # -- primitives -------------------------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create every table, constraint and index of the model; safe to call again."""
+
+    @abstractmethod
+    def schema_present(self) -> bool:
+        """True when the whole schema of the model exists in the store."""
+
+    @abstractmethod
+    def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run Cypher text built by chainkg (never from user text) and return plain rows."""
+
+    @abstractmethod
+    def _create_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
+        """Insert nodes whose keys are known not to exist."""
+
+    @abstractmethod
+    def _update_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
+        """Merge nodes on key, setting each given (non-null) property."""
+
+    @abstractmethod
+    def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
+        """Insert relationships known not to exist, between nodes known to exist."""
+
+    @abstractmethod
+    def _update_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
+        """Merge relationships, setting each given (non-null) property."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (schema stays). For tests and rebuilds."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection or the database files."""
+
+    def ping(self) -> None:
+        """Raise ``StoreUnavailableError`` unless the store answers a trivial query."""
+        self.execute("RETURN 1 AS one")
+
+    # -- reads ------------------------------------------------------------------------------
+    def run(self, query: NamedQuery, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a named query with parameters and return its rows as dicts."""
+        return self.execute(query.text_for(self.backend), params or {})
+
+    def subgraph(self, query: NamedQuery, params: Mapping[str, Any] | None = None) -> nx.MultiDiGraph:
+        """Run an edge query (see :func:`graph_from_edge_rows`) and return it as networkx."""
+        return graph_from_edge_rows(self.run(query, params))
+
+    def count_nodes(self, label: str) -> int:
+        """Number of nodes with ``label``."""
+        n = node_type(label)
+        return int(self.execute(f"MATCH (n:{n.label}) RETURN count(n) AS c")[0]["c"])
+
+    def count_rels(self, type_: str) -> int:
+        """Number of relationships of ``type_``."""
+        r = rel_type(type_)
+        a, b = r.pairs[0]
+        total = 0
+        for a, b in r.pairs:
+            total += int(self.execute(f"MATCH (:{a})-[r:{r.type}]->(:{b}) RETURN count(r) AS c")[0]["c"])
+        return total
+
+    def counts(self) -> dict[str, int]:
+        """Node count per label and relationship count per type, the model's order."""
+        out = {n.label: self.count_nodes(n.label) for n in MODEL.nodes}
+        out.update({r.type: self.count_rels(r.type) for r in MODEL.rels})
+        return out
+
+    def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
+        """The subset of ``keys`` stored under ``label``."""
+        n = node_type(label)
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for part in _chunks(wanted, 10_000):
+            rows = self.execute(f"MATCH (n:{n.label}) WHERE n.key IN $keys RETURN n.key AS key", {"keys": list(part)})
+            found.update(r["key"] for r in rows)
+        return found
+
+    def stored_nodes(self, node: NodeType, keys: Sequence[str]) -> dict[str, Row]:
+        """Stored properties of the nodes among ``keys``, by key."""
+        cols = ", ".join(f"n.{p.name} AS {p.name}" for p in node.all_props)
+        out: dict[str, Row] = {}
+        for part in _chunks(list(keys), 10_000):
+            for row in self.execute(f"MATCH (n:{node.label}) WHERE n.key IN $keys RETURN {cols}", {"keys": list(part)}):
+                out[row["key"]] = row
+        return out
+
+    def stored_rels(self, rel: RelType, a: str, b: str, srcs: Sequence[str]) -> dict[tuple[str, str], Row]:
+        """Stored relationships of ``rel`` from ``a`` nodes among ``srcs`` to ``b`` nodes."""
+        cols = "".join(f", r.{p.name} AS {p.name}" for p in rel.all_props)
+        out: dict[tuple[str, str], Row] = {}
+        for part in _chunks(list(dict.fromkeys(srcs)), 10_000):
+            for row in self.execute(
+                f"MATCH (x:{a})-[r:{rel.type}]->(y:{b}) WHERE x.key IN $keys RETURN x.key AS src, y.key AS dst{cols}",
+                {"keys": list(part)},
+            ):
+                out[(row["src"], row["dst"])] = row
+        return out
+
+    # -- writes -----------------------------------------------------------------------------
+    def merge_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> WriteResult:
+        """Merge nodes on ``key``: create new ones, update changed ones, leave the rest.
+
+        Each row maps property names of the model to values; a missing or null value leaves
+        the stored one as it is. Rows with the same key are folded, later values winning.
+        """
+        node = self._node(label)
+        allowed = {p.name for p in node.all_props}
+        rows = _merge_duplicates(rows, ("key",))
+        for row in rows:
+            unknown = set(row) - allowed
+            if unknown:
+                raise SchemaError(f"{label} has no properties {sorted(unknown)}")
+            if not isinstance(row.get("key"), str) or not row["key"]:
+                raise SchemaError(f"{label} row without a key: {row!r}")
+        stored = self.stored_nodes(node, [r["key"] for r in rows])
+        compare = [p.name for p in node.all_props if p.name not in PROVENANCE_NAMES]
+        new = [self._complete(node.all_props, r) for r in rows if r["key"] not in stored]
+        changed = [
+            self._complete(node.all_props, r)
+            for r in rows
+            if r["key"] in stored and _changed(r, stored[r["key"]], compare)
+        ]
+        for part in _chunks(new, self.batch_size):
+            self._create_nodes(node, part)
+        for part in _chunks(changed, self.batch_size):
+            self._update_nodes(node, part)
+        return WriteResult(len(new), len(changed), len(rows) - len(new) - len(changed))
+
+    def merge_rels(self, type_: str, from_label: str, to_label: str, rows: Iterable[Mapping[str, Any]]) -> WriteResult:
+        """Merge relationships identified by (``src``, ``dst``) keys within one type and pair.
+
+        Rows whose ends are not stored are not written; they come back in ``skipped`` so the
+        caller can report them.
+        """
+        rel = self._rel(type_)
+        try:
+            check_pair(rel, from_label, to_label)
+        except KeyError as exc:
+            raise SchemaError(str(exc)) from None
+        allowed = {"src", "dst"} | {p.name for p in rel.all_props}
+        rows = _merge_duplicates(rows, ("src", "dst"))
+        for row in rows:
+            unknown = set(row) - allowed
+            if unknown:
+                raise SchemaError(f"{type_} has no properties {sorted(unknown)}")
+        srcs = self.existing_keys(from_label, (r["src"] for r in rows))
+        dsts = self.existing_keys(to_label, (r["dst"] for r in rows))
+        ok = [r for r in rows if r["src"] in srcs and r["dst"] in dsts]
+        skipped = [r for r in rows if not (r["src"] in srcs and r["dst"] in dsts)]
+        stored = self.stored_rels(rel, from_label, to_label, [r["src"] for r in ok])
+        compare = [p.name for p in rel.props]
+        new = [self._complete(rel.all_props, r) for r in ok if (r["src"], r["dst"]) not in stored]
+        changed = [
+            self._complete(rel.all_props, r)
+            for r in ok
+            if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
+        ]
+        for part in _chunks(new, self.batch_size):
+            self._create_rels(rel, from_label, to_label, part)
+        for part in _chunks(changed, self.batch_size):
+            self._update_rels(rel, from_label, to_label, part)
+        return WriteResult(len(new), len(changed), len(ok) - len(new) - len(changed), skipped)
+
+    # -- helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def _complete(props: Sequence[Any], row: Mapping[str, Any]) -> Row:
+        """Give every property a value (None where absent) so batches have one shape."""
+        out = {p.name: row.get(p.name) for p in props}
+        if "src" in row:
+            out["src"], out["dst"] = row["src"], row["dst"]
+        return out
+
+    @staticmethod
+    def _node(label: str) -> NodeType:
+        try:
+            return node_type(label)
+        except KeyError as exc:
+            raise SchemaError(str(exc)) from None
+
+    @staticmethod
+    def _rel(type_: str) -> RelType:
+        try:
+            return rel_type(type_)
+        except KeyError as exc:
+            raise SchemaError(str(exc)) from None
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,151 @@
+"""The production store: Neo4j 5.26 LTS through the official ``neo4j`` driver.
+
+Every call runs in a managed transaction (the driver retries transient failures); one
+batch is one transaction. Connection problems surface as ``StoreUnavailableError`` quickly,
+so the API can answer 503 and recover by itself once Neo4j is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
+
+from chainkg.errors import ChainkgError, StoreUnavailableError
+from chainkg.graph.model import MODEL, NodeType, RelType
+from chainkg.graph.schema import neo4j_constraint_name, neo4j_schema
+from chainkg.graph.store.base import GraphStore, Row
+
+
+def _plain(value: Any) -> Any:
+    """Turn driver graph values into plain dicts and lists."""
+    if isinstance(value, Node):
+        out = dict(value.items())
+        out["_label"] = next(iter(value.labels), None)
+        return out
+    if isinstance(value, Relationship):
+        out = dict(value.items())
+        out["_type"] = value.type
+        return out
+    if isinstance(value, Path):
+        return [_plain(n) for n in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j database reached over Bolt."""
+
+    backend: ClassVar[str] = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        *,
+        database: str = "neo4j",
+        batch_size: int = 5000,
+        timeout_s: float = 2.0,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        self.batch_size = batch_size
+        try:
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password) if password else None,
+                connection_timeout=timeout_s,
+                connection_acquisition_timeout=timeout_s,
+                max_transaction_retry_time=timeout_s,
+                liveness_check_timeout=0,
+            )
+        except ValueError as exc:
+            raise StoreUnavailableError(f"Neo4j address {uri!r} is not valid: {exc}") from exc
+
+    def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run Cypher in a managed read-write transaction and return plain rows."""
+        return self._tx(cypher, params or {}, write=True)
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run Cypher in a managed read transaction."""
+        return self._tx(cypher, params or {}, write=False)
+
+    def _tx(self, cypher: str, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            result = tx.run(cypher, dict(params))
+            return [{k: _plain(v) for k, v in rec.items()} for rec in result]
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                if write:
+                    return session.execute_write(work)
+                return session.execute_read(work)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise StoreUnavailableError(
+                f"Neo4j at {self.uri} is not reachable ({type(exc).__name__}). "
+                "Check that it is running and that CHAINKG_NEO4J_URI points at it."
+            ) from exc
+        except AuthError as exc:
+            raise StoreUnavailableError(
+                f"Neo4j at {self.uri} refused the credentials; check CHAINKG_NEO4J_USER and CHAINKG_NEO4J_PASSWORD."
+            ) from exc
+        except Neo4jError as exc:
+            raise ChainkgError(f"Neo4j query failed: {exc.message or exc}") from exc
+
+    def run(self, query: Any, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a named query in a read transaction (routed to a reader in a cluster)."""
+        return self.read(query.text_for(self.backend), params or {})
+
+    # -- schema -----------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraints and indexes that do not exist yet."""
+        for stmt in neo4j_schema():
+            self.execute(stmt)
+        self.execute("CALL db.awaitIndexes(60)")
+
+    def schema_present(self) -> bool:
+        """True when every label's key constraint exists."""
+        names = {r["name"] for r in self.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        return all(neo4j_constraint_name(n.label) in names for n in MODEL.nodes)
+
+    # -- writes -----------------------------------------------------------------------------
+    def _create_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
+        sets = ", ".join(f"n.{p.name} = r.{p.name}" for p in node.all_props if p.name != "key")
+        self.execute(f"UNWIND $rows AS r CREATE (n:{node.label} {{key: r.key}}) SET {sets}", {"rows": list(rows)})
+
+    def _update_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
+        sets = ", ".join(f"n.{p.name} = coalesce(r.{p.name}, n.{p.name})" for p in node.all_props if p.name != "key")
+        self.execute(f"UNWIND $rows AS r MERGE (n:{node.label} {{key: r.key}}) SET {sets}", {"rows": list(rows)})
+
+    def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
+        sets = ", ".join(f"e.{p.name} = r.{p.name}" for p in rel.all_props)
+        self.execute(
+            f"UNWIND $rows AS r MATCH (x:{a} {{key: r.src}}) MATCH (y:{b} {{key: r.dst}}) "
+            f"CREATE (x)-[e:{rel.type}]->(y) SET {sets}",
+            {"rows": list(rows)},
+        )
+
+    def _update_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
+        sets = ", ".join(f"e.{p.name} = coalesce(r.{p.name}, e.{p.name})" for p in rel.all_props)
+        self.execute(
+            f"UNWIND $rows AS r MATCH (x:{a} {{key: r.src}}) MATCH (y:{b} {{key: r.dst}}) "
+            f"MERGE (x)-[e:{rel.type}]->(y) SET {sets}",
+            {"rows": list(rows)},
+        )
+
+    def clear(self) -> None:
+        """Delete every node and relationship in batches; constraints stay."""
+        while True:
+            rows = self.execute("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c")
+            if not rows or rows[0]["c"] == 0:
+                return
+
+    def close(self) -> None:
+        """Close the driver and its connection pool."""
+        self._driver.close()

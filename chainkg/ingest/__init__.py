@@ -1,0 +1,1 @@
+"""Ingest: read files, validate rows, resolve entities, write batches to a store."""

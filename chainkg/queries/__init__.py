@@ -1,0 +1,1 @@
+"""Named queries and the functions that answer users' questions."""

@@ -1,0 +1,36 @@
+"""Settings, read once from the environment (prefix ``CHAINKG_``) and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of chainkg. Build one at start and pass it down; nothing reads env later."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINKG_", env_file=".env", extra="ignore")
+
+    store: Literal["ladybug", "neo4j"] = Field(
+        "ladybug", description="Which graph store to use: the embedded LadybugDB or Neo4j"
+    )
+    data_dir: Path = Field(Path("chainkg-data"), description="Folder of the embedded store")
+    neo4j_uri: str = "bolt://localhost:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    neo4j_batch_size: int = Field(5000, ge=1, le=100_000)
+    write_batch_size: int = Field(5000, ge=1, le=1_000_000)
+    api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
+    read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
+    max_upload_mb: int = Field(20, ge=1, le=1024)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def ladybug_path(self) -> Path:
+        """Database file of the embedded store."""
+        return self.data_dir / "graph.lbug"

@@ -1,0 +1,173 @@
+"""The same store suite on both backends: they must agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chainkg.errors import SchemaError
+from chainkg.graph.model import MODEL, PropType
+from chainkg.graph.store import GraphStore
+from chainkg.queries.registry import NamedQuery
+
+HOSTILE = [
+    "d'zzit",
+    '4\'-二氯二苯砜 "quoted"',
+    "锌合金\\铝合金",
+    "back`tick`",
+    "'}) DETACH DELETE n //",
+    '"}) MATCH (m) DETACH DELETE m //',
+    "line\nbreak\ttab",
+    "emoji 🚀 and NUL-free ünïcödé",
+    "$param {key: 1}",
+]
+
+SAMPLE: dict[PropType, Any] = {
+    PropType.STRING: "值 value",
+    PropType.INT: 2021,
+    PropType.FLOAT: 0.25,
+    PropType.BOOL: True,
+    PropType.STRING_LIST: ["H01L 33/00", "G06F 3/01"],
+}
+
+
+def sample_row(label: str, key: str) -> dict[str, Any]:
+    node = next(n for n in MODEL.nodes if n.label == label)
+    row: dict[str, Any] = {"key": key}
+    for p in node.props:
+        row[p.name] = p.choices[0] if p.choices else SAMPLE[p.type]
+    row.update(source="test.csv", source_row=2, loaded_at="2026-01-01T00:00:00+00:00")
+    return row
+
+
+def test_schema_twice(store: GraphStore) -> None:
+    store.ensure_schema()
+    store.ensure_schema()
+    assert store.schema_present()
+    assert all(v == 0 for v in store.counts().values())
+
+
+@pytest.mark.parametrize("label", [n.label for n in MODEL.nodes])
+def test_node_round_trip(store: GraphStore, label: str) -> None:
+    row = sample_row(label, f"{label}-1")
+    assert store.merge_nodes(label, [row]).created == 1
+    node = next(n for n in MODEL.nodes if n.label == label)
+    cols = ", ".join(f"n.{p.name} AS {p.name}" for p in node.all_props)
+    got = store.execute(f"MATCH (n:{label}) RETURN {cols}")
+    assert got == [row]
+
+
+@pytest.mark.parametrize(("rel_name", "pair"), [(r.type, p) for r in MODEL.rels for p in r.pairs])
+def test_rel_round_trip(store: GraphStore, rel_name: str, pair: tuple[str, str]) -> None:
+    a, b = pair
+    store.merge_nodes(a, [sample_row(a, "a")])
+    if b != a:
+        store.merge_nodes(b, [sample_row(b, "b")])
+    else:
+        store.merge_nodes(b, [sample_row(b, "b")])
+    rel = next(r for r in MODEL.rels if r.type == rel_name)
+    row: dict[str, Any] = {"src": "a", "dst": "b"}
+    for p in rel.props:
+        row[p.name] = p.choices[0] if p.choices else SAMPLE[p.type]
+    row.update(source="rels.csv", source_row=7, loaded_at="2026-01-01T00:00:00+00:00")
+    assert store.merge_rels(rel_name, a, b, [row]).created == 1
+    cols = "".join(f", r.{p.name} AS {p.name}" for p in rel.all_props)
+    got = store.execute(f"MATCH (x:{a})-[r:{rel_name}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}")
+    assert got == [row]
+
+
+def test_merge_is_idempotent(store: GraphStore) -> None:
+    rows = [{"key": f"p{i}", "name": f"产品{i}"} for i in range(50)]
+    rels = [{"src": f"p{i}", "dst": f"p{i + 1}"} for i in range(49)]
+    first = store.merge_nodes("Product", rows)
+    r1 = store.merge_rels("INPUT_TO", "Product", "Product", rels)
+    before = store.counts()
+    second = store.merge_nodes("Product", rows)
+    r2 = store.merge_rels("INPUT_TO", "Product", "Product", rels)
+    assert (first.created, second.created, second.unchanged) == (50, 0, 50)
+    assert (r1.created, r2.created, r2.unchanged) == (49, 0, 49)
+    assert store.counts() == before
+
+
+def test_changed_rows_update_only_what_changed(store: GraphStore) -> None:
+    store.merge_nodes("Enterprise", [{"key": "e1", "name": "甲", "province": "广东省", "employees": 10}])
+    res = store.merge_nodes("Enterprise", [{"key": "e1", "name": "甲", "employees": 12}])
+    assert (res.created, res.updated) == (0, 1)
+    got = store.execute("MATCH (n:Enterprise) RETURN n.province AS p, n.employees AS e")
+    assert got == [{"p": "广东省", "e": 12}]
+
+
+def test_duplicate_keys_in_one_batch_fold(store: GraphStore) -> None:
+    res = store.merge_nodes("Product", [{"key": "x", "name": "a"}, {"key": "x", "name": "b"}])
+    assert res.created == 1
+    assert store.execute("MATCH (n:Product) RETURN n.name AS name") == [{"name": "b"}]
+
+
+def test_dangling_relationships_are_skipped_and_reported(store: GraphStore) -> None:
+    store.merge_nodes("Product", [{"key": "a", "name": "a"}])
+    res = store.merge_rels("INPUT_TO", "Product", "Product", [{"src": "a", "dst": "missing"}])
+    assert res.created == 0
+    assert res.skipped == [{"src": "a", "dst": "missing"}]
+    assert store.count_rels("INPUT_TO") == 0
+
+
+def test_hostile_strings_stored_verbatim(store: GraphStore) -> None:
+    rows = [{"key": s, "name": s} for s in HOSTILE]
+    store.merge_nodes("Product", rows)
+    store.merge_rels("INPUT_TO", "Product", "Product", [{"src": HOSTILE[0], "dst": s} for s in HOSTILE[1:]])
+    got = store.execute("MATCH (n:Product) RETURN n.key AS key, n.name AS name ORDER BY n.key")
+    assert got == sorted(rows, key=lambda r: r["key"])
+    assert store.count_rels("INPUT_TO") == len(HOSTILE) - 1
+    found = store.run(
+        NamedQuery("t", "MATCH (n:Product) WHERE n.name = $name RETURN n.key AS key"),
+        {"name": HOSTILE[4]},
+    )
+    assert found == [{"key": HOSTILE[4]}]
+
+
+def test_unknown_labels_and_props_are_refused(store: GraphStore) -> None:
+    with pytest.raises(SchemaError):
+        store.merge_nodes("Person) DETACH DELETE n //", [{"key": "x"}])
+    with pytest.raises(SchemaError):
+        store.merge_nodes("Product", [{"key": "x", "evil`prop": 1}])
+    with pytest.raises(SchemaError):
+        store.merge_rels("INPUT_TO", "Enterprise", "Product", [{"src": "a", "dst": "b"}])
+
+
+def test_subgraph_to_networkx(store: GraphStore) -> None:
+    store.merge_nodes(
+        "Industry",
+        [
+            {"key": f"SW:{c}", "name": n, "code": c, "scheme": "SW2021"}
+            for c, n in [("1", "上游"), ("2", "中游"), ("3", "下游")]
+        ],
+    )
+    store.merge_rels(
+        "UPSTREAM_OF",
+        "Industry",
+        "Industry",
+        [{"src": "SW:1", "dst": "SW:2", "weight": 3.0}, {"src": "SW:2", "dst": "SW:3", "weight": 1.5}],
+    )
+    q = NamedQuery(
+        "test_upstream_edges",
+        "MATCH (a:Industry)-[r:UPSTREAM_OF]->(b:Industry) "
+        "RETURN 'Industry' AS src_label, a.key AS src, a.name AS src_name, 'UPSTREAM_OF' AS rel, "
+        "'Industry' AS dst_label, b.key AS dst, b.name AS dst_name, r.weight AS weight",
+    )
+    g = store.subgraph(q)
+    assert sorted(g.nodes) == ["Industry:SW:1", "Industry:SW:2", "Industry:SW:3"]
+    assert g.nodes["Industry:SW:2"]["name"] == "中游"
+    assert sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True)) == [
+        ("Industry:SW:1", "Industry:SW:2", 3.0),
+        ("Industry:SW:2", "Industry:SW:3", 1.5),
+    ]
+
+
+def test_unicode_and_params_in_queries(store: GraphStore) -> None:
+    store.merge_nodes(
+        "Enterprise", [{"key": "600000.SH", "name": "浦发银行", "full_name": "上海浦东发展银行股份有限公司"}]
+    )
+    q = NamedQuery("t2", "MATCH (n:Enterprise) WHERE n.full_name CONTAINS $s RETURN n.name AS name")
+    assert store.run(q, {"s": "浦东"}) == [{"name": "浦发银行"}]
+    assert store.run(q, {"s": "不存在"}) == []
