@@ -95,7 +95,7 @@ build() {
     log "building $SERVER_DIR with Maven (first run downloads Neo4j, ~100 MB) ..."
     local t0=$SECONDS
     # shellcheck disable=SC2086
-    if ! mvn -q -B -f "$SERVER_DIR/pom.xml" ${NEO4J_TEST_MVN_ARGS:-} compile >&2; then
+    if ! mvn -q -B -Dstyle.color=never -f "$SERVER_DIR/pom.xml" ${NEO4J_TEST_MVN_ARGS:-} compile >&2; then
         die "Maven build failed"
     fi
     [[ -s "$stamp" ]] || die "Maven did not write $stamp"
@@ -131,14 +131,11 @@ cmd_start() {
 
     build
 
-    local java port heap pagecache timeout datadir
+    local java heap pagecache timeout
     java="$(java_bin)"
-    port="${NEO4J_TEST_PORT:-$(free_port)}"
     heap="${NEO4J_TEST_HEAP:-1g}"
     pagecache="${NEO4J_TEST_PAGECACHE:-128m}"
     timeout="${NEO4J_TEST_START_TIMEOUT:-120}"
-    datadir="$(mktemp -d "${TMPDIR:-/tmp}/chainkg-neo4j-test.XXXXXX")"
-    echo "$datadir" >"$DATADIR_FILE"
 
     local auth_args=() password=""
     if [[ "${NEO4J_TEST_NO_AUTH:-0}" == "1" ]]; then
@@ -151,45 +148,59 @@ cmd_start() {
     local cp
     cp="$SERVER_DIR/target/classes:$(cat "$SERVER_DIR/target/classpath.txt")"
 
-    log "starting Neo4j on 127.0.0.1:$port (data in $datadir, log in $LOG)"
-    local t0=$SECONDS
-    # Password goes through the environment, not the command line (visible in ps).
-    CHAINKG_TEST_NEO4J_PASSWORD="$password" nohup "$java" \
-        -Xms256m "-Xmx$heap" \
-        -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
-        -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true \
-        -Dlog4j2.disable.jmx=true \
-        --add-opens=java.base/java.nio=ALL-UNNAMED \
-        --add-opens=java.base/java.io=ALL-UNNAMED \
-        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
-        --add-opens=java.base/java.lang=ALL-UNNAMED \
-        -cp "$cp" "$MAIN_CLASS" \
-        --host 127.0.0.1 --port "$port" --data-dir "$datadir" --port-file "$PORT_FILE" \
-        --pagecache "$pagecache" "${auth_args[@]}" \
-        </dev/null >"$LOG" 2>&1 &
-    pid=$!
-    echo "$pid" >"$PID_FILE"
+    # The free port is picked before Java binds it; if another process grabs it in between,
+    # retry with a new port (only when the port was not fixed by NEO4J_TEST_PORT).
+    local attempt port datadir t0 deadline
+    for attempt in 1 2 3; do
+        port="${NEO4J_TEST_PORT:-$(free_port)}"
+        datadir="$(mktemp -d "${TMPDIR:-/tmp}/chainkg-neo4j-test.XXXXXX")"
+        echo "$datadir" >"$DATADIR_FILE"
+        log "starting Neo4j on 127.0.0.1:$port (data in $datadir, log in $LOG)"
+        t0=$SECONDS
+        # The password goes through the environment, not the command line (visible in ps).
+        CHAINKG_TEST_NEO4J_PASSWORD="$password" nohup "$java" \
+            -Xms256m "-Xmx$heap" \
+            -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
+            -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true \
+            -Dlog4j2.disable.jmx=true \
+            --add-opens=java.base/java.nio=ALL-UNNAMED \
+            --add-opens=java.base/java.io=ALL-UNNAMED \
+            --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+            --add-opens=java.base/java.lang=ALL-UNNAMED \
+            -cp "$cp" "$MAIN_CLASS" \
+            --host 127.0.0.1 --port "$port" --data-dir "$datadir" --port-file "$PORT_FILE" \
+            --pagecache "$pagecache" "${auth_args[@]}" \
+            </dev/null >"$LOG" 2>&1 &
+        pid=$!
+        echo "$pid" >"$PID_FILE"
 
-    # Ready = the server wrote its port file (after setting the password) and Bolt answers.
-    local deadline=$((SECONDS + timeout))
-    while :; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            log "server process $pid exited during startup; last log lines:"
-            tail -n 40 "$LOG" >&2 || true
-            rm -f "$PID_FILE"
-            remove_datadir
-            exit 1
-        fi
-        if [[ -s "$PORT_FILE" ]] && bolt_answers "$(cat "$PORT_FILE")"; then
-            break
-        fi
-        if ((SECONDS >= deadline)); then
-            log "Bolt did not answer within ${timeout}s; last log lines:"
-            tail -n 40 "$LOG" >&2 || true
-            cmd_stop || true
-            exit 1
-        fi
-        sleep 0.5
+        # Ready = the server wrote its port file (after setting the password) and Bolt answers.
+        deadline=$((SECONDS + timeout))
+        while :; do
+            if ! kill -0 "$pid" 2>/dev/null; then
+                wait "$pid" 2>/dev/null || true
+                rm -f "$PID_FILE"
+                remove_datadir
+                if [[ -z "${NEO4J_TEST_PORT:-}" && $attempt -lt 3 ]] \
+                    && grep -q 'Address already in use' "$LOG"; then
+                    log "port $port was taken meanwhile; retrying with another port"
+                    continue 2
+                fi
+                log "server process $pid exited during startup; last log lines:"
+                tail -n 40 "$LOG" >&2 || true
+                exit 1
+            fi
+            if [[ -s "$PORT_FILE" ]] && bolt_answers "$(cat "$PORT_FILE")"; then
+                break 2
+            fi
+            if ((SECONDS >= deadline)); then
+                log "Bolt did not answer within ${timeout}s; last log lines:"
+                tail -n 40 "$LOG" >&2 || true
+                cmd_stop || true
+                exit 1
+            fi
+            sleep 0.5
+        done
     done
     port="$(cat "$PORT_FILE")"
     log "ready in $((SECONDS - t0)) s (pid $pid)"

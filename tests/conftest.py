@@ -26,11 +26,17 @@ def neo4j_store() -> GraphStore:
     """A Neo4jStore on the test server, emptied, with the schema in place."""
     from chainkg.graph.store.neo4j_store import Neo4jStore
 
+    global _neo4j_schema_ready
     assert NEO4J_URI
     store = Neo4jStore(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD)
-    store.ensure_schema()
+    if not _neo4j_schema_ready:
+        store.ensure_schema()  # idempotent, but index waits are slow: once per session
+        _neo4j_schema_ready = True
     store.clear()
     return store
+
+
+_neo4j_schema_ready = False
 
 
 @pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
