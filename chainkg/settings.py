@@ -22,8 +22,13 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    neo4j_timeout_s: float = Field(2.0, gt=0, description="Connect and acquire timeout")
+    neo4j_retry_s: float = Field(0.5, ge=0, description="How long transient failures are retried")
     neo4j_batch_size: int = Field(5000, ge=1, le=100_000)
     write_batch_size: int = Field(5000, ge=1, le=1_000_000)
+    analytics: Literal["networkx", "gds", "auto"] = Field(
+        "networkx", description="Where graph algorithms run: networkx in-process, or Neo4j GDS"
+    )
     api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
     read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
     max_upload_mb: int = Field(20, ge=1, le=1024)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the browser tests and charts need: Chromium (headless) and a CJK font.
+# Debian packages the browser tests, charts and README curl examples need: Chromium (headless),
+# a CJK font and curl.
 # Installed only when missing; without root it says what to install and carries on
 # (the browser tests then skip with that reason).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 fc-list 2>/dev/null | grep -qi -E "noto sans cjk|wenquanyi" || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -14,6 +14,8 @@ if [ -z "${CHAINKG_TEST_NEO4J_URI:-}" ]; then
   if ! bash scripts/neo4j-test-server.sh status >/dev/null 2>&1; then
     started_here=1
   fi
+  # GDS on the server, so the Graph Data Science analytics backend is tested too.
+  export NEO4J_TEST_GDS="${NEO4J_TEST_GDS:-1}"
   eval "$(bash scripts/neo4j-test-server.sh start)"
   grep -m1 -E "Neo4j .* started" .neo4j-test/server.log >&2 || true
 fi

@@ -13,7 +13,9 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
@@ -64,7 +66,8 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
             return func(*args, **kwargs)
         except ChainkgError as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
-            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(code) from None
 
     return wrapper
@@ -93,7 +96,7 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
     for c in cols:
         table.add_column(c)
     for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in cols))
+        table.add_row(*(Text(_cell(r.get(c))) for c in cols))  # Text: cells are data, never markup
     console.print(table)
 
 

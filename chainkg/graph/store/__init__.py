@@ -19,6 +19,8 @@ def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
             settings.neo4j_password.get_secret_value(),
             database=settings.neo4j_database,
             batch_size=settings.neo4j_batch_size,
+            timeout_s=settings.neo4j_timeout_s,
+            retry_s=settings.neo4j_retry_s,
         )
     from chainkg.graph.store.ladybug_store import LadybugStore
 

@@ -53,9 +53,11 @@ def _merge_duplicates(rows: Iterable[Mapping[str, Any]], ident: Sequence[str]) -
     for row in rows:
         k = tuple(row[f] for f in ident)
         if k in out:
-            out[k].update({f: v for f, v in row.items() if v is not None})
+            # A new dict on collision only: the caller's rows are never mutated, and the
+            # common case (no duplicates) copies nothing.
+            out[k] = {**out[k], **{f: v for f, v in row.items() if v is not None}}
         else:
-            out[k] = dict(row)
+            out[k] = row  # type: ignore[assignment]
     return list(out.values())
 
 
@@ -77,6 +79,9 @@ class GraphStore(ABC):
 
     backend: ClassVar[str]
     batch_size: int = 5000
+    # True when ``_create_rels`` matches both ends itself and returns how many it created, so
+    # the up-front end check can be skipped and only a short batch is checked afterwards.
+    creates_check_ends: ClassVar[bool] = False
 
     # -- primitives -------------------------------------------------------------------------
     @abstractmethod
@@ -100,8 +105,9 @@ class GraphStore(ABC):
         """Merge nodes on key, setting each given (non-null) property."""
 
     @abstractmethod
-    def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
-        """Insert relationships known not to exist, between nodes known to exist."""
+    def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> int | None:
+        """Insert relationships known not to exist; return how many were created when the
+        backend matches the ends itself (``creates_check_ends``), else ``None``."""
 
     @abstractmethod
     def _update_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
@@ -190,16 +196,16 @@ class GraphStore(ABC):
         allowed = {p.name for p in node.all_props}
         rows = _merge_duplicates(rows, ("key",))
         for row in rows:
-            unknown = set(row) - allowed
-            if unknown:
-                raise SchemaError(f"{label} has no properties {sorted(unknown)}")
+            if not allowed.issuperset(row):  # no set built per row on the common path
+                raise SchemaError(f"{label} has no properties {sorted(set(row) - allowed)}")
             if not isinstance(row.get("key"), str) or not row["key"]:
                 raise SchemaError(f"{label} row without a key: {row!r}")
         stored = self.stored_nodes(node, [r["key"] for r in rows])
         compare = [p.name for p in node.all_props if p.name not in PROVENANCE_NAMES]
-        new = [self._complete(node.all_props, r) for r in rows if r["key"] not in stored]
+        props = node.all_props  # a property that builds a tuple: once, not once per row
+        new = [self._complete(props, r) for r in rows if r["key"] not in stored]
         changed = [
-            self._complete(node.all_props, r)
+            self._complete(props, r)
             for r in rows
             if r["key"] in stored and _changed(r, stored[r["key"]], compare)
         ]
@@ -223,26 +229,42 @@ class GraphStore(ABC):
         allowed = {"src", "dst"} | {p.name for p in rel.all_props}
         rows = _merge_duplicates(rows, ("src", "dst"))
         for row in rows:
-            unknown = set(row) - allowed
-            if unknown:
-                raise SchemaError(f"{type_} has no properties {sorted(unknown)}")
+            if not allowed.issuperset(row):
+                raise SchemaError(f"{type_} has no properties {sorted(set(row) - allowed)}")
+        skipped: list[Row] = []
+        if self.creates_check_ends:
+            ok = rows
+        else:
+            ok, skipped = self._split_by_ends(from_label, to_label, rows)
+        stored = self.stored_rels(rel, from_label, to_label, [r["src"] for r in ok])
+        compare = [p.name for p in rel.props]
+        props = rel.all_props
+        new = [self._complete(props, r) for r in ok if (r["src"], r["dst"]) not in stored]
+        changed = [
+            self._complete(props, r)
+            for r in ok
+            if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
+        ]
+        created = 0
+        for part in _chunks(new, self.batch_size):
+            n = self._create_rels(rel, from_label, to_label, part)
+            if n is not None and n < len(part):
+                # Some ends are missing: only this batch's rows are checked to say which.
+                given = {(r["src"], r["dst"]): r for r in ok}
+                _, missing = self._split_by_ends(from_label, to_label, list(part))
+                skipped += [given[(r["src"], r["dst"])] for r in missing]
+            created += len(part) if n is None else n
+        for part in _chunks(changed, self.batch_size):
+            self._update_rels(rel, from_label, to_label, part)
+        return WriteResult(created, len(changed), len(ok) - len(new) - len(changed), skipped)
+
+    def _split_by_ends(self, from_label: str, to_label: str, rows: list[Row]) -> tuple[list[Row], list[Row]]:
+        """Rows whose two ends are stored, and the others."""
         srcs = self.existing_keys(from_label, (r["src"] for r in rows))
         dsts = self.existing_keys(to_label, (r["dst"] for r in rows))
         ok = [r for r in rows if r["src"] in srcs and r["dst"] in dsts]
         skipped = [r for r in rows if not (r["src"] in srcs and r["dst"] in dsts)]
-        stored = self.stored_rels(rel, from_label, to_label, [r["src"] for r in ok])
-        compare = [p.name for p in rel.props]
-        new = [self._complete(rel.all_props, r) for r in ok if (r["src"], r["dst"]) not in stored]
-        changed = [
-            self._complete(rel.all_props, r)
-            for r in ok
-            if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
-        ]
-        for part in _chunks(new, self.batch_size):
-            self._create_rels(rel, from_label, to_label, part)
-        for part in _chunks(changed, self.batch_size):
-            self._update_rels(rel, from_label, to_label, part)
-        return WriteResult(len(new), len(changed), len(ok) - len(new) - len(changed), skipped)
+        return ok, skipped
 
     # -- helpers ----------------------------------------------------------------------------
     @staticmethod

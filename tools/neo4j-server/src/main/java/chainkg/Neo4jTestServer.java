@@ -37,13 +37,15 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *
  * <pre>
  * java -cp CLASSPATH chainkg.Neo4jTestServer [--host 127.0.0.1] [--port 7687|0]
- *      [--data-dir DIR] [--port-file FILE] [--password PW | --no-auth] [--pagecache 64m]
+ *      [--data-dir DIR] [--port-file FILE] [--password PW | --no-auth] [--pagecache 64m] [--gds]
  * </pre>
  *
  * <p>The password may also come from the environment variable CHAINKG_TEST_NEO4J_PASSWORD. Without
  * a password (or with --no-auth) authentication is disabled. With a password the user is
  * {@code neo4j}. Port 0 picks a free port; the one actually bound is printed and written to the
- * port file. Without --data-dir a temporary directory is created and deleted on shutdown.
+ * port file. Without --data-dir a temporary directory is created and deleted on shutdown. With
+ * --gds the Graph Data Science procedures on the class path (Maven profile {@code gds}) are loaded
+ * and unrestricted.
  */
 public final class Neo4jTestServer {
 
@@ -58,7 +60,7 @@ public final class Neo4jTestServer {
             System.err.println("neo4j-test-server: " + e.getMessage());
             System.err.println(
                     "usage: chainkg.Neo4jTestServer [--host H] [--port N] [--data-dir DIR]"
-                            + " [--port-file FILE] [--password PW | --no-auth] [--pagecache SIZE]");
+                            + " [--port-file FILE] [--password PW | --no-auth] [--pagecache SIZE] [--gds]");
             System.exit(2);
         } catch (Throwable t) {
             System.err.println("neo4j-test-server: failed to start Neo4j");
@@ -78,6 +80,7 @@ public final class Neo4jTestServer {
         String password = System.getenv("CHAINKG_TEST_NEO4J_PASSWORD");
         boolean noAuth = false;
         long pageCache = ByteUnit.mebiBytes(64);
+        boolean gds = false;
 
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -103,6 +106,9 @@ public final class Neo4jTestServer {
                 case "--pagecache":
                     pageCache = ByteUnit.parse(value(args, ++i, a));
                     break;
+                case "--gds":
+                    gds = true;
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown argument: " + a);
             }
@@ -123,7 +129,14 @@ public final class Neo4jTestServer {
         }
 
         long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (gds) {
+            // Neo4j discovers procedures only by scanning the jars in its plugin directory (the
+            // classpath alone gives GDS's extension but no procedures), so point it at GDS's jars.
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, gdsPluginDir(home))
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(host))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(host))
                 .setConfig(BoltConnector.enabled, true)
@@ -190,11 +203,16 @@ public final class Neo4jTestServer {
             boltPort = ports.getLocalAddress(ConnectorType.BOLT).getPort();
         }
 
+        String gdsVersion = gds
+                ? db.executeTransactionally("RETURN gds.version() AS v", Map.of(), r -> String.valueOf(r.next().get("v")))
+                : null;
+
         String[] parts = version.split(" ", 2);
         System.out.printf(
-                "Neo4j %s started, bolt://%s:%d %s, auth %s, home %s, %.1f s%n",
+                "Neo4j %s started, bolt://%s:%d %s, auth %s, %shome %s, %.1f s%n",
                 parts[0], host, boltPort, parts.length > 1 ? parts[1] : "",
                 auth ? "enabled (user " + USER + ")" : "disabled",
+                gds ? "GDS " + gdsVersion + ", " : "",
                 home, (System.nanoTime() - t0) / 1e9);
         System.out.flush();
 
@@ -210,6 +228,32 @@ public final class Neo4jTestServer {
 
         // Keep the JVM alive until a signal triggers the shutdown hook.
         stopped.await();
+    }
+
+    /**
+     * A {@code plugins} directory under the home holding symbolic links to the Graph Data Science
+     * jars found on the classpath (Maven puts them under {@code .../org/neo4j/gds/...}). The classes
+     * still load from the application class path (parent first), so there is one copy of each.
+     */
+    private static Path gdsPluginDir(Path home) throws IOException {
+        Path plugins = home.resolve("plugins");
+        Files.createDirectories(plugins);
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry).toAbsolutePath();
+            String norm = jar.toString().replace('\\', '/');
+            if (norm.endsWith(".jar") && norm.contains("/org/neo4j/gds/")) {
+                Path link = plugins.resolve(jar.getFileName());
+                Files.deleteIfExists(link);
+                Files.createSymbolicLink(link, jar);
+                n++;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException(
+                    "--gds given but no Graph Data Science jars are on the classpath (build with mvn -Pgds)");
+        }
+        return plugins;
     }
 
     private static String value(String[] args, int i, String name) {

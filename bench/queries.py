@@ -1,0 +1,168 @@
+"""Benchmark the chain, gap, what-if and candidate queries for one base.
+
+Data sets: the full public ChainKnowledgeGraph (loaded with chainkg.ingest.ckg.load_ckg) and a
+synthetic graph ``--factor`` times larger (bench/synth_chain.py: rewired copies of it). Stores:
+LadybugDB always, Neo4j when ``--neo4j-uri`` is given. The base defaults to ``city:深圳市``,
+the largest city base (284 enterprises, about 2,900 products made). Each query runs once to
+warm up, then ``--runs`` times; the script prints the median, the 95th percentile
+(nearest rank) and the maximum in milliseconds, and the size of what was fetched.
+
+    python bench/queries.py                                           # LadybugDB only
+    python bench/queries.py --neo4j-uri bolt://127.0.0.1:7687 --password secret
+    python bench/queries.py --no-synth --runs 30
+
+Targets (issue 4): gap query ≤ 50 ms median at public-data scale, ≤ 2× that at 10×.
+Neo4j is CLEARED before a data set is loaded (unless it already holds that data set, told by
+its number of products): point it at a throw-away database. ``--work-dir`` keeps the LadybugDB
+files to reuse them in the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chainkg.graph.store import GraphStore
+from chainkg.graph.store.ladybug_store import LadybugStore
+from chainkg.queries.candidates import fill_candidates
+from chainkg.queries.chain import base_chain, load_chain
+from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth_chain import DEFAULT_CKG, export, generate  # a sibling script, not a package
+
+
+def p95(values: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    """Milliseconds per call, after one warm-up call."""
+    fn()
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def suite(store: GraphStore, base: str, runs: int) -> list[tuple[str, list[float], str]]:
+    """(query, milliseconds, size note) for each measured query."""
+    data = load_chain(store, base, 3)
+    prod, ind = data.levels["product"], data.levels["industry"]
+    size = f"{len(prod.chain):,} product + {len(ind.chain):,} industry segments, {len(prod.chain.links):,} links"
+    data2 = load_chain(store, base, 2, "product")
+    size2 = f"{len(data2.levels['product'].chain):,} product segments"
+    weak = weak_links(store, base, 3, level="product", limit=None, data=data)
+    who = Counter(w.enterprise.key for w in weak).most_common(1)[0][0]
+    top = find_gaps(store, base, 3, level="product", limit=1, data=data)[0].key
+    cases: list[tuple[str, Callable[[], Any], str]] = [
+        ("gaps, product, depth 2 (top 100)", lambda: find_gaps(store, base, 2, level="product"), size2),
+        ("gaps, product, depth 3 (top 100)", lambda: find_gaps(store, base, 3, level="product"), size),
+        ("gaps, both levels, depth 3 (top 100)", lambda: find_gaps(store, base, 3), size),
+        ("chain summary, depth 3", lambda: base_chain_summary(store, base, 3), size),
+        ("chain, depth 3, first 100 per level", lambda: base_chain(store, base, 3, limit=100), size),
+        ("chain, depth 3, every segment", lambda: base_chain(store, base, 3), size),
+        (f"what-if, remove {who}, depth 3", lambda: what_if(store, base, [who], 3), size),
+        (f"candidates for {top}", lambda: fill_candidates(store, base, top), ""),
+    ]
+    return [(name, timed(fn, runs), note) for name, fn, note in cases]
+
+
+def report(title: str, rows: list[tuple[str, list[float], str]]) -> None:
+    print(f"\n## {title} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"{'query':45} {'median':>9} {'p95':>9} {'max':>9}  size")
+    for name, ms, note in rows:
+        print(f"{name:45} {statistics.median(ms):9.1f} {p95(ms):9.1f} {max(ms):9.1f}  {note}")
+    sys.stdout.flush()
+
+
+def neo4j(args: argparse.Namespace, uri: str | None = None) -> GraphStore:
+    from chainkg.graph.store.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(uri or args.neo4j_uri, args.user, args.password, timeout_s=60.0)
+    store.ensure_schema()
+    return store
+
+
+def products(store: GraphStore) -> int:
+    return int(store.execute("MATCH (p:Product) RETURN count(p) AS c")[0]["c"])
+
+
+def ensure(store: GraphStore, want: int, load: Callable[[GraphStore], Any], what: str) -> None:
+    """Load a data set unless the store already holds it (same number of products)."""
+    if products(store) == want:
+        print(f"{what}: already loaded")
+        return
+    store.clear()
+    t = time.perf_counter()
+    load(store)
+    print(f"{what}: loaded in {time.perf_counter() - t:.0f} s")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--ckg", type=Path, default=DEFAULT_CKG)
+    p.add_argument("--base", default="city:深圳市")
+    p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--factor", type=int, default=10)
+    p.add_argument("--no-synth", action="store_true", help="Skip the synthetic graph")
+    p.add_argument("--work-dir", type=Path, default=None, help="Keep the LadybugDB files here and reuse them")
+    p.add_argument("--neo4j-uri", default=None)
+    p.add_argument("--neo4j-synth-uri", default=None, help="Another Neo4j for the synthetic graph (saves reloads)")
+    p.add_argument("--user", default="neo4j")
+    p.add_argument("--password", default="")
+    args = p.parse_args()
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # "relationship type does not exist" notices
+    from chainkg.ingest.ckg import load_ckg
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work_dir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"# chain queries for {args.base}, {args.runs} runs each (ms)")
+        lb = LadybugStore(work / "ckg.lbug")
+        lb.ensure_schema()
+        if products(lb) == 0:
+            t = time.perf_counter()
+            load_ckg(lb, args.ckg)
+            print(f"public data loaded into LadybugDB in {time.perf_counter() - t:.1f} s")
+        n_public = products(lb)
+        report("public data, LadybugDB", suite(lb, args.base, args.runs))
+        source = export(lb) if not args.no_synth or args.neo4j_uri else None
+        lb.close()
+        if args.neo4j_uri:
+            nj = neo4j(args)
+            ensure(nj, n_public, lambda s: load_ckg(s, args.ckg), "public data into Neo4j")
+            report("public data, Neo4j", suite(nj, args.base, args.runs))
+            nj.close()
+        if args.no_synth or source is None:
+            return
+        big = LadybugStore(work / f"synth{args.factor}.lbug")
+        big.ensure_schema()
+        want = n_public * args.factor
+        ensure(big, want, lambda s: generate(s, source, factor=args.factor), f"synthetic {args.factor}x into LadybugDB")
+        print(f"synthetic graph: {products(big):,} products")
+        report(f"synthetic {args.factor}x, LadybugDB", suite(big, args.base, args.runs))
+        big.close()
+        if args.neo4j_uri:
+            nj = neo4j(args, args.neo4j_synth_uri)
+            ensure(nj, want, lambda s: generate(s, source, factor=args.factor), f"synthetic {args.factor}x into Neo4j")
+            report(f"synthetic {args.factor}x, Neo4j", suite(nj, args.base, args.runs))
+            nj.close()
+
+
+if __name__ == "__main__":
+    main()

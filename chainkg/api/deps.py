@@ -1,0 +1,198 @@
+"""Every dependency of the routes, in one place: settings, store, keys, paging, output format.
+
+The store is opened once by the app's lifespan and kept on ``app.state``; routes receive it
+through :func:`get_store`. Keys are compared in constant time. Reads are open unless
+``CHAINKG_READ_KEY`` is set; writes need ``CHAINKG_API_KEY`` and are refused while it is
+unset.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import APIKeyHeader
+
+from chainkg.api.cache import ResultCache
+from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
+from chainkg.graph.store import GraphStore
+from chainkg.queries.resources import MAX_LIMIT
+from chainkg.settings import Settings
+
+log = logging.getLogger("chainkg.api")
+
+API_KEY_HEADER = "X-API-Key"
+_key_header = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="The write key (CHAINKG_API_KEY) for uploads; the read key (CHAINKG_READ_KEY) for reads if one is set",
+)
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def ensure_schema(state: Any) -> None:
+    """Create the schema once the store answers (``state`` is ``app.state``).
+
+    Called at start and before each request until it succeeds, so a server started while
+    Neo4j was down heals by itself once Neo4j is back. Raises ``StoreUnavailableError``
+    while the store is down.
+    """
+    if state.schema_ok:
+        return
+    try:
+        state.store.ensure_schema()
+    except StoreUnavailableError:
+        raise
+    except ChainkgError as exc:  # e.g. a read-only Neo4j user: serve reads anyway
+        log.warning("could not create the schema (serving reads anyway): %s", exc)
+    state.schema_ok = True
+
+
+def get_store(request: Request) -> GraphStore:
+    """The store the app opened at start, checked by the guard, its schema made sure of once."""
+    guard = request.app.state.guard
+    if guard is not None:
+        guard.check()
+    ensure_schema(request.app.state)
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_cache(request: Request) -> ResultCache:
+    """The app's cache of analytics answers (emptied by every write through the API)."""
+    cache: ResultCache = request.app.state.cache
+    return cache
+
+
+def _key_from(request: Request, header: str | None) -> str | None:
+    if header:
+        return header
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return None
+
+
+def _matches(given: str | None, expected: str) -> bool:
+    # compare_digest on bytes: constant time for equal lengths, and no str/ASCII restriction.
+    return given is not None and secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def require_read(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    header: Annotated[str | None, Depends(_key_header)],
+) -> None:
+    """Let a read through when no read key is set, or when the read (or write) key is given."""
+    if settings.read_key is None:
+        return
+    given = _key_from(request, header)
+    ok = _matches(given, settings.read_key.get_secret_value())
+    if settings.api_key is not None:
+        ok = _matches(given, settings.api_key.get_secret_value()) or ok
+    if not ok:
+        raise HTTPException(
+            401,
+            f"This server needs a read key: send it in the {API_KEY_HEADER} header "
+            "(or as 'Authorization: Bearer <key>'). Ask the server's operator for it.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def require_write(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    header: Annotated[str | None, Depends(_key_header)],
+) -> None:
+    """Let a write through only with the write key; refuse all writes when none is set."""
+    if settings.api_key is None:
+        raise HTTPException(
+            403,
+            "Writes over HTTP are switched off on this server: its operator must set CHAINKG_API_KEY "
+            "to allow uploads. Until then, load files with 'chainkg ingest' on the server.",
+        )
+    if not _matches(_key_from(request, header), settings.api_key.get_secret_value()):
+        raise HTTPException(
+            401,
+            f"Uploads need the write key: send it in the {API_KEY_HEADER} header "
+            "(or as 'Authorization: Bearer <key>').",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+# -- paging -----------------------------------------------------------------------------------
+
+
+def encode_cursor(after: str) -> str:
+    """An opaque cursor for the key ``after`` (URL-safe base64, so any key survives a URL)."""
+    return base64.urlsafe_b64encode(after.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """The key a cursor stands for; a cursor that was not made here is invalid input."""
+    try:
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        return raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInputError(
+            "This cursor is not valid: pass back the 'next_cursor' of the previous page unchanged.",
+            field="cursor",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Page size and the key after which the page starts."""
+
+    limit: int
+    after: str | None
+
+
+def paging(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT} / 每页条数", examples=[20])
+    ] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=1000, description="'next_cursor' of the previous page / 下一页游标")
+    ] = None,
+) -> Paging:
+    """Parse ``limit`` and ``cursor``."""
+    return Paging(limit, decode_cursor(cursor) if cursor else None)
+
+
+# -- output format ----------------------------------------------------------------------------
+
+OutputFormat = Literal["json", "csv"]
+
+
+def output_format(
+    request: Request,
+    format: Annotated[
+        OutputFormat | None,
+        Query(description="json (default) or csv; 'Accept: text/csv' works too / 输出格式"),
+    ] = None,
+) -> OutputFormat:
+    """``csv`` when asked by ``?format=csv`` or an ``Accept`` header preferring text/csv."""
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "")
+    if "text/csv" in accept and "application/json" not in accept:
+        return "csv"
+    return "json"
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[ResultCache, Depends(get_cache)]
+PagingDep = Annotated[Paging, Depends(paging)]
+FormatDep = Annotated[OutputFormat, Depends(output_format)]

@@ -1,0 +1,133 @@
+"""Examples for the OpenAPI document: real answers on the demo data, trimmed.
+
+The examples live in :mod:`chainkg.api._examples` (generated; do not edit by hand).
+Regenerate them after a change to a result model or the demo data with::
+
+    python -m chainkg.api.examples
+
+which loads the demo into a throw-away embedded store, calls every analytics endpoint
+through the real app, keeps the first two rows of every list and cuts long texts.
+``tests/api/test_openapi.py`` checks that every example still fits its response model.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+GENERATED = Path(__file__).with_name("_examples.py")
+
+DEMO_CALLS: dict[str, str] = {
+    "base_chain": "/analytics/chain?base={base}",
+    "chain_summary": "/analytics/chain-summary?base={base}",
+    "find_gaps": "/analytics/gaps?base={base}",
+    "weak_links": "/analytics/weak-links?base={base}",
+    "what_if": "/analytics/what-if?base={base}&remove={enterprise}",
+    "fill_candidates": "/analytics/fill-candidates?base={base}&segment={segment}",
+    "complementarity": "/analytics/complementarity?base={base}",
+    "collaboration_opportunities": "/analytics/collaboration?org={enterprise}",
+    "alliance_map": "/analytics/alliance-map?alliance={alliance}",
+    "patent_pool_analysis": "/analytics/patent-pool?pool={pool}",
+    "platform_coverage": "/analytics/platform-coverage?base={base}",
+    "base_indicators": "/analytics/indicators?base={base}",
+    "rank_bases": "/analytics/ranking",
+}
+"""Operation id -> the demo call whose answer is its example."""
+
+
+def example_for(operation_id: str) -> Any:
+    """The stored example answer of ``operation_id`` (None before the first generation)."""
+    try:
+        from chainkg.api._examples import EXAMPLES
+    except ImportError:
+        return None
+    return EXAMPLES.get(operation_id)
+
+
+def trim(value: Any, rows: int = 2, chars: int = 70) -> Any:
+    """Keep the first ``rows`` items of every list and the first ``chars`` characters of every text."""
+    if isinstance(value, list):
+        return [trim(v, rows, chars) for v in value[:rows]]
+    if isinstance(value, dict):
+        return {k: trim(v, rows, chars) for k, v in value.items()}
+    if isinstance(value, str) and len(value) > chars:
+        return value[: chars - 1] + "…"
+    return value
+
+
+def generate(params: dict[str, str] | None = None) -> dict[str, Any]:
+    """Call every endpoint of :data:`DEMO_CALLS` on the demo data and return the trimmed answers."""
+    import warnings
+
+    from fastapi.testclient import TestClient
+
+    from chainkg.api.main import create_app
+    from chainkg.graph.store.ladybug_store import LadybugStore
+    from chainkg.ingest.demo import load_demo
+    from chainkg.settings import Settings
+
+    warnings.filterwarnings("ignore")
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = LadybugStore(Path(tmp) / "g.lbug")
+        try:
+            store.ensure_schema()
+            load_demo(store)
+            app = create_app(Settings(_env_file=None, data_dir=Path(tmp)), store=store)
+            with TestClient(app) as client:
+                values = params or demo_params(client)
+                for op, url in DEMO_CALLS.items():
+                    r = client.get(url.format(**values))
+                    if r.status_code == 200:
+                        out[op] = trim(r.json())
+                    else:
+                        print(f"{op}: {r.status_code} {r.text[:200]}", file=sys.stderr)
+        finally:
+            store.close()
+    return out
+
+
+def demo_params(client: Any) -> dict[str, str]:
+    """Keys from the demo data to call the endpoints with: the first base, enterprise, alliance, pool."""
+
+    def first(path: str, **params: str) -> str:
+        items = client.get(path, params={"limit": 1, **params}).json()["items"]
+        return str(items[0]["key"]) if items else ""
+
+    from chainkg.ingest.demo import DEMO_BASES
+
+    keys = [b["key"] for b in client.get("/bases", params={"limit": 100}).json()["items"]]
+    base = next((b for b in DEMO_BASES if b in keys), keys[0] if keys else "")
+    enterprise = first("/enterprises", base=base) or first("/enterprises")
+    gaps = client.get("/analytics/gaps", params={"base": base, "level": "product"})
+    segment = ""
+    if gaps.status_code == 200 and gaps.json():
+        segment = str(gaps.json()[0]["key"])
+    return {
+        "base": base,
+        "enterprise": enterprise,
+        "alliance": first("/alliances"),
+        "pool": first("/patent-pools"),
+        "segment": segment,
+    }
+
+
+def write(examples: dict[str, Any], path: Path = GENERATED) -> None:
+    """Write the examples as a Python module (so they ship inside the package)."""
+    text = json.dumps(examples, ensure_ascii=False, indent=1, sort_keys=True)
+    path.write_text(
+        "# ruff: noqa: E501\n"
+        '"""Generated by ``python -m chainkg.api.examples`` from the demo data; do not edit."""\n\n'
+        "import json\n\n"
+        f'EXAMPLES = json.loads(\n    r"""\n{text}\n"""\n)\n',
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    found = generate()
+    write(found)
+    print(f"wrote {len(found)} examples to {GENERATED}")

@@ -1,0 +1,211 @@
+"""The FastAPI application: ``create_app(settings)`` builds it, ``chainkg serve`` runs it.
+
+The lifespan opens the configured store once (or takes one handed in) and closes it at
+shutdown. Routers are included from :data:`ROUTERS`, by module name.
+
+Adding a router
+---------------
+Write a module with a module-level ``router = fastapi.APIRouter(...)`` and add its dotted
+name to :data:`ROUTERS` (or, for the views and pages, just create a module named in
+:data:`OPTIONAL_ROUTERS`: it is included when it exists). Routes get the store, settings,
+keys and the answer cache from :mod:`chainkg.api.deps`; every JSON route declares a
+``response_model`` and an example (``tests/api/test_openapi.py`` checks). Routes that
+answer HTML or files set ``include_in_schema=False`` or a non-JSON ``response_class``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+
+from chainkg import __version__
+from chainkg.api import errors
+from chainkg.api.cache import ResultCache
+from chainkg.api.deps import ensure_schema
+from chainkg.api.guard import StoreGuard
+from chainkg.api.limits import BodyLimitMiddleware
+from chainkg.errors import StoreUnavailableError
+from chainkg.graph.store import GraphStore, open_store
+from chainkg.settings import Settings
+
+log = logging.getLogger("chainkg.api")
+
+ROUTERS: list[str] = [
+    "chainkg.api.routers.health",
+    "chainkg.api.routers.resources",
+    "chainkg.api.routers.analytics",
+    "chainkg.api.routers.ingest",
+]
+"""Router modules always included, in this order (each has a module-level ``router``)."""
+
+OPTIONAL_ROUTERS: list[str] = [
+    "chainkg.api.views",
+    "chainkg.api.pages",
+    "chainkg.api.exports",
+]
+"""Router modules included when they exist (views, pages and exports are built separately)."""
+
+DESCRIPTION = """\
+**chainkg** answers questions about industry chains (产业链) and innovation alliances (创新联盟) of
+Science-and-Technology Trade Innovation Bases (科技兴贸创新基地).
+
+- **Resources / 资源**: list with filters and pages, get by key, search by name.
+- **Analytics / 分析**: the chain of a base, gaps and weak links, what-if, fill candidates,
+  collaboration opportunities, alliance map, patent pools, platform coverage, indicators and
+  ranking, complementarity between bases — each answer carries its explanation.
+- **Ingest / 导入**: upload a CSV, XLSX or JSONL file (needs the write key).
+
+Answers are JSON; table-like answers also come as CSV with `?format=csv` or `Accept: text/csv`.
+Errors are JSON too: `{"detail": ..., "code": ..., "field": ...}`.
+"""
+
+TAGS = [
+    {"name": "Health / 运行状态", "description": "Liveness and readiness probes"},
+    {"name": "Resources / 资源", "description": "What the collections are and how to filter them"},
+    {"name": "Analytics / 分析", "description": "One endpoint per question a planner asks, with explanations"},
+    {"name": "Ingest / 导入", "description": "Upload data files (write key required)"},
+]
+
+
+def _load_routers(names: Sequence[str], optional: Sequence[str]) -> list[APIRouter]:
+    routers: list[APIRouter] = []
+    for name in names:
+        routers.append(importlib.import_module(name).router)
+    for name in optional:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # the module itself is absent, not something it imports
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            routers.append(router)
+    return routers
+
+
+DOCS_STATIC = "/docs-static"
+"""Where the Swagger UI and ReDoc files are served from (no CDN: the docs work offline)."""
+
+
+def _offline_docs_dir() -> Path | None:
+    """Swagger UI 5 and ReDoc as shipped by the ``fastapi-offline`` package, when installed."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    folder = Path(fastapi_offline.__file__).resolve().parent / "static"
+    return folder if (folder / "swagger-ui-bundle.js").is_file() else None
+
+
+def _add_offline_docs(app: FastAPI, folder: Path) -> None:
+    """Serve /docs and /redoc from local files, so they work on machines without internet."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_STATIC, StaticFiles(directory=folder), name="docs-static")
+    openapi_url = app.openapi_url or "/openapi.json"
+    redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{openapi_url}",
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=f"{root}{redirect_url}",
+            swagger_js_url=f"{root}{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+        )
+
+    @app.get(redirect_url, include_in_schema=False)
+    def swagger_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}{openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_STATIC}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+        )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    routers: Sequence[str] | None = None,
+    optional_routers: Sequence[str] | None = None,
+    cache_ttl_s: float = 60.0,
+) -> FastAPI:
+    """Build the API for ``settings`` (read from the environment when None).
+
+    ``store``: an open store to serve (the caller closes it); by default the lifespan opens
+    the configured store and closes it at shutdown. ``cache_ttl_s``: how long an answer may
+    be served from the cache (0 switches caching off); writes through the API empty it.
+
+    Examples
+    --------
+    >>> from fastapi.testclient import TestClient
+    >>> with TestClient(create_app(Settings(data_dir="/tmp/chainkg-doctest"))) as c:  # doctest: +SKIP
+    ...     c.get("/health").json()
+    {'status': 'ok', 'version': '0.1.0'}
+    """
+    settings = settings or Settings()
+    owned = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        s = store if store is not None else open_store(settings)
+        app.state.store = s
+        app.state.guard = None if s.backend == "ladybug" else StoreGuard(s)
+        try:
+            if app.state.guard is not None:
+                app.state.guard.check()  # bounded: a hung Neo4j must not hold the start-up
+            ensure_schema(app.state)
+        except StoreUnavailableError as exc:
+            # Serve anyway: /health answers, reads answer 503 until the store is back.
+            log.warning("store not reachable at start; retrying on each request: %s", exc)
+        try:
+            yield
+        finally:
+            if app.state.guard is not None:
+                app.state.guard.close()
+            if owned:
+                s.close()
+
+    offline = _offline_docs_dir()
+    app = FastAPI(
+        title="chainkg API",
+        version=__version__,
+        summary="Industry chains and innovation alliances of innovation bases / 科技兴贸创新基地产业链与创新联盟",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        docs_url=None if offline else "/docs",
+        redoc_url=None if offline else "/redoc",
+    )
+    if offline:
+        _add_offline_docs(app, offline)
+    app.state.settings = settings
+    app.state.cache = ResultCache(ttl_s=cache_ttl_s)
+    app.state.schema_ok = False
+    app.state.guard = None
+    errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    chosen = ROUTERS if routers is None else routers
+    extra = OPTIONAL_ROUTERS if optional_routers is None else optional_routers
+    app.state.routers = _load_routers(chosen, extra)
+    for router in app.state.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,97 @@
+"""Rendering answers as JSON or CSV bytes, through the answer cache.
+
+JSON is the default. CSV is offered where a table is the natural answer: each row becomes
+a line, nested values become JSON text in their cell, and the file starts with a UTF-8 BOM
+so spreadsheet programs show Chinese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import pydantic_core
+from fastapi import Request, Response
+
+from chainkg.api.cache import ResultCache
+from chainkg.api.deps import OutputFormat
+from chainkg.errors import InvalidInputError
+
+CSV_MEDIA = "text/csv; charset=utf-8"
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "key,name\nsz-led,深圳LED创新基地\n"}}}
+}
+"""Add to ``responses=`` of a route that can answer CSV, so the OpenAPI document says so."""
+
+
+def to_rows(items: Sequence[Any]) -> list[dict[str, Any]]:
+    """Plain dicts of JSON-ready values for a sequence of models, dataclasses or dicts."""
+    out = pydantic_core.to_jsonable_python(list(items))
+    return [r if isinstance(r, dict) else {"value": r} for r in out]
+
+
+def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
+    """A CSV file (UTF-8 with BOM) with one column per key seen, first-seen order."""
+    cols: dict[str, None] = {}
+    for r in rows:
+        cols.update(dict.fromkeys(r))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(cols))
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in cols])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def cache_key(request: Request, fmt: OutputFormat) -> tuple[Any, ...]:
+    """The cache key of a read: path, parameters (except ``format``) and the format."""
+    params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
+    return (request.url.path, params, fmt)
+
+
+def respond(
+    request: Request,
+    cache: ResultCache | None,
+    fmt: OutputFormat,
+    compute: Callable[[], Any],
+    *,
+    table: Callable[[Any], Sequence[Any]] | None = None,
+    name: str = "chainkg",
+) -> Response:
+    """Compute (or fetch from the cache) an answer and send it in the asked format.
+
+    ``table`` picks the rows of the CSV form out of the result (default: the result itself
+    when it is a list). A ``csv`` request for an answer without a table is invalid input.
+    """
+
+    def render() -> tuple[bytes, str]:
+        result = compute()
+        if fmt == "csv":
+            rows = table(result) if table is not None else result
+            if not isinstance(rows, list | tuple):
+                return b"", ""
+            return csv_bytes(to_rows(rows)), CSV_MEDIA
+        return pydantic_core.to_json(result), "application/json"
+
+    if cache is None:
+        body, media = render()
+    else:
+        body, media = cache.get_or_compute(cache_key(request, fmt), render)
+    if not media:
+        raise InvalidInputError("This answer has no table form; ask for JSON (leave out format=csv).", field="format")
+    headers = {}
+    if fmt == "csv":
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.csv"
+    return Response(content=body, media_type=media, headers=headers)

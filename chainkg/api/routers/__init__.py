@@ -1,0 +1,1 @@
+"""One router per resource family: health, resources, analytics, ingest."""

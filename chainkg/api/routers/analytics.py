@@ -1,0 +1,559 @@
+"""Analytics routes: one endpoint per question, each answer with its explanation.
+
+The routes are thin: parse and bound the parameters, call the function in
+:mod:`chainkg.queries`, send its typed records as JSON (default) or as a CSV table. Answers
+with several tables (chain, what-if, fill candidates, alliance map, patent pool) pick the CSV
+table with ``?table=``.
+Every count-like parameter has a cap, so no request can run away.
+"""
+
+# No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
+from typing import Annotated, Any, Literal, get_origin
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
+
+from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.errors import ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.examples import example_for
+from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.errors import InvalidInputError
+from chainkg.graph.analytics.linkpred import METHODS
+from chainkg.queries.alliances import AllianceMap, alliance_map
+from chainkg.queries.candidates import FillCandidates, fill_candidates
+from chainkg.queries.chain import BaseChain, base_chain
+from chainkg.queries.collaboration import PARTNER_KINDS, CollaborationOpportunity, collaboration_opportunities
+from chainkg.queries.complement import Complementarity, complementarity
+from chainkg.queries.gaps import ChainSummary, Gap, WeakLink, WhatIfResult, base_chain_summary, find_gaps, what_if
+from chainkg.queries.gaps import weak_links as find_weak_links
+from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank, base_indicators, rank_bases
+from chainkg.queries.platforms import BasePlatforms, platform_coverage
+from chainkg.queries.pools import PoolAnalysis, pool_analysis
+
+TAG = "Analytics / 分析"
+MAX_RESULTS = 100
+"""Most proposals, recruits, candidates or other bases one answer may hold."""
+MAX_DEPTH = 4
+"""Deepest chain walk over HTTP (the CLI goes to 6): depth 4 of Shenzhen on the public data takes ~3 s."""
+MAX_SEGMENTS = 1000
+"""Most chain segments, gaps or weak links per level in one answer."""
+MAX_LINKS = 10_000
+"""Most chain links in one answer."""
+MAX_REMOVED = 50
+"""Most enterprises one what-if may remove."""
+
+router = APIRouter(prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
+
+
+def _responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -> dict[int | str, dict[str, Any]]:
+    content: dict[str, Any] = {"application/json": {"example": example_for(operation_id)}}
+    if csv:
+        content.update(CSV_RESPONSE[200]["content"])
+    out: dict[int | str, dict[str, Any]] = {200: {"content": content}}
+    if not_found:
+        out.update(NOT_FOUND)
+    return out
+
+
+def list_tables(model: type[BaseModel]) -> list[str]:
+    """Fields of ``model`` that hold a list: the tables ``?table=`` may pick for CSV."""
+    return [name for name, f in model.model_fields.items() if get_origin(f.annotation) is list]
+
+
+def _table_picker(model: type[BaseModel], default: str, table: str | None) -> Any:
+    tables = list_tables(model)
+    name = table or default
+    if name not in tables:
+        raise InvalidInputError(f"'table' must be one of {', '.join(tables)}; got {name!r}", field="table")
+    return lambda result: getattr(result, name)
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS, description=f"Most rows to return, at most {MAX_RESULTS} / 条数")]
+
+
+# -- the chain of a base ---------------------------------------------------------------------------
+
+Base = Annotated[
+    str, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led or city:深圳市 / 基地主键")
+]
+Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"Steps upstream, 1 to {MAX_DEPTH} / 产业链上溯层数")]
+LevelQ = Annotated[
+    Literal["product", "industry", "both"],
+    Query(description="Chain level: product (产品), industry (行业) or both / 层级"),
+]
+SegLimit = Annotated[
+    int, Query(ge=1, le=MAX_SEGMENTS, description=f"Most rows per level, at most {MAX_SEGMENTS} / 每层最多条数")
+]
+Table = Annotated[str | None, Query(max_length=40, description="CSV only: which table of the answer / CSV表")]
+
+
+def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
+    """Keep the links between returned segments, at most ``max_links`` (the walk may hold far more)."""
+    kept = {(s.level, s.key) for s in chain.segments}
+    links = [lk for lk in chain.links if (lk.level, lk.src) in kept and (lk.level, lk.dst) in kept]
+    return chain.model_copy(update={"links": links[:max_links]})
+
+
+@router.get(
+    "/chain",
+    response_model=BaseChain,
+    summary="Industry chain of a base / 基地产业链",
+    description=(
+        "What lies upstream of what the base makes (product level: INPUT_TO, SUBTYPE_OF) and of the industries "
+        "it leads in or its enterprises are in (industry level: UPSTREAM_OF, SUB_INDUSTRY_OF). Each segment has "
+        "its stage (下游/中游/上游), status (covered 已覆盖 / weak 薄弱 / gap 缺口), the base's enterprises "
+        "covering it, and the path that puts it in the chain (`why`, `why_zh`). `levels` counts the whole "
+        "chain; `segments` holds the nearest `limit` per level, `links` the links between them (at most "
+        f"`max_links`). CSV: `table=` one of {', '.join(list_tables(BaseChain))} (default segments)."
+    ),
+    operation_id="base_chain",
+    responses=_responses("base_chain"),
+)
+def chain(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    depth: Depth = 3,
+    level: LevelQ = "both",
+    stage: Annotated[
+        Literal["downstream", "midstream", "upstream"] | None,
+        Query(description="Only one stage: downstream, midstream or upstream / 环节"),
+    ] = None,
+    limit: SegLimit = 200,
+    max_links: Annotated[int, Query(ge=0, le=MAX_LINKS, description="Most links / 最多连线数")] = 2000,
+    table: Table = None,
+) -> Response:
+    """The chain of one base (see the description)."""
+    pick = _table_picker(BaseChain, "segments", table)
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: _trim_links(base_chain(store, base, depth, level=level, stage=stage, limit=limit), max_links),
+        table=pick,
+        name=f"chain-{base}",
+    )
+
+
+@router.get(
+    "/chain-summary",
+    response_model=ChainSummary,
+    summary="Chain counts of a base / 产业链概况",
+    description="Segments, covered, gaps, weak links and completeness of a base's chain, per level and in total.",
+    operation_id="chain_summary",
+    responses=_responses("chain_summary", csv=False),
+)
+def chain_summary(
+    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, depth: Depth = 3
+) -> Response:
+    """Counts of one base's chain (JSON only: it is not a table)."""
+    return respond(request, cache, fmt, lambda: base_chain_summary(store, base, depth))
+
+
+@router.get(
+    "/gaps",
+    response_model=list[Gap],
+    summary="Gaps in a base's chain / 产业链缺口",
+    description=(
+        "Segments of the base's chain that no enterprise of the base covers, most depended-on first: `score` "
+        "sums strength ÷ hops over the covered segments downstream that need it (`dependents`); `needed_by` "
+        "names the nearest, `path_text` and `why` / `why_zh` say why it is in the chain."
+    ),
+    operation_id="find_gaps",
+    responses=_responses("find_gaps"),
+)
+def gaps(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    depth: Depth = 3,
+    level: LevelQ = "both",
+    limit: SegLimit = 100,
+) -> Response:
+    """Gaps of one base (see the description)."""
+    return respond(
+        request, cache, fmt, lambda: find_gaps(store, base, depth, level=level, limit=limit), name=f"gaps-{base}"
+    )
+
+
+@router.get(
+    "/weak-links",
+    response_model=list[WeakLink],
+    summary="Weak links in a base's chain / 薄弱环节",
+    description=(
+        "Segments that exactly one enterprise of the base covers (a single point of failure), most depended-on "
+        "first, with that enterprise, the segments that need it and why it is in the chain."
+    ),
+    operation_id="weak_links",
+    responses=_responses("weak_links"),
+)
+def weak_links(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    depth: Depth = 3,
+    level: LevelQ = "both",
+    limit: SegLimit = 100,
+) -> Response:
+    """Weak links of one base (see the description)."""
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: find_weak_links(store, base, depth, level=level, limit=limit),
+        name=f"weak-links-{base}",
+    )
+
+
+@router.get(
+    "/what-if",
+    response_model=WhatIfResult,
+    summary="What if enterprises leave a base / 企业迁出影响模拟",
+    description=(
+        "Removes the named enterprises (keys, short or full names; repeat `remove`) from the base and answers "
+        "the segments that become gaps (`new_gaps`, with who covered them), the covered segments downstream "
+        "that lose their in-base supply (`cut_off`), and the counts per level before and after. CSV: `table=` "
+        f"one of {', '.join(list_tables(WhatIfResult))} (default new_gaps)."
+    ),
+    operation_id="what_if",
+    responses=_responses("what_if"),
+)
+def what_if_(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    remove: Annotated[
+        list[str],
+        Query(
+            min_length=1,
+            max_length=MAX_REMOVED,
+            description=f"Enterprise to remove (repeatable, at most {MAX_REMOVED}) / 迁出企业",
+        ),
+    ],
+    depth: Depth = 3,
+    level: LevelQ = "both",
+    limit: SegLimit = 100,
+    table: Table = None,
+) -> Response:
+    """The what-if of one base (see the description)."""
+    pick = _table_picker(WhatIfResult, "new_gaps", table)
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: what_if(store, base, remove, depth, level=level, limit=limit),
+        table=pick,
+        name=f"what-if-{base}",
+    )
+
+
+@router.get(
+    "/fill-candidates",
+    response_model=FillCandidates,
+    summary="Who could fill a gap / 补链候选企业",
+    description=(
+        "Enterprises outside the base that cover a segment of its chain, best first, each with its reasons and "
+        "their points (same province or city, alliance or partner ties, supply ties, patents, revenue share), "
+        "and the other bases whose enterprises cover it. `segment`: a product name, an industry key "
+        "(SW2021:270100) or a unique industry name; `Product:<name>` / `Industry:<key>` to be explicit. "
+        f"CSV: `table=` one of {', '.join(list_tables(FillCandidates))} (default candidates)."
+    ),
+    operation_id="fill_candidates",
+    responses=_responses("fill_candidates"),
+)
+def candidates(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    segment: Annotated[str, Query(min_length=1, max_length=200, description="The segment to fill / 待补环节")],
+    limit: Limit = 20,
+    table: Table = None,
+) -> Response:
+    """Fill candidates for one segment of one base (see the description)."""
+    pick = _table_picker(FillCandidates, "candidates", table)
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: fill_candidates(store, base, segment, limit=limit),
+        table=pick,
+        name=f"fill-{base}",
+    )
+
+
+@router.get(
+    "/complementarity",
+    response_model=Complementarity,
+    summary="Complementary bases / 基地间互补",
+    description=(
+        "Other bases whose enterprises cover this base's gaps, best complement first: the share of the gaps' "
+        "weight each covers per level, the most needed segments it covers, and `why` / `why_zh`. "
+        "CSV: the rows."
+    ),
+    operation_id="complementarity",
+    responses=_responses("complementarity"),
+)
+def complement(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Base,
+    depth: Depth = 3,
+    level: LevelQ = "both",
+    limit: Limit = 20,
+) -> Response:
+    """Complementarity of one base (see the description)."""
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: complementarity(store, base, depth, level=level, limit=limit),
+        table=lambda r: r.rows,
+        name=f"complementarity-{base}",
+    )
+
+
+# -- collaboration --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/collaboration",
+    response_model=list[CollaborationOpportunity],
+    summary="Collaboration opportunities of an organization / 产学研与共性技术合作机会",
+    description=(
+        "Proposed partners for an enterprise, university or institute, best first. Partners share tech "
+        "fields (IPC subclasses of patents held, or fields the enterprise's products need) and do not yet "
+        "cooperate or co-hold a patent. Each proposal carries its evidence (shared fields, patents, products, "
+        "existing looser ties) and an `explanation` sentence. `method` picks the link-prediction index."
+    ),
+    operation_id="collaboration_opportunities",
+    responses=_responses("collaboration_opportunities"),
+)
+def collaboration(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    org: Annotated[
+        str,
+        Query(min_length=1, max_length=200, description="Key of the enterprise or research org / 机构主键"),
+    ],
+    method: Annotated[
+        Literal[METHODS],  # type: ignore[valid-type]
+        Query(description=f"Link-prediction index: {', '.join(METHODS)} / 评分方法"),
+    ] = "resource_allocation",
+    kinds: Annotated[
+        list[Literal[PARTNER_KINDS]] | None,  # type: ignore[valid-type]
+        Query(description=f"Pairings to propose (repeatable): {', '.join(PARTNER_KINDS)} / 合作类型"),
+    ] = None,
+    limit: Limit = 20,
+) -> Response:
+    """Proposals for one organization (see the description)."""
+    chosen = tuple(kinds) if kinds else PARTNER_KINDS
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: collaboration_opportunities(store, org, method=method, limit=limit, kinds=chosen),
+        name=f"collaboration-{org}",
+    )
+
+
+# -- alliances, pools, platforms ----------------------------------------------------------------
+
+
+@router.get(
+    "/alliance-map",
+    response_model=AllianceMap,
+    summary="Map of an industry alliance / 产业联盟图谱",
+    description=(
+        "Members and roles, chain segments the members cover and miss, the member network (supply, 产学研, "
+        "co-held patents), brokers (betweenness), communities (Louvain), overlapping alliances and recruits "
+        "with reasons. `definition` says how coverage is measured. CSV: `table=` one of "
+        + ", ".join(list_tables(AllianceMap))
+        + " (default members)."
+    ),
+    operation_id="alliance_map",
+    responses=_responses("alliance_map"),
+)
+def alliance(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    alliance: Annotated[str, Query(min_length=1, max_length=200, description="Key of the alliance / 联盟主键")],
+    recruits: Annotated[
+        int, Query(ge=0, le=MAX_RESULTS, description="Most recruits to propose (0 for none) / 建议吸纳数")
+    ] = 20,
+    shared_fields: Annotated[
+        bool, Query(description="Also tie members working in the same tech field / 同技术领域也算关联")
+    ] = False,
+    table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
+) -> Response:
+    """The alliance map (see the description)."""
+    pick = _table_picker(AllianceMap, "members", table)
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: alliance_map(store, alliance, recruits=recruits, include_shared_fields=shared_fields),
+        table=pick,
+        name=f"alliance-{alliance}",
+    )
+
+
+@router.get(
+    "/patent-pool",
+    response_model=PoolAnalysis,
+    summary="Patent pool analysis / 专利池分析",
+    description=(
+        "Tech fields the pool covers, contributors with their share and the concentration (HHI, 0–10,000, "
+        "and its band), holders that have not declared, licensees and the needs the pool does not cover, and "
+        "candidate licensors with a reason each. CSV: `table=` one of "
+        + ", ".join(list_tables(PoolAnalysis))
+        + " (default contributors)."
+    ),
+    operation_id="patent_pool_analysis",
+    responses=_responses("patent_pool_analysis"),
+)
+def patent_pool(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    pool: Annotated[str, Query(min_length=1, max_length=200, description="Key of the patent pool / 专利池主键")],
+    candidates: Annotated[int, Query(ge=0, le=MAX_RESULTS, description="Most candidate licensors / 候选许可方数")] = 20,
+    table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
+) -> Response:
+    """The pool analysis (see the description)."""
+    pick = _table_picker(PoolAnalysis, "contributors", table)
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: pool_analysis(store, pool, candidates=candidates),
+        table=pick,
+        name=f"pool-{pool}",
+    )
+
+
+@router.get(
+    "/platform-coverage",
+    response_model=list[BasePlatforms],
+    summary="Public service platform coverage / 公共服务平台覆盖",
+    description=(
+        "For one base (or every base): the platforms serving it by type, the policy's six types it lacks "
+        "(研发, 信息, 认证, 培训, 孵化, 检测), its coverage share, and the platforms it shares with other bases."
+    ),
+    operation_id="platform_coverage",
+    responses=_responses("platform_coverage"),
+)
+def platforms(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
+    ] = None,
+) -> Response:
+    """Platform coverage (see the description)."""
+    return respond(request, cache, fmt, lambda: platform_coverage(store, base), name="platform-coverage")
+
+
+# -- indicators and ranking ---------------------------------------------------------------------
+
+Year = Annotated[
+    int | None, Query(ge=1949, le=2100, description="Snapshot at the end of this year; today when left out / 年份")
+]
+
+
+@router.get(
+    "/indicators",
+    response_model=list[BaseIndicators],
+    summary="Base indicators / 基地指标",
+    description=(
+        "Per base: enterprises and research orgs, shares with own IP / own brand / export orientation, chain "
+        "completeness, gaps and weak links, alliances and pools joined, platform types, 产学研 links and "
+        "patents. `year` gives a snapshot of dated facts up to that year. Indicators: "
+        + "; ".join(f"`{k}`: {v.doc}" for k, v in INDICATORS.items())
+    ),
+    operation_id="base_indicators",
+    responses=_responses("base_indicators"),
+)
+def indicators(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
+    ] = None,
+    year: Year = None,
+) -> Response:
+    """Indicators of one base or of all (see the description)."""
+    return respond(request, cache, fmt, lambda: base_indicators(store, base, year=year), name="indicators")
+
+
+def parse_weights(text: list[str] | None) -> dict[str, float] | None:
+    """``["gaps:0.2,export_share:1", "pools:0"]`` -> ``{"gaps": 0.2, "export_share": 1.0, "pools": 0.0}``."""
+    if not text:
+        return None
+    out: dict[str, float] = {}
+    for part in (p.strip() for chunk in text for p in chunk.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidInputError(
+                f"Write each weight as name:number, e.g. gaps:0.2; got {part!r}", field="weights"
+            ) from None
+    if len(out) > len(INDICATORS):
+        raise InvalidInputError("More weights than indicators.", field="weights")
+    return out
+
+
+@router.get(
+    "/ranking",
+    response_model=list[BaseRank],
+    summary="Ranking of bases / 基地排名",
+    description=(
+        "Bases ranked by a weighted score (0–1) of their indicators. `weights` overrides default weights "
+        "(`name:number`, comma-separated or repeated; 0 leaves one out); `only=true` ranks on the given weights "
+        "alone. Each row carries the values, the weights used and each indicator's contribution, so the score "
+        "can be checked by hand. Indicators and default weights: "
+        + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
+    ),
+    operation_id="rank_bases",
+    responses=_responses("rank_bases", not_found=False),
+)
+def ranking(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    weights: Annotated[
+        list[str] | None,
+        Query(max_length=2000, description="Weights as name:number, e.g. gaps:0.2,export_share:0.3 / 权重"),
+    ] = None,
+    only: Annotated[bool, Query(description="Rank on the given weights only / 仅用给定权重")] = False,
+    year: Year = None,
+) -> Response:
+    """The ranking (see the description)."""
+    parsed = parse_weights(weights)
+    return respond(request, cache, fmt, lambda: rank_bases(store, parsed, year=year, only=only), name="ranking")

@@ -1,0 +1,207 @@
+"""``POST /ingest``: upload one CSV, XLSX or JSONL file and load it, exactly as ``chainkg ingest``.
+
+The upload is copied to a private temporary folder under its own file name (so rejections
+name the file the user sent), handed to :func:`chainkg.ingest.pipeline.ingest_file`, and
+the same report the CLI prints comes back as JSON. Needs the write key; the size cap is
+enforced before the body is read (413). Loads run one at a time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path, PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from pydantic import BaseModel, Field
+
+from chainkg.api.deps import CacheDep, StoreDep, require_read, require_write
+from chainkg.api.errors import AUTH, ERROR_RESPONSES
+from chainkg.api.models import ErrorBody
+from chainkg.errors import InvalidInputError
+from chainkg.ingest.formats import all_specs, spec
+from chainkg.ingest.readers import SUPPORTED_SUFFIXES
+from chainkg.ingest.report import IngestReport
+
+router = APIRouter(tags=["Ingest / 导入"], responses=ERROR_RESPONSES)
+
+SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES))
+"""File kinds the upload accepts (the CLI's readers)."""
+
+_LOAD_LOCK = threading.Lock()  # one load at a time: the diff-then-write merge is not concurrent-safe
+
+_EXAMPLE = {
+    "started_at": "2026-01-01T08:00:00+00:00",
+    "elapsed_s": 0.12,
+    "dry_run": False,
+    "strict": False,
+    "files": [{"source": "enterprises.csv", "type": "enterprise", "format": "csv", "encoding": "utf-8", "rows": 3}],
+    "types": [
+        {
+            "type": "Enterprise",
+            "kind": "node",
+            "read": 3,
+            "rejected": 1,
+            "merged": 0,
+            "loaded": 2,
+            "created": 2,
+            "updated": 0,
+            "unchanged": 0,
+        }
+    ],
+    "rejections": [
+        {
+            "file": "enterprises.csv",
+            "line": 4,
+            "field": "uscc",
+            "value": "123",
+            "reason": "A unified social credit code has 18 characters; this one has 3.",
+            "type": "Enterprise",
+        }
+    ],
+    "merges": [],
+    "notes": [],
+}
+
+
+def _safe_name(filename: str | None) -> str:
+    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+    if not name or name in (".", ".."):
+        raise InvalidInputError(
+            "The upload has no file name; send it as a file (curl -F file=@data.csv).", field="file"
+        )
+    if PurePath(name).suffix.lower() not in SUFFIXES:
+        raise InvalidInputError(
+            f"'{name}' is not a file kind chainkg reads; send a {', '.join(SUFFIXES)} file.",
+            field="file",
+        )
+    return name
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestReport,
+    summary="Upload and load a data file / 上传并导入数据文件",
+    description=(
+        "Upload one CSV, XLSX or JSONL file as multipart form field `file`. `type` names the documented "
+        "file type (see `chainkg ingest --help` and docs/ingest.md); left out, it is detected from the "
+        "file name and columns as the CLI does. `dry_run=true` validates without writing; `strict=true` "
+        "writes nothing when any row is rejected. The answer is the load report: counts per type and every "
+        "rejected row with file, line, field and reason. Needs the write key in the `X-API-Key` header."
+    ),
+    operation_id="ingest_file",
+    dependencies=[Depends(require_write)],
+    responses={
+        **AUTH,
+        403: {"model": ErrorBody, "description": "Writes are switched off (no CHAINKG_API_KEY) / 未开放写入"},
+        413: {"model": ErrorBody, "description": "The file is over CHAINKG_MAX_UPLOAD_MB / 文件过大"},
+        200: {"content": {"application/json": {"example": _EXAMPLE}}},
+    },
+)
+def ingest(
+    store: StoreDep,
+    cache: CacheDep,
+    file: Annotated[UploadFile, File(description="The data file: .csv, .xlsx or .jsonl / 数据文件")],
+    type: Annotated[
+        str | None, Form(max_length=64, description="Documented file type; detected when left out / 文件类型")
+    ] = None,
+    dry_run: Annotated[bool, Form(description="Validate only, write nothing / 仅校验")] = False,
+    strict: Annotated[bool, Form(description="Write nothing if any row is rejected / 严格模式")] = False,
+) -> IngestReport:
+    """Load one uploaded file into the store and answer its load report."""
+    from chainkg.ingest.pipeline import ingest_file
+
+    name = _safe_name(file.filename)
+    if type:
+        try:
+            spec(type)
+        except KeyError:
+            raise InvalidInputError(
+                f"'{type}' is not a file type chainkg knows; GET /ingest/types lists them.", field="type"
+            ) from None
+    with tempfile.TemporaryDirectory(prefix="chainkg-upload-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, length=1024 * 1024)
+        with _LOAD_LOCK:
+            try:
+                report = ingest_file(
+                    store, path, type_name=type or None, strict=strict, dry_run=dry_run, source_name=name
+                )
+            finally:
+                if not dry_run:
+                    cache.clear()  # answers computed before the load may now be stale
+    return report
+
+
+class ColumnDoc(BaseModel):
+    """One column of a file type."""
+
+    name: str
+    zh: str
+    type: str
+    required: bool
+    doc: str
+    choices: list[str] = []
+
+
+class FileType(BaseModel):
+    """A documented file type: its name, what it loads and its columns."""
+
+    name: str = Field(..., description="Pass as `type` / 类型名")
+    kind: str = Field(..., description="node or rel")
+    zh: str
+    file_names: list[str] = Field(..., description="File names recognised as this type / 可识别的文件名")
+    columns: list[ColumnDoc]
+
+
+@router.get(
+    "/ingest/types",
+    response_model=list[FileType],
+    summary="The file types an upload may be / 可导入的文件类型",
+    operation_id="ingest_types",
+    dependencies=[Depends(require_read)],
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": [
+                        {
+                            "name": "Base",
+                            "kind": "node",
+                            "zh": "创新基地",
+                            "file_names": ["bases", "base", "创新基地"],
+                            "columns": [
+                                {"name": "key", "zh": "主键", "type": "STRING", "required": True, "doc": "Base id"}
+                            ],
+                        }
+                    ]
+                }
+            }
+        }
+    },
+)
+def ingest_types() -> list[FileType]:
+    """Every documented file type with its columns (the same formats ``chainkg ingest`` reads)."""
+    return [
+        FileType(
+            name=s.name,
+            kind=s.kind,
+            zh=s.zh,
+            file_names=list(s.file_names),
+            columns=[
+                ColumnDoc(
+                    name=c.name,
+                    zh=c.zh,
+                    type=str(c.type.value),
+                    required=c.required,
+                    doc=c.doc,
+                    choices=list(c.choices),
+                )
+                for c in s.columns
+            ],
+        )
+        for s in all_specs()
+    ]

@@ -1,0 +1,235 @@
+"""Routes for views (interactive graphs), their exports, static charts and the page assets.
+
+- ``GET /views/{kind}?key=…`` — the view as an HTML page (vis-network served from this
+  server, nothing from the internet);
+- ``GET /views/{kind}/export?key=…&format=graphml|gexf|nodes.csv|edges.csv|xlsx|html`` —
+  the view's subgraph as a file (``html`` is the standalone page with vis-network inlined);
+- ``GET /charts/{chart}?format=png|svg`` — base indicators or chain completeness compared;
+- ``GET /static/vendor/{name}`` and ``GET /static/{name}`` — vis-network from the installed
+  pyvis, and the pages' stylesheet.
+
+No Cypher here: views come from :mod:`chainkg.views`, data from :mod:`chainkg.queries`.
+"""
+
+# No "from __future__ import annotations": FastAPI must see the real parameter types.
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
+
+from chainkg.api.deps import CacheDep, StoreDep, require_read
+from chainkg.api.errors import ERROR_RESPONSES, NOT_FOUND
+from chainkg.errors import ChainkgError, NotFoundError
+from chainkg.views.assets import asset_path, media_type
+from chainkg.views.catalog import VIEW_KINDS, build_view, check_kind
+from chainkg.views.export import FORMATS, check_format, export_bytes
+from chainkg.views.render import render_html
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+VENDOR = "/static/vendor"
+EGO_BASE = "/views/ego"
+
+ViewName = Literal["chain", "gap", "alliance", "collab", "pool", "ego"]
+ExportName = Literal["graphml", "gexf", "nodes.csv", "edges.csv", "xlsx", "html"]
+ChartName = Literal["indicators", "completeness"]
+
+static_router = APIRouter(include_in_schema=False)
+read_router = APIRouter(dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **NOT_FOUND})
+router = APIRouter()
+
+
+@static_router.get("/static/vendor/{name}")
+def vendor_asset(name: str) -> FileResponse:
+    """vis-network's script and stylesheet, from the installed pyvis package."""
+    return FileResponse(
+        asset_path(name), media_type=media_type(name), headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+@static_router.get("/static/{name}")
+def static_file(name: str) -> FileResponse:
+    """The pages' own static files (one folder, no sub-paths, so nothing outside can be named)."""
+    path = STATIC_DIR / name
+    if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        raise NotFoundError(f"There is no static file called {name!r}.")
+    return FileResponse(path, media_type=media_type(name), headers={"Cache-Control": "public, max-age=3600"})
+
+
+class ViewParams:
+    """The query parameters every view takes (which ones matter depends on the view)."""
+
+    def __init__(
+        self,
+        key: Annotated[
+            str,
+            Query(
+                min_length=1,
+                max_length=300,
+                description="What the view is about: base, alliance, organization, pool or node key / 主键",
+            ),
+        ],
+        label: Annotated[
+            str | None, Query(max_length=40, description="Node label for the ego view, e.g. Enterprise / 节点类型")
+        ] = None,
+        segment: Annotated[
+            str | None, Query(max_length=300, description="Gap view: product name or industry key / 缺口环节")
+        ] = None,
+        depth: Annotated[
+            int | None, Query(ge=1, le=5, description="Chain depth, or hops of the ego view / 深度")
+        ] = None,
+        method: Annotated[
+            str | None, Query(max_length=40, description="Collaboration view: link-prediction method / 方法")
+        ] = None,
+        limit: Annotated[int | None, Query(ge=1, le=2000, description="Most items drawn / 上限")] = None,
+    ) -> None:
+        self.key, self.label, self.segment = key, label, segment
+        self.depth, self.method, self.limit = depth, method, limit
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`chainkg.views.catalog.build_view`."""
+        return {
+            "label": self.label,
+            "segment": self.segment,
+            "depth": self.depth,
+            "method": self.method,
+            "limit": self.limit,
+        }
+
+    def query(self) -> str:
+        """These parameters as a URL query string (unset ones left out)."""
+        items = {"key": self.key, **{k: v for k, v in self.options().items() if v is not None}}
+        return urlencode(items)
+
+
+ParamsDep = Annotated[ViewParams, Depends()]
+
+
+def _cache_key(request: Request) -> tuple[Any, ...]:
+    return ("views", request.url.path, tuple(sorted(request.query_params.multi_items())))
+
+
+def _filename(kind: str, key: str, suffix: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)[:80]
+    return f"chainkg-{kind}-{safe}{suffix}"
+
+
+def _disposition(name: str) -> str:
+    # ASCII fallback plus RFC 5987 UTF-8 name, so Chinese keys survive in every browser.
+    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+@read_router.get(
+    "/views/{kind}",
+    response_class=HTMLResponse,
+    summary="An interactive view as an HTML page / 交互式图谱页面",
+    tags=["Views / 图谱"],
+    responses={200: {"content": {"text/html": {"example": "<!DOCTYPE html>…"}}, "description": "The view page"}},
+)
+def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDep, request: Request) -> HTMLResponse:
+    """The view ``kind`` (chain, gap, alliance, collab, pool, ego) for ``key``, drawn with vis-network.
+
+    Loads only this server's files: the page works with no internet connection.
+    """
+    check_kind(kind)
+
+    def compute() -> bytes:
+        view = build_view(store, kind, params.key, **params.options())
+        q = params.query()
+        exports = [(FORMATS[f].caption, f"/views/{kind}/export?{q}&format={quote(f)}") for f in FORMATS]
+        exports.append(("HTML", f"/views/{kind}/export?{q}&format=html"))
+        return render_html(view, assets=VENDOR, exports=exports, ego_base=EGO_BASE).encode("utf-8")
+
+    try:
+        return HTMLResponse(cache.get_or_compute(_cache_key(request), compute))
+    except ChainkgError as exc:
+        # A person reads this page (often inside an iframe): answer a page, not JSON.
+        from chainkg.api.pages import error_page
+
+        return error_page(request, exc)
+
+
+@read_router.get(
+    "/views/{kind}/export",
+    response_class=Response,
+    summary="A view's subgraph as GraphML, GEXF, CSV, Excel or standalone HTML / 导出图谱",
+    tags=["Views / 图谱"],
+    responses={
+        200: {
+            "description": "The file, as an attachment",
+            "content": {
+                "application/graphml+xml": {"example": "<?xml version='1.0' encoding='utf-8'?><graphml …>"},
+                "text/csv": {"example": "id,label,key,name\nBase:sz-led,Base,sz-led,深圳LED创新基地\n"},
+            },
+        }
+    },
+)
+def view_export(
+    kind: ViewName,
+    params: ParamsDep,
+    store: StoreDep,
+    cache: CacheDep,
+    request: Request,
+    format: Annotated[
+        ExportName, Query(description="graphml, gexf, nodes.csv, edges.csv, xlsx or html / 格式")
+    ] = "graphml",
+) -> Response:
+    """Download what the view ``kind`` draws for ``key``: GraphML and GEXF open in Gephi, CSV and
+    Excel in a spreadsheet, HTML in any browser without a connection."""
+    check_kind(kind)
+
+    def compute() -> bytes:
+        view = build_view(store, kind, params.key, **params.options())
+        if format == "html":
+            return render_html(view, assets="inline").encode("utf-8")
+        return export_bytes(view.export_graph, format)
+
+    data = cache.get_or_compute(_cache_key(request), compute)
+    if format == "html":
+        media, suffix = "text/html; charset=utf-8", ".html"
+    else:
+        fmt = check_format(format)
+        media, suffix = fmt.media_type, fmt.suffix
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": _disposition(_filename(kind, params.key, suffix))}
+    )
+
+
+@read_router.get(
+    "/charts/{chart}",
+    response_class=Response,
+    summary="Base indicators or chain completeness compared, as PNG or SVG / 指标对比图",
+    tags=["Views / 图谱"],
+    responses={
+        200: {
+            "description": "The chart",
+            "content": {"image/png": {"example": "(PNG bytes)"}, "image/svg+xml": {"example": "<svg …>"}},
+        }
+    },
+)
+def chart(
+    chart: ChartName,
+    store: StoreDep,
+    cache: CacheDep,
+    request: Request,
+    format: Annotated[Literal["png", "svg"], Query(description="png or svg / 格式")] = "png",
+    bases: Annotated[
+        str | None, Query(max_length=2000, description="Comma-separated base keys; all bases by default / 基地")
+    ] = None,
+) -> Response:
+    """``indicators``: enterprises with own IP, own brand, export orientation and chain completeness
+    per base, side by side. ``completeness``: chain completeness at product and industry level."""
+    from chainkg.views.charts import MEDIA_TYPES
+    from chainkg.views.pagedata import chart_bytes
+
+    keys = [b.strip() for b in bases.split(",") if b.strip()] if bases else None
+    data = cache.get_or_compute(_cache_key(request), lambda: chart_bytes(store, chart, format, keys))
+    return Response(data, media_type=MEDIA_TYPES[format], headers={"Cache-Control": "no-cache"})
+
+
+router.include_router(static_router)
+router.include_router(read_router)
+
+__all__ = ["VIEW_KINDS", "router"]

@@ -1,0 +1,390 @@
+"""Commands for collaboration, alliances, patent pools, platforms and base indicators.
+
+Each command prints tables (English and Chinese headings) or, with ``--json``, the full
+typed result with all its evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.main import app
+from chainkg.errors import InvalidInputError
+from chainkg.graph.model import PLATFORM_KIND_ZH
+from chainkg.queries.alliances import alliance_map
+from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
+from chainkg.queries.indicators import INDICATORS, base_indicators, indicator_history, rank_bases
+from chainkg.queries.platforms import platform_coverage
+from chainkg.queries.pools import pool_analysis
+
+JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+
+
+def _pct(v: float | None) -> str:
+    return "" if v is None else f"{100 * v:.0f}%"
+
+
+def _names(items: list[str], n: int = 6) -> str:
+    return ", ".join(items[:n]) + (f" … (+{len(items) - n})" if len(items) > n else "")
+
+
+@app.command("collab")
+@friendly_errors
+def collab(
+    org: str = typer.Argument(..., help="Key of the enterprise, university or institute"),
+    method: str = typer.Option(
+        "resource_allocation", "--method", "-m", help="resource_allocation, adamic_adar or jaccard"
+    ),
+    limit: int = typer.Option(20, "--limit", "-n", help="Most proposals to show"),
+    kind: list[str] = typer.Option(
+        [], "--kind", "-k", help="industry_academia (产学研) or joint_rnd (共性技术); repeat for both (default)"
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Propose collaboration partners for an organization (产学研 and joint R&D), with evidence.
+
+    Partners share tech fields with the organization (patents held, fields its products
+    need) and do not cooperate or co-hold a patent with it yet; scored by link prediction.
+
+    Example: chainkg collab 91440300MA5XXXXX --method jaccard --limit 10
+    """
+    with store_session() as store:
+        found = collaboration_opportunities(store, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
+    if as_json:
+        emit(found, as_json=True)
+        return
+    if not found:
+        console.print(f"No partner proposals for {org}: it shares no tech field with anyone it does not work with yet.")
+        return
+    first = found[0]
+    rows = [
+        {
+            "#": o.rank,
+            "partner 伙伴": f"{o.partner_name} ({o.partner})",
+            "type 类型": o.partner_kind,
+            "pairing 合作": "产学研" if o.kind == "industry_academia" else "共性技术",
+            "score 得分": o.score,
+            "shared fields 共同领域": ", ".join(o.shared_fields),
+            "partner patents 专利": sum(e.partner_patents for e in o.evidence),
+            "ties 现有关系": "; ".join(o.ties),
+        }
+        for o in found
+    ]
+    emit(rows, as_json=False, title=f"Partners for {first.org_name} ({first.org}) — {method}")
+    for o in found[:5]:
+        console.print(f"[bold]{o.rank}.[/] {o.explanation}", highlight=False)
+
+
+@app.command("alliance")
+@friendly_errors
+def alliance(
+    alliance_id: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
+    recruits: int = typer.Option(20, "--recruits", "-r", help="Most recruits to show"),
+    shared_fields: bool = typer.Option(False, "--shared-fields", help="Also tie members that share a tech field"),
+    all_segments: bool = typer.Option(False, "--all-segments", help="List covered segments too, not only missing"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Map an alliance: members and roles, chain segments covered and missing, brokers, communities,
+    overlap with other alliances, and recruits with reasons.
+
+    Example: chainkg alliance al-led --recruits 10
+    """
+    with store_session() as store:
+        m = alliance_map(store, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
+    if as_json:
+        emit(m, as_json=True)
+        return
+    console.print(
+        f"[bold]{m.name}[/] ({m.key}), founded {m.founded_year or '?'}; focus 聚焦: "
+        f"{', '.join(i.name for i in m.focus_industries) or 'none'}; chain enterprises 产业链企业: "
+        f"{m.chain_enterprises}; segments covered 覆盖环节 {len(m.covered)}/{len(m.segments)} ({_pct(m.coverage)})",
+        highlight=False,
+    )
+    console.print(m.definition, style="dim", highlight=False)
+    emit(
+        [
+            {
+                "member 成员": f"{x.name} ({x.key})",
+                "type 类型": x.kind,
+                "role 角色": x.role,
+                "since 加入": x.since,
+                "makes 产品": _names(x.makes_segments),
+                "community 社群": x.community,
+                "betweenness 中介性": x.betweenness,
+                "ties 关系": x.ties,
+            }
+            for x in m.members
+        ],
+        as_json=False,
+        title="Members 成员",
+    )
+    shown = m.segments if all_segments else [s for s in m.segments if not s.covered]
+    emit(
+        [
+            {
+                "segment 环节": s.product,
+                "covered 覆盖": "yes 是" if s.covered else "NO 否",
+                "members making 成员生产": _names(s.members_making),
+                "others making 其他企业": s.others_making,
+                "fields 技术": ", ".join(s.fields),
+                "in chain 本链产品": "made 本链生产" if s.made_in_chain else "upstream 上游",
+            }
+            for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
+        ],
+        as_json=False,
+        title="Chain segments 产业链环节"
+        + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
+    )
+    emit(
+        [
+            {"broker 枢纽": f"{b.name} ({b.key})", "betweenness": b.betweenness, "links 连接": _names(b.neighbours)}
+            for b in m.brokers
+        ],
+        as_json=False,
+        title="Brokers 枢纽成员",
+    )
+    emit(
+        [{"community 社群": c.index, "size 规模": c.size, "members 成员": _names(c.names, 10)} for c in m.communities],
+        as_json=False,
+        title="Communities 社群 (Louvain)",
+    )
+    emit(
+        [
+            {"alliance 联盟": f"{o.name} ({o.alliance})", "shared 共同成员": _names(o.shared), "jaccard": o.jaccard}
+            for o in m.overlaps
+        ],
+        as_json=False,
+        title="Overlap with other alliances 联盟重叠",
+    )
+    emit(
+        [
+            {
+                "#": r.rank,
+                "recruit 建议吸纳": f"{r.name} ({r.key})",
+                "type 类型": r.kind,
+                "reasons 理由": "; ".join(r.reasons),
+            }
+            for r in m.recruits
+        ],
+        as_json=False,
+        title="Recruits 建议吸纳",
+    )
+
+
+@app.command("pool")
+@friendly_errors
+def pool(
+    pool_id: str = typer.Argument(..., help="Key of the patent pool, e.g. pp-5g"),
+    candidates: int = typer.Option(20, "--candidates", "-c", help="Most candidate licensors to show"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Analyse a patent pool: tech-field coverage, contributors and concentration (HHI), licensees,
+    and candidate licensors (hold patents in the pool's fields but are not in it).
+
+    Example: chainkg pool pp-5g --json
+    """
+    with store_session() as store:
+        a = pool_analysis(store, pool_id, candidates=candidates)
+    if as_json:
+        emit(a, as_json=True)
+        return
+    console.print(
+        f"[bold]{a.name}[/] ({a.key}): {a.patents} patents 专利; HHI {a.hhi:.0f} ({a.concentration}); "
+        f"largest contributor share 最大份额 {_pct(a.top_share)}",
+        highlight=False,
+    )
+    emit(
+        [
+            {"field 领域": f.field, "name 名称": f.name, "patents 专利": f.patents, "share 占比": _pct(f.share)}
+            for f in a.fields
+        ],
+        as_json=False,
+        title="Tech-field coverage 技术领域覆盖",
+    )
+    emit(
+        [
+            {
+                "contributor 贡献方": f"{c.name} ({c.key})",
+                "type 类型": c.kind,
+                "patents 专利": c.patents,
+                "share 份额": _pct(c.share),
+                "declared licensor 许可方": "yes 是" if c.declared_licensor else "no 否",
+                "since": c.since,
+            }
+            for c in a.contributors
+        ],
+        as_json=False,
+        title="Contributors 贡献方",
+    )
+    emit(
+        [
+            {
+                "licensee 被许可方": f"{x.name} ({x.key})",
+                "since": x.since,
+                "needs 所需领域": ", ".join(x.needs),
+                "not covered 未覆盖": ", ".join(x.uncovered),
+            }
+            for x in a.licensees
+        ],
+        as_json=False,
+        title="Licensees 被许可方",
+    )
+    emit(
+        [
+            {"#": c.rank, "candidate 候选许可方": f"{c.name} ({c.key})", "type 类型": c.kind, "reason 理由": c.reason}
+            for c in a.candidates
+        ],
+        as_json=False,
+        title="Candidate licensors 候选许可方",
+    )
+
+
+@app.command("platforms")
+@friendly_errors
+def platforms(
+    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Show the public service platform types each base has and lacks (研发 信息 认证 培训 孵化 检测),
+    and the platforms shared between bases.
+
+    Example: chainkg platforms sz-hitech
+    """
+    with store_session() as store:
+        found = platform_coverage(store, base)
+    if as_json:
+        emit(found, as_json=True)
+        return
+    emit(
+        [
+            {
+                "base 基地": f"{b.name} ({b.base})",
+                "present 已有": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
+                "missing 缺少": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
+                "coverage 覆盖": _pct(b.coverage),
+                "shared 共享平台": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
+            }
+            for b in found
+        ],
+        as_json=False,
+        title="Public service platforms 公共服务平台",
+    )
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    """Turn ``name=value`` texts into weights; a malformed one is an input error."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidInputError(
+                f"Cannot read the weight {item!r}. Write it as name=number, for example own_ip_share=0.3. "
+                f"Indicator names: {', '.join(INDICATORS)}.",
+                field="weight",
+            ) from None
+    return out
+
+
+_HEAD = {
+    "enterprises": "enterprises 企业",
+    "own_ip_share": "own IP 自主知识产权",
+    "own_brand_share": "own brand 自主品牌",
+    "export_share": "export 出口导向",
+    "chain_completeness": "chain 产业链完整度",
+    "gaps": "gaps 缺口",
+    "weak_links": "weak links 薄弱环节",
+    "alliances": "alliances 联盟",
+    "pools": "pools 专利池",
+    "platform_types": "platform types 平台类型",
+    "cooperation_links": "产学研 links",
+    "patents_per_enterprise": "patents/ent 企均专利",
+}
+
+
+def _indicator_table(found: list[Any], heads: list[str]) -> list[dict[str, Any]]:
+    """One row per indicator, one column per base or year (narrower than the other way round)."""
+    rows = []
+    extra = {
+        "chain_segments": "chain segments 产业链环节",
+        "research_orgs": "research orgs 高校院所",
+        "patents": "patents 专利",
+    }
+    for k, head in {**_HEAD, **extra}.items():
+        row: dict[str, Any] = {"indicator 指标": head}
+        for h, i in zip(heads, found, strict=True):
+            v = getattr(i, k)
+            row[h] = _pct(v) if k.endswith("_share") or k == "chain_completeness" else v
+        rows.append(row)
+    return rows
+
+
+@app.command("indicators")
+@friendly_errors
+def indicators(
+    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
+    year: int | None = typer.Option(None, "--year", "-y", help="Snapshot at the end of this year"),
+    history: bool = typer.Option(False, "--history", help="One snapshot per year for BASE"),
+    ranking: bool = typer.Option(False, "--rank", help="Rank every base by a weighted score"),
+    weight: list[str] = typer.Option([], "--weight", "-w", help="Override a ranking weight: name=value (repeat)"),
+    only: bool = typer.Option(False, "--only", help="Rank on the given --weight values only"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Show base indicators (enterprises, own IP/brand/export shares, chain completeness, gaps,
+    alliances, pools, platforms, 产学研 links, patents per enterprise), their history by year,
+    or a ranking of bases with stated, settable weights.
+
+    Examples: chainkg indicators sz-hitech --history; chainkg indicators --rank -w own_ip_share=0.3
+    """
+    weights = parse_weights(weight)
+    with store_session() as store:
+        if ranking:
+            ranked = rank_bases(store, weights or None, year=year, only=only)
+        elif history:
+            if base is None:
+                raise InvalidInputError(
+                    "--history needs a base key, for example: chainkg indicators sz-hitech --history"
+                )
+            found = indicator_history(store, base)
+        else:
+            found = base_indicators(store, base, year=year)
+    if ranking:
+        if as_json:
+            emit(ranked, as_json=True)
+            return
+        used = ranked[0].weights if ranked else {}
+        console.print("Weights 权重: " + ", ".join(f"{k}={v:.3g}" for k, v in used.items()), highlight=False)
+        emit(
+            [
+                {
+                    "#": r.rank,
+                    "base 基地": f"{r.name} ({r.base})",
+                    "score 得分": r.score,
+                    "top contributions 主要贡献": ", ".join(
+                        f"{k} {v:.3f}" for k, v in sorted(r.contributions.items(), key=lambda x: -x[1])[:4]
+                    ),
+                }
+                for r in ranked
+            ],
+            as_json=False,
+            title="Base ranking 基地排名",
+        )
+        return
+    if as_json:
+        emit(found, as_json=True)
+        return
+    if history:
+        heads = [str(i.year) if i.year is not None else "today" for i in found]
+        title = f"Indicators of {found[0].name} ({found[0].base}) by year 基地指标历年" if found else ""
+    else:
+        heads = [f"{i.name} ({i.base})" for i in found]
+        title = "Base indicators 基地指标" + (f" at the end of {year}" if year is not None else "")
+    emit(_indicator_table(found, heads), as_json=False, title=title)
+    for i in found[:1]:
+        console.print(f"Chain figures from: {i.chain_source}", style="dim", highlight=False)

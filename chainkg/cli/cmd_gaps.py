@@ -1,0 +1,319 @@
+"""Commands for a base's industry chain: chain, gaps, whatif, candidates, complement.
+
+Each prints tables with English and Chinese headings and the reasons as paths, or, with
+``--json``, the full typed result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import typer
+from rich.markup import escape
+
+from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.main import app
+from chainkg.errors import InvalidInputError
+from chainkg.queries.candidates import fill_candidates
+from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, load_chain
+from chainkg.queries.complement import complementarity
+from chainkg.queries.gaps import find_gaps, weak_links, what_if
+
+JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+DEPTH_OPT = typer.Option(3, "--depth", "-d", help="Steps upstream from what the base makes or leads in (1-6)")
+LEVEL_OPT = typer.Option("both", "--level", "-l", help="product, industry or both")
+
+
+def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
+    """A rich table of ``rows``; text is escaped, since product names may hold [brackets]."""
+    safe = [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+    emit(safe, as_json=False, title=escape(title))
+
+
+def _level(level: str) -> LevelChoice:
+    check_level(level)
+    return level  # type: ignore[return-value]
+
+
+def _pct(v: float | None) -> str:
+    return "" if v is None else f"{100 * v:.1f}%"
+
+
+def _names(items: list[str], n: int = 3) -> str:
+    return ", ".join(items[:n]) + (f" (+{len(items) - n})" if len(items) > n else "")
+
+
+def _summaries(levels: list[LevelSummary], title: str) -> None:
+    rows = [
+        {
+            "level 层级": s.level,
+            "anchors 锚点": s.anchors,
+            "segments 环节": s.segments,
+            "covered 已覆盖": s.covered,
+            "gaps 缺口": s.gaps,
+            "weak 薄弱": s.weak_links,
+            "completeness 完整度": _pct(s.completeness),
+        }
+        for s in levels
+    ]
+    _table(rows, title=title)
+
+
+@app.command("chain")
+@friendly_errors
+def chain_cmd(
+    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
+    depth: int = DEPTH_OPT,
+    level: str = LEVEL_OPT,
+    stage: str = typer.Option("", "--stage", "-s", help="Only one stage: downstream, midstream or upstream"),
+    limit: int = typer.Option(30, "--limit", "-n", help="Most segments to list per level (0 for all)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Show a base's industry chain (产业链): each segment's stage, coverage and path.
+
+    The chain runs upstream from the products the base's enterprises make and from the
+    industries it leads in or works in.
+
+    Example: chainkg chain sz-led --depth 2 --level product
+    """
+    stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
+    if stage and stage not in stages:
+        raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
+    with store_session() as store:
+        result = base_chain(store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None)
+    if as_json:
+        emit(result, as_json=True)
+        return
+    b = result.base
+    _summaries(result.levels, f"Chain of {b.name} ({b.key}), depth {depth} — 产业链")
+    rows = [
+        {
+            "level 层级": s.level,
+            "stage 环节": f"{s.stage} {s.stage_zh}",
+            "segment 环节名": s.name,
+            "status 状态": s.status,
+            "enterprises 企业": _names([e.name for e in s.enterprises]),
+            "path 路径": s.path_text,
+        }
+        for s in result.segments
+    ]
+    _table(rows, title="Segments (nearest first) — 环节")
+
+
+@app.command("gaps")
+@friendly_errors
+def gaps_cmd(
+    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
+    depth: int = DEPTH_OPT,
+    level: str = LEVEL_OPT,
+    limit: int = typer.Option(20, "--limit", "-n", help="Most gaps and weak links to list per level (0 for all)"),
+    weak: bool = typer.Option(True, "--weak/--no-weak", help="Also list the weak links (one enterprise only)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
+
+    A gap is a chain segment no enterprise in the base makes (or works in); its score adds
+    1/steps (times the link's strength for industries) for every covered segment downstream
+    that needs it. A weak link rests on a single enterprise of the base.
+
+    Example: chainkg gaps city:深圳市 --level product --limit 10
+    """
+    lv = _level(level)
+    with store_session() as store:
+        data = load_chain(store, base, depth, lv)
+        gaps = find_gaps(store, base, depth, level=lv, limit=limit or None, data=data)
+        weak_list = weak_links(store, base, depth, level=lv, limit=limit or None, data=data) if weak else []
+    if as_json:
+        payload = {
+            "base": data.base.model_dump(mode="json"),
+            "depth": depth,
+            "gaps": [g.model_dump(mode="json") for g in gaps],
+            "weak_links": [w.model_dump(mode="json") for w in weak_list],
+        }
+        emit(payload, as_json=True)
+        return
+    rows = [
+        {
+            "level 层级": g.level,
+            "gap 缺口": g.name,
+            "stage 环节": f"{g.stage} {g.stage_zh}",
+            "score 得分": g.score,
+            "dependents 依赖数": g.dependents,
+            "needed by 下游需求": _names(g.needed_by),
+            "path 路径": g.path_text,
+        }
+        for g in gaps
+    ]
+    _table(rows, title=f"Gaps of {data.base.name} ({data.base.key}), depth {depth} — 配套缺口")
+    for g in gaps[:3]:
+        console.print(f"• {g.why}\n  {g.why_zh}", highlight=False, markup=False)
+    if weak:
+        wrows = [
+            {
+                "level 层级": w.level,
+                "segment 环节": w.name,
+                "only enterprise 唯一企业": w.enterprise.name,
+                "score 得分": w.score,
+                "dependents 依赖数": w.dependents,
+                "path 路径": w.path_text,
+            }
+            for w in weak_list
+        ]
+        _table(wrows, title="Weak links (one enterprise) — 薄弱环节")
+
+
+@app.command("whatif")
+@friendly_errors
+def whatif_cmd(
+    base: str = typer.Argument(..., help="Key of the base"),
+    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    depth: int = DEPTH_OPT,
+    level: str = LEVEL_OPT,
+    limit: int = typer.Option(20, "--limit", "-n", help="Most new gaps and cut-off segments to list per level"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
+
+    Example: chainkg whatif sz-led 甲光电 乙芯片
+    """
+    with store_session() as store:
+        r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
+    console.print(f"Removing {who} from {r.base.name} ({r.base.key}) — 假设移除企业", highlight=False, markup=False)
+    rows = []
+    for b, a in zip(r.before, r.after, strict=True):
+        rows.append(
+            {
+                "level 层级": b.level,
+                "gaps before 原缺口": b.gaps,
+                "gaps after 新缺口数": a.gaps,
+                "weak before 原薄弱": b.weak_links,
+                "weak after 现薄弱": a.weak_links,
+                "completeness 完整度": f"{_pct(b.completeness)} → {_pct(a.completeness)}",
+            }
+        )
+    _table(rows, title="Before and after — 前后对比")
+    _table(
+        [
+            {
+                "level 层级": g.level,
+                "new gap 新缺口": g.name,
+                "stage 环节": g.stage,
+                "lost 失去的企业": _names([e.name for e in g.lost]),
+                "score 得分": g.score,
+                "dependents 依赖数": g.dependents,
+                "path 路径": g.path_text,
+            }
+            for g in r.new_gaps
+        ],
+        title="Segments that become gaps — 新增缺口",
+    )
+    _table(
+        [
+            {
+                "level 层级": c.level,
+                "cut off 受影响环节": c.name,
+                "because of 因缺": c.gap_name,
+                "steps 步数": c.hops,
+                "path 路径": c.path_text,
+            }
+            for c in r.cut_off
+        ],
+        title="Covered segments cut off downstream — 下游受影响环节",
+    )
+
+
+@app.command("candidates")
+@friendly_errors
+def candidates_cmd(
+    base: str = typer.Argument(..., help="Key of the base"),
+    segment: str = typer.Argument(..., help="The gap: product name, industry key (SW2021:270100) or industry name"),
+    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
+
+    Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
+    export orientation, scale, and how much of their revenue the segment brings.
+
+    Example: chainkg candidates sz-led 蓝宝石衬底 --limit 10
+    """
+    with store_session() as store:
+        r = fill_candidates(store, base, segment, limit=limit or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    console.print(
+        f"Candidates to fill {r.segment.name} ({r.segment.label}) for {r.base.name} ({r.base.key}) — 招商对象",
+        highlight=False,
+        markup=False,
+    )
+    console.print(r.note, highlight=False, markup=False)
+    _table(
+        [
+            {
+                "#": i,
+                "enterprise 企业": f"{c.name} ({c.key})",
+                "province 省份": c.province or "",
+                "score 得分": c.score,
+                "reasons 理由": c.reasons_text,
+                "理由": "；".join(x.zh for x in c.reasons),
+            }
+            for i, c in enumerate(r.candidates, 1)
+        ],
+        title=f"Ranked candidates ({len(r.candidates)} of {r.total_candidates})",
+    )
+    _table(
+        [
+            {
+                "base 基地": f"{b.name} ({b.key})",
+                "enterprises 企业数": b.enterprises,
+                "examples 示例": _names(b.examples),
+            }
+            for b in r.other_bases
+        ],
+        title="Other bases covering it — 其他覆盖基地",
+    )
+
+
+@app.command("complement")
+@friendly_errors
+def complement_cmd(
+    base: str = typer.Argument(..., help="Key of the base"),
+    depth: int = DEPTH_OPT,
+    level: str = LEVEL_OPT,
+    limit: int = typer.Option(20, "--limit", "-n", help="Most bases to list (0 for all)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Which other bases cover this base's gaps (基地互补), best complement first.
+
+    Example: chainkg complement sz-led --level product
+    """
+    with store_session() as store:
+        r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    console.print(
+        f"{r.base.name} ({r.base.key}): {r.product_gaps} product gaps, {r.industry_gaps} industry gaps "
+        f"at depth {r.depth} — 基地互补",
+        highlight=False,
+        markup=False,
+    )
+    _table(
+        [
+            {
+                "base 基地": f"{x.base.name} ({x.base.key})",
+                "complement 互补度": _pct(x.complement),
+                "product gaps 产品缺口": f"{x.product_gaps_covered} ({_pct(x.product_share)})",
+                "industry gaps 行业缺口": f"{x.industry_gaps_covered} ({_pct(x.industry_share)})",
+                "enterprises 企业": x.enterprises,
+                "most needed 最关键": _names(x.top_segments),
+            }
+            for x in r.rows
+        ],
+        title="Bases covering the gaps — 覆盖缺口的基地",
+    )

@@ -1,0 +1,86 @@
+"""``chainkg serve``: run the HTTP API (and the pages) with uvicorn on the configured store."""
+
+from __future__ import annotations
+
+import typer
+
+from chainkg.cli.common import console, friendly_errors, settings
+from chainkg.cli.main import app
+from chainkg.errors import InvalidInputError, StoreUnavailableError
+from chainkg.settings import Settings
+
+STORES = ("ladybug", "neo4j")
+
+
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    store: str | None = None,
+    *,
+    load_demo: bool = False,
+    access_log: bool = True,
+    cache_ttl_s: float = 60.0,
+    cfg: Settings | None = None,
+) -> None:
+    """Open the store once, optionally load the demo data, and serve the API until Ctrl-C.
+
+    ``host``/``port``/``store`` override the settings (CHAINKG_HOST, CHAINKG_PORT,
+    CHAINKG_STORE). ``cache_ttl_s``: how long a read answer is reused (0: never); uploads
+    through the API empty the cache. The embedded store is held by this process while it serves, so other
+    ``chainkg`` commands on the same data folder wait until it stops.
+
+    Examples
+    --------
+    >>> serve(host="127.0.0.1", port=8000, load_demo=True)  # doctest: +SKIP
+    """
+    import uvicorn
+
+    from chainkg.api.main import create_app
+    from chainkg.graph.store import open_store
+
+    s = cfg or settings()
+    if store is not None:
+        if store not in STORES:
+            raise InvalidInputError(f"--store must be one of {', '.join(STORES)}; got {store!r}", field="store")
+        s = s.model_copy(update={"store": store})
+    host = host or s.host
+    port = port or s.port
+    graph = open_store(s)
+    try:
+        try:
+            graph.ensure_schema()
+        except StoreUnavailableError as exc:
+            if load_demo:
+                raise
+            console.print(f"[yellow]Warning:[/] {exc} Serving anyway: /ready answers 503 until the store is back.")
+        if load_demo:
+            from chainkg.ingest.demo import load_demo as _load_demo
+
+            report = _load_demo(graph)
+            line = report.summary_line() if hasattr(report, "summary_line") else "loaded."
+            console.print(f"Demo data: {line}")
+        where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
+        console.print(f"Serving the {s.store} store at {where} on [bold]http://{host}:{port}[/] (docs at /docs)")
+        api = create_app(s, store=graph, cache_ttl_s=cache_ttl_s)
+        uvicorn.run(api, host=host, port=port, access_log=access_log, log_level="info", workers=1)
+    finally:
+        graph.close()
+
+
+@app.command("serve")
+@friendly_errors
+def serve_command(
+    host: str = typer.Option(None, help="Address to listen on (default CHAINKG_HOST, 127.0.0.1)"),
+    port: int = typer.Option(None, help="Port to listen on (default CHAINKG_PORT, 8000)", min=1, max=65535),
+    store: str = typer.Option(None, "--store", help="Graph store: ladybug (embedded, default) or neo4j"),
+    load_demo: bool = typer.Option(False, "--load-demo", help="Load the bundled demo data before serving"),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request"),
+    cache_ttl: float = typer.Option(60.0, "--cache-ttl", min=0, help="Seconds a read answer is reused (0: never)"),
+) -> None:
+    """Serve the HTTP API (JSON and CSV, OpenAPI docs at /docs) on the configured store.
+
+    Writes (uploads) need CHAINKG_API_KEY; reads are open unless CHAINKG_READ_KEY is set.
+
+    Example: chainkg serve --port 8000 --load-demo
+    """
+    serve(host=host, port=port, store=store, load_demo=load_demo, access_log=access_log, cache_ttl_s=cache_ttl)

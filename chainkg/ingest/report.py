@@ -1,0 +1,211 @@
+"""What a load did: per-type counts, every rejected row, every merge the resolver made.
+
+The counts add up: for every type, ``read == rejected + merged + loaded``, so no row can
+disappear without being counted. ``loaded`` splits into ``created``, ``updated`` and
+``unchanged`` once the rows are written (a dry run writes nothing and leaves those at 0).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Rejection(BaseModel):
+    """One row (or a whole file) that was not loaded, and why, in plain words."""
+
+    file: str
+    line: int | None = Field(None, description="Line in a CSV or JSONL file, row in a sheet")
+    field: str | None = None
+    value: str | None = None
+    reason: str
+    type: str | None = Field(None, description="Node label or relationship type the row was meant for")
+
+    def where(self) -> str:
+        """``'enterprise.csv, line 7, field uscc'`` for messages."""
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+
+class Merge(BaseModel):
+    """A row that entity resolution (or a duplicate key) folded onto another entity."""
+
+    type: str
+    file: str
+    line: int | None = None
+    given: str = Field(description="The name, code or key as written in the file")
+    key: str = Field(description="The key of the entity it was merged into")
+    how: str = Field(description="duplicate key, USCC, stock code, normalized name or alias")
+
+
+class TypeStats(BaseModel):
+    """Counts for one node label or relationship type."""
+
+    type: str
+    kind: Literal["node", "rel", "file"] = "node"
+    read: int = 0
+    rejected: int = 0
+    merged: int = Field(0, description="Rows folded into another row of the same load")
+    loaded: int = Field(0, description="Distinct entities or relationships handed to the store")
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add_write(self, created: int, updated: int, unchanged: int) -> None:
+        """Add what one store write did."""
+        self.created += created
+        self.updated += updated
+        self.unchanged += unchanged
+
+
+class FileInfo(BaseModel):
+    """One table that was read: a file, or a sheet of a workbook."""
+
+    source: str
+    type: str | None
+    format: str
+    encoding: str | None = None
+    rows: int = 0
+
+
+class IngestReport(BaseModel):
+    """The outcome of one load; ``ok`` is true when no row was rejected."""
+
+    started_at: str = Field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    elapsed_s: float = 0.0
+    dry_run: bool = False
+    strict: bool = False
+    files: list[FileInfo] = Field(default_factory=list)
+    types: list[TypeStats] = Field(default_factory=list)
+    rejections: list[Rejection] = Field(default_factory=list)
+    merges: list[Merge] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="Things worth knowing that are not rejections")
+
+    # -- building -----------------------------------------------------------------------------
+    def stats(self, type_: str, kind: Literal["node", "rel", "file"] = "node") -> TypeStats:
+        """The counters of ``type_``, created on first use."""
+        for s in self.types:
+            if s.type == type_:
+                return s
+        s = TypeStats(type=type_, kind=kind)
+        self.types.append(s)
+        return s
+
+    def absorb(self, other: IngestReport) -> None:
+        """Add another report's counts, files, rejections, merges and notes to this one."""
+        for s in other.types:
+            mine = self.stats(s.type, s.kind)
+            for name in ("read", "rejected", "merged", "loaded", "created", "updated", "unchanged"):
+                setattr(mine, name, getattr(mine, name) + getattr(s, name))
+        self.files.extend(other.files)
+        self.rejections.extend(other.rejections)
+        self.merges.extend(other.merges)
+        self.notes.extend(other.notes)
+        self.elapsed_s += other.elapsed_s
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.rejections
+
+    def totals(self) -> TypeStats:
+        """All types added up."""
+        t = TypeStats(type="total")
+        for s in self.types:
+            for name in ("read", "rejected", "merged", "loaded", "created", "updated", "unchanged"):
+                setattr(t, name, getattr(t, name) + getattr(s, name))
+        return t
+
+    def get(self, type_: str) -> TypeStats:
+        """Counts for ``type_`` (zeros when the load had none)."""
+        return next((s for s in self.types if s.type == type_), TypeStats(type=type_))
+
+    def summary_rows(self) -> list[dict[str, object]]:
+        """One dict per type (and a total) for a table: read, loaded, merged, rejected, ..."""
+        rows: list[dict[str, object]] = []
+        for s in [*sorted(self.types, key=_model_order), self.totals()]:
+            rows.append(
+                {
+                    "type": s.type,
+                    "read": s.read,
+                    "loaded": s.loaded,
+                    "created": s.created,
+                    "updated": s.updated,
+                    "unchanged": s.unchanged,
+                    "merged": s.merged,
+                    "rejected": s.rejected,
+                }
+            )
+        return rows
+
+    def summary_line(self) -> str:
+        """One sentence: how many rows were read, loaded, merged and rejected."""
+        t = self.totals()
+        verb = "would load" if self.dry_run else "loaded"
+        return (
+            f"Read {t.read:,} rows from {len(self.files)} tables; {verb} {t.loaded:,} "
+            f"({t.created:,} new, {t.updated:,} changed, {t.unchanged:,} unchanged), "
+            f"merged {t.merged:,} duplicates, rejected {t.rejected:,}."
+        )
+
+    def write_rejects(self, path: Path | str) -> Path:
+        """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["file", "line", "type", "field", "value", "reason"])
+            for r in self.rejections:
+                w.writerow(
+                    [r.file, "" if r.line is None else r.line, r.type or "", r.field or "", r.value or "", r.reason]
+                )
+        return out
+
+    def write_merges(self, path: Path | str) -> Path:
+        """Write the merges entity resolution made to a CSV, for review."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["type", "file", "line", "given", "merged_into_key", "how"])
+            for m in self.merges:
+                w.writerow([m.type, m.file, "" if m.line is None else m.line, m.given, m.key, m.how])
+        return out
+
+    def check_balanced(self) -> list[str]:
+        """Types whose counts do not add up (``read != rejected + merged + loaded``); empty when all do."""
+        return [s.type for s in self.types if s.read != s.rejected + s.merged + s.loaded]
+
+
+def _model_order(s: TypeStats) -> int:
+    """Node types, then relationship types, in the model's order; anything else last."""
+    from chainkg.graph.model import MODEL
+
+    names = [n.label for n in MODEL.nodes] + [r.type for r in MODEL.rels]
+    return names.index(s.type) if s.type in names else len(names)
+
+
+def value_text(value: object, limit: int = 200) -> str | None:
+    """A value as short text for a rejection (long values cut, so the rejects file stays readable)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
+
+
+def count_by(items: Iterable[str]) -> dict[str, int]:
+    """Occurrences of each item, most frequent first."""
+    out: dict[str, int] = {}
+    for i in items:
+        out[i] = out.get(i, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))

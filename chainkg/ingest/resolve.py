@@ -1,0 +1,378 @@
+"""Entity resolution: which stored or loaded node a row or a reference means.
+
+Enterprises and research organizations are matched on their USCC first, then (enterprises)
+on the stock code, then on a normalized name: full-width/half-width folded, spaces and
+brackets dropped, common legal suffixes (股份有限公司, 有限公司, 集团 ...) removed, plus an
+alias table the user supplies. Other node types are matched on their key, then their exact
+name. Every match that is not an exact key is reported as a :class:`~chainkg.ingest.report.Merge`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chainkg.errors import InvalidInputError
+from chainkg.graph.model import node_type
+from chainkg.graph.store.base import GraphStore
+from chainkg.ingest import checks
+
+ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
+
+# Longest first, so 集团股份有限公司 goes before 股份有限公司 before 有限公司.
+LEGAL_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "集团股份有限公司",
+            "控股股份有限公司",
+            "股份有限公司",
+            "集团有限公司",
+            "控股有限公司",
+            "有限责任公司",
+            "有限公司",
+            "股份公司",
+            "集团公司",
+            "集团",
+            "公司",
+            "co.,ltd.",
+            "co.,ltd",
+            "co.ltd.",
+            "co.ltd",
+            "ltd.",
+            "ltd",
+            "inc.",
+            "inc",
+            "corp.",
+            "corp",
+            "corporation",
+            "limited",
+            "company",
+            "group",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕「」『』《》〈〉]")
+_SPACES = re.compile(r"[\s\u3000·・,，.。'\"“”‘’、]+")
+
+
+def normalize_name(name: str) -> str:
+    """The form two spellings of one organization's name share.
+
+    Full-width characters become half-width, letters lower-case; spaces, brackets and
+    punctuation go; common legal suffixes are dropped from the end (repeatedly).
+
+    Examples
+    --------
+    >>> normalize_name("比亚迪股份有限公司"), normalize_name("ＢＹＤ （比亚迪） 集团")
+    ('比亚迪', 'byd比亚迪')
+    >>> normalize_name("华为技术有限公司") == normalize_name("华为技术 有限责任公司")
+    True
+    """
+    t = unicodedata.normalize("NFKC", name).lower()
+    t = _BRACKETS.sub("", t)
+    changed = True
+    while changed and t:
+        changed = False
+        squeezed = _SPACES.sub("", t)
+        for suffix in LEGAL_SUFFIXES:
+            s = _SPACES.sub("", suffix)
+            if squeezed.endswith(s) and len(squeezed) > len(s):
+                squeezed = squeezed[: -len(s)]
+                changed = True
+                break
+        t = squeezed
+    return _SPACES.sub("", t)
+
+
+class AliasTable:
+    """User-supplied aliases: another spelling -> the canonical name or key.
+
+    Lookups use :func:`normalize_name`, so the alias table need not repeat every spelling.
+    """
+
+    def __init__(self, pairs: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
+        self._map: dict[str, str] = {}
+        items = pairs.items() if isinstance(pairs, Mapping) else (pairs or [])
+        for alias, canonical in items:
+            self.add(alias, canonical)
+
+    def add(self, alias: str, canonical: str) -> None:
+        """Map ``alias`` to ``canonical``."""
+        a, c = alias.strip(), canonical.strip()
+        if a and c and normalize_name(a) != normalize_name(c):
+            self._map[normalize_name(a)] = c
+
+    def get(self, name: str) -> str | None:
+        """The canonical name or key for ``name``, or ``None``."""
+        return self._map.get(normalize_name(name))
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> AliasTable:
+        """Read an alias table (CSV, XLSX or JSONL with columns ``alias`` and ``canonical``)."""
+        from chainkg.ingest.readers import read_tables
+
+        table = cls()
+        for raw in read_tables(Path(path)):
+            table.add_rows(raw.source, raw.rows)
+        return table
+
+    def add_rows(self, source: str, rows: Iterable[tuple[int, Mapping[str, object]]]) -> None:
+        """Add rows of an alias table read by a reader; raises on a row without both columns."""
+        for line, row in rows:
+            cells = {_alias_col(str(k)): v for k, v in row.items()}
+            alias, canonical = cells.get("alias"), cells.get("canonical")
+            if not alias or not canonical:
+                raise InvalidInputError(
+                    "an alias table needs two columns, 'alias' (别名) and 'canonical' (标准名称), both filled",
+                    file=source,
+                    line=line,
+                )
+            self.add(str(alias), str(canonical))
+
+
+def _alias_col(header: str) -> str:
+    h = unicodedata.normalize("NFKC", header).strip().lower()
+    if h in ("alias", "别名", "other_name", "又名"):
+        return "alias"
+    if h in ("canonical", "name", "标准名称", "标准名", "key", "主键", "名称"):
+        return "canonical"
+    return h
+
+
+@dataclass
+class Resolved:
+    """Where a reference led: the node's label and key, and how it was matched."""
+
+    label: str
+    key: str
+    how: str
+
+
+@dataclass
+class _LabelIndex:
+    keys: set[str] = field(default_factory=set)
+    by_name: dict[str, set[str]] = field(default_factory=dict)
+    by_norm: dict[str, set[str]] = field(default_factory=dict)
+    by_uscc: dict[str, str] = field(default_factory=dict)
+    by_stock: dict[str, str] = field(default_factory=dict)
+    uscc_of: dict[str, str] = field(default_factory=dict)
+    stock_of: dict[str, str] = field(default_factory=dict)
+    names_of: dict[str, str] = field(default_factory=dict)
+    loaded_from_store: bool = False
+    asked: set[str] = field(default_factory=set)
+
+    def add(self, key: str, names: Iterable[str | None], uscc: str | None = None, stock: str | None = None) -> None:
+        self.keys.add(key)
+        for n in names:
+            if n:
+                self.by_name.setdefault(n, set()).add(key)
+                self.names_of.setdefault(key, n)
+                norm = normalize_name(n)
+                if norm:
+                    self.by_norm.setdefault(norm, set()).add(key)
+        if uscc:
+            self.by_uscc.setdefault(uscc, key)
+            self.uscc_of.setdefault(key, uscc)
+        if stock:
+            self.by_stock.setdefault(stock, key)
+            self.stock_of.setdefault(key, stock)
+
+
+class Resolver:
+    """Knows the nodes of one load and those already stored, and matches references to them."""
+
+    def __init__(self, store: GraphStore | None, aliases: AliasTable | None = None) -> None:
+        self.store = store
+        self.aliases = aliases or AliasTable()
+        self._idx: dict[str, _LabelIndex] = {}
+
+    def index(self, label: str) -> _LabelIndex:
+        """The index of ``label``; for organizations, the stored ones are loaded on first use."""
+        idx = self._idx.setdefault(label, _LabelIndex())
+        if label in ORG_LABELS and not idx.loaded_from_store and self.store is not None:
+            idx.loaded_from_store = True
+            self._load_orgs(label, idx)
+        return idx
+
+    def _load_orgs(self, label: str, idx: _LabelIndex) -> None:
+        assert self.store is not None
+        n = node_type(label)
+        cols = ["n.key AS key", "n.name AS name", "n.uscc AS uscc"]
+        if label == "Enterprise":
+            cols += ["n.full_name AS full_name", "n.stock_code AS stock_code"]
+        for r in self.store.execute(f"MATCH (n:{n.label}) RETURN {', '.join(cols)}"):
+            idx.add(r["key"], (r.get("name"), r.get("full_name")), r.get("uscc"), r.get("stock_code"))
+
+    def prefetch(self, label: str, values: Iterable[str]) -> None:
+        """Look up in the store the keys and names among ``values`` (one query per kind)."""
+        if self.store is None or label in ORG_LABELS:
+            self.index(label)
+            return
+        idx = self.index(label)
+        wanted = [v for v in dict.fromkeys(values) if v not in idx.asked]
+        if not wanted:
+            return
+        idx.asked.update(wanted)
+        n = node_type(label)
+        name_prop = "title" if label == "Patent" else "name"
+        candidates = list(wanted)
+        if label == "Industry":
+            candidates += [f"{s}:{v}" for v in wanted for s in checks.INDUSTRY_SCHEMES if ":" not in v]
+        if label == "TechField":
+            candidates += [v.strip().upper() for v in wanted]
+        for part in _chunks(candidates, 5000):
+            for r in self.store.execute(
+                f"MATCH (n:{n.label}) WHERE n.key IN $v RETURN n.key AS key, n.{name_prop} AS name", {"v": part}
+            ):
+                idx.add(r["key"], (r["name"],))
+        for part in _chunks(wanted, 5000):
+            for r in self.store.execute(
+                f"MATCH (n:{n.label}) WHERE n.{name_prop} IN $v RETURN n.key AS key, n.{name_prop} AS name",
+                {"v": part},
+            ):
+                idx.add(r["key"], (r["name"],))
+
+    # -- nodes from files ------------------------------------------------------------------------
+    def org_key(self, label: str, row: Mapping[str, object]) -> Resolved:
+        """The key an organization row loads under, matching a known one where possible."""
+        idx = self.index(label)
+        given = row.get("key")
+        uscc = _str(row.get("uscc"))
+        stock = _str(row.get("stock_code"))
+        names = [n for n in (_str(row.get("full_name")), _str(row.get("name"))) if n]
+        if isinstance(given, str) and given:
+            return Resolved(label, given, "key")
+        if uscc and uscc in idx.by_uscc:
+            return Resolved(label, idx.by_uscc[uscc], "USCC")
+        if stock and stock in idx.by_stock:
+            return Resolved(label, idx.by_stock[stock], "stock code")
+        if stock and stock in idx.keys:
+            return Resolved(label, stock, "stock code")
+        for n in names:
+            hit = self._by_name(idx, n, uscc=uscc, stock=stock)
+            if hit is not None:
+                return Resolved(label, hit[0], hit[1])
+        if uscc:
+            return Resolved(label, uscc, "new")
+        if stock:
+            return Resolved(label, stock, "new")
+        return Resolved(label, "name:" + normalize_name(names[0]) if names else "", "new")
+
+    def _by_name(
+        self, idx: _LabelIndex, name: str, *, uscc: str | None = None, stock: str | None = None
+    ) -> tuple[str, str] | None:
+        """A unique known key whose name matches ``name`` (exactly, via alias, or normalized)."""
+        exact = idx.by_name.get(name, set())
+        if len(exact) == 1:
+            key = next(iter(exact))
+            if self._compatible(idx, key, uscc, stock):
+                return key, "name"
+        canonical = self.aliases.get(name)
+        if canonical:
+            if canonical in idx.keys:
+                return canonical, "alias"
+            hits = idx.by_norm.get(normalize_name(canonical), set())
+            if len(hits) == 1:
+                return next(iter(hits)), "alias"
+        hits = {k for k in idx.by_norm.get(normalize_name(name), set()) if self._compatible(idx, k, uscc, stock)}
+        if len(hits) == 1:
+            return next(iter(hits)), "normalized name"
+        return None
+
+    @staticmethod
+    def _compatible(idx: _LabelIndex, key: str, uscc: str | None, stock: str | None) -> bool:
+        """Two records with different USCCs (or stock codes) are different organizations."""
+        if uscc and idx.uscc_of.get(key) not in (None, uscc):
+            return False
+        return not (stock and idx.stock_of.get(key) not in (None, stock))
+
+    def add_node(self, label: str, key: str, row: Mapping[str, object]) -> None:
+        """Register a node of this load so later rows and references find it."""
+        idx = self._idx.setdefault(label, _LabelIndex())
+        name_prop = "title" if label == "Patent" else "name"
+        idx.add(
+            key,
+            (_str(row.get(name_prop)), _str(row.get("full_name"))),
+            _str(row.get("uscc")),
+            _str(row.get("stock_code")),
+        )
+
+    # -- references from relationship rows -------------------------------------------------------
+    def find(self, labels: Iterable[str], value: str) -> tuple[Resolved | None, str | None]:
+        """Resolve ``value`` among nodes of ``labels``; returns ``(match, None)`` or ``(None, reason)``."""
+        found: list[Resolved] = []
+        ambiguous: list[str] = []
+        labels = list(labels)
+        for label in labels:
+            hit, amb = self._find_one(label, value)
+            if hit is not None:
+                found.append(hit)
+            ambiguous += amb
+        if len(found) == 1:
+            return found[0], None
+        zh = {lb: node_type(lb).zh for lb in labels}
+        if len(found) > 1:
+            kinds = " and ".join(f"a {r.label} ({zh[r.label]}, key {r.key})" for r in found)
+            return None, f"'{value}' is {kinds}; fill in the src_type column to say which one"
+        if ambiguous:
+            return None, (
+                f"'{value}' matches several {'/'.join(labels)} ({', '.join(sorted(ambiguous)[:5])}); "
+                "use the key or the USCC instead of the name"
+            )
+        what = " or ".join(f"{lb} ({zh[lb]})" for lb in labels)
+        return None, (
+            f"no {what} called '{value}' in these files or in the store; add it to its own file first, "
+            "or check the spelling"
+        )
+
+    def _find_one(self, label: str, value: str) -> tuple[Resolved | None, list[str]]:
+        idx = self.index(label)
+        v = value.strip()
+        if v in idx.keys:
+            return Resolved(label, v, "key"), []
+        if label in ORG_LABELS:
+            return self._find_org(label, idx, v)
+        if label == "Industry" and ":" not in v:
+            hits = [f"{s}:{v}" for s in checks.INDUSTRY_SCHEMES if f"{s}:{v}" in idx.keys]
+            if len(hits) == 1:
+                return Resolved(label, hits[0], "code"), []
+        if label == "TechField" and v.upper() in idx.keys:
+            return Resolved(label, v.upper(), "key"), []
+        named = idx.by_name.get(v, set())
+        if len(named) == 1:
+            return Resolved(label, next(iter(named)), "name"), []
+        return None, sorted(named) if len(named) > 1 else []
+
+    def _find_org(self, label: str, idx: _LabelIndex, v: str) -> tuple[Resolved | None, list[str]]:
+        code = v.upper()
+        if len(code) == 18 and code in idx.by_uscc:
+            return Resolved(label, idx.by_uscc[code], "USCC"), []
+        if label == "Enterprise":
+            try:
+                stock = checks.normalize_stock_code(v)
+            except ValueError:
+                stock = None
+            if stock and (stock in idx.by_stock or stock in idx.keys):
+                return Resolved(label, idx.by_stock.get(stock, stock), "stock code"), []
+        hit = self._by_name(idx, v)
+        if hit is not None:
+            return Resolved(label, hit[0], hit[1]), []
+        norm = idx.by_norm.get(normalize_name(v), set())
+        return None, sorted(norm) if len(norm) > 1 else []
+
+
+def _str(v: object) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

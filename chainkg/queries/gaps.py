@@ -1,0 +1,545 @@
+"""Chain gaps (配套产业缺口), weak links and what-if removals for a base.
+
+- **Gaps**: chain segments (see :mod:`chainkg.queries.chain`) that no enterprise in the base
+  covers, scored by how much of the base's covered chain depends on them
+  (:func:`chainkg.graph.analytics.chain.dependency`): every covered segment downstream within
+  the chain's depth adds ``strength / hops``. Each gap carries the path that makes it one
+  (gap → … → what the base makes or leads in) and the nearest covered segments needing it.
+- **Weak links**: segments exactly one enterprise of the base covers, scored the same way.
+- **What-if**: take enterprises out and list the segments that become gaps and the covered
+  segments downstream of them (cut off from the base's own supply).
+
+Results are typed records; :func:`chainkg.queries.results.to_frame` turns a list into a
+DataFrame.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection, Mapping, Sequence
+from typing import NamedTuple, TypeVar
+
+from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.graph.analytics.chain import Dependency, Stage, covered_set, dependency
+from chainkg.graph.analytics.whatif import what_if as what_if_analysis
+from chainkg.graph.store import GraphStore
+from chainkg.queries.chain import (
+    BASE_ENTERPRISES,
+    DEFAULT_DEPTH,
+    STAGE_ZH,
+    BaseChainData,
+    BaseRef,
+    EnterpriseRef,
+    Level,
+    LevelChain,
+    LevelChoice,
+    LevelSummary,
+    Step,
+    check_level,
+    explain,
+    level_summary,
+    load_chain,
+    path_steps,
+    path_text,
+)
+from chainkg.queries.results import Record
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 100
+NEEDED_BY = 5
+"""How many of the covered segments that need a gap are named as evidence."""
+
+
+class Gap(Record):
+    """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
+
+    ``score`` sums ``strength / hops`` over the ``dependents`` (covered segments downstream
+    within the chain's depth); ``needed_by`` names the nearest of them.
+    """
+
+    level: Level
+    label: str
+    key: str
+    name: str
+    stage: Stage
+    stage_zh: str
+    distance: int
+    score: float
+    dependents: int
+    needed_by: list[str]
+    path: list[Step]
+    path_text: str
+    why: str
+    why_zh: str
+
+
+class WeakLink(Record):
+    """A chain segment exactly one enterprise of the base covers."""
+
+    level: Level
+    label: str
+    key: str
+    name: str
+    stage: Stage
+    stage_zh: str
+    distance: int
+    enterprise: EnterpriseRef
+    score: float
+    dependents: int
+    needed_by: list[str]
+    path: list[Step]
+    path_text: str
+    why: str
+    why_zh: str
+
+
+class NewGap(Record):
+    """A segment that becomes a gap when the removed enterprises leave; ``lost`` covered it."""
+
+    level: Level
+    label: str
+    key: str
+    name: str
+    stage: Stage
+    distance: int
+    lost: list[EnterpriseRef]
+    score: float
+    dependents: int
+    path_text: str
+    why: str
+    why_zh: str
+
+
+class CutOffSegment(Record):
+    """A still-covered segment downstream of a new gap: the path runs from the gap to it."""
+
+    level: Level
+    label: str
+    key: str
+    name: str
+    stage: Stage
+    gap: str
+    gap_name: str
+    hops: int
+    path: list[Step]
+    path_text: str
+    why: str
+    why_zh: str
+
+
+class WhatIfResult(Record):
+    """What removing enterprises from a base does to its chain, level by level."""
+
+    base: BaseRef
+    depth: int
+    removed: list[EnterpriseRef]
+    before: list[LevelSummary]
+    after: list[LevelSummary]
+    new_gaps: list[NewGap]
+    cut_off: list[CutOffSegment]
+
+
+class ChainSummary(Record):
+    """Counts of a base's chain: totals over both levels and one summary per level.
+
+    ``gap_segments`` and ``weak_segments`` list the keys (product level first).
+    """
+
+    base: str
+    depth: int
+    segments: int
+    covered: int
+    gaps: int
+    weak_links: int
+    completeness: float | None
+    product: LevelSummary
+    industry: LevelSummary
+    gap_segments: list[str]
+    weak_segments: list[str]
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _levels(data: BaseChainData, level: str) -> list[LevelChain]:
+    """The levels of ``data`` that ``level`` asks for."""
+    return [data.levels[lv] for lv in check_level(level) if lv in data.levels]
+
+
+class ScoredGap(NamedTuple):
+    """A gap with its score, before any record is built."""
+
+    level: Level
+    key: str
+    name: str
+    distance: int
+    score: float
+    dependents: int
+
+
+def scored_gaps(data: BaseChainData, level: str = "both") -> list[ScoredGap]:
+    """Every gap of a fetched chain with its score: per level, most depended-on first.
+
+    The cheap form of :func:`find_gaps` for callers that need every gap but no explanation
+    (complementarity). Scores are rounded to 6 decimals, as in :class:`Gap`.
+    """
+    out: list[ScoredGap] = []
+    for lc in _levels(data, level):
+        dep = _scores(lc)
+        covered = covered_set(lc.chain, lc.coverage)
+        for k in _order(lc, [s for s in lc.chain.distance if s not in covered], dep):
+            d = dep[k]
+            out.append(ScoredGap(lc.level, k, lc.name(k), lc.chain.distance[k], round(d.score, 6), d.dependents))
+    return out
+
+
+def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> dict[str, Dependency]:
+    cov = lc.coverage if coverage is None else coverage
+    return dependency(lc.chain, covered_set(lc.chain, cov))
+
+
+def _order(lc: LevelChain, keys: Sequence[str], dep: Mapping[str, Dependency], limit: int | None = None) -> list[str]:
+    """Highest score first, then nearer to the anchors, then key (scores rounded to 6 places).
+
+    With a ``limit`` only that many come back, picked without sorting the rest.
+    """
+    dist = lc.chain.distance
+    ranked = [(-round(dep[k].score, 6), dist[k], k) for k in keys]
+    top = heapq.nsmallest(limit, ranked) if limit else sorted(ranked)
+    return [k for _, _, k in top]
+
+
+def needed_by(lc: LevelChain, segment: str, covered: Collection[str], n: int = NEEDED_BY) -> list[str]:
+    """Names of the nearest covered segments downstream of ``segment`` (within the depth)."""
+    chain = lc.chain
+    seen = {segment}
+    frontier = [segment]
+    out: list[str] = []
+    for _ in range(chain.depth):
+        nxt: list[str] = []
+        for node in frontier:
+            for m, _ in chain.down.get(node, ()):
+                if m not in seen:
+                    seen.add(m)
+                    nxt.append(m)
+        for m in sorted(nxt):
+            if m in covered:
+                out.append(lc.name(m))
+                if len(out) >= n:
+                    return out
+        frontier = nxt
+        if not frontier:
+            break
+    return out
+
+
+def _limit_value(limit: int | None) -> int | None:
+    """``limit`` checked: ``None`` (or 0) means no limit."""
+    if limit is not None and limit < 0:
+        raise InvalidInputError(f"The limit must be 0 or more; got {limit}.", field="limit")
+    return limit or None
+
+
+def _limit(items: list[T], limit: int | None) -> list[T]:
+    """The first ``limit`` items; all of them for ``None`` or 0."""
+    n = _limit_value(limit)
+    return items[:n] if n else items
+
+
+def _gap_record(lc: LevelChain, key: str, dep: Dependency, covered: Collection[str], ents: Mapping[str, str]) -> Gap:
+    chain = lc.chain
+    path = chain.path(key)
+    why, why_zh = explain(lc, key, ents)
+    stage = chain.stage(key)
+    return Gap(
+        level=lc.level,
+        label=lc.label,
+        key=key,
+        name=lc.name(key),
+        stage=stage,
+        stage_zh=STAGE_ZH[stage],
+        distance=chain.distance[key],
+        score=round(dep.score, 6),
+        dependents=dep.dependents,
+        needed_by=needed_by(lc, key, covered),
+        path=path_steps(lc, path),
+        path_text=path_text(lc, path),
+        why=why,
+        why_zh=why_zh,
+    )
+
+
+# -- public functions ---------------------------------------------------------------------------
+
+
+def find_gaps(
+    store: GraphStore,
+    base_key: str,
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    limit: int | None = DEFAULT_LIMIT,
+    data: BaseChainData | None = None,
+) -> list[Gap]:
+    """The segments of a base's chain that no enterprise in the base covers, most depended-on first.
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    base_key
+        The base's key.
+    depth
+        Steps upstream, 1 to 6 (default 3).
+    level
+        ``product``, ``industry`` or ``both`` (product gaps first, then industry gaps; scores
+        are comparable only within a level).
+    limit
+        At most this many gaps per level; ``None`` or 0 for all.
+    data
+        A chain already fetched with :func:`chainkg.queries.chain.load_chain` (saves the fetch;
+        ``base_key`` and ``depth`` are then those of ``data``).
+
+    Returns
+    -------
+    list[Gap]
+        Per level: highest score first, then nearest to the anchors, then key.
+
+    Examples
+    --------
+    >>> gaps = find_gaps(store, "sz-led", depth=2, level="product")  # doctest: +SKIP
+    >>> gaps[0].name, gaps[0].score, gaps[0].path_text                 # doctest: +SKIP
+    ('SMDLED器件', 3.0, 'SMDLED器件 -[is input to]-> LED显示屏')
+    """
+    data = data or load_chain(store, base_key, depth, level)
+    out: list[Gap] = []
+    for lc in _levels(data, level):
+        dep = _scores(lc)
+        covered = covered_set(lc.chain, lc.coverage)
+        keys = _order(lc, [s for s in lc.chain.distance if s not in covered], dep, _limit_value(limit))
+        out.extend(_gap_record(lc, k, dep[k], covered, data.enterprises) for k in keys)
+    return out
+
+
+def weak_links(
+    store: GraphStore,
+    base_key: str,
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    limit: int | None = DEFAULT_LIMIT,
+    data: BaseChainData | None = None,
+) -> list[WeakLink]:
+    """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
+
+    Parameters are those of :func:`find_gaps`. ``dependents`` and ``score`` say how much of
+    the covered chain downstream would lose its in-base supply if that enterprise left.
+
+    Examples
+    --------
+    >>> w = weak_links(store, "sz-led", level="product")             # doctest: +SKIP
+    >>> w[0].name, w[0].enterprise.name, w[0].score                  # doctest: +SKIP
+    ('LED驱动芯片', '芯光驱动', 1.5)
+    """
+    data = data or load_chain(store, base_key, depth, level)
+    out: list[WeakLink] = []
+    for lc in _levels(data, level):
+        dep = _scores(lc)
+        covered = covered_set(lc.chain, lc.coverage)
+        weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
+        for k in _order(lc, weak, dep, _limit_value(limit)):
+            chain = lc.chain
+            path = chain.path(k)
+            ent = next(iter(lc.coverage[k]))
+            why, why_zh = explain(lc, k, data.enterprises)
+            stage = chain.stage(k)
+            out.append(
+                WeakLink(
+                    level=lc.level,
+                    label=lc.label,
+                    key=k,
+                    name=lc.name(k),
+                    stage=stage,
+                    stage_zh=STAGE_ZH[stage],
+                    distance=chain.distance[k],
+                    enterprise=EnterpriseRef(key=ent, name=data.enterprises.get(ent, ent)),
+                    score=round(dep[k].score, 6),
+                    dependents=dep[k].dependents,
+                    needed_by=needed_by(lc, k, covered),
+                    path=path_steps(lc, path),
+                    path_text=path_text(lc, path),
+                    why=why,
+                    why_zh=why_zh,
+                )
+            )
+    return out
+
+
+def resolve_enterprises(store: GraphStore, base_key: str, names: Sequence[str]) -> list[EnterpriseRef]:
+    """The base's enterprises named by key, short name or full name.
+
+    Raises
+    ------
+    NotFoundError
+        For a name that matches no enterprise located in the base.
+    InvalidInputError
+        For a name that matches several of them, or for no names at all.
+    """
+    if not names:
+        raise InvalidInputError("Name at least one enterprise of the base to remove.", field="enterprises")
+    rows = store.run(BASE_ENTERPRISES, {"base": base_key})
+    by_key = {r["key"]: r for r in rows}
+    out: dict[str, EnterpriseRef] = {}
+    for name in names:
+        if name in by_key:
+            hits = [by_key[name]]
+        else:
+            hits = [r for r in rows if r["name"] == name] or [r for r in rows if r["full_name"] == name]
+        if not hits:
+            raise NotFoundError(
+                f"No enterprise '{name}' is located in base '{base_key}'. Give its key, short name or full "
+                "name exactly as stored (the 'chain' command lists the base's enterprises)."
+            )
+        if len(hits) > 1:
+            keys = ", ".join(sorted(r["key"] for r in hits))
+            raise InvalidInputError(f"'{name}' names several enterprises of the base ({keys}); give the key instead.")
+        r = hits[0]
+        out[r["key"]] = EnterpriseRef(key=r["key"], name=r["name"] or r["key"])
+    return list(out.values())
+
+
+def what_if(
+    store: GraphStore,
+    base_key: str,
+    enterprises: Sequence[str],
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    limit: int | None = DEFAULT_LIMIT,
+) -> WhatIfResult:
+    """What happens to a base's chain if some of its enterprises leave.
+
+    The chain stays as it is; only who covers it changes. Segments that only the removed
+    enterprises covered become gaps; still-covered segments downstream of a new gap (within
+    the depth) are cut off from the base's own supply of it.
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    base_key
+        The base's key.
+    enterprises
+        Keys, short names or full names of the base's enterprises to remove.
+    depth, level, limit
+        As for :func:`find_gaps`; ``limit`` applies to each list per level.
+
+    Returns
+    -------
+    WhatIfResult
+        New gaps (most depended-on first, scored against the coverage after removal), cut-off
+        segments (nearest to a new gap first) and per-level counts before and after.
+
+    Examples
+    --------
+    >>> r = what_if(store, "sz-led", ["雷曼光电"], level="product")   # doctest: +SKIP
+    >>> [g.name for g in r.new_gaps][:2], [c.name for c in r.cut_off]  # doctest: +SKIP
+    (['LED封装器件', 'EMC项目'], ['LED照明灯'])
+    """
+    data = load_chain(store, base_key, depth, level)
+    removed = resolve_enterprises(store, base_key, enterprises)
+    gone = [e.key for e in removed]
+    before: list[LevelSummary] = []
+    after: list[LevelSummary] = []
+    new_gaps: list[NewGap] = []
+    cut: list[CutOffSegment] = []
+    for lc in data.levels.values():
+        result = what_if_analysis(lc.chain, lc.coverage, gone)
+        lc_after = LevelChain(lc.level, lc.chain, result.coverage_after, lc.names, lc.leading)
+        before.append(level_summary(lc))
+        after.append(level_summary(lc_after))
+        dep = _scores(lc, result.coverage_after)
+        for k in _order(lc, list(result.new_gaps), dep, _limit_value(limit)):
+            why, why_zh = explain(lc, k, data.enterprises, result.coverage_after)
+            lost = sorted(lc.coverage.get(k, ()))
+            new_gaps.append(
+                NewGap(
+                    level=lc.level,
+                    label=lc.label,
+                    key=k,
+                    name=lc.name(k),
+                    stage=lc.chain.stage(k),
+                    distance=lc.chain.distance[k],
+                    lost=[EnterpriseRef(key=e, name=data.enterprises.get(e, e)) for e in lost],
+                    score=round(dep[k].score, 6),
+                    dependents=dep[k].dependents,
+                    path_text=path_text(lc, lc.chain.path(k)),
+                    why=why,
+                    why_zh=why_zh,
+                )
+            )
+        for c in _limit(list(result.cut_off), limit):
+            text = path_text(lc, c.path)
+            gap_name, name = lc.name(c.gap), lc.name(c.segment)
+            why = f"{text}: {name} needs {gap_name} ({c.hops} step(s) upstream), which the base no longer covers."
+            why_zh = f"{path_text(lc, c.path, zh=True)}：{name}需要{gap_name}（上游{c.hops}步），基地内已无企业覆盖。"
+            cut.append(
+                CutOffSegment(
+                    level=lc.level,
+                    label=lc.label,
+                    key=c.segment,
+                    name=name,
+                    stage=lc.chain.stage(c.segment),
+                    gap=c.gap,
+                    gap_name=gap_name,
+                    hops=c.hops,
+                    path=path_steps(lc, c.path),
+                    path_text=text,
+                    why=why,
+                    why_zh=why_zh,
+                )
+            )
+    return WhatIfResult(
+        base=data.base, depth=depth, removed=removed, before=before, after=after, new_gaps=new_gaps, cut_off=cut
+    )
+
+
+def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH) -> ChainSummary:
+    """Counts of a base's chain at both levels: segments, covered, gaps, weak links, completeness.
+
+    The top-level fields add the two levels up; ``product`` and ``industry`` hold each.
+    ``completeness`` is covered / segments (``None`` for a base without any chain).
+
+    Examples
+    --------
+    >>> s = base_chain_summary(store, "sz-led")                     # doctest: +SKIP
+    >>> round(s.product.completeness, 3), s.industry.gaps            # doctest: +SKIP
+    (0.866, 5)
+    """
+    data = load_chain(store, base_key, depth, "both")
+    prod, ind = data.levels["product"], data.levels["industry"]
+    ps, is_ = level_summary(prod), level_summary(ind)
+    segments = ps.segments + is_.segments
+    covered = ps.covered + is_.covered
+    gap_keys: list[str] = []
+    weak_keys: list[str] = []
+    for lc in (prod, ind):
+        for s in lc.chain.segments:
+            n = len(lc.coverage.get(s, ()))
+            if n == 0:
+                gap_keys.append(s)
+            elif n == 1:
+                weak_keys.append(s)
+    return ChainSummary(
+        base=data.base.key,
+        depth=depth,
+        segments=segments,
+        covered=covered,
+        gaps=ps.gaps + is_.gaps,
+        weak_links=ps.weak_links + is_.weak_links,
+        completeness=covered / segments if segments else None,
+        product=ps,
+        industry=is_,
+        gap_segments=gap_keys,
+        weak_segments=weak_keys,
+    )

@@ -1,0 +1,92 @@
+"""The collaboration view: an organization, the tech fields it shares with proposed partners, the partners."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from chainkg.graph.nxgraph import node_id
+from chainkg.graph.store.base import GraphStore
+from chainkg.views.facts import add_tooltips
+from chainkg.views.layout import ring_layout
+from chainkg.views.render import View
+from chainkg.views.style import LegendItem, label_legend
+
+_KIND = {"industry_academia": ("产学研", "industry–academia"), "joint_rnd": ("共性技术联合研发", "joint R&D")}
+
+
+def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allocation", limit: int = 20) -> View:
+    """Proposed partners of one organization, linked through the tech fields they share.
+
+    Rings: the organization; the shared fields; the partners, sized by score, each with its
+    explanation, evidence and existing looser ties in the tooltip.
+
+    Examples
+    --------
+    >>> v = collab_view(store, "91440300MA5XXXXX", limit=5)        # doctest: +SKIP
+    >>> v.kind                                                      # doctest: +SKIP
+    'collab'
+    """
+    from chainkg.queries.collaboration import collaboration_opportunities
+    from chainkg.queries.orgs import find_org
+
+    org = find_org(store, org_key)
+    opps = collaboration_opportunities(store, org_key, method=method, limit=limit)
+    g = nx.MultiDiGraph()
+    centre = org.nid
+    g.add_node(centre, label=org.label, key=org.key, name=org.name, size=28.0, border="#000000")
+    extra: dict[str, list[str]] = {centre: [f"方法 method: {method}; 建议 proposals: {len(opps)}"]}
+    top = max((o.score for o in opps), default=1.0) or 1.0
+    for o in opps:
+        pid = node_id(o.partner_label, o.partner)
+        zh, en = _KIND.get(o.kind, (o.kind, o.kind))
+        g.add_node(
+            pid,
+            label=o.partner_label,
+            key=o.partner,
+            name=o.partner_name,
+            size=12.0 + 18.0 * o.score / top,
+            score=o.score,
+            rank=o.rank,
+        )
+        extra[pid] = [
+            f"#{o.rank} {zh} {en} · score {o.score:.3g}",
+            o.explanation,
+            *(f"已有联系 tie: {t}" for t in o.ties),
+        ]
+        for ev in o.evidence:
+            fid = node_id("TechField", ev.field)
+            if fid not in g:
+                g.add_node(fid, label="TechField", key=ev.field, name=ev.name or ev.field, size=10.0)
+                g.add_edge(centre, fid, key="REACHES", type="REACHES", notes=[f"via {', '.join(ev.org_via)}"])
+            g.add_edge(
+                fid,
+                pid,
+                key="SHARED_FIELD",
+                type="SHARED_FIELD",
+                notes=[f"partner via {', '.join(ev.partner_via)}", *(f"patent {p}" for p in ev.sample_patents)],
+                color="#2e9d5b" if o.kind == "industry_academia" else "#1f78b4",
+            )
+    add_tooltips(store, g, extra)
+    for n, (x, y) in ring_layout(g, centre).items():
+        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
+    legend = [
+        *label_legend([str(a["label"]) for _n, a in g.nodes(data=True)]),
+        LegendItem("#2e9d5b", "产学研 (绿线)", "industry–academia (green line)"),
+        LegendItem("#1f78b4", "共性技术 (蓝线)", "joint R&D (blue line)"),
+    ]
+    notes = [
+        "内圈 = 共享技术领域, 外圈 = 建议伙伴 (大小 = 得分) · "
+        "inner ring = shared tech fields, outer = partners (size = score)"
+    ]
+    if not opps:
+        notes.append(
+            "没有找到合作建议 no proposals: the organization reaches no tech field, or every match already cooperates."
+        )
+    return View(
+        kind="collab",
+        key=org_key,
+        title=f"{org.name} 合作机会 · collaboration opportunities",
+        graph=g,
+        legend=legend,
+        notes=notes,
+    )

@@ -1,0 +1,45 @@
+"""Tooltips for a view: each node's stored facts and provenance, fetched in one query per label."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+
+from chainkg.graph.store.base import GraphStore
+from chainkg.queries.ego import node_facts
+from chainkg.views.style import node_tooltip, provenance_line, rel_line
+
+_EDGE_FACTS = ("weight", "share", "role", "since", "kind", "product")
+
+
+def add_tooltips(
+    store: GraphStore,
+    g: nx.MultiDiGraph,
+    extra: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """Set ``title`` on every node (facts, provenance, ``extra`` lines) and on every edge.
+
+    Nodes need ``label`` and ``key`` attributes; ``extra`` maps node ids to lines the view
+    adds (for example a gap's score or a member's role). Stored names also refresh ``name``.
+    """
+    extra = extra or {}
+    wanted = [(str(a["label"]), str(a["key"])) for _n, a in g.nodes(data=True) if a.get("label") and a.get("key")]
+    facts = node_facts(store, wanted) if wanted else {}
+    for n, a in g.nodes(data=True):
+        props = facts.get((str(a.get("label")), str(a.get("key"))), {})
+        if props.get("name"):
+            a["name"] = props["name"]
+        merged = {"name": a.get("name"), **props}
+        a["title"] = node_tooltip(str(a.get("label", "")), str(a.get("key", n)), merged, list(extra.get(str(n), ())))
+    for u, v, a in g.edges(data=True):
+        lines = [f"{g.nodes[u].get('name', u)} → {g.nodes[v].get('name', v)}", rel_line(str(a.get("type", "")))]
+        for f in _EDGE_FACTS:
+            val = a.get(f)
+            if val is not None and not (f == "weight" and val == 1.0):
+                lines.append(f"{f}: {val}")
+        lines.extend(str(x) for x in a.get("notes", ()) or ())
+        prov = provenance_line(a)
+        if prov:
+            lines.append(prov)
+        a["title"] = "\n".join(lines)

@@ -1,0 +1,176 @@
+"""The gap view: one missing segment, why it matters to the base, and who could fill it (招商)."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from chainkg.graph.nxgraph import node_id
+from chainkg.graph.store.base import GraphStore
+from chainkg.views.facts import add_tooltips
+from chainkg.views.layout import COL_GAP, NODE_GAP, Band
+from chainkg.views.render import View
+from chainkg.views.style import STATUS_STYLE, LegendItem, label_legend
+
+_CANDIDATE = "#1f78b4"
+
+
+def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, limit: int = 15) -> View:
+    """A gap with its fill candidates: candidates and other bases on the left, the gap in the middle,
+    the path to the base's own segments on the right.
+
+    Parameters
+    ----------
+    store
+        The graph store.
+    base_key
+        The base.
+    segment
+        Product name or industry key (``SW2021:270100``), or ``Product:<name>`` / ``Industry:<key>``.
+    depth
+        Chain depth used to find the gap's path.
+    limit
+        Most candidate enterprises drawn (ranked with their reasons in the tooltips).
+
+    Examples
+    --------
+    >>> v = gap_view(store, "sz-led", "蓝宝石衬底")               # doctest: +SKIP
+    >>> v.kind                                                    # doctest: +SKIP
+    'gap'
+    """
+    from chainkg.queries.candidates import fill_candidates
+    from chainkg.queries.gaps import find_gaps
+
+    fc = fill_candidates(store, base_key, segment, limit=limit)
+    seg = fc.segment
+    gap = next(
+        (x for x in find_gaps(store, base_key, depth, level=seg.level, limit=None) if x.key == seg.key),
+        None,
+    )
+    g = nx.MultiDiGraph()
+    centre = node_id(seg.label, seg.key)
+    status = "gap" if gap is not None else ("weak" if len(fc.in_base) == 1 else "covered")
+    g.add_node(
+        centre, label=seg.label, key=seg.key, name=seg.name, color=STATUS_STYLE[status][0], size=26.0, border="#000000"
+    )
+    extra: dict[str, list[str]] = {
+        centre: [f"状态 status: {STATUS_STYLE[status][1]} {STATUS_STYLE[status][2]}", fc.note]
+    }
+    pos: dict[str, tuple[float, float]] = {centre: (0.0, 0.0)}
+    bands: list[Band] = []
+    # Right: the path from the gap to what the base makes or leads in, then the base itself.
+    x = 0.0
+    if gap is not None:
+        extra[centre] += [
+            f"缺口分 score {gap.score:.3g}; 依赖它的已覆盖环节 covered segments needing it: {gap.dependents}",
+            gap.why_zh,
+            gap.why,
+        ]
+        prev = centre
+        for i, step in enumerate(gap.path[1:], start=1):
+            nid = node_id(step.label, step.key)
+            g.add_node(
+                nid,
+                label=step.label,
+                key=step.key,
+                name=step.name,
+                color=STATUS_STYLE["covered"][0] if i == len(gap.path) - 1 else "#cfd8e3",
+            )
+            rel = gap.path[i - 1].rel or "INPUT_TO"
+            g.add_edge(prev, nid, key=rel, type=rel)
+            x += COL_GAP * 1.6
+            pos[nid] = (x, 0.0)
+            prev = nid
+        base_id = node_id("Base", fc.base.key)
+        g.add_node(base_id, label="Base", key=fc.base.key, name=fc.base.name, size=24.0)
+        g.add_edge(prev, base_id, key="IN_BASE", type="IN_BASE", dashes=True)
+        x += COL_GAP * 1.6
+        pos[base_id] = (x, 0.0)
+        bands.append(Band("链路 path to the base", COL_GAP * 0.8, x + 80, -90, 60, len(gap.path)))
+    # Left: candidate enterprises (ranked), then other bases that cover the segment.
+    rows = max(len(fc.candidates), 1)
+    top = -(rows - 1) * NODE_GAP * 1.2 / 2
+    cand_x = -COL_GAP * 2.2
+    for i, c in enumerate(fc.candidates):
+        nid = node_id("Enterprise", c.key)
+        g.add_node(
+            nid,
+            label="Enterprise",
+            key=c.key,
+            name=c.name,
+            color=_CANDIDATE,
+            size=12.0 + min(c.score, 10.0),
+            score=c.score,
+            rank=i + 1,
+        )
+        g.add_edge(nid, centre, key="COULD_FILL", type="COULD_FILL", dashes=True, color="#d64541")
+        extra[nid] = [
+            f"候选 #{i + 1} candidate · score {c.score:.3g}",
+            *(f"{r.zh} · {r.text} (+{r.points:g})" for r in c.reasons),
+        ]
+        if c.bases:
+            extra[nid].append(f"所在基地 in bases: {', '.join(c.bases)}")
+        pos[nid] = (cand_x, top + i * NODE_GAP * 1.2)
+    if fc.candidates:
+        bands.append(
+            Band(
+                f"招商候选 candidates ({len(fc.candidates)} / {fc.total_candidates})",
+                cand_x - 80,
+                cand_x + 80,
+                top - 90,
+                top + (rows - 1) * NODE_GAP * 1.2 + 60,
+                len(fc.candidates),
+            )
+        )
+    # Below the gap: other bases whose enterprises cover the segment (where to look for them).
+    low = max(top + (rows - 1) * NODE_GAP * 1.2, 0.0) + 200.0
+    shown_bases = 0
+    for b in fc.other_bases:
+        nid = node_id("Base", b.key)
+        if nid in g:
+            continue
+        g.add_node(nid, label="Base", key=b.key, name=b.name, size=18.0)
+        g.add_edge(nid, centre, key="COVERS", type="COVERS", color="#6a3d9a")
+        extra[nid] = [f"覆盖该环节的企业 enterprises covering it: {b.enterprises} ({', '.join(b.examples)})"]
+        pos[nid] = (-COL_GAP * 0.6 + shown_bases * COL_GAP * 1.2, low)
+        shown_bases += 1
+    if shown_bases:
+        bands.append(
+            Band(
+                f"其他覆盖基地 other bases ({shown_bases})",
+                -COL_GAP * 0.6 - 80,
+                -COL_GAP * 0.6 + (shown_bases - 1) * COL_GAP * 1.2 + 80,
+                low - 90,
+                low + 60,
+                shown_bases,
+            )
+        )
+    for i, e in enumerate(fc.in_base):
+        nid = node_id("Enterprise", e.key)
+        if nid not in g:
+            g.add_node(nid, label="Enterprise", key=e.key, name=e.name, color=STATUS_STYLE["covered"][0])
+            g.add_edge(nid, centre, key="MAKES" if seg.label == "Product" else "IN_INDUSTRY", type="MAKES")
+            pos[nid] = (0.0, -(i + 1) * NODE_GAP * 1.5)
+    add_tooltips(store, g, extra)
+    for n, (px, py) in pos.items():
+        g.nodes[n]["x"], g.nodes[n]["y"] = px, py
+    legend = [
+        LegendItem(STATUS_STYLE["gap"][0], "缺口", "the gap"),
+        LegendItem(_CANDIDATE, "招商候选 (虚线)", "fill candidate (dashed)"),
+        LegendItem(STATUS_STYLE["covered"][0], "基地已覆盖环节", "segment the base covers"),
+        *label_legend(["Base"]),
+    ]
+    notes = [fc.note]
+    if gap is not None:
+        notes.append(f"{gap.why_zh} · {gap.path_text}")
+    else:
+        notes.append(f"{seg.name} 不是该基地的缺口 is not a gap of this base at depth {depth}.")
+    return View(
+        kind="gap",
+        key=base_key,
+        title=f"{fc.base.name} · 缺口 gap: {seg.name}",
+        graph=g,
+        legend=legend,
+        total_nodes=g.number_of_nodes() + max(fc.total_candidates - len(fc.candidates), 0),
+        bands=bands,
+        notes=notes,
+    )

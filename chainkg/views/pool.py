@@ -1,0 +1,99 @@
+"""The patent-pool view: the pool, its tech fields, contributors, licensees and candidate licensors."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from chainkg.graph.nxgraph import node_id
+from chainkg.graph.store.base import GraphStore
+from chainkg.views.facts import add_tooltips
+from chainkg.views.layout import ring_layout
+from chainkg.views.render import View
+from chainkg.views.style import LegendItem, label_legend
+
+MAX_CANDIDATES = 15
+_LICENSEE = "#8e44ad"
+_CANDIDATE = "#ffffff"
+
+
+def pool_view(store: GraphStore, pool_key: str) -> View:
+    """A patent pool in rings: the pool; its fields, contributors and licensees; candidate licensors.
+
+    Contributors are sized by their share of the pool's patents; candidate licensors (hold
+    patents in the pool's fields, not in the pool) are hollow and linked to those fields.
+
+    Examples
+    --------
+    >>> v = pool_view(store, "pp-led")                           # doctest: +SKIP
+    >>> v.graph.nodes["PatentPool:pp-led"]["label"]              # doctest: +SKIP
+    'PatentPool'
+    """
+    from chainkg.queries.pools import pool_analysis
+
+    pa = pool_analysis(store, pool_key, candidates=MAX_CANDIDATES)
+    g = nx.MultiDiGraph()
+    centre = node_id("PatentPool", pa.key)
+    g.add_node(centre, label="PatentPool", key=pa.key, name=pa.name, size=28.0, border="#000000")
+    extra: dict[str, list[str]] = {
+        centre: [
+            f"专利 patents: {pa.patents}",
+            f"集中度 HHI: {pa.hhi:g} ({pa.concentration}); 最大份额 top share {pa.top_share:.0%}",
+        ]
+    }
+    for f in pa.fields:
+        nid = node_id("TechField", f.field)
+        g.add_node(nid, label="TechField", key=f.field, name=f.name or f.field, size=10.0 + 20.0 * f.share)
+        g.add_edge(
+            centre, nid, key="COVERS_FIELD", type="COVERS_FIELD", weight=float(f.patents), width=1.0 + 4.0 * f.share
+        )
+        extra[nid] = [f"池内专利 patents in pool: {f.patents} ({f.share:.0%})"]
+    for c in pa.contributors:
+        nid = node_id(c.label, c.key)
+        g.add_node(
+            nid, label=c.label, key=c.key, name=c.name, size=12.0 + 30.0 * math.sqrt(c.share), role="contributor"
+        )
+        g.add_edge(nid, centre, key="LICENSOR_OF", type="LICENSOR_OF", since=c.since, width=1.0 + 5.0 * c.share)
+        extra[nid] = [
+            f"贡献专利 patents: {c.patents:g} ({c.share:.0%})",
+            "已声明许可方 declared licensor"
+            if c.declared_licensor
+            else "未声明许可方 holds pool patents, not declared",
+        ]
+    for lic in pa.licensees:
+        nid = node_id(lic.label, lic.key)
+        if nid not in g:
+            g.add_node(nid, label=lic.label, key=lic.key, name=lic.name, color=_LICENSEE, role="licensee")
+        g.add_edge(nid, centre, key="LICENSEE_OF", type="LICENSEE_OF", since=lic.since, color=_LICENSEE)
+        extra.setdefault(nid, []).append(
+            f"被许可方 licensee; 需求 needs: {', '.join(lic.needs) or '—'}; "
+            f"池未覆盖 not covered: {', '.join(lic.uncovered) or '—'}"
+        )
+    for cand in pa.candidates:
+        nid = node_id(cand.label, cand.key)
+        if nid not in g:
+            g.add_node(nid, label=cand.label, key=cand.key, name=cand.name, color=_CANDIDATE, role="candidate")
+        extra.setdefault(nid, []).extend([f"候选许可方 candidate licensor #{cand.rank}", cand.reason])
+        for field in cand.fields:
+            fid = node_id("TechField", field)
+            if fid in g:
+                g.add_edge(nid, fid, key="HOLDS_IN_FIELD", type="HOLDS_IN_FIELD", dashes=True, color="#f0a030")
+    add_tooltips(store, g, extra)
+    for n, (x, y) in ring_layout(g, centre).items():
+        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
+    legend = [
+        *label_legend([str(a["label"]) for _n, a in g.nodes(data=True) if a.get("role") != "candidate"]),
+        LegendItem(_LICENSEE, "被许可方", "licensee"),
+        LegendItem(
+            _CANDIDATE, "候选许可方 (虚线: 其专利所在领域)", "candidate licensor (dashed: fields it holds patents in)"
+        ),
+    ]
+    notes = [
+        f"专利 patents {pa.patents} · HHI {pa.hhi:g} ({pa.concentration}) · 贡献方大小 = 份额 contributor size = share"
+    ]
+    if pa.uncovered_needs:
+        notes.append(
+            "被许可方需要但池未覆盖 needed by licensees, not in the pool: " + ", ".join(pa.uncovered_needs[:10])
+        )
+    return View(kind="pool", key=pool_key, title=f"{pa.name} 专利池 · patent pool", graph=g, legend=legend, notes=notes)

@@ -1,0 +1,177 @@
+"""Colours, shapes, legends and tooltip text shared by every view.
+
+Colours are chosen to stay apart for the common kinds of colour blindness (covered green vs
+gap red also differ in shape and lightness), and every colour used in a view appears in its
+legend with a bilingual label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chainkg.graph.model import node_type, rel_type
+
+LABEL_STYLE: dict[str, tuple[str, str]] = {
+    # label -> (colour, vis-network shape)
+    "Base": ("#6a3d9a", "star"),
+    "Enterprise": ("#1f78b4", "dot"),
+    "ResearchOrg": ("#33a02c", "triangle"),
+    "Alliance": ("#e31a1c", "hexagon"),
+    "PatentPool": ("#ff7f00", "diamond"),
+    "Patent": ("#b2a27a", "square"),
+    "Industry": ("#8c564b", "box"),
+    "Product": ("#17becf", "ellipse"),
+    "TechField": ("#bcbd22", "triangleDown"),
+    "Platform": ("#7f7f7f", "hexagon"),
+}
+
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    # status -> (colour, Chinese, English)
+    "covered": ("#2e9d5b", "已覆盖", "covered"),
+    "weak": ("#f0a030", "薄弱环节", "weak link (one enterprise)"),
+    "gap": ("#d64541", "缺口", "gap (no enterprise)"),
+}
+
+ROLE_STYLE: dict[str, tuple[str, str, str]] = {
+    "chair": ("#b8001f", "理事长单位", "chair"),
+    "vice_chair": ("#e4572e", "副理事长单位", "vice chair"),
+    "secretariat": ("#f3a712", "秘书处", "secretariat"),
+    "member": ("#4c78a8", "成员", "member"),
+}
+
+STAGE_ORDER: dict[str, int] = {"upstream": 0, "midstream": 1, "downstream": 2}
+STAGE_ZH: dict[str, str] = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+
+COMMUNITY_COLOURS: tuple[str, ...] = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+
+# Properties worth a line in a tooltip; everything else of the model is left to exports.
+_FACT_SKIP = frozenset({"key", "name", "source", "source_row", "loaded_at"})
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry: a swatch colour and shape with a bilingual label."""
+
+    color: str
+    zh: str
+    en: str
+    shape: str = "dot"
+
+
+def label_legend(labels: list[str]) -> list[LegendItem]:
+    """Legend entries for node labels, in the order given, each once."""
+    out: list[LegendItem] = []
+    for label in dict.fromkeys(labels):
+        colour, shape = LABEL_STYLE.get(label, ("#999999", "dot"))
+        try:
+            nt = node_type(label)
+            out.append(LegendItem(colour, nt.zh, nt.en, shape))
+        except KeyError:
+            out.append(LegendItem(colour, label, label, shape))
+    return out
+
+
+def status_legend() -> list[LegendItem]:
+    """Legend entries for chain segment status: covered, weak link, gap."""
+    return [LegendItem(c, zh, en) for c, zh, en in STATUS_STYLE.values()]
+
+
+def role_legend(roles: list[str]) -> list[LegendItem]:
+    """Legend entries for alliance roles present in a view."""
+    return [LegendItem(*ROLE_STYLE[r]) for r in ROLE_STYLE if r in roles]
+
+
+def type_line(label: str) -> str:
+    """``"企业 Enterprise"`` for a model label (the label itself if the model lacks it)."""
+    try:
+        nt = node_type(label)
+    except KeyError:
+        return label
+    return f"{nt.zh} {nt.en}"
+
+
+def rel_line(type_: str) -> str:
+    """``"主营产品 makes"`` for a relationship type (the type itself if unknown)."""
+    try:
+        rt = rel_type(type_)
+    except KeyError:
+        return type_
+    return f"{rt.zh} {rt.en}"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def provenance_line(props: Mapping[str, Any]) -> str:
+    """``"来源 source: demo/enterprises.csv, row 12"`` or ``""`` when nothing is known."""
+    src = props.get("source")
+    if not src:
+        return ""
+    row = props.get("source_row")
+    return f"来源 source: {src}" + (f", row {row}" if row is not None else "")
+
+
+def node_tooltip(label: str, key: str, props: Mapping[str, Any], extra: list[str] | None = None) -> str:
+    """Plain-text tooltip: type, name, key, the stored facts with their Chinese names, provenance.
+
+    The text is shown with ``textContent`` in the browser, so it is never parsed as HTML.
+
+    Examples
+    --------
+    >>> facts = {"name": "甲公司", "city": "深圳市", "source": "a.csv", "source_row": 3}
+    >>> print(node_tooltip("Enterprise", "e1", facts))
+    甲公司
+    企业 Enterprise · key e1
+    城市 city: 深圳市
+    来源 source: a.csv, row 3
+    """
+    name = props.get("name") or props.get("title") or key
+    lines = [str(name), f"{type_line(label)} · key {key}"]
+    try:
+        nt = node_type(label)
+        facts = [(p.name, p.zh) for p in nt.all_props if p.name not in _FACT_SKIP]
+    except KeyError:
+        facts = [(k, "") for k in props if k not in _FACT_SKIP]
+    for pname, zh in facts:
+        v = props.get(pname)
+        if v is None or v == "" or v == []:
+            continue
+        if pname == "title" and v == name:
+            continue
+        lines.append(f"{zh} {pname}: {_fmt(v)}" if zh else f"{pname}: {_fmt(v)}")
+    lines.extend(extra or [])
+    prov = provenance_line(props)
+    if prov:
+        lines.append(prov)
+    return "\n".join(lines)
+
+
+PLATFORM_KIND_ZH_EN: dict[str, str] = {
+    "rnd": "研发 R&D",
+    "information": "信息 information",
+    "certification": "认证 certification",
+    "training": "培训 training",
+    "incubator": "孵化器 incubator",
+    "testing": "检测 testing",
+}
+"""Platform kinds with bilingual captions, for pages."""

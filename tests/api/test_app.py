@@ -1,0 +1,38 @@
+"""The application itself: the lifespan opens and closes the configured store, routers load by name."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from apitools import make_settings
+from fastapi.testclient import TestClient
+
+from chainkg.api.main import create_app
+from chainkg.graph.store.ladybug_store import LadybugStore
+
+
+def test_lifespan_opens_and_closes_the_configured_store(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/ready").json() == {"status": "ready", "store": "ladybug", "schema_present": True}
+        assert c.get("/bases").json()["items"] == []
+    # Closed at shutdown: another process (here, another handle) may open the file again.
+    again = LadybugStore(settings.ladybug_path)
+    try:
+        assert again.schema_present()
+    finally:
+        again.close()
+
+
+def test_optional_routers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = make_settings(tmp_path)
+    app = create_app(settings, optional_routers=["chainkg.api.no_such_module"])
+    assert app.state.routers  # an absent optional module is skipped
+    bad = tmp_path / "pkg_with_broken_import.py"
+    bad.write_text("import no_such_dependency_xyz\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        create_app(settings, optional_routers=["pkg_with_broken_import"])  # a broken one is not hidden
+    sys.modules.pop("pkg_with_broken_import", None)

@@ -1,0 +1,705 @@
+"""The hostile input corpus: what each case holds, how it is made, and what a load must report.
+
+Each case is a folder of tests/data/hostile/ (or, for the big ones, made at test time) that
+``chainkg ingest <folder>`` reads as it would read a planner's folder. ``Expect`` holds the
+totals of the load report, counted by hand from the files (not copied from a run): every
+row a file holds is read, and read = loaded + merged + rejected. ``reasons`` are words the
+rejections must use, ``notes`` words the notes must use, so a person learns what to fix.
+
+Regenerate the committed files (deterministic, except the workbooks' time stamps):
+
+    python tests/hostile/hostile_corpus.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
+
+# Strings that have broken other systems: Cypher, SQL, templates, spreadsheets, terminals.
+# None has leading or trailing blanks: loaders strip those, which is not what is tested here.
+INJECTIONS: tuple[str, ...] = (
+    "x'}) MATCH (n) DETACH DELETE n //",
+    '" OR 1=1 --',
+    "'; DROP TABLE Enterprise; --",
+    "$key",
+    "{key: 'x'}",
+    "`Enterprise`",
+    "\\' \\\" \\\\",
+    "CALL dbms.shutdown()",
+    "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+1",
+    "{{7*7}} ${7*7} #{7*7}",
+    "../../../etc/passwd",
+    "%s%s%n %x",
+    "[/bold] [red]markup[/red]",
+    "\u202eevil\u202c 右到左",
+    "零\u200b宽\u200d字符",
+    "🏭 工厂 🇨🇳",
+    "e\u0301\u0301\u0301",
+    "null",
+    "None",
+    "NaN",
+)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Totals of the load report of one case (all types added up)."""
+
+    read: int
+    loaded: int
+    merged: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile case: a folder of files and what loading it must report."""
+
+    name: str
+    what: str
+    expect: Expect
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    big: bool = False
+    files: dict[str, Callable[[], bytes]] = field(default_factory=dict, compare=False, repr=False)
+
+
+# -- writers -----------------------------------------------------------------------------------------
+
+
+def csv_bytes(rows: list[list[object]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue().encode(encoding)
+
+
+def jsonl_bytes(objs: list[object]) -> bytes:
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs).encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]], patch: Callable[[str], str] | None = None) -> bytes:
+    """A workbook, one sheet per entry; ``patch`` may rewrite the first sheet's XML."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = True
+    for title, rows in sheets.items():
+        ws = wb.active if first else wb.create_sheet()
+        assert ws is not None
+        first = False
+        ws.title = title
+        for r in rows:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    if patch is None:
+        return buf.getvalue()
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = patch(data.decode("utf-8")).encode("utf-8")
+            z.writestr(item, data)
+    return out.getvalue()
+
+
+def _formulas() -> bytes:
+    return xlsx_bytes(
+        {
+            "enterprise": [
+                ["key", "name", "employees", "备注"],
+                ["E1", "=1+1", 10, None],  # a formula where the name should be: never calculated
+                ["E2", "比亚迪", "=C2*2", None],  # a formula in a loaded column
+                ["E3", "宁德时代", 30, "=A4&B4"],  # a formula in a column chainkg ignores: loads
+                ["E4", "京东方", 40, None],
+            ]
+        }
+    )
+
+
+def _cached_formula() -> bytes:
+    # openpyxl cannot save a formula's result; Excel and WPS do. Write the result in by hand.
+    def patch(xml: str) -> str:
+        assert "<f>2*3</f><v />" in xml
+        return xml.replace("<f>2*3</f><v />", "<f>2*3</f><v>6</v>")
+
+    return xlsx_bytes({"enterprise": [["key", "name", "employees"], ["E1", "比亚迪", "=2*3"]]}, patch)
+
+
+def _error_cells() -> bytes:
+    return xlsx_bytes(
+        {
+            "enterprise": [
+                ["key", "name", "employees", "备注"],
+                ["E1", "#N/A", 1, None],  # VLOOKUP found nothing
+                ["E2", "比亚迪", "#DIV/0!", None],
+                ["E3", "宁德时代", 3, "#REF!"],  # an error in an ignored column: loads
+            ]
+        }
+    )
+
+
+def _numeric_codes() -> bytes:
+    import datetime as dt
+
+    return xlsx_bytes(
+        {
+            "enterprise": [
+                ["key", "name", "stock_code", "listing_date"],
+                ["E1", "浦发银行", 600000, dt.datetime(1999, 11, 10)],
+                ["E2", "平安银行", 1, dt.datetime(1991, 4, 3)],  # Excel dropped the zeros of 000001
+                ["E3", "国华网安", 4, "1990-12-01"],  # 000004: same
+            ]
+        }
+    )
+
+
+def _sheets() -> bytes:
+    return xlsx_bytes(
+        {
+            "enterprise": [["key", "name"], ["E1", "比亚迪"], ["E2", "宁德时代"]],
+            "Sheet2": [["随便", "什么"], [1, 2], [3, 4]],  # a sheet named after nothing
+            "product": [],  # an empty sheet
+        }
+    )
+
+
+def _truncated_xlsx() -> bytes:
+    whole = xlsx_bytes({"enterprise": [["key", "name"], *[[f"E{i}", f"企业{i}"] for i in range(50)]]})
+    return whole[: len(whole) // 2]
+
+
+def _garbage() -> bytes:
+    rng = random.Random(7)
+    return bytes(rng.randrange(256) for _ in range(3000))
+
+
+INJECTION_COLUMNS_ENTERPRISE = ("key", "name", "full_name", "name_en", "province", "city", "exchange")
+
+
+def _injection_enterprises() -> bytes:
+    rows: list[list[object]] = [list(INJECTION_COLUMNS_ENTERPRISE)]
+    for i, s in enumerate(INJECTIONS):
+        rows.append([f"{s}#{i}", s, f"{s} 有限公司", s, s, s, s])
+    return csv_bytes(rows)
+
+
+def _injection_checked() -> bytes:
+    # Fields with a format: each injection string is refused there, by name.
+    header = ["key", "name", "uscc", "stock_code", "listing_date", "size", "employees", "high_tech"]
+    rows: list[list[object]] = [header]
+    for i, s in enumerate(INJECTIONS[:6]):
+        row: list[object] = [f"C{i}", f"企业{i}", None, None, None, None, None, None]
+        row[2 + i] = s
+        rows.append(row)
+    return csv_bytes(rows)
+
+
+def _injection_rels() -> bytes:
+    rows: list[list[object]] = [["src", "dst", "role", "since"]]
+    rows += [[f"{s}#{i}", "al-1", "member", 2020] for i, s in enumerate(INJECTIONS)]
+    return csv_bytes(rows)
+
+
+def _injection_alliance() -> bytes:
+    return csv_bytes([["key", "name", "name_en", "province"], ["al-1", INJECTIONS[0], INJECTIONS[1], INJECTIONS[9]]])
+
+
+def _injection_products() -> bytes:
+    return jsonl_bytes([{"name": s, "name_en": s} for s in INJECTIONS])
+
+
+def _injection_makes() -> bytes:
+    return jsonl_bytes([{"src": f"{s}#{i}", "dst": s, "share": 0.5} for i, s in enumerate(INJECTIONS)])
+
+
+def _injection_headers() -> bytes:
+    # Hostile column names: never part of any query, they are ignored with a note.
+    header = ["key", "name", "name`}) DETACH DELETE n //", "[/red]", "$props", "=1+1"]
+    return csv_bytes([header, ["b-1", "基地", "x", "y", "z", "w"]])
+
+
+# -- big cases, made at test time ---------------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def _big_cells() -> bytes:
+    return csv_bytes([["key", "name"], ["E1", "大" * MB], ["E2", "正常企业"]])
+
+
+def _big_description() -> bytes:
+    return csv_bytes([["key", "name", "description"], ["b1", "基地", "简介" * (MB // 2)], ["b2", "基地二", "短简介"]])
+
+
+def _wide_header() -> bytes:
+    header = ["name", *(f"col{i}" for i in range(100_000))]
+    return csv_bytes([header, ["宽表产品一", *(["x"] * 100_000)], ["宽表产品二"]])
+
+
+def _wide_row() -> bytes:
+    return csv_bytes([["name", "name_en"], ["ok", "fine"], ["bad", *(["x"] * 100_000)]])
+
+
+def _deep_json() -> bytes:
+    deep = '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    return (deep + "\n" + json.dumps({"name": "浅的产品"}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _many_columns_jsonl() -> bytes:
+    obj: dict[str, object] = {"name": "多键产品"} | {f"k{i}": i for i in range(100_000)}
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# -- the cases -----------------------------------------------------------------------------------------
+
+
+def _c(
+    name: str,
+    what: str,
+    expect: Expect,
+    files: dict[str, Callable[[], bytes]],
+    *,
+    reasons: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    big: bool = False,
+) -> Case:
+    return Case(name, what, expect, reasons, notes, big, files)
+
+
+CASES: tuple[Case, ...] = (
+    # -- encodings and byte order marks
+    _c(
+        "bom-utf8",
+        "UTF-8 with a BOM, as Excel saves 'CSV UTF-8'",
+        Expect(3, 3),
+        {
+            "enterprise.csv": lambda: (
+                b"\xef\xbb\xbf" + csv_bytes([["key", "name"], ["E1", "比亚迪"], ["E2", "宁德时代"], ["E3", "京东方"]])
+            )
+        },
+    ),
+    _c(
+        "gbk",
+        "GBK, as Excel on Chinese Windows saves 'CSV', and a Chinese file name",
+        Expect(3, 3),
+        {
+            "企业.csv": lambda: csv_bytes(
+                [["主键", "名称"], ["E1", "比亚迪"], ["E2", "宁德时代"], ["E3", "京东方"]], encoding="gbk"
+            )
+        },
+    ),
+    _c(
+        "utf16-tab",
+        "UTF-16 LE with a BOM and tabs, as Excel saves 'Unicode Text'",
+        Expect(3, 3),
+        {
+            "product.txt": lambda: (
+                "\ufeff".encode("utf-16-le")
+                + csv_bytes(
+                    [["name", "name_en"], ["芯片", "chip"], ["面板", "panel"], ["电池", "battery"]], delimiter="\t"
+                )
+                .decode()
+                .encode("utf-16-le")
+            )
+        },
+    ),
+    _c(
+        "utf16be",
+        "UTF-16 BE with a BOM",
+        Expect(2, 2),
+        {"product.csv": lambda: "\ufeffname,name_en\n芯片,chip\n电池,battery\n".encode("utf-16-be")},
+    ),
+    _c(
+        "utf16-no-bom",
+        "UTF-16 LE without a BOM: NUL bytes in every ASCII character",
+        Expect(2, 2),
+        {"product.csv": lambda: "name,name_en\n芯片,chip\nLED灯珠,led\n".encode("utf-16-le")},
+    ),
+    _c(
+        "double-bom",
+        "two BOMs in a row (a file saved twice by careless tools)",
+        Expect(2, 2),
+        {"product.csv": lambda: b"\xef\xbb\xbf" + "\ufeffname\n芯片\n电池\n".encode()},
+    ),
+    _c(
+        "cp1252",
+        "Windows-1252 text: neither UTF-8 nor GBK; loads with a note that the encoding was guessed",
+        Expect(3, 3),
+        {
+            "product.csv": lambda: "name,name_en\nCafé,Café au lait\nCrème brûlée,Crème\nNaïve façade,Déjà vu\n".encode(
+                "cp1252"
+            )
+        },
+        notes=("guessed",),
+    ),
+    _c(
+        "bom-then-invalid",
+        "a UTF-8 BOM followed by bytes that are not UTF-8: the whole file is refused",
+        Expect(1, 0, rejected=1),
+        {"enterprise.csv": lambda: b"\xef\xbb\xbfkey,name\nE1,\xff\xfe\xfa\n"},
+        reasons=("CSV UTF-8",),
+    ),
+    _c(
+        "binary-garbage",
+        "random bytes named enterprise.csv",
+        Expect(1, 0, rejected=1),
+        {"enterprise.csv": _garbage},
+        reasons=("encoding",),
+    ),
+    # -- quoting and structure
+    _c(
+        "quote-unclosed-eof",
+        "a quote opened in row 3 and never closed: it would swallow every row after it",
+        Expect(2, 1, rejected=1),
+        {"enterprise.csv": lambda: b'key,name,employees\nE1,a,1\nE2,"broken,2\nE3,c,3\nE4,d,4\n'},
+        reasons=("not closed", "lines 3"),
+    ),
+    _c(
+        "quote-unclosed-mid",
+        "a stray quote in row 3 closed by another stray quote in row 6",
+        Expect(3, 2, rejected=1),
+        {
+            "enterprise.csv": 'key,name,city,employees\nE1,a,深圳市,1\nE3,"Broken,深圳市,3\nE4,d,深圳市,4\n'
+            'E5,e,深圳市,5\nE6,f",深圳市,6\nE7,g,深圳市,7\n'.encode
+        },
+        reasons=("not closed",),
+    ),
+    _c(
+        "quote-multiline-ok",
+        "a properly quoted cell with line breaks, commas and doubled quotes: loads verbatim",
+        Expect(2, 2),
+        {
+            "base.csv": lambda: csv_bytes(
+                [
+                    ["key", "name", "description"],
+                    ["b1", "基地", '深圳市, 南山区\n第二行 "引号"\r\n第三行'],
+                    ["b2", "基地二", "x"],
+                ]
+            )
+        },
+    ),
+    _c(
+        "stray-quote-in-field",
+        'a quote inside an unquoted field (ab"c) is kept as written',
+        Expect(2, 2),
+        {"product.csv": lambda: b"name,name_en\n4'-\xe4\xba\x8c\xe6\xb0\xaf,ab\"c\nplain,x\n"},
+    ),
+    _c(
+        "columns-shifted",
+        "an unquoted comma in a value gives the row one cell too many",
+        Expect(3, 2, rejected=1),
+        {"enterprise.csv": "key,name,city\nE1,比亚迪,深圳市\nE2,宁德时代,宁德市,福建省\nE3,京东方,北京市\n".encode},
+        reasons=("unquoted comma",),
+    ),
+    _c(
+        "too-few-cells",
+        "a row with fewer cells than the header: the missing ones are empty",
+        Expect(3, 2, rejected=1),
+        {"research_org.csv": "key,name,kind\nU1,清华大学,university\nU2,北京大学\nU3,微电子所,institute\n".encode},
+        reasons=("kind",),
+    ),
+    _c(
+        "mixed-newlines",
+        "line ends \\r\\n, \\n and a lone \\r (old Mac) in one file",
+        Expect(4, 4),
+        {"product.csv": lambda: b"name,name_en\r\na,1\nb,2\rc,3\r\nd,4"},
+    ),
+    _c(
+        "semicolons",
+        "semicolons as delimiter, full-width commas inside values",
+        Expect(2, 2),
+        {"product.csv": "name;name_en\n芯片，晶圆;chip, wafer\n电池;battery\n".encode},
+    ),
+    _c(
+        "duplicate-headers",
+        "the same column twice: the right-most one is used, with a note",
+        Expect(1, 1),
+        {"product.csv": "name,name_en,name_en\n芯片,left,right\n".encode},
+        notes=("repeats",),
+    ),
+    _c(
+        "blank-and-odd-files",
+        "an empty file, a header-only file and a blank file: nothing to load, said in notes",
+        Expect(0, 0),
+        {"enterprise.csv": lambda: b"", "product.csv": lambda: b"name,name_en\n", "base.csv": lambda: b"  \n\n \n"},
+        notes=("empty",),
+    ),
+    # -- spreadsheets
+    _c(
+        "xlsx-formulas",
+        "formulas saved by a script, never calculated: refused where the column is loaded",
+        Expect(4, 2, rejected=2),
+        {"enterprise.xlsx": _formulas},
+        reasons=("formula", "never saved"),
+    ),
+    _c(
+        "xlsx-cached-formula",
+        "a formula with its saved result (as Excel saves it): the result loads",
+        Expect(1, 1),
+        {"enterprise.xlsx": _cached_formula},
+    ),
+    _c(
+        "xlsx-error-cells",
+        "#N/A and #DIV/0! where values should be",
+        Expect(3, 1, rejected=2),
+        {"enterprise.xlsx": _error_cells},
+        reasons=("#N/A", "#DIV/0!"),
+    ),
+    _c(
+        "xlsx-numeric-codes",
+        "stock codes Excel turned into numbers (000001 -> 1) and dates as date cells",
+        Expect(3, 1, rejected=2),
+        {"enterprise.xlsx": _numeric_codes},
+        reasons=("six digits",),
+    ),
+    _c(
+        "xlsx-sheets",
+        "a workbook with a typed sheet, a sheet named after nothing and an empty sheet",
+        Expect(4, 2, rejected=2),
+        {"workbook.xlsx": _sheets},
+        reasons=("cannot tell what 'Sheet2' holds",),
+        notes=("empty",),
+    ),
+    _c(
+        "xlsx-not-a-workbook",
+        "CSV text saved under an .xlsx name",
+        Expect(1, 0, rejected=1),
+        {"enterprise.xlsx": lambda: b"key,name\nE1,a\n"},
+        reasons=("cannot open the workbook",),
+    ),
+    _c(
+        "xlsx-truncated",
+        "a workbook cut off half-way (an interrupted download)",
+        Expect(1, 0, rejected=1),
+        {"enterprise.xlsx": _truncated_xlsx},
+        reasons=("cannot open the workbook",),
+    ),
+    # -- NUL bytes
+    _c(
+        "nul-in-cell",
+        "a NUL byte inside a name",
+        Expect(2, 1, rejected=1),
+        {"enterprise.csv": lambda: b"key,name\nE1,a\x00b\nE2,ok\n"},
+        reasons=("NUL",),
+    ),
+    _c(
+        "nul-in-json",
+        "a \\u0000 escape inside a JSON string",
+        Expect(2, 1, rejected=1),
+        {"product.jsonl": lambda: b'{"name": "a\\u0000b"}\n{"name": "ok"}\n'},
+        reasons=("NUL",),
+    ),
+    # -- JSON
+    _c(
+        "json-wrong-types",
+        "values of the wrong JSON type in every kind of field",
+        Expect(10, 1, rejected=9),
+        {
+            "enterprise.jsonl": lambda: jsonl_bytes(
+                [
+                    {"key": "J1", "name": 123, "employees": "12人"},  # a number as a name is text: loads
+                    {"key": "J2", "name": "b", "employees": "many"},
+                    {"key": "J3", "name": "c", "employees": True},
+                    {"key": "J4", "name": "d", "high_tech": "maybe"},
+                    {"key": "J5", "name": "e", "revenue_musd": "1e400"},
+                    {"key": "J6", "name": {"a": 1}},
+                    {"key": "J7", "name": ["x", "y"]},
+                    {"key": "J8", "name": "h", "employees": 1.5},
+                    {"key": "J9", "name": "i", "listing_date": "2021-02-30"},
+                    {"key": "J10", "name": "j", "employees": 10**30, "export_oriented": "是"},
+                ]
+            )
+        },
+        reasons=("whole number", "yes or no", "finite", "must be text", "calendar date", "too large"),
+    ),
+    _c(
+        "json-not-objects",
+        "lines that are JSON but not objects, and a line cut off",
+        Expect(6, 1, rejected=5),
+        {"product.jsonl": lambda: b'[1, 2]\n"text"\nnull\n42\n{"name": "a\n{"name": "ok"}\n'},
+        reasons=("one JSON object", "not valid JSON"),
+    ),
+    _c(
+        "json-duplicate-names",
+        "an object naming a field twice: with different values refused, with the same value loaded",
+        Expect(2, 1, rejected=1),
+        {"product.jsonl": lambda: b'{"name": "a", "name": "b"}\n{"name": "c", "name": "c"}\n'},
+        reasons=("twice",),
+    ),
+    _c(
+        "json-array",
+        "a .json file holding one array, with a non-object item",
+        Expect(3, 2, rejected=1),
+        {"product.json": lambda: b'[{"name": "a"}, "oops", {"name": "b"}]'},
+        reasons=("one JSON object",),
+    ),
+    # -- references, duplicates, wrong types
+    _c(
+        "dangling-references",
+        "relationships naming enterprises and products that exist nowhere",
+        Expect(6, 3, rejected=3),
+        {
+            "enterprise.csv": "key,name\nE1,比亚迪\n".encode,
+            "product.csv": "name\n电池\n".encode,
+            "makes.csv": "src,dst,share\nE1,电池,0.5\nE9,电池,0.1\nE1,飞船,0.2\nE8,鱼,1\n".encode,
+        },
+        reasons=("no Enterprise", "no Product"),
+    ),
+    _c(
+        "circular-references",
+        "a cycle of inputs (A->B->C->A), a self-loop and a sub-class cycle: cycles are data, they load",
+        Expect(15, 15),
+        {
+            "base.csv": "key,name\nb-loop,循环基地\n".encode,
+            "enterprise.csv": "key,name\nE1,循环企业\n".encode,
+            "located_in.csv": "src,dst\nE1,b-loop\n".encode,
+            "product.csv": "name\nA\nB\nC\nX\nY\n".encode,
+            "makes.csv": "src,dst\nE1,A\n".encode,
+            "input_to.csv": "src,dst\nA,B\nB,C\nC,A\nA,A\n".encode,
+            "subtype_of.csv": "src,dst\nX,Y\nY,X\n".encode,
+        },
+    ),
+    _c(
+        "duplicate-keys",
+        "one key in four rows of two files with conflicting values, one relationship twice: later values win",
+        Expect(7, 3, merged=3, rejected=1),
+        {
+            "enterprise.csv": "key,name,employees,city\nE1,旧名,10,深圳市\nE1,新名,20,\n".encode,
+            "enterprise.jsonl": lambda: jsonl_bytes(
+                [{"key": "E1", "name": "最新名", "employees": 30}, {"key": "E1", "name": "坏", "employees": "x"}]
+            ),
+            "product.csv": "name\n电池\n".encode,
+            "makes.csv": "src,dst,share\nE1,电池,0.1\nE1,电池,0.3\n".encode,
+        },
+        reasons=("whole number",),
+    ),
+    _c(
+        "wrong-types",
+        "every field of a row wrong at once: one rejected row, every field named",
+        Expect(2, 1, rejected=1),
+        {
+            "enterprise.csv": "key,name,uscc,stock_code,listing_date,size,employees,revenue_musd,high_tech\n"
+            "E1,好企业,91350100M000100Y43,600000,2010-02-11,large,100,1.5,是\n"
+            "E2,坏企业,123,ABC,昨天,巨型,-5,很多,也许\n".encode
+        },
+        reasons=("18 characters", "six digits", "YYYY-MM-DD", "must be one of", "negative", "number", "yes or no"),
+    ),
+    # -- injection
+    _c(
+        "injection",
+        "Cypher, SQL, template, spreadsheet and terminal injection strings in every free-text field",
+        Expect(
+            read=len(INJECTIONS) * 4 + 1 + 6 + 1,
+            loaded=len(INJECTIONS) * 3 + 1 + 0 + 1 + len(INJECTIONS),
+            rejected=6,
+        ),
+        {
+            "enterprise.csv": _injection_enterprises,
+            "企业.csv": _injection_checked,
+            "alliance.csv": _injection_alliance,
+            "member_of.csv": _injection_rels,
+            "product.jsonl": _injection_products,
+            "makes.jsonl": _injection_makes,
+            "base.csv": _injection_headers,
+        },
+        reasons=("18 characters", "stock code", "YYYY-MM-DD", "must be one of", "whole number", "yes or no"),
+        notes=("DETACH DELETE", "[/red]"),
+    ),
+    _c(
+        "unknown-type",
+        "a file whose name says nothing chainkg knows",
+        Expect(2, 0, rejected=2),
+        {"stuff.csv": "a,b\n1,2\n3,4\n".encode},
+        reasons=("cannot tell what 'stuff' holds",),
+    ),
+    # -- big, made at test time
+    _c(
+        "big-cells",
+        "a 1 MB name and a 1 MB description",
+        Expect(4, 2, rejected=2),
+        {"enterprise.csv": _big_cells, "base.csv": _big_description},
+        reasons=("too long",),
+        big=True,
+    ),
+    _c(
+        "wide-header",
+        "100,000 columns, one of them known",
+        Expect(2, 2),
+        {"product.csv": _wide_header},
+        notes=("99,990 more",),
+        big=True,
+    ),
+    _c(
+        "wide-row",
+        "a row of 100,001 cells under a two-column header",
+        Expect(2, 1, rejected=1),
+        {"product.csv": _wide_row},
+        reasons=("100001 cells",),
+        big=True,
+    ),
+    _c(
+        "wide-jsonl",
+        "one JSON object with 100,001 fields",
+        Expect(1, 1),
+        {"product.jsonl": _many_columns_jsonl},
+        notes=("99,990 more",),
+        big=True,
+    ),
+    _c(
+        "deep-json",
+        "an array nested 100,000 deep",
+        Expect(2, 1, rejected=1),
+        {"product.jsonl": _deep_json},
+        reasons=("nested too deeply",),
+        big=True,
+    ),
+)
+
+
+def case(name: str) -> Case:
+    """The case called ``name``."""
+    return next(c for c in CASES if c.name == name)
+
+
+def write_case(c: Case, root: Path) -> Path:
+    """Write the files of ``c`` under ``root/<name>`` and return that folder."""
+    folder = root / c.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, make in c.files.items():
+        (folder / name).write_bytes(make())
+    return folder
+
+
+def case_folder(c: Case, tmp: Path) -> Path:
+    """Where the files of ``c`` are: the committed corpus, or ``tmp`` for the big ones (made now)."""
+    return write_case(c, tmp) if c.big else CORPUS / c.name
+
+
+def main() -> None:
+    for c in CASES:
+        if not c.big:
+            write_case(c, CORPUS)
+    n = sum(1 for p in CORPUS.rglob("*") if p.is_file() and p.parent != CORPUS)
+    print(f"wrote {sum(not c.big for c in CASES)} cases, {n} files under {CORPUS}")
+
+
+if __name__ == "__main__":
+    main()

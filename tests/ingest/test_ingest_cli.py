@@ -1,0 +1,124 @@
+"""``chainkg ingest``, ``ingest-ckg`` and ``ingest-demo`` through typer's CliRunner (embedded store)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ingesttools import TEST_DATA, write_csv
+from typer.testing import CliRunner
+
+import chainkg.cli.common as common
+from chainkg.cli import app
+from chainkg.graph.store.ladybug_store import LadybugStore
+from chainkg.settings import Settings
+
+runner = CliRunner()
+
+
+def flat(text: str) -> str:
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the CLI at a fresh embedded store in a temporary folder."""
+    d = tmp_path / "chainkg-data"
+    monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=d))
+    yield d
+
+
+def stored_counts(data_dir: Path) -> dict[str, int]:
+    store = LadybugStore(data_dir / "graph.lbug")
+    try:
+        return {k: v for k, v in store.counts().items() if v}
+    finally:
+        store.close()
+
+
+def test_ingest_folder_prints_summary_and_writes_reports(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "base.csv", ["key", "name", "approved_year"], [["b1", "基地", "2010"], ["b2", "坏", "19"]])
+    reports = tmp_path / "reports"
+    result = runner.invoke(app, ["ingest", str(folder), "--report-dir", str(reports)])
+    assert result.exit_code == 0, result.output
+    assert "Read 2 rows from 1 tables; loaded 1 (1 new" in flat(result.output)
+    assert "rejected 1" in flat(result.output)
+    assert "Rejected rows (first 15)" in flat(result.output)
+    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    assert summary["types"][0]["type"] == "Base" and summary["types"][0]["rejected"] == 1
+    with (reports / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["file"], row["line"], row["field"]) == ("base.csv", "3", "approved_year")
+    assert stored_counts(data_dir) == {"Base": 1}
+
+
+def test_ingest_json_output_and_rerun(data_dir: Path, tmp_path: Path) -> None:
+    small = TEST_DATA / "ingest" / "small"
+    first = runner.invoke(app, ["ingest", str(small), "--json", "--report-dir", str(tmp_path / "r1")])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert sum(t["created"] for t in report["types"]) == 36
+    again = runner.invoke(app, ["ingest", str(small), "--json", "--report-dir", str(tmp_path / "r2")])
+    assert sum(t["unchanged"] for t in json.loads(again.output)["types"]) == 36
+
+
+def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "enterprise.csv", ["name", "uscc"], [["甲", ""], ["乙", "123"]])
+    dry = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "r")])
+    assert dry.exit_code == 0 and "dry run" in flat(dry.output) and "would load 1" in flat(dry.output)
+    assert stored_counts(data_dir) == {}
+    strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
+    assert strict.exit_code == 4
+    assert "enterprise.csv, line 3, field 'uscc'" in flat(strict.output)
+    assert stored_counts(data_dir) == {}
+
+
+def test_missing_path_is_a_plain_error(data_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
+    assert result.exit_code == 4
+    assert "there is no file or folder" in flat(result.output)
+
+
+def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "enterprise.csv", ["name"], [["华为"]])
+    write_csv(folder / "base.csv", ["key", "name"], [["b", "基地"]])
+    write_csv(folder / "located_in.csv", ["src", "dst"], [["HW", "b"]])
+    aliases = write_csv(tmp_path / "别名.csv", ["别名", "标准名称"], [["HW", "华为"]])
+    result = runner.invoke(
+        app,
+        ["ingest", str(folder), "--aliases", str(aliases), "--batch-size", "1", "--report-dir", str(tmp_path / "r")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Entity resolution merged 1 rows" in flat(result.output)
+    assert stored_counts(data_dir) == {"Base": 1, "Enterprise": 1, "LOCATED_IN": 1}
+
+
+def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--report-dir", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "ChainKnowledgeGraph" in flat(result.output) and "Placed 8 of 11 enterprises" in flat(result.output)
+    assert stored_counts(data_dir)["Product"] == 16
+    bad = runner.invoke(app, ["ingest-ckg", str(tmp_path)])
+    assert bad.exit_code == 4 and "is not a ChainKnowledgeGraph folder" in flat(bad.output)
+
+
+def test_ingest_demo_command(data_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest-demo", "--report-dir", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "rejected 0" in flat(result.output)
+    counts = stored_counts(data_dir)
+    assert counts["Base"] == 4 and counts["Platform"] == 8
+
+
+def test_help_texts_have_examples() -> None:
+    for cmd in ("ingest", "ingest-ckg", "ingest-demo"):
+        result = runner.invoke(app, [cmd, "--help"])
+        assert result.exit_code == 0
+        assert "Example: chainkg " + cmd in flat(result.output)

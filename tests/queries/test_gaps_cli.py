@@ -1,0 +1,102 @@
+"""The chain, gaps, whatif, candidates and complement commands on both stores (tiny graph)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
+from gaps_graph import build, ind
+from typer.testing import CliRunner
+
+import chainkg.cli.common as common
+from chainkg.cli import app
+from chainkg.graph.store.ladybug_store import LadybugStore
+
+runner = CliRunner()
+
+
+@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The tiny graph in the store the CLI's settings point at."""
+    monkeypatch.setattr(common, "_SETTINGS", None)
+    monkeypatch.setenv("COLUMNS", "300")  # wide tables: no wrapped cells
+    if request.param == "ladybug":
+        store = LadybugStore(tmp_path / "graph.lbug")
+        store.ensure_schema()
+        build(store)
+        store.close()
+        monkeypatch.setenv("CHAINKG_STORE", "ladybug")
+        monkeypatch.setenv("CHAINKG_DATA_DIR", str(tmp_path))
+        yield
+        return
+    if not NEO4J_URI:
+        pytest.skip(NEO4J_SKIP)
+    s = neo4j_store()
+    try:
+        build(s)
+        monkeypatch.setenv("CHAINKG_STORE", "neo4j")
+        monkeypatch.setenv("CHAINKG_NEO4J_URI", NEO4J_URI)
+        monkeypatch.setenv("CHAINKG_NEO4J_USER", NEO4J_USER)
+        monkeypatch.setenv("CHAINKG_NEO4J_PASSWORD", NEO4J_PASSWORD)
+        yield
+    finally:
+        s.close()
+
+
+def run(*args: str) -> str:
+    res = runner.invoke(app, list(args))
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+def test_chain_command(cli: None) -> None:
+    out = run("chain", "b1", "--level", "product")
+    assert "光伏基地" in out and "石英 -[is input to]-> 多晶硅" in out and "upstream 上游" in out
+    data = json.loads(run("chain", "b1", "--json", "--stage", "upstream", "--level", "product"))
+    assert [s["key"] for s in data["segments"]] == ["银浆", "石英"]
+    assert data["levels"][0]["segments"] == 8
+
+
+def test_gaps_command(cli: None) -> None:
+    data = json.loads(run("gaps", "b1", "--json"))
+    assert [(g["key"], g["score"]) for g in data["gaps"]][:2] == [("银浆", 1.5), ("多晶硅", 1.333333)]
+    assert [w["key"] for w in data["weak_links"]][:2] == ["硅片", "芯片"]
+    out = run("gaps", "b1", "--level", "industry", "--no-weak")
+    assert "硅料 -[upstream of]-> 光伏设备" in out and "Weak links" not in out
+    assert "no enterprise in the base works in 硅料" in out
+
+
+def test_whatif_command(cli: None) -> None:
+    data = json.loads(run("whatif", "b1", "丙芯片", "--json"))
+    assert [g["key"] for g in data["new_gaps"]] == ["硅片", "芯片", ind("U2")]
+    assert [c["key"] for c in data["cut_off"]] == ["组件", ind("I1")]
+    out = run("whatif", "b1", "C", "--level", "product")
+    assert "硅片 -[is input to]-> 电池片 -[is input to]-> 组件" in out
+
+
+def test_candidates_command(cli: None) -> None:
+    data = json.loads(run("candidates", "b1", "银浆", "--json"))
+    assert [(c["key"], c["score"]) for c in data["candidates"]] == [("E", 4.5), ("D", 3.0)]
+    out = run("candidates", "b1", "硅料")
+    assert "戊材料" in out and "苏州基地" in out
+
+
+def test_complement_command(cli: None) -> None:
+    data = json.loads(run("complement", "b1", "--json"))
+    assert [r["base"]["key"] for r in data["rows"]] == ["b3", "b2"]
+    out = run("complement", "b1")
+    assert "苏州基地" in out and "东莞基地" in out
+
+
+def test_errors_have_plain_messages_and_exit_codes(cli: None) -> None:
+    res = runner.invoke(app, ["gaps", "nope"])
+    assert res.exit_code == 3 and "no base with the key 'nope'" in res.output
+    res = runner.invoke(app, ["chain", "b1", "--depth", "9"])
+    assert res.exit_code == 4 and "from 1 to 6" in res.output
+    res = runner.invoke(app, ["candidates", "b1", "不存在"])
+    assert res.exit_code == 3
+    res = runner.invoke(app, ["whatif", "b1", "丁浆料"])
+    assert res.exit_code == 3 and "丁浆料" in res.output

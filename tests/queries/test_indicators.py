@@ -1,0 +1,106 @@
+"""Base indicators, history and ranking on the hand-built graph, on both stores.
+
+b1 (深圳高新区): enterprises e1, e2, e5; own IP e1, e2; own brand e1; export e1; u1 located there.
+  Patents of its enterprises: P1 (2019), P2 (2021), P3 (2020). Cooperation e1-u1 (2020).
+  Alliances: al1 (e1 2018, u1 2019, e2 2020, e5 2021), al2 (e1 2021). Pool pp1 (e1 licensor 2019).
+  Platforms: rnd, information, testing.
+b2 (苏州工业园): e3, e4, e7; own brand e3; export e3; u2. Patent P4 (2018). Cooperation e3-u2 (2019).
+  Alliance al2 (e3, u2 2019). Pool pp1 (e3 licensee 2023). Platforms: incubator, testing.
+b3 (空基地): nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from queries import collab_graph
+
+from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.graph.store import GraphStore
+from chainkg.queries.gaps import base_chain_summary
+from chainkg.queries.indicators import DEFAULT_WEIGHTS, base_indicators, indicator_history, rank_bases
+
+graph = collab_graph.graph
+
+
+def test_counts_and_shares(graph: GraphStore) -> None:
+    b1, b2, b3 = base_indicators(graph)
+    assert (b1.base, b1.name, b1.enterprises, b1.research_orgs) == ("b1", "深圳高新区", 3, 1)
+    assert (b1.own_ip_share, b1.own_brand_share, b1.export_share) == pytest.approx((2 / 3, 1 / 3, 1 / 3))
+    assert (b1.alliance_keys, b1.pool_keys) == (["al1", "al2"], ["pp1"])
+    assert b1.platforms_by_type == {"rnd": 1, "information": 1, "testing": 1}
+    assert (b1.platform_types, b1.cooperation_links, b1.patents, b1.patents_per_enterprise) == (3, 1, 3, 1.0)
+    assert (b2.own_ip_share, b2.own_brand_share, b2.export_share) == pytest.approx((0.0, 1 / 3, 1 / 3))
+    assert (b2.alliances, b2.pools, b2.platform_types, b2.cooperation_links, b2.patents) == (1, 1, 2, 1, 1)
+    assert b2.patents_per_enterprise == pytest.approx(1 / 3)
+    assert (b3.enterprises, b3.own_ip_share, b3.patents_per_enterprise, b3.alliances) == (0, None, None, 0)
+
+
+def test_one_base_and_unknown_base(graph: GraphStore) -> None:
+    assert [i.base for i in base_indicators(graph, "b2")] == ["b2"]
+    with pytest.raises(NotFoundError, match="No base has the key"):
+        base_indicators(graph, "b-none")
+
+
+def test_chain_figures_come_from_the_gap_analysis(graph: GraphStore) -> None:
+    for i in base_indicators(graph):
+        s = base_chain_summary(graph, i.base, depth=3)
+        assert i.chain_source.startswith("gaps.base_chain_summary")
+        assert (i.chain_completeness, i.chain_segments, i.gaps, i.weak_links) == (
+            s.completeness,
+            s.segments,
+            s.gaps,
+            s.weak_links,
+        )
+        assert (i.gap_segments, i.weak_segments) == (s.gap_segments, s.weak_segments)
+    b1, _, b3 = base_indicators(graph)
+    # Product level: b1 makes 芯片, 晶圆, 服务器 and misses their inputs 光刻胶 and 硅片.
+    assert {"光刻胶", "硅片"} <= set(b1.gap_segments)
+    assert b3.chain_completeness is None
+
+
+def test_history_by_year(graph: GraphStore) -> None:
+    got = [(i.year, i.patents, i.cooperation_links, i.alliances, i.pools) for i in indicator_history(graph, "b1")]
+    assert got == [(2018, 0, 0, 1, 0), (2019, 1, 0, 1, 1), (2020, 2, 1, 1, 1), (2021, 3, 1, 2, 1)]
+    assert [i.year for i in indicator_history(graph, "b1", years=[2020])] == [2020]
+    (today,) = indicator_history(graph, "b3")
+    assert today.year is None
+    (snap,) = base_indicators(graph, "b2", year=2018)
+    assert (snap.patents, snap.alliances, snap.cooperation_links, snap.pools) == (1, 0, 0, 0)
+
+
+def test_rank_on_one_indicator(graph: GraphStore) -> None:
+    ranked = rank_bases(graph, {"patents_per_enterprise": 1}, only=True)
+    # 1.0 and 1/3 patents per enterprise; b3 has no enterprise: no value, no credit.
+    assert [(r.rank, r.base, r.score) for r in ranked] == [
+        (1, "b1", 1.0),
+        (2, "b2", pytest.approx(1 / 3)),
+        (3, "b3", 0.0),
+    ]
+    assert ranked[0].weights == {"patents_per_enterprise": 1.0}
+
+
+def test_rank_on_two_indicators_by_hand(graph: GraphStore) -> None:
+    ranked = rank_bases(graph, {"own_ip_share": 1, "platform_types": 3}, only=True)
+    # own IP: b1 2/3 (best) -> 1, b2 0 -> 0; platform types 3, 2, 0 -> 1, 2/3, 0. Weights 1/4, 3/4.
+    assert [(r.base, r.score) for r in ranked] == [("b1", 1.0), ("b2", pytest.approx(0.5)), ("b3", 0.0)]
+    assert ranked[1].contributions == pytest.approx({"own_ip_share": 0.0, "platform_types": 0.5})
+
+
+def test_default_weights_are_stated_and_settable(graph: GraphStore) -> None:
+    assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
+    ranked = rank_bases(graph)
+    assert [r.base for r in ranked][-1] == "b3"
+    assert set(ranked[0].weights) == set(DEFAULT_WEIGHTS)
+    for r in ranked:
+        assert r.score == pytest.approx(sum(r.contributions.values()))
+    no_gaps = rank_bases(graph, {"gaps": 0, "weak_links": 0})
+    assert "gaps" not in no_gaps[0].weights
+
+
+def test_bad_weights(graph: GraphStore) -> None:
+    with pytest.raises(InvalidInputError, match="Unknown indicator 'charm'"):
+        rank_bases(graph, {"charm": 1})
+    with pytest.raises(InvalidInputError, match="cannot be negative"):
+        rank_bases(graph, {"gaps": -1})
+    with pytest.raises(InvalidInputError, match="above zero"):
+        rank_bases(graph, {"gaps": 0}, only=True)
