@@ -4,7 +4,7 @@ The graph is ``factor`` rewired copies of a source graph: the public ChainKnowle
 ``chainkg.ingest.ckg.load_ckg`` loads it (enterprises, products, city bases and the links
 between them). In copy ``i`` every key gets the suffix ``~i`` (copy 0 keeps the original
 keys, so ``city:深圳市`` is still there with its 284 enterprises). A MAKES link takes its
-product from a random other copy with probability ``rewire`` (0.1), a product input or
+product from a random other copy with probability ``rewire`` (0.02), a product input or
 sub-class link its input with probability ``link_rewire`` (0.02). The industries are a
 classification, not data that grows: there is one copy of them (and of their links), and
 every copy's enterprises are filed under it. So the result is one connected graph with the
@@ -66,12 +66,15 @@ class Source:
 def export(store: GraphStore) -> Source:
     """Read the node and relationship types the chain queries use out of ``store``."""
     src = Source()
+    # Sorted, so the same seed rewires the same links whatever order the store returns rows in.
     for label, props in NODE_PROPS.items():
         cols = ", ".join(f"n.{p} AS {p}" for p in props)
-        src.nodes[label] = store.execute(f"MATCH (n:{label}) RETURN {cols}")
+        rows = store.execute(f"MATCH (n:{label}) RETURN {cols}")
+        src.nodes[label] = sorted(rows, key=lambda r: r["key"])
     for type_, a, b, props, _, _ in RELS:
         cols = "".join(f", r.{p} AS {p}" for p in props)
-        src.rels[type_] = store.execute(f"MATCH (x:{a})-[r:{type_}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}")
+        rows = store.execute(f"MATCH (x:{a})-[r:{type_}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}")
+        src.rels[type_] = sorted(rows, key=lambda r: (r["src"], r["dst"]))
     return src
 
 
@@ -132,7 +135,7 @@ def generate(
     source: Source,
     *,
     factor: int = 10,
-    rewire: float = 0.1,
+    rewire: float = 0.02,
     link_rewire: float = 0.02,
     seed: int = 1,
 ) -> dict[str, int]:
@@ -182,7 +185,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--ckg", type=Path, default=DEFAULT_CKG, help="Folder of the public data set")
     p.add_argument("--factor", type=int, default=10)
-    p.add_argument("--rewire", type=float, default=0.1, help="Share of MAKES links into another copy")
+    p.add_argument("--rewire", type=float, default=0.02, help="Share of MAKES links into another copy")
     p.add_argument("--link-rewire", type=float, default=0.02, help="Share of product links into another copy")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--store", choices=["ladybug", "neo4j"], default="ladybug")

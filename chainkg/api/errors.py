@@ -55,6 +55,25 @@ AUTH: dict[int | str, dict[str, Any]] = {
 }
 
 
+def json_error_responses(
+    *groups: dict[int | str, dict[str, Any]], also_html: bool = False
+) -> dict[int | str, dict[str, Any]]:
+    """``groups`` for a route that answers HTML or a file: its errors are JSON all the same.
+
+    FastAPI documents a ``model`` response under the route's own media type (text/html), which
+    would promise HTML errors; naming application/json here keeps the document true.
+    ``also_html``: the route may answer these errors as an HTML page too (a page a person reads).
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for group in groups:
+        for code, resp in group.items():
+            content: dict[str, Any] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+            if also_html:
+                content["text/html"] = {"schema": {"type": "string"}}
+            out[code] = {"description": resp["description"], "content": content}
+    return out
+
+
 def error_response(
     status: int,
     detail: str,

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from chainkg.api.deps import CacheDep, StoreDep, require_read
-from chainkg.api.errors import ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, json_error_responses
 from chainkg.errors import ChainkgError, NotFoundError
 from chainkg.views.assets import asset_path, media_type
 from chainkg.views.catalog import VIEW_KINDS, build_view, check_kind
@@ -36,7 +36,9 @@ ExportName = Literal["graphml", "gexf", "nodes.csv", "edges.csv", "xlsx", "html"
 ChartName = Literal["indicators", "completeness"]
 
 static_router = APIRouter(include_in_schema=False)
-read_router = APIRouter(dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **NOT_FOUND})
+read_router = APIRouter(
+    dependencies=[Depends(require_read)], responses=json_error_responses(ERROR_RESPONSES, NOT_FOUND, AUTH)
+)
 router = APIRouter()
 
 
@@ -126,7 +128,11 @@ def _disposition(name: str) -> str:
     response_class=HTMLResponse,
     summary="An interactive view as an HTML page / 交互式图谱页面",
     tags=["Views / 图谱"],
-    responses={200: {"content": {"text/html": {"example": "<!DOCTYPE html>…"}}, "description": "The view page"}},
+    responses={
+        200: {"content": {"text/html": {"example": "<!DOCTYPE html>…"}}, "description": "The view page"},
+        # A key that matches nothing, or a view that cannot be drawn, answers a page a person can read.
+        **json_error_responses(NOT_FOUND, {422: ERROR_RESPONSES[422]}, also_html=True),
+    },
 )
 def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDep, request: Request) -> HTMLResponse:
     """The view ``kind`` (chain, gap, alliance, collab, pool, ego) for ``key``, drawn with vis-network.

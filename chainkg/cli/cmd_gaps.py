@@ -25,14 +25,16 @@ LEVEL_OPT = typer.Option("both", "--level", "-l", help="product, industry or bot
 
 
 def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
-    """A rich table of ``rows``; text is escaped, since product names may hold [brackets]."""
-    safe = [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
-    emit(safe, as_json=False, title=escape(title))
+    """A rich table of ``rows``; the title is escaped, since base and product names may hold [brackets]."""
+    emit(list(rows), as_json=False, title=escape(title))
+
+
+LEVELS: dict[str, LevelChoice] = {"product": "product", "industry": "industry", "both": "both"}
 
 
 def _level(level: str) -> LevelChoice:
-    check_level(level)
-    return level  # type: ignore[return-value]
+    check_level(level)  # the plain-words error for anything else
+    return LEVELS[level]
 
 
 def _pct(v: float | None) -> str:

@@ -48,6 +48,8 @@ LevelChoice = Literal["product", "industry", "both"]
 LEVELS: tuple[Level, ...] = ("product", "industry")
 LEVEL_LABEL: dict[str, str] = {"product": "Product", "industry": "Industry"}
 DEFAULT_DEPTH = 3
+MAX_HIERARCHY = 6
+"""Levels of an industry classification climbed at most (SW2021 has three)."""
 STAGE_ZH: dict[str, str] = {"downstream": "下游", "midstream": "中游", "upstream": "上游"}
 STATUS_ZH: dict[str, str] = {"covered": "已覆盖", "weak": "薄弱", "gap": "缺口"}
 
@@ -85,9 +87,17 @@ BASE_INDUSTRIES: NamedQuery = q(
     "chain.base_industries",
     """
 MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)
-MATCH (i)-[:SUB_INDUSTRY_OF*0..4]->(a:Industry)
-RETURN DISTINCT e.key AS ent, e.name AS ent_name, i.key AS own, a.key AS key, a.name AS name""",
-    "The base's enterprises with their industries (own) and every industry above each (key). Params: base.",
+RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, collect(i.key) AS key,
+       collect(coalesce(i.name, i.key)) AS name""",
+    "The base's enterprises and their industries, as parallel lists in one row. Params: base.",
+)
+PARENTS: NamedQuery = q(
+    "chain.parents",
+    """
+UNWIND $keys AS k
+MATCH (i:Industry {key: k})-[:SUB_INDUSTRY_OF]->(p:Industry)
+RETURN collect(i.key) AS key, collect(p.key) AS parent, collect(coalesce(p.name, p.key)) AS name""",
+    "The parent industries of the given industries, as parallel lists in one row. Params: keys.",
 )
 LEADING: NamedQuery = q(
     "chain.leading",
@@ -97,11 +107,14 @@ LEADING: NamedQuery = q(
 _INDUSTRY_LINKS = f"""
 UNWIND $keys AS k
 MATCH (i:Industry {{key: k}})<-[r:{INDUSTRY_RELS}]-(x:Industry)
-RETURN x.key AS src, x.name AS src_name, __TYPE__ AS rel, r.weight AS weight, i.key AS dst"""
+RETURN collect(x.key) AS src, collect(coalesce(x.name, x.key)) AS src_name, collect(__TYPE__) AS rel,
+       collect([r.weight]) AS weight, collect(i.key) AS dst"""
+# Each weight travels in a one-element list: collect() drops nulls in Neo4j, and a
+# sub-industry link has no weight, so a bare collect(r.weight) would shift the lists.
 INDUSTRY_LINKS: NamedQuery = q(
     "chain.industry_links",
     _INDUSTRY_LINKS.replace("__TYPE__", "type(r)"),
-    "Upstream and sub-industry links into the given industries. Params: keys.",
+    "Upstream and sub-industry links into the given industries, as parallel lists in one row. Params: keys.",
     ladybug=_INDUSTRY_LINKS.replace("__TYPE__", "label(r)"),
 )
 INDUSTRY_NAMES: NamedQuery = q(
@@ -345,12 +358,34 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
     coverage: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     ent_names: dict[str, str] = {}
-    own: set[str] = set()
     for r in store.run(BASE_INDUSTRIES, {"base": base_key}):
-        coverage[r["key"]].add(r["ent"])
-        names[r["key"]] = r["name"] or r["key"]
-        ent_names[r["ent"]] = r["ent_name"] or r["ent"]
-        own.add(r["own"])
+        for ent, ent_name, key, name in zip(r["ent"], r["ent_name"], r["key"], r["name"], strict=True):
+            coverage[key].add(ent)
+            names[key] = name
+            ent_names[ent] = ent_name
+    own = set(coverage)
+    # A firm in an industry is in every industry above it. The hierarchy is climbed level by
+    # level with small key lookups (a variable-length pattern costs more in LadybugDB).
+    parents: dict[str, list[str]] = defaultdict(list)
+    asked: set[str] = set()
+    frontier = sorted(own)
+    for _ in range(MAX_HIERARCHY):
+        if not frontier:
+            break
+        asked.update(frontier)
+        for r in store.run(PARENTS, {"keys": frontier}):
+            for key, parent, name in zip(r["key"], r["parent"], r["name"], strict=True):
+                parents[key].append(parent)
+                names[parent] = name
+        frontier = sorted({p for k in frontier for p in parents.get(k, ()) if p not in asked})
+    for key in own:
+        ents, todo, done = set(coverage[key]), list(parents.get(key, ())), set()
+        while todo:
+            p = todo.pop()
+            if p not in done:
+                done.add(p)
+                coverage[p] |= ents
+                todo.extend(parents.get(p, ()))
     leading = {r["key"]: r["name"] or r["key"] for r in store.run(LEADING, {"base": base_key})}
     names.update(leading)
     anchors = own | set(leading)
@@ -362,11 +397,11 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
             break
         nxt: set[str] = set()
         for r in store.run(INDUSTRY_LINKS, {"keys": frontier}):
-            w = r["weight"]
-            links.append(Link(r["src"], r["dst"], r["rel"], None if w is None else float(w)))
-            names[r["src"]] = r["src_name"] or r["src"]
-            if r["src"] not in seen:
-                nxt.add(r["src"])
+            for src, name, rel, (w,), dst in zip(r["src"], r["src_name"], r["rel"], r["weight"], r["dst"], strict=True):
+                links.append(Link(src, dst, rel, None if w is None else float(w)))
+                names[src] = name
+                if src not in seen:
+                    nxt.add(src)
         seen |= nxt
         frontier = sorted(nxt)
     missing = [k for k in own if k not in names]

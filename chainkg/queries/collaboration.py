@@ -59,14 +59,15 @@ FIELD_ORGS: NamedQuery = q(
     expand(
         """
 MATCH (o:__ORG__)-[:HOLDS_PATENT]->(:Patent)-[:IN_FIELD]->(f:TechField) WHERE f.key IN $fields
-RETURN DISTINCT '__ORG__' AS label, o.key AS org, f.key AS field
+RETURN '__ORG__' AS label, o.key AS org, collect(DISTINCT f.key) AS fields
 """
     )
     + """
 UNION ALL
 MATCH (o:Enterprise)-[:MAKES]->(:Product)-[:NEEDS_FIELD]->(f:TechField) WHERE f.key IN $fields
-RETURN DISTINCT 'Enterprise' AS label, o.key AS org, f.key AS field""",
-    "Every organization that reaches one of the given tech fields (one row per organization and field).",
+RETURN 'Enterprise' AS label, o.key AS org, collect(DISTINCT f.key) AS fields""",
+    "Every organization that reaches one of the given tech fields, with those fields "
+    "(one row per organization and way of reaching: fewer rows than one per field).",
 )
 
 FIELD_NAMES: NamedQuery = q(
@@ -330,8 +331,9 @@ def collaboration_opportunities(
     # degrees (and hence resource allocation and Adamic–Adar scores) are exact.
     edges = {(org.nid, node_id("TechField", f)) for f in fields}
     edges.update(
-        (node_id(r["label"], r["org"]), node_id("TechField", r["field"]))
+        (node_id(r["label"], r["org"]), node_id("TechField", f))
         for r in store.run(FIELD_ORGS, {"fields": fields})
+        for f in r["fields"]
     )
     g = bipartite_graph(edges)
     candidates = sorted(

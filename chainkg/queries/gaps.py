@@ -45,7 +45,7 @@ from chainkg.queries.chain import (
 from chainkg.queries.results import Record
 
 T = TypeVar("T")
-DEFAULT_LIMIT = 100
+DEFAULT_LIMIT = 50
 NEEDED_BY = 5
 """How many of the covered segments that need a gap are named as evidence."""
 

@@ -253,18 +253,26 @@ def test_cli_on_the_whole_corpus_in_a_real_process(tmp_path: Path) -> None:
 # -- the upload endpoint -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("c", SINGLE_FILE, ids=[c.name for c in SINGLE_FILE])
-def test_upload_gives_the_same_report(tmp_path: Path, c: Case) -> None:
-    store = LadybugStore(tmp_path / "g.lbug")
+@pytest.fixture(scope="module")
+def upload_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, GraphStore]]:
+    tmp = tmp_path_factory.mktemp("upload")
+    store = LadybugStore(tmp / "g.lbug")
     store.ensure_schema()
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data", api_key=WRITE_KEY)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY)  # type: ignore[call-arg]
     try:
         with TestClient(create_app(settings, store=store), raise_server_exceptions=False) as client:
-            [name] = c.files
-            path = case_folder(c, tmp_path) / name
-            with path.open("rb") as fh:
-                r = client.post("/ingest", files={"file": (name, fh)}, headers={"X-API-Key": WRITE_KEY})
-            assert r.status_code == 200, r.text
-            check_report(c, IngestReport.model_validate(r.json()))
+            yield client, store
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("c", SINGLE_FILE, ids=[c.name for c in SINGLE_FILE])
+def test_upload_gives_the_same_report(upload_client: tuple[TestClient, GraphStore], tmp_path: Path, c: Case) -> None:
+    client, store = upload_client
+    store.clear()
+    [name] = c.files
+    with (case_folder(c, tmp_path) / name).open("rb") as fh:
+        r = client.post("/ingest", files={"file": (name, fh)}, headers={"X-API-Key": WRITE_KEY})
+    assert r.status_code == 200, r.text
+    check_report(c, IngestReport.model_validate(r.json()))
+    assert stored_total(store) == c.expect.loaded

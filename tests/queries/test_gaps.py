@@ -245,3 +245,26 @@ def test_errors_in_plain_words(g: GraphStore) -> None:
         fill_candidates(g, "b1", "不存在")
     with pytest.raises(InvalidInputError):
         what_if(g, "b1", [])
+    with pytest.raises(InvalidInputError, match="0 or more"):
+        find_gaps(g, "b1", limit=-1)
+
+
+HOSTILE = ["d'zzit", '4\'-二氯二苯砜 "quoted"', "锌合金\\铝合金", "'}) DETACH DELETE n //", "$param {key: 1}", "a:b"]
+
+
+def test_hostile_names_travel_as_values(store: GraphStore) -> None:
+    store.merge_nodes("Base", [{"key": "hb", "name": "基地 [x]"}])
+    store.merge_nodes("Enterprise", [{"key": "e'1", "name": "甲'"}, {"key": "e2", "name": "乙"}])
+    store.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": "e'1", "dst": "hb"}])
+    store.merge_nodes("Product", [{"key": n, "name": n} for n in HOSTILE])
+    store.merge_rels(
+        "MAKES", "Enterprise", "Product", [{"src": "e'1", "dst": HOSTILE[0]}, {"src": "e2", "dst": HOSTILE[1]}]
+    )
+    store.merge_rels("INPUT_TO", "Product", "Product", [{"src": n, "dst": HOSTILE[0]} for n in HOSTILE[1:]])
+    gaps = find_gaps(store, "hb", 2, level="product")
+    assert sorted(g.key for g in gaps) == sorted(HOSTILE[1:])
+    assert all(g.score == 1.0 for g in gaps)
+    assert [c.key for c in fill_candidates(store, "hb", "Product:" + HOSTILE[1]).candidates] == ["e2"]
+    assert resolve_segment(store, "a:b").key == "a:b"  # not an industry key: the product of that name
+    assert [g.key for g in what_if(store, "hb", ["甲'"], 2, level="product").new_gaps] == [HOSTILE[0]]
+    assert store.count_nodes("Product") == len(HOSTILE)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
-from chainkg.api.errors import ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.examples import example_for
 from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.errors import InvalidInputError
@@ -42,7 +42,9 @@ MAX_LINKS = 10_000
 MAX_REMOVED = 50
 """Most enterprises one what-if may remove."""
 
-router = APIRouter(prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
+)
 
 
 def _responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -> dict[int | str, dict[str, Any]]:

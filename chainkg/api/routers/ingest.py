@@ -164,6 +164,7 @@ class FileType(BaseModel):
     operation_id="ingest_types",
     dependencies=[Depends(require_read)],
     responses={
+        **AUTH,
         200: {
             "content": {
                 "application/json": {
@@ -180,7 +181,7 @@ class FileType(BaseModel):
                     ]
                 }
             }
-        }
+        },
     },
 )
 def ingest_types() -> list[FileType]:

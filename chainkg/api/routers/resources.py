@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from chainkg.api.deps import CacheDep, FormatDep, PagingDep, StoreDep, encode_cursor, require_read
-from chainkg.api.errors import ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.models import _EXAMPLES, RESOURCE_MODELS, Page, ResourceType, SearchResult
 from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.graph.model import MODEL, NodeType, PropType, node_type
@@ -38,7 +38,7 @@ RESOURCE_PATHS: dict[str, str] = {
 }
 """Model label -> URL path segment of its collection."""
 
-router = APIRouter(dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
+router = APIRouter(dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH})
 """The routes of every collection (each collection has its own router, included here) and /resources."""
 
 COLLECTION_ROUTERS: dict[str, APIRouter] = {}
@@ -58,7 +58,12 @@ def _filter_param(f: Filter) -> inspect.Parameter:
             annotation = Literal[f.prop.choices]
         elif f.prop.type is PropType.INT:
             annotation = int
-    query = Query(description=f.doc, max_length=200) if annotation is str else Query(description=f.doc)
+    if annotation is str:
+        query = Query(description=f.doc, max_length=200)
+    elif annotation is int:  # the stores hold 64-bit integers; a larger one cannot even be compared
+        query = Query(description=f.doc, ge=-(2**63), le=2**63 - 1)
+    else:
+        query = Query(description=f.doc)
     return inspect.Parameter(
         f.name,
         inspect.Parameter.KEYWORD_ONLY,

@@ -1,0 +1,121 @@
+"""Schemathesis against the OpenAPI document, on a real uvicorn server over each store.
+
+Every operation of the document gets generated requests, valid and invalid ones; each answer
+must not be a 5xx, must use a status code, content type and headers the document declares,
+and must match the declared schema. The server holds the bundled demo data, so valid keys
+taken from the document's examples reach real answers. The run is bounded by
+``FUZZ_MAX_EXAMPLES`` per operation (default 8). Writes are checked twice: without the key
+(must be refused) and with it.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import schemathesis
+from fuzztools import live_api
+from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+
+from chainkg.api.main import create_app
+from chainkg.graph.store import GraphStore
+from chainkg.graph.store.ladybug_store import LadybugStore
+from chainkg.settings import Settings
+
+pytestmark = pytest.mark.slow
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
+WRITE_KEY = "fuzz-write-key-0123456789"
+READ_KEY = "fuzz-read-key-9876543210"
+NEO4J_URI = os.environ.get("CHAINKG_TEST_NEO4J_URI")
+
+# The document does not depend on the store: build it once from an app that never starts.
+schema = schemathesis.openapi.from_dict(
+    create_app(Settings(_env_file=None, data_dir=Path("/nonexistent"))).openapi()  # type: ignore[call-arg]
+)
+# Unknown query parameters are ignored by design (as by most HTTP APIs): not fuzzed as "invalid".
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    max_examples=MAX_EXAMPLES,
+    deterministic=True,
+    allow_extra_parameters=False,
+)
+
+
+def _store(backend: str, folder: Path) -> GraphStore:
+    if backend == "ladybug":
+        s: GraphStore = LadybugStore(folder / "g.lbug")
+    else:
+        if not NEO4J_URI:
+            pytest.skip("Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)")
+        from chainkg.graph.store.neo4j_store import Neo4jStore
+
+        s = Neo4jStore(
+            NEO4J_URI,
+            os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", ""),
+        )
+    s.ensure_schema()
+    s.clear()
+    return s
+
+
+@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a live server over the demo data, with writes allowed by key."""
+    from chainkg.ingest.demo import load_demo
+
+    tmp = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    store = _store(request.param, tmp)
+    try:
+        load_demo(store)
+        cfg = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY, read_key=READ_KEY, max_upload_mb=1)  # type: ignore[call-arg]
+        with live_api(create_app(cfg, store=store, cache_ttl_s=0)) as url:
+            yield url
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
+
+
+@schema.parametrize()
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
+def test_operation(case: schemathesis.Case, served: str, http: requests.Session) -> None:
+    key = WRITE_KEY if case.operation.method.upper() == "POST" else READ_KEY
+    if case.operation.definition.raw.get("security"):
+        # A wrong key gets nothing: 401, or 4xx for a request too broken to read (a multipart body
+        # without its boundary is refused before the key is looked at; nothing is written either way).
+        refused = case.call(base_url=served, session=http, headers={"X-API-Key": "not-the-key"})
+        assert 400 <= refused.status_code < 500, (refused.status_code, refused.text[:500])
+    excluded = [positive_data_acceptance]
+    if _repeats_a_scalar(case):
+        # ?city=a&city=b for a one-value parameter: the last value is used, as most HTTP APIs do;
+        # not "invalid data accepted".
+        excluded.append(negative_data_rejection)
+    response = case.call(base_url=served, session=http, headers={"X-API-Key": key})
+    if response.status_code == 400 and len(response.request.url or "") > 8000:
+        # uvicorn refuses a request line this long before the app sees it; that is the cap holding.
+        return
+    case.validate_response(response, excluded_checks=excluded)
+
+
+def _repeats_a_scalar(case: schemathesis.Case) -> bool:
+    declared = {p["name"]: p.get("schema", {}) for p in case.operation.definition.raw.get("parameters", [])}
+    for name, value in (case.query or {}).items():
+        if isinstance(value, list) and len(value) != 1:
+            schema = declared.get(name, {})
+            types = {s.get("type") for s in schema.get("anyOf", [schema])}
+            if "array" not in types:
+                return True
+    return False
