@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
+from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
 from gaps_graph import build, ind
 from typer.testing import CliRunner
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NEO4J_SKIP, NEO4J_URI, neo4j_store
+from storetools import NEO4J_SKIP, NEO4J_URI, neo4j_store
 
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
