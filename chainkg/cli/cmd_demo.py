@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, friendly_errors, settings, store_session
+from chainkg.cli.common import console, friendly_errors, store_session
 from chainkg.cli.main import app
 
 
 @app.command()
 @friendly_errors
 def demo(
-    host: str = typer.Option(None, help="Address to listen on (default from CHAINKG_HOST, 127.0.0.1)"),
-    port: int = typer.Option(None, help="Port to listen on (default from CHAINKG_PORT, 8000)"),
+    host: str = typer.Option(None, help="Address to listen on (default CHAINKG_HOST, 127.0.0.1)"),
+    port: int = typer.Option(None, help="Port to listen on (default CHAINKG_PORT, 8000)", min=1, max=65535),
     no_serve: bool = typer.Option(False, "--no-serve", help="Load the demo data, then stop"),
 ) -> None:
     """Load the bundled demo data into the configured store (LadybugDB by default) and serve it.
 
-    Loading is idempotent: running it again changes nothing. Then the API and the pages
-    are served until Ctrl-C.
+    Loading is idempotent: running it again changes nothing. The pages, views and the API
+    (docs at /docs) are then served until Ctrl-C.
 
     Example: chainkg demo --port 8000
     """
-    from chainkg.ingest.demo import load_demo
-
-    with store_session() as store:
-        report = load_demo(store)
-    console.print(report.summary_line() if hasattr(report, "summary_line") else "Demo data loaded.")
     if no_serve:
+        from chainkg.ingest.demo import load_demo
+
+        with store_session() as store:
+            console.print(f"Demo data: {load_demo(store).summary_line()}")
         return
     from chainkg.cli.cmd_serve import serve
 
-    s = settings()
-    serve(host=host or s.host, port=port or s.port)
+    serve(host=host, port=port, load_demo=True)

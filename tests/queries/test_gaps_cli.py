@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
 from gaps_graph import build, ind
+from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
