@@ -22,6 +22,8 @@ from chainkg.api.deps import OutputFormat
 from chainkg.errors import InvalidInputError
 
 CSV_MEDIA = "text/csv; charset=utf-8"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How text that a spreadsheet would take for a formula starts (OWASP CSV injection)."""
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "key,name\nsz-led,深圳LED创新基地\n"}}}
 }
@@ -52,6 +54,9 @@ def _cell(v: Any) -> str:
         return ""
     if isinstance(v, list | dict):
         return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        # A spreadsheet would run "=cmd|..." from a loaded name as a formula: keep it text (as views do).
+        return "'" + v
     return str(v)
 
 

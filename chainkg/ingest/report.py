@@ -167,7 +167,7 @@ class IngestReport(BaseModel):
             w.writerow(["file", "line", "type", "field", "value", "reason"])
             for r in self.rejections:
                 w.writerow(
-                    [r.file, "" if r.line is None else r.line, r.type or "", r.field or "", r.value or "", r.reason]
+                    [r.file, "" if r.line is None else r.line, r.type or "", r.field or "", _text(r.value), r.reason]
                 )
         return out
 
@@ -179,12 +179,19 @@ class IngestReport(BaseModel):
             w = csv.writer(fh)
             w.writerow(["type", "file", "line", "given", "merged_into_key", "how"])
             for m in self.merges:
-                w.writerow([m.type, m.file, "" if m.line is None else m.line, m.given, m.key, m.how])
+                w.writerow([m.type, m.file, "" if m.line is None else m.line, _text(m.given), _text(m.key), m.how])
         return out
 
     def check_balanced(self) -> list[str]:
         """Types whose counts do not add up (``read != rejected + merged + loaded``); empty when all do."""
         return [s.type for s in self.types if s.read != s.rejected + s.merged + s.loaded]
+
+
+def _text(value: str | None) -> str:
+    """A value from a loaded file as a CSV cell Excel shows as text, never runs as a formula."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _model_order(s: TypeStats) -> int:

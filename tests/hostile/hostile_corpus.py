@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import random
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,7 +94,11 @@ def jsonl_bytes(objs: list[object]) -> bytes:
 
 
 def xlsx_bytes(sheets: dict[str, list[list[object]]], patch: Callable[[str], str] | None = None) -> bytes:
-    """A workbook, one sheet per entry; ``patch`` may rewrite the first sheet's XML."""
+    """A workbook, one sheet per entry; ``patch`` may rewrite the first sheet's XML.
+
+    The bytes do not depend on when they were made (fixed save times), so the committed
+    workbooks can be checked against this generator.
+    """
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -107,16 +112,16 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]], patch: Callable[[str], str
             ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)
-    if patch is None:
-        return buf.getvalue()
     src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename == "xl/worksheets/sheet1.xml" and patch is not None:
                 data = patch(data.decode("utf-8")).encode("utf-8")
-            z.writestr(item, data)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", data)
+            z.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -201,13 +206,19 @@ def _injection_enterprises() -> bytes:
     return csv_bytes(rows)
 
 
+CHECKED_FIELDS = ("uscc", "stock_code", "listing_date", "size", "employees", "high_tech", "uscc")
+"""The field each of the first injection strings goes into in 企业.csv; the last row holds the
+spreadsheet formula, so rejects.csv must show it as text."""
+
+
 def _injection_checked() -> bytes:
     # Fields with a format: each injection string is refused there, by name.
     header = ["key", "name", "uscc", "stock_code", "listing_date", "size", "employees", "high_tech"]
     rows: list[list[object]] = [header]
-    for i, s in enumerate(INJECTIONS[:6]):
+    strings = [*INJECTIONS[:6], "=cmd|' /C calc'!A0"]
+    for i, (column, s) in enumerate(zip(CHECKED_FIELDS, strings, strict=True)):
         row: list[object] = [f"C{i}", f"企业{i}", None, None, None, None, None, None]
-        row[2 + i] = s
+        row[header.index(column)] = s
         rows.append(row)
     return csv_bytes(rows)
 
@@ -607,9 +618,9 @@ CASES: tuple[Case, ...] = (
         "injection",
         "Cypher, SQL, template, spreadsheet and terminal injection strings in every free-text field",
         Expect(
-            read=len(INJECTIONS) * 4 + 1 + 6 + 1,
+            read=len(INJECTIONS) * 4 + 1 + len(CHECKED_FIELDS) + 1,
             loaded=len(INJECTIONS) * 3 + 1 + 0 + 1 + len(INJECTIONS),
-            rejected=6,
+            rejected=len(CHECKED_FIELDS),
         ),
         {
             "enterprise.csv": _injection_enterprises,

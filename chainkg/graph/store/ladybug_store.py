@@ -38,6 +38,9 @@ def _plain(value: Any) -> Any:
         out["_label"] = value["_LABEL"]
         return out
     if isinstance(value, list):
+        # Lists of plain values (the common case: keys, names) need no per-element work.
+        if not value or not isinstance(value[0], dict | list):
+            return value
         return [_plain(v) for v in value]
     return value
 

@@ -34,6 +34,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Path):
         return [_plain(n) for n in value.nodes]
     if isinstance(value, list):
+        if not value or not isinstance(value[0], Node | Relationship | Path | list):
+            return value
         return [_plain(v) for v in value]
     return value
 
@@ -67,6 +69,9 @@ class Neo4jStore(GraphStore):
                 # Short: a stopped server must surface as 503 within 2 s, not after 30 s of retries.
                 max_transaction_retry_time=retry_s,
                 liveness_check_timeout=0,
+                # Queries over labels a data set lacks (LEADS_IN in the public data) are expected;
+                # the server's "does not exist" notifications would only fill the logs.
+                notifications_min_severity="OFF",
             )
         except ValueError as exc:
             raise StoreUnavailableError(f"Neo4j address {uri!r} is not valid: {exc}") from exc
