@@ -217,7 +217,9 @@ class Resolver:
             self.index(label)
             return
         idx = self.index(label)
-        wanted = [v for v in dict.fromkeys(values) if v not in idx.asked]
+        # A value that is the key of a node in these files resolves to it before anything stored
+        # is considered (``_find_one``): asking the store would only cost a scan per 5,000 values.
+        wanted = [v for v in dict.fromkeys(values) if v not in idx.asked and v.strip() not in idx.keys]
         if not wanted:
             return
         idx.asked.update(wanted)
