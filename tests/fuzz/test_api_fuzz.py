@@ -3,9 +3,11 @@
 Every operation of the document gets generated requests, valid and invalid ones; each answer
 must not be a 5xx, must use a status code, content type and headers the document declares,
 and must match the declared schema. The server holds the bundled demo data, so valid keys
-taken from the document's examples reach real answers. The run is bounded by
-``FUZZ_MAX_EXAMPLES`` per operation (default 8). Writes are checked twice: without the key
-(must be refused) and with it.
+taken from the document's examples reach real answers, and it has both a write key and a
+read key: every operation that takes a key is first called with a wrong one (refused: 401,
+or 4xx for a request too broken to read; nothing is written), then with the right one.
+The run is bounded by ``FUZZ_MAX_EXAMPLES`` per operation (default 8; 40 passed when this
+was written, in about 2 minutes per store).
 """
 
 from __future__ import annotations
