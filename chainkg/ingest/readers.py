@@ -167,7 +167,7 @@ def read_csv(path: Path, source: str) -> RawTable:
                 table.problems.append(
                     LineProblem(
                         start,
-                        f"a quote (\") opened on line {start} is not closed where it should be, so lines "
+                        f'a quote (") opened on line {start} is not closed where it should be, so lines '
                         f"{start}–{consumed} were read as one row ({unclosed}); none of these lines was loaded. "
                         "Remove the stray quote or close it, then load the file again",
                         cells[0][:200] if cells else None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.fill import CandidateFacts, rank_candidates
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
@@ -153,6 +154,7 @@ def _pairs(store: GraphStore, query: NamedQuery, params: dict[str, Any]) -> dict
     return out
 
 
+@with_fewer_collections
 def fill_candidates(
     store: GraphStore, base_key: str, segment: str, *, limit: int | None = DEFAULT_LIMIT
 ) -> FillCandidates:

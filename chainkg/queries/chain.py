@@ -36,6 +36,7 @@ from typing import Literal
 import networkx as nx
 
 from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.chain import MAX_DEPTH, Chain, Link, Stage, Status, status, to_networkx, walk_upstream
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
@@ -598,6 +599,7 @@ def segment_record(lc: LevelChain, key: str, enterprises: Mapping[str, str]) -> 
 # -- public functions ---------------------------------------------------------------------------
 
 
+@with_fewer_collections
 def base_chain(
     store: GraphStore,
     base_key: str,
@@ -674,6 +676,7 @@ def base_chain(
     )
 
 
+@with_fewer_collections
 def chain_graph(
     store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, level: LevelChoice = "both"
 ) -> nx.DiGraph:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
+from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chain import DEFAULT_DEPTH, LEVEL_LABEL, BaseRef, LevelChoice, load_chain
@@ -140,6 +141,7 @@ def _rows(
     return rows
 
 
+@with_fewer_collections
 def complementarity(
     store: GraphStore,
     base_key: str,
@@ -193,6 +195,7 @@ def complementarity(
     )
 
 
+@with_fewer_collections
 def complementarity_graph(
     store: GraphStore,
     base_key: str,

@@ -19,8 +19,11 @@ import heapq
 from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
+import numpy as np
+
 from chainkg.errors import InvalidInputError, NotFoundError
-from chainkg.graph.analytics.chain import Dependency, Stage, covered_set, dependency
+from chainkg.gctuning import with_fewer_collections
+from chainkg.graph.analytics.chain import Dependency, DependencyTable, Stage, covered_set, dependency
 from chainkg.graph.analytics.whatif import what_if as what_if_analysis
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chain import (
@@ -193,7 +196,7 @@ def scored_gaps(data: BaseChainData, level: str = "both") -> list[ScoredGap]:
     return out
 
 
-def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> dict[str, Dependency]:
+def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> Mapping[str, Dependency]:
     cov = lc.coverage if coverage is None else coverage
     return dependency(lc.chain, covered_set(lc.chain, cov))
 
@@ -201,10 +204,21 @@ def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = Non
 def _order(lc: LevelChain, keys: Sequence[str], dep: Mapping[str, Dependency], limit: int | None = None) -> list[str]:
     """Highest score first, then nearer to the anchors, then key (scores rounded to 6 places).
 
-    With a ``limit`` only that many come back, picked without sorting the rest.
+    With a ``limit`` only that many come back: scores well below the ``limit``-th highest are
+    dropped with numpy first, so only the few left (and their ties) are ranked in Python.
     """
     dist = lc.chain.distance
-    ranked = [(-round(dep[k].score, 6), dist[k], k) for k in keys]
+    if isinstance(dep, DependencyTable):
+        raw = dep.scores_of(keys)
+        if limit and len(keys) > limit:
+            # Within 1e-6 of the limit-th highest score: all that can rank in the top after rounding.
+            cut = -np.partition(-raw, limit - 1)[limit - 1] - 1e-6
+            picked = np.flatnonzero(raw >= cut).tolist()
+            ranked = [(-round(float(raw[i]), 6), dist[keys[i]], keys[i]) for i in picked]
+        else:
+            ranked = [(-round(sc, 6), dist[k], k) for sc, k in zip(raw.tolist(), keys, strict=True)]
+    else:
+        ranked = [(-round(dep[k].score, 6), dist[k], k) for k in keys]
     top = heapq.nsmallest(limit, ranked) if limit else sorted(ranked)
     return [k for _, _, k in top]
 
@@ -272,6 +286,7 @@ def _gap_record(lc: LevelChain, key: str, dep: Dependency, covered: Collection[s
 # -- public functions ---------------------------------------------------------------------------
 
 
+@with_fewer_collections
 def find_gaps(
     store: GraphStore,
     base_key: str,
@@ -321,6 +336,7 @@ def find_gaps(
     return out
 
 
+@with_fewer_collections
 def weak_links(
     store: GraphStore,
     base_key: str,
@@ -408,6 +424,7 @@ def resolve_enterprises(store: GraphStore, base_key: str, names: Sequence[str]) 
     return list(out.values())
 
 
+@with_fewer_collections
 def what_if(
     store: GraphStore,
     base_key: str,
@@ -504,6 +521,7 @@ def what_if(
     )
 
 
+@with_fewer_collections
 def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH) -> ChainSummary:
     """Counts of a base's chain at both levels: segments, covered, gaps, weak links, completeness.
 

@@ -18,7 +18,7 @@ for views and notebooks; :func:`chain_from_networkx` reads one back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Literal, NamedTuple
@@ -62,6 +62,37 @@ class Dependency(NamedTuple):
 
     score: float = 0.0
     dependents: int = 0
+
+
+class DependencyTable(Mapping[str, Dependency]):
+    """:func:`dependency`'s answer for every segment, held as two arrays.
+
+    A base's product chain in the public data has 20,000 segments; building a
+    :class:`Dependency` for each took longer than computing them. Items are made on access;
+    :meth:`rank` orders many segments at once.
+    """
+
+    __slots__ = ("_index", "counts", "scores")
+
+    def __init__(self, index: Mapping[str, int], scores: np.ndarray, counts: np.ndarray) -> None:
+        self._index = index
+        self.scores = scores
+        self.counts = counts
+
+    def __getitem__(self, segment: str) -> Dependency:
+        i = self._index[segment]
+        return Dependency(float(self.scores[i]), int(self.counts[i]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def scores_of(self, segments: Sequence[str]) -> np.ndarray:
+        """The scores of ``segments``, in their order."""
+        ix = np.fromiter((self._index[s] for s in segments), dtype=np.int64, count=len(segments))
+        return self.scores[ix]
 
 
 @dataclass(frozen=True)
@@ -238,15 +269,20 @@ def _downstream(links: Iterable[Link]) -> dict[str, tuple[tuple[str, float], ...
     for lk in links:
         if lk.weight is not None and lk.weight > 0:
             totals[lk.dst] += lk.weight
-    strongest: dict[tuple[str, str], float] = {}
-    for src, dst, _, w in links:
-        total = totals.get(dst, 0.0)
-        st = 1.0 if w is None or total <= 0 else max(w, 0.0) / total
-        pair = (src, dst)
-        # Two link types between the same pair (input and sub-class) are one dependency.
-        old = strongest.get(pair)
-        if old is None or st > old:
-            strongest[pair] = st
+    strongest: dict[tuple[str, str], float]
+    if not totals:
+        # No positive weight anywhere (the product level): every link counts fully. Two link
+        # types between the same pair (input and sub-class) are one dependency.
+        strongest = dict.fromkeys([(lk.src, lk.dst) for lk in links], 1.0)
+    else:
+        strongest = {}
+        for src, dst, _, w in links:
+            total = totals.get(dst, 0.0)
+            st = 1.0 if w is None or total <= 0 else max(w, 0.0) / total
+            pair = (src, dst)
+            old = strongest.get(pair)
+            if old is None or st > old:
+                strongest[pair] = st
     down: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (a, b), st in strongest.items():
         if st > 0:
@@ -295,7 +331,7 @@ def dependency(
     *,
     hops: int | None = None,
     method: Literal["auto", "bfs", "bitset", "matrix"] = "auto",
-) -> dict[str, Dependency]:
+) -> Mapping[str, Dependency]:
     """For every segment, how much of the covered chain downstream depends on it.
 
     ``score(s) = Σ strength(s ⇒ c) / hops(s ⇒ c)`` over the covered segments ``c ≠ s``
@@ -366,9 +402,7 @@ def _dependency_bfs(chain: Chain, covered: set[str], hops: int) -> dict[str, Dep
     return out
 
 
-def _dependency_matrix(
-    chain: Chain, covered: set[str], hops: int, *, block_cells: int = 4_000_000
-) -> dict[str, Dependency]:
+def _dependency_matrix(chain: Chain, covered: set[str], hops: int, *, block_cells: int = 4_000_000) -> DependencyTable:
     """The :func:`_dependency_bfs` walk for a block of source segments at once.
 
     ``best[s, v]`` holds the strongest strength from source ``s`` to ``v`` first reached at
@@ -379,7 +413,7 @@ def _dependency_matrix(
     idx = {n: i for i, n in enumerate(nodes)}
     triples = [(idx[a], idx[b], w) for a, nbrs in chain.down.items() for b, w in nbrs]
     if not triples or not covered:
-        return {n: Dependency() for n in nodes}
+        return DependencyTable(idx, np.zeros(len(nodes)), np.zeros(len(nodes), dtype=np.int64))
     triples.sort(key=itemgetter(1))
     src = np.array([t[0] for t in triples], dtype=np.int64)
     dst = np.array([t[1] for t in triples], dtype=np.int64)
@@ -408,7 +442,7 @@ def _dependency_matrix(
             hit = best[:, cov]
             score[rows] += hit.sum(axis=1) / h
             count[rows] += (hit > 0).sum(axis=1)
-    return {n: Dependency(sc, c) for n, sc, c in zip(nodes, score.tolist(), count.tolist(), strict=True)}
+    return DependencyTable(idx, score, count)
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:
@@ -431,7 +465,7 @@ def _rounds(src: np.ndarray, dst: np.ndarray) -> list[tuple[np.ndarray, np.ndarr
     return [(src[rank == k], dst[rank == k]) for k in range(int(rank.max()) + 1)]
 
 
-def _dependency_bitset(chain: Chain, covered: set[str], hops: int) -> dict[str, Dependency]:
+def _dependency_bitset(chain: Chain, covered: set[str], hops: int) -> DependencyTable:
     """Fast method for unit strengths: reach sets as bit rows, one bit per covered segment.
 
     ``reach_h(n) = reach_1(n) | OR of reach_{h-1}(m) over n's downstream neighbours m``; the
@@ -448,7 +482,7 @@ def _dependency_bitset(chain: Chain, covered: set[str], hops: int) -> dict[str, 
             src_l.append(ia)
             dst_l.append(idx[b])
     if not src_l or not covered:
-        return {n: Dependency() for n in nodes}
+        return DependencyTable(idx, np.zeros(len(nodes)), np.zeros(len(nodes), dtype=np.int64))
     rounds = _rounds(np.array(src_l, dtype=np.int64), np.array(dst_l, dtype=np.int64))
     cov = np.array(sorted(idx[c] for c in covered), dtype=np.int64)
     pos = np.arange(len(cov), dtype=np.uint64)
@@ -471,7 +505,7 @@ def _dependency_bitset(chain: Chain, covered: set[str], hops: int) -> dict[str, 
         count += new
         score += new / h
         prev = cur
-    return {n: Dependency(sc, c) for n, sc, c in zip(nodes, score.tolist(), count.tolist(), strict=True)}
+    return DependencyTable(idx, score, count)
 
 
 def to_networkx(

@@ -205,9 +205,7 @@ class GraphStore(ABC):
         props = node.all_props  # a property that builds a tuple: once, not once per row
         new = [self._complete(props, r) for r in rows if r["key"] not in stored]
         changed = [
-            self._complete(props, r)
-            for r in rows
-            if r["key"] in stored and _changed(r, stored[r["key"]], compare)
+            self._complete(props, r) for r in rows if r["key"] in stored and _changed(r, stored[r["key"]], compare)
         ]
         for part in _chunks(new, self.batch_size):
             self._create_nodes(node, part)

@@ -1,0 +1,31 @@
+"""The numpy ranking of gaps equals the plain one, ties and limits included."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chainkg.graph.analytics.chain import DependencyTable, Link, walk_upstream
+from chainkg.queries.chain import LevelChain
+from chainkg.queries.gaps import _order
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 1 / 3, 0.5, 1.0, 1.0000004, 1.0000006, 2.5, 7.0]), min_size=1, max_size=40),
+    st.integers(min_value=0, max_value=45),
+)
+def test_fast_order_equals_plain_order(scores: list[float], limit: int) -> None:
+    keys = [f"s{i:02d}" for i in range(len(scores))]
+    # A star: every segment feeds the anchor, so distances are 0 (anchor) and 1.
+    chain = walk_upstream([Link(k, "anchor", "INPUT_TO") for k in keys], ["anchor"], 1)
+    lc = LevelChain("product", chain, {"anchor": frozenset({"e"})}, {})
+    nodes = list(chain.distance)
+    index = {n: i for i, n in enumerate(nodes)}
+    values = np.zeros(len(nodes))
+    for k, s in zip(keys, scores, strict=True):
+        values[index[k]] = s
+    table = DependencyTable(index, values, np.ones(len(nodes), dtype=np.int64))
+    plain = dict(table)  # an ordinary dict takes the plain path
+    assert _order(lc, keys, table, limit or None) == _order(lc, keys, plain, limit or None)
