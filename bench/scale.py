@@ -232,6 +232,10 @@ def run_step(store: str, factor: int, work: Path, args: argparse.Namespace, uri:
     return result
 
 
+def _ms(v: float) -> str:
+    return f"{v:.1f}" if v < 10 else f"{v:.0f}"
+
+
 def report(results: list[dict[str, Any]]) -> None:
     print("\n### Ingest\n")
     print("| store | factor | nodes | relationships | write layer | file pipeline | re-run | on disk | peak memory |")
@@ -254,7 +258,7 @@ def report(results: list[dict[str, Any]]) -> None:
         cells = []
         for r in results:
             q = r["queries"][i]
-            cells.append(f"{q['median']:.0f} / {q['p95']:.0f} ({q['cpu']:.0f})")
+            cells.append(f"{_ms(q['median'])} / {_ms(q['p95'])} ({_ms(q['cpu'])})")
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 

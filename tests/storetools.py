@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.ladybug_store import LadybugStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data" / "chainkg"
@@ -33,6 +36,21 @@ def neo4j_store() -> GraphStore:
         _neo4j_schema_ready = True
     store.clear()
     return store
+
+
+def fresh_store(backend: str, path: Path) -> GraphStore:
+    """An empty store with the schema on ``backend``; the Neo4j leg skips without a server.
+
+    ``"ladybug"``: a new LadybugDB at ``path``. ``"neo4j"``: the shared test server, emptied
+    (``path`` is not used).
+    """
+    if backend == "ladybug":
+        store: GraphStore = LadybugStore(path)
+        store.ensure_schema()
+        return store
+    if not NEO4J_URI:
+        pytest.skip(NEO4J_SKIP)
+    return neo4j_store()
 
 
 _neo4j_schema_ready = False

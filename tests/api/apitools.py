@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import uvicorn
+import servertools
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -93,23 +89,9 @@ def seed_small(store: GraphStore) -> None:
     )
 
 
-@contextlib.contextmanager
-def live_server(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port in a thread; yields the base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def live_server(app: FastAPI) -> AbstractContextManager[str]:
+    """Serve ``app`` with uvicorn on a free loopback port in a thread; yields the base URL.
+
+    :func:`servertools.live_server` with the API tests' timings (20 s to start, 10 s to stop).
+    """
+    return servertools.live_server(app, start_timeout=20, stop_timeout=10)

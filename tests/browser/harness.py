@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,29 +92,13 @@ def wait_ready(page: Any, timeout_ms: int = 15_000) -> float:
     return float(page.evaluate("window.chainkgReady"))
 
 
-def free_port() -> int:
-    """A free TCP port on the loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def serve(app: Any) -> AbstractContextManager[str]:
+    """Run ``app`` with uvicorn on a free loopback port in a thread; yields its base URL.
 
+    :func:`servertools.live_server` with this harness's timings (30 s to start, polled every
+    50 ms; 10 s to stop). Imported here, not at the top: bench/views.py imports this module
+    with only tests/browser on the path.
+    """
+    from servertools import live_server
 
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run ``app`` with uvicorn on a free loopback port in a thread; yield its base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return live_server(app, start_timeout=30, stop_timeout=10, poll=0.05)

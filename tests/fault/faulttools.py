@@ -5,19 +5,18 @@ Imported as a plain module (tests/ is not a package), as pytest puts this folder
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from servertools import free_port, live_server
 
 from chainkg.graph.model import MODEL
 from chainkg.graph.store import GraphStore
@@ -146,12 +145,6 @@ def varied_data(folder: Path, scale: int = 1) -> Path:
 # -- a private Neo4j server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def neo4j_classpath() -> str:
     """The test server's class path, built with Maven if needed; skips the test when it cannot be had."""
     java = shutil.which("java")
@@ -247,22 +240,4 @@ class PrivateNeo4j:
                 self.proc.wait()
 
 
-@contextlib.contextmanager
-def live_api(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port in a thread; yields the base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+live_api = live_server  # a live uvicorn server (30 s to start, 15 s to stop), under the fault tests' name

@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-from fuzztools import live_api
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from servertools import live_server
+from storetools import fresh_store
 
 from chainkg.api.main import create_app
-from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -36,7 +35,6 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
 WRITE_KEY = "fuzz-write-key-0123456789"
 READ_KEY = "fuzz-read-key-9876543210"
-NEO4J_URI = os.environ.get("CHAINKG_TEST_NEO4J_URI")
 
 # The document does not depend on the store: build it once from an app that never starts.
 schema = schemathesis.openapi.from_dict(
@@ -51,35 +49,17 @@ schema.config.generation.update(
 )
 
 
-def _store(backend: str, folder: Path) -> GraphStore:
-    if backend == "ladybug":
-        s: GraphStore = LadybugStore(folder / "g.lbug")
-    else:
-        if not NEO4J_URI:
-            pytest.skip("Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)")
-        from chainkg.graph.store.neo4j_store import Neo4jStore
-
-        s = Neo4jStore(
-            NEO4J_URI,
-            os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j"),
-            os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", ""),
-        )
-    s.ensure_schema()
-    s.clear()
-    return s
-
-
 @pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a live server over the demo data, with writes allowed by key."""
     from chainkg.ingest.demo import load_demo
 
     tmp = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    store = _store(request.param, tmp)
+    store = fresh_store(request.param, tmp / "g.lbug")
     try:
         load_demo(store)
         cfg = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY, read_key=READ_KEY, max_upload_mb=1)  # type: ignore[call-arg]
-        with live_api(create_app(cfg, store=store, cache_ttl_s=0)) as url:
+        with live_server(create_app(cfg, store=store, cache_ttl_s=0)) as url:
             yield url
     finally:
         store.close()

@@ -8,7 +8,6 @@ without the key, with a wrong key, and over the size cap, declared or not.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fuzztools import live_api
+from servertools import live_server
+from storetools import fresh_store
 
 from chainkg.api.main import create_app
 from chainkg.graph.store import GraphStore
@@ -26,7 +26,6 @@ from chainkg.settings import Settings
 pytestmark = pytest.mark.slow
 
 WRITE_KEY = "limits-write-key-0123456789"
-NEO4J_URI = os.environ.get("CHAINKG_TEST_NEO4J_URI")
 DOC = create_app(Settings(_env_file=None, data_dir=Path("/nonexistent"))).openapi()  # type: ignore[call-arg]
 
 
@@ -53,24 +52,6 @@ def _capped() -> list[tuple[str, str, dict[str, Any], str]]:
 CAPPED = _capped()
 
 
-def _store(backend: str, folder: Path) -> GraphStore:
-    if backend == "ladybug":
-        s: GraphStore = LadybugStore(folder / "g.lbug")
-    else:
-        if not NEO4J_URI:
-            pytest.skip("Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)")
-        from chainkg.graph.store.neo4j_store import Neo4jStore
-
-        s = Neo4jStore(
-            NEO4J_URI,
-            os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j"),
-            os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", ""),
-        )
-    s.ensure_schema()
-    s.clear()
-    return s
-
-
 @pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -78,11 +59,11 @@ def served(
     from chainkg.ingest.demo import load_demo
 
     tmp = tmp_path_factory.mktemp(f"limits-{request.param}")
-    store = _store(request.param, tmp)
+    store = fresh_store(request.param, tmp / "g.lbug")
     try:
         load_demo(store)
         cfg = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY, max_upload_mb=1)  # type: ignore[call-arg]
-        with live_api(create_app(cfg, store=store, cache_ttl_s=0)) as url:
+        with live_server(create_app(cfg, store=store, cache_ttl_s=0)) as url:
             yield url, store
     finally:
         store.close()
@@ -161,7 +142,7 @@ def test_writes_are_off_without_a_configured_key(tmp_path: Path) -> None:
     store.ensure_schema()
     try:
         cfg = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
-        with live_api(create_app(cfg, store=store)) as url, httpx.Client(base_url=url) as http:
+        with live_server(create_app(cfg, store=store)) as url, httpx.Client(base_url=url) as http:
             r = _upload(http, b"name\nx\n", **{"X-API-Key": "anything"})
             assert r.status_code == 403 and "CHAINKG_API_KEY" in r.json()["detail"]
         assert store.counts()["Product"] == 0

@@ -12,13 +12,13 @@ Tech fields and who reaches them (holds a patent in / makes a product that needs
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from storetools import fresh_store
 
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
@@ -201,23 +201,7 @@ def build_and_check(store: GraphStore) -> None:
 
 def open_store(backend: str, folder: Path) -> GraphStore:
     """An empty store with the schema on ``backend`` (Neo4j: the shared test server, cleared)."""
-    if backend == "ladybug":
-        s: GraphStore = LadybugStore(folder / f"g-{uuid.uuid4().hex}.lbug")
-        s.ensure_schema()
-        return s
-    uri = os.environ.get("CHAINKG_TEST_NEO4J_URI")
-    if not uri:
-        pytest.skip("Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)")
-    from chainkg.graph.store.neo4j_store import Neo4jStore
-
-    s = Neo4jStore(
-        uri,
-        os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j"),
-        os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", ""),
-    )
-    s.ensure_schema()
-    s.clear()
-    return s
+    return fresh_store(backend, folder / f"g-{uuid.uuid4().hex}.lbug")
 
 
 @pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from chainkg.graph.analytics.chain import DependencyTable, Link, walk_upstream
 from chainkg.queries.chain import LevelChain
-from chainkg.queries.gaps import _order
+from chainkg.queries.gaps import _order, needed_by, needed_by_many
+
+NODES = [f"n{i}" for i in range(8)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -29,3 +31,24 @@ def test_fast_order_equals_plain_order(scores: list[float], limit: int) -> None:
     table = DependencyTable(index, values, np.ones(len(nodes), dtype=np.int64))
     plain = dict(table)  # an ordinary dict takes the plain path
     assert _order(lc, keys, table, limit or None) == _order(lc, keys, plain, limit or None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(NODES), st.sampled_from(NODES), st.sampled_from(["INPUT_TO", "SUBTYPE_OF"])),
+        max_size=30,
+    ),
+    st.lists(st.sampled_from(NODES), min_size=1, max_size=3, unique=True),
+    st.sets(st.sampled_from(NODES)),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=5),
+)
+def test_needed_by_many_equals_one_at_a_time(
+    pairs: list[tuple[str, str, str]], anchors: list[str], covered: set[str], depth: int, n: int
+) -> None:
+    chain = walk_upstream([Link(a, b, r) for a, b, r in pairs], anchors, depth)
+    lc = LevelChain("product", chain, {c: frozenset({"e"}) for c in covered}, {})
+    segments = list(chain.distance)
+    cov = covered & set(segments)
+    assert needed_by_many(lc, segments, cov, n) == {s: needed_by(lc, s, cov, n) for s in segments}
