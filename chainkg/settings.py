@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
     read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
     max_upload_mb: int = Field(20, ge=1, le=1024)
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Web origins (e.g. https://planner.example.org) whose pages may call the API from a browser; "
+        "none by default. In the environment, a JSON list: CHAINKG_CORS_ORIGINS='[\"https://a.example\"]'",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

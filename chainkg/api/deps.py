@@ -20,6 +20,7 @@ from fastapi.security import APIKeyHeader
 
 from chainkg.api.cache import ResultCache
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
+from chainkg.graph.analytics.backend import AnalyticsBackend, open_backend
 from chainkg.graph.store import GraphStore
 from chainkg.queries.resources import MAX_LIMIT
 from chainkg.settings import Settings
@@ -66,6 +67,38 @@ def get_store(request: Request) -> GraphStore:
     ensure_schema(request.app.state)
     store: GraphStore = request.app.state.store
     return store
+
+
+def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> AnalyticsBackend:
+    """The analytics backend of ``CHAINKG_ANALYTICS``, opened on the app's store once and kept.
+
+    Opened at the first request that needs it, not at start: ``auto`` asks Neo4j whether GDS
+    is installed, and Neo4j may be down at start. A GDS backend that cannot work here (the
+    store is not Neo4j, or Neo4j has no GDS) is a setting to change, not an outage: it is
+    answered 503 with the reason as an HTTP error, so the store guard does not take the
+    whole API down for it. A real outage still raises ``StoreUnavailableError`` (guard, 503).
+    """
+    state = request.app.state
+    backend: AnalyticsBackend | None = getattr(state, "analytics", None)
+    if backend is not None:
+        return backend
+    from chainkg.graph.analytics.gds_backend import GdsBackend, gds_version
+
+    kind = state.settings.analytics
+    try:
+        backend = open_backend(store, kind)
+    except StoreUnavailableError as exc:
+        if store.backend == "neo4j":  # "auto" asked Neo4j and it did not answer: an outage
+            raise
+        raise HTTPException(503, str(exc)) from None
+    if isinstance(backend, GdsBackend) and gds_version(store) is None:
+        try:
+            backend.require()  # raises with the plain message saying how to install GDS
+        except StoreUnavailableError as exc:
+            raise HTTPException(503, str(exc)) from None
+    # Two first requests at once may both open one; backends hold no state, so either will do.
+    state.analytics = backend
+    return backend
 
 
 def get_cache(request: Request) -> ResultCache:
@@ -194,5 +227,6 @@ def output_format(
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ResultCache, Depends(get_cache)]
+AnalyticsDep = Annotated[AnalyticsBackend, Depends(get_analytics)]
 PagingDep = Annotated[Paging, Depends(paging)]
 FormatDep = Annotated[OutputFormat, Depends(output_format)]

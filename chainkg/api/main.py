@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 
 from chainkg import __version__
 from chainkg.api import errors
@@ -39,6 +40,7 @@ ROUTERS: list[str] = [
     "chainkg.api.routers.health",
     "chainkg.api.routers.resources",
     "chainkg.api.routers.analytics",
+    "chainkg.api.routers.network",
     "chainkg.api.routers.ingest",
 ]
 """Router modules always included, in this order (each has a module-level ``router``)."""
@@ -58,6 +60,8 @@ Science-and-Technology Trade Innovation Bases (科技兴贸创新基地).
 - **Analytics / 分析**: the chain of a base, gaps and weak links, what-if, fill candidates,
   collaboration opportunities, alliance map, patent pools, platform coverage, indicators and
   ranking, complementarity between bases — each answer carries its explanation.
+- **Network / 创新网络**: brokers and communities of the whole innovation network (or one
+  province), computed by networkx or inside Neo4j by GDS (`CHAINKG_ANALYTICS`).
 - **Ingest / 导入**: upload a CSV, XLSX or JSONL file (needs the write key).
 
 Answers are JSON; table-like answers also come as CSV with `?format=csv` or `Accept: text/csv`.
@@ -68,6 +72,7 @@ TAGS = [
     {"name": "Health / 运行状态", "description": "Liveness and readiness probes"},
     {"name": "Resources / 资源", "description": "What the collections are and how to filter them"},
     {"name": "Analytics / 分析", "description": "One endpoint per question a planner asks, with explanations"},
+    {"name": "Network / 创新网络", "description": "Whole-network questions, run by the engine of CHAINKG_ANALYTICS"},
     {"name": "Ingest / 导入", "description": "Upload data files (write key required)"},
 ]
 
@@ -203,6 +208,15 @@ def create_app(
     app.state.guard = None
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    if settings.cors_origins:
+        # Only the origins named: the pages chainkg serves are same-origin and need none.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["X-API-Key", "Content-Type", "Accept"],
+            expose_headers=["X-Chainkg-Analytics", "Content-Disposition"],
+        )
     chosen = ROUTERS if routers is None else routers
     extra = OPTIONAL_ROUTERS if optional_routers is None else optional_routers
     app.state.routers = _load_routers(chosen, extra)

@@ -151,7 +151,7 @@ def test_killed_load_rerun_equals_clean_load(store: GraphStore, data: Path, tmp_
     total = dump_size(clean)
     left, before = batches // (1 + seed % 2), 0
     for attempt in range(1 + seed % 2):
-        after = rng.randint(1, max(1, left - 5))
+        after = rng.randint(1, max(1, left - 10))  # 10 batches short of the end: room for the delay
         run_cli(backend, data_dir, data, kill_after=after, delay_s=rng.uniform(0, 0.05))
         partial = dump_size(open_dump(backend, data_dir, store))
         assert before <= partial <= total, f"seed {seed}: after kill {attempt + 1}, {partial} of {total} rows"

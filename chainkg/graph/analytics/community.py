@@ -62,7 +62,10 @@ def communities(
 ) -> list[list[Hashable]]:
     """Louvain communities of ``g``, largest first, each sorted; ties by the first member.
 
-    Isolated nodes form communities of one. The seed makes the result repeatable.
+    Isolated nodes form communities of one. The seed makes the result repeatable, also from
+    one process to the next: networkx's Louvain walks sets of nodes, whose order for strings
+    changes with Python's per-process hash seed, so the graph is first rebuilt with integer
+    nodes (numbered in sorted order) and edges added in sorted order.
 
     Examples
     --------
@@ -72,10 +75,24 @@ def communities(
     """
     if g.number_of_nodes() == 0:
         return []
-    found = nx.community.louvain_communities(g, weight=weight, resolution=resolution, seed=seed)
-    groups = [sorted(c, key=str) for c in found]
+    order = sorted(g.nodes, key=str)
+    number = {n: i for i, n in enumerate(order)}
+    canon = nx.Graph()
+    canon.add_nodes_from(range(len(order)))
+    edges = sorted((min(number[a], number[b]), max(number[a], number[b]), d) for a, b, d in _edges(g, weight))
+    canon.add_weighted_edges_from(edges, weight="weight")
+    found = nx.community.louvain_communities(
+        canon, weight="weight" if weight is not None else None, resolution=resolution, seed=seed
+    )
+    groups = [sorted((order[i] for i in c), key=str) for c in found]
     groups.sort(key=lambda c: (-len(c), str(c[0])))
     return groups
+
+
+def _edges(g: nx.Graph, weight: str | None) -> Iterable[tuple[Hashable, Hashable, float]]:
+    """Each edge with its weight (1 without a weight attribute, or when weights are ignored)."""
+    for a, b, data in g.edges(data=True):
+        yield a, b, 1.0 if weight is None else data.get(weight, 1)
 
 
 def community_index(groups: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
