@@ -41,7 +41,7 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore, WriteResult
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
 from chainkg.ingest.progress import NullProgress, Progress
-from chainkg.ingest.report import IngestReport, Merge, Rejection, TypeStats, value_text
+from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.write import write_nodes, write_rels
 
 CKG_FILES: tuple[str, ...] = (
@@ -176,6 +176,9 @@ class _CkgLoad:
             yield no, obj
         if count:
             self.report.stats(type_).read += good
+        self.report.files.append(
+            FileInfo(source=SOURCE_PREFIX + name, type=type_, format="jsonl", encoding="utf-8", rows=n)
+        )
         self.progress.advance(task, n)
         self.progress.finish(task)
 

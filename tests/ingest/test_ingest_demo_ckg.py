@@ -168,6 +168,18 @@ def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
     unresolved = [r for r in report.rejections if r.type == "IN_INDUSTRY"]
     assert len(unresolved) == 102 and all(r.line and r.field == "company_code" for r in unresolved)
     assert sum(1 for m in report.merges if m.how.startswith("spelled with other")) == 11
+    # every file read is listed with its line count (wc -l of the data set's files)
+    assert {f.source: f.rows for f in report.files} == {
+        "ckg:industry.json": 511,
+        "ckg:industry_industry.json": 480,
+        "ckg:industry_up.json": 335,
+        "ckg:company.json": 4654,
+        "ckg:company_industry.json": 4430,
+        "ckg:product.json": 95559,
+        "ckg:company_product.json": 53785,
+        "ckg:product_product.json": 110153,
+    }
+    assert report.summary_line().startswith("Read 276,721 rows from 8 tables;")
 
 
 def test_docs_reference_is_generated_from_the_formats() -> None:
