@@ -41,6 +41,7 @@ from chainkg.graph.analytics.chain import MAX_DEPTH, Chain, Link, Stage, Status,
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
+from chainkg.queries.chaincache import cached
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
@@ -280,6 +281,8 @@ class LevelChain:
     leading: frozenset[str] = frozenset()
     # Anchor phrases, computed once per anchor: thousands of paths end at the same few.
     phrases: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    # Results derived from this chain alone (its dependency scores), kept with it.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -424,14 +427,27 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
     """
     check_depth(depth)
     levels = check_level(level)
-    base = get_base(store, base_key)
-    out: dict[str, LevelChain] = {}
-    ents: dict[str, str] = {}
-    for lv in levels:
-        lc, names = product_chain(store, base_key, depth) if lv == "product" else industry_chain(store, base_key, depth)
-        out[lv] = lc
-        ents.update(names)
-    return BaseChainData(base, depth, ents, out)
+
+    def fetch() -> BaseChainData:
+        base = get_base(store, base_key)
+        out: dict[str, LevelChain] = {}
+        ents: dict[str, str] = {}
+        for lv in levels:
+            if lv == "product":
+                lc, names = product_chain(store, base_key, depth)
+            else:
+                lc, names = industry_chain(store, base_key, depth)
+            out[lv] = lc
+            ents.update(names)
+        return BaseChainData(base, depth, ents, out)
+
+    # Kept between requests while the store's data is unchanged (chaincache explains when).
+    return cached(store, ("chain", base_key, depth, levels), fetch, chain_size)
+
+
+def chain_size(data: BaseChainData) -> int:
+    """Segments and links of a fetched chain: what it costs to keep."""
+    return sum(len(lc.chain) + len(lc.chain.links) for lc in data.levels.values())
 
 
 # -- explanations -------------------------------------------------------------------------------

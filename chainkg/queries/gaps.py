@@ -197,8 +197,12 @@ def scored_gaps(data: BaseChainData, level: str = "both") -> list[ScoredGap]:
 
 
 def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> Mapping[str, Dependency]:
-    cov = lc.coverage if coverage is None else coverage
-    return dependency(lc.chain, covered_set(lc.chain, cov))
+    if coverage is not None:  # what-if: coverage after a removal, computed each time
+        return dependency(lc.chain, covered_set(lc.chain, coverage))
+    dep = lc.memo.get("dependency")
+    if dep is None:  # the chain's own scores: kept with the chain (which may be kept between requests)
+        dep = lc.memo["dependency"] = dependency(lc.chain, covered_set(lc.chain, lc.coverage))
+    return dep  # type: ignore[return-value]
 
 
 def _order(lc: LevelChain, keys: Sequence[str], dep: Mapping[str, Dependency], limit: int | None = None) -> list[str]:

@@ -268,3 +268,21 @@ def test_hostile_names_travel_as_values(store: GraphStore) -> None:
     assert resolve_segment(store, "a:b").key == "a:b"  # not an industry key: the product of that name
     assert [g.key for g in what_if(store, "hb", ["甲'"], 2, level="product").new_gaps] == [HOSTILE[0]]
     assert store.count_nodes("Product") == len(HOSTILE)
+
+
+def test_answers_follow_every_write(g: GraphStore) -> None:
+    """Kept chains (LadybugDB keeps them between questions) never outlive a change of the data."""
+    before = {x.key for x in find_gaps(g, "b1", 3, level="product")}
+    assert "电池片" in before
+    assert find_gaps(g, "b1", 3, level="product") == find_gaps(g, "b1", 3, level="product")
+    # The base now makes 电池片 too: it is no longer a gap, at once, in every answer.
+    g.merge_nodes("Enterprise", [{"key": "G", "name": "庚电池", "province": "广东省"}])
+    g.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": "G", "dst": "b1"}])
+    g.merge_rels("MAKES", "Enterprise", "Product", [{"src": "G", "dst": "电池片"}])
+    after = {x.key for x in find_gaps(g, "b1", 3, level="product")}
+    assert after == before - {"电池片"}
+    assert base_chain_summary(g, "b1", 3).product.gaps == len(after)
+    # A change of a property (a name) shows too.
+    g.merge_nodes("Enterprise", [{"key": "G", "name": "庚新能源"}])
+    seg = {s.key: s for s in base_chain(g, "b1", 3, level="product").segments}
+    assert [e.name for e in seg["电池片"].enterprises] == ["庚新能源"]

@@ -171,3 +171,26 @@ def test_unicode_and_params_in_queries(store: GraphStore) -> None:
     q = NamedQuery("t2", "MATCH (n:Enterprise) WHERE n.full_name CONTAINS $s RETURN n.name AS name")
     assert store.run(q, {"s": "浦东"}) == [{"name": "浦发银行"}]
     assert store.run(q, {"s": "不存在"}) == []
+
+
+def test_data_version_changes_with_every_write_and_only_then(store: GraphStore) -> None:
+    """LadybugDB counts its writes (only its own process can write); Neo4j cannot tell: None."""
+    if store.backend == "neo4j":
+        assert store.data_version() is None  # other processes may write: nothing is kept
+        return
+    v0 = store.data_version()
+    assert v0 is not None
+    store.counts()
+    store.execute("MATCH (p:Product) RETURN count(p) AS c")
+    assert store.data_version() == v0  # reads leave it
+    store.merge_nodes("Product", [{"key": "硅片"}])
+    v1 = store.data_version()
+    assert v1 is not None and v1 > v0
+    store.merge_nodes("Product", [{"key": "硅片", "name": "硅片"}])  # a changed property (MERGE path)
+    v2 = store.data_version()
+    assert v2 is not None and v2 > v1
+    store.execute("MATCH (p:Product {key: $k}) DELETE p", {"k": "硅片"})  # any writing statement
+    v3 = store.data_version()
+    assert v3 is not None and v3 > v2
+    store.clear()
+    assert (store.data_version() or 0) > v3

@@ -121,6 +121,15 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release the connection or the database files."""
 
+    def data_version(self) -> int | None:
+        """A number that changes whenever the stored data may have changed, or ``None``.
+
+        ``None`` (the default, and Neo4j's answer) means other processes may write, so no
+        answer computed from the data may be kept between requests. The embedded store, which
+        only its own process can write, counts its writes instead.
+        """
+        return None
+
     def ping(self) -> None:
         """Raise ``StoreUnavailableError`` unless the store answers a trivial query."""
         self.execute("RETURN 1 AS one")

@@ -6,8 +6,10 @@ New rows go in through ``COPY <table> FROM <arrow table>`` (about 100× faster t
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,6 +28,9 @@ _ARROW: dict[PropType, pa.DataType] = {
     PropType.BOOL: pa.bool_(),
     PropType.STRING_LIST: pa.list_(pa.string()),
 }
+
+# Statements that may change data (any clause that writes, and DDL). Named queries only read.
+_WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
 
 # Above this many keys a full scan of the table beats an ``IN $keys`` filter.
 _SCAN_THRESHOLD = 2000
@@ -75,6 +80,8 @@ class LadybugStore(GraphStore):
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._closed = False
+        self._version = 0
+        self._version_lock = threading.Lock()
 
     # -- connection -------------------------------------------------------------------------
     def _conn(self) -> ladybug.Connection:
@@ -86,10 +93,32 @@ class LadybugStore(GraphStore):
             self._local.conn = conn
         return conn
 
+    def data_version(self) -> int:
+        """Counts the statements that may write: the database is this process's alone (it holds
+        the file's lock), so an answer computed at one version holds until the number changes."""
+        return self._version
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        # Counted before and after: a reader that starts during the write sees a number that
+        # is gone once the write is done, so nothing it computed is taken as current.
+        with self._version_lock:
+            self._version += 1
+        try:
+            yield
+        finally:
+            with self._version_lock:
+                self._version += 1
+
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run Cypher and return rows as dicts keyed by column name."""
+        writes = _WRITES.search(cypher) is not None
         try:
-            result = self._conn().execute(cypher, dict(params or {}))
+            if writes:
+                with self._writing():
+                    result = self._conn().execute(cypher, dict(params or {}))
+            else:
+                result = self._conn().execute(cypher, dict(params or {}))
         except RuntimeError as exc:
             raise ChainkgError(f"LadybugDB query failed: {exc}") from exc
         assert not isinstance(result, list)
@@ -147,7 +176,7 @@ class LadybugStore(GraphStore):
 
     # -- writes -----------------------------------------------------------------------------
     def _copy(self, table: str, data: pa.Table, options: str = "") -> None:
-        with self._write_lock:
+        with self._write_lock, self._writing():
             try:
                 # COPY reads the local variable by name; the name is ours, not user text.
                 self._conn().execute(f"COPY {table} FROM data{options}")
