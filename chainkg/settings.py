@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
     read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
     max_upload_mb: int = Field(20, ge=1, le=1024)
+    chain_cache_mb: float = Field(
+        200,
+        ge=0,
+        le=100_000,
+        description="Memory for fetched chains kept between questions (embedded store only; 0 keeps none)",
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Web origins (e.g. https://planner.example.org) whose pages may call the API from a browser; "

@@ -32,6 +32,7 @@ from chainkg.api.guard import StoreGuard
 from chainkg.api.limits import BodyLimitMiddleware
 from chainkg.errors import StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
+from chainkg.queries.chaincache import set_budget
 from chainkg.settings import Settings
 
 log = logging.getLogger("chainkg.api")
@@ -172,6 +173,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         s = store if store is not None else open_store(settings)
+        set_budget(s, settings.chain_cache_mb)
         app.state.store = s
         app.state.guard = None if s.backend == "ladybug" else StoreGuard(s)
         try:

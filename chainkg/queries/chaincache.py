@@ -25,10 +25,17 @@ from chainkg.graph.store import GraphStore
 
 T = TypeVar("T")
 
-MAX_ITEMS = 300_000
-"""Segments and links kept per store: about 100 MB. Measured with tracemalloc: the depth-3
-chain of the largest city base (city:深圳市, both levels) holds 47,880 of them in 16.5 MB
-with its dependency scores, ≈ 345 bytes each."""
+BYTES_PER_ITEM = 345
+"""Memory a kept chain takes per segment or link, with its dependency scores. Measured with
+tracemalloc: the depth-3 chain of the largest city base (city:深圳市, both levels) holds
+47,880 of them in 16.5 MB."""
+
+DEFAULT_MB = 200
+"""The default budget (``CHAINKG_CHAIN_CACHE_MB``): about 580,000 segments and links, the
+depth-3 chains (both levels) of the 20 city bases with most enterprises in the public data;
+the 80 largest take 1.1 million."""
+
+MAX_ITEMS = DEFAULT_MB * 1_000_000 // BYTES_PER_ITEM
 
 
 class ChainCache(Generic[T]):
@@ -72,6 +79,13 @@ class ChainCache(Generic[T]):
             while self._size > self.max_items:
                 self._drop(next(iter(self._items)))
 
+    def resize(self, max_items: int) -> None:
+        """Change the bound; what no longer fits goes, least recently used first."""
+        with self._lock:
+            self.max_items = max(0, max_items)
+            while self._size > self.max_items:
+                self._drop(next(iter(self._items)))
+
     def clear(self) -> None:
         """Forget everything (benchmarks use it to time a first question)."""
         with self._lock:
@@ -102,6 +116,18 @@ def cache_for(store: GraphStore) -> ChainCache[object]:
         if cache is None:
             cache = _CACHES[store] = ChainCache()
         return cache
+
+
+def set_budget(store: GraphStore, megabytes: float) -> None:
+    """Let the kept chains of ``store`` take about ``megabytes`` of memory (0: keep none).
+
+    Examples
+    --------
+    >>> set_budget(store, 50)   # doctest: +SKIP
+    >>> cache_for(store).max_items  # doctest: +SKIP
+    144927
+    """
+    cache_for(store).resize(int(megabytes * 1_000_000 // BYTES_PER_ITEM))
 
 
 def cached(store: GraphStore, key: Hashable, compute: Callable[[], T], size: Callable[[T], int]) -> T:

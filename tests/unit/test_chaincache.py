@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chainkg.graph.store.ladybug_store import LadybugStore
-from chainkg.queries.chaincache import ChainCache, cache_for, cached
+from chainkg.queries.chaincache import BYTES_PER_ITEM, ChainCache, cache_for, cached, set_budget
 
 
 def test_a_value_holds_for_its_version_only() -> None:
@@ -60,5 +60,27 @@ def test_a_value_computed_while_the_data_changed_is_not_kept(tmp_path: Path) -> 
 
         assert cached(store, "k", compute_during_a_write, len) == "seen mid-write"
         assert cache_for(store).get("k", store.data_version()) is None
+    finally:
+        store.close()
+
+
+def test_the_budget_resizes_and_zero_keeps_nothing(tmp_path: Path) -> None:
+    store = LadybugStore(tmp_path / "g.lbug")
+    try:
+        store.ensure_schema()
+        set_budget(store, 1)  # 1 MB: about 2,900 segments and links
+        cache = cache_for(store)
+        assert cache.max_items == 1_000_000 // BYTES_PER_ITEM
+        cached(store, "a", lambda: "A", lambda _: 2_000)
+        cached(store, "b", lambda: "B", lambda _: 800)
+        assert cache.size == 2_800
+        set_budget(store, 0.5)  # 1,449 items: a (least recently used) goes
+        assert cache.get("a", store.data_version() or 0) is None and cache.size == 800
+        set_budget(store, 0)
+        assert len(cache) == 0
+        calls: list[int] = []
+        cached(store, "c", lambda: calls.append(1), lambda _: 1)
+        cached(store, "c", lambda: calls.append(1), lambda _: 1)
+        assert len(calls) == 2  # nothing is kept
     finally:
         store.close()
