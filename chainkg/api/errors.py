@@ -93,19 +93,24 @@ def _field_of(loc: Sequence[Any]) -> str | None:
     return ".".join(parts) or None
 
 
+def status_of(exc: ChainkgError) -> tuple[int, str]:
+    """The HTTP status and error code of ``exc`` (per :data:`STATUS`; 500 when it has none)."""
+    return next(((status, code) for cls, status, code in STATUS if isinstance(exc, cls)), (500, "internal_error"))
+
+
 async def _chainkg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChainkgError)
-    for cls, status, code in STATUS:
-        if isinstance(exc, cls):
-            field = exc.field if isinstance(exc, InvalidInputError) else None
-            if status == 503:
-                guard = getattr(request.app.state, "guard", None)
-                if guard is not None:
-                    guard.trip(str(exc))  # answer the next callers at once, without waiting
-                else:
-                    log.warning("store unavailable: %s", exc)
-                return error_response(status, str(exc), code, headers={"Retry-After": "5"})
-            return error_response(status, str(exc), code, field=field)
+    status, code = status_of(exc)
+    if status == 503:
+        guard = getattr(request.app.state, "guard", None)
+        if guard is not None:
+            guard.trip(str(exc))  # answer the next callers at once, without waiting
+        else:
+            log.warning("store unavailable: %s", exc)
+        return error_response(status, str(exc), code, headers={"Retry-After": "5"})
+    if status != 500:
+        field = exc.field if isinstance(exc, InvalidInputError) else None
+        return error_response(status, str(exc), code, field=field)
     log.error("chainkg error answered with 500: %s", exc)
     return error_response(
         500,

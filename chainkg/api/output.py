@@ -60,8 +60,8 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def cache_key(request: Request, fmt: OutputFormat) -> tuple[Any, ...]:
-    """The cache key of a read: path, parameters (except ``format``) and the format."""
+def cache_key(request: Request, fmt: str) -> tuple[Any, ...]:
+    """The cache key of a read: path, parameters (except ``format``) and the format it is sent in."""
     params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
     return (request.url.path, params, fmt)
 

@@ -11,6 +11,7 @@ offline. Data comes from :mod:`chainkg.views.pagedata`; this module only renders
 """
 
 # No "from __future__ import annotations": FastAPI must see the real parameter types.
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -21,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from chainkg import __version__
 from chainkg.api.deps import StoreDep, require_read
-from chainkg.api.errors import STATUS
+from chainkg.api.errors import status_of
 from chainkg.errors import ChainkgError
 from chainkg.views import pagedata
 from chainkg.views.style import PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
@@ -42,64 +43,55 @@ TEMPLATES.env.globals.update(
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
 
 
+ERROR_HEADINGS: dict[int, str] = {
+    404: "未找到 Not found",
+    422: "请检查输入 Please check the input",
+    503: "数据库暂不可用 Store unavailable",
+}
+
+
 def error_page(request: Request, exc: ChainkgError) -> HTMLResponse:
     """The error as a page with the status the JSON API would give (404, 422, 503…)."""
-    status = next((s for t, s, _c in STATUS if isinstance(exc, t)), 500)
-    heading = {
-        404: "未找到 Not found",
-        422: "请检查输入 Please check the input",
-        503: "数据库暂不可用 Store unavailable",
-    }
+    status, _code = status_of(exc)
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"heading": heading.get(status, "出错了 Something went wrong"), "message": str(exc), "status": status},
+        {"heading": ERROR_HEADINGS.get(status, "出错了 Something went wrong"), "message": str(exc), "status": status},
         status_code=status,
     )
 
 
-def _page(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
+def _page(request: Request, template: str, load: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """``template`` filled with what ``load`` answers, or the error page when loading fails."""
+    try:
+        context = load()
+    except ChainkgError as exc:
+        return error_page(request, exc)
     return TEMPLATES.TemplateResponse(request, template, context)
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: StoreDep) -> HTMLResponse:
     """Every base with its indicators, rank and the comparison charts."""
-    try:
-        data = pagedata.home_data(store)
-    except ChainkgError as exc:
-        return error_page(request, exc)
-    return _page(request, "home.html", {"data": data})
+    return _page(request, "home.html", lambda: {"data": pagedata.home_data(store)})
 
 
 @router.get("/ui/bases/{key:path}", response_class=HTMLResponse)
 def base_page(request: Request, key: str, store: StoreDep) -> HTMLResponse:
     """One base: indicators, chain view, gaps with candidates, weak links, platforms, alliances."""
-    try:
-        data = pagedata.base_data(store, key)
-    except ChainkgError as exc:
-        return error_page(request, exc)
-    return _page(request, "base.html", {"data": data, "key": key})
+    return _page(request, "base.html", lambda: {"data": pagedata.base_data(store, key), "key": key})
 
 
 @router.get("/ui/alliances", response_class=HTMLResponse)
 def alliances_page(request: Request, store: StoreDep) -> HTMLResponse:
     """Every alliance, with links to their maps."""
-    try:
-        rows = pagedata.alliance_list(store)
-    except ChainkgError as exc:
-        return error_page(request, exc)
-    return _page(request, "alliances.html", {"rows": rows})
+    return _page(request, "alliances.html", lambda: {"rows": pagedata.alliance_list(store)})
 
 
 @router.get("/ui/alliances/{key:path}", response_class=HTMLResponse)
 def alliance_page(request: Request, key: str, store: StoreDep) -> HTMLResponse:
     """One alliance: members by role, coverage of its chain, brokers, communities, recruits, map."""
-    try:
-        amap = pagedata.alliance_data(store, key)
-    except ChainkgError as exc:
-        return error_page(request, exc)
-    return _page(request, "alliance.html", {"m": amap, "key": key})
+    return _page(request, "alliance.html", lambda: {"m": pagedata.alliance_data(store, key), "key": key})
 
 
 @router.get("/ui/search", response_class=HTMLResponse)
@@ -109,10 +101,4 @@ def search_page(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """Nodes of every kind whose name contains the text (also in normalized form)."""
-    hits: list[pagedata.SearchHit] = []
-    if q.strip():
-        try:
-            hits = pagedata.search_data(store, q)
-        except ChainkgError as exc:
-            return error_page(request, exc)
-    return _page(request, "search.html", {"q": q, "hits": hits})
+    return _page(request, "search.html", lambda: {"q": q, "hits": pagedata.search_data(store, q) if q.strip() else []})

@@ -21,9 +21,10 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from chainkg.api.deps import CacheDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, json_error_responses
+from chainkg.api.output import cache_key
 from chainkg.errors import ChainkgError, NotFoundError
 from chainkg.views.assets import asset_path, media_type
-from chainkg.views.catalog import VIEW_KINDS, build_view, check_kind
+from chainkg.views.catalog import VIEW_KINDS, build_view
 from chainkg.views.export import FORMATS, check_format, export_bytes
 from chainkg.views.render import render_html
 
@@ -108,10 +109,6 @@ class ViewParams:
 ParamsDep = Annotated[ViewParams, Depends()]
 
 
-def _cache_key(request: Request) -> tuple[Any, ...]:
-    return ("views", request.url.path, tuple(sorted(request.query_params.multi_items())))
-
-
 def _filename(kind: str, key: str, suffix: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)[:80]
     return f"chainkg-{kind}-{safe}{suffix}"
@@ -139,7 +136,6 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
 
     Loads only this server's files: the page works with no internet connection.
     """
-    check_kind(kind)
 
     def compute() -> bytes:
         view = build_view(store, kind, params.key, **params.options())
@@ -149,7 +145,7 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
         return render_html(view, assets=VENDOR, exports=exports, ego_base=EGO_BASE).encode("utf-8")
 
     try:
-        return HTMLResponse(cache.get_or_compute(_cache_key(request), compute))
+        return HTMLResponse(cache.get_or_compute(cache_key(request, "html"), compute))
     except ChainkgError as exc:
         # A person reads this page (often inside an iframe): answer a page, not JSON.
         from chainkg.api.pages import error_page
@@ -184,7 +180,6 @@ def view_export(
 ) -> Response:
     """Download what the view ``kind`` draws for ``key``: GraphML and GEXF open in Gephi, CSV and
     Excel in a spreadsheet, HTML in any browser without a connection."""
-    check_kind(kind)
 
     def compute() -> bytes:
         view = build_view(store, kind, params.key, **params.options())
@@ -192,7 +187,7 @@ def view_export(
             return render_html(view, assets="inline").encode("utf-8")
         return export_bytes(view.export_graph, format)
 
-    data = cache.get_or_compute(_cache_key(request), compute)
+    data = cache.get_or_compute(cache_key(request, format), compute)
     if format == "html":
         media, suffix = "text/html; charset=utf-8", ".html"
     else:
@@ -231,7 +226,7 @@ def chart(
     from chainkg.views.pagedata import chart_bytes
 
     keys = [b.strip() for b in bases.split(",") if b.strip()] if bases else None
-    data = cache.get_or_compute(_cache_key(request), lambda: chart_bytes(store, chart, format, keys))
+    data = cache.get_or_compute(cache_key(request, format), lambda: chart_bytes(store, chart, format, keys))
     return Response(data, media_type=MEDIA_TYPES[format], headers={"Cache-Control": "no-cache"})
 
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 from chainkg.graph.model import MODEL, Model, NodeType, PropType, RelType
 
 
-def _ladybug_columns(props: tuple[object, ...]) -> list[str]:
-    return [f"{p.name} {p.type.value}" for p in props]  # type: ignore[attr-defined]
-
-
 def ladybug_node_ddl(node: NodeType) -> str:
     """``CREATE NODE TABLE`` for one node type, keyed on ``key``."""
     cols = ", ".join(f"{p.name} {p.type.value}" + (" PRIMARY KEY" if p.name == "key" else "") for p in node.all_props)

@@ -141,6 +141,9 @@ class _CkgLoad:
         self.company_by_name: dict[str, set[str]] = {}
         self.products: set[str] = set()
         self._canon: dict[str, set[str]] | None = None
+        # Files parsed ahead of their turn (company_industry.json, for industry names in
+        # ``upstream``): ``read`` takes the parse from here rather than parsing the file again.
+        self._parsed: dict[str, list[tuple[int, dict[str, Any] | None, str]]] = {}
         # One writer thread: writes keep their order (nodes before the relationships that need
         # them) while the main thread parses the next file, so Python and the store work at once.
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-writer")
@@ -166,7 +169,8 @@ class _CkgLoad:
         task = f"read {name}"
         self.progress.start(task, None)
         n = good = 0
-        for no, obj, raw in _lines(self.folder / name):
+        parsed = self._parsed.pop(name, None)
+        for no, obj, raw in _lines(self.folder / name) if parsed is None else parsed:
             n += 1
             if obj is None:
                 self.report.stats(type_).read += 1
@@ -286,10 +290,12 @@ class _CkgLoad:
     def industry_names_from_company_industry(self) -> dict[str, str]:
         """Industry names used in company_industry.json whose code is known (older SW names)."""
         extra: dict[str, str] = {}
-        for _no, _obj, _raw in _lines(self.folder / "company_industry.json"):
-            if _obj is None:
+        file = "company_industry.json"
+        self._parsed[file] = parsed = list(_lines(self.folder / file))
+        for _no, obj, _raw in parsed:
+            if obj is None:
                 continue
-            name, code = str(_obj.get("industry_name") or ""), str(_obj.get("industry_code") or "")
+            name, code = str(obj.get("industry_name") or ""), str(obj.get("industry_code") or "")
             if name and name not in self.industry_by_name and code in self.industry_by_code:
                 extra.setdefault(name, self.industry_by_code[code])
         return extra

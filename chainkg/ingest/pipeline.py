@@ -39,7 +39,7 @@ from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
-from chainkg.ingest.validate import RowError, validate_row
+from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
 
 UNKNOWN = "(unknown type)"
@@ -92,16 +92,16 @@ class _Load:
         strict: bool,
         dry_run: bool,
         batch_size: int | None,
-        aliases: AliasTable,
-        progress: Progress,
+        aliases: AliasesArg,
+        progress: Progress | None,
     ) -> None:
         self.store = store
         self.strict = strict
         self.dry_run = dry_run
         self.batch_size = batch_size
-        self.progress = progress
+        self.progress = progress or NullProgress()
         self.report = IngestReport(dry_run=dry_run, strict=strict)
-        self.resolver = Resolver(store, aliases)
+        self.resolver = Resolver(store, _aliases(aliases))
         self.loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.nodes: dict[str, dict[str, _Node]] = {}
         self.rels: dict[tuple[str, str, str], dict[tuple[str, str], _Rel]] = {}
@@ -266,8 +266,6 @@ class _Load:
         self.progress.finish(task)
 
     def _node_key(self, s: TypeSpec, row: dict[str, Any]) -> tuple[str, str]:
-        from chainkg.ingest.validate import FieldProblem
-
         label = s.name
         if label == "Industry":
             try:
@@ -330,8 +328,6 @@ class _Load:
 
     # -- relationship tables ---------------------------------------------------------------------
     def _rel_table(self, s: TypeSpec, t: RawTable) -> None:
-        from chainkg.ingest.validate import FieldProblem
-
         mapping = self._columns(s, t)
         stats = self.report.stats(s.name, "rel")
         self._line_problems(s, t)
@@ -415,6 +411,13 @@ class _Load:
         bucket[ident] = _Rel(a.key, b.key, props, p.table.source, p.line)
         stats.loaded += 1
 
+    def run(self, tables: Sequence[RawTable], t0: float, *, forced: TypeSpec | None = None) -> IngestReport:
+        """Process ``tables``, write them, and return the report timed from ``t0``."""
+        self.process(tables, forced=forced)
+        self.write()
+        self.report.elapsed_s = round(time.perf_counter() - t0, 3)
+        return self.report
+
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
         """Write nodes (model order), then relationships; a dry run writes nothing."""
@@ -436,8 +439,14 @@ class _Load:
                 if not rels:
                     continue
                 rows = [
-                    {"src": x.src, "dst": x.dst, **x.props, "source": x.source, "source_row": x.line}
-                    | {"loaded_at": self.loaded_at}
+                    {
+                        "src": x.src,
+                        "dst": x.dst,
+                        **x.props,
+                        "source": x.source,
+                        "source_row": x.line,
+                        "loaded_at": self.loaded_at,
+                    }
                     for x in rels.values()
                 ]
                 res = write_rels(self.store, r.type, a, b, rows, batch_size=self.batch_size, progress=self.progress)
@@ -517,24 +526,14 @@ def ingest_paths(
     0
     """
     t0 = time.perf_counter()
-    load = _Load(
-        store,
-        strict=strict,
-        dry_run=dry_run,
-        batch_size=batch_size,
-        aliases=_aliases(aliases),
-        progress=progress or NullProgress(),
-    )
+    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
     files, ignored = _expand(paths)
     if ignored:
         load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source_prefix + source)
-    load.process(tables)
-    load.write()
-    load.report.elapsed_s = round(time.perf_counter() - t0, 3)
-    return load.report
+    return load.run(tables, t0)
 
 
 def ingest_file(
@@ -570,19 +569,8 @@ def ingest_file(
     p = Path(path)
     if not p.is_file():
         raise InvalidInputError(f"there is no file at {p}", file=str(p))
-    load = _Load(
-        store,
-        strict=strict,
-        dry_run=dry_run,
-        batch_size=batch_size,
-        aliases=_aliases(aliases),
-        progress=progress or NullProgress(),
-    )
-    tables = load.add_file(p, source_name or p.name)
-    load.process(tables, forced=forced)
-    load.write()
-    load.report.elapsed_s = round(time.perf_counter() - t0, 3)
-    return load.report
+    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
+    return load.run(load.add_file(p, source_name or p.name), t0, forced=forced)
 
 
 __all__ = ["DERIVED_KEYS", "IngestReport", "ingest_file", "ingest_paths"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import node_type
-from chainkg.graph.store.base import GraphStore
+from chainkg.graph.store.base import GraphStore, chunks
 from chainkg.ingest import checks
 
 ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
@@ -230,12 +230,12 @@ class Resolver:
             candidates += [f"{s}:{v}" for v in wanted for s in checks.INDUSTRY_SCHEMES if ":" not in v]
         if label == "TechField":
             candidates += [v.strip().upper() for v in wanted]
-        for part in _chunks(candidates, 5000):
+        for part in chunks(candidates, 5000):
             for r in self.store.execute(
                 f"MATCH (n:{n.label}) WHERE n.key IN $v RETURN n.key AS key, n.{name_prop} AS name", {"v": part}
             ):
                 idx.add(r["key"], (r["name"],))
-        for part in _chunks(wanted, 5000):
+        for part in chunks(wanted, 5000):
             for r in self.store.execute(
                 f"MATCH (n:{n.label}) WHERE n.{name_prop} IN $v RETURN n.key AS key, n.{name_prop} AS name",
                 {"v": part},
@@ -373,8 +373,3 @@ class Resolver:
 
 def _str(v: object) -> str | None:
     return v if isinstance(v, str) and v else None
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

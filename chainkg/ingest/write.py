@@ -7,7 +7,7 @@ nothing and a load killed half-way can simply be run again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,8 +37,26 @@ def _batch_size(store: GraphStore, size: int | None) -> Iterator[int]:
         store.batch_size = old
 
 
-def _chunk(size: int) -> int:
-    return max(size * 10, PROGRESS_CHUNK)
+def _write_chunked(
+    store: GraphStore,
+    rows: Sequence[Mapping[str, Any]],
+    merge: Callable[[Sequence[Mapping[str, Any]]], WriteResult],
+    name: str,
+    batch_size: int | None,
+    progress: Progress | None,
+) -> WriteResult:
+    """Hand ``rows`` to ``merge`` in chunks of at least ``PROGRESS_CHUNK``, reporting progress."""
+    prog = progress or NullProgress()
+    prog.start(name, len(rows))
+    total = WriteResult()
+    with _batch_size(store, batch_size) as size:
+        step = max(size * 10, PROGRESS_CHUNK)
+        for i in range(0, len(rows), step):
+            part = rows[i : i + step]
+            total += merge(part)
+            prog.advance(name, len(part))
+    prog.finish(name)
+    return total
 
 
 def write_nodes(
@@ -51,17 +69,14 @@ def write_nodes(
     task: str | None = None,
 ) -> WriteResult:
     """Merge ``rows`` into nodes of ``label`` in batches; returns the added-up result."""
-    prog = progress or NullProgress()
-    name = task or f"write {label}"
-    prog.start(name, len(rows))
-    total = WriteResult()
-    with _batch_size(store, batch_size) as size:
-        for i in range(0, len(rows), _chunk(size)):
-            part = rows[i : i + _chunk(size)]
-            total += store.merge_nodes(label, part)
-            prog.advance(name, len(part))
-    prog.finish(name)
-    return total
+    return _write_chunked(
+        store,
+        rows,
+        lambda part: store.merge_nodes(label, part),
+        task or f"write {label}",
+        batch_size,
+        progress,
+    )
 
 
 def write_rels(
@@ -76,14 +91,11 @@ def write_rels(
     task: str | None = None,
 ) -> WriteResult:
     """Merge ``rows`` (``src``, ``dst``, props) into relationships in batches."""
-    prog = progress or NullProgress()
-    name = task or f"write {type_} ({from_label}→{to_label})"
-    prog.start(name, len(rows))
-    total = WriteResult()
-    with _batch_size(store, batch_size) as size:
-        for i in range(0, len(rows), _chunk(size)):
-            part = rows[i : i + _chunk(size)]
-            total += store.merge_rels(type_, from_label, to_label, part)
-            prog.advance(name, len(part))
-    prog.finish(name)
-    return total
+    return _write_chunked(
+        store,
+        rows,
+        lambda part: store.merge_rels(type_, from_label, to_label, part),
+        task or f"write {type_} ({from_label}→{to_label})",
+        batch_size,
+        progress,
+    )

@@ -24,7 +24,7 @@ fields, then ties to members, then id; each carries its reasons.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 import networkx as nx
@@ -323,11 +323,18 @@ def _org_fields(store: GraphStore, nids: Iterable[str]) -> dict[str, set[str]]:
     return fields
 
 
-def member_ties(store: GraphStore, nids: Iterable[str], *, include_shared_fields: bool = False) -> list[Tie]:
+def member_ties(
+    store: GraphStore,
+    nids: Iterable[str],
+    *,
+    include_shared_fields: bool = False,
+    fields: Mapping[str, set[str]] | None = None,
+) -> list[Tie]:
     """Ties touching the given organizations (``"Label:key"`` ids): supply, cooperation, co-held patents.
 
     With ``include_shared_fields`` two of the given organizations that reach the same tech
-    field are tied too (one tie per field).
+    field are tied too (one tie per field); ``fields`` (their tech fields, as ``_org_fields``
+    gives them) saves fetching those again when the caller has them.
     """
     wanted = set(nids)
     keys = split_keys(wanted)
@@ -344,9 +351,10 @@ def member_ties(store: GraphStore, nids: Iterable[str], *, include_shared_fields
             lo, hi = sorted((a, b))
             ties.append(Tie(lo, hi, "co_patent", r["patent"]))
     if include_shared_fields:
-        fields = _org_fields(store, wanted)
+        if fields is None:
+            fields = _org_fields(store, wanted)
         for a, b in combinations(sorted(wanted), 2):
-            ties.extend(Tie(a, b, "shared_field", f) for f in sorted(fields[a] & fields[b]))
+            ties.extend(Tie(a, b, "shared_field", f) for f in sorted(fields.get(a, set()) & fields.get(b, set())))
     return ties
 
 
@@ -494,9 +502,9 @@ def alliance_map(
     covered = [s.product for s in seg_rows if s.covered]
     missing = [s.product for s in seg_rows if not s.covered]
 
-    ties = member_ties(store, member_set, include_shared_fields=include_shared_fields)
-    g = _network(members, ties)
     member_fields = _org_fields(store, member_set)
+    ties = member_ties(store, member_set, include_shared_fields=include_shared_fields, fields=member_fields)
+    g = _network(members, ties)
     member_rows = [
         AllianceMember(
             label=ref.label,

@@ -147,10 +147,13 @@ class FillCandidates(Record):
     note: str
 
 
-def _pairs(store: GraphStore, query: NamedQuery, params: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _pairs(
+    store: GraphStore, query: NamedQuery, params: dict[str, Any], key: str = "key"
+) -> defaultdict[str, list[tuple[str, str]]]:
+    """Enterprise -> its ``(key, name)`` pairs from the query's rows (``key`` names the key column)."""
+    out: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in store.run(query, params):
-        out[r["ent"]].append((r["key"], r["name"] or r["key"]))
+        out[r["ent"]].append((r[key], r["name"] or r[key]))
     return out
 
 
@@ -195,11 +198,10 @@ def fill_candidates(
     query = PRODUCT_MAKERS if seg.level == "product" else INDUSTRY_MEMBERS
     covering = {r["key"]: r for r in store.run(query, {"seg": seg.key})}
     keys = sorted(covering)
-    located: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in store.run(LOCATIONS, {"keys": keys}):
-        located[r["ent"]].append((r["base"], r["name"] or r["base"]))
+    located = _pairs(store, LOCATIONS, {"keys": keys}, key="base")
     in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
-    outside = [k for k in keys if k not in set(in_base)]
+    in_base_set = set(in_base)
+    outside = [k for k in keys if k not in in_base_set]
 
     base_alliances = {r["key"]: r["name"] or r["key"] for r in store.run(BASE_ALLIANCES, {"base": base.key})}
     base_partners = {r["key"]: r["name"] or r["key"] for r in store.run(BASE_PARTNERS, {"base": base.key})}

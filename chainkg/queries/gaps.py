@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Mapping, Sequence
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -190,10 +190,15 @@ def scored_gaps(data: BaseChainData, level: str = "both") -> list[ScoredGap]:
     for lc in _levels(data, level):
         dep = _scores(lc)
         covered = covered_set(lc.chain, lc.coverage)
-        for k in _order(lc, [s for s in lc.chain.distance if s not in covered], dep):
+        for k in _order(lc, _gap_keys(lc, covered), dep):
             d = dep[k]
             out.append(ScoredGap(lc.level, k, lc.name(k), lc.chain.distance[k], round(d.score, 6), d.dependents))
     return out
+
+
+def _gap_keys(lc: LevelChain, covered: Collection[str]) -> list[str]:
+    """The segments of a level that no enterprise of the base covers, in chain order."""
+    return [s for s in lc.chain.distance if s not in covered]
 
 
 def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> Mapping[str, Dependency]:
@@ -321,27 +326,31 @@ def _limit(items: list[T], limit: int | None) -> list[T]:
     return items[:n] if n else items
 
 
-def _gap_record(lc: LevelChain, key: str, dep: Dependency, needed: list[str], ents: Mapping[str, str]) -> Gap:
+def _segment_fields(
+    lc: LevelChain, key: str, dep: Dependency, needed: list[str], ents: Mapping[str, str]
+) -> dict[str, Any]:
+    """The fields a :class:`Gap` and a :class:`WeakLink` share, for one ranked segment."""
     chain = lc.chain
     path = chain.path(key)
-    why, why_zh = explain(lc, key, ents)
+    text = path_text(lc, path)
+    why, why_zh = explain(lc, key, ents, path=path, text=text)
     stage = chain.stage(key)
-    return Gap(
-        level=lc.level,
-        label=lc.label,
-        key=key,
-        name=lc.name(key),
-        stage=stage,
-        stage_zh=STAGE_ZH[stage],
-        distance=chain.distance[key],
-        score=round(dep.score, 6),
-        dependents=dep.dependents,
-        needed_by=needed,
-        path=path_steps(lc, path),
-        path_text=path_text(lc, path),
-        why=why,
-        why_zh=why_zh,
-    )
+    return {
+        "level": lc.level,
+        "label": lc.label,
+        "key": key,
+        "name": lc.name(key),
+        "stage": stage,
+        "stage_zh": STAGE_ZH[stage],
+        "distance": chain.distance[key],
+        "score": round(dep.score, 6),
+        "dependents": dep.dependents,
+        "needed_by": needed,
+        "path": path_steps(lc, path),
+        "path_text": text,
+        "why": why,
+        "why_zh": why_zh,
+    }
 
 
 # -- public functions ---------------------------------------------------------------------------
@@ -392,9 +401,9 @@ def find_gaps(
     for lc in _levels(data, level):
         dep = _scores(lc)
         covered = covered_set(lc.chain, lc.coverage)
-        keys = _order(lc, [s for s in lc.chain.distance if s not in covered], dep, _limit_value(limit))
+        keys = _order(lc, _gap_keys(lc, covered), dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)
-        out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises) for k in keys)
+        out.extend(Gap(**_segment_fields(lc, k, dep[k], needed[k], data.enterprises)) for k in keys)
     return out
 
 
@@ -428,28 +437,11 @@ def weak_links(
         keys = _order(lc, weak, dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)
         for k in keys:
-            chain = lc.chain
-            path = chain.path(k)
             ent = next(iter(lc.coverage[k]))
-            why, why_zh = explain(lc, k, data.enterprises)
-            stage = chain.stage(k)
             out.append(
                 WeakLink(
-                    level=lc.level,
-                    label=lc.label,
-                    key=k,
-                    name=lc.name(k),
-                    stage=stage,
-                    stage_zh=STAGE_ZH[stage],
-                    distance=chain.distance[k],
                     enterprise=EnterpriseRef(key=ent, name=data.enterprises.get(ent, ent)),
-                    score=round(dep[k].score, 6),
-                    dependents=dep[k].dependents,
-                    needed_by=needed[k],
-                    path=path_steps(lc, path),
-                    path_text=path_text(lc, path),
-                    why=why,
-                    why_zh=why_zh,
+                    **_segment_fields(lc, k, dep[k], needed[k], data.enterprises),
                 )
             )
     return out
@@ -541,7 +533,9 @@ def what_if(
         after.append(level_summary(lc_after))
         dep = _scores(lc, result.coverage_after)
         for k in _order(lc, list(result.new_gaps), dep, _limit_value(limit)):
-            why, why_zh = explain(lc, k, data.enterprises, result.coverage_after)
+            path = lc.chain.path(k)
+            text = path_text(lc, path)
+            why, why_zh = explain(lc, k, data.enterprises, result.coverage_after, path=path, text=text)
             lost = sorted(lc.coverage.get(k, ()))
             new_gaps.append(
                 NewGap(
@@ -554,7 +548,7 @@ def what_if(
                     lost=[EnterpriseRef(key=e, name=data.enterprises.get(e, e)) for e in lost],
                     score=round(dep[k].score, 6),
                     dependents=dep[k].dependents,
-                    path_text=path_text(lc, lc.chain.path(k)),
+                    path_text=text,
                     why=why,
                     why_zh=why_zh,
                 )

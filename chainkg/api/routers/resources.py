@@ -87,6 +87,7 @@ def _collection_router(label: str, path: str) -> APIRouter:
     model = RESOURCE_MODELS[label]
     filters = filters_for(label)
     example = _example(label)
+    example_q = str(example.get("name") or example["key"])
     plural = path.replace("-", "_")
     filter_doc = "; ".join(f"`{f.name}`: {f.doc}" for f in filters) or "none"
 
@@ -154,8 +155,8 @@ def _collection_router(label: str, path: str) -> APIRouter:
                 "content": {
                     "application/json": {
                         "example": {
-                            "q": str(example.get("name") or example["key"]),
-                            "normalized": normalize_name(str(example.get("name") or example["key"])),
+                            "q": example_q,
+                            "normalized": normalize_name(example_q),
                             "hits": [{"match": "exact", "item": example}],
                         }
                     }

@@ -105,6 +105,14 @@ def check_pairs(pairs: Iterable[Sequence[str]]) -> list[Pair]:
     return out
 
 
+def missing_columns(query_name: str, missing: Sequence[str]) -> SchemaError:
+    """The plain error for an edge query that lacks some of :data:`EDGE_COLUMNS`."""
+    return SchemaError(
+        f"The {query_name} does not return the column(s) {', '.join(missing)}; an edge query for "
+        f"analytics must return {', '.join(EDGE_COLUMNS)} (weight may be null)."
+    )
+
+
 def simple_graph(rows: Iterable[Mapping[str, Any]], *, query_name: str = "edge query") -> nx.Graph:
     """Build the undirected simple graph of edge rows by the rules in the module text.
 
@@ -124,10 +132,7 @@ def simple_graph(rows: Iterable[Mapping[str, Any]], *, query_name: str = "edge q
         if i == 0:
             missing = [c for c in EDGE_COLUMNS if c not in row]
             if missing:
-                raise SchemaError(
-                    f"The {query_name} does not return the column(s) {', '.join(missing)}; an edge query for "
-                    f"analytics must return {', '.join(EDGE_COLUMNS)} (weight may be null)."
-                )
+                raise missing_columns(query_name, missing)
         a, b = node_id(row["src_label"], row["src"]), node_id(row["dst_label"], row["dst"])
         if a == b:
             continue

@@ -36,13 +36,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from chainkg.errors import ChainkgError, InvalidInputError, SchemaError, StoreUnavailableError
+from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
 from chainkg.graph.analytics.backend import (
     EDGE_COLUMNS,
     NodeId,
     Pair,
     check_method,
     check_pairs,
+    missing_columns,
     number_communities,
 )
 from chainkg.graph.model import MODEL
@@ -391,8 +392,5 @@ class GdsBackend:
         except ChainkgError as exc:
             missing = [c for c in EDGE_COLUMNS if f"`{c}` not defined" in str(exc)]
             if missing:
-                raise SchemaError(
-                    f"The query '{query.name}' does not return the column(s) {', '.join(missing)}; an edge query "
-                    f"for analytics must return {', '.join(EDGE_COLUMNS)} (weight may be null)."
-                ) from exc
+                raise missing_columns(f"query '{query.name}'", missing) from exc
             raise

@@ -42,7 +42,8 @@ class WriteResult:
         return self
 
 
-def _chunks(rows: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+def chunks(rows: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    """``rows`` in consecutive slices of at most ``size``."""
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
@@ -151,11 +152,9 @@ class GraphStore(ABC):
     def count_rels(self, type_: str) -> int:
         """Number of relationships of ``type_``."""
         r = rel_type(type_)
-        a, b = r.pairs[0]
-        total = 0
-        for a, b in r.pairs:
-            total += int(self.execute(f"MATCH (:{a})-[r:{r.type}]->(:{b}) RETURN count(r) AS c")[0]["c"])
-        return total
+        return sum(
+            int(self.execute(f"MATCH (:{a})-[r:{r.type}]->(:{b}) RETURN count(r) AS c")[0]["c"]) for a, b in r.pairs
+        )
 
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type, the model's order."""
@@ -168,7 +167,7 @@ class GraphStore(ABC):
         n = node_type(label)
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
-        for part in _chunks(wanted, 10_000):
+        for part in chunks(wanted, 10_000):
             rows = self.execute(f"MATCH (n:{n.label}) WHERE n.key IN $keys RETURN n.key AS key", {"keys": list(part)})
             found.update(r["key"] for r in rows)
         return found
@@ -177,7 +176,7 @@ class GraphStore(ABC):
         """Stored properties of the nodes among ``keys``, by key."""
         cols = ", ".join(f"n.{p.name} AS {p.name}" for p in node.all_props)
         out: dict[str, Row] = {}
-        for part in _chunks(list(keys), 10_000):
+        for part in chunks(list(keys), 10_000):
             for row in self.execute(f"MATCH (n:{node.label}) WHERE n.key IN $keys RETURN {cols}", {"keys": list(part)}):
                 out[row["key"]] = row
         return out
@@ -186,7 +185,7 @@ class GraphStore(ABC):
         """Stored relationships of ``rel`` from ``a`` nodes among ``srcs`` to ``b`` nodes."""
         cols = "".join(f", r.{p.name} AS {p.name}" for p in rel.all_props)
         out: dict[tuple[str, str], Row] = {}
-        for part in _chunks(list(dict.fromkeys(srcs)), 10_000):
+        for part in chunks(list(dict.fromkeys(srcs)), 10_000):
             for row in self.execute(
                 f"MATCH (x:{a})-[r:{rel.type}]->(y:{b}) WHERE x.key IN $keys RETURN x.key AS src, y.key AS dst{cols}",
                 {"keys": list(part)},
@@ -216,9 +215,9 @@ class GraphStore(ABC):
         changed = [
             self._complete(props, r) for r in rows if r["key"] in stored and _changed(r, stored[r["key"]], compare)
         ]
-        for part in _chunks(new, self.batch_size):
+        for part in chunks(new, self.batch_size):
             self._create_nodes(node, part)
-        for part in _chunks(changed, self.batch_size):
+        for part in chunks(changed, self.batch_size):
             self._update_nodes(node, part)
         return WriteResult(len(new), len(changed), len(rows) - len(new) - len(changed))
 
@@ -253,15 +252,17 @@ class GraphStore(ABC):
             if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
         ]
         created = 0
-        for part in _chunks(new, self.batch_size):
+        given: dict[tuple[str, str], Row] | None = None  # the caller's rows by identity, once needed
+        for part in chunks(new, self.batch_size):
             n = self._create_rels(rel, from_label, to_label, part)
             if n is not None and n < len(part):
                 # Some ends are missing: only this batch's rows are checked to say which.
-                given = {(r["src"], r["dst"]): r for r in ok}
+                if given is None:
+                    given = {(r["src"], r["dst"]): r for r in ok}
                 _, missing = self._split_by_ends(from_label, to_label, list(part))
                 skipped += [given[(r["src"], r["dst"])] for r in missing]
             created += len(part) if n is None else n
-        for part in _chunks(changed, self.batch_size):
+        for part in chunks(changed, self.batch_size):
             self._update_rels(rel, from_label, to_label, part)
         return WriteResult(created, len(changed), len(ok) - len(new) - len(changed), skipped)
 

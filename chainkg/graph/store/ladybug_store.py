@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -112,12 +112,9 @@ class LadybugStore(GraphStore):
 
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run Cypher and return rows as dicts keyed by column name."""
-        writes = _WRITES.search(cypher) is not None
+        counted = self._writing() if _WRITES.search(cypher) else nullcontext()
         try:
-            if writes:
-                with self._writing():
-                    result = self._conn().execute(cypher, dict(params or {}))
-            else:
+            with counted:
                 result = self._conn().execute(cypher, dict(params or {}))
         except RuntimeError as exc:
             raise ChainkgError(f"LadybugDB query failed: {exc}") from exc
