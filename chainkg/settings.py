@@ -36,7 +36,15 @@ class Settings(BaseSettings):
         200,
         ge=0,
         le=100_000,
-        description="Memory for fetched chains kept between questions (embedded store only; 0 keeps none)",
+        description="Memory for fetched chains kept between questions while the data is unchanged (0 keeps none)",
+    )
+    chain_index_links: int = Field(
+        2_000_000,
+        ge=0,
+        le=100_000_000,
+        description="Most links of one level (products or industries) held in memory to walk chains from "
+        "(about 105 bytes a link held, 370 while fetching); a larger level is walked in the store step by step. "
+        "0 holds none",
     )
     cors_origins: list[str] = Field(
         default_factory=list,

@@ -44,8 +44,13 @@ def test_readme_main_command_loads_demo_and_serves(tmp_path: Path) -> None:
     env = os.environ | {"CHAINKG_DATA_DIR": str(tmp_path / "data"), "CHAINKG_PORT": str(port)}
     env.pop("CHAINKG_STORE", None)
     proc = subprocess.Popen(
-        ["bash", "-c", first], cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ["bash", "-c", first],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 240

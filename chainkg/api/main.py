@@ -30,8 +30,9 @@ from chainkg.api.cache import ResultCache
 from chainkg.api.deps import ensure_schema
 from chainkg.api.guard import StoreGuard
 from chainkg.api.limits import BodyLimitMiddleware
-from chainkg.errors import StoreUnavailableError
+from chainkg.errors import ChainkgError, StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
+from chainkg.queries import chainindex
 from chainkg.queries.chaincache import set_budget
 from chainkg.settings import Settings
 
@@ -174,6 +175,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         s = store if store is not None else open_store(settings)
         set_budget(s, settings.chain_cache_mb)
+        chainindex.set_limit(s, settings.chain_index_links)
         app.state.store = s
         app.state.guard = None if s.backend == "ladybug" else StoreGuard(s)
         try:
@@ -183,6 +185,11 @@ def create_app(
         except StoreUnavailableError as exc:
             # Serve anyway: /health answers, reads answer 503 until the store is back.
             log.warning("store not reachable at start; retrying on each request: %s", exc)
+        else:
+            try:  # so that no planner's first question waits for the link graphs
+                chainindex.warm(s)
+            except ChainkgError as exc:  # only a head start: the first question fetches them anyway
+                log.warning("link graphs not fetched at start: %s", exc)
         try:
             yield
         finally:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
+from chainkg.queries import chainindex
 from chainkg.queries.chaincache import set_budget
 from chainkg.settings import Settings
 
@@ -51,6 +52,7 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
     store = open_store(settings())
     set_budget(store, settings().chain_cache_mb)
+    chainindex.set_limit(store, settings().chain_index_links)
     try:
         if ensure_schema:
             store.ensure_schema()

@@ -22,8 +22,12 @@ feeding nothing, an end product; midstream: both; sub-classes and sub-industries
 stage of what they refine), the base's enterprises covering it and the path that puts it in
 the chain.
 
-Only the subgraph the answer needs is fetched: one query per step of the walk, each starting
-from the base, so the cost grows with the base's chain and the depth, not with the graph.
+Per question the store is asked only for the base's own rows (what its enterprises make, the
+industries they are in, what it leads in). The walk upstream runs in memory over the level's
+link graph, which :mod:`chainkg.queries.chainindex` fetches once per data version; where no
+graph is held (too large, or a store that cannot tell its data version) the walk asks the
+store one query per step, each starting from the base, so its cost grows with the base's chain
+and the depth, not with the graph.
 """
 
 from __future__ import annotations
@@ -37,11 +41,23 @@ import networkx as nx
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.gctuning import with_fewer_collections
-from chainkg.graph.analytics.chain import MAX_DEPTH, Chain, Link, Stage, Status, status, to_networkx, walk_upstream
+from chainkg.graph.analytics.chain import (
+    MAX_DEPTH,
+    Chain,
+    Link,
+    Stage,
+    Status,
+    status,
+    to_networkx,
+    walk_graph,
+    walk_upstream,
+)
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chaincache import cached
+from chainkg.queries.chainindex import level_graph
+from chainkg.queries.chainindex import parents as held_parents
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
@@ -344,8 +360,12 @@ def product_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelCh
         for ent, name, key in zip(r["ent"], r["ent_name"], r["key"], strict=True):
             coverage[key].add(ent)
             ent_names[ent] = name
+    graph = level_graph(store, "product") if coverage else None
+    if graph is not None:
+        chain = walk_graph(graph, coverage, depth)
+        return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
     links: list[Link] = []
-    if coverage:
+    if coverage:  # no graph held: walk in the store, step by step from the base
         for step in range(1, depth + 1):
             rows = store.run(PRODUCT_LINKS[step], {"base": base_key})
             if not rows or not rows[0]["src"]:
@@ -368,8 +388,8 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
             names[key] = name
             ent_names[ent] = ent_name
     own = set(coverage)
-    # A firm in an industry is in every industry above it. The hierarchy is climbed level by
-    # level with small key lookups (a variable-length pattern costs more in LadybugDB).
+    graph = level_graph(store, "industry")
+    # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
     parents: dict[str, list[str]] = defaultdict(list)
     asked: set[str] = set()
     frontier = sorted(own)
@@ -377,10 +397,15 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
         if not frontier:
             break
         asked.update(frontier)
-        for r in store.run(PARENTS, {"keys": frontier}):
-            for key, parent, name in zip(r["key"], r["parent"], r["name"], strict=True):
-                parents[key].append(parent)
-                names[parent] = name
+        if graph is not None:
+            held = held_parents(graph)
+            for key in frontier:
+                parents[key].extend(held.get(key, ()))
+        else:  # small key lookups, level by level (a variable-length pattern costs more in LadybugDB)
+            for r in store.run(PARENTS, {"keys": frontier}):
+                for key, parent, name in zip(r["key"], r["parent"], r["name"], strict=True):
+                    parents[key].append(parent)
+                    names[parent] = name
         frontier = sorted({p for k in frontier for p in parents.get(k, ()) if p not in asked})
     for key in own:
         ents, todo, done = set(coverage[key]), list(parents.get(key, ())), set()
@@ -393,6 +418,11 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
     leading = {r["key"]: r["name"] or r["key"] for r in store.run(LEADING, {"base": base_key})}
     names.update(leading)
     anchors = own | set(leading)
+    cov = {k: frozenset(v) for k, v in coverage.items()}
+    if graph is not None:
+        names = {**graph.names, **names}
+        chain = walk_graph(graph, anchors, depth)
+        return LevelChain("industry", chain, cov, names, frozenset(leading)), ent_names
     links: list[Link] = []
     seen = set(anchors)
     frontier = sorted(anchors)
@@ -412,7 +442,6 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
     if missing:
         names.update({r["key"]: r["name"] or r["key"] for r in store.run(INDUSTRY_NAMES, {"keys": missing})})
     chain = walk_upstream(links, anchors, depth)
-    cov = {k: frozenset(v) for k, v in coverage.items()}
     return LevelChain("industry", chain, cov, names, frozenset(leading)), ent_names
 
 
@@ -447,7 +476,7 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
 
 def chain_size(data: BaseChainData) -> int:
     """Segments and links of a fetched chain: what it costs to keep."""
-    return sum(len(lc.chain) + len(lc.chain.links) for lc in data.levels.values())
+    return sum(len(lc.chain) + lc.chain.n_links for lc in data.levels.values())
 
 
 # -- explanations -------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ one enterprise and then another, the chain view); each starts from the same fetc
 which for a large base is most of the work (the store walking 20,000 links, then Python
 walking and scoring them). :class:`ChainCache` keeps fetched chains, each with the store's
 :meth:`~chainkg.graph.store.base.GraphStore.data_version` at the time it was fetched, and
-gives one back only while that number is unchanged: any write to the store makes every kept
-chain stale at once. A store that cannot tell (Neo4j, which other processes may write;
-``data_version() is None``) keeps nothing, and every question fetches afresh.
+gives one back only while that version is unchanged: any write to the store makes every kept
+chain stale at once. The embedded store's version counts its own writes (only its process can
+write the file). Neo4j's is the bookmark of the database's last committed transaction, so a
+write by any client, another API process or loader included, is seen too; checking it costs
+one round trip per question. A store that cannot tell (``data_version() is None``) keeps
+nothing, and every question fetches afresh.
 
 The cache is bounded by the size of what it holds (segments plus links), least recently used
 out first.
@@ -25,21 +28,25 @@ from chainkg.graph.store import GraphStore
 
 T = TypeVar("T")
 
-BYTES_PER_ITEM = 345
+BYTES_PER_ITEM = 280
 """Memory a kept chain takes per segment or link, with its dependency scores. Measured with
-tracemalloc: the depth-3 chain of the largest city base (city:深圳市, both levels) holds
-47,880 of them in 16.5 MB."""
+tracemalloc on the depth-3 chain of the largest city base (city:深圳市, both levels: 47,880
+segments and links): 5.4 MB (112 bytes each) after its gap and weak-link questions, 13.2 MB
+(276 bytes each) once the chain view and what-if have built its dicts and link tuples. The
+larger is counted."""
 
 DEFAULT_MB = 200
-"""The default budget (``CHAINKG_CHAIN_CACHE_MB``): about 580,000 segments and links, the
-depth-3 chains (both levels) of the 20 city bases with most enterprises in the public data;
-the 80 largest take 1.1 million."""
+"""The default budget (``CHAINKG_CHAIN_CACHE_MB``): about 710,000 segments and links, more than
+the depth-3 chains (both levels) of the 20 city bases with most enterprises in the public data
+(580,000); the 80 largest take 1.1 million."""
 
 MAX_ITEMS = DEFAULT_MB * 1_000_000 // BYTES_PER_ITEM
 
 
 class ChainCache(Generic[T]):
     """Values keyed by a hashable key and valid for one data version, bounded by their size.
+
+    A version is any hashable value (a store's ``data_version()``), compared for equality only.
 
     Examples
     --------
@@ -51,11 +58,11 @@ class ChainCache(Generic[T]):
 
     def __init__(self, max_items: int = MAX_ITEMS) -> None:
         self.max_items = max_items
-        self._items: OrderedDict[Hashable, tuple[int, T, int]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Hashable, T, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, version: int) -> T | None:
+    def get(self, key: Hashable, version: Hashable) -> T | None:
         """The value kept for ``key`` if it was computed at ``version``; stale ones are dropped."""
         with self._lock:
             item = self._items.get(key)
@@ -67,7 +74,7 @@ class ChainCache(Generic[T]):
             self._items.move_to_end(key)
             return item[1]
 
-    def put(self, key: Hashable, version: int, value: T, size: int) -> None:
+    def put(self, key: Hashable, version: Hashable, value: T, size: int) -> None:
         """Keep ``value`` for ``key`` at ``version``; a value larger than the whole cache is not kept."""
         if size > self.max_items:
             return
@@ -125,7 +132,7 @@ def set_budget(store: GraphStore, megabytes: float) -> None:
     --------
     >>> set_budget(store, 50)   # doctest: +SKIP
     >>> cache_for(store).max_items  # doctest: +SKIP
-    144927
+    178571
     """
     cache_for(store).resize(int(megabytes * 1_000_000 // BYTES_PER_ITEM))
 
@@ -133,7 +140,8 @@ def set_budget(store: GraphStore, megabytes: float) -> None:
 def cached(store: GraphStore, key: Hashable, compute: Callable[[], T], size: Callable[[T], int]) -> T:
     """``compute()``, or the value kept for ``key`` while the store's data is unchanged.
 
-    A value is kept only if the data did not change while it was computed.
+    A value is kept only if the data did not change while it was computed: the version is
+    read before and after, and a write committed in between (by anyone) makes them differ.
     """
     version = store.data_version()
     if version is None:

@@ -189,16 +189,27 @@ def scored_gaps(data: BaseChainData, level: str = "both") -> list[ScoredGap]:
     out: list[ScoredGap] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
-        covered = covered_set(lc.chain, lc.coverage)
+        covered = _covered(lc)
         for k in _order(lc, _gap_keys(lc, covered), dep):
             d = dep[k]
             out.append(ScoredGap(lc.level, k, lc.name(k), lc.chain.distance[k], round(d.score, 6), d.dependents))
     return out
 
 
-def _gap_keys(lc: LevelChain, covered: Collection[str]) -> list[str]:
-    """The segments of a level that no enterprise of the base covers, in chain order."""
-    return [s for s in lc.chain.distance if s not in covered]
+def _gap_keys(lc: LevelChain, covered: Collection[str]) -> np.ndarray:
+    """The node numbers (in ``lc.chain.nodes``) of the segments no enterprise of the base covers."""
+    idx = lc.chain.index
+    gap = np.ones(len(lc.chain.nodes), dtype=bool)
+    gap[[idx[c] for c in covered if c in idx]] = False
+    return np.flatnonzero(gap)
+
+
+def _covered(lc: LevelChain) -> set[str]:
+    """The covered segments of a level (computed once per chain)."""
+    cov = lc.memo.get("covered")
+    if cov is None:
+        cov = lc.memo["covered"] = covered_set(lc.chain, lc.coverage)
+    return cov  # type: ignore[return-value]
 
 
 def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> Mapping[str, Dependency]:
@@ -206,28 +217,36 @@ def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = Non
         return dependency(lc.chain, covered_set(lc.chain, coverage))
     dep = lc.memo.get("dependency")
     if dep is None:  # the chain's own scores: kept with the chain (which may be kept between requests)
-        dep = lc.memo["dependency"] = dependency(lc.chain, covered_set(lc.chain, lc.coverage))
+        dep = lc.memo["dependency"] = dependency(lc.chain, _covered(lc))
     return dep  # type: ignore[return-value]
 
 
-def _order(lc: LevelChain, keys: Sequence[str], dep: Mapping[str, Dependency], limit: int | None = None) -> list[str]:
+def _order(
+    lc: LevelChain, keys: Sequence[str] | np.ndarray, dep: Mapping[str, Dependency], limit: int | None = None
+) -> list[str]:
     """Highest score first, then nearer to the anchors, then key (scores rounded to 6 places).
 
+    ``keys`` are segment keys, or node numbers of ``lc.chain`` (what :func:`_gap_keys` gives).
     With a ``limit`` only that many come back: scores well below the ``limit``-th highest are
     dropped with numpy first, so only the few left (and their ties) are ranked in Python.
     """
-    dist = lc.chain.distance
-    if isinstance(dep, DependencyTable):
-        raw = dep.scores_of(keys)
-        if limit and len(keys) > limit:
+    chain = lc.chain
+    if isinstance(dep, DependencyTable) and dep.index is chain.index:
+        ix = keys if isinstance(keys, np.ndarray) else dep.positions(keys)
+        raw = dep.scores[ix]
+        if limit and len(ix) > limit:
             # Within 1e-6 of the limit-th highest score: all that can rank in the top after rounding.
             cut = -np.partition(-raw, limit - 1)[limit - 1] - 1e-6
-            picked = np.flatnonzero(raw >= cut).tolist()
-            ranked = [(-round(float(raw[i]), 6), dist[keys[i]], keys[i]) for i in picked]
-        else:
-            ranked = [(-round(sc, 6), dist[k], k) for sc, k in zip(raw.tolist(), keys, strict=True)]
+            ix, raw = ix[raw >= cut], raw[raw >= cut]
+        nodes = chain.nodes
+        ranked = [
+            (-round(sc, 6), d, nodes[i])
+            for sc, d, i in zip(raw.tolist(), chain.distances[ix].tolist(), ix.tolist(), strict=True)
+        ]
     else:
-        ranked = [(-round(dep[k].score, 6), dist[k], k) for k in keys]
+        names = [chain.nodes[i] for i in keys.tolist()] if isinstance(keys, np.ndarray) else keys
+        dist = chain.distance
+        ranked = [(-round(dep[k].score, 6), dist[k], k) for k in names]
     top = heapq.nsmallest(limit, ranked) if limit else sorted(ranked)
     return [k for _, _, k in top]
 
@@ -256,37 +275,29 @@ def needed_by(lc: LevelChain, segment: str, covered: Collection[str], n: int = N
     return out
 
 
-BATCH_NEEDED_BY = 5000
-"""Up to this many segments in a chain, :func:`needed_by_many` walks all asked segments at once;
-a larger chain (the product level of a big base) is walked one segment at a time, where the
-walk stops early because covered segments are near."""
-
-
 def needed_by_many(
     lc: LevelChain, segments: Sequence[str], covered: Collection[str], n: int = NEEDED_BY
 ) -> dict[str, list[str]]:
     """:func:`needed_by` for several segments: the same lists, one walk for all of them.
 
-    An industry chain is small and dense (250 industries, 4,000 links): walking it once per
-    gap in Python cost more than the rest of the gap query. Here the walks run together: each
-    segment of the chain holds one bit per asked segment whose walk has reached it, and one
-    step of all walks is a vectorised OR over the links.
+    Walking the chain once per gap in Python cost more than the rest of the gap query (the
+    dense industry chain), or needed the whole downstream adjacency as Python objects (the
+    product chain of a large base). Here the walks run together: each segment of the chain
+    holds one bit per asked segment whose walk has reached it, one step of all walks is a
+    vectorised OR over the links, and each walk's newly reached covered segments are read
+    off its bit column in key order.
     """
     chain = lc.chain
-    nodes = list(chain.distance)
-    if not segments or len(nodes) > BATCH_NEEDED_BY:
-        return {s: needed_by(lc, s, covered, n) for s in segments}
-    idx = {s: i for i, s in enumerate(nodes)}
-    pairs = [(idx[a], idx[b]) for a, nbrs in chain.down.items() for b, _ in nbrs]
+    nodes = chain.nodes
+    idx = chain.index
+    src, dst, _ = chain.strengths
     out: list[list[str]] = [[] for _ in segments]
-    if pairs:
-        src = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
-        dst = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    if segments and len(src):
         pos = np.arange(len(segments), dtype=np.uint64)
         frontier = np.zeros((len(nodes), (len(segments) + 63) // 64), dtype=np.uint64)
-        frontier[[idx[s] for s in segments], (pos // np.uint64(64)).astype(np.int64)] = np.uint64(1) << (
-            pos % np.uint64(64)
-        )
+        words = (pos // np.uint64(64)).astype(np.int64)
+        bits = np.uint64(1) << (pos % np.uint64(64))
+        frontier[[idx[s] for s in segments], words] = bits
         seen = frontier.copy()
         # Covered segments in key order: within one step the names come out sorted, as in needed_by.
         cov = np.array(sorted((idx[c] for c in covered if c in idx), key=lambda i: nodes[i]), dtype=np.int64)
@@ -298,17 +309,11 @@ def needed_by_many(
                 break
             seen |= new
             hits = new[cov]
-            hit = hits.any(axis=1)
-            for c, row in zip(cov[hit].tolist(), hits[hit], strict=True):
-                name = lc.name(nodes[c])
-                for w in np.flatnonzero(row).tolist():
-                    word = int(row[w])
-                    while word:
-                        low = word & -word
-                        r = w * 64 + low.bit_length() - 1
-                        if len(out[r]) < n:
-                            out[r].append(name)
-                        word ^= low
+            for r, (w, bit) in enumerate(zip(words.tolist(), bits.tolist(), strict=True)):
+                room = n - len(out[r])
+                if room > 0:
+                    found = cov[np.flatnonzero(hits[:, w] & np.uint64(bit))[:room]]
+                    out[r].extend(lc.name(nodes[c]) for c in found.tolist())
             frontier = new
     return dict(zip(segments, out, strict=True))
 
@@ -400,7 +405,7 @@ def find_gaps(
     out: list[Gap] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
-        covered = covered_set(lc.chain, lc.coverage)
+        covered = _covered(lc)
         keys = _order(lc, _gap_keys(lc, covered), dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)
         out.extend(Gap(**_segment_fields(lc, k, dep[k], needed[k], data.enterprises)) for k in keys)
@@ -432,7 +437,7 @@ def weak_links(
     out: list[WeakLink] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
-        covered = covered_set(lc.chain, lc.coverage)
+        covered = _covered(lc)
         weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
         keys = _order(lc, weak, dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)

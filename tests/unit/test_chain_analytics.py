@@ -12,7 +12,6 @@ from chainkg.graph.analytics.chain import (
     Chain,
     Dependency,
     Link,
-    _dependency_matrix,
     chain_from_networkx,
     covered_set,
     dependency,
@@ -118,7 +117,7 @@ def test_all_methods_agree_on_the_example(chain: Chain) -> None:
     ref = dependency(chain, cov, method="bfs")
     assert dependency(chain, cov, method="bitset") == ref
     assert dependency(chain, cov, method="matrix") == ref
-    assert _dependency_matrix(chain, cov, 3, block_cells=1) == ref  # one source per block
+    assert dependency(chain, cov, method="matrix", block_cells=1) == ref  # one source per block
 
 
 def test_industry_weights_are_shares_and_paths_take_the_strongest() -> None:
@@ -316,7 +315,7 @@ def test_weighted_methods_agree(case: tuple[list[Link], list[str], dict[str, set
     c = walk_upstream(weighted, anchors, depth)
     cov = covered_set(c, coverage)
     ref = dependency(c, cov, method="bfs")
-    for got in (dependency(c, cov), _dependency_matrix(c, cov, depth, block_cells=7)):
+    for got in (dependency(c, cov), dependency(c, cov, hops=depth, method="matrix", block_cells=7)):
         assert got.keys() == ref.keys()
         for k in got:
             assert got[k].dependents == ref[k].dependents

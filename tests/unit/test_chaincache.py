@@ -16,6 +16,14 @@ def test_a_value_holds_for_its_version_only() -> None:
     assert c.get("b1", 3) is None and len(c) == 0 and c.size == 0
 
 
+def test_a_version_is_any_hashable_compared_for_equality() -> None:
+    # Neo4j's version is a set of bookmark strings, not a number.
+    c: ChainCache[str] = ChainCache(max_items=100)
+    c.put("b1", version=frozenset({"FB:a"}), value="chain", size=10)
+    assert c.get("b1", frozenset({"FB:a"})) == "chain"
+    assert c.get("b1", frozenset({"FB:b"})) is None and len(c) == 0
+
+
 def test_least_recently_used_goes_first_and_the_size_is_bounded() -> None:
     c: ChainCache[str] = ChainCache(max_items=10)
     c.put("a", 1, "A", size=4)
@@ -75,7 +83,7 @@ def test_the_budget_resizes_and_zero_keeps_nothing(tmp_path: Path) -> None:
         cached(store, "b", lambda: "B", lambda _: 800)
         assert cache.size == 2_800
         set_budget(store, 0.5)  # 1,449 items: a (least recently used) goes
-        assert cache.get("a", store.data_version() or 0) is None and cache.size == 800
+        assert cache.get("a", store.data_version()) is None and cache.size == 800
         set_budget(store, 0)
         assert len(cache) == 0
         calls: list[int] = []

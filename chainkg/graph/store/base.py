@@ -9,7 +9,7 @@ nothing and a changed file updates only what changed.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -122,12 +122,15 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release the connection or the database files."""
 
-    def data_version(self) -> int | None:
-        """A number that changes whenever the stored data may have changed, or ``None``.
+    def data_version(self) -> Hashable | None:
+        """An opaque value that changes whenever the stored data may have changed, or ``None``.
 
-        ``None`` (the default, and Neo4j's answer) means other processes may write, so no
-        answer computed from the data may be kept between requests. The embedded store, which
-        only its own process can write, counts its writes instead.
+        Equal values mean unchanged data, so an answer computed from the data at one value may
+        be kept while the store still gives that value (see :mod:`chainkg.queries.chaincache`);
+        values are only compared for equality, never ordered. ``None`` (the default) means the
+        store cannot tell, and nothing may be kept between requests. The embedded store, which
+        only its own process can write, counts its writes; Neo4j gives the bookmark of the
+        database's last committed transaction, which any client's write changes.
         """
         return None
 
