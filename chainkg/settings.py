@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         2_000_000,
         ge=0,
         le=100_000_000,
-        description="Most links of one level (products or industries) held in memory to walk chains from "
+        description="Most links of one level (products or industries) the API holds in memory to walk chains from "
         "(about 105 bytes a link held, 370 while fetching); a larger level is walked in the store step by step. "
         "0 holds none",
     )

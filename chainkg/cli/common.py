@@ -52,7 +52,9 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
     store = open_store(settings())
     set_budget(store, settings().chain_cache_mb)
-    chainindex.set_limit(store, settings().chain_index_links)
+    # A command answers one question and exits: fetching whole link graphs (0.2 s on the
+    # public data) would cost more than walking one chain in the store (0.1 s). `serve` holds them.
+    chainindex.set_limit(store, 0)
     try:
         if ensure_schema:
             store.ensure_schema()

@@ -33,7 +33,7 @@ and the depth, not with the graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -352,15 +352,20 @@ def get_base(store: GraphStore, base_key: str) -> BaseRef:
     return BaseRef(key=r["key"], name=r["name"] or r["key"], province=r["province"], city=r["city"])
 
 
-def product_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelChain, dict[str, str]]:
-    """The product level of a base's chain, and the names of the base's enterprises that make something."""
+def product_chain(
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+) -> tuple[LevelChain, dict[str, str]]:
+    """The product level of a base's chain, and the names of the base's enterprises that make something.
+
+    ``version``: the store's data version if the caller has just read it (see :func:`level_graph`).
+    """
     coverage: dict[str, set[str]] = defaultdict(set)
     ent_names: dict[str, str] = {}
     for r in store.run(BASE_MAKES, {"base": base_key}):
         for ent, name, key in zip(r["ent"], r["ent_name"], r["key"], strict=True):
             coverage[key].add(ent)
             ent_names[ent] = name
-    graph = level_graph(store, "product") if coverage else None
+    graph = level_graph(store, "product", version) if coverage else None
     if graph is not None:
         chain = walk_graph(graph, coverage, depth)
         return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
@@ -377,8 +382,13 @@ def product_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelCh
     return LevelChain("product", chain, cov, {}), ent_names
 
 
-def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelChain, dict[str, str]]:
-    """The industry level of a base's chain, and the names of the base's enterprises in an industry."""
+def industry_chain(
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+) -> tuple[LevelChain, dict[str, str]]:
+    """The industry level of a base's chain, and the names of the base's enterprises in an industry.
+
+    ``version``: as for :func:`product_chain`.
+    """
     coverage: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     ent_names: dict[str, str] = {}
@@ -388,7 +398,7 @@ def industry_chain(store: GraphStore, base_key: str, depth: int) -> tuple[LevelC
             names[key] = name
             ent_names[ent] = ent_name
     own = set(coverage)
-    graph = level_graph(store, "industry")
+    graph = level_graph(store, "industry", version)
     # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
     parents: dict[str, list[str]] = defaultdict(list)
     asked: set[str] = set()
@@ -457,21 +467,23 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
     check_depth(depth)
     levels = check_level(level)
 
+    version = store.data_version()  # read once: for the kept chains and the held link graphs
+
     def fetch() -> BaseChainData:
         base = get_base(store, base_key)
         out: dict[str, LevelChain] = {}
         ents: dict[str, str] = {}
         for lv in levels:
             if lv == "product":
-                lc, names = product_chain(store, base_key, depth)
+                lc, names = product_chain(store, base_key, depth, version=version)
             else:
-                lc, names = industry_chain(store, base_key, depth)
+                lc, names = industry_chain(store, base_key, depth, version=version)
             out[lv] = lc
             ents.update(names)
         return BaseChainData(base, depth, ents, out)
 
     # Kept between requests while the store's data is unchanged (chaincache explains when).
-    return cached(store, ("chain", base_key, depth, levels), fetch, chain_size)
+    return cached(store, ("chain", base_key, depth, levels), fetch, chain_size, version=version)
 
 
 def chain_size(data: BaseChainData) -> int:

@@ -22,7 +22,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from chainkg.graph.store import GraphStore
 
@@ -137,13 +137,26 @@ def set_budget(store: GraphStore, megabytes: float) -> None:
     cache_for(store).resize(int(megabytes * 1_000_000 // BYTES_PER_ITEM))
 
 
-def cached(store: GraphStore, key: Hashable, compute: Callable[[], T], size: Callable[[T], int]) -> T:
+_READ: Any = object()
+
+
+def cached(
+    store: GraphStore,
+    key: Hashable,
+    compute: Callable[[], T],
+    size: Callable[[T], int],
+    *,
+    version: Hashable | None = _READ,
+) -> T:
     """``compute()``, or the value kept for ``key`` while the store's data is unchanged.
 
     A value is kept only if the data did not change while it was computed: the version is
     read before and after, and a write committed in between (by anyone) makes them differ.
+    ``version``: the store's data version, when the caller has just read it (else it is read
+    here).
     """
-    version = store.data_version()
+    if version is _READ:
+        version = store.data_version()
     if version is None:
         return compute()
     cache = cache_for(store)

@@ -12,11 +12,13 @@ memory (:func:`~chainkg.graph.analytics.chain.walk_graph`). Only the base's own 
 enterprises make, the industries they are in, what it leads in) are asked of the store per
 question.
 
-The graph is rebuilt on the first question after any write (the data version moved), and not
-held at all when a level has more links than the limit (``CHAINKG_CHAIN_INDEX_LINKS``, default
-2,000,000: ten times the public data), or when the store cannot tell its data version: the
-chain is then fetched step by step, bounded by the base, as before. Both ways give the same
-chain (``tests/queries/test_chainindex.py``).
+The API fetches both graphs when it starts and again after an upload; otherwise the first
+chain question after a write does (the data version moved). No graph is held when a level has
+more links than the limit (``CHAINKG_CHAIN_INDEX_LINKS``, default 2,000,000: ten times the
+public data), when the store cannot tell its data version, or in a CLI command (one question
+per process: walking one chain in the store costs less than fetching a whole level): the
+chain is then fetched step by step, bounded by the base. Both ways give the same chain
+(``tests/queries/test_chainindex.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import threading
 import time
 import weakref
 from collections import defaultdict
+from collections.abc import Hashable
 from typing import Literal
 
 from chainkg.graph.analytics.linkgraph import LinkGraph
@@ -121,17 +124,20 @@ def forget(store: GraphStore) -> None:
         held.graphs.clear()
 
 
-def level_graph(store: GraphStore, level: Level) -> LinkGraph | None:
+def level_graph(store: GraphStore, level: Level, version: Hashable | None = None) -> LinkGraph | None:
     """The whole link graph of ``level`` as held for the store's current data, or ``None``.
 
     ``None`` means: walk the store step by step instead (the store cannot tell its data
     version, or the level has more links than the limit). The first call after a write
-    fetches the graph; concurrent callers wait for that one fetch.
+    fetches the graph; concurrent callers wait for that one fetch. ``version`` is the store's
+    :meth:`~chainkg.graph.store.base.GraphStore.data_version` when the caller has just read
+    it (one round trip fewer on Neo4j).
     """
     held = _held(store)
     if held.max_links == 0:
         return None
-    version = store.data_version()
+    if version is None:
+        version = store.data_version()
     if version is None:
         return None
     kept = held.graphs.get(level)

@@ -8,11 +8,14 @@ downstream, as the model stores them: ``硅片 -INPUT_TO-> 电池片`` means 硅
 enterprise covers.
 
 Everything here is pure: functions take plain data and return values, so they are tested on
-tiny hand-built graphs. They work on :class:`Chain`, a compact adjacency structure, rather
-than on networkx: one base's chain in the public data set holds about 25,000 links, and
-building a networkx graph of that size alone takes longer (≈ 90 ms on the reference
-machine) than the whole gap query may (50 ms). :func:`to_networkx` gives the networkx form
-for views and notebooks; :func:`chain_from_networkx` reads one back.
+tiny hand-built graphs. They work on numpy arrays rather than networkx: one base's chain in
+the public data set holds about 22,000 links, and building a networkx graph of that size
+alone takes longer (≈ 90 ms on the reference machine) than the whole gap query may (50 ms).
+:func:`walk_graph` walks a :class:`~chainkg.graph.analytics.linkgraph.LinkGraph` (a whole
+level of the data set, held once) into a :class:`Chain` whose distances, paths and stages are
+arrays over its own node numbers; :func:`walk_upstream` does the same from a list of links.
+:func:`to_networkx` gives the networkx form for views and notebooks;
+:func:`chain_from_networkx` reads one back.
 """
 
 from __future__ import annotations
@@ -330,8 +333,8 @@ def walk_graph(graph: LinkGraph, anchors: Iterable[str], depth: int) -> Chain:
     """:func:`walk_upstream` over a :class:`~chainkg.graph.analytics.linkgraph.LinkGraph`.
 
     The walk is breadth-first and level-synchronous, every level a few numpy passes over
-    the links into the frontier, so it costs the same whether the graph holds one base's
-    links or a whole level of the data set: only the links into the chain are touched.
+    the links into the frontier, so its cost follows the chain, not the graph: only the
+    links into the chain are touched (and two arrays as long as the graph's nodes made).
 
     Examples
     --------
@@ -572,32 +575,45 @@ def _dependency_matrix(
     the current level; one level gathers the columns of the links' sources, scales them by
     the links' strengths and max-reduces each target's run of links (sources down the rows,
     segments across, so each reduction runs along contiguous memory: about 1.4× faster on
-    an industry chain than the other way round). Blocks keep ``links × sources`` under
-    ``block_cells`` cells. Returns (score, count) per segment.
+    an industry chain than the other way round). The first level is the links themselves,
+    and the last goes only over the links into covered segments (all it can count), which
+    leaves one full level of three at the default depth. Blocks keep ``links × sources``
+    under ``block_cells`` cells. Returns (score, count) per segment.
     """
     order = np.argsort(dst, kind="stable")
-    src, dst = src[order], dst[order]
-    weight = strength[order]
+    src, dst, weight = src[order], dst[order], strength[order]
     starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-    heads = dst[starts]
+    # The last level needs only what reaches covered segments: the links into them.
+    into_cov = np.isin(dst, cov)
+    last_src, last_dst, last_weight = src[into_cov], dst[into_cov], weight[into_cov]
+    last_starts = np.flatnonzero(np.r_[True, last_dst[1:] != last_dst[:-1]]) if len(last_dst) else last_dst
     score = np.zeros(n)
     count = np.zeros(n, dtype=np.int64)
     block = max(1, block_cells // max(len(src), n))
     for b0 in range(0, n, block):
         rows = np.arange(b0, min(n, b0 + block))
+        # Level 1 is the links themselves (one per pair): best[s, v] = strength of s -> v.
         best = np.zeros((len(rows), n))
-        best[np.arange(len(rows)), rows] = 1.0
+        mine = (src >= b0) & (src < b0 + len(rows))
+        best[src[mine] - b0, dst[mine]] = weight[mine]
         reached = best > 0
+        reached[np.arange(len(rows)), rows] = True  # a segment does not depend on itself
         for h in range(1, hops + 1):
-            through = np.take(best, src, axis=1)
-            through *= weight
-            cand = np.zeros_like(best)
-            cand[:, heads] = np.maximum.reduceat(through, starts, axis=1)
-            new = (cand > 0) & ~reached
-            if not new.any():
-                break
-            best = np.where(new, cand, 0.0)
-            reached |= new
+            if h > 1:
+                last = h == hops
+                s_, d_, w_, st_ = (last_src, last_dst, last_weight, last_starts) if last else (src, dst, weight, starts)
+                if not len(s_):
+                    break
+                through = np.take(best, s_, axis=1)
+                through *= w_
+                cand = np.zeros_like(best)
+                cand[:, d_[st_]] = np.maximum.reduceat(through, st_, axis=1)
+                new = (cand > 0) & ~reached
+                if not new.any():
+                    break
+                best = np.where(new, cand, 0.0)
+                if not last:
+                    reached |= new
             hit = best[:, cov]
             score[rows] += hit.sum(axis=1) / h
             count[rows] += (hit > 0).sum(axis=1)
