@@ -52,13 +52,14 @@ from chainkg.graph.analytics.chain import (
     walk_graph,
     walk_upstream,
 )
+from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chaincache import cached
 from chainkg.queries.chainindex import level_graph
 from chainkg.queries.chainindex import parents as held_parents
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.queries.registry import NamedQuery, q, q_rel_type
 from chainkg.queries.results import Record
 
 Level = Literal["product", "industry"]
@@ -122,18 +123,16 @@ LEADING: NamedQuery = q(
     "MATCH (b:Base {key: $base})-[:LEADS_IN]->(i:Industry) RETURN i.key AS key, i.name AS name",
     "The base's leading industries. Params: base.",
 )
-_INDUSTRY_LINKS = f"""
-UNWIND $keys AS k
-MATCH (i:Industry {{key: k}})<-[r:{INDUSTRY_RELS}]-(x:Industry)
-RETURN collect(x.key) AS src, collect(coalesce(x.name, x.key)) AS src_name, collect(__TYPE__) AS rel,
-       collect([r.weight]) AS weight, collect(i.key) AS dst"""
 # Each weight travels in a one-element list: collect() drops nulls in Neo4j, and a
 # sub-industry link has no weight, so a bare collect(r.weight) would shift the lists.
-INDUSTRY_LINKS: NamedQuery = q(
+INDUSTRY_LINKS: NamedQuery = q_rel_type(
     "chain.industry_links",
-    _INDUSTRY_LINKS.replace("__TYPE__", "type(r)"),
+    f"""
+UNWIND $keys AS k
+MATCH (i:Industry {{key: k}})<-[r:{INDUSTRY_RELS}]-(x:Industry)
+RETURN collect(x.key) AS src, collect(coalesce(x.name, x.key)) AS src_name, collect(__TYPE__(r)) AS rel,
+       collect([r.weight]) AS weight, collect(i.key) AS dst""",
     "Upstream and sub-industry links into the given industries, as parallel lists in one row. Params: keys.",
-    ladybug=_INDUSTRY_LINKS.replace("__TYPE__", "label(r)"),
 )
 INDUSTRY_NAMES: NamedQuery = q(
     "chain.industry_names",
@@ -157,7 +156,7 @@ FIND_INDUSTRY_BY_NAME: NamedQuery = q(
 )
 
 
-def _product_links_text(step: int, type_fn: str) -> str:
+def _product_links_text(step: int) -> str:
     """Links into the products reached from the base's products by exactly ``step - 1`` steps.
 
     Each step starts again from the base and narrows with ``WITH DISTINCT``, which both
@@ -174,16 +173,15 @@ def _product_links_text(step: int, type_fn: str) -> str:
         lines.append(f"MATCH (n{i - 1})<-[:{PRODUCT_RELS}]-(n{i}:Product) WITH DISTINCT n{i}")
     last = f"n{step - 1}"
     lines.append(f"MATCH ({last})<-[r:{PRODUCT_RELS}]-(x:Product)")
-    lines.append(f"RETURN collect(x.key) AS src, collect({type_fn}(r)) AS rel, collect({last}.key) AS dst")
+    lines.append(f"RETURN collect(x.key) AS src, collect(__TYPE__(r)) AS rel, collect({last}.key) AS dst")
     return "\n".join(lines)
 
 
 PRODUCT_LINKS: dict[int, NamedQuery] = {
-    step: q(
+    step: q_rel_type(
         f"chain.product_links_{step}",
-        _product_links_text(step, "type"),
+        _product_links_text(step),
         f"Input and sub-class links into the products {step - 1} steps upstream of the base's products. Params: base.",
-        ladybug=_product_links_text(step, "label"),
     )
     for step in range(1, MAX_DEPTH + 1)
 }
@@ -368,18 +366,21 @@ def product_chain(
     graph = level_graph(store, "product", version) if coverage else None
     if graph is not None:
         chain = walk_graph(graph, coverage, depth)
-        return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
+    else:  # no graph held: walk in the store, step by step from the base
+        chain = walk_upstream(_product_links(store, base_key, depth) if coverage else [], coverage, depth)
+    return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
+
+
+def _product_links(store: GraphStore, base_key: str, depth: int) -> list[Link]:
+    """The product links of a base's chain, fetched one step upstream at a time."""
     links: list[Link] = []
-    if coverage:  # no graph held: walk in the store, step by step from the base
-        for step in range(1, depth + 1):
-            rows = store.run(PRODUCT_LINKS[step], {"base": base_key})
-            if not rows or not rows[0]["src"]:
-                break
-            r = rows[0]
-            links.extend(map(Link, r["src"], r["dst"], r["rel"]))
-    chain = walk_upstream(links, coverage, depth)
-    cov = {k: frozenset(v) for k, v in coverage.items()}
-    return LevelChain("product", chain, cov, {}), ent_names
+    for step in range(1, depth + 1):
+        rows = store.run(PRODUCT_LINKS[step], {"base": base_key})
+        if not rows or not rows[0]["src"]:
+            break
+        r = rows[0]
+        links.extend(map(Link, r["src"], r["dst"], r["rel"]))
+    return links
 
 
 def industry_chain(
@@ -400,23 +401,7 @@ def industry_chain(
     own = set(coverage)
     graph = level_graph(store, "industry", version)
     # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
-    parents: dict[str, list[str]] = defaultdict(list)
-    asked: set[str] = set()
-    frontier = sorted(own)
-    for _ in range(MAX_HIERARCHY):
-        if not frontier:
-            break
-        asked.update(frontier)
-        if graph is not None:
-            held = held_parents(graph)
-            for key in frontier:
-                parents[key].extend(held.get(key, ()))
-        else:  # small key lookups, level by level (a variable-length pattern costs more in LadybugDB)
-            for r in store.run(PARENTS, {"keys": frontier}):
-                for key, parent, name in zip(r["key"], r["parent"], r["name"], strict=True):
-                    parents[key].append(parent)
-                    names[parent] = name
-        frontier = sorted({p for k in frontier for p in parents.get(k, ()) if p not in asked})
+    parents = _parents(store, graph, own, names)
     for key in own:
         ents, todo, done = set(coverage[key]), list(parents.get(key, ())), set()
         while todo:
@@ -428,11 +413,46 @@ def industry_chain(
     leading = {r["key"]: r["name"] or r["key"] for r in store.run(LEADING, {"base": base_key})}
     names.update(leading)
     anchors = own | set(leading)
-    cov = {k: frozenset(v) for k, v in coverage.items()}
     if graph is not None:
         names = {**graph.names, **names}
         chain = walk_graph(graph, anchors, depth)
-        return LevelChain("industry", chain, cov, names, frozenset(leading)), ent_names
+    else:  # no graph held: walk in the store, step by step from the base
+        chain = walk_upstream(_industry_links(store, anchors, depth, names), anchors, depth)
+        missing = [k for k in own if k not in names]
+        if missing:
+            names.update({r["key"]: r["name"] or r["key"] for r in store.run(INDUSTRY_NAMES, {"keys": missing})})
+    cov = {k: frozenset(v) for k, v in coverage.items()}
+    return LevelChain("industry", chain, cov, names, frozenset(leading)), ent_names
+
+
+def _parents(store: GraphStore, graph: LinkGraph | None, own: set[str], names: dict[str, str]) -> dict[str, list[str]]:
+    """The parents of ``own`` industries and of theirs, up to MAX_HIERARCHY levels (names noted).
+
+    From the held graph when there is one; else with small key lookups, level by level (a
+    variable-length pattern costs more in LadybugDB).
+    """
+    parents: dict[str, list[str]] = defaultdict(list)
+    asked: set[str] = set()
+    frontier = sorted(own)
+    for _ in range(MAX_HIERARCHY):
+        if not frontier:
+            break
+        asked.update(frontier)
+        if graph is not None:
+            held = held_parents(graph)
+            for key in frontier:
+                parents[key].extend(held.get(key, ()))
+        else:
+            for r in store.run(PARENTS, {"keys": frontier}):
+                for key, parent, name in zip(r["key"], r["parent"], r["name"], strict=True):
+                    parents[key].append(parent)
+                    names[parent] = name
+        frontier = sorted({p for k in frontier for p in parents.get(k, ()) if p not in asked})
+    return parents
+
+
+def _industry_links(store: GraphStore, anchors: set[str], depth: int, names: dict[str, str]) -> list[Link]:
+    """The industry links of a chain, fetched one step upstream at a time (names noted)."""
     links: list[Link] = []
     seen = set(anchors)
     frontier = sorted(anchors)
@@ -448,11 +468,7 @@ def industry_chain(
                     nxt.add(src)
         seen |= nxt
         frontier = sorted(nxt)
-    missing = [k for k in own if k not in names]
-    if missing:
-        names.update({r["key"]: r["name"] or r["key"] for r in store.run(INDUSTRY_NAMES, {"keys": missing})})
-    chain = walk_upstream(links, anchors, depth)
-    return LevelChain("industry", chain, cov, names, frozenset(leading)), ent_names
+    return links
 
 
 def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both") -> BaseChainData:

@@ -34,7 +34,7 @@ from typing import Literal
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.queries.registry import NamedQuery, q, q_rel_type
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +57,20 @@ COUNT_INDUSTRY_LINKS: NamedQuery = q(
     f"MATCH (:Industry)-[r:{_INDUSTRY_RELS}]->(:Industry) RETURN count(r) AS n",
     "How many upstream and sub-industry links join industries.",
 )
-_ALL_PRODUCT_LINKS = f"""
-MATCH (x:Product)-[r:{_PRODUCT_RELS}]->(p:Product)
-RETURN collect(x.key) AS src, collect(__TYPE__) AS rel, collect(p.key) AS dst"""
-ALL_PRODUCT_LINKS: NamedQuery = q(
+ALL_PRODUCT_LINKS: NamedQuery = q_rel_type(
     "chainindex.all_product_links",
-    _ALL_PRODUCT_LINKS.replace("__TYPE__", "type(r)"),
+    f"""
+MATCH (x:Product)-[r:{_PRODUCT_RELS}]->(p:Product)
+RETURN collect(x.key) AS src, collect(__TYPE__(r)) AS rel, collect(p.key) AS dst""",
     "Every input and sub-class link between products, as parallel lists in one row.",
-    ladybug=_ALL_PRODUCT_LINKS.replace("__TYPE__", "label(r)"),
 )
 # Weights travel in one-element lists: collect() drops nulls in Neo4j (see chain.industry_links).
-_ALL_INDUSTRY_LINKS = f"""
-MATCH (x:Industry)-[r:{_INDUSTRY_RELS}]->(i:Industry)
-RETURN collect(x.key) AS src, collect(__TYPE__) AS rel, collect([r.weight]) AS weight, collect(i.key) AS dst"""
-ALL_INDUSTRY_LINKS: NamedQuery = q(
+ALL_INDUSTRY_LINKS: NamedQuery = q_rel_type(
     "chainindex.all_industry_links",
-    _ALL_INDUSTRY_LINKS.replace("__TYPE__", "type(r)"),
+    f"""
+MATCH (x:Industry)-[r:{_INDUSTRY_RELS}]->(i:Industry)
+RETURN collect(x.key) AS src, collect(__TYPE__(r)) AS rel, collect([r.weight]) AS weight, collect(i.key) AS dst""",
     "Every upstream and sub-industry link between industries, as parallel lists in one row.",
-    ladybug=_ALL_INDUSTRY_LINKS.replace("__TYPE__", "label(r)"),
 )
 ALL_INDUSTRY_NAMES: NamedQuery = q(
     "chainindex.all_industry_names",

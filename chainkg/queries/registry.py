@@ -45,6 +45,18 @@ def q(name: str, cypher: str, doc: str = "", **variants: str) -> NamedQuery:
     return register(NamedQuery(name, cypher.strip(), doc, {k: v.strip() for k, v in variants.items()}))
 
 
+REL_TYPE_FN = "__TYPE__"
+"""Stands for the relationship-type function in a query text given to :func:`q_rel_type`."""
+_REL_TYPE_FNS = {"neo4j": "type", "ladybug": "label"}
+
+
+def q_rel_type(name: str, cypher: str, doc: str = "") -> NamedQuery:
+    """:func:`q` for a text that names relationship types as ``__TYPE__(r)``: the one dialect
+    difference of the chain queries (``type(r)`` in Neo4j, ``label(r)`` in LadybugDB)."""
+    texts = {b: cypher.replace(REL_TYPE_FN, fn) for b, fn in _REL_TYPE_FNS.items()}
+    return q(name, texts["neo4j"], doc, ladybug=texts["ladybug"])
+
+
 def get(name: str) -> NamedQuery:
     """The registered query called ``name``."""
     return _REGISTRY[name]
