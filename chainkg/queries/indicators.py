@@ -29,7 +29,7 @@ segments, since there is nothing to be complete about.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chainkg.errors import InvalidInputError, NotFoundError
@@ -367,13 +367,16 @@ def rank_bases(
     *,
     year: int | None = None,
     only: bool = False,
+    indicators: Sequence[BaseIndicators] | None = None,
 ) -> list[BaseRank]:
     """Rank every base by a weighted score of its indicators (0–1, higher is better).
 
     ``weights`` overrides the defaults in :data:`DEFAULT_WEIGHTS` by name (set a weight to 0
     to leave an indicator out); with ``only=True`` the given weights are the whole set.
     Weights are divided by their sum. Each result carries the values, the weights used and
-    each indicator's contribution, so the score can be checked by hand.
+    each indicator's contribution, so the score can be checked by hand. ``indicators``: those
+    of every base at ``year`` when the caller has them (``base_indicators(store, year=year)``),
+    so they are not computed twice.
 
     Examples
     --------
@@ -390,7 +393,8 @@ def rank_bases(
     chosen = {k: v for k, v in chosen.items() if v > 0}
     if not chosen:
         raise InvalidInputError("At least one weight must be above zero.", field="weights")
-    indicators = base_indicators(store, year=year)
+    if indicators is None:
+        indicators = base_indicators(store, year=year)
     if not indicators:
         return []
     table = {i.base: {k: _value(i, k) for k in chosen} for i in indicators}

@@ -49,8 +49,9 @@ def home_data(store: GraphStore) -> HomeData:
     from chainkg.queries.indicators import base_indicators, rank_bases
 
     bases = all_bases(store)
-    ind = {i.base: i for i in base_indicators(store)}
-    ranks = {r.base: r for r in rank_bases(store)}
+    indicators = base_indicators(store)
+    ind = {i.base: i for i in indicators}
+    ranks = {r.base: r for r in rank_bases(store, indicators=indicators)}
     weights = next(iter(ranks.values())).weights if ranks else {}
     rows: list[dict[str, Any]] = [{"node": b, "ind": ind.get(b["key"]), "rank": ranks.get(b["key"])} for b in bases]
     rows.sort(key=lambda r: (r["rank"].rank if r["rank"] else 10**6, r["node"]["key"]))

@@ -11,6 +11,8 @@ b3 (空基地): nothing.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from queries import collab_graph
 
@@ -104,3 +106,13 @@ def test_bad_weights(graph: GraphStore) -> None:
         rank_bases(graph, {"gaps": -1})
     with pytest.raises(InvalidInputError, match="above zero"):
         rank_bases(graph, {"gaps": 0}, only=True)
+
+
+def test_rank_bases_takes_the_indicators_already_computed(graph: GraphStore) -> None:
+    """Given the indicators (the home page has them), the ranking is the same and they are not computed again."""
+    import chainkg.queries.indicators as ind
+
+    computed = base_indicators(graph)
+    expected = rank_bases(graph)
+    with mock.patch.object(ind, "base_indicators", side_effect=AssertionError("computed again")):
+        assert rank_bases(graph, indicators=computed) == expected
