@@ -30,7 +30,7 @@ from chainkg.api.cache import ResultCache
 from chainkg.api.deps import ensure_schema
 from chainkg.api.guard import StoreGuard
 from chainkg.api.limits import BodyLimitMiddleware
-from chainkg.errors import ChainkgError, StoreUnavailableError
+from chainkg.errors import StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
 from chainkg.queries import chainindex
 from chainkg.queries.chaincache import set_budget
@@ -186,10 +186,7 @@ def create_app(
             # Serve anyway: /health answers, reads answer 503 until the store is back.
             log.warning("store not reachable at start; retrying on each request: %s", exc)
         else:
-            try:  # so that no planner's first question waits for the link graphs
-                chainindex.warm(s)
-            except ChainkgError as exc:  # only a head start: the first question fetches them anyway
-                log.warning("link graphs not fetched at start: %s", exc)
+            chainindex.warm(s)  # so that no planner's first question waits for the link graphs
         try:
             yield
         finally:

@@ -7,14 +7,20 @@ table (English and Chinese headings) or, with ``--json``, the typed records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import typer
 from rich.markup import escape
 
 from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.graph.analytics.backend import BackendKind, open_backend
-from chainkg.queries.network import network_brokers, network_communities
+from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
+from chainkg.graph.store import GraphStore
+from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
+
+R = TypeVar("R")
 
 JSON_OPT = typer.Option(False, "--json", help="Print the records as JSON instead of a table")
 PROVINCE_OPT = typer.Option(None, "--province", "-p", help="Only organizations of this province, e.g. 广东省")
@@ -42,6 +48,23 @@ def engine_kind(chosen: str | None) -> BackendKind:
     raise InvalidInputError(f"--analytics must be one of {', '.join(KINDS)}; got {chosen!r}.", field="analytics")
 
 
+def _ask(analytics: str | None, question: Callable[[GraphStore, AnalyticsBackend], list[R]]) -> tuple[list[R], str]:
+    """The answer of ``question`` on the engine ``--analytics`` chooses, and that engine's name."""
+    kind = engine_kind(analytics)
+    with store_session() as store:
+        backend = open_backend(store, kind)
+        return question(store, backend), backend.name
+
+
+def _show(found: list[R], row: Callable[[R], dict[str, Any]], title: str, engine: str, as_json: bool) -> None:
+    """The records as JSON, or as a table (one ``row`` each) followed by the engine that computed them."""
+    if as_json:
+        emit(found, as_json=True)
+        return
+    emit([row(x) for x in found], as_json=False, title=title)
+    console.print(f"Computed by {engine}.", style="dim", highlight=False)
+
+
 def _title(what: str, province: str | None) -> str:
     # escape: a province is user text and may hold [brackets], which rich reads as markup
     return escape(f"{what} — {province or 'all provinces 全国'}")
@@ -63,25 +86,18 @@ def brokers_cmd(
 
     Example: chainkg network-brokers --province 广东省 --limit 10 --analytics auto
     """
-    kind = engine_kind(analytics)
-    with store_session() as store:
-        backend = open_backend(store, kind)
-        found = network_brokers(store, backend, province=province, limit=limit)
-    if as_json:
-        emit(found, as_json=True)
-        return
-    rows = [
-        {
-            "#": b.rank,
-            "node 节点": f"{b.name} ({b.key})",
-            "type 类型": f"{b.label} {b.label_zh}",
-            "province 省份": b.province or "",
-            "betweenness 中介性": b.betweenness,
-        }
-        for b in found
-    ]
-    emit(rows, as_json=False, title=_title("Brokers of the network 创新网络枢纽", province))
-    console.print(f"Computed by {backend.name}.", style="dim", highlight=False)
+    found, engine = _ask(analytics, lambda s, be: network_brokers(s, be, province=province, limit=limit))
+    _show(found, _broker_row, _title("Brokers of the network 创新网络枢纽", province), engine, as_json)
+
+
+def _broker_row(b: NetworkBroker) -> dict[str, Any]:
+    return {
+        "#": b.rank,
+        "node 节点": f"{b.name} ({b.key})",
+        "type 类型": f"{b.label} {b.label_zh}",
+        "province 省份": b.province or "",
+        "betweenness 中介性": b.betweenness,
+    }
 
 
 @app.command("network-communities")
@@ -99,24 +115,17 @@ def communities_cmd(
 
     Example: chainkg network-communities --province 北京市 --analytics networkx --json
     """
-    kind = engine_kind(analytics)
-    with store_session() as store:
-        backend = open_backend(store, kind)
-        found = network_communities(store, backend, province=province, limit=limit)
-    if as_json:
-        emit(found, as_json=True)
-        return
-    rows = [
-        {
-            "community 社群": c.index,
-            "size 规模": c.size,
-            "enterprises 企业": c.enterprises,
-            "research 科研": c.research_orgs,
-            "alliances 联盟": c.alliances,
-            "pools 专利池": c.patent_pools,
-            "members 成员": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
-        }
-        for c in found
-    ]
-    emit(rows, as_json=False, title=_title("Communities of the network 创新网络社群", province))
-    console.print(f"Computed by {backend.name}.", style="dim", highlight=False)
+    found, engine = _ask(analytics, lambda s, be: network_communities(s, be, province=province, limit=limit))
+    _show(found, _community_row, _title("Communities of the network 创新网络社群", province), engine, as_json)
+
+
+def _community_row(c: NetworkCommunity) -> dict[str, Any]:
+    return {
+        "community 社群": c.index,
+        "size 规模": c.size,
+        "enterprises 企业": c.enterprises,
+        "research 科研": c.research_orgs,
+        "alliances 联盟": c.alliances,
+        "pools 专利池": c.patent_pools,
+        "members 成员": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
+    }

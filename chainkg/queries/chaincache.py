@@ -112,17 +112,36 @@ class ChainCache(Generic[T]):
         self._size -= size
 
 
-_CACHES: weakref.WeakKeyDictionary[GraphStore, ChainCache[object]] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
+class PerStore(Generic[T]):
+    """One ``T`` per store object, made on first use and gone with the store.
+
+    Examples
+    --------
+    >>> counts: PerStore[list[int]] = PerStore(list)
+    >>> counts.of(store) is counts.of(store)  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._items: weakref.WeakKeyDictionary[GraphStore, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def of(self, store: GraphStore) -> T:
+        """The ``T`` of ``store``."""
+        with self._lock:
+            item = self._items.get(store)
+            if item is None:
+                item = self._items[store] = self._make()
+            return item
+
+
+_CACHES: PerStore[ChainCache[object]] = PerStore(ChainCache)
 
 
 def cache_for(store: GraphStore) -> ChainCache[object]:
     """The chain cache of ``store`` (one per store object, gone with it)."""
-    with _CACHES_LOCK:
-        cache = _CACHES.get(store)
-        if cache is None:
-            cache = _CACHES[store] = ChainCache()
-        return cache
+    return _CACHES.of(store)
 
 
 def set_budget(store: GraphStore, megabytes: float) -> None:

@@ -26,14 +26,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections import defaultdict
 from collections.abc import Hashable
 from typing import Literal
 
+from chainkg.errors import ChainkgError
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.store import GraphStore
+from chainkg.queries.chaincache import PerStore
 from chainkg.queries.registry import NamedQuery, q, q_rel_type
 
 log = logging.getLogger(__name__)
@@ -88,16 +89,11 @@ class _Held:
         self.lock = threading.Lock()
 
 
-_HELD: weakref.WeakKeyDictionary[GraphStore, _Held] = weakref.WeakKeyDictionary()
-_HELD_LOCK = threading.Lock()
+_HELD: PerStore[_Held] = PerStore(_Held)
 
 
 def _held(store: GraphStore) -> _Held:
-    with _HELD_LOCK:
-        held = _HELD.get(store)
-        if held is None:
-            held = _HELD[store] = _Held()
-        return held
+    return _HELD.of(store)
 
 
 def set_limit(store: GraphStore, max_links: int) -> None:
@@ -155,11 +151,21 @@ def is_held(store: GraphStore, level: Level) -> bool:
     return kept is not None and kept[1] is not None and kept[0] == store.data_version()
 
 
-def warm(store: GraphStore) -> None:
-    """Fetch both levels' graphs now (the API does at start), so no user's first question waits for it."""
+def warm(store: GraphStore) -> bool:
+    """Fetch both levels' graphs now, so no user's first question waits for them.
+
+    The API calls it at start and after an upload. Only a head start: when the store cannot
+    answer, the reason is logged, ``False`` comes back, and the first chain question fetches
+    the graphs (or says what is wrong) instead.
+    """
     levels: tuple[Level, ...] = ("product", "industry")
-    for level in levels:
-        level_graph(store, level)
+    try:
+        for level in levels:
+            level_graph(store, level)
+    except ChainkgError as exc:
+        log.warning("link graphs not fetched: %s", exc)
+        return False
+    return True
 
 
 def _fetch(store: GraphStore, level: Level, max_links: int) -> LinkGraph | None:

@@ -16,7 +16,7 @@ DataFrame.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -204,21 +204,22 @@ def _gap_keys(lc: LevelChain, covered: Collection[str]) -> np.ndarray:
     return np.flatnonzero(gap)
 
 
+def _memo(lc: LevelChain, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per chain: kept with it (and so between requests while it is kept)."""
+    if name not in lc.memo:
+        lc.memo[name] = compute()
+    return lc.memo[name]  # type: ignore[return-value]
+
+
 def _covered(lc: LevelChain) -> set[str]:
-    """The covered segments of a level (computed once per chain)."""
-    cov = lc.memo.get("covered")
-    if cov is None:
-        cov = lc.memo["covered"] = covered_set(lc.chain, lc.coverage)
-    return cov  # type: ignore[return-value]
+    """The covered segments of a level."""
+    return _memo(lc, "covered", lambda: covered_set(lc.chain, lc.coverage))
 
 
 def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = None) -> Mapping[str, Dependency]:
     if coverage is not None:  # what-if: coverage after a removal, computed each time
         return dependency(lc.chain, covered_set(lc.chain, coverage))
-    dep = lc.memo.get("dependency")
-    if dep is None:  # the chain's own scores: kept with the chain (which may be kept between requests)
-        dep = lc.memo["dependency"] = dependency(lc.chain, _covered(lc))
-    return dep  # type: ignore[return-value]
+    return _memo(lc, "dependency", lambda: dependency(lc.chain, _covered(lc)))
 
 
 def _order(

@@ -37,7 +37,8 @@ process, GDS runs the algorithm inside Neo4j; the answers are the same.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.backend import AnalyticsBackend, NodeId
@@ -47,6 +48,8 @@ from chainkg.graph.store.base import GraphStore
 from chainkg.queries.orgs import expand
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
+
+V = TypeVar("V")
 
 ENTERPRISE = node_type("Enterprise").label
 RESEARCH_ORG = node_type("ResearchOrg").label
@@ -188,8 +191,22 @@ def _check_limit(limit: int) -> None:
         raise InvalidInputError("The number of rows to return must be at least 1.", field="limit")
 
 
-def _params(province: str | None) -> dict[str, str | None]:
-    return {"province": province}
+def _run(
+    store: GraphStore,
+    province: str | None,
+    limit: int,
+    algorithm: Callable[[NamedQuery, Mapping[str, Any]], dict[NodeId, V]],
+) -> dict[NodeId, V]:
+    """``algorithm`` over the network (of ``province``) once the arguments are checked.
+
+    An empty answer for a province no organization is recorded in is a ``NotFoundError``.
+    """
+    _check_limit(limit)
+    province = check_province(province)
+    found = algorithm(NETWORK_EDGES, {"province": province})
+    if not found:
+        _require_province(store, province)
+    return found
 
 
 def _require_province(store: GraphStore, province: str | None) -> None:
@@ -274,11 +291,7 @@ def network_brokers(
     >>> [(b.name, round(b.betweenness, 2)) for b in top]  # doctest: +SKIP
     [('华南电子', 0.4), ('岭南光电', 0.4)]
     """
-    _check_limit(limit)
-    province = check_province(province)
-    scores = backend.betweenness(NETWORK_EDGES, _params(province))
-    if not scores:
-        _require_province(store, province)
+    scores = _run(store, province, limit, backend.betweenness)
     ranked = sorted(
         ((round(v, DIGITS), nid) for nid, v in scores.items() if round(v, DIGITS) > 0),
         key=lambda x: (-x[0], x[1]),
@@ -336,11 +349,7 @@ def network_communities(
     >>> [(c.size, c.enterprises, c.names[:2]) for c in groups]  # doctest: +SKIP
     [(5, 3, ['华南电子', '岭南光电']), (4, 3, ['京北芯片', '燕山材料']), (2, 0, ['上海交通大学', '第三代半导体联盟'])]
     """
-    _check_limit(limit)
-    province = check_province(province)
-    membership = backend.communities(NETWORK_EDGES, _params(province))
-    if not membership:
-        _require_province(store, province)
+    membership = _run(store, province, limit, backend.communities)
     groups: dict[int, list[NodeId]] = {}
     for nid, c in membership.items():
         groups.setdefault(c, []).append(nid)

@@ -23,12 +23,11 @@ def test_fast_order_equals_plain_order(scores: list[float], limit: int) -> None:
     # A star: every segment feeds the anchor, so distances are 0 (anchor) and 1.
     chain = walk_upstream([Link(k, "anchor", "INPUT_TO") for k in keys], ["anchor"], 1)
     lc = LevelChain("product", chain, {"anchor": frozenset({"e"})}, {})
-    nodes = list(chain.distance)
-    index = {n: i for i, n in enumerate(nodes)}
-    values = np.zeros(len(nodes))
+    index = chain.index  # the chain's own numbering: the table then takes the numpy path
+    values = np.zeros(len(chain.nodes))
     for k, s in zip(keys, scores, strict=True):
         values[index[k]] = s
-    table = DependencyTable(index, values, np.ones(len(nodes), dtype=np.int64))
+    table = DependencyTable(index, values, np.ones(len(chain.nodes), dtype=np.int64))
     plain = dict(table)  # an ordinary dict takes the plain path
     assert _order(lc, keys, table, limit or None) == _order(lc, keys, plain, limit or None)
 

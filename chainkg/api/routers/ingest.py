@@ -8,7 +8,6 @@ enforced before the body is read (413). Loads run one at a time.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import threading
@@ -21,14 +20,12 @@ from pydantic import BaseModel, Field
 from chainkg.api.deps import CacheDep, StoreDep, require_read, require_write
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.models import ErrorBody
-from chainkg.errors import ChainkgError, InvalidInputError
-from chainkg.graph.store import GraphStore
+from chainkg.errors import InvalidInputError
 from chainkg.ingest.formats import all_specs, spec
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES
 from chainkg.ingest.report import IngestReport
 from chainkg.queries import chainindex
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["Ingest / 导入"], responses=ERROR_RESPONSES)
 
 SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES))
@@ -138,16 +135,8 @@ def ingest(
                 if not dry_run:
                     cache.clear()  # answers computed before the load may now be stale
     if not dry_run:
-        _refetch_link_graphs(store)
+        chainindex.warm(store)  # what the load changed, fetched now rather than in someone's next question
     return report
-
-
-def _refetch_link_graphs(store: GraphStore) -> None:
-    """Fetch the link graphs a load may have changed now, not in the next planner's first question."""
-    try:
-        chainindex.warm(store)
-    except ChainkgError as exc:  # only a head start: the next chain question fetches them anyway
-        log.warning("link graphs not fetched after a load: %s", exc)
 
 
 class ColumnDoc(BaseModel):

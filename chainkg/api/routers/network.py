@@ -8,13 +8,16 @@ header; the answer itself is the same either way.
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from chainkg.api.deps import AnalyticsDep, CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.cache import ResultCache
+from chainkg.api.deps import AnalyticsDep, CacheDep, FormatDep, OutputFormat, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.graph.analytics.backend import AnalyticsBackend
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
 
 TAG = "Network / 创新网络"
@@ -95,6 +98,20 @@ def _responses(example: Any) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": content, "headers": headers}, **NOT_FOUND}
 
 
+def _answer(
+    request: Request,
+    cache: ResultCache,
+    fmt: OutputFormat,
+    backend: AnalyticsBackend,
+    ask: Callable[[], Sequence[Any]],
+    name: str,
+) -> Response:
+    """The answer of ``ask`` (cached, JSON or CSV), saying which engine computed it."""
+    out = respond(request, cache, fmt, ask, name=name)
+    out.headers[ENGINE_HEADER] = backend.name
+    return out
+
+
 Province = Annotated[
     str | None,
     Query(
@@ -135,15 +152,14 @@ def brokers(
     limit: Limit = 20,
 ) -> Response:
     """Brokers of the network (see the description)."""
-    out = respond(
+    return _answer(
         request,
         cache,
         fmt,
+        backend,
         lambda: network_brokers(store, backend, province=province, limit=limit),
-        name="network-brokers",
+        "network-brokers",
     )
-    out.headers[ENGINE_HEADER] = backend.name
-    return out
 
 
 @router.get(
@@ -169,12 +185,11 @@ def communities(
     limit: Limit = 20,
 ) -> Response:
     """Communities of the network (see the description)."""
-    out = respond(
+    return _answer(
         request,
         cache,
         fmt,
+        backend,
         lambda: network_communities(store, backend, province=province, limit=limit),
-        name="network-communities",
+        "network-communities",
     )
-    out.headers[ENGINE_HEADER] = backend.name
-    return out

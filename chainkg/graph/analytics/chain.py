@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from operator import itemgetter
 from typing import Literal, NamedTuple
 
 import networkx as nx
@@ -375,7 +374,7 @@ def walk_graph(graph: LinkGraph, anchors: Iterable[str], depth: int) -> Chain:
         via_rels.append(rel[pick])
     seg = np.flatnonzero(dist >= 0)
     keys = graph.keys
-    nodes = list(itemgetter(*seg.tolist())(keys)) if len(seg) > 1 else [keys[i] for i in seg.tolist()]
+    nodes = [keys[i] for i in seg.tolist()]
     nodes += isolated
     n = len(nodes)
     local = np.full(n_all, -1, dtype=np.int64)
