@@ -42,7 +42,9 @@ def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
     for r in rows:
         cols.update(dict.fromkeys(r))
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a bare "\r", which
+    # a reader would otherwise take for the end of the row.
+    w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(list(cols))
     for r in rows:
         w.writerow([_cell(r.get(c)) for c in cols])

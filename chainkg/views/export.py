@@ -181,7 +181,8 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     for c in safe.columns:
         # Rebuilt as object columns: a mapped column would be re-inferred (3 -> 3.0 next to blanks).
         safe[c] = pd.Series([_defuse(v) for v in frame[c]], dtype=object, index=frame.index)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF as RFC 4180 says; it also quotes a cell holding a bare "\r" (else read as a row end).
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(g: nx.Graph) -> bytes:
