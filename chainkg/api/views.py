@@ -51,6 +51,22 @@ def vendor_asset(name: str) -> FileResponse:
     )
 
 
+ECHARTS_DIR = STATIC_DIR / "echarts"
+ECHARTS_MEDIA = {".js": "text/javascript; charset=utf-8", ".json": "application/json"}
+
+
+@static_router.get("/static/echarts/{path:path}")
+def echarts_file(path: str) -> FileResponse:
+    """The vendored ECharts script and its map data (Apache-2.0; see static/echarts/README.md)."""
+    target = (ECHARTS_DIR / path).resolve()
+    # Only files inside the folder, with a known type: "../" or a licence text is never a script.
+    if not target.is_relative_to(ECHARTS_DIR) or target.suffix not in ECHARTS_MEDIA or not target.is_file():
+        raise NotFoundError(f"There is no map file called {path!r}.")
+    return FileResponse(
+        target, media_type=ECHARTS_MEDIA[target.suffix], headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
 @static_router.get("/static/{name}")
 def static_file(name: str) -> FileResponse:
     """The pages' own static files (one folder, no sub-paths, so nothing outside can be named)."""
