@@ -28,8 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api import DATA, HOST, server
 
-DEFAULT_PAGES = ["/", "/ui/ranking", "/ui/compare?bases=sz-led,sz-hitech", "/ui/map?base=city:深圳市"]
-LOCAL_ASSET = re.compile(r"""(?:src|data-src)="(/(?:charts|api|map|geo)[^"]*)\"""")
+DEFAULT_PAGES = [
+    "/",
+    "/ui/ranking",
+    "/ui/bases/city:深圳市",
+    "/ui/compare?bases=city:深圳市,city:上海市",
+    "/ui/map?base=city:深圳市",
+]
+LOCAL_ASSET = re.compile(r'src="(/[^"]+)"')
+"""What a browser loads from this server when it shows the page: images, scripts, iframes."""
 
 
 def fetch(port: int, path: str) -> tuple[int, float, int]:
@@ -79,10 +86,8 @@ def main() -> int:
                 assets = time.perf_counter() - t1
                 _s, warm, _n = fetch(port, page)
                 bad = [s for s in statuses if s != 200]
-                print(
-                    f"{page:<44} {started:>8.2f} {status:>6} {cold:>7.2f} {assets:>9.2f} {warm:>7.2f} {size / 1024:>6.0f}"
-                    + (f"  asset errors: {bad}" if bad else "")
-                )
+                line = f"{page:<44} {started:>8.2f} {status:>6} {cold:>7.2f} {assets:>9.2f} {warm:>7.2f}"
+                print(line + f" {size / 1024:>6.0f}" + (f"  asset errors: {bad}" if bad else ""))
     return 0
 
 

@@ -24,7 +24,7 @@ from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, json_error_resp
 from chainkg.api.output import cache_key
 from chainkg.errors import ChainkgError, NotFoundError
 from chainkg.views.assets import asset_path, media_type
-from chainkg.views.catalog import VIEW_KINDS, build_view
+from chainkg.views.catalog import VIEW_KINDS, build_view, view_options
 from chainkg.views.export import FORMATS, check_format, export_bytes
 from chainkg.views.render import render_html
 
@@ -116,6 +116,10 @@ class ViewParams:
             "limit": self.limit,
         }
 
+    def cache_key(self, kind: str, fmt: str) -> tuple[Any, ...]:
+        """The answer cache key: the view, its key and the options it is built with (defaults filled in)."""
+        return ("view", kind, self.key, tuple(sorted(view_options(kind, **self.options()).items())), fmt)
+
     def query(self) -> str:
         """These parameters as a URL query string (unset ones left out)."""
         items = {"key": self.key, **{k: v for k, v in self.options().items() if v is not None}}
@@ -161,7 +165,7 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
         return render_html(view, assets=VENDOR, exports=exports, ego_base=EGO_BASE).encode("utf-8")
 
     try:
-        return HTMLResponse(cache.get_or_compute(cache_key(request, "html"), compute))
+        return HTMLResponse(cache.get_or_compute(params.cache_key(kind, "html"), compute))
     except ChainkgError as exc:
         # A person reads this page (often inside an iframe): answer a page, not JSON.
         from chainkg.api.pages import error_page
@@ -203,7 +207,7 @@ def view_export(
             return render_html(view, assets="inline").encode("utf-8")
         return export_bytes(view.export_graph, format)
 
-    data = cache.get_or_compute(cache_key(request, format), compute)
+    data = cache.get_or_compute(params.cache_key(kind, format), compute)
     if format == "html":
         media, suffix = "text/html; charset=utf-8", ".html"
     else:

@@ -25,6 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chain import DEFAULT_DEPTH, BaseRef, LevelSummary, load_chain
+from chainkg.queries.chaincache import cached
 from chainkg.queries.complement import complementarity
 from chainkg.queries.gaps import base_chain_summary, scored_gaps
 from chainkg.queries.indicators import BaseIndicators, base_indicators
@@ -116,7 +117,17 @@ def compare_bases(store: GraphStore, keys: Sequence[str], *, shared_limit: int =
     >>> [r.base.key for r in c.coverage]                    # doctest: +SKIP
     ['sz-led', 'sz-hitech']
     """
-    keys = parse_bases(keys)
+    chosen = parse_bases(keys)
+    # Kept while the data is unchanged: a comparison walks every compared base's chain and gaps.
+    return cached(
+        store,
+        ("compare", tuple(chosen), shared_limit),
+        lambda: _compare(store, chosen, shared_limit),
+        lambda c: 100 + len(c.shared_gaps) + len(c.supply),
+    )
+
+
+def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseComparison:
     depth = DEFAULT_DEPTH
     chains = {k: load_chain(store, k, depth, "both") for k in keys}  # NotFoundError for an unknown key
     refs = [chains[k].base for k in keys]

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from chainkg.api.examples import example_for
 from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.errors import InvalidInputError
@@ -57,6 +57,8 @@ def _responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -
     if csv:
         content.update(CSV_RESPONSE[200]["content"])
     out: dict[int | str, dict[str, Any]] = {200: {"content": content}}
+    if not csv:
+        out[406] = {"model": ErrorBody, "description": "Accept: text/csv on a JSON-only answer / 仅提供 JSON"}
     if not_found:
         out.update(NOT_FOUND)
     return out
