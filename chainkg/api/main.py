@@ -15,6 +15,7 @@ answer HTML or files set ``include_in_schema=False`` or a non-JSON ``response_cl
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -165,6 +166,10 @@ def _warm_pages(app: FastAPI, store: GraphStore) -> None:
         pagedata.warm(store)
         for name in ("home.html", "base.html"):
             TEMPLATES.get_template(name)  # compiled now, not in the first visitor's request
+    # What start-up built (link graphs, kept chains, the scoreboard) lives as long as the
+    # process: collect once now and freeze it, so no request pays a full collection over it.
+    gc.collect()
+    gc.freeze()
 
 
 def _declare_security(app: FastAPI, settings: Settings) -> None:
