@@ -469,6 +469,242 @@ EXAMPLES = json.loads(
    ]
   }
  ],
+ "compare_bases": {
+  "bases": [
+   {
+    "city": "深圳市",
+    "key": "sz-led",
+    "name": "深圳光电显示（LED）科技兴贸创新基地",
+    "province": "广东省"
+   },
+   {
+    "city": "深圳市",
+    "key": "sz-hitech",
+    "name": "深圳高新区电子信息科技兴贸创新基地",
+    "province": "广东省"
+   }
+  ],
+  "coverage": [
+   {
+    "base": {
+     "city": "深圳市",
+     "key": "sz-led",
+     "name": "深圳光电显示（LED）科技兴贸创新基地",
+     "province": "广东省"
+    },
+    "chain_map": null,
+    "completeness": 0.835820895522388,
+    "coverage_source": "supply-chain walk, depth 3 (base_chain_summary)",
+    "industry": {
+     "anchors": 3,
+     "completeness": 0.2857142857142857,
+     "covered": 2,
+     "gaps": 5,
+     "level": "industry",
+     "segments": 7,
+     "weak_links": 1
+    },
+    "product": {
+     "anchors": 110,
+     "completeness": 0.8661417322834646,
+     "covered": 110,
+     "gaps": 17,
+     "level": "product",
+     "segments": 127,
+     "weak_links": 104
+    }
+   },
+   {
+    "base": {
+     "city": "深圳市",
+     "key": "sz-hitech",
+     "name": "深圳高新区电子信息科技兴贸创新基地",
+     "province": "广东省"
+    },
+    "chain_map": null,
+    "completeness": 0.7235294117647059,
+    "coverage_source": "supply-chain walk, depth 3 (base_chain_summary)",
+    "industry": {
+     "anchors": 10,
+     "completeness": 0.7142857142857143,
+     "covered": 10,
+     "gaps": 4,
+     "level": "industry",
+     "segments": 14,
+     "weak_links": 8
+    },
+    "product": {
+     "anchors": 113,
+     "completeness": 0.7243589743589743,
+     "covered": 113,
+     "gaps": 43,
+     "level": "product",
+     "segments": 156,
+     "weak_links": 112
+    }
+   }
+  ],
+  "depth": 3,
+  "indicators": [
+   {
+    "alliance_keys": [
+     "al-gba-display",
+     "al-sz-led"
+    ],
+    "alliances": 2,
+    "base": "sz-led",
+    "chain_completeness": 0.835820895522388,
+    "chain_segments": 134,
+    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
+    "cooperation_links": 8,
+    "enterprises": 10,
+    "export_share": 0.7,
+    "gap_segments": [
+     "LED封装",
+     "SMDLED器件"
+    ],
+    "gaps": 22,
+    "name": "深圳光电显示（LED）科技兴贸创新基地",
+    "own_brand_share": 0.7,
+    "own_ip_share": 0.8,
+    "patents": 6,
+    "patents_per_enterprise": 0.6,
+    "platform_types": 3,
+    "platforms_by_type": {
+     "certification": 1,
+     "information": 1,
+     "testing": 1
+    },
+    "pool_keys": [
+     "pp-display",
+     "pp-led"
+    ],
+    "pools": 2,
+    "research_orgs": 2,
+    "weak_links": 105,
+    "weak_segments": [
+     "3D电视",
+     "DVD机"
+    ],
+    "year": null
+   },
+   {
+    "alliance_keys": [
+     "al-gba-display",
+     "al-hf-ev"
+    ],
+    "alliances": 2,
+    "base": "sz-hitech",
+    "chain_completeness": 0.7235294117647059,
+    "chain_segments": 170,
+    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
+    "cooperation_links": 7,
+    "enterprises": 12,
+    "export_share": 0.9166666666666666,
+    "gap_segments": [
+     "CMOS图像传感器",
+     "MLCC"
+    ],
+    "gaps": 47,
+    "name": "深圳高新区电子信息科技兴贸创新基地",
+    "own_brand_share": 0.5833333333333334,
+    "own_ip_share": 0.8333333333333334,
+    "patents": 6,
+    "patents_per_enterprise": 0.5,
+    "platform_types": 3,
+    "platforms_by_type": {
+     "certification": 1,
+     "incubator": 1,
+     "information": 1
+    },
+    "pool_keys": [
+     "pp-battery",
+     "pp-optical"
+    ],
+    "pools": 2,
+    "research_orgs": 2,
+    "weak_links": 120,
+    "weak_segments": [
+     "3D眼镜",
+     "3D精密成型天线"
+    ],
+    "year": null
+   }
+  ],
+  "shared_gaps": [
+   {
+    "bases": [
+     "sz-led",
+     "sz-hitech"
+    ],
+    "key": "SW2021:650501",
+    "level": "industry",
+    "name": "军工电子Ⅲ",
+    "score": 2.833333
+   },
+   {
+    "bases": [
+     "sz-led",
+     "sz-hitech"
+    ],
+    "key": "覆铜板和粘结片",
+    "level": "product",
+    "name": "覆铜板和粘结片",
+    "score": 2.333333
+   }
+  ],
+  "shared_gaps_total": 5,
+  "supply": [
+   {
+    "complement": 0.144554,
+    "enterprises": 5,
+    "industry_gaps_covered": 3,
+    "of_base": {
+     "city": "深圳市",
+     "key": "sz-led",
+     "name": "深圳光电显示（LED）科技兴贸创新基地",
+     "province": "广东省"
+    },
+    "product_gaps_covered": 1,
+    "supplier": {
+     "city": null,
+     "key": "sz-hitech",
+     "name": "深圳高新区电子信息科技兴贸创新基地",
+     "province": null
+    },
+    "top_segments": [
+     "印制电路板",
+     "消费电子零部件及组装"
+    ],
+    "why": "深圳高新区电子信息科技兴贸创新基地 has 5 enterprise(s) covering 1 product gap(s) and 3…",
+    "why_zh": "深圳高新区电子信息科技兴贸创新基地有5家企业覆盖本基地1个产品缺口、3个行业缺口，最关键的有：印制电路板、消费电子零部件及组装、被动元件、…"
+   },
+   {
+    "complement": 0.179487,
+    "enterprises": 8,
+    "industry_gaps_covered": 2,
+    "of_base": {
+     "city": "深圳市",
+     "key": "sz-hitech",
+     "name": "深圳高新区电子信息科技兴贸创新基地",
+     "province": "广东省"
+    },
+    "product_gaps_covered": 0,
+    "supplier": {
+     "city": null,
+     "key": "sz-led",
+     "name": "深圳光电显示（LED）科技兴贸创新基地",
+     "province": null
+    },
+    "top_segments": [
+     "彩电",
+     "LED"
+    ],
+    "why": "深圳光电显示（LED）科技兴贸创新基地 has 8 enterprise(s) covering 0 product gap(s) and…",
+    "why_zh": "深圳光电显示（LED）科技兴贸创新基地有8家企业覆盖本基地0个产品缺口、2个行业缺口，最关键的有：彩电、LED。"
+   }
+  ]
+ },
  "complementarity": {
   "base": {
    "city": "深圳市",
@@ -521,6 +757,27 @@ EXAMPLES = json.loads(
     "why_zh": "深圳高新区电子信息科技兴贸创新基地有5家企业覆盖本基地1个产品缺口、3个行业缺口，最关键的有：印制电路板、消费电子零部件及组装、被动元件、…"
    }
   ]
+ },
+ "enterprise_places": {
+  "enterprises": 10,
+  "missing_keys": [],
+  "placed": 10,
+  "provinces": [
+   {
+    "cities": [
+     {
+      "city": "深圳市",
+      "enterprises": 10
+     }
+    ],
+    "enterprises": 10,
+    "no_city": 0,
+    "province": "广东省"
+   }
+  ],
+  "scope": "base:sz-led",
+  "scope_name": "深圳光电显示（LED）科技兴贸创新基地",
+  "unplaced": 0
  },
  "fill_candidates": {
   "base": {

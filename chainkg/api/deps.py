@@ -220,6 +220,8 @@ def output_format(
         return format
     accept = request.headers.get("accept", "")
     if "text/csv" in accept and "application/json" not in accept:
+        # Asked by the Accept header: an answer with no table is then 406, not JSON in disguise.
+        request.state.csv_by_accept = "*/*" not in accept and "application/*" not in accept
         return "csv"
     return "json"
 

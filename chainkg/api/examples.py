@@ -34,6 +34,8 @@ DEMO_CALLS: dict[str, str] = {
     "platform_coverage": "/analytics/platform-coverage?base={base}",
     "base_indicators": "/analytics/indicators?base={base}",
     "rank_bases": "/analytics/ranking",
+    "enterprise_places": "/analytics/places?base={base}",
+    "compare_bases": "/analytics/compare?bases={base},{other_base}",
 }
 """Operation id -> the demo call whose answer is its example."""
 
@@ -106,8 +108,10 @@ def demo_params(client: Any) -> dict[str, str]:
     segment = ""
     if gaps.status_code == 200 and gaps.json():
         segment = str(gaps.json()[0]["key"])
+    other_base = next((b for b in DEMO_BASES if b in keys and b != base), "")
     return {
         "base": base,
+        "other_base": other_base,
         "enterprise": enterprise,
         "alliance": first("/alliances"),
         "pool": first("/patent-pools"),

@@ -11,11 +11,12 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 from urllib.parse import quote
 
 import pydantic_core
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 
 from chainkg.api.cache import ResultCache
 from chainkg.api.deps import OutputFormat
@@ -62,10 +63,72 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def _declared(request: Request) -> dict[str, Any] | None:
+    """The query parameters the matched route declares (its own and its dependencies'), with their fields."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return None
+    out: dict[str, Any] = {}
+    stack = [dependant]
+    while stack:
+        d = stack.pop()
+        for f in d.query_params:
+            out[f.alias] = f.field_info
+        stack.extend(d.dependencies)
+    return out
+
+
+def _is_list(info: Any) -> bool:
+    ann = info.annotation
+    kinds = [get_origin(a) for a in (get_args(ann) if get_origin(ann) in (Union, UnionType) else (ann,))]
+    return list in kinds
+
+
+def _canon(raw: str, info: Any) -> str | None:
+    """``raw`` in one spelling (``03`` and ``3`` alike), or None when it is the parameter's default."""
+    ann = info.annotation
+    types = set(get_args(ann)) if get_origin(ann) in (Union, UnionType) else {ann}
+    default = None if info.is_required() else info.default
+    value: Any = raw
+    try:
+        if bool in types:
+            low = raw.strip().lower()
+            value = True if low in ("1", "true", "yes", "on") else False if low in ("0", "false", "no", "off") else raw
+        elif int in types:
+            value = int(raw)
+        elif float in types:
+            value = float(raw)
+    except ValueError:
+        value = raw  # invalid: the route answers 422 anyway, and that answer is not kept
+    if default is not None and value == default:
+        return None
+    return str(value)
+
+
 def cache_key(request: Request, fmt: str) -> tuple[Any, ...]:
-    """The cache key of a read: path, parameters (except ``format``) and the format it is sent in."""
-    params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
-    return (request.url.path, params, fmt)
+    """The cache key of a read: path, parameters normalised (except ``format``) and the format sent.
+
+    Parameters the route does not declare are left out (it ignores them), so are those given
+    with their default value (``&depth=3`` spelled out hits the same entry as leaving it
+    out), and numbers are keyed by value. A one-value parameter given twice counts by its
+    last value, as the route reads it.
+    """
+    declared = _declared(request)
+    if declared is None:
+        params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
+        return (request.url.path, params, fmt)
+    scalars: dict[str, str | None] = {}
+    lists: list[tuple[str, str | None]] = []
+    for k, v in request.query_params.multi_items():
+        info = declared.get(k)
+        if k == "format" or info is None:
+            continue
+        if _is_list(info):
+            lists.append((k, v))
+        else:
+            scalars[k] = _canon(v, info)
+    items = [(k, v) for k, v in scalars.items() if v is not None] + lists
+    return (request.url.path, tuple(sorted(items, key=lambda kv: (kv[0], str(kv[1])))), fmt)
 
 
 def respond(
@@ -97,6 +160,12 @@ def respond(
     else:
         body, media = cache.get_or_compute(cache_key(request, fmt), render)
     if not media:
+        if getattr(request.state, "csv_by_accept", False):
+            raise HTTPException(
+                406,
+                "This answer comes as JSON only (application/json); it has no table form for text/csv. "
+                "/ 该结果仅提供 JSON 格式。",
+            )
         raise InvalidInputError("This answer has no table form; ask for JSON (leave out format=csv).", field="format")
     headers = {}
     if fmt == "csv":

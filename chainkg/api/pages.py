@@ -4,7 +4,14 @@
 - ``GET /ui/bases/{key}`` — a base: indicators, chain view, gaps with fill candidates, weak
   links, platforms, alliances;
 - ``GET /ui/alliances`` and ``GET /ui/alliances/{key}`` — alliances and one alliance's map;
-- ``GET /ui/search?q=`` — names of every kind of node.
+- ``GET /ui/search?q=`` — names of every kind of node;
+- ``GET /ui/ranking`` — every base ranked, a page at a time, with each indicator's share of the score;
+- ``GET /ui/compare?bases=a,b`` — 2 to 5 bases side by side;
+- ``GET /ui/map?base=`` (or ``?enterprises=k1,k2``) — where the firms are, by province and city;
+- ``GET /ui/pools`` and ``GET /ui/platforms`` — patent pools and public service platforms.
+
+Pages take their numbers leniently (``?page=abc`` is page 1): a person typing a URL gets a
+page, never a 422.
 
 Every page loads only this server's files (stylesheet, vis-network, charts), so it works
 offline. Data comes from :mod:`chainkg.views.pagedata`; this module only renders.
@@ -25,7 +32,7 @@ from chainkg.api.deps import StoreDep, require_read
 from chainkg.api.errors import status_of
 from chainkg.errors import ChainkgError
 from chainkg.views import pagedata
-from chainkg.views.style import PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
+from chainkg.views.style import INDICATOR_ZH, PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f}%"
@@ -38,6 +45,7 @@ TEMPLATES.env.globals.update(
     STATUS_STYLE=STATUS_STYLE,
     STAGE_ZH=STAGE_ZH,
     PLATFORM_KINDS=PLATFORM_KIND_ZH_EN,
+    INDICATOR_ZH=INDICATOR_ZH,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
@@ -70,10 +78,89 @@ def _page(request: Request, template: str, load: Callable[[], dict[str, Any]]) -
     return TEMPLATES.TemplateResponse(request, template, context)
 
 
+def _int(text: str | None, default: int = 1) -> int:
+    """A page number from the URL; anything that is not a positive number is ``default``."""
+    try:
+        return max(1, int(str(text).strip())) if text is not None else default
+    except ValueError:
+        return default
+
+
+PageQ = Annotated[str | None, Query(max_length=20)]
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
-    """Every base with its indicators, rank and the comparison charts."""
-    return _page(request, "home.html", lambda: {"data": pagedata.home_data(store)})
+def home(request: Request, store: StoreDep, page: PageQ = None) -> HTMLResponse:
+    """The bases in rank order, a page at a time, with their indicators and the comparison charts."""
+    return _page(request, "home.html", lambda: {"data": pagedata.home_data(store, _int(page))})
+
+
+@router.get("/ui/ranking", response_class=HTMLResponse)
+def ranking_page(request: Request, store: StoreDep, page: PageQ = None) -> HTMLResponse:
+    """Every base ranked, with each indicator's value and its share of the score."""
+    from chainkg.queries.indicators import INDICATORS
+
+    def load() -> dict[str, Any]:
+        data = pagedata.home_data(store, _int(page))
+        return {"data": data, "indicators": INDICATORS}
+
+    return _page(request, "ranking.html", load)
+
+
+@router.get("/ui/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request, store: StoreDep, bases: Annotated[str | None, Query(max_length=2000)] = None
+) -> HTMLResponse:
+    """2 to 5 bases side by side; without ``bases`` (or with fewer than 2), a form to pick them."""
+    from chainkg.queries.compare import MAX_BASES, compare_bases
+
+    keys = [k.strip() for k in (bases or "").split(",") if k.strip()]
+
+    def load() -> dict[str, Any]:
+        board = pagedata.scoreboard(store)
+        choices = [(r["node"]["key"], r["node"].get("name") or r["node"]["key"]) for r in board.rows]
+        cmp = compare_bases(store, keys) if len(keys) >= 2 else None
+        return {"cmp": cmp, "choices": choices, "chosen": keys, "max_bases": MAX_BASES}
+
+    return _page(request, "compare.html", load)
+
+
+@router.get("/ui/map", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    store: StoreDep,
+    base: Annotated[str | None, Query(max_length=200)] = None,
+    enterprises: Annotated[str | None, Query(max_length=20000)] = None,
+    province: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Where the firms of a base (or of the given enterprise keys) are: a map of China and the table."""
+    from chainkg.queries.geography import enterprise_places
+    from chainkg.views.geo import map_data
+
+    def load() -> dict[str, Any]:
+        keys = [k for k in (enterprises or "").split(",") if k.strip()] if enterprises is not None else None
+        chosen_base = base if base or keys is not None else None
+        if chosen_base is None and keys is None:
+            board = pagedata.scoreboard(store)
+            chosen_base = board.keys()[0] if board.rows else None
+        if chosen_base is None and keys is None:
+            return {"m": None, "province": None}
+        m = map_data(enterprise_places(store, base=chosen_base, enterprises=keys))
+        return {"m": m, "province": province, "map_json": m.echarts()}
+
+    return _page(request, "map.html", load)
+
+
+@router.get("/ui/pools", response_class=HTMLResponse)
+def pools_page(request: Request, store: StoreDep) -> HTMLResponse:
+    """Every patent pool, with links to its analysis view."""
+    return _page(request, "pools.html", lambda: {"rows": pagedata.pool_list(store)})
+
+
+@router.get("/ui/platforms", response_class=HTMLResponse)
+def platforms_page(request: Request, store: StoreDep) -> HTMLResponse:
+    """Public service platforms per base: the six types present and missing."""
+    return _page(request, "platforms.html", lambda: {"rows": pagedata.platform_rows(store)})
 
 
 @router.get("/ui/bases/{key:path}", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, json_error_resp
 from chainkg.api.output import cache_key
 from chainkg.errors import ChainkgError, NotFoundError
 from chainkg.views.assets import asset_path, media_type
-from chainkg.views.catalog import VIEW_KINDS, build_view
+from chainkg.views.catalog import VIEW_KINDS, build_view, view_options
 from chainkg.views.export import FORMATS, check_format, export_bytes
 from chainkg.views.render import render_html
 
@@ -48,6 +48,22 @@ def vendor_asset(name: str) -> FileResponse:
     """vis-network's script and stylesheet, from the installed pyvis package."""
     return FileResponse(
         asset_path(name), media_type=media_type(name), headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+ECHARTS_DIR = STATIC_DIR / "echarts"
+ECHARTS_MEDIA = {".js": "text/javascript; charset=utf-8", ".json": "application/json"}
+
+
+@static_router.get("/static/echarts/{path:path}")
+def echarts_file(path: str) -> FileResponse:
+    """The vendored ECharts script and its map data (Apache-2.0; see static/echarts/README.md)."""
+    target = (ECHARTS_DIR / path).resolve()
+    # Only files inside the folder, with a known type: "../" or a licence text is never a script.
+    if not target.is_relative_to(ECHARTS_DIR) or target.suffix not in ECHARTS_MEDIA or not target.is_file():
+        raise NotFoundError(f"There is no map file called {path!r}.")
+    return FileResponse(
+        target, media_type=ECHARTS_MEDIA[target.suffix], headers={"Cache-Control": "public, max-age=86400"}
     )
 
 
@@ -100,6 +116,10 @@ class ViewParams:
             "limit": self.limit,
         }
 
+    def cache_key(self, kind: str, fmt: str) -> tuple[Any, ...]:
+        """The answer cache key: the view, its key and the options it is built with (defaults filled in)."""
+        return ("view", kind, self.key, tuple(sorted(view_options(kind, **self.options()).items())), fmt)
+
     def query(self) -> str:
         """These parameters as a URL query string (unset ones left out)."""
         items = {"key": self.key, **{k: v for k, v in self.options().items() if v is not None}}
@@ -145,7 +165,7 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
         return render_html(view, assets=VENDOR, exports=exports, ego_base=EGO_BASE).encode("utf-8")
 
     try:
-        return HTMLResponse(cache.get_or_compute(cache_key(request, "html"), compute))
+        return HTMLResponse(cache.get_or_compute(params.cache_key(kind, "html"), compute))
     except ChainkgError as exc:
         # A person reads this page (often inside an iframe): answer a page, not JSON.
         from chainkg.api.pages import error_page
@@ -187,7 +207,7 @@ def view_export(
             return render_html(view, assets="inline").encode("utf-8")
         return export_bytes(view.export_graph, format)
 
-    data = cache.get_or_compute(cache_key(request, format), compute)
+    data = cache.get_or_compute(params.cache_key(kind, format), compute)
     if format == "html":
         media, suffix = "text/html; charset=utf-8", ".html"
     else:

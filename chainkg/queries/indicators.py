@@ -36,7 +36,7 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
-from chainkg.queries.gaps import base_chain_summary
+from chainkg.queries.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.registry import NamedQuery, q
@@ -186,11 +186,18 @@ def _dated(since: int | None, year: int | None) -> bool:
     return year is None or since is None or since <= year
 
 
-def _chains(store: GraphStore, bases: list[str]) -> dict[str, _Chain]:
+def _chains(
+    store: GraphStore, bases: list[str], summaries: Mapping[str, ChainSummary] | None = None
+) -> dict[str, _Chain]:
     """Chain figures of each base from the supply-chain gap analysis (both levels, depth 3)."""
     out = {}
     for b in bases:
-        s = base_chain_summary(store, b, depth=CHAIN_DEPTH)
+        given = summaries.get(b) if summaries else None
+        s = (
+            given
+            if given is not None and given.depth == CHAIN_DEPTH
+            else base_chain_summary(store, b, depth=CHAIN_DEPTH)
+        )
         out[b] = _Chain(s.completeness, s.segments, list(s.gap_segments), list(s.weak_segments))
     return out
 
@@ -209,7 +216,10 @@ def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
 
 
 def _snapshot(
-    store: GraphStore, names: Mapping[str, str], years: list[int | None]
+    store: GraphStore,
+    names: Mapping[str, str],
+    years: list[int | None],
+    summaries: Mapping[str, ChainSummary] | None = None,
 ) -> dict[tuple[str, int | None], BaseIndicators]:
     """Indicators of every base in ``names`` at every year in ``years`` (None = today)."""
     bases = sorted(names)
@@ -229,7 +239,7 @@ def _snapshot(
             joined[r["base"]][r["hub"]].append(r["since"])
         hubs[what] = joined
     platforms = {p.base: p for p in platform_coverage(store)}
-    chains = _chains(store, bases)
+    chains = _chains(store, bases, summaries)
 
     out = {}
     for b in bases:
@@ -272,7 +282,13 @@ def _snapshot(
     return out
 
 
-def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int | None = None) -> list[BaseIndicators]:
+def base_indicators(
+    store: GraphStore,
+    base_key: str | None = None,
+    *,
+    year: int | None = None,
+    summaries: Mapping[str, ChainSummary] | None = None,
+) -> list[BaseIndicators]:
     """Indicators of one base, or of every base by key (see the module text for each one).
 
     Parameters
@@ -283,6 +299,9 @@ def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int
         Only this base; every base when omitted.
     year : int, optional
         Snapshot at the end of this year; today's state when omitted.
+    summaries : mapping, optional
+        Chain summaries (depth 3) the caller already holds, by base key, so they are not
+        computed twice (the pages compute them once for the indicators and the charts).
 
     Raises
     ------
@@ -295,7 +314,7 @@ def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int
     [('b1', 3, 1.0)]
     """
     names = _base_names(store, base_key)
-    snap = _snapshot(store, names, [year])
+    snap = _snapshot(store, names, [year], summaries)
     return [snap[(b, year)] for b in sorted(names)]
 
 

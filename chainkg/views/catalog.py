@@ -56,6 +56,32 @@ def check_kind(kind: str) -> ViewKind:
         raise InvalidInputError(f"'{kind}' is not a view; choose one of: {choices}.", field="view") from None
 
 
+VIEW_OPTIONS: dict[str, dict[str, Any]] = {
+    "ego": {"label": None, "depth": 1, "limit": 500},
+    "chain": {"depth": 3},
+    "gap": {"segment": None, "depth": 3, "limit": 15},
+    "alliance": {},
+    "collab": {"method": "resource_allocation", "limit": 20},
+    "pool": {},
+}
+"""The options each view kind reads, with their defaults (the others are ignored)."""
+
+
+def view_options(kind: str, **given: Any) -> dict[str, Any]:
+    """The options the view ``kind`` is built with: those it reads, defaults filled in.
+
+    Two requests that build the same view get equal options (``depth=3`` spelled out or left
+    out), so the API keys its cache on them.
+
+    Examples
+    --------
+    >>> view_options("chain", depth=None, limit=9)
+    {'depth': 3}
+    """
+    defaults = VIEW_OPTIONS[check_kind(kind).name]
+    return {k: given[k] if given.get(k) is not None else d for k, d in defaults.items()}
+
+
 def _need(value: Any, name: str, kind: str) -> Any:
     if value is None or value == "":
         raise InvalidInputError(f"The {kind} view needs a {name}.", field=name)
@@ -100,20 +126,20 @@ def build_view(
     >>> view.kind                                                  # doctest: +SKIP
     'ego'
     """
-    check_kind(kind)
     _need(key, "key", kind)
+    o = view_options(kind, label=label, segment=segment, depth=depth, method=method, limit=limit)
     if kind == "ego":
         from chainkg.views.ego import ego_view
 
-        return ego_view(store, _need(label, "label", kind), key, depth=depth or 1, limit=limit or 500)
+        return ego_view(store, _need(o["label"], "label", kind), key, depth=o["depth"], limit=o["limit"])
     if kind == "chain":
         from chainkg.views.chain import chain_view
 
-        return chain_view(store, key, depth=depth or 3)
+        return chain_view(store, key, depth=o["depth"])
     if kind == "gap":
         from chainkg.views.gap import gap_view
 
-        return gap_view(store, key, _need(segment, "segment", kind), depth=depth or 3, limit=limit or 15)
+        return gap_view(store, key, _need(o["segment"], "segment", kind), depth=o["depth"], limit=o["limit"])
     if kind == "alliance":
         from chainkg.views.alliance import alliance_view
 
@@ -121,7 +147,7 @@ def build_view(
     if kind == "collab":
         from chainkg.views.collab import collab_view
 
-        return collab_view(store, key, method=method or "resource_allocation", limit=limit or 20)
+        return collab_view(store, key, method=o["method"], limit=o["limit"])
     from chainkg.views.pool import pool_view
 
     return pool_view(store, key)

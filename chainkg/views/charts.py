@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib
@@ -56,16 +57,56 @@ class Metric:
     share: bool = True
 
 
-@cache
-def cjk_font() -> str | None:
-    """The family name of an installed CJK font, or None (charts then use English labels)."""
-    names = sorted({f.name for f in font_manager.fontManager.ttflist})
+def _find_cjk(names: Sequence[str]) -> str | None:
+    ordered = sorted(set(names))
     for hint in _CJK_HINTS:
-        for name in names:
+        for name in ordered:
             if name.startswith(hint):
                 return name
-    log.warning("no CJK font found; charts will use English labels (install fonts-noto-cjk or fonts-wqy-zenhei)")
     return None
+
+
+def add_new_fonts() -> int:
+    """Add font files installed since matplotlib built its font cache; save the cache again.
+
+    matplotlib lists the system fonts once and keeps the list in its cache folder, so a CJK
+    font installed later (as scripts/test.sh and Debian packages do) stays unseen and charts
+    would come out in English. Returns how many files were added.
+    """
+    fm = font_manager.fontManager
+    known = {f.fname for f in fm.ttflist}
+    added = 0
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            fm.addfont(path)
+            added += 1
+        except (OSError, RuntimeError, ValueError) as exc:  # an unreadable font file is skipped
+            log.debug("font %s not added: %s", path, exc)
+    if added:
+        try:
+            cache = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+            font_manager.json_dump(fm, cache)
+        except OSError as exc:  # a read-only cache folder: the fonts still count in this process
+            log.debug("font cache not saved: %s", exc)
+        log.info("added %d font file(s) installed after matplotlib built its font cache", added)
+    return added
+
+
+@cache
+def cjk_font() -> str | None:
+    """The family name of an installed CJK font, or None (charts then use English labels).
+
+    When the font cache holds none, the system's font folders are looked at again (see
+    :func:`add_new_fonts`), so a font installed after the cache was built is found.
+    """
+    found = _find_cjk([f.name for f in font_manager.fontManager.ttflist])
+    if found is None and add_new_fonts():
+        found = _find_cjk([f.name for f in font_manager.fontManager.ttflist])
+    if found is None:
+        log.warning("no CJK font found; charts will use English labels (install fonts-noto-cjk or fonts-wqy-zenhei)")
+    return found
 
 
 def _caption(zh: str, en: str) -> str:

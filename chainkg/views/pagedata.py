@@ -36,26 +36,114 @@ def all_bases(store: GraphStore, keys: Sequence[str] | None = None) -> list[dict
     return rows
 
 
-@dataclass
-class HomeData:
-    """The home page: every base with its indicators and rank, and the weights of the rank."""
+@dataclass(frozen=True)
+class Scoreboard:
+    """Every base with its indicators, rank and chain completeness per level, best rank first.
 
-    bases: list[dict[str, Any]]
+    Computed once per data version (kept with the fetched chains, see
+    :mod:`chainkg.queries.chaincache`) and shared by the home page, the ranking page and the
+    charts, so none of them walks every base's chain again.
+    """
+
+    rows: list[dict[str, Any]]
     weights: dict[str, float]
 
+    def keys(self) -> list[str]:
+        """Base keys in rank order."""
+        return [r["node"]["key"] for r in self.rows]
 
-def home_data(store: GraphStore) -> HomeData:
-    """Every base with its indicators and its rank under the default weights."""
-    from chainkg.queries.indicators import base_indicators, rank_bases
+
+def _compute_scoreboard(store: GraphStore) -> Scoreboard:
+    from chainkg.queries.gaps import base_chain_summary
+    from chainkg.queries.indicators import CHAIN_DEPTH, base_indicators, rank_bases
 
     bases = all_bases(store)
-    indicators = base_indicators(store)
+    summaries = {b["key"]: base_chain_summary(store, b["key"], depth=CHAIN_DEPTH) for b in bases}
+    indicators = base_indicators(store, summaries=summaries)
     ind = {i.base: i for i in indicators}
     ranks = {r.base: r for r in rank_bases(store, indicators=indicators)}
     weights = next(iter(ranks.values())).weights if ranks else {}
-    rows: list[dict[str, Any]] = [{"node": b, "ind": ind.get(b["key"]), "rank": ranks.get(b["key"])} for b in bases]
+    rows: list[dict[str, Any]] = []
+    for b in bases:
+        s = summaries.get(b["key"])
+        rows.append(
+            {
+                "node": b,
+                "ind": ind.get(b["key"]),
+                "rank": ranks.get(b["key"]),
+                "product_completeness": s.product.completeness if s else None,
+                "industry_completeness": s.industry.completeness if s else None,
+            }
+        )
     rows.sort(key=lambda r: (r["rank"].rank if r["rank"] else 10**6, r["node"]["key"]))
-    return HomeData(rows, dict(weights))
+    return Scoreboard(rows, dict(weights))
+
+
+def scoreboard(store: GraphStore) -> Scoreboard:
+    """The :class:`Scoreboard` of the store's current data (computed on the first call after a change)."""
+    from chainkg.queries.chaincache import cached
+
+    return cached(store, ("pages.scoreboard",), lambda: _compute_scoreboard(store), lambda sb: 50 * len(sb.rows))
+
+
+def warm(store: GraphStore) -> bool:
+    """Compute the scoreboard now (the API calls it at start); ``False`` when the store cannot answer."""
+    import logging
+
+    from chainkg.errors import ChainkgError
+
+    try:
+        scoreboard(store)
+    except ChainkgError as exc:
+        logging.getLogger("chainkg.views").warning("scoreboard not computed at start: %s", exc)
+        return False
+    return True
+
+
+PAGE_SIZE = 30
+"""Bases per page of the home page and the ranking page (and per chart: at most charts.MAX_BARS)."""
+
+
+@dataclass
+class PagePart:
+    """Which part of a longer list a table shows: rows ``first``–``last`` of ``total``."""
+
+    page: int
+    pages: int
+    first: int
+    last: int
+    total: int
+
+    @property
+    def partial(self) -> bool:
+        """True when the table shows fewer rows than the list has."""
+        return self.last - self.first + 1 < self.total
+
+
+def page_of(total: int, page: int, size: int = PAGE_SIZE) -> PagePart:
+    """The part of a list of ``total`` rows that page ``page`` (from 1, clamped) shows."""
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    first = (page - 1) * size + 1
+    return PagePart(page, pages, min(first, total), min(page * size, total), total)
+
+
+@dataclass
+class HomeData:
+    """The home page: one page of the bases in rank order, and the weights of the rank."""
+
+    bases: list[dict[str, Any]]
+    weights: dict[str, float]
+    part: PagePart
+    chart_keys: list[str]
+
+
+def home_data(store: GraphStore, page: int = 1) -> HomeData:
+    """The bases of page ``page`` in rank order with their indicators; the charts compare them."""
+    board = scoreboard(store)
+    part = page_of(len(board.rows), page)
+    rows = board.rows[part.first - 1 : part.last] if board.rows else []
+    return HomeData(rows, board.weights, part, [r["node"]["key"] for r in rows])
 
 
 @dataclass
@@ -84,6 +172,7 @@ class BaseData:
     platforms: Any
     alliances: list[dict[str, Any]]
     summary: str = ""
+    weak_total: int = 0
 
 
 def base_data(store: GraphStore, key: str) -> BaseData:
@@ -94,23 +183,24 @@ def base_data(store: GraphStore, key: str) -> BaseData:
     node = get_node(store, "Base", key)
     ind = base_indicators(store, key)[0]
     plats = platform_coverage(store, key)
-    gaps, gap_total, weak, summary = _chain_sections(store, key)
+    gaps, gap_total, weak, summary, weak_total = _chain_sections(store, key)
     alliances = []
     for akey in ind.alliance_keys:
         try:
             alliances.append(get_node(store, "Alliance", akey))
         except NotFoundError:  # a dangling key should not break the page
             alliances.append({"key": akey, "name": akey})
-    return BaseData(node, ind, gaps, gap_total, weak, plats[0] if plats else None, alliances, summary)
+    return BaseData(node, ind, gaps, gap_total, weak, plats[0] if plats else None, alliances, summary, weak_total)
 
 
-def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, list[dict[str, Any]], str]:
+def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, list[dict[str, Any]], str, int]:
     """Top gaps with their fill candidates, the weak links and a one-line chain summary of a base."""
     from chainkg.queries.candidates import fill_candidates
     from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links
 
     summary = base_chain_summary(store, key)
-    gaps = find_gaps(store, key, limit=PAGE_GAPS)
+    # find_gaps cuts per level; the page lists one ranking, highest score first, as it says.
+    gaps = sorted(find_gaps(store, key, limit=PAGE_GAPS), key=lambda g: (-g.score, g.level, g.key))[:PAGE_GAPS]
     rows = []
     for gap in gaps:
         fc = fill_candidates(store, key, f"{gap.label}:{gap.key}", limit=PAGE_CANDIDATES)
@@ -126,20 +216,31 @@ def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, lis
                 other_bases=[b.name for b in fc.other_bases],
             )
         )
-    weak = [
-        {"name": w.name, "stage": w.stage, "enterprise": w.enterprise.name, "why": w.why}
-        for w in weak_links(store, key, limit=PAGE_GAPS)
-    ]
+    found = sorted(weak_links(store, key, limit=PAGE_GAPS), key=lambda w: (-w.score, w.level, w.key))[:PAGE_GAPS]
+    weak = [{"name": w.name, "stage": w.stage, "enterprise": w.enterprise.name, "why": w.why} for w in found]
     levels = "; ".join(
-        f"{zh} {lv.level}: {lv.covered}/{lv.segments} 已覆盖 covered, {lv.gaps} 缺口 gaps, {lv.weak_links} 薄弱 weak"
+        f"{zh} {lv.level}: {lv.covered}/{lv.segments} 已覆盖 covered (其中 of which {lv.weak_links} 薄弱 weak), "
+        f"{lv.gaps} 缺口 gaps"
         for zh, lv in (("产品层", summary.product), ("行业层", summary.industry))
     )
-    return rows, summary.gaps, weak, levels
+    return rows, summary.gaps, weak, levels, summary.weak_links
 
 
 def alliance_list(store: GraphStore) -> list[dict[str, Any]]:
     """Every stored alliance, ordered by key."""
     return list_nodes(store, "Alliance", limit=MAX_BASES).items
+
+
+def pool_list(store: GraphStore) -> list[dict[str, Any]]:
+    """Every stored patent pool, ordered by key."""
+    return list_nodes(store, "PatentPool", limit=MAX_BASES).items
+
+
+def platform_rows(store: GraphStore) -> list[Any]:
+    """Platform coverage of every base (types present and missing), bases by key."""
+    from chainkg.queries.platforms import platform_coverage
+
+    return platform_coverage(store)
 
 
 def alliance_data(store: GraphStore, key: str) -> Any:
@@ -195,29 +296,25 @@ ChartName = Literal["indicators", "completeness"]
 
 
 def chart_rows(store: GraphStore, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """One row per base with the numbers the charts compare."""
-    from chainkg.queries.indicators import base_indicators
-
-    bases = {b["key"]: b for b in all_bases(store, keys)}
+    """One row per base with the numbers the charts compare: those in ``keys`` (in that order),
+    or by default the best-ranked :data:`charts.MAX_BARS` bases."""
+    board = scoreboard(store)
+    by_key = {r["node"]["key"]: r for r in board.rows}
+    if keys is None:
+        chosen = board.keys()[: charts.MAX_BARS]
+    else:
+        all_bases(store, keys)  # InvalidInputError naming unknown keys
+        chosen = list(dict.fromkeys(keys))
     rows = []
-    for i in base_indicators(store):
-        if i.base not in bases:
+    for k in chosen:
+        r = by_key.get(k)
+        if r is None or r["ind"] is None:
             continue
-        row = i.model_dump()
-        row.update(key=i.base, name=i.name, name_en=bases[i.base].get("name_en"))
-        row.update(_completeness(store, i.base))
+        row = r["ind"].model_dump()
+        row.update(key=k, name=r["ind"].name, name_en=r["node"].get("name_en"))
+        row.update(product_completeness=r["product_completeness"], industry_completeness=r["industry_completeness"])
         rows.append(row)
     return rows
-
-
-def _completeness(store: GraphStore, key: str) -> dict[str, float | None]:
-    from chainkg.queries.gaps import base_chain_summary
-
-    summary = base_chain_summary(store, key)
-    return {
-        "product_completeness": summary.product.completeness,
-        "industry_completeness": summary.industry.completeness,
-    }
 
 
 def chart_bytes(store: GraphStore, chart: str, fmt: str, keys: Sequence[str] | None = None) -> bytes:

@@ -175,3 +175,19 @@ PLATFORM_KIND_ZH_EN: dict[str, str] = {
     "testing": "检测 testing",
 }
 """Platform kinds with bilingual captions, for pages."""
+
+INDICATOR_ZH: dict[str, str] = {
+    "enterprises": "企业数",
+    "own_ip_share": "自主知识产权占比",
+    "own_brand_share": "自主品牌占比",
+    "export_share": "出口导向占比",
+    "chain_completeness": "产业链完整度",
+    "gaps": "缺口",
+    "weak_links": "薄弱环节",
+    "alliances": "联盟",
+    "pools": "专利池",
+    "platform_types": "平台类型",
+    "cooperation_links": "产学研合作",
+    "patents_per_enterprise": "企均专利",
+}
+"""Chinese names of the ranking's indicators (chainkg.queries.indicators.INDICATORS)."""

@@ -6,8 +6,9 @@ and must match the declared schema. The server holds the bundled demo data, so v
 taken from the document's examples reach real answers, and it has both a write key and a
 read key: every operation that takes a key is first called with a wrong one (refused: 401,
 or 4xx for a request too broken to read; nothing is written), then with the right one.
-The run is bounded by ``FUZZ_MAX_EXAMPLES`` per operation (default 8; 40 passed when this
-was written, in about 2 minutes per store).
+The same runs against a server without a read key (reads open), with the document that
+server gives (no key declared on reads). The run is bounded by ``FUZZ_MAX_EXAMPLES`` per
+operation (default 8; 40 passed when this was written, in about 2 minutes per store).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -36,33 +38,51 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
 WRITE_KEY = "fuzz-write-key-0123456789"
 READ_KEY = "fuzz-read-key-9876543210"
 
-# The document does not depend on the store: build it once from an app that never starts.
-schema = schemathesis.openapi.from_dict(
-    create_app(Settings(_env_file=None, data_dir=Path("/nonexistent"))).openapi()  # type: ignore[call-arg]
-)
-# Unknown query parameters are ignored by design (as by most HTTP APIs): not fuzzed as "invalid".
-schema.config.generation.update(
-    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-    max_examples=MAX_EXAMPLES,
-    deterministic=True,
-    allow_extra_parameters=False,
-)
+
+def _schema(read_key: str | None) -> Any:
+    """The document of a server with (or without) a read key: it declares the key on reads only then.
+
+    The document does not depend on the store: built from an app that never starts.
+    """
+    cfg = Settings(_env_file=None, data_dir=Path("/nonexistent"), api_key=WRITE_KEY, read_key=read_key)  # type: ignore[call-arg]
+    s = schemathesis.openapi.from_dict(create_app(cfg).openapi())
+    # Unknown query parameters are ignored by design (as by most HTTP APIs): not fuzzed as "invalid".
+    s.config.generation.update(
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        max_examples=MAX_EXAMPLES,
+        deterministic=True,
+        allow_extra_parameters=False,
+    )
+    return s
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a live server over the demo data, with writes allowed by key."""
+schema = _schema(READ_KEY)
+open_schema = _schema(None)
+
+
+def _serve(backend: str, tmp: Path, read_key: str | None) -> Iterator[str]:
     from chainkg.ingest.demo import load_demo
 
-    tmp = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    store = fresh_store(request.param, tmp / "g.lbug")
+    store = fresh_store(backend, tmp / "g.lbug")
     try:
         load_demo(store)
-        cfg = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY, read_key=READ_KEY, max_upload_mb=1)  # type: ignore[call-arg]
+        cfg = Settings(_env_file=None, data_dir=tmp / "data", api_key=WRITE_KEY, read_key=read_key, max_upload_mb=1)  # type: ignore[call-arg]
         with live_server(create_app(cfg, store=store, cache_ttl_s=0)) as url:
             yield url
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a live server over the demo data, with writes allowed by key and a read key."""
+    yield from _serve(request.param, tmp_path_factory.mktemp(f"fuzz-{request.param}"), READ_KEY)
+
+
+@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def served_open(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same without a read key: reads are open, as the document then says."""
+    yield from _serve(request.param, tmp_path_factory.mktemp(f"fuzz-open-{request.param}"), None)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +94,17 @@ def http() -> Iterator[requests.Session]:
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
 def test_operation(case: schemathesis.Case, served: str, http: requests.Session) -> None:
-    key = WRITE_KEY if case.operation.method.upper() == "POST" else READ_KEY
+    _check(case, served, http, READ_KEY)
+
+
+@open_schema.parametrize()
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=MAX_EXAMPLES)
+def test_operation_open_reads(case: schemathesis.Case, served_open: str, http: requests.Session) -> None:
+    _check(case, served_open, http, None)
+
+
+def _check(case: schemathesis.Case, served: str, http: requests.Session, read_key: str | None) -> None:
+    key = WRITE_KEY if case.operation.method.upper() == "POST" else read_key
     if case.operation.definition.raw.get("security"):
         # A wrong key gets nothing: 401, or 4xx for a request too broken to read (a multipart body
         # without its boundary is refused before the key is looked at; nothing is written either way).
@@ -86,7 +116,7 @@ def test_operation(case: schemathesis.Case, served: str, http: requests.Session)
         # (and a one-item list is a plain value on the wire); not "invalid data accepted".
         excluded.append(negative_data_rejection)
     # The real key replaces the generated one; a case that leaves the key out on purpose keeps it out.
-    headers = {"X-API-Key": key} if "X-API-Key" in (case.headers or {}) else {}
+    headers = {"X-API-Key": key} if key and "X-API-Key" in (case.headers or {}) else {}
     response = case.call(base_url=served, session=http, headers=headers)
     if response.status_code == 400 and len(response.request.url or "") > 8000:
         # uvicorn refuses a request line this long before the app sees it; that is the cap holding.

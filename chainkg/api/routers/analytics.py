@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from chainkg.api.examples import example_for
 from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.errors import InvalidInputError
@@ -23,9 +23,14 @@ from chainkg.queries.alliances import AllianceMap, alliance_map
 from chainkg.queries.candidates import FillCandidates, fill_candidates
 from chainkg.queries.chain import BaseChain, base_chain
 from chainkg.queries.collaboration import PARTNER_KINDS, CollaborationOpportunity, collaboration_opportunities
+from chainkg.queries.compare import MAX_BASES as COMPARE_MAX
+from chainkg.queries.compare import MIN_BASES as COMPARE_MIN
+from chainkg.queries.compare import BaseComparison, compare_bases, parse_bases
 from chainkg.queries.complement import Complementarity, complementarity
 from chainkg.queries.gaps import ChainSummary, Gap, WeakLink, WhatIfResult, base_chain_summary, find_gaps, what_if
 from chainkg.queries.gaps import weak_links as find_weak_links
+from chainkg.queries.geography import MAX_KEYS as GEO_MAX_KEYS
+from chainkg.queries.geography import PlaceCounts, enterprise_places
 from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank, base_indicators, rank_bases
 from chainkg.queries.platforms import BasePlatforms, platform_coverage
 from chainkg.queries.pools import PoolAnalysis, pool_analysis
@@ -52,6 +57,8 @@ def _responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -
     if csv:
         content.update(CSV_RESPONSE[200]["content"])
     out: dict[int | str, dict[str, Any]] = {200: {"content": content}}
+    if not csv:
+        out[406] = {"model": ErrorBody, "description": "Accept: text/csv on a JSON-only answer / 仅提供 JSON"}
     if not_found:
         out.update(NOT_FOUND)
     return out
@@ -559,3 +566,82 @@ def ranking(
     """The ranking (see the description)."""
     parsed = parse_weights(weights)
     return respond(request, cache, fmt, lambda: rank_bases(store, parsed, year=year, only=only), name="ranking")
+
+
+# -- where the firms are, bases side by side ------------------------------------------------------
+
+
+@router.get(
+    "/places",
+    response_model=PlaceCounts,
+    summary="Where the firms are, by province and city / 企业地域分布",
+    description=(
+        "Enterprises of a base (`base`), or those with the given keys (`enterprises`, comma-separated, at most "
+        f"{GEO_MAX_KEYS}; a chain-map segment passes the keys of its firms), counted by province and city. "
+        "`unplaced` counts enterprises without a province (the public data places firms by the place name "
+        "their full name begins with). CSV: one row per province."
+    ),
+    operation_id="enterprise_places",
+    responses=_responses("enterprise_places"),
+)
+def places(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    base: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led / 基地主键")
+    ] = None,
+    enterprises: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100_000, description="Comma-separated enterprise keys / 企业主键（逗号分隔）"),
+    ] = None,
+) -> Response:
+    """Province and city counts of a base's enterprises or of the given ones (see the description)."""
+    keys = enterprises.split(",") if enterprises is not None else None
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: enterprise_places(store, base=base, enterprises=keys),
+        table=lambda r: [
+            {
+                "province": p.province,
+                "enterprises": p.enterprises,
+                "no_city": p.no_city,
+                "cities": "；".join(f"{c.city} {c.enterprises}" for c in p.cities),
+            }
+            for p in r.provinces
+        ],
+        name="places",
+    )
+
+
+@router.get(
+    "/compare",
+    response_model=BaseComparison,
+    summary="Bases side by side / 基地对比",
+    description=(
+        f"{COMPARE_MIN} to {COMPARE_MAX} bases (`bases`, comma-separated keys) side by side: their indicators "
+        "(without the segment key lists `gap_segments` and `weak_segments`, which /analytics/gaps gives); "
+        "chain coverage per level (covered = at least one enterprise of the base in the segment; `chain_map` is "
+        "reserved for chain-map coverage); `shared_gaps`, gaps of two or more of them, most shared first, then by "
+        "the sum of their gap scores; `supply`, for each ordered pair, how many of one base's gaps the other's "
+        "enterprises cover (who could supply whom). JSON only."
+    ),
+    operation_id="compare_bases",
+    responses=_responses("compare_bases", csv=False),
+)
+def compare(
+    request: Request,
+    store: StoreDep,
+    cache: CacheDep,
+    fmt: FormatDep,
+    bases: Annotated[
+        str,
+        Query(min_length=1, max_length=1000, description="2 to 5 base keys, comma-separated / 基地主键（逗号分隔）"),
+    ],
+) -> Response:
+    """The compared bases (see the description)."""
+    keys = parse_bases(bases.split(","))
+    return respond(request, cache, fmt, lambda: compare_bases(store, keys))
