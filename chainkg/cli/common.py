@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
-from chainkg.graph.store import GraphStore, open_store
-from chainkg.queries import chainindex
-from chainkg.queries.chaincache import set_budget
 from chainkg.settings import Settings
+
+if TYPE_CHECKING:  # the store modules load the drivers: imported when a command opens the store
+    from chainkg.graph.store import GraphStore
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,6 +50,10 @@ _SETTINGS: Settings | None = None
 @contextmanager
 def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
+    from chainkg.graph.store import open_store
+    from chainkg.queries import chainindex
+    from chainkg.queries.chaincache import set_budget
+
     store = open_store(settings())
     set_budget(store, settings().chain_cache_mb)
     # A command answers one question and exits: fetching whole link graphs (0.2 s on the
