@@ -15,10 +15,12 @@ from __future__ import annotations
 import importlib
 from typing import Any, NamedTuple
 
-import click
 import typer
 import typer.core
 import typer.main
+
+# Typer >= 0.29 carries its own copy of click; its classes are the ones the group works with.
+from typer import _click as click
 
 
 class Entry(NamedTuple):
@@ -78,7 +80,7 @@ class LazyGroup(typer.core.TyperGroup):
         if entry is None:
             return None
         if self._listing:
-            return click.Command(cmd_name, help=entry.help, short_help=entry.help)
+            return typer.core.TyperCommand(cmd_name, help=entry.help, short_help=entry.help)
         cmd = load_command(entry)
         self.commands[cmd_name] = cmd
         return cmd
