@@ -44,9 +44,9 @@ def export(
 
       chainkg export chain sz-led --format gexf
 
-      chainkg export ego 深圳市 --label Base --format all --out exports/shenzhen
+      chainkg export ego sz-led --label Base --format all --out exports/sz-led
 
-      chainkg export gap sz-led --segment 蓝宝石衬底 --format html
+      chainkg export gap sz-led --segment SMDLED器件 --format html
     """
     check_kind(view)
     if fmt not in CHOICES:

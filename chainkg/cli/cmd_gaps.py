@@ -118,7 +118,11 @@ def gaps_cmd(
     1/steps (times the link's strength for industries) for every covered segment downstream
     that needs it. A weak link rests on a single enterprise of the base.
 
-    Example: chainkg gaps city:深圳市 --level product --limit 10
+    Examples:
+
+      chainkg gaps sz-led --level product --limit 10
+
+      chainkg gaps city:深圳市 --limit 10   # on the public data
     """
     lv = _level(level)
     with store_session() as store:
@@ -176,7 +180,7 @@ def whatif_cmd(
 ) -> None:
     """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
 
-    Example: chainkg whatif sz-led 甲光电 乙芯片
+    Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
     with store_session() as store:
         r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
@@ -241,7 +245,7 @@ def candidates_cmd(
     Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
     export orientation, scale, and how much of their revenue the segment brings.
 
-    Example: chainkg candidates sz-led 蓝宝石衬底 --limit 10
+    Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
         r = fill_candidates(store, base, segment, limit=limit or None)
