@@ -57,7 +57,7 @@ def _report_dir(given: Path | None) -> Path:
     if given is not None:
         return given
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return settings().data_dir / "ingest-reports" / stamp
+    return settings().ingest_reports_dir / stamp
 
 
 def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, title: str) -> None:
