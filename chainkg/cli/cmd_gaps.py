@@ -265,8 +265,8 @@ def candidates_cmd(
                 "enterprise 企业": f"{c.name} ({c.key})",
                 "province 省份": c.province or "",
                 "score 得分": c.score,
-                "reasons 理由": c.reasons_text,
-                "理由": "；".join(x.zh for x in c.reasons),
+                # One column, Chinese first: the English reasons are in --json (reasons_text).
+                "理由 reasons": "\n".join(f"{x.zh} +{x.points:g}" for x in c.reasons) or "覆盖该环节",
             }
             for i, c in enumerate(r.candidates, 1)
         ],

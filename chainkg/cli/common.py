@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
@@ -106,7 +107,8 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
     for c in cols:
         table.add_column(c)
     for r in rows:
-        table.add_row(*(Text(_cell(r.get(c))) for c in cols))  # Text: cells are data, never markup
+        # Text: cells are data, never markup; fold: a long Chinese cell wraps instead of being cut off
+        table.add_row(*(Text(_cell(r.get(c)), overflow="fold") for c in cols))
     console.print(table)
 
 
@@ -116,5 +118,26 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, list | dict):
-        return json.dumps(v, ensure_ascii=False, default=str)[:200]
-    return str(v)
+        return narrow(json.dumps(v, ensure_ascii=False, default=str)[:200])
+    return narrow(str(v))
+
+
+def narrow(text: str) -> str:
+    """``text`` with ambiguous-width compatibility letters spelled plainly (Ⅲ -> III, № -> No).
+
+    Terminals draw characters such as Ⅲ two columns wide in a Chinese locale while rich counts
+    one, which shifts every border after them; their plain spellings have one width everywhere.
+
+    >>> narrow("Ⅲ-Ⅴ族化合物")
+    'III-V族化合物'
+    """
+    if text.isascii():
+        return text
+    return "".join(_narrow_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _narrow_char(c: str) -> str:
+    if unicodedata.east_asian_width(c) == "A" and unicodedata.decomposition(c).startswith("<compat>"):
+        return unicodedata.normalize("NFKC", c)
+    return c
