@@ -42,8 +42,12 @@ class RichProgress:
         """Fill a bar."""
         if task in self.tasks:
             t = self.tasks[task]
-            total = self.bars.tasks[t].total
-            self.bars.update(t, completed=total if total is not None else self.bars.tasks[t].completed, total=total)
+            state = self.bars.tasks[t]
+            # A bar started without a total (rows unknown) gets its count as total: rich then stops
+            # its clock now, instead of every such bar showing the whole load's time at the end.
+            total = state.total if state.total is not None else state.completed
+            self.bars.update(t, completed=total, total=total)
+            self.bars.stop_task(t)
 
 
 def _bars(enabled: bool) -> Progress:

@@ -150,3 +150,26 @@ def _base_keys(data_dir: Path) -> list[str]:
         return [r["key"] for r in store.execute("MATCH (b:Base) RETURN b.key AS key")]
     finally:
         store.close()
+
+
+def test_each_progress_bar_keeps_its_own_time() -> None:
+    """Bars without a known total stop their clocks when their file is done (ingest-ckg's reads)."""
+    import time
+
+    from chainkg.cli.cmd_ingest import RichProgress, _bars
+
+    bars = _bars(False)
+    p = RichProgress(bars)
+    p.start("read a.json", None)
+    p.start("read b.json", None)
+    p.advance("read a.json", 5)
+    p.finish("read a.json")
+    time.sleep(0.3)
+    p.advance("read b.json", 7)
+    p.finish("read b.json")
+    time.sleep(0.2)
+    a, b = bars.tasks
+    assert a.finished and b.finished and (a.completed, b.completed) == (5, 7)
+    assert a.finished_time is not None and b.finished_time is not None
+    assert b.finished_time - a.finished_time >= 0.25, "the second file took longer and shows it"
+    assert a.elapsed is not None and abs(a.elapsed - a.finished_time) < 0.05, "a finished bar's clock stopped"
