@@ -51,6 +51,7 @@ _SETTINGS: Settings | None = None
 @contextmanager
 def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
+    quiet_driver_logs()
     from chainkg.graph.store import open_store
     from chainkg.queries import chainindex
     from chainkg.queries.chaincache import set_budget
@@ -66,6 +67,13 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
         yield store
     finally:
         store.close()
+
+
+def quiet_driver_logs() -> None:
+    """Keep the Neo4j driver's retry warnings off the terminal: the command's own error says it plainly."""
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:

@@ -44,3 +44,23 @@ def test_long_chinese_cells_wrap_instead_of_being_cut(recorded: Console) -> None
 def common_len(line: str) -> int:
     """Columns a CJK terminal uses for ``line`` (wide and ambiguous characters take two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" and c not in "┏┃│└━─┳┓┡╇┩┼┴┘" else 1 for c in line)
+
+
+def test_neo4j_down_prints_only_the_clean_error() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")}
+    env |= {"PYTHONPATH": str(root), "CHAINKG_STORE": "neo4j", "CHAINKG_NEO4J_URI": f"bolt://127.0.0.1:{port}"}
+    code = "import sys; from chainkg.cli import app; sys.argv = ['chainkg', 'gaps', 'sz-led']; app()"
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 5
+    assert proc.stderr.lstrip().startswith("Error: Neo4j at"), proc.stderr
+    assert "Transaction failed" not in proc.stderr + proc.stdout
