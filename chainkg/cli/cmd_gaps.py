@@ -14,9 +14,7 @@ from rich.markup import escape
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.queries.candidates import fill_candidates
 from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, load_chain
-from chainkg.queries.complement import complementarity
 from chainkg.queries.gaps import find_gaps, weak_links, what_if
 
 JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
@@ -248,6 +246,8 @@ def candidates_cmd(
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
+        from chainkg.queries.candidates import fill_candidates  # only this command needs it
+
         r = fill_candidates(store, base, segment, limit=limit or None)
     if as_json:
         emit(r, as_json=True)
@@ -299,6 +299,8 @@ def complement_cmd(
     Example: chainkg complement sz-led --level product
     """
     with store_session() as store:
+        from chainkg.queries.complement import complementarity  # only this command needs it
+
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
     if as_json:
         emit(r, as_json=True)
