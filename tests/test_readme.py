@@ -135,8 +135,9 @@ def test_readme_commands_run_in_a_fresh_clone(tmp_path: Path) -> None:
     assert len(results) == len(lines), (ran, proc.stderr[-3000:])
     first = results[0]
     assert first["served"], first["out"]
-    body = next(r for r in results if "analytics/gaps" in r["line"])["out"]
-    assert "sz-led" in body, "the served demo answers the README's curl"
+    gaps = next(r for r in results if "analytics/gaps" in r["line"])["out"]
+    base = next(r for r in results if "/bases/sz-led" in r["line"])["out"]
+    assert '"needed_by"' in gaps and "sz-led" in base, "the served demo answers the README's curls"
     assert (clone / ".venv" / "bin" / "chainkg").exists() and (clone / "chainkg-data" / "graph.lbug").exists()
     if any("chainkg-public" in x for x in lines):
         assert (clone / "chainkg-public" / "graph.lbug").exists(), "the public data has its own folder"
