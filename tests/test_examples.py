@@ -228,9 +228,15 @@ def test_example_runs(ex: Example, demo_data_dir: Path, tmp_path: Path, request:
 def test_unknown_base_suggests_the_nearest(demo_data_dir: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")}
     env |= {"CHAINKG_DATA_DIR": str(demo_data_dir), "PYTHONPATH": str(ROOT), "COLUMNS": "300"}
-    proc = subprocess.run([*_chainkg(), "alliance", "al-led"], env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 3
-    assert "Did you mean: al-sz-led?" in proc.stderr, proc.stderr
+    for args, hint in (
+        (["alliance", "al-led"], "Did you mean: al-sz-led?"),
+        (["gaps", "深圳"], "Did you mean: sz-led, sz-hitech?"),
+        (["collab", "洲明科技"], "Did you mean: 300232.SZ?"),
+        (["pool", "pp-ld"], "Did you mean: pp-led?"),
+    ):
+        proc = subprocess.run([*_chainkg(), *args], env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 3
+        assert hint in " ".join(proc.stderr.split()), proc.stderr
 
 
 @pytest.mark.shared

@@ -15,7 +15,7 @@ KEYS: dict[str, NamedQuery] = {
         f"MATCH (n:{label}) RETURN n.key AS key, n.name AS name",
         f"Every {label} key and name, to suggest the nearest to a key that matched nothing.",
     )
-    for label in ("Base", "Alliance", "PatentPool")
+    for label in ("Base", "Alliance", "PatentPool", "Enterprise", "ResearchOrg")
     if label in {n.label for n in MODEL.nodes}
 }
 
@@ -50,8 +50,10 @@ def nearest(wanted: str, keys: dict[str, str], limit: int = 3) -> list[str]:
     return ranked[:limit]
 
 
-def did_you_mean(store: GraphStore, label: str, wanted: str, limit: int = 3) -> str:
-    """`` Did you mean: a, b?`` for the nearest ``label`` keys to ``wanted`` ('' when none is near)."""
-    rows = store.run(KEYS[label])
-    found = nearest(wanted, {str(r["key"]): str(r["name"] or "") for r in rows}, limit)
+def did_you_mean(store: GraphStore, label: str | tuple[str, ...], wanted: str, limit: int = 3) -> str:
+    """`` Did you mean: a, b?`` for the nearest keys of ``label`` (or labels) to ``wanted`` ('' when none is near)."""
+    keys: dict[str, str] = {}
+    for one in (label,) if isinstance(label, str) else label:
+        keys |= {str(r["key"]): str(r["name"] or "") for r in store.run(KEYS[one])}
+    found = nearest(wanted, keys, limit)
     return f" Did you mean: {', '.join(found)}?" if found else ""
