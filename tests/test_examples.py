@@ -53,7 +53,7 @@ def _split(source: str, text: str) -> list[Example]:
     found = []
     for raw in text.splitlines():
         line = raw.strip().removeprefix("$ ").removeprefix("Examples:").removeprefix("Example:").strip()
-        for part in line.split(";"):
+        for part in re.split(r";|&&", line):
             part = part.strip()
             if not part.startswith("chainkg "):
                 continue
@@ -125,6 +125,8 @@ def workspace(tmp: Path) -> Path:
     work = tmp / "work"
     for name in ("my-base-data", "my-folder", "data"):
         shutil.copytree(DEMO_FILES, work / name)
+    (work / "chainkg").mkdir()
+    (work / "chainkg" / "demo").symlink_to(ROOT / "chainkg" / "demo")  # the README checks the demo's own files
     shutil.copy(DEMO_FILES / "member_of.csv", work / "member_of.csv")
     shutil.copy(DEMO_FILES / "aliases.csv", work / "aliases.csv")
     _csv_to_xlsx(DEMO_FILES / "enterprise.csv", work / "企业名录.xlsx", sheet="企业")
