@@ -12,6 +12,7 @@ that every command a module defines is listed, and that ``chainkg --help`` stays
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any, NamedTuple
 
@@ -84,6 +85,20 @@ class LazyGroup(typer.core.TyperGroup):
         cmd = load_command(entry)
         self.commands[cmd_name] = cmd
         return cmd
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Resolve as click does; a mistyped name is answered with the nearest commands."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as e:
+            # typer suggests only among loaded commands: here, among all the registry's names.
+            if args and "Did you mean" not in e.message:
+                near = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if near:
+                    e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in near)}?"
+            raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Print the root help from the registry without importing any command module."""

@@ -108,3 +108,13 @@ def test_every_registered_command_loads_with_its_help() -> None:
     for cmd, entry in zip(commands, COMMANDS, strict=True):
         assert cmd.help and "Example" in cmd.help, f"`chainkg {entry.name} --help` shows no example"
         assert entry.help.strip(), entry.name
+
+
+def test_a_mistyped_command_is_answered_with_the_nearest() -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    res = CliRunner().invoke(app, ["gap", "sz-led"])
+    assert res.exit_code == 2
+    assert "Did you mean 'gaps'?" in " ".join(res.output.replace("│", " ").split())
