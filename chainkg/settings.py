@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,9 @@ class Settings(BaseSettings):
         "ladybug", description="Which graph store to use: the embedded LadybugDB or Neo4j"
     )
     data_dir: Path = Field(Path("chainkg-data"), description="Folder of the embedded store")
+    reports_dir: Path | None = Field(
+        None, description="Folder of the ingest reports (default: DATA_DIR/ingest-reports, on either store)"
+    )
     neo4j_uri: str = "bolt://localhost:7687"
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
@@ -53,6 +56,18 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @field_validator("api_key", "read_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, v: object) -> object:
+        # Compose files pass `CHAINKG_API_KEY: ${CHAINKG_API_KEY:-}`: an empty key means "no key",
+        # so uploads answer the clear 403 "switched off" rather than 401 "need the write key".
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @property
+    def ingest_reports_dir(self) -> Path:
+        """Where ingest reports go: CHAINKG_REPORTS_DIR, else DATA_DIR/ingest-reports."""
+        return self.reports_dir if self.reports_dir is not None else self.data_dir / "ingest-reports"
 
     @property
     def ladybug_path(self) -> Path:

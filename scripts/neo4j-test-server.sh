@@ -221,13 +221,19 @@ cmd_start() {
     log "ready in $((SECONDS - t0)) s (pid $pid)"
     grep -m1 -E '^Neo4j .* started' "$LOG" >&2 || true
 
+    # CHAINKG_TEST_NEO4J_* point the tests' Neo4j leg at this server; CHAINKG_NEO4J_* are the
+    # variables the app reads, so `CHAINKG_STORE=neo4j chainkg status` reaches the same server.
     {
         echo "export CHAINKG_TEST_NEO4J_URI=bolt://127.0.0.1:$port"
+        echo "export CHAINKG_NEO4J_URI=bolt://127.0.0.1:$port"
         if [[ -n "$password" ]]; then
             echo "export CHAINKG_TEST_NEO4J_USER=neo4j"
             printf 'export CHAINKG_TEST_NEO4J_PASSWORD=%q\n' "$password"
+            echo "export CHAINKG_NEO4J_USER=neo4j"
+            printf 'export CHAINKG_NEO4J_PASSWORD=%q\n' "$password"
         fi
     } >"$ENV_FILE"
+    log "user neo4j, password ${password:-(none: auth off)}; for the CLI and API: export CHAINKG_STORE=neo4j"
     print_env
 }
 

@@ -35,3 +35,18 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "company.json").exists():
         pytest.skip(f"public data set not found at {SHARED_DATA} (../shared is absent)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CHAINKG_DATA_DIR holding the demo in LadybugDB, loaded once per session (for CLI runs)."""
+    from chainkg.ingest.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("demo-data")
+    s = LadybugStore(folder / "graph.lbug")
+    try:
+        s.ensure_schema()
+        load_demo(s)
+    finally:
+        s.close()
+    return folder

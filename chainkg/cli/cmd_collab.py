@@ -49,7 +49,7 @@ def collab(
     Partners share tech fields with the organization (patents held, fields its products
     need) and do not cooperate or co-hold a patent with it yet; scored by link prediction.
 
-    Example: chainkg collab 91440300MA5XXXXX --method jaccard --limit 10
+    Example: chainkg collab 300323.SZ --method jaccard --limit 10
     """
     with store_session() as store:
         found = collaboration_opportunities(store, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
@@ -90,7 +90,7 @@ def alliance(
     """Map an alliance: members and roles, chain segments covered and missing, brokers, communities,
     overlap with other alliances, and recruits with reasons.
 
-    Example: chainkg alliance al-led --recruits 10
+    Example: chainkg alliance al-sz-led --recruits 10
     """
     with store_session() as store:
         m = alliance_map(store, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
@@ -184,7 +184,7 @@ def pool(
     """Analyse a patent pool: tech-field coverage, contributors and concentration (HHI), licensees,
     and candidate licensors (hold patents in the pool's fields but are not in it).
 
-    Example: chainkg pool pp-5g --json
+    Example: chainkg pool pp-led --json
     """
     with store_session() as store:
         a = pool_analysis(store, pool_id, candidates=candidates)

@@ -29,7 +29,9 @@ def export(
     fmt: str = typer.Option(
         "graphml", "--format", "-f", help=f"One of {', '.join(CHOICES)} (csv writes nodes and edges)"
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="File (or name stem for csv/all); default chainkg-VIEW-KEY.*"),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="File (or name stem for csv/all); default chainkg-exports/chainkg-VIEW-KEY.*"
+    ),
     label: str = typer.Option(None, help="ego view: the node's label, e.g. Enterprise"),
     segment: str = typer.Option(None, help="gap view: product name or industry key"),
     depth: int = typer.Option(None, help="chain/gap: chain depth; ego: hops (1 or 2)"),
@@ -44,9 +46,9 @@ def export(
 
       chainkg export chain sz-led --format gexf
 
-      chainkg export ego 深圳市 --label Base --format all --out exports/shenzhen
+      chainkg export ego sz-led --label Base --format all --out exports/sz-led
 
-      chainkg export gap sz-led --segment 蓝宝石衬底 --format html
+      chainkg export gap sz-led --segment SMDLED器件 --format html
     """
     check_kind(view)
     if fmt not in CHOICES:
@@ -55,7 +57,18 @@ def export(
         )
     with store_session() as store:
         v = build_view(store, view, key, label=label, segment=segment, depth=depth, method=method, limit=limit)
-    stem = out if out is not None else Path(_stem(view, key))
+        base_name = None
+        if view == "chain":
+            from chainkg.queries.chain import get_base
+
+            base_name = get_base(store, key).name
+    # Files go to their own folder, not loose into the current one; the table prints where.
+    stem = out if out is not None else Path("chainkg-exports") / _stem(view, key)
+    eg = v.export_graph
+    if base_name is not None:
+        from chainkg.views.chain import link_anchors_to_base
+
+        eg = link_anchors_to_base(eg, key, base_name)
     wanted = ["graphml", "gexf", "csv", "xlsx", "html"] if fmt == "all" else [fmt]
     single = len(wanted) == 1 and fmt != "csv" and out is not None
     written = []
@@ -66,11 +79,10 @@ def export(
             continue
         for name in ("nodes.csv", "edges.csv") if f == "csv" else (f,):
             path = stem if single else stem.with_name(stem.name + FORMATS[name].suffix)
-            written.append(write_export(v.export_graph, name, path))
-    eg = v.export_graph
+            written.append(write_export(eg, name, path))
     rows = [
         {
-            "file": str(p),
+            "file": str(p.resolve()),
             "bytes": p.stat().st_size,
             # The HTML page draws the (possibly capped) view; data files carry the whole answer.
             "nodes": v.shown_nodes if p.suffix == ".html" else eg.number_of_nodes(),

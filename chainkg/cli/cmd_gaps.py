@@ -14,9 +14,7 @@ from rich.markup import escape
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.queries.candidates import fill_candidates
 from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, load_chain
-from chainkg.queries.complement import complementarity
 from chainkg.queries.gaps import find_gaps, weak_links, what_if
 
 JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
@@ -118,7 +116,11 @@ def gaps_cmd(
     1/steps (times the link's strength for industries) for every covered segment downstream
     that needs it. A weak link rests on a single enterprise of the base.
 
-    Example: chainkg gaps city:深圳市 --level product --limit 10
+    Examples:
+
+      chainkg gaps sz-led --level product --limit 10
+
+      chainkg gaps city:深圳市 --limit 10   # on the public data
     """
     lv = _level(level)
     with store_session() as store:
@@ -176,7 +178,7 @@ def whatif_cmd(
 ) -> None:
     """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
 
-    Example: chainkg whatif sz-led 甲光电 乙芯片
+    Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
     with store_session() as store:
         r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
@@ -241,9 +243,11 @@ def candidates_cmd(
     Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
     export orientation, scale, and how much of their revenue the segment brings.
 
-    Example: chainkg candidates sz-led 蓝宝石衬底 --limit 10
+    Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
+        from chainkg.queries.candidates import fill_candidates  # only this command needs it
+
         r = fill_candidates(store, base, segment, limit=limit or None)
     if as_json:
         emit(r, as_json=True)
@@ -261,8 +265,8 @@ def candidates_cmd(
                 "enterprise 企业": f"{c.name} ({c.key})",
                 "province 省份": c.province or "",
                 "score 得分": c.score,
-                "reasons 理由": c.reasons_text,
-                "理由": "；".join(x.zh for x in c.reasons),
+                # One column, Chinese first: the English reasons are in --json (reasons_text).
+                "理由 reasons": "\n".join(f"{x.zh} +{x.points:g}" for x in c.reasons) or "覆盖该环节",
             }
             for i, c in enumerate(r.candidates, 1)
         ],
@@ -295,6 +299,8 @@ def complement_cmd(
     Example: chainkg complement sz-led --level product
     """
     with store_session() as store:
+        from chainkg.queries.complement import complementarity  # only this command needs it
+
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
     if as_json:
         emit(r, as_json=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -12,7 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
 from chainkg.cli.main import app
+from chainkg.errors import InvalidInputError
 from chainkg.ingest.report import IngestReport
+
+if TYPE_CHECKING:
+    from chainkg.graph.store import GraphStore
 
 SUMMARY_COLUMNS = ("type", "read", "loaded", "created", "updated", "unchanged", "merged", "rejected")
 
@@ -37,8 +42,12 @@ class RichProgress:
         """Fill a bar."""
         if task in self.tasks:
             t = self.tasks[task]
-            total = self.bars.tasks[t].total
-            self.bars.update(t, completed=total if total is not None else self.bars.tasks[t].completed, total=total)
+            state = self.bars.tasks[t]
+            # A bar started without a total (rows unknown) gets its count as total: rich then stops
+            # its clock now, instead of every such bar showing the whole load's time at the end.
+            total = state.total if state.total is not None else state.completed
+            self.bars.update(t, completed=total, total=total)
+            self.bars.stop_task(t)
 
 
 def _bars(enabled: bool) -> Progress:
@@ -57,7 +66,28 @@ def _report_dir(given: Path | None) -> Path:
     if given is not None:
         return given
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return settings().data_dir / "ingest-reports" / stamp
+    return settings().ingest_reports_dir / stamp
+
+
+def _refuse_mixing(store: GraphStore, loading: str, mix: bool) -> None:
+    """Stop a load that would mix the demo and the public data in one store, unless --mix."""
+    from chainkg.ingest.demo import other_data_set
+
+    held = other_data_set(store, loading) if not mix else None
+    if held is None:
+        return
+    s = settings()
+    folder = "chainkg-public" if loading == "public" else "chainkg-demo"
+    apart = (
+        f"give it a data folder of its own, e.g. CHAINKG_DATA_DIR={folder}"
+        if s.store == "ladybug"
+        else "point CHAINKG_NEO4J_URI (or CHAINKG_NEO4J_DATABASE) at another server or database"
+    )
+    what = "the public data" if loading == "public" else "the demo data"
+    raise InvalidInputError(
+        f"This store already holds {held}; loading {what} on top mixes both, and the demo's answers change "
+        f"(its chains gain the public products). To keep them apart, {apart}; to mix them anyway, add --mix.",
+    )
 
 
 def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, title: str) -> None:
@@ -131,17 +161,22 @@ def ingest_ckg(
     batch_size: int = typer.Option(None, "--batch-size", min=1, help="Rows per write transaction"),
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
+    mix: bool = typer.Option(False, "--mix", help="Load even onto a store holding the demo (answers then mix both)"),
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
 
     Every quirk of the data is handled and reported; rows that match nothing are listed in
     rejects.csv. Cities derived from company names become bases keyed city:<city>.
 
+    Keep it apart from the demo: give it a data folder of its own (CHAINKG_DATA_DIR=chainkg-public);
+    onto a store holding the demo it stops and says so, unless --mix.
+
     Example: chainkg ingest-ckg ../shared/data/chainkg
     """
     from chainkg.ingest.ckg import load_ckg
 
     with store_session() as store, _bars(not as_json) as bars:
+        _refuse_mixing(store, "public", mix)
         report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size)
     _finish(report, as_json=as_json, report_dir=report_dir, title="ChainKnowledgeGraph")
 
@@ -151,6 +186,7 @@ def ingest_ckg(
 def ingest_demo(
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
+    mix: bool = typer.Option(False, "--mix", help="Load even onto a store holding the public data"),
 ) -> None:
     """Load the bundled demo data set (bases in 深圳, 苏州 and 合肥, real listed companies, illustrative links).
 
@@ -159,5 +195,6 @@ def ingest_demo(
     from chainkg.ingest.demo import load_demo
 
     with store_session() as store:
+        _refuse_mixing(store, "demo", mix)
         report = load_demo(store)
     _finish(report, as_json=as_json, report_dir=report_dir, title="Demo data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, friendly_errors, settings
+from chainkg.cli.common import console, friendly_errors, quiet_driver_logs, settings
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError, StoreUnavailableError
 from chainkg.settings import Settings
@@ -38,6 +38,7 @@ def serve(
     from chainkg.api.main import create_app
     from chainkg.graph.store import open_store
 
+    quiet_driver_logs()
     s = cfg or settings()
     if store is not None:
         if store not in STORES:

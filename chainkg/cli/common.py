@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from functools import lru_cache, wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -18,10 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
-from chainkg.graph.store import GraphStore, open_store
-from chainkg.queries import chainindex
-from chainkg.queries.chaincache import set_budget
 from chainkg.settings import Settings
+
+if TYPE_CHECKING:  # the store modules load the drivers: imported when a command opens the store
+    from chainkg.graph.store import GraphStore
 
 console = Console()
 err_console = Console(stderr=True)
@@ -50,6 +51,11 @@ _SETTINGS: Settings | None = None
 @contextmanager
 def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
+    quiet_driver_logs()
+    from chainkg.graph.store import open_store
+    from chainkg.queries import chainindex
+    from chainkg.queries.chaincache import set_budget
+
     store = open_store(settings())
     set_budget(store, settings().chain_cache_mb)
     # A command answers one question and exits: fetching whole link graphs (0.2 s on the
@@ -61,6 +67,13 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
         yield store
     finally:
         store.close()
+
+
+def quiet_driver_logs() -> None:
+    """Keep the Neo4j driver's retry warnings off the terminal: the command's own error says it plainly."""
+    import logging
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
@@ -102,7 +115,8 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
     for c in cols:
         table.add_column(c)
     for r in rows:
-        table.add_row(*(Text(_cell(r.get(c))) for c in cols))  # Text: cells are data, never markup
+        # Text: cells are data, never markup; fold: a long Chinese cell wraps instead of being cut off
+        table.add_row(*(Text(_cell(r.get(c)), overflow="fold") for c in cols))
     console.print(table)
 
 
@@ -112,5 +126,26 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, list | dict):
-        return json.dumps(v, ensure_ascii=False, default=str)[:200]
-    return str(v)
+        return narrow(json.dumps(v, ensure_ascii=False, default=str)[:200])
+    return narrow(str(v))
+
+
+def narrow(text: str) -> str:
+    """``text`` with ambiguous-width compatibility letters spelled plainly (Ⅲ -> III, № -> No).
+
+    Terminals draw characters such as Ⅲ two columns wide in a Chinese locale while rich counts
+    one, which shifts every border after them; their plain spellings have one width everywhere.
+
+    >>> narrow("Ⅲ-Ⅴ族化合物")
+    'III-V族化合物'
+    """
+    if text.isascii():
+        return text
+    return "".join(_narrow_char(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _narrow_char(c: str) -> str:
+    if unicodedata.east_asian_width(c) == "A" and unicodedata.decomposition(c).startswith("<compat>"):
+        return unicodedata.normalize("NFKC", c)
+    return c

@@ -1,17 +1,151 @@
-"""The root ``chainkg`` command and the store-level commands (status, schema, model-doc)."""
+"""The root ``chainkg`` command and the registry of its subcommands, imported only when run.
+
+``chainkg --help`` and each command import only what they use: the command modules pull in
+the queries, pandas, pyvis, openpyxl and matplotlib, which cost a second before anything
+happens. So the root group knows each command by name, module and one-line help (the
+``COMMANDS`` list below) and imports the module when that command runs or shows its own help.
+
+Adding a command: write it in a ``chainkg/cli/cmd_*.py`` module with ``@app.command("name")``
+(``app`` from this module) and add one line to ``COMMANDS``. tests/unit/test_cli_lazy.py checks
+that every command a module defines is listed, and that ``chainkg --help`` stays light.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import difflib
+import importlib
+from typing import Any, NamedTuple
 
 import typer
+import typer.core
+import typer.main
 
-from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
-from chainkg.graph.model import MODEL
-from chainkg.graph.modeldoc import render_model_doc
+# Typer >= 0.29 carries its own copy of click; its classes are the ones the group works with.
+from typer import _click as click
+
+
+class Entry(NamedTuple):
+    """One subcommand: its name, the module under chainkg.cli defining it, the help line in ``--help``."""
+
+    name: str
+    module: str
+    help: str
+
+
+# One line per command, in the order `chainkg --help` lists them.
+COMMANDS: list[Entry] = [
+    Entry("demo", "cmd_demo", "Load the bundled demo data and serve it (the first command on a fresh machine)."),
+    Entry("status", "cmd_store", "Create the store's schema if needed and print what it holds."),
+    Entry("serve", "cmd_serve", "Serve the HTTP API and the pages on the configured store."),
+    Entry("ingest", "cmd_ingest", "Load CSV, Excel and JSON Lines files into the graph, in dependency order."),
+    Entry("ingest-ckg", "cmd_ingest", "Load the public ChainKnowledgeGraph data set (listed companies, products)."),
+    Entry("ingest-demo", "cmd_ingest", "Load the bundled demo data set without serving."),
+    Entry("chain", "cmd_gaps", "Show a base's industry chain (产业链): each segment's stage, coverage and path."),
+    Entry("gaps", "cmd_gaps", "List the supporting segments a base lacks (配套缺口) and its weak links."),
+    Entry("whatif", "cmd_gaps", "What if enterprises leave a base: segments that become gaps or are cut off."),
+    Entry("candidates", "cmd_gaps", "Rank enterprises outside a base that could fill a gap (招商 targets)."),
+    Entry("complement", "cmd_gaps", "Which other bases cover this base's gaps (基地互补), best first."),
+    Entry("collab", "cmd_collab", "Propose collaboration partners for an organization (产学研), with evidence."),
+    Entry("alliance", "cmd_collab", "Map an alliance (产业联盟): members, coverage, brokers, communities, recruits."),
+    Entry("pool", "cmd_collab", "Analyse a patent pool (专利池): coverage, contributors, concentration, licensees."),
+    Entry("platforms", "cmd_collab", "Show the public service platform types each base has and lacks."),
+    Entry("indicators", "cmd_collab", "Show base indicators, their history, or a ranking with stated weights."),
+    Entry("network-brokers", "cmd_network", "List the brokers of the innovation network (创新网络枢纽)."),
+    Entry("network-communities", "cmd_network", "List the communities of the innovation network (创新网络社群)."),
+    Entry("export", "cmd_export", "Write a view's subgraph for Gephi, a spreadsheet or a browser."),
+    Entry("model-doc", "cmd_store", "Write docs/model.md (diagram and tables) from the model in code."),
+]
+
+_BY_NAME = {e.name: e for e in COMMANDS}
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """A root group that imports a command's module only when that command is resolved.
+
+    While the root help is printed, unloaded commands are stand-ins carrying the registry's
+    help line, so listing them imports nothing.
+    """
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The registry's names first, then any command attached to ``app`` outside it."""
+        return [e.name for e in COMMANDS] + [n for n in self.commands if n not in _BY_NAME]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The real command, importing its module on first use (a stand-in while listing)."""
+        cmd = self.commands.get(cmd_name)
+        if cmd is not None:
+            return cmd
+        entry = _BY_NAME.get(cmd_name) or _unlisted(cmd_name)
+        if entry is None:
+            return None
+        if self._listing:
+            return typer.core.TyperCommand(cmd_name, help=entry.help, short_help=entry.help)
+        cmd = load_command(entry)
+        self.commands[cmd_name] = cmd
+        return cmd
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Resolve as click does; a mistyped name is answered with the nearest commands."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as e:
+            # typer suggests only among loaded commands: here, among all the registry's names.
+            if args and "Did you mean" not in e.message:
+                near = difflib.get_close_matches(args[0], self.list_commands(ctx))
+                if near:
+                    e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in near)}?"
+            raise
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Print the root help from the registry without importing any command module."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+def _unlisted(cmd_name: str) -> Entry | None:
+    """A command defined in a cmd_*.py module missing from ``COMMANDS`` (slow path: imports them all).
+
+    So a command whose line was forgotten still runs; tests/unit/test_cli_lazy.py fails until it is listed.
+    """
+    import pkgutil
+
+    import chainkg.cli as pkg
+
+    listed = {e.module for e in COMMANDS}
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.name.startswith("cmd_") and mod.name not in listed:
+            importlib.import_module(f"chainkg.cli.{mod.name}")
+            for info in app.registered_commands:
+                name = info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
+                if name == cmd_name:
+                    return Entry(cmd_name, mod.name, "")
+    return None
+
+
+def load_command(entry: Entry) -> click.Command:
+    """Import ``entry``'s module (its decorators attach to ``app``) and build its click command."""
+    importlib.import_module(f"chainkg.cli.{entry.module}")
+    for info in app.registered_commands:
+        name = info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
+        if name == entry.name:
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    raise LookupError(f"chainkg.cli.{entry.module} defines no command {entry.name!r}")
+
 
 app = typer.Typer(
     help="chainkg: a knowledge graph of industry chains and innovation alliances (科技兴贸创新基地).",
+    cls=LazyGroup,
     no_args_is_help=False,
     invoke_without_command=True,
     add_completion=False,
@@ -22,50 +156,14 @@ app = typer.Typer(
 def root(ctx: typer.Context) -> None:
     """Run a command; with none, show what the configured store holds."""
     if ctx.invoked_subcommand is None:
+        from chainkg.cli.cmd_store import status
+
         status(as_json=False)
 
 
-@app.command()
-@friendly_errors
-def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table")) -> None:
-    """Create the store's schema if needed and print what it holds.
-
-    Example: chainkg status --json
-    """
-    s = settings()
-    with store_session() as store:
-        counts = store.counts()
-    where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
-    labels = {n.label: n.zh for n in MODEL.nodes} | {r.type: r.zh for r in MODEL.rels}
-    rows = [{"type": k, "中文": labels[k], "count": v} for k, v in counts.items()]
-    if not as_json:
-        console.print(f"Store: [bold]{s.store}[/] at {where}")
-    emit(rows, as_json=as_json, title="What the graph holds")
+def load_all() -> list[click.Command]:
+    """Every registered command, loaded (for tests and tools that walk all of them)."""
+    return [load_command(e) for e in COMMANDS]
 
 
-@app.command("model-doc")
-def model_doc(
-    out: Path = typer.Option(Path("docs/model.md"), help="Where to write the Markdown"),
-) -> None:
-    """Write docs/model.md (diagram and tables) from the model in code.
-
-    Example: chainkg model-doc --out docs/model.md
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_model_doc(), encoding="utf-8")
-    console.print(f"Wrote {out}")
-
-
-def register_commands() -> None:
-    """Import the command modules so they attach to ``app`` (each adds its own commands)."""
-    import importlib
-    import pkgutil
-
-    import chainkg.cli as pkg
-
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name.startswith("cmd_"):
-            importlib.import_module(f"chainkg.cli.{mod.name}")
-
-
-register_commands()
+__all__: list[Any] = ["COMMANDS", "Entry", "app", "load_all"]

@@ -33,3 +33,22 @@ def load_demo(store: GraphStore, *, progress: Progress | None = None) -> IngestR
     (True, 4)
     """
     return ingest_paths(store, [DEMO_DIR], progress=progress, source_prefix="demo:")
+
+
+# The two data sets answer differently once mixed (the demo's chains gain thousands of public
+# products), so a load onto a store holding the other set asks first (the CLI's --mix).
+_HOLDS = "MATCH (b:Base) WHERE b.key IN $demo OR b.key STARTS WITH $city RETURN b.key AS key LIMIT 20"
+
+
+def other_data_set(store: GraphStore, loading: str) -> str | None:
+    """What ``store`` already holds that loading ``loading`` ("demo" or "public") would mix with.
+
+    "the demo data" when loading the public data onto the demo's bases, "the public data" when
+    loading the demo onto the public data's city bases, None when nothing would mix.
+    """
+    keys = [str(r["key"]) for r in store.execute(_HOLDS, {"demo": list(DEMO_BASES), "city": "city:"})]
+    if loading == "public" and any(k in DEMO_BASES for k in keys):
+        return "the demo data"
+    if loading == "demo" and any(k.startswith("city:") for k in keys):
+        return "the public data"
+    return None

@@ -302,8 +302,11 @@ DEFINITION = (
 def _get_alliance(store: GraphStore, key: str) -> dict[str, object]:
     rows = store.run(ALLIANCE, {"key": key})
     if not rows:
+        from chainkg.queries.suggest import did_you_mean
+
         raise NotFoundError(
-            f"No alliance has the key {key!r}. Check the alliance id (for example 'al-led') as it was loaded."
+            f"No alliance has the key {key!r}.{did_you_mean(store, 'Alliance', key)} "
+            "Check the alliance id as it was loaded."
         )
     return rows[0]
 

@@ -341,11 +341,14 @@ def get_base(store: GraphStore, base_key: str) -> BaseRef:
     """The base called ``base_key``; :class:`NotFoundError` naming a few real keys otherwise."""
     rows = store.run(BASE, {"base": base_key})
     if not rows:
+        from chainkg.queries.suggest import did_you_mean
+
         known = [r["key"] for r in store.run(SOME_BASES)]
         hint = (
             f" Known bases include: {', '.join(known)}." if known else " The store holds no bases yet: load data first."
         )
-        raise NotFoundError(f"There is no base with the key '{base_key}'.{hint}")
+        near = did_you_mean(store, "Base", base_key) if known else ""
+        raise NotFoundError(f"There is no base with the key '{base_key}'.{near}{hint}")
     r = rows[0]
     return BaseRef(key=r["key"], name=r["name"] or r["key"], province=r["province"], city=r["city"])
 

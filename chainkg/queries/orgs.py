@@ -79,9 +79,12 @@ def find_org(store: GraphStore, key: str, label: str | None = None) -> OrgRef:
     """
     rows = [r for r in store.run(ORG_LOOKUP, {"key": key}) if label is None or r["label"] == label]
     if not rows:
+        from chainkg.queries.suggest import did_you_mean
+
         what = {"Enterprise": "enterprise", "ResearchOrg": "university or institute"}.get(label or "", "")
+        near = did_you_mean(store, label or ("Enterprise", "ResearchOrg"), key)
         raise NotFoundError(
-            f"No {what or 'enterprise, university or institute'} has the key {key!r}. "
+            f"No {what or 'enterprise, university or institute'} has the key {key!r}.{near} "
             "Use the key it was loaded with (its unified social credit code, stock code such as "
             "600000.SH, or 'name:' followed by its name)."
         )

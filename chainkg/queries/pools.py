@@ -189,7 +189,12 @@ def pool_analysis(store: GraphStore, pool_key: str, *, candidates: int = 20) -> 
         raise InvalidInputError("The number of candidate licensors cannot be negative.", field="candidates")
     rows = store.run(POOL, {"key": pool_key})
     if not rows:
-        raise NotFoundError(f"No patent pool has the key {pool_key!r}. Check the pool id (for example 'pp-5g').")
+        from chainkg.queries.suggest import did_you_mean
+
+        raise NotFoundError(
+            f"No patent pool has the key {pool_key!r}.{did_you_mean(store, 'PatentPool', pool_key)} "
+            "Check the pool id as it was loaded."
+        )
     head = rows[0]
 
     pool_patents: set[str] = set()

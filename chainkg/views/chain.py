@@ -295,3 +295,31 @@ def synthetic_chain(
             g.add_edge(order[rnd.randrange(len(order))], nid, key="INPUT_TO", type="INPUT_TO")
         order.append(nid)
     return g
+
+
+BASE_LINK = "IN_BASE"
+"""Type of the export-only link from an anchor segment to its base (基地生产 / 主导)."""
+
+
+def link_anchors_to_base(g: nx.MultiDiGraph, base_key: str, base_name: str) -> nx.MultiDiGraph:
+    """A copy of chain graph ``g`` with the base as a node and a link from each anchor to it.
+
+    The anchors (what the base makes or leads in) often have no input in the data, so a file
+    for Gephi would hold them as unconnected dots; tied to their base they form one picture.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("Product:电池", name="电池", anchor=True, stage="downstream")
+    >>> g.add_node("Product:硅片", name="硅片", anchor=False, stage="upstream")
+    >>> g.add_edge("Product:硅片", "Product:电池", key="INPUT_TO", type="INPUT_TO")
+    'INPUT_TO'
+    >>> h = link_anchors_to_base(g, "b1", "示范基地")
+    >>> sorted(h.edges(keys=True))
+    [('Product:电池', 'Base:b1', 'IN_BASE'), ('Product:硅片', 'Product:电池', 'INPUT_TO')]
+    """
+    h = g.copy()
+    node = f"Base:{base_key}"
+    h.add_node(node, label="Base", key=base_key, name=base_name, stage="base", status="covered", anchor=False)
+    for n, a in g.nodes(data=True):
+        if a.get("anchor"):
+            h.add_edge(n, node, key=BASE_LINK, type=BASE_LINK, title="基地生产或主导 · made or led in the base")
+    return h

@@ -179,3 +179,19 @@ def test_upload_equals_the_cli(store: GraphStore, tmp_path: Path, monkeypatch: p
         assert _dump(store) == _dump(other)
     finally:
         other.close()
+
+
+def test_an_empty_write_key_switches_uploads_off(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docker-compose.yml passes `CHAINKG_API_KEY: ${CHAINKG_API_KEY:-}`: empty means no key (403, not 401)."""
+    from chainkg.settings import Settings
+
+    monkeypatch.setenv("CHAINKG_API_KEY", "")
+    monkeypatch.setenv("CHAINKG_READ_KEY", " ")
+    cfg = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    assert cfg.api_key is None and cfg.read_key is None
+    with client_for(store, cfg) as c:
+        r = c.post("/ingest", files={"file": ("bases.csv", BASES_CSV, "text/csv")})
+        assert r.status_code == 403 and "switched off" in r.json()["detail"], r.text
+        assert c.get("/bases").status_code == 200

@@ -122,3 +122,54 @@ def test_help_texts_have_examples() -> None:
         result = runner.invoke(app, [cmd, "--help"])
         assert result.exit_code == 0
         assert "Example: chainkg " + cmd in flat(result.output)
+
+
+def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["ingest-demo"]).exit_code == 0
+    before = stored_counts(data_dir)
+    refused = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg")])
+    assert refused.exit_code == 4, refused.output
+    assert "already holds the demo data" in flat(refused.output) and "--mix" in flat(refused.output)
+    assert "CHAINKG_DATA_DIR=chainkg-public" in flat(refused.output)
+    assert stored_counts(data_dir) == before, "nothing was written"
+    mixed = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--mix"])
+    assert mixed.exit_code == 0, mixed.output
+    assert stored_counts(data_dir)["Product"] > before["Product"]
+    # ...and the other way round: the demo onto a store holding the public data's city bases.
+    assert any(k.startswith("city:") for k in _base_keys(data_dir))
+    other = tmp_path / "public-only"
+    common._SETTINGS = Settings(store="ladybug", data_dir=other)
+    assert runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg")]).exit_code == 0
+    refused = runner.invoke(app, ["ingest-demo"])
+    assert refused.exit_code == 4 and "already holds the public data" in flat(refused.output)
+
+
+def _base_keys(data_dir: Path) -> list[str]:
+    store = LadybugStore(data_dir / "graph.lbug")
+    try:
+        return [r["key"] for r in store.execute("MATCH (b:Base) RETURN b.key AS key")]
+    finally:
+        store.close()
+
+
+def test_each_progress_bar_keeps_its_own_time() -> None:
+    """Bars without a known total stop their clocks when their file is done (ingest-ckg's reads)."""
+    import time
+
+    from chainkg.cli.cmd_ingest import RichProgress, _bars
+
+    bars = _bars(False)
+    p = RichProgress(bars)
+    p.start("read a.json", None)
+    p.start("read b.json", None)
+    p.advance("read a.json", 5)
+    p.finish("read a.json")
+    time.sleep(0.3)
+    p.advance("read b.json", 7)
+    p.finish("read b.json")
+    time.sleep(0.2)
+    a, b = bars.tasks
+    assert a.finished and b.finished and (a.completed, b.completed) == (5, 7)
+    assert a.finished_time is not None and b.finished_time is not None
+    assert b.finished_time - a.finished_time >= 0.25, "the second file took longer and shows it"
+    assert a.elapsed is not None and abs(a.elapsed - a.finished_time) < 0.05, "a finished bar's clock stopped"

@@ -214,3 +214,23 @@ def test_walk_upstream_equals_reference_bfs(case: tuple[list[Link], list[str], i
     got_down = {k: sorted(v) for k, v in c.down.items()}
     assert set(got_down) == set(ref["down"])
     assert got_down == approx_down(ref["down"])
+
+
+def test_small_and_large_factorize_agree() -> None:
+    """The dict path (small inputs, no pandas import) numbers keys exactly as pandas' factorize does."""
+    import random
+
+    from chainkg.graph.analytics import linkgraph
+
+    rng = random.Random(7)
+    values = [f"产品{rng.randint(0, 400)}" for _ in range(5000)] + ["a", "Z", "0"]
+    small_codes, small_keys = linkgraph._factorize(values)
+    old = linkgraph._SMALL
+    try:
+        linkgraph._SMALL = 0
+        large_codes, large_keys = linkgraph._factorize(values)
+    finally:
+        linkgraph._SMALL = old
+    assert small_keys == large_keys and len(small_keys) > 300
+    assert small_codes.tolist() == large_codes.tolist()
+    assert [small_keys[c] for c in small_codes] == values

@@ -44,9 +44,14 @@ def test_export_all_formats(cli: Path) -> None:
     files = sorted(Path(x["file"]).name for x in json.loads(r.stdout))
     stem = "chainkg-chain-b-sz"
     assert files == sorted(f"{stem}{s}" for s in (".graphml", ".gexf", ".nodes.csv", ".edges.csv", ".xlsx", ".html"))
-    g = nx.read_graphml(cli / f"{stem}.graphml")
+    folder = cli / "chainkg-exports"  # their own folder, not loose in the current one
+    assert {Path(x["file"]).parent for x in json.loads(r.stdout)} == {folder}
+    g = nx.read_graphml(folder / f"{stem}.graphml")
     assert g.nodes["Product:衬底"]["status"] == "gap"
-    assert "衬底" in (cli / f"{stem}.html").read_text(encoding="utf-8")
+    # The base ties its anchors together: no segment is left as an unconnected dot.
+    assert g.nodes["Base:b-sz"]["label"] == "Base" and g.in_degree("Base:b-sz") >= 1
+    assert [n for n in g if g.degree(n) == 0] == []
+    assert "衬底" in (folder / f"{stem}.html").read_text(encoding="utf-8")
 
 
 def test_export_one_file_where_asked(cli: Path) -> None:

@@ -1,0 +1,104 @@
+"""CLI start-up: `chainkg --help` beside `python -c "import typer"`, and a whole `chainkg gaps city:深圳市`.
+
+    python bench/cli.py                          # loads the public data into a temp folder first
+    python bench/cli.py --data-dir /tmp/pub      # reuse a folder holding the public data
+    python bench/cli.py --runs 9
+
+Each figure is the median (and the best) wall time of whole processes, run one after the
+other. Targets (issue 17): `chainkg --help` at most 3x `import typer`; the gaps question
+0.6 s on a quiet machine. The machine's load average is printed: other work slows every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data" / "chainkg"
+
+
+def chainkg() -> list[str]:
+    exe = shutil.which("chainkg")
+    return [exe] if exe else [sys.executable, "-c", "import sys; from chainkg.cli import app; sys.exit(app())"]
+
+
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float, float]:
+    """Median and best wall seconds, and median CPU seconds, of ``runs`` whole processes (after a warm-up run).
+
+    CPU time (user + system) is what the process needs of one core: its wall time on a quiet machine.
+    """
+    times, cpus = [], []
+    for i in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        dt = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-500:]}")
+        if i:  # the first run warms the file cache
+            times.append(dt)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), min(times), statistics.median(cpus)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--data-dir", type=Path, help="a CHAINKG_DATA_DIR holding the public data (else loaded now)")
+    args = ap.parse_args()
+    env = os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    env.pop("CHAINKG_STORE", None)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.runs} runs each")
+
+    py = [sys.executable, "-c"]
+    rows = [
+        ("python -c pass", *timed([*py, "pass"], env, args.runs)),
+        ('python -c "import typer"', *timed([*py, "import typer"], env, args.runs)),
+        ("chainkg --help", *timed([*chainkg(), "--help"], env, args.runs)),
+    ]
+
+    tmp = None
+    data = args.data_dir
+    if data is None:
+        if not (SHARED / "company.json").exists():
+            raise SystemExit(f"no public data at {SHARED}: give --data-dir")
+        tmp = tempfile.mkdtemp(prefix="chainkg-bench-cli-")
+        data = Path(tmp)
+        t0 = time.perf_counter()
+        subprocess.run(
+            [*chainkg(), "ingest-ckg", str(SHARED)], env=env | {"CHAINKG_DATA_DIR": str(data)}, check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"(loaded the public data into {data} in {time.perf_counter() - t0:.1f} s wall)")
+    try:
+        genv = env | {"CHAINKG_DATA_DIR": str(data)}
+        rows.append(("chainkg gaps city:深圳市", *timed([*chainkg(), "gaps", "city:深圳市"], genv, args.runs)))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"{'command':<26} {'wall median s':>14} {'wall best s':>12} {'CPU median s':>13}")
+    for name, med, best, cpu in rows:
+        print(f"{name:<26} {med:>14.3f} {best:>12.3f} {cpu:>13.3f}")
+    by = {name: (med, best, cpu) for name, med, best, cpu in rows}
+    typer_t, help_t, gaps_t = by['python -c "import typer"'], by["chainkg --help"], by["chainkg gaps city:深圳市"]
+    for what, i in (("wall median", 0), ("CPU median", 2)):
+        ratio = help_t[i] / typer_t[i]
+        print(f"chainkg --help / import typer ({what}): {ratio:.2f}x (target <= 3x) {'OK' if ratio <= 3 else 'OVER'}")
+    for what, i in (("wall median", 0), ("wall best", 1), ("CPU median", 2)):
+        ok = "OK" if gaps_t[i] <= 0.6 else "OVER"
+        print(f"chainkg gaps city:深圳市 ({what}): {gaps_t[i]:.3f} s (target 0.6 s) {ok}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Store-level commands: ``status`` (what the store holds) and ``model-doc`` (docs/model.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
+from chainkg.cli.main import app
+from chainkg.graph.model import MODEL
+
+
+@app.command()
+@friendly_errors
+def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table")) -> None:
+    """Create the store's schema if needed and print what it holds.
+
+    Example: chainkg status --json
+    """
+    s = settings()
+    with store_session() as store:
+        counts = store.counts()
+    where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
+    labels = {n.label: n.zh for n in MODEL.nodes} | {r.type: r.zh for r in MODEL.rels}
+    rows = [{"type": k, "中文": labels[k], "count": v} for k, v in counts.items()]
+    if not as_json:
+        console.print(f"Store: [bold]{s.store}[/] at {where}")
+    emit(rows, as_json=as_json, title="What the graph holds")
+
+
+@app.command("model-doc")
+def model_doc(
+    out: Path = typer.Option(Path("docs/model.md"), help="Where to write the Markdown"),
+) -> None:
+    """Write docs/model.md (diagram and tables) from the model in code.
+
+    Example: chainkg model-doc --out docs/model.md
+    """
+    from chainkg.graph.modeldoc import render_model_doc
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_model_doc(), encoding="utf-8")
+    console.print(f"Wrote {out}")

@@ -1,0 +1,120 @@
+"""`chainkg --help` and the light commands import only what they use (issue 17, item 1)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = ROOT / "chainkg" / "cli"
+HEAVY = ("pandas", "pyvis", "matplotlib", "openpyxl")
+
+# Runs the CLI in a fresh interpreter and prints, as JSON, the modules it ended up with.
+PROBE = """
+import json, sys
+sys.argv = ["chainkg", *json.loads(sys.argv[1])]
+from chainkg.cli import app
+try:
+    app()
+except SystemExit:
+    pass
+finally:
+    sys.stderr.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=(env or os.environ.copy()) | {"PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES="))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+def test_root_help_imports_no_command_module() -> None:
+    mods = modules_after(["--help"])
+    ours = {m for m in mods if m == "chainkg" or m.startswith("chainkg.")}
+    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main"}, ours
+    third = {m.split(".")[0] for m in mods}
+    for heavy in (*HEAVY, "numpy", "networkx", "ladybug", "neo4j", "fastapi", "pydantic"):
+        assert heavy not in third, f"`chainkg --help` imported {heavy}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gaps", "--help"],
+        ["status", "--help"],
+        ["collab", "--help"],
+        ["ingest", "--help"],
+        ["network-brokers", "--help"],
+    ],
+)
+def test_light_command_help_skips_heavy_libraries(args: list[str]) -> None:
+    mods = modules_after(args)
+    assert any(m.startswith("chainkg.cli.cmd_") for m in mods), "the command's module was loaded"
+    loaded = [h for h in HEAVY if h in mods]
+    assert loaded == [], f"`chainkg {' '.join(args)}` imported {loaded}"
+
+
+def test_gaps_on_the_demo_skips_heavy_libraries(demo_data_dir: Path) -> None:
+    env = os.environ | {"CHAINKG_DATA_DIR": str(demo_data_dir), "CHAINKG_STORE": "ladybug"}
+    mods = modules_after(["gaps", "sz-led", "--limit", "3"], env)
+    assert "chainkg.queries.gaps" in mods, "the command ran its query"
+    loaded = [h for h in HEAVY if h in mods]
+    assert loaded == [], f"`chainkg gaps sz-led` imported {loaded}"
+
+
+def _commands_in(path: Path) -> list[str]:
+    """Names of the commands a cmd_*.py module attaches with ``@app.command``."""
+    names = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr == "command":
+                first = dec.args[0] if dec.args else None
+                names.append(first.value if isinstance(first, ast.Constant) else node.name.replace("_", "-"))
+    return names
+
+
+def test_every_command_is_in_the_registry() -> None:
+    from chainkg.cli.main import COMMANDS
+
+    registered = {(e.name, e.module) for e in COMMANDS}
+    defined = {(name, p.stem) for p in sorted(CLI.glob("cmd_*.py")) for name in _commands_in(p)}
+    assert len(defined) >= 20
+    assert defined - registered == set(), "add these to COMMANDS in chainkg/cli/main.py"
+    assert registered - defined == set(), "COMMANDS lists commands no module defines"
+    assert len({e.name for e in COMMANDS}) == len(COMMANDS), "a command name is listed twice"
+
+
+def test_every_registered_command_loads_with_its_help() -> None:
+    from chainkg.cli.main import COMMANDS, load_all
+
+    commands = load_all()
+    assert [c.name for c in commands] == [e.name for e in COMMANDS]
+    for cmd, entry in zip(commands, COMMANDS, strict=True):
+        assert cmd.help and "Example" in cmd.help, f"`chainkg {entry.name} --help` shows no example"
+        assert entry.help.strip(), entry.name
+
+
+def test_a_mistyped_command_is_answered_with_the_nearest() -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    res = CliRunner().invoke(app, ["gap", "sz-led"])
+    assert res.exit_code == 2
+    assert "Did you mean 'gaps'?" in " ".join(res.output.replace("│", " ").split())
