@@ -24,17 +24,19 @@ from chainkg.ingest.validate import FieldProblem, RowError
 
 @dataclass(frozen=True)
 class Owner:
-    """A node that names its owner in a column; the loader makes ``rel`` from owner to node."""
+    """A node that names its owner in a column; the loader makes ``rel`` between them
+    (from the owner to the node, or from the node to the owner when ``outgoing``)."""
 
     column: str
     label: str
     rel: str
+    outgoing: bool = False
 
 
 OWNED: dict[str, Owner] = {
     "EnterpriseYear": Owner("enterprise", "Enterprise", "REPORTS"),
     "FinancingEvent": Owner("enterprise", "Enterprise", "RECEIVED"),
-    "RDCentre": Owner("base", "Base", "SITED_IN"),
+    "RDCentre": Owner("base", "Base", "SITED_IN", outgoing=True),
 }
 
 # Figures whose value is part of another figure of the same row: part ≤ whole, else a share > 100 %.

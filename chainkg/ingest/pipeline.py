@@ -334,9 +334,11 @@ class _Load:
         owner = OWNED.get(label)
         if owner is not None:
             # The owner tie is made here, from the column, so no second file is needed.
-            bucket = self.rels.setdefault((owner.rel, owner.label, label), {})
-            if (row[owner.column], key) not in bucket:
-                bucket[(row[owner.column], key)] = _Rel(row[owner.column], key, {}, t.source, line)
+            ends = (key, row[owner.column]) if owner.outgoing else (row[owner.column], key)
+            labels = (label, owner.label) if owner.outgoing else (owner.label, label)
+            bucket = self.rels.setdefault((owner.rel, *labels), {})
+            if ends not in bucket:
+                bucket[ends] = _Rel(*ends, {}, t.source, line)
                 rstats = self.report.stats(owner.rel, "rel")
                 rstats.read += 1
                 rstats.loaded += 1
