@@ -83,7 +83,7 @@ ORG_MEMBERS: NamedQuery = q(
     "measure.org_members",
     """
 MATCH (o:ResearchOrg)-[l:LOCATED_IN]->(b:Base) WHERE b.key IN $bases
-RETURN b.key AS base, o.key AS org, l.since AS since, l.until AS until""",
+RETURN b.key AS base, o.key AS org, o.name AS name, l.since AS since, l.until AS until""",
     "Universities and institutes of each base with the dates of their tie.",
 )
 FIGURE_ROWS: NamedQuery = q(

@@ -128,6 +128,7 @@ def policy_profile(store: GraphStore, base: str, year: int | None = None) -> Pol
 def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
     active = data.active(base, y)
     names = {m["ent"]: m["name"] or m["ent"] for m in data.members.get(base, [])}
+    names |= {o["org"]: o["name"] or o["org"] for o in data.org_members.get(base, [])}
     ents = [m["ent"] for m in active]
     orgs = data.drafters(base, y)
     alliances = {a["alliance"] for ms in data.memberships.values() for a in ms}
