@@ -34,6 +34,9 @@ DEMO_CALLS: dict[str, str] = {
     "platform_coverage": "/analytics/platform-coverage?base={base}",
     "base_indicators": "/analytics/indicators?base={base}",
     "rank_bases": "/analytics/ranking",
+    "base_targets": "/analytics/targets?base={base}&year=2021",
+    "policy_profile": "/analytics/policy?base={base}&year=2021",
+    "indicator_history": "/analytics/indicator-history?base={base}",
 }
 """Operation id -> the demo call whose answer is its example."""
 
