@@ -40,7 +40,7 @@ from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.queries.gaps import base_chain_summary
-from chainkg.queries.measures import FIGURES, fetch, holds, measures_at, today_year, year_of
+from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.registry import NamedQuery, q
@@ -586,16 +586,34 @@ def history_years(store: GraphStore, base_key: str) -> list[int]:
     facts = {int(r["year"]) for r in store.run(HISTORY_YEARS, {"base": base_key})}
     data = fetch(store, [base_key])
     facts |= data.figure_years.get(base_key, set())
-    for m in data.members.get(base_key, []):
-        facts |= {y for y in (year_of(m["since"]), year_of(m["until"])) if y is not None}
+    facts |= _dated_years(data, base_key)
     approved = data.approved.get(base_key)
     facts = {y for y in facts if y <= today_year()}
     if not facts:
         return [approved] if approved is not None else []
-    first = max(approved, min(facts)) if approved is not None else min(facts)
-    first = approved if approved is not None and approved <= max(facts) else first
-    last = max(facts)
+    first = approved if approved is not None else min(facts)
+    last = max(max(facts), first)
     return list(range(first, last + 1))[-MAX_HISTORY_YEARS:]
+
+
+def _dated_years(data: MeasureData, base: str) -> set[int]:
+    """Years in which a dated tie or object of ``base`` begins or ends (see measures)."""
+    members = data.members.get(base, [])
+    ents = [m["ent"] for m in members]
+    cells: list[Any] = []
+    for m in members:
+        cells += [m["since"], m["until"], m["founded"], m["closed"]]
+    for o in data.org_members.get(base, []):
+        cells += [o["since"], o["until"]]
+    for e in ents:
+        cells += [c.get(k) for c in data.certs.get(e, []) for k in ("since", "until")]
+        cells += [f.get("year") for f in data.financing.get(e, [])]
+        cells += [p.get("year") for p in data.patents.get(e, [])]
+    for o in ents + [o["org"] for o in data.org_members.get(base, [])]:
+        cells += [s.get("year") for s in data.standards.get(o, [])]
+    cells += [r.get(k) for r in data.rd_centres.get(base, []) for k in ("founded", "closed")]
+    cells += [k.get(x) for k in data.key_enterprises.get(base, []) for x in ("since", "until")]
+    return {y for y in map(year_of, cells) if y is not None}
 
 
 MAX_HISTORY_YEARS = 40

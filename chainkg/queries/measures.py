@@ -397,6 +397,8 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     coverage: dict[str, int] = {}
     for f in FIGURES:
         totals[f], coverage[f] = _sum_figure(data, ents, f, year)
+        if totals[f] is None:
+            missing[f] = f"缺少 {year} 年企业{FIGURE_ZH[f]} (no enterprise reports EnterpriseYear.{f} for {year})"
     prev = {f: _sum_figure(data, [m["ent"] for m in data.active(base, year - 1)], f, year - 1)[0] for f in FIGURES}
 
     def ratio(a: str, b: str, key: str) -> float | None:
