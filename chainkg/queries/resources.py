@@ -31,6 +31,7 @@ MAX_LIMIT = 500
 """No list or search returns more rows than this in one call."""
 
 FILTER_PROPS: tuple[str, ...] = ("province", "city", "level", "kind", "scheme", "size", "year")
+FILTER_PROPS += ("jurisdiction", "measure", "currency", "instrument")  # the measures' objects (issue 14)
 """Properties a list can be filtered on by equality, where the node type has them."""
 
 REL_FILTERS: dict[str, str] = {

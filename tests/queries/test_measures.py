@@ -82,7 +82,10 @@ def test_figures_are_converted_by_the_stated_rule(graph: GraphStore) -> None:
     assert rows["e1@2021"]["output"] == pytest.approx(30_000)  # 3 亿元 = 30,000 万元
     assert rows["e1@2021"]["exports"] == pytest.approx(1000)  # 6,500 万元 ÷ 6.5 = 1,000 万美元
     nat = graph.execute("MATCH (n:NationalTotal) RETURN n.measure AS m, n.industry AS i, n.value AS v ORDER BY m")
-    assert [(r["m"], r["i"], r["v"]) for r in nat] == [("exports_high_tech", None, 10_000.0), ("output", "SW2021:270300", 100_000.0)]
+    assert [(r["m"], r["i"], r["v"]) for r in nat] == [
+        ("exports_high_tech", None, 10_000.0),
+        ("output", "SW2021:270300", 100_000.0),
+    ]
 
 
 def test_dated_membership_and_history_from_the_approval_year(graph: GraphStore) -> None:
