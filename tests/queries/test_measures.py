@@ -54,9 +54,15 @@ FILES: dict[str, str] = {
     "holds_patent.csv": "src,dst\n甲光电,CN100\n甲光电,WO2020001\n乙显示,US9000\n",
     "certification.csv": "key,name,region,international\nCE,CE标志,EU,是\nCCC,强制性产品认证,CN,否\n",
     "certified.csv": "src,dst,since,until\n甲光电,CE,2019,\n乙显示,CCC,2019,\n丙照明,CE,2018,2019\n",
-    "rd_centre.csv": "key,name,base,country,foreign,founded,closed\nrdc1,外资中心,m1,德国,是,2019,\nrdc2,旧中心,m1,日本,是,2015,2019\n",
-    "financing_event.csv": "企业,融资方式,金额（亿元）,年份,提供方\n甲光电,知识产权质押,0.5,2021,某行\n乙显示,出口信用保险,800,2020,某保\n",
-    "key_enterprise_of.csv": "起点,终点,联系人,联系人职务,since,until\n甲光电,m1,张三,副总经理,2018,\n乙显示,m1,,,2019,\n",
+    "rd_centre.csv": (
+        "key,name,base,country,foreign,founded,closed\nrdc1,外资中心,m1,德国,是,2019,\nrdc2,旧中心,m1,日本,是,2015,2019\n"
+    ),
+    "financing_event.csv": (
+        "企业,融资方式,金额（亿元）,年份,提供方\n甲光电,知识产权质押,0.5,2021,某行\n乙显示,出口信用保险,800,2020,某保\n"
+    ),
+    "key_enterprise_of.csv": (
+        "起点,终点,联系人,联系人职务,since,until\n甲光电,m1,张三,副总经理,2018,\n乙显示,m1,,,2019,\n"
+    ),
 }
 
 
