@@ -162,3 +162,19 @@ def test_every_indicator_documents_direction_unit_and_clause() -> None:
     for name, ind in INDICATORS.items():
         assert ind.zh and ind.unit and "509号" in ind.clause, name
     assert {k for k, v in INDICATORS.items() if v.lower_is_better} == {"gap_share", "weak_share"}
+
+
+def test_docs_map_every_indicator_to_its_clause() -> None:
+    from chainkg.views.measures import INDICATOR_ROWS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    rows = {ln.split("|")[1].strip(): ln for ln in doc.splitlines() if ln.startswith("| `")}
+    for name, ind in INDICATORS.items():
+        row = rows.get(f"`{name}`")
+        assert row is not None and ind.clause in row and ind.unit in row, name
+        assert ("lower is better" if ind.lower_is_better else "higher is better") in row, name
+    shown = " ".join(rows)
+    for name, *_ in INDICATOR_ROWS:
+        assert f"`{name}`" in shown, name
+    for code in ("2a", "2b", "2c"):
+        assert any(ln.startswith(f"| {code} |") and "§2" in ln for ln in doc.splitlines()), code
