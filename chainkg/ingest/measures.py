@@ -211,9 +211,9 @@ class MeasureRules:
             if "founded" in years and "closed" in years and years["closed"] < years["founded"]:
                 problems.append(FieldProblem("closed", row["closed"], f"is before founded ({row['founded']})"))
         if s.name == "RDCentre":
-            f, c = row.get("founded"), row.get("closed")
-            if f is not None and c is not None and c < f:
-                problems.append(FieldProblem("closed", c, f"is before founded ({f})"))
+            opened, shut = row.get("founded"), row.get("closed")
+            if opened is not None and shut is not None and shut < opened:
+                problems.append(FieldProblem("closed", shut, f"is before founded ({opened})"))
 
     # -- keys and owners -------------------------------------------------------------------------
     def node_key(self, label: str, row: dict[str, Any], resolver: _Finder) -> str | None:

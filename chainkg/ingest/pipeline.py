@@ -293,9 +293,9 @@ class _Load:
                 row["exchange"] = checks.EXCHANGE_NAMES.get(row["stock_code"][-2:])
             r = self.resolver.org_key(label, row)
             return r.key, r.how
-        derived = self.measures.node_key(label, row, self.resolver)
-        if derived is not None:
-            return derived, "key"
+        measured = self.measures.node_key(label, row, self.resolver)
+        if measured is not None:
+            return measured, "key"
         if not row.get("key"):
             raise RowError([FieldProblem("key", None, "is required: fill in the key column")])
         return str(row["key"]), "key"
@@ -338,7 +338,7 @@ class _Load:
             labels = (label, owner.label) if owner.outgoing else (owner.label, label)
             bucket = self.rels.setdefault((owner.rel, *labels), {})
             if ends not in bucket:
-                bucket[ends] = _Rel(*ends, {}, t.source, line)
+                bucket[ends] = _Rel(ends[0], ends[1], {}, t.source, line)
                 rstats = self.report.stats(owner.rel, "rel")
                 rstats.read += 1
                 rstats.loaded += 1

@@ -371,9 +371,9 @@ class YearMeasures:
 
 
 def _sum_figure(data: MeasureData, ents: Sequence[str], name: str, year: int) -> tuple[float | None, int]:
-    vals = [data.figures[(e, year)].get(name) for e in ents if (e, year) in data.figures]
-    vals = [v for v in vals if v is not None]
-    return (float(sum(vals)) if vals else None), len(vals)
+    cells = [data.figures[(e, year)].get(name) for e in ents if (e, year) in data.figures]
+    vals = [float(v) for v in cells if v is not None]
+    return (sum(vals) if vals else None), len(vals)
 
 
 def _share(n: int, total: int) -> float | None:
@@ -462,10 +462,10 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     by_level: dict[str, int] = defaultdict(int)
     for lv in std.values():
         by_level[lv or "unknown"] += 1
-    fin = [f for e in ents for f in data.financing.get(e, []) if f.get("year") == year]
+    fin = [ev for e in ents for ev in data.financing.get(e, []) if ev.get("year") == year]
     by_inst: dict[str, float] = defaultdict(float)
-    for f in fin:
-        by_inst[f["instrument"]] += float(f.get("amount") or 0)
+    for ev in fin:
+        by_inst[ev["instrument"]] += float(ev.get("amount") or 0)
     rdc = [
         r for r in data.rd_centres.get(base, []) if r.get("foreign") and holds(r.get("founded"), r.get("closed"), year)
     ]

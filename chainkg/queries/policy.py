@@ -16,6 +16,7 @@ Dated by the rule of :mod:`chainkg.queries.measures`.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
@@ -132,28 +133,28 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
     ents = [m["ent"] for m in active]
     orgs = data.drafters(base, y)
     alliances = {a["alliance"] for ms in data.memberships.values() for a in ms}
-    std: dict[str, dict[str, object]] = {}
+    std: dict[str, dict[str, Any]] = {}
     for o in orgs:
         for s in data.standards.get(o, []):
             if s.get("year") is not None and s["year"] > y:
                 continue
             row = std.setdefault(s["standard"], {**s, "drafters": [], "lead": False})
-            row["drafters"].append(names.get(o) or (f"联盟 {o}" if o in alliances else o))  # type: ignore[attr-defined]
+            row["drafters"].append(names.get(o) or (f"联盟 {o}" if o in alliances else o))
             row["lead"] = bool(row["lead"]) or s.get("role") == "lead"
     standards = [
         StandardRow(
             standard=k,
             name=str(v.get("name") or k),
-            level=v.get("level"),  # type: ignore[arg-type]
-            year=v.get("year"),  # type: ignore[arg-type]
-            drafters=sorted(v["drafters"]),  # type: ignore[arg-type]
+            level=v.get("level"),
+            year=v.get("year"),
+            drafters=sorted(v["drafters"]),
             lead=bool(v["lead"]),
         )
         for k, v in sorted(std.items())
     ]
     by_level: dict[str, int] = defaultdict(int)
-    for s in standards:
-        by_level[s.level or "unknown"] += 1
+    for st in standards:
+        by_level[st.level or "unknown"] += 1
     patents = sorted(
         (
             PatentRow(patent=p["patent"], jurisdiction=p["jurisdiction"], year=p.get("year"), holder=names.get(e, e))

@@ -48,7 +48,9 @@ def test_bad_figures_are_named_by_file_line_and_field(store: GraphStore, tmp_pat
                 "丙公司,2020,100,10,5\n"  # unknown enterprise
             ),
             "exchange_rate.csv": "currency,year,cny_per_unit\nUSD,2020,6.9\n",
-            "national_total.csv": "指标,年份,数值,单位\n出口额,2020,100,亿美元\n产值,2020,5,亿美元\n产值,2019,5,亿美元\n",
+            "national_total.csv": (
+                "指标,年份,数值,单位\n出口额,2020,100,亿美元\n产值,2020,5,亿美元\n产值,2019,5,亿美元\n"
+            ),
             "located_in.csv": "src,dst,since,until\n",
         },
     )
@@ -67,7 +69,8 @@ def test_bad_figures_are_named_by_file_line_and_field(store: GraphStore, tmp_pat
     rows = store.execute("MATCH (f:EnterpriseYear) RETURN f.key AS k, f.revenue AS r")
     assert [(r["k"], r["r"]) for r in rows] == [("e1@2020", 1000.0)]
     nat = store.execute("MATCH (n:NationalTotal) RETURN n.key AS k, n.value AS v ORDER BY k")
-    assert [(r["k"], r["v"]) for r in nat] == [("exports:*:2020", 1_000_000.0), ("output:*:2020", pytest.approx(345_000))]
+    expected = [("exports:*:2020", 1_000_000.0), ("output:*:2020", pytest.approx(345_000))]
+    assert [(r["k"], r["v"]) for r in nat] == expected
 
 
 def test_dates_must_be_in_order_and_possible(store: GraphStore, tmp_path: Path) -> None:

@@ -547,8 +547,7 @@ def parse_weights(text: list[str] | None) -> dict[str, float] | None:
         "alone. Each row carries the values, the weights used and each indicator's contribution, so the score "
         "can be checked by hand. Only bases with at least `min_enterprises` enterprises in the year are ranked "
         f"(default {MIN_ENTERPRISES}); with `year` each row also has last year's rank and the change of score. "
-        "Indicators and default weights: "
-        + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
+        "Indicators and default weights: " + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
     ),
     operation_id="rank_bases",
     responses=_responses("rank_bases", not_found=False),
