@@ -88,3 +88,22 @@ def test_dates_must_be_in_order_and_possible(store: GraphStore, tmp_path: Path) 
     with pytest.raises(InvalidInputError) as exc:
         ingest_paths(store, [folder], strict=True)
     assert (exc.value.file, exc.value.line) == ("enterprise.csv", 2)
+
+
+def test_an_older_embedded_store_gains_the_new_properties(tmp_path: Path) -> None:
+    """A LadybugDB store made before the dated ties existed keeps working after ensure_schema."""
+    from chainkg.graph.store.ladybug_store import LadybugStore
+    from chainkg.queries.targets import base_targets
+
+    s = LadybugStore(tmp_path / "old.lbug")
+    try:
+        s.execute("CREATE NODE TABLE Base(key STRING PRIMARY KEY, name STRING)")
+        s.execute("CREATE NODE TABLE Enterprise(key STRING PRIMARY KEY, name STRING)")
+        s.execute("CREATE REL TABLE LOCATED_IN(FROM Enterprise TO Base)")
+        s.execute("CREATE (:Base {key: 'b', name: '旧基地'})")
+        s.ensure_schema()
+        cols = {r["name"] for r in s.execute("CALL table_info('LOCATED_IN') RETURN *")}
+        assert {"since", "until", "source"} <= cols
+        assert [t.status for t in base_targets(s, "b", 2021).targets] == ["n/a", "n/a", "n/a"]
+    finally:
+        s.close()
