@@ -19,6 +19,7 @@ enterprises that did report is kept (``coverage``), so a partial sum is visible 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -373,7 +374,8 @@ class YearMeasures:
 def _sum_figure(data: MeasureData, ents: Sequence[str], name: str, year: int) -> tuple[float | None, int]:
     cells = [data.figures[(e, year)].get(name) for e in ents if (e, year) in data.figures]
     vals = [float(v) for v in cells if v is not None]
-    return (sum(vals) if vals else None), len(vals)
+    # fsum: exactly rounded, so the total does not depend on the order the store returns rows in.
+    return (math.fsum(vals) if vals else None), len(vals)
 
 
 def _share(n: int, total: int) -> float | None:
@@ -463,9 +465,10 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     for lv in std.values():
         by_level[lv or "unknown"] += 1
     fin = [ev for e in ents for ev in data.financing.get(e, []) if ev.get("year") == year]
-    by_inst: dict[str, float] = defaultdict(float)
+    amounts: dict[str, list[float]] = defaultdict(list)
     for ev in fin:
-        by_inst[ev["instrument"]] += float(ev.get("amount") or 0)
+        amounts[ev["instrument"]].append(float(ev.get("amount") or 0))
+    by_inst = {k: math.fsum(v) for k, v in amounts.items()}
     rdc = [
         r for r in data.rd_centres.get(base, []) if r.get("foreign") and holds(r.get("founded"), r.get("closed"), year)
     ]
@@ -507,7 +510,7 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
         standards_per_enterprise=_share(len(std), n),
         foreign_invested_share=fis,
         foreign_rd_centres=len(rdc),
-        financing_amount=sum(by_inst.values()) if fin else None,
+        financing_amount=math.fsum(a for v in amounts.values() for a in v) if fin else None,
         financing_events=len(fin),
         financing_by_instrument=dict(by_inst),
         key_enterprises=len(keys),

@@ -15,6 +15,7 @@ Dated by the rule of :mod:`chainkg.queries.measures`.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -204,9 +205,10 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         for f in data.financing.get(e, [])
         if f.get("year") == y
     ]
-    by_inst: dict[str, float] = defaultdict(float)
+    amounts: dict[str, list[float]] = defaultdict(list)
     for f in fin:
-        by_inst[f.instrument] += f.amount or 0.0
+        amounts[f.instrument].append(f.amount or 0.0)
+    by_inst = {k: math.fsum(v) for k, v in amounts.items()}
     keys = [
         KeyEnterpriseRow(
             enterprise=k["ent"],
@@ -229,7 +231,7 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         patents_by_jurisdiction=dict(by_j),
         certifications=sorted(certs, key=lambda c: (c.enterprise, c.certification)),
         foreign_invested=sorted(names.get(m["ent"], m["ent"]) for m in active if m.get("foreign_invested")),
-        rd_centres=rdc,
+        rd_centres=sorted(rdc, key=lambda r: r.centre),
         financing=sorted(fin, key=lambda f: (f.instrument, f.enterprise)),
         financing_by_instrument=dict(by_inst),
         key_enterprises=sorted(keys, key=lambda k: k.enterprise),

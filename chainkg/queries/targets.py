@@ -21,6 +21,7 @@ A target whose inputs are missing is "n/a" and names what is missing; it is neve
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from chainkg.errors import NotFoundError
@@ -109,7 +110,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             inputs.append(
                 TargetInput(
                     name=f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
-                    value=float(sum(vals)),
+                    value=float(math.fsum(vals)),
                     unit="万元",
                     year=year,
                     source="EnterpriseYear.output",
@@ -128,7 +129,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
         if lack:
             (notes if len(leads) > 1 else missing).extend(lack)
             continue
-        share = sum(vals) / nat["value"]  # type: ignore[index]
+        share = math.fsum(vals) / nat["value"]  # type: ignore[index]
         inputs.append(TargetInput(name=f"{ind_name} 占全国份额", value=share, unit="", year=year, source="computed"))
         best = share if best is None else max(best, share)
     if best is None and leads and len(leads) > 1:
@@ -226,7 +227,7 @@ def _ht_own_ip(data: MeasureData, base: str, year: int) -> tuple[float | None, d
         v = (data.figures.get((m["ent"], year)) or {}).get("exports_high_tech_own_ip")
         if v is not None:
             per[m["ent"]] = float(v)
-    return (sum(per.values()) if per else None), per
+    return (math.fsum(per.values()) if per else None), per
 
 
 def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
@@ -246,7 +247,7 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
         if mine is not None:
             value = mine / nat["value"]
         if everyone:
-            total = sum(everyone.values()) / nat["value"]
+            total = math.fsum(everyone.values()) / nat["value"]
     met = None if total is None else total >= HIGH_TECH_SHARE_THRESHOLD
     inputs = [
         TargetInput(
@@ -258,7 +259,7 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
         ),
         TargetInput(
             name="全部基地合计",
-            value=sum(everyone.values()) if everyone else None,
+            value=math.fsum(everyone.values()) if everyone else None,
             unit="万美元",
             year=year,
             source="all bases",

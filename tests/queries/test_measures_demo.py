@@ -112,7 +112,7 @@ def test_policy_command_answers_with_the_objects(cli: CliRunner) -> None:
 
 @pytest.fixture(scope="module")
 def public_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LadybugStore]:
-    from conftest import SHARED_DATA
+    from storetools import SHARED_DATA
 
     if not (SHARED_DATA / "company.json").exists():
         pytest.skip(f"public data set not found at {SHARED_DATA} (../shared is absent)")
