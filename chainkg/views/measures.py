@@ -63,13 +63,14 @@ def show(v: Any, kind: Kind) -> str:
 
     Examples
     --------
-    >>> show(0.356, "pct"), show(None, "pct"), show(2418337.0, "wan_cny"), show(-0.05, "signed_pct")
-    ('35.6%', 'n/a', '2,418,337', '-5.0%')
+    >>> show(0.356, "pct"), show(0.0008, "pct"), show(None, "pct"), show(2418337.0, "wan_cny")
+    ('35.6%', '0.08%', 'n/a', '2,418,337')
     """
     if v is None:
         return NA
     if kind == "pct":
-        return f"{100 * v:.1f}%"
+        # Small national shares (0.08 %) would all read 0.1 % with one decimal.
+        return f"{100 * v:.2f}%" if 0 < abs(v) < 0.01 else f"{100 * v:.1f}%"
     if kind == "signed_pct":
         return f"{100 * v:+.1f}%"
     if kind == "int":
