@@ -310,24 +310,55 @@ EXAMPLES = json.loads(
     "al-gba-display",
     "al-sz-led"
    ],
+   "alliance_share": 1.0,
    "alliances": 2,
+   "approved_year": 2010,
    "base": "sz-led",
    "chain_completeness": 0.835820895522388,
    "chain_segments": 134,
    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
    "cooperation_links": 8,
-   "enterprises": 10,
-   "export_share": 0.7,
+   "cooperation_per_enterprise": 1.0,
+   "employees": 46417.0,
+   "enterprises": 8,
+   "export_intensity": 0.382383434591816,
+   "export_share": 0.625,
+   "exports": 154070.8,
+   "exports_growth": 0.2642827015645284,
+   "exports_high_tech": 113002.79999999999,
+   "exports_high_tech_own_ip": 80168.9,
+   "exports_own_ip": 91555.0,
+   "figure_coverage": 8,
+   "figures_year": 2021,
+   "financing_amount": null,
+   "financing_by_instrument": {},
+   "financing_events": 0,
+   "foreign_invested_share": 0.0,
+   "foreign_rd_centres": 2,
    "gap_segments": [
     "LED封装",
     "SMDLED器件"
    ],
+   "gap_share": 0.16417910447761194,
    "gaps": 22,
+   "intl_cert_share": 0.5,
+   "intl_ip_share": 0.5,
+   "intl_patents": 5,
+   "key_contacts": 3,
+   "key_enterprises": 4,
+   "missing": {
+    "financing_amount": "2026 年无融资记录 (no financing event recorded for 2026)"
+   },
    "name": "深圳光电显示（LED）科技兴贸创新基地",
-   "own_brand_share": 0.7,
-   "own_ip_share": 0.8,
-   "patents": 6,
-   "patents_per_enterprise": 0.6,
+   "output": 2418337.0,
+   "output_growth": 0.15937563521863019,
+   "own_brand_share": 0.875,
+   "own_ip_export_share": 0.5942397910570985,
+   "own_ip_share": 1.0,
+   "patents": 11,
+   "patents_filed": 871.0,
+   "patents_granted": 497.0,
+   "patents_per_enterprise": 1.375,
    "platform_types": 3,
    "platforms_by_type": {
     "certification": 1,
@@ -338,16 +369,100 @@ EXAMPLES = json.loads(
     "pp-display",
     "pp-led"
    ],
+   "pool_share": 1.0,
    "pools": 2,
    "research_orgs": 2,
+   "revenue": 2599453.0,
+   "rnd_intensity": 0.06700602011269294,
+   "rnd_spending": 174179.0,
+   "standards": 4,
+   "standards_by_level": {
+    "group": 1,
+    "industry": 1,
+    "international": 1,
+    "national": 1
+   },
+   "standards_per_enterprise": 0.5,
+   "triple_enterprises": 7,
+   "triple_share": 0.875,
    "weak_links": 105,
    "weak_segments": [
     "3D电视",
     "DVD机"
    ],
+   "weak_share": 0.7835820895522388,
    "year": null
   }
  ],
+ "base_targets": {
+  "base": "sz-led",
+  "name": "深圳光电显示（LED）科技兴贸创新基地",
+  "targets": [
+   {
+    "clause": "商产发[2007]509号 §2",
+    "code": "2a",
+    "inputs": [
+     {
+      "name": "基地LED企业产值（6/6 家企业报送）",
+      "source": "EnterpriseYear.output",
+      "unit": "万元",
+      "value": 1648738.0,
+      "year": 2021
+     },
+     {
+      "name": "全国LED产值",
+      "source": "示例数据 (illustrative)，非官方统计; demo:illustrative/national_total.csv",
+      "unit": "万元",
+      "value": 4631000.0,
+      "year": 2021
+     }
+    ],
+    "met": true,
+    "missing": [],
+    "name": "特色主导产业产值占全国该产业产值比重",
+    "name_en": "Leading industry's output as a share of the national industry",
+    "note": "基地无面板企业 (no enterprise of the base in SW2021:270301); 缺少全国面板产值 2021 年…",
+    "scope": "base",
+    "status": "达标 met",
+    "threshold": 0.3,
+    "total": null,
+    "unit": "%",
+    "value": 0.3560220254804578
+   },
+   {
+    "clause": "商产发[2007]509号 §2",
+    "code": "2b",
+    "inputs": [
+     {
+      "name": "本基地符合条件的出口企业",
+      "source": "Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
+      "unit": "家",
+      "value": 7.0,
+      "year": 2021
+     },
+     {
+      "name": "其中持有国际专利或国际认证",
+      "source": "Patent, CERTIFIED",
+      "unit": "家",
+      "value": 5.0,
+      "year": 2021
+     }
+    ],
+    "met": false,
+    "missing": [],
+    "name": "拥有自主知识产权、自主品牌、较强国际竞争力的出口企业数",
+    "name_en": "Export enterprises with own IP, own brand and strong international co…",
+    "note": "",
+    "scope": "national",
+    "status": "未达标 not met",
+    "threshold": 1000.0,
+    "total": 23.0,
+    "unit": "家",
+    "value": 7.0
+   }
+  ],
+  "year": 2021
+ },
  "chain_summary": {
   "base": "sz-led",
   "completeness": 0.835820895522388,
@@ -893,6 +1008,170 @@ EXAMPLES = json.loads(
    "why_zh": "LED芯片-绿光 -[上游材料]-> SMDLED器件 -[上游材料]-> LED显示屏（基地内由洲明科技、雷曼光电生产）；基地内没有企业…"
   }
  ],
+ "indicator_history": [
+  {
+   "alliance_keys": [
+    "al-sz-led"
+   ],
+   "alliance_share": 0.6666666666666666,
+   "alliances": 1,
+   "approved_year": 2010,
+   "base": "sz-led",
+   "chain_completeness": 0.835820895522388,
+   "chain_segments": 134,
+   "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
+   "cooperation_links": 0,
+   "cooperation_per_enterprise": 0.0,
+   "employees": 3605.0,
+   "enterprises": 3,
+   "export_intensity": 0.3905002192857142,
+   "export_share": 0.6666666666666666,
+   "exports": 12113.9,
+   "exports_growth": null,
+   "exports_high_tech": 10481.8,
+   "exports_high_tech_own_ip": 5769.2,
+   "exports_own_ip": 7581.8,
+   "figure_coverage": 3,
+   "figures_year": 2010,
+   "financing_amount": null,
+   "financing_by_instrument": {},
+   "financing_events": 0,
+   "foreign_invested_share": null,
+   "foreign_rd_centres": 0,
+   "gap_segments": [
+    "LED封装",
+    "SMDLED器件"
+   ],
+   "gap_share": 0.16417910447761194,
+   "gaps": 22,
+   "intl_cert_share": 0.0,
+   "intl_ip_share": 0.0,
+   "intl_patents": 0,
+   "key_contacts": 1,
+   "key_enterprises": 1,
+   "missing": {
+    "exports_growth": "缺少 2009/2010 年企业出口额 (missing exports for 2009 or 2010)",
+    "financing_amount": "2010 年无融资记录 (no financing event recorded for 2010)",
+    "foreign_invested_share": "缺少企业外商投资标记 (missing foreign_invested flags)",
+    "output_growth": "缺少 2009/2010 年企业产值 (missing output for 2009 or 2010)"
+   },
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "output": 188796.0,
+   "output_growth": null,
+   "own_brand_share": 1.0,
+   "own_ip_export_share": 0.625876059733034,
+   "own_ip_share": 1.0,
+   "patents": 0,
+   "patents_filed": 49.0,
+   "patents_granted": 24.0,
+   "patents_per_enterprise": 0.0,
+   "platform_types": 3,
+   "platforms_by_type": {
+    "certification": 1,
+    "information": 1,
+    "testing": 1
+   },
+   "pool_keys": [],
+   "pool_share": 0.0,
+   "pools": 0,
+   "research_orgs": 1,
+   "revenue": 210000.0,
+   "rnd_intensity": 0.055523809523809524,
+   "rnd_spending": 11660.0,
+   "standards": 0,
+   "standards_by_level": {},
+   "standards_per_enterprise": 0.0,
+   "triple_enterprises": 3,
+   "triple_share": 1.0,
+   "weak_links": 105,
+   "weak_segments": [
+    "3D电视",
+    "DVD机"
+   ],
+   "weak_share": 0.7835820895522388,
+   "year": 2010
+  },
+  {
+   "alliance_keys": [
+    "al-sz-led"
+   ],
+   "alliance_share": 0.8,
+   "alliances": 1,
+   "approved_year": 2010,
+   "base": "sz-led",
+   "chain_completeness": 0.835820895522388,
+   "chain_segments": 134,
+   "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
+   "cooperation_links": 0,
+   "cooperation_per_enterprise": 0.0,
+   "employees": 6057.0,
+   "enterprises": 5,
+   "export_intensity": 0.3260133754008419,
+   "export_share": 0.6,
+   "exports": 16606.3,
+   "exports_growth": 0.3708467132797859,
+   "exports_high_tech": 11356.299999999997,
+   "exports_high_tech_own_ip": 6497.700000000001,
+   "exports_own_ip": 7752.499999999999,
+   "figure_coverage": 5,
+   "figures_year": 2011,
+   "financing_amount": null,
+   "financing_by_instrument": {},
+   "financing_events": 0,
+   "foreign_invested_share": null,
+   "foreign_rd_centres": 0,
+   "gap_segments": [
+    "LED封装",
+    "SMDLED器件"
+   ],
+   "gap_share": 0.16417910447761194,
+   "gaps": 22,
+   "intl_cert_share": 0.2,
+   "intl_ip_share": 0.0,
+   "intl_patents": 0,
+   "key_contacts": 1,
+   "key_enterprises": 1,
+   "missing": {
+    "financing_amount": "2011 年无融资记录 (no financing event recorded for 2011)",
+    "foreign_invested_share": "缺少企业外商投资标记 (missing foreign_invested flags)"
+   },
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "output": 300537.0,
+   "output_growth": 0.5918610563783131,
+   "own_brand_share": 0.8,
+   "own_ip_export_share": 0.46684089773158377,
+   "own_ip_share": 0.8,
+   "patents": 0,
+   "patents_filed": 87.0,
+   "patents_granted": 45.0,
+   "patents_per_enterprise": 0.0,
+   "platform_types": 3,
+   "platforms_by_type": {
+    "certification": 1,
+    "information": 1,
+    "testing": 1
+   },
+   "pool_keys": [],
+   "pool_share": 0.0,
+   "pools": 0,
+   "research_orgs": 1,
+   "revenue": 328995.0,
+   "rnd_intensity": 0.06030790741500631,
+   "rnd_spending": 19841.0,
+   "standards": 0,
+   "standards_by_level": {},
+   "standards_per_enterprise": 0.0,
+   "triple_enterprises": 4,
+   "triple_share": 0.8,
+   "weak_links": 105,
+   "weak_segments": [
+    "3D电视",
+    "DVD机"
+   ],
+   "weak_share": 0.7835820895522388,
+   "year": 2011
+  }
+ ],
  "patent_pool_analysis": {
   "candidates": [],
   "concentration": "high",
@@ -1034,102 +1313,276 @@ EXAMPLES = json.loads(
    ]
   }
  ],
+ "policy_profile": {
+  "base": "sz-led",
+  "certifications": [
+   {
+    "certification": "CE",
+    "enterprise": "奥拓电子",
+    "international": true,
+    "name": "CE标志（欧盟符合性）",
+    "region": "EU",
+    "since": 2015
+   },
+   {
+    "certification": "CCC",
+    "enterprise": "洲明科技",
+    "international": false,
+    "name": "中国强制性产品认证",
+    "region": "CN",
+    "since": 2010
+   }
+  ],
+  "financing": [
+   {
+    "amount": 2500.0,
+    "enterprise": "奥拓电子",
+    "instrument": "credit_insurance",
+    "provider": "中国出口信用保险公司（示例保单）",
+    "year": 2021
+   }
+  ],
+  "financing_by_instrument": {
+   "credit_insurance": 2500.0
+  },
+  "foreign_invested": [],
+  "international_patents": [
+   {
+    "holder": "雷曼光电",
+    "jurisdiction": "EP",
+    "patent": "DEMO-LED-EP-001",
+    "year": 2021
+   },
+   {
+    "holder": "聚飞光电",
+    "jurisdiction": "JP",
+    "patent": "DEMO-LED-JP-001",
+    "year": 2018
+   }
+  ],
+  "key_enterprises": [
+   {
+    "contact": null,
+    "contact_role": null,
+    "enterprise": "002587.SZ",
+    "liaison": "基地办 周示例",
+    "name": "奥拓电子",
+    "since": 2016
+   },
+   {
+    "contact": "刘示例",
+    "contact_role": "董事会秘书",
+    "enterprise": "300162.SZ",
+    "liaison": "基地办 李示例",
+    "name": "雷曼光电",
+    "since": 2012
+   }
+  ],
+  "key_without_contact": [
+   "奥拓电子"
+  ],
+  "name": "深圳光电显示（LED）科技兴贸创新基地",
+  "patents_by_jurisdiction": {
+   "EP": 1,
+   "JP": 1,
+   "PCT": 1,
+   "US": 2
+  },
+  "rd_centres": [
+   {
+    "centre": "rdc-sz-led-01",
+    "country": "德国",
+    "foreign": true,
+    "founded": 2012,
+    "name": "某德国照明集团深圳LED研发中心（示例）",
+    "parent": "某德国照明集团（示例）"
+   },
+   {
+    "centre": "rdc-sz-led-02",
+    "country": "韩国",
+    "foreign": true,
+    "founded": 2018,
+    "name": "某韩国显示企业深圳研发中心（示例）",
+    "parent": "某韩国显示企业（示例）"
+   }
+  ],
+  "standards": [
+   {
+    "drafters": [
+     "洲明科技",
+     "深圳大学"
+    ],
+    "lead": true,
+    "level": "national",
+    "name": "LED显示屏通用规范（示例）",
+    "standard": "DEMO-GB/T-0001-2013",
+    "year": 2013
+   },
+   {
+    "drafters": [
+     "洲明科技"
+    ],
+    "lead": false,
+    "level": "international",
+    "name": "LED display performance measurement (illustrative)",
+    "standard": "DEMO-IEC-0004-2021",
+    "year": 2021
+   }
+  ],
+  "standards_by_level": {
+   "group": 1,
+   "industry": 1,
+   "international": 1,
+   "national": 1
+  },
+  "year": 2021
+ },
  "rank_bases": [
   {
    "base": "sz-led",
    "contributions": {
-    "alliances": 0.033333333333,
-    "chain_completeness": 0.143870809885,
-    "cooperation_links": 0.05,
-    "enterprises": 0.083333333333,
-    "export_share": 0.07,
-    "gaps": 0.026595744681,
-    "own_brand_share": 0.093333333333,
-    "own_ip_share": 0.135,
+    "alliance_share": 0.04,
+    "chain_completeness": 0.076731098605,
+    "cooperation_per_enterprise": 0.04,
+    "enterprises": 0.033333333333,
+    "export_share": 0.025,
+    "foreign_invested_share": 0.0,
+    "gap_share": 0.016246427437,
+    "intl_cert_share": 0.04,
+    "intl_ip_share": 0.07,
+    "own_brand_share": 0.05,
+    "own_ip_export_share": 0.08,
+    "own_ip_share": 0.08,
     "patents_per_enterprise": 0.04,
-    "platform_types": 0.1,
-    "pools": 0.05,
-    "weak_links": 0.006611570248
+    "platform_types": 0.05,
+    "pool_share": 0.03,
+    "rnd_intensity": 0.056847346058,
+    "standards_per_enterprise": 0.04,
+    "triple_share": 0.1,
+    "weak_share": 0.003735043789
    },
+   "enterprises": 8,
    "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "previous_rank": null,
    "rank": 1,
-   "score": 0.832078124814,
+   "score": 0.871893249224,
+   "score_change": null,
    "values": {
-    "alliances": 2.0,
+    "alliance_share": 1.0,
     "chain_completeness": 0.835820895522388,
-    "cooperation_links": 8.0,
-    "enterprises": 10.0,
-    "export_share": 0.7,
-    "gaps": 22.0,
-    "own_brand_share": 0.7,
-    "own_ip_share": 0.8,
-    "patents_per_enterprise": 0.6,
+    "cooperation_per_enterprise": 1.0,
+    "enterprises": 8.0,
+    "export_share": 0.625,
+    "foreign_invested_share": 0.0,
+    "gap_share": 0.16417910447761194,
+    "intl_cert_share": 0.5,
+    "intl_ip_share": 0.5,
+    "own_brand_share": 0.875,
+    "own_ip_export_share": 0.5942397910570985,
+    "own_ip_share": 1.0,
+    "patents_per_enterprise": 1.375,
     "platform_types": 3.0,
-    "pools": 2.0,
-    "weak_links": 105.0
+    "pool_share": 1.0,
+    "rnd_intensity": 0.06700602011269294,
+    "standards_per_enterprise": 0.5,
+    "triple_share": 0.875,
+    "weak_share": 0.7835820895522388
    },
    "weights": {
-    "alliances": 0.05,
-    "chain_completeness": 0.15,
-    "cooperation_links": 0.05,
-    "enterprises": 0.1,
-    "export_share": 0.1,
-    "gaps": 0.05,
-    "own_brand_share": 0.1,
-    "own_ip_share": 0.15,
-    "patents_per_enterprise": 0.05,
-    "platform_types": 0.1,
-    "pools": 0.05,
-    "weak_links": 0.05
-   }
+    "alliance_share": 0.04,
+    "chain_completeness": 0.08,
+    "cooperation_per_enterprise": 0.04,
+    "enterprises": 0.05,
+    "export_share": 0.04,
+    "foreign_invested_share": 0.03,
+    "gap_share": 0.04,
+    "intl_cert_share": 0.04,
+    "intl_ip_share": 0.07,
+    "own_brand_share": 0.05,
+    "own_ip_export_share": 0.08,
+    "own_ip_share": 0.08,
+    "patents_per_enterprise": 0.04,
+    "platform_types": 0.05,
+    "pool_share": 0.03,
+    "rnd_intensity": 0.06,
+    "standards_per_enterprise": 0.04,
+    "triple_share": 0.1,
+    "weak_share": 0.04
+   },
+   "year": null
   },
   {
    "base": "hf-new",
    "contributions": {
-    "alliances": 0.033333333333,
-    "chain_completeness": 0.142313153479,
-    "cooperation_links": 0.04375,
-    "enterprises": 0.066666666667,
-    "export_share": 0.0625,
-    "gaps": 0.026595744681,
-    "own_brand_share": 0.1,
-    "own_ip_share": 0.14765625,
-    "patents_per_enterprise": 0.05,
-    "platform_types": 0.066666666667,
-    "pools": 0.05,
-    "weak_links": 0.007024793388
+    "alliance_share": 0.02,
+    "chain_completeness": 0.075900348522,
+    "cooperation_per_enterprise": 0.035,
+    "enterprises": 0.033333333333,
+    "export_share": 0.025,
+    "foreign_invested_share": 0.0,
+    "gap_share": 0.014937175406,
+    "intl_cert_share": 0.02,
+    "intl_ip_share": 0.0175,
+    "own_brand_share": 0.042857142857,
+    "own_ip_export_share": 0.066452310459,
+    "own_ip_share": 0.07,
+    "patents_per_enterprise": 0.025454545455,
+    "platform_types": 0.033333333333,
+    "pool_share": 0.01125,
+    "rnd_intensity": 0.049101984229,
+    "standards_per_enterprise": 0.01,
+    "triple_share": 0.071428571429,
+    "weak_share": 0.002100605193
    },
+   "enterprises": 8,
    "name": "合肥新型显示与新能源科技兴贸创新基地",
+   "previous_rank": null,
    "rank": 2,
-   "score": 0.796506608215,
+   "score": 0.623649350217,
+   "score_change": null,
    "values": {
-    "alliances": 2.0,
+    "alliance_share": 0.5,
     "chain_completeness": 0.8267716535433071,
-    "cooperation_links": 7.0,
+    "cooperation_per_enterprise": 0.875,
     "enterprises": 8.0,
     "export_share": 0.625,
-    "gaps": 22.0,
+    "foreign_invested_share": 0.0,
+    "gap_share": 0.1732283464566929,
+    "intl_cert_share": 0.25,
+    "intl_ip_share": 0.125,
     "own_brand_share": 0.75,
+    "own_ip_export_share": 0.4936075885315709,
     "own_ip_share": 0.875,
-    "patents_per_enterprise": 0.75,
+    "patents_per_enterprise": 0.875,
     "platform_types": 2.0,
-    "pools": 2.0,
-    "weak_links": 104.0
+    "pool_share": 0.375,
+    "rnd_intensity": 0.05787655486085342,
+    "standards_per_enterprise": 0.125,
+    "triple_share": 0.625,
+    "weak_share": 0.8188976377952756
    },
    "weights": {
-    "alliances": 0.05,
-    "chain_completeness": 0.15,
-    "cooperation_links": 0.05,
-    "enterprises": 0.1,
-    "export_share": 0.1,
-    "gaps": 0.05,
-    "own_brand_share": 0.1,
-    "own_ip_share": 0.15,
-    "patents_per_enterprise": 0.05,
-    "platform_types": 0.1,
-    "pools": 0.05,
-    "weak_links": 0.05
-   }
+    "alliance_share": 0.04,
+    "chain_completeness": 0.08,
+    "cooperation_per_enterprise": 0.04,
+    "enterprises": 0.05,
+    "export_share": 0.04,
+    "foreign_invested_share": 0.03,
+    "gap_share": 0.04,
+    "intl_cert_share": 0.04,
+    "intl_ip_share": 0.07,
+    "own_brand_share": 0.05,
+    "own_ip_export_share": 0.08,
+    "own_ip_share": 0.08,
+    "patents_per_enterprise": 0.04,
+    "platform_types": 0.05,
+    "pool_share": 0.03,
+    "rnd_intensity": 0.06,
+    "standards_per_enterprise": 0.04,
+    "triple_share": 0.1,
+    "weak_share": 0.04
+   },
+   "year": null
   }
  ],
  "weak_links": [

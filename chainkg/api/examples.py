@@ -36,6 +36,9 @@ DEMO_CALLS: dict[str, str] = {
     "rank_bases": "/analytics/ranking",
     "enterprise_places": "/analytics/places?base={base}",
     "compare_bases": "/analytics/compare?bases={base},{other_base}",
+    "base_targets": "/analytics/targets?base={base}&year=2021",
+    "policy_profile": "/analytics/policy?base={base}&year=2021",
+    "indicator_history": "/analytics/indicator-history?base={base}",
 }
 """Operation id -> the demo call whose answer is its example."""
 

@@ -6,8 +6,6 @@ typed result with all its evidence.
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
@@ -16,9 +14,26 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
-from chainkg.queries.indicators import INDICATORS, base_indicators, indicator_history, rank_bases
+from chainkg.queries.indicators import (
+    INDICATORS,
+    MIN_ENTERPRISES,
+    base_indicators,
+    indicator_history,
+    rank_bases,
+    unranked_bases,
+)
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.pools import pool_analysis
+from chainkg.queries.targets import base_targets
+from chainkg.views.measures import (
+    change_table,
+    indicator_table,
+    missing_lines,
+    ranking_rows,
+    target_details,
+    target_rows,
+    weights_line,
+)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
 
@@ -292,60 +307,37 @@ def parse_weights(items: list[str]) -> dict[str, float]:
     return out
 
 
-_HEAD = {
-    "enterprises": "enterprises 企业",
-    "own_ip_share": "own IP 自主知识产权",
-    "own_brand_share": "own brand 自主品牌",
-    "export_share": "export 出口导向",
-    "chain_completeness": "chain 产业链完整度",
-    "gaps": "gaps 缺口",
-    "weak_links": "weak links 薄弱环节",
-    "alliances": "alliances 联盟",
-    "pools": "pools 专利池",
-    "platform_types": "platform types 平台类型",
-    "cooperation_links": "产学研 links",
-    "patents_per_enterprise": "patents/ent 企均专利",
-}
-
-
-def _indicator_table(found: list[Any], heads: list[str]) -> list[dict[str, Any]]:
-    """One row per indicator, one column per base or year (narrower than the other way round)."""
-    rows = []
-    extra = {
-        "chain_segments": "chain segments 产业链环节",
-        "research_orgs": "research orgs 高校院所",
-        "patents": "patents 专利",
-    }
-    for k, head in {**_HEAD, **extra}.items():
-        row: dict[str, Any] = {"indicator 指标": head}
-        for h, i in zip(heads, found, strict=True):
-            v = getattr(i, k)
-            row[h] = _pct(v) if k.endswith("_share") or k == "chain_completeness" else v
-        rows.append(row)
-    return rows
-
-
 @app.command("indicators")
 @friendly_errors
 def indicators(
     base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
-    year: int | None = typer.Option(None, "--year", "-y", help="Snapshot at the end of this year"),
-    history: bool = typer.Option(False, "--history", help="One snapshot per year for BASE"),
-    ranking: bool = typer.Option(False, "--rank", help="Rank every base by a weighted score"),
+    year: int | None = typer.Option(None, "--year", "-y", help="As of the end of this year (年份)"),
+    history: bool = typer.Option(False, "--history", help="One snapshot per year for BASE, from its approval year"),
+    ranking: bool = typer.Option(False, "--rank", help="Rank the bases with enough data by a weighted score"),
     weight: list[str] = typer.Option([], "--weight", "-w", help="Override a ranking weight: name=value (repeat)"),
     only: bool = typer.Option(False, "--only", help="Rank on the given --weight values only"),
+    min_enterprises: int = typer.Option(
+        MIN_ENTERPRISES, "--min-enterprises", help="Fewest enterprises a base needs to be ranked"
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Show base indicators (enterprises, own IP/brand/export shares, chain completeness, gaps,
-    alliances, pools, platforms, 产学研 links, patents per enterprise), their history by year,
-    or a ranking of bases with stated, settable weights.
+    """基地指标: the §2 targets (with --year and a base), indicators as of a year with the change
+    from the year before, their history from the approval year, or a ranking of bases with
+    stated, settable weights (bases below the minimum of enterprises are listed, not ranked).
 
-    Examples: chainkg indicators sz-hitech --history; chainkg indicators --rank -w own_ip_share=0.3
+    Examples: chainkg indicators sz-led --year 2021; chainkg indicators sz-led --history;
+    chainkg indicators --rank --year 2021 -w own_ip_share=0.3
     """
     weights = parse_weights(weight)
+    targets = None
+    before = None
     with store_session() as store:
         if ranking:
-            ranked = rank_bases(store, weights or None, year=year, only=only)
+            found = base_indicators(store, year=year)
+            ranked = rank_bases(
+                store, weights or None, year=year, only=only, indicators=found, min_enterprises=min_enterprises
+            )
+            left_out = unranked_bases(found, min_enterprises)
         elif history:
             if base is None:
                 raise InvalidInputError(
@@ -354,37 +346,55 @@ def indicators(
             found = indicator_history(store, base)
         else:
             found = base_indicators(store, base, year=year)
+            if base is not None and not as_json:
+                targets = base_targets(store, base, year)
+                if year is not None:
+                    before = base_indicators(store, base, year=year - 1)[0]
     if ranking:
         if as_json:
             emit(ranked, as_json=True)
             return
         used = ranked[0].weights if ranked else {}
-        console.print("Weights 权重: " + ", ".join(f"{k}={v:.3g}" for k, v in used.items()), highlight=False)
-        emit(
-            [
-                {
-                    "#": r.rank,
-                    "base 基地": f"{r.name} ({r.base})",
-                    "score 得分": r.score,
-                    "top contributions 主要贡献": ", ".join(
-                        f"{k} {v:.3f}" for k, v in sorted(r.contributions.items(), key=lambda x: -x[1])[:4]
-                    ),
-                }
-                for r in ranked
-            ],
-            as_json=False,
-            title="Base ranking 基地排名",
+        console.print(weights_line(used), highlight=False)
+        title = "基地排名 Base ranking" + (f"（{year} 年）" if year is not None else "")
+        emit(ranking_rows(ranked), as_json=False, title=title)
+        console.print(
+            f"排名要求至少 {min_enterprises} 家企业 (at least {min_enterprises} enterprises to be ranked); "
+            f"未排名 not ranked: {len(left_out)} 个基地"
+            + (": " + _names([f"{i.name} ({i.enterprises})" for i in left_out], 8) if left_out else ""),
+            highlight=False,
         )
         return
     if as_json:
         emit(found, as_json=True)
         return
+    if targets is not None:
+        emit(
+            target_rows(targets),
+            as_json=False,
+            title=f"§2 目标 Targets of {targets.name} ({targets.base}), {targets.year} 年",
+        )
+        for line in target_details(targets):
+            console.print(line, highlight=False)
     if history:
         heads = [str(i.year) if i.year is not None else "today" for i in found]
-        title = f"Indicators of {found[0].name} ({found[0].base}) by year 基地指标历年" if found else ""
+        title = f"{found[0].name} ({found[0].base}) 基地指标历年 indicators by year" if found else ""
+        emit(indicator_table(found, heads), as_json=False, title=title)
+    elif before is not None:
+        emit(
+            change_table(found[0], before),
+            as_json=False,
+            title=f"基地指标 Indicators of {found[0].name}, {year} 年与上年",
+        )
     else:
         heads = [f"{i.name} ({i.base})" for i in found]
-        title = "Base indicators 基地指标" + (f" at the end of {year}" if year is not None else "")
-    emit(_indicator_table(found, heads), as_json=False, title=title)
+        title = "基地指标 Base indicators" + (f"（截至 {year} 年底）" if year is not None else "")
+        emit(indicator_table(found, heads), as_json=False, title=title)
+    for line in missing_lines(found)[:30]:
+        console.print(line, style="dim", highlight=False)
     for i in found[:1]:
-        console.print(f"Chain figures from: {i.chain_source}", style="dim", highlight=False)
+        console.print(
+            f"产业链数据来自 chain figures from: {i.chain_source}（当前产业链 today's chain）",
+            style="dim",
+            highlight=False,
+        )

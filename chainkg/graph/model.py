@@ -35,6 +35,7 @@ class Prop:
     required: bool = False
     choices: tuple[str, ...] = ()
     indexed: bool = False
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,22 @@ PLATFORM_KIND_ZH: dict[str, str] = {
 }
 
 ORG_KINDS: tuple[str, ...] = ("university", "institute")
+JURISDICTIONS: tuple[str, ...] = ("CN", "PCT", "US", "EP", "JP", "KR", "DE", "GB", "FR", "TW", "HK", "other")
+"""Patent offices and routes; every one but CN counts as international IP (§6(二))."""
+STANDARD_LEVELS: tuple[str, ...] = ("international", "national", "industry", "local", "group", "enterprise")
+DRAFTING_ROLES: tuple[str, ...] = ("lead", "participant")
+FINANCING_INSTRUMENTS: tuple[str, ...] = (
+    "fund",
+    "loan",
+    "ip_pledge",
+    "credit_insurance",
+    "guarantee",
+    "equity",
+    "other",
+)
+"""Financing named by the notice's §5: industry funds, loans, IP pledges, export credit insurance."""
+CURRENCIES: tuple[str, ...] = ("USD", "EUR", "JPY", "HKD", "GBP", "KRW")
+NATIONAL_MEASURES: tuple[str, ...] = ("output", "revenue", "exports", "exports_high_tech", "exports_own_ip")
 ENTERPRISE_SIZES: tuple[str, ...] = ("large", "medium", "small", "micro")
 BASE_LEVELS: tuple[str, ...] = ("national", "provincial", "municipal")
 MEMBER_ROLES: tuple[str, ...] = ("chair", "vice_chair", "secretariat", "member")
@@ -176,6 +193,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
             _p("export_oriented", B, "Exports a large share of its output", "出口导向"),
             _p("own_brand", B, "Sells under its own brand", "自主品牌"),
             _p("own_ip", B, "Holds its own core IP", "自主知识产权"),
+            _p("founded", S, "Founding date: YYYY or YYYY-MM-DD", "成立日期"),
+            _p("closed", S, "Closing (deregistration) date: YYYY or YYYY-MM-DD; empty while active", "注销日期"),
+            _p("foreign_invested", B, "Foreign-invested enterprise (外商投资企业)", "外商投资"),
         ),
         "A company: listed, private or state-owned.",
     ),
@@ -219,6 +239,13 @@ NODE_TYPES: tuple[NodeType, ...] = (
             _p("title", S, "Title", "标题", required=True),
             _p("ipc_codes", SL, "IPC codes, e.g. H01L 33/00", "IPC分类号"),
             _p("year", INT, "Application year", "申请年份"),
+            _p(
+                "jurisdiction",
+                S,
+                "Office or route: CN, PCT, US, EP, JP, KR ...; derived from the number's prefix when empty",
+                "法域",
+                choices=JURISDICTIONS,
+            ),
         ),
         "A patent; its IPC subclasses are its tech fields.",
     ),
@@ -279,6 +306,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
 
 _ORGS = ("Enterprise", "ResearchOrg")
 _SINCE = _p("since", INT, "Year the tie began", "起始年份")
+_UNTIL = _p("until", INT, "Last year the tie held; empty while it holds", "截止年份")
 
 REL_TYPES: tuple[RelType, ...] = (
     RelType(
@@ -286,8 +314,8 @@ REL_TYPES: tuple[RelType, ...] = (
         "位于",
         "located in",
         tuple((o, "Base") for o in _ORGS),
-        (),
-        "An organization is located in a base.",
+        (_SINCE, _UNTIL),
+        "An organization is located in a base (from ``since`` to ``until``, both years included).",
     ),
     RelType(
         "IN_INDUSTRY",
@@ -302,7 +330,7 @@ REL_TYPES: tuple[RelType, ...] = (
         "主营产品",
         "makes",
         (("Enterprise", "Product"),),
-        (_p("share", F, "Share of revenue (may be zero or negative in public data)", "营收占比"),),
+        (_p("share", F, "Share of revenue (may be zero or negative in public data)", "营收占比"), _SINCE, _UNTIL),
         "An enterprise makes a product.",
     ),
     RelType(
@@ -350,7 +378,7 @@ REL_TYPES: tuple[RelType, ...] = (
         "联盟成员",
         "member of",
         tuple((o, "Alliance") for o in _ORGS),
-        (_p("role", S, "chair, vice_chair, secretariat or member", "角色", choices=MEMBER_ROLES), _SINCE),
+        (_p("role", S, "chair, vice_chair, secretariat or member", "角色", choices=MEMBER_ROLES), _SINCE, _UNTIL),
         "An organization is a member of an alliance.",
     ),
     RelType(
@@ -436,6 +464,220 @@ REL_TYPES: tuple[RelType, ...] = (
         "An industry is one of the base's leading industries.",
     ),
 )
+
+# -- The policy's own measures (issue 14): yearly figures, national totals, rates, standards,
+# certifications, R&D centres, financing and key enterprises. Money is held in one canonical
+# unit per currency (``unit``); the ingest converts other units by the rule in
+# chainkg/ingest/units.py.
+_YEAR = _p("year", INT, "Calendar year the figure is for", "年份", required=True)
+_DATA_SOURCE = _p("data_source", S, "Where the figure comes from (statistics office, annual report ...)", "数据来源")
+
+
+def _money(name: str, doc: str, zh: str, unit: str) -> Prop:
+    return _p(name, F, f"{doc}, in {unit}", zh, unit=unit)
+
+
+MEASURE_NODE_TYPES: tuple[NodeType, ...] = (
+    NodeType(
+        "ExchangeRate",
+        "汇率",
+        "Exchange rate",
+        "currency:year, e.g. 'USD:2021' (may be left empty: it is then derived)",
+        (
+            _p(
+                "currency",
+                S,
+                "Foreign currency: USD, EUR, JPY, HKD, GBP or KRW",
+                "币种",
+                required=True,
+                choices=CURRENCIES,
+            ),
+            _YEAR,
+            _p(
+                "cny_per_unit", F, "Yuan per one unit of the currency, annual average", "汇率（元/单位）", required=True
+            ),
+            _DATA_SOURCE,
+        ),
+        "The annual exchange rate used to convert between yuan and another currency; never assumed.",
+    ),
+    NodeType(
+        "EnterpriseYear",
+        "企业年度数据",
+        "Enterprise-year figures",
+        "enterprise key + '@' + year (may be left empty: it is then derived)",
+        (
+            _p("enterprise", S, "The enterprise: key, name, USCC or stock code", "企业", required=True),
+            _YEAR,
+            _money("revenue", "Operating revenue", "营业收入", "万元"),
+            _money("output", "Output value (gross industrial output)", "产值", "万元"),
+            _money("exports", "Exports", "出口额", "万美元"),
+            _money("exports_own_ip", "Exports of products with own IP", "自主知识产权产品出口额", "万美元"),
+            _money("exports_high_tech", "High-tech product exports", "高新技术产品出口额", "万美元"),
+            _money(
+                "exports_high_tech_own_ip",
+                "High-tech product exports with own IP",
+                "自主知识产权高新技术产品出口额",
+                "万美元",
+            ),
+            _money("rnd_spending", "R&D spending", "研发投入", "万元"),
+            _p("employees", INT, "Employees at year end, in persons (人)", "从业人员", unit="人"),
+            _p("patents_filed", INT, "Patent applications filed in the year (件)", "专利申请数", unit="件"),
+            _p("patents_granted", INT, "Patents granted in the year (件)", "专利授权数", unit="件"),
+            _DATA_SOURCE,
+        ),
+        "One enterprise's figures for one year (企业年度统计), each in its stated unit.",
+    ),
+    NodeType(
+        "NationalTotal",
+        "全国总量",
+        "National total",
+        "measure:industry:year, industry '*' for all (may be left empty: it is then derived)",
+        (
+            _p(
+                "measure",
+                S,
+                "output, revenue, exports, exports_high_tech or exports_own_ip",
+                "指标",
+                required=True,
+                choices=NATIONAL_MEASURES,
+            ),
+            _p("industry", S, "The industry (key or name); empty for the whole economy", "行业"),
+            _YEAR,
+            _p("value", F, "The total, in 万元 (yuan measures) or 万美元 (export measures)", "数值", required=True),
+            _p("unit", S, "Unit of the value as given, e.g. 亿元 or 亿美元; converted on load", "单位"),
+            _DATA_SOURCE,
+        ),
+        "A national total per industry and year, the denominator of the §2 shares.",
+    ),
+    NodeType(
+        "Standard",
+        "标准",
+        "Standard",
+        "Standard number, e.g. 'GB/T 24823-2017'",
+        (
+            _p("name", S, "Title of the standard", "标准名称", required=True, indexed=True),
+            _p(
+                "level",
+                S,
+                "international, national, industry, local, group or enterprise",
+                "标准级别",
+                choices=STANDARD_LEVELS,
+            ),
+            _p("year", INT, "Year issued", "发布年份"),
+        ),
+        "A standard (国际/国家/行业/地方/团体标准) drafted by enterprises, universities or alliances.",
+    ),
+    NodeType(
+        "Certification",
+        "认证",
+        "Certification",
+        "Scheme code, e.g. 'CE', 'UL', 'CCC'",
+        (
+            _NAME,
+            _p("region", S, "Market the scheme opens, e.g. EU, US, CN", "适用市场"),
+            _p("international", B, "A certification for foreign markets (not CN only)", "国际认证"),
+        ),
+        "A product or system certification scheme (CCC, CE, UL, FDA ...).",
+    ),
+    NodeType(
+        "RDCentre",
+        "研发中心",
+        "R&D centre",
+        "Centre id, e.g. 'rdc-sz-01'",
+        (
+            _NAME,
+            _p("base", S, "The base it is sited in: key or name", "所在基地", required=True),
+            _p("parent", S, "The company or institution that runs it", "所属机构"),
+            _p("country", S, "Home country of the parent", "母国"),
+            _p("foreign", B, "Run by a foreign parent (外资研发中心)", "外资"),
+            _p("founded", INT, "Year opened", "设立年份"),
+            _p("closed", INT, "Year closed; empty while open", "关闭年份"),
+        ),
+        "An R&D centre sited in a base, foreign-run or domestic (§3(四)).",
+    ),
+    NodeType(
+        "FinancingEvent",
+        "融资事件",
+        "Financing event",
+        "Event id (may be left empty: it is then derived from enterprise, instrument, year and amount)",
+        (
+            _p("enterprise", S, "The enterprise financed: key, name, USCC or stock code", "企业", required=True),
+            _p(
+                "instrument",
+                S,
+                "fund, loan, ip_pledge, credit_insurance, guarantee, equity or other",
+                "融资方式",
+                required=True,
+                choices=FINANCING_INSTRUMENTS,
+            ),
+            _money("amount", "Amount", "金额", "万元"),
+            _p("year", INT, "Year of the event", "年份", required=True),
+            _p("provider", S, "Fund, bank or insurer", "提供方"),
+            _DATA_SOURCE,
+        ),
+        "A financing event of an enterprise (§5: 产业链金融, 知识产权质押, 出口信用保险).",
+    ),
+)
+
+MEASURE_REL_TYPES: tuple[RelType, ...] = (
+    RelType(
+        "REPORTS",
+        "年度数据",
+        "reports",
+        (("Enterprise", "EnterpriseYear"),),
+        (),
+        "An enterprise reports its figures for a year (made by the loader from the figure's enterprise).",
+    ),
+    RelType(
+        "DRAFTED",
+        "起草标准",
+        "drafted",
+        (("Enterprise", "Standard"), ("ResearchOrg", "Standard"), ("Alliance", "Standard")),
+        (_p("role", S, "lead or participant", "起草角色", choices=DRAFTING_ROLES),),
+        "An enterprise, university or alliance drafted a standard.",
+    ),
+    RelType(
+        "CERTIFIED",
+        "获得认证",
+        "certified",
+        (("Enterprise", "Certification"),),
+        (_SINCE, _UNTIL, _p("certificate_no", S, "Certificate number", "证书编号")),
+        "An enterprise holds a certification (from ``since`` to ``until``).",
+    ),
+    RelType(
+        "SITED_IN",
+        "设于",
+        "sited in",
+        (("RDCentre", "Base"),),
+        (),
+        "An R&D centre is sited in a base (made by the loader from the centre's base).",
+    ),
+    RelType(
+        "RECEIVED",
+        "获得融资",
+        "received",
+        (("Enterprise", "FinancingEvent"),),
+        (),
+        "An enterprise received financing (made by the loader from the event's enterprise).",
+    ),
+    RelType(
+        "KEY_ENTERPRISE_OF",
+        "重点企业",
+        "key enterprise of",
+        (("Enterprise", "Base"),),
+        (
+            _p("contact", S, "Contact person at the enterprise", "联系人"),
+            _p("contact_role", S, "The contact's position, e.g. 副总经理", "联系人职务"),
+            _p("liaison", S, "The base's own liaison for this enterprise", "基地联络人"),
+            _SINCE,
+            _UNTIL,
+        ),
+        "An enterprise is one of the base's key enterprises (重点企业联系制度, §7), with its contact.",
+    ),
+)
+
+NODE_TYPES = NODE_TYPES + MEASURE_NODE_TYPES
+REL_TYPES = REL_TYPES + MEASURE_REL_TYPES
 
 _NODES = {n.label: n for n in NODE_TYPES}
 _RELS = {r.type: r for r in REL_TYPES}

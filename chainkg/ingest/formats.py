@@ -15,6 +15,8 @@ from functools import cache
 from typing import Literal
 
 from chainkg.graph.model import (
+    CURRENCIES,
+    JURISDICTIONS,
     MODEL,
     PLATFORM_KIND_ZH,
     NodeType,
@@ -32,6 +34,10 @@ DERIVED_KEYS: dict[str, str] = {
     "ResearchOrg": "USCC if given, else 'name:' + normalized name",
     "Industry": "scheme:code, e.g. SW2021:270100",
     "Product": "the name, verbatim",
+    "EnterpriseYear": "enterprise key + '@' + year",
+    "ExchangeRate": "currency:year, e.g. USD:2021",
+    "FinancingEvent": "enterprise:instrument:year:amount",
+    "NationalTotal": "measure:industry:year (industry '*' for the whole economy)",
 }
 
 # Extra spellings of enumeration values, so planners may write the Chinese word.
@@ -46,6 +52,23 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
     "role": {"理事长单位": "chair", "理事长": "chair", "副理事长单位": "vice_chair", "副理事长": "vice_chair"}
     | {"秘书处": "secretariat", "秘书长单位": "secretariat", "成员": "member", "会员": "member"}
     | {"成员单位": "member", "vice chair": "vice_chair"},
+    "level_standard": {"国际标准": "international", "国际": "international", "国家标准": "national"}
+    | {"国家": "national", "行业标准": "industry", "行业": "industry", "地方标准": "local", "地方": "local"}
+    | {"团体标准": "group", "团体": "group", "企业标准": "enterprise", "企业": "enterprise"},
+    "jurisdiction": {c.lower(): c for c in JURISDICTIONS}
+    | {"中国": "CN", "wo": "PCT", "国际": "PCT", "pct国际": "PCT", "美国": "US", "欧洲": "EP"}
+    | {"欧专局": "EP", "日本": "JP", "韩国": "KR", "德国": "DE", "英国": "GB", "法国": "FR", "其他": "other"},
+    "instrument": {"产业基金": "fund", "基金": "fund", "投资基金": "fund", "贷款": "loan", "银行贷款": "loan"}
+    | {"知识产权质押": "ip_pledge", "知识产权质押融资": "ip_pledge", "专利质押": "ip_pledge"}
+    | {"出口信用保险": "credit_insurance", "信用保险": "credit_insurance", "担保": "guarantee"}
+    | {"股权融资": "equity", "股权": "equity", "其他": "other", "其它": "other"},
+    "role_drafting": {"主起草": "lead", "牵头": "lead", "主编": "lead", "参与": "participant", "参编": "participant"}
+    | {"参与起草": "participant"},
+    "currency": {c.lower(): c for c in CURRENCIES}
+    | {"美元": "USD", "欧元": "EUR", "日元": "JPY", "港元": "HKD", "港币": "HKD", "英镑": "GBP"}
+    | {"韩元": "KRW"},
+    "measure": {"产值": "output", "工业总产值": "output", "营业收入": "revenue", "出口额": "exports"}
+    | {"高新技术产品出口额": "exports_high_tech", "自主知识产权产品出口额": "exports_own_ip"},
     "kind_coop": {"联合实验室": "joint_lab", "共建实验室": "joint_lab", "联合项目": "joint_project"}
     | {"合作项目": "joint_project", "技术许可": "licensing", "许可": "licensing", "培训": "training"}
     | {"咨询": "consulting", "其他": "other", "其它": "other"},
@@ -53,7 +76,7 @@ CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
 
 # More column names people use for the same property.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "key": ("id", "编号", "主键"),
+    "key": ("id", "编号", "主键", "标准编号", "标准号"),
     "name": ("名称", "简称", "名字"),
     "full_name": ("全称", "企业全称", "企业名称", "单位名称"),
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
@@ -61,6 +84,12 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体"),
     "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体"),
     "src_type": ("from_type", "from_label", "起点类型", "主体类型"),
+    "year": ("年份", "年度", "统计年度"),
+    "enterprise": ("企业", "企业名称", "单位名称"),
+    "output": ("工业总产值", "总产值"),
+    "rnd_spending": ("研发经费", "R&D经费", "研发费用"),
+    "employees": ("员工数", "从业人员", "职工人数"),
+    "cny_per_unit": ("汇率", "人民币汇率", "年平均汇率"),
 }
 
 REL_SRC_ZH = "起点"
@@ -122,6 +151,8 @@ def choice_key(owner: str, prop: Prop | Column) -> str | None:
         return None
     if prop.name == "kind":
         return {"Platform": "kind_platform", "ResearchOrg": "kind_org", "COOPERATES_WITH": "kind_coop"}.get(owner)
+    if (owner, prop.name) in (("Standard", "level"), ("DRAFTED", "role")):
+        return {"level": "level_standard", "role": "role_drafting"}[prop.name]
     return prop.name if prop.name in CHOICE_SYNONYMS else None
 
 
@@ -153,7 +184,14 @@ def _node_spec(n: NodeType) -> TypeSpec:
     cols = (key, *(_prop_column(p) for p in n.props))
     snake = _snake(n.label)
     names = (n.label.lower(), snake, _plural(snake), snake.replace("_", ""), _plural(snake.replace("_", "")), n.zh)
-    extra = {"ResearchOrg": ("大学", "科研机构", "research_orgs", "orgs"), "Base": ("基地",)}.get(n.label, ())
+    extra = {
+        "ResearchOrg": ("大学", "科研机构", "research_orgs", "orgs"),
+        "Base": ("基地",),
+        "RDCentre": ("rd_centre", "rd_centres", "rd_center", "rd_centers", "外资研发中心"),
+        "EnterpriseYear": ("enterprise_figures", "企业年度统计", "年度数据"),
+        "FinancingEvent": ("financing", "融资"),
+        "Standard": ("标准清单",),
+    }.get(n.label, ())
     return TypeSpec(n.label, "node", n.zh, cols, node=n, file_names=tuple(dict.fromkeys((*names, *extra))))
 
 

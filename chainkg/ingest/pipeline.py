@@ -35,6 +35,7 @@ from chainkg.ingest.formats import (
     spec,
     spec_for_name,
 )
+from chainkg.ingest.measures import OWNED, MeasureRules
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
@@ -106,6 +107,7 @@ class _Load:
         self.nodes: dict[str, dict[str, _Node]] = {}
         self.rels: dict[tuple[str, str, str], dict[tuple[str, str], _Rel]] = {}
         self.pending: list[_PendingRel] = []
+        self.measures = MeasureRules(store, self.nodes)
 
     # -- problems --------------------------------------------------------------------------------
     def reject(self, stats: TypeStats, rej: Rejection, *, count: int = 1, writing: bool = False) -> None:
@@ -206,7 +208,7 @@ class _Load:
         mapping: dict[str, str] = {}
         ignored: list[str] = []
         for h in t.header:
-            col = map_header(s.name, h)
+            col = map_header(s.name, h) or self.measures.map_header(s.name, h, t)
             if col is None:
                 if str(h).strip().lower() not in PROVENANCE_COLUMNS and h:
                     ignored.append(str(h))
@@ -257,6 +259,7 @@ class _Load:
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                self.measures.check(s, row, t)
                 key, how = self._node_key(s, row)
             except RowError as err:
                 self._reject_row(s, t, line, err)
@@ -290,6 +293,9 @@ class _Load:
                 row["exchange"] = checks.EXCHANGE_NAMES.get(row["stock_code"][-2:])
             r = self.resolver.org_key(label, row)
             return r.key, r.how
+        measured = self.measures.node_key(label, row, self.resolver)
+        if measured is not None:
+            return measured, "key"
         if not row.get("key"):
             raise RowError([FieldProblem("key", None, "is required: fill in the key column")])
         return str(row["key"]), "key"
@@ -325,6 +331,17 @@ class _Load:
                     )
                 )
         self.resolver.add_node(label, key, row)
+        owner = OWNED.get(label)
+        if owner is not None:
+            # The owner tie is made here, from the column, so no second file is needed.
+            ends = (key, row[owner.column]) if owner.outgoing else (row[owner.column], key)
+            labels = (label, owner.label) if owner.outgoing else (owner.label, label)
+            bucket = self.rels.setdefault((owner.rel, *labels), {})
+            if ends not in bucket:
+                bucket[ends] = _Rel(ends[0], ends[1], {}, t.source, line)
+                rstats = self.report.stats(owner.rel, "rel")
+                rstats.read += 1
+                rstats.loaded += 1
 
     # -- relationship tables ---------------------------------------------------------------------
     def _rel_table(self, s: TypeSpec, t: RawTable) -> None:
@@ -335,6 +352,7 @@ class _Load:
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                self.measures.check(s, row, t)
                 labels = list(s.from_labels)
                 if row.get("src_type"):
                     label = _label_for_src_type(s, row["src_type"])

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, Literal
 
 from chainkg.errors import InvalidInputError, NotFoundError
-from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType, node_type
+from chainkg.graph.model import MEASURE_REL_TYPES, MODEL, NodeType, Prop, PropType, RelType, node_type
 from chainkg.graph.store.base import GraphStore, Row
 from chainkg.ingest.resolve import normalize_name as _normalize_name
 from chainkg.queries.registry import NamedQuery, q
@@ -31,6 +31,7 @@ MAX_LIMIT = 500
 """No list or search returns more rows than this in one call."""
 
 FILTER_PROPS: tuple[str, ...] = ("province", "city", "level", "kind", "scheme", "size", "year")
+FILTER_PROPS += ("jurisdiction", "measure", "currency", "instrument")  # the measures' objects (issue 14)
 """Properties a list can be filtered on by equality, where the node type has them."""
 
 REL_FILTERS: dict[str, str] = {
@@ -88,6 +89,9 @@ def filters_for(label: str) -> tuple[Filter, ...]:
         if other == label:
             continue
         rels = [r for r in MODEL.rels if (label, other) in r.pairs]
+        if len(rels) > 1:
+            # The measure ties (key enterprise of a base ...) never take over an older filter.
+            rels = [r for r in rels if r not in MEASURE_REL_TYPES]
         if len(rels) == 1:
             other_node = node_type(other)
             extra = " (sub-industries included)" if other == "Industry" else ""

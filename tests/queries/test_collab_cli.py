@@ -92,9 +92,22 @@ def test_indicators(cli: CliRunner) -> None:
     (b1,) = run_json(cli, "indicators", "b1")
     assert (b1["enterprises"], b1["patents_per_enterprise"], b1["platform_types"]) == (3, 1.0, 3)
     history = run_json(cli, "indicators", "b1", "--history")
-    assert [h["patents"] for h in history] == [0, 1, 2, 3]
-    ranked = run_json(cli, "indicators", "--rank", "--only", "-w", "patents_per_enterprise=1")
-    assert [r["base"] for r in ranked] == ["b1", "b2", "b3"]
+    # From the approval year 2015 to the last dated fact, every year.
+    assert [(h["year"], h["patents"]) for h in history] == [
+        (2015, 0),
+        (2016, 0),
+        (2017, 0),
+        (2018, 0),
+        (2019, 1),
+        (2020, 2),
+        (2021, 3),
+    ]
+    ranked = run_json(cli, "indicators", "--rank", "--only", "-w", "patents_per_enterprise=1", "--min-enterprises", "1")
+    assert [r["base"] for r in ranked] == ["b1", "b2"]
+    # Three enterprises each: below the default minimum of five nobody is ranked, and the table says why.
+    assert run_json(cli, "indicators", "--rank") == []
+    few = cli.invoke(app, ["indicators", "--rank"])
+    assert few.exit_code == 0 and "至少 5 家企业" in few.stdout and "空基地 (0)" in few.stdout
     table = cli.invoke(app, ["indicators"])
     assert table.exit_code == 0 and "深圳高新区" in table.stdout
 

@@ -17,7 +17,9 @@ from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import collaboration_opportunities
 from chainkg.queries.indicators import base_indicators, indicator_history, rank_bases
 from chainkg.queries.platforms import platform_coverage
+from chainkg.queries.policy import policy_profile
 from chainkg.queries.pools import pool_analysis
+from chainkg.queries.targets import base_targets
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +60,10 @@ def every_answer(store: GraphStore) -> dict[str, Any]:
     for p in keys(store, "PatentPool"):
         out[f"pool {p}"] = pool_analysis(store, p).model_dump()
     out["platforms"] = [b.model_dump() for b in platform_coverage(store)]
+    for b in keys(store, "Base"):
+        for y in (2015, 2021):
+            out[f"targets {b} {y}"] = base_targets(store, b, y).model_dump()
+            out[f"policy {b} {y}"] = policy_profile(store, b, y).model_dump()
     out["indicators"] = [i.model_dump() for i in base_indicators(store)]
     for b in keys(store, "Base"):
         out[f"history {b}"] = [i.model_dump() for i in indicator_history(store, b)]

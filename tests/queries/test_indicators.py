@@ -62,7 +62,18 @@ def test_chain_figures_come_from_the_gap_analysis(graph: GraphStore) -> None:
 
 def test_history_by_year(graph: GraphStore) -> None:
     got = [(i.year, i.patents, i.cooperation_links, i.alliances, i.pools) for i in indicator_history(graph, "b1")]
-    assert got == [(2018, 0, 0, 1, 0), (2019, 1, 0, 1, 1), (2020, 2, 1, 1, 1), (2021, 3, 1, 2, 1)]
+    # From the approval year (2015), every year, up to the last dated fact.
+    assert got == [
+        (2015, 0, 0, 0, 0),
+        (2016, 0, 0, 0, 0),
+        (2017, 0, 0, 0, 0),
+        (2018, 0, 0, 1, 0),
+        (2019, 1, 0, 1, 1),
+        (2020, 2, 1, 1, 1),
+        (2021, 3, 1, 2, 1),
+    ]
+    # A year before the approval year is dropped: the base did not exist.
+    assert [i.year for i in indicator_history(graph, "b1", years=[2010, 2020])] == [2020]
     assert [i.year for i in indicator_history(graph, "b1", years=[2020])] == [2020]
     (today,) = indicator_history(graph, "b3")
     assert today.year is None
@@ -71,41 +82,42 @@ def test_history_by_year(graph: GraphStore) -> None:
 
 
 def test_rank_on_one_indicator(graph: GraphStore) -> None:
-    ranked = rank_bases(graph, {"patents_per_enterprise": 1}, only=True)
-    # 1.0 and 1/3 patents per enterprise; b3 has no enterprise: no value, no credit.
+    ranked = rank_bases(graph, {"patents_per_enterprise": 1}, only=True, min_enterprises=1)
+    # 1.0 and 1/3 patents per enterprise; b3 has no enterprise, so it is not ranked at all.
     assert [(r.rank, r.base, r.score) for r in ranked] == [
         (1, "b1", 1.0),
         (2, "b2", pytest.approx(1 / 3)),
-        (3, "b3", 0.0),
     ]
     assert ranked[0].weights == {"patents_per_enterprise": 1.0}
 
 
 def test_rank_on_two_indicators_by_hand(graph: GraphStore) -> None:
-    ranked = rank_bases(graph, {"own_ip_share": 1, "platform_types": 3}, only=True)
-    # own IP: b1 2/3 (best) -> 1, b2 0 -> 0; platform types 3, 2, 0 -> 1, 2/3, 0. Weights 1/4, 3/4.
-    assert [(r.base, r.score) for r in ranked] == [("b1", 1.0), ("b2", pytest.approx(0.5)), ("b3", 0.0)]
+    ranked = rank_bases(graph, {"own_ip_share": 1, "platform_types": 3}, only=True, min_enterprises=1)
+    # own IP: b1 2/3 (best) -> 1, b2 0 -> 0; platform types 3, 2 -> 1, 2/3. Weights 1/4, 3/4.
+    assert [(r.base, r.score) for r in ranked] == [("b1", 1.0), ("b2", pytest.approx(0.5))]
     assert ranked[1].contributions == pytest.approx({"own_ip_share": 0.0, "platform_types": 0.5})
 
 
 def test_default_weights_are_stated_and_settable(graph: GraphStore) -> None:
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
-    ranked = rank_bases(graph)
-    assert [r.base for r in ranked][-1] == "b3"
+    ranked = rank_bases(graph, min_enterprises=1)
+    assert [r.base for r in ranked] == ["b1", "b2"]
     assert set(ranked[0].weights) == set(DEFAULT_WEIGHTS)
     for r in ranked:
         assert r.score == pytest.approx(sum(r.contributions.values()))
-    no_gaps = rank_bases(graph, {"gaps": 0, "weak_links": 0})
-    assert "gaps" not in no_gaps[0].weights
+    no_gaps = rank_bases(graph, {"gap_share": 0, "weak_share": 0}, min_enterprises=1)
+    assert "gap_share" not in no_gaps[0].weights
+    # Three enterprises each: below the default minimum of five, nobody is ranked.
+    assert rank_bases(graph) == []
 
 
 def test_bad_weights(graph: GraphStore) -> None:
     with pytest.raises(InvalidInputError, match="Unknown indicator 'charm'"):
         rank_bases(graph, {"charm": 1})
     with pytest.raises(InvalidInputError, match="cannot be negative"):
-        rank_bases(graph, {"gaps": -1})
+        rank_bases(graph, {"gap_share": -1})
     with pytest.raises(InvalidInputError, match="above zero"):
-        rank_bases(graph, {"gaps": 0}, only=True)
+        rank_bases(graph, {"gap_share": 0}, only=True)
 
 
 def test_rank_bases_takes_the_indicators_already_computed(graph: GraphStore) -> None:
@@ -113,6 +125,7 @@ def test_rank_bases_takes_the_indicators_already_computed(graph: GraphStore) -> 
     import chainkg.queries.indicators as ind
 
     computed = base_indicators(graph)
-    expected = rank_bases(graph)
+    expected = rank_bases(graph, min_enterprises=1)
+    assert expected
     with mock.patch.object(ind, "base_indicators", side_effect=AssertionError("computed again")):
-        assert rank_bases(graph, indicators=computed) == expected
+        assert rank_bases(graph, indicators=computed, min_enterprises=1) == expected

@@ -31,7 +31,14 @@ from chainkg.queries.gaps import ChainSummary, Gap, WeakLink, WhatIfResult, base
 from chainkg.queries.gaps import weak_links as find_weak_links
 from chainkg.queries.geography import MAX_KEYS as GEO_MAX_KEYS
 from chainkg.queries.geography import PlaceCounts, enterprise_places
-from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank, base_indicators, rank_bases
+from chainkg.queries.indicators import (
+    INDICATORS,
+    MIN_ENTERPRISES,
+    BaseIndicators,
+    BaseRank,
+    base_indicators,
+    rank_bases,
+)
 from chainkg.queries.platforms import BasePlatforms, platform_coverage
 from chainkg.queries.pools import PoolAnalysis, pool_analysis
 
@@ -545,8 +552,9 @@ def parse_weights(text: list[str] | None) -> dict[str, float] | None:
         "Bases ranked by a weighted score (0–1) of their indicators. `weights` overrides default weights "
         "(`name:number`, comma-separated or repeated; 0 leaves one out); `only=true` ranks on the given weights "
         "alone. Each row carries the values, the weights used and each indicator's contribution, so the score "
-        "can be checked by hand. Indicators and default weights: "
-        + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
+        "can be checked by hand. Only bases with at least `min_enterprises` enterprises in the year are ranked "
+        f"(default {MIN_ENTERPRISES}); with `year` each row also has last year's rank and the change of score. "
+        "Indicators and default weights: " + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
     ),
     operation_id="rank_bases",
     responses=_responses("rank_bases", not_found=False),
@@ -562,10 +570,19 @@ def ranking(
     ] = None,
     only: Annotated[bool, Query(description="Rank on the given weights only / 仅用给定权重")] = False,
     year: Year = None,
+    min_enterprises: Annotated[
+        int, Query(ge=1, le=10_000, description="Fewest enterprises a base needs to be ranked / 最少企业数")
+    ] = MIN_ENTERPRISES,
 ) -> Response:
     """The ranking (see the description)."""
     parsed = parse_weights(weights)
-    return respond(request, cache, fmt, lambda: rank_bases(store, parsed, year=year, only=only), name="ranking")
+    return respond(
+        request,
+        cache,
+        fmt,
+        lambda: rank_bases(store, parsed, year=year, only=only, min_enterprises=min_enterprises),
+        name="ranking",
+    )
 
 
 # -- where the firms are, bases side by side ------------------------------------------------------

@@ -35,6 +35,13 @@ RESOURCE_PATHS: dict[str, str] = {
     "Product": "products",
     "TechField": "tech-fields",
     "Platform": "platforms",
+    "ExchangeRate": "exchange-rates",
+    "EnterpriseYear": "enterprise-years",
+    "NationalTotal": "national-totals",
+    "Standard": "standards",
+    "Certification": "certifications",
+    "RDCentre": "rd-centres",
+    "FinancingEvent": "financing-events",
 }
 """Model label -> URL path segment of its collection."""
 

@@ -131,9 +131,22 @@ class LadybugStore(GraphStore):
 
     # -- schema -----------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        """Create every node and relationship table that does not exist yet."""
+        """Create every node and relationship table that does not exist yet, and add the
+        properties the model gained since an existing table was made."""
         for stmt in ladybug_schema():
             self._write(stmt)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        # A store made by an older chainkg keeps working: new properties (dated ties, issue 14)
+        # are added as empty columns instead of failing every query that reads them.
+        tables: list[tuple[str, tuple[Prop, ...]]] = [(n.label, n.all_props) for n in MODEL.nodes]
+        tables += [(r.type, r.all_props) for r in MODEL.rels]
+        for name, props in tables:
+            have = {r["name"] for r in self.execute(f"CALL table_info('{name}') RETURN *")}
+            for p in props:
+                if p.name not in have:
+                    self._write(f"ALTER TABLE {name} ADD {p.name} {p.type.value}")
 
     def schema_present(self) -> bool:
         """True when every table of the model exists."""

@@ -1,0 +1,61 @@
+"""Commands for the policy's own measures: the §2 targets and the policy objects of a base."""
+
+from __future__ import annotations
+
+import typer
+
+from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.main import app
+from chainkg.queries.policy import policy_profile
+from chainkg.queries.targets import base_targets
+from chainkg.views.measures import profile_sections, target_details, target_rows
+
+JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+
+
+@app.command("targets")
+@friendly_errors
+def targets(
+    base: str = typer.Argument(..., help="Key of the base"),
+    year: int | None = typer.Option(None, "--year", "-y", help="Year (年份); the base's latest year with figures"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """§2 目标: the three targets of the notice for a base — threshold, value, met or not, inputs.
+
+    Example: chainkg targets sz-led --year 2021
+    """
+    with store_session() as store:
+        found = base_targets(store, base, year)
+    if as_json:
+        emit(found, as_json=True)
+        return
+    emit(target_rows(found), as_json=False, title=f"§2 目标 Targets of {found.name} ({found.base}), {found.year} 年")
+    for line in target_details(found):
+        console.print(line, highlight=False)
+
+
+@app.command("policy")
+@friendly_errors
+def policy(
+    base: str = typer.Argument(..., help="Key of the base"),
+    year: int | None = typer.Option(None, "--year", "-y", help="As of this year (年份); this year when omitted"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """政策对象: standards, international patents, certifications, foreign R&D centres and
+    foreign-invested firms, financing of the year and key enterprises with their contacts.
+
+    Example: chainkg policy sz-led --year 2021
+    """
+    with store_session() as store:
+        found = policy_profile(store, base, year)
+    if as_json:
+        emit(found, as_json=True)
+        return
+    console.print(f"[bold]{found.name}[/] ({found.base}) — 截至 {found.year} 年 as of {found.year}", highlight=False)
+    for title, rows in profile_sections(found).items():
+        emit(rows, as_json=False, title=title)
+    if found.key_without_contact:
+        console.print(
+            "重点企业尚无联系人 key enterprises without a contact: " + "、".join(found.key_without_contact),
+            highlight=False,
+        )
