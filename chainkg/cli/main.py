@@ -50,6 +50,8 @@ COMMANDS: list[Entry] = [
     Entry("pool", "cmd_collab", "Analyse a patent pool (专利池): coverage, contributors, concentration, licensees."),
     Entry("platforms", "cmd_collab", "Show the public service platform types each base has and lacks."),
     Entry("indicators", "cmd_collab", "Show base indicators, their history, or a ranking with stated weights."),
+    Entry("targets", "cmd_measures", "Show a base's three §2 targets of the notice: value, threshold, met or not."),
+    Entry("policy", "cmd_measures", "Show a base's policy objects: standards, international IP, certifications, financing."),
     Entry("network-brokers", "cmd_network", "List the brokers of the innovation network (创新网络枢纽)."),
     Entry("network-communities", "cmd_network", "List the communities of the innovation network (创新网络社群)."),
     Entry("export", "cmd_export", "Write a view's subgraph for Gephi, a spreadsheet or a browser."),
