@@ -32,4 +32,4 @@ def load_demo(store: GraphStore, *, progress: Progress | None = None) -> IngestR
     >>> report.ok, report.get("Base").loaded       # doctest: +SKIP
     (True, 4)
     """
-    return ingest_paths(store, [DEMO_DIR], progress=progress, source_prefix="demo:")
+    return ingest_paths(store, [DEMO_DIR], progress=progress, source_prefix="demo:", shipped_maps=True)

@@ -26,6 +26,18 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
 from chainkg.ingest import checks
+from chainkg.ingest.chainmap import (
+    MAP_SUFFIXES,
+    ChainMapDef,
+    ReadResult,
+    count_read,
+    is_map_table_name,
+    read_map_table,
+    read_map_yaml,
+    reject_problems,
+    shipped_map_files,
+    write_map,
+)
 from chainkg.ingest.formats import (
     DERIVED_KEYS,
     PROVENANCE_COLUMNS,
@@ -35,6 +47,7 @@ from chainkg.ingest.formats import (
     spec,
     spec_for_name,
 )
+from chainkg.ingest.membership import refresh_membership
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
@@ -106,6 +119,7 @@ class _Load:
         self.nodes: dict[str, dict[str, _Node]] = {}
         self.rels: dict[tuple[str, str, str], dict[tuple[str, str], _Rel]] = {}
         self.pending: list[_PendingRel] = []
+        self.maps: dict[str, ChainMapDef] = {}
 
     # -- problems --------------------------------------------------------------------------------
     def reject(self, stats: TypeStats, rej: Rejection, *, count: int = 1, writing: bool = False) -> None:
@@ -129,6 +143,10 @@ class _Load:
     # -- reading ---------------------------------------------------------------------------------
     def add_file(self, path: Path, source: str, type_name: str | None = None) -> list[RawTable]:
         """Read one file; an unreadable file becomes a rejection, not an exception."""
+        if path.suffix.lower() in MAP_SUFFIXES:
+            self.report.files.append(FileInfo(source=source, type="ChainMap", format="yaml", rows=0))
+            self._add_maps(source, read_map_yaml(path, source))
+            return []
         try:
             tables = read_tables(path, source)
         except InvalidInputError as exc:
@@ -156,6 +174,10 @@ class _Load:
             if t.empty:
                 self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
                 continue
+            if is_map_table_name(t.type_hint) and forced is None:
+                info.type = "ChainMap"
+                self._add_maps(t.source, read_map_table(t.source, t.rows))
+                continue
             if is_alias_name(t.type_hint) and forced is None:
                 info.type = "aliases"
                 self._read_aliases(t)
@@ -173,6 +195,18 @@ class _Load:
             else:
                 self._rel_table(s, t)
         self._resolve_rels()
+
+    def _add_maps(self, source: str, res: ReadResult) -> None:
+        """Take the maps a file gave; its problems become rejections (file, line, field)."""
+        reject_problems(self.report, source, res.problems, self.reject)
+        self.report.notes.extend(res.notes)
+        for m in res.maps:
+            if m.key in self.maps:
+                self.report.notes.append(
+                    f"{source}: chain map '{m.key}' is also in {self.maps[m.key].source}; the later one is loaded."
+                )
+            self.maps[m.key] = m
+            count_read(self.report, m)
 
     def _read_aliases(self, t: RawTable) -> None:
         try:
@@ -415,6 +449,11 @@ class _Load:
         """Process ``tables``, write them, and return the report timed from ``t0``."""
         self.process(tables, forced=forced)
         self.write()
+        if not self.dry_run:
+            # Products, firms or maps may have changed: the segments' members follow.
+            stats = refresh_membership(self.store)
+            if stats.segments or stats.deleted:
+                self.report.notes.append(stats.line())
         self.report.elapsed_s = round(time.perf_counter() - t0, 3)
         return self.report
 
@@ -467,6 +506,8 @@ class _Load:
                         ),
                         writing=True,
                     )
+        for m in self.maps.values():
+            write_map(self.store, m, self.loaded_at, self.report)
 
 
 def _aliases(arg: AliasesArg) -> AliasTable:
@@ -489,7 +530,7 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
                 rel = f.relative_to(p)
                 if not f.is_file() or any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
-                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                if f.suffix.lower() in SUPPORTED_SUFFIXES or f.suffix.lower() in MAP_SUFFIXES:
                     files.append((f, rel.as_posix()))
                 else:
                     ignored.append(rel.as_posix())
@@ -510,14 +551,16 @@ def ingest_paths(
     aliases: AliasesArg = None,
     progress: Progress | None = None,
     source_prefix: str = "",
+    shipped_maps: bool = False,
 ) -> IngestReport:
-    """Load files and folders of CSV, XLSX and JSONL tables into ``store``.
+    """Load files and folders of CSV, XLSX and JSONL tables (and YAML chain maps) into ``store``.
 
     Folders are walked; each table's type comes from its file or sheet name (see
     docs/ingest.md). Invalid rows are reported and skipped unless ``strict``, which raises
     ``InvalidInputError`` on the first problem before anything is written. ``dry_run``
     validates and resolves without writing. ``source_prefix`` is put before each file's
-    name in the provenance (``demo:`` for the bundled demo).
+    name in the provenance (``demo:`` for the bundled demo). ``shipped_maps`` also loads the
+    chain maps shipped in the package (``chainkg/chainmaps/*.yaml``).
 
     Examples
     --------
@@ -533,6 +576,9 @@ def ingest_paths(
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source_prefix + source)
+    if shipped_maps:
+        for path in shipped_map_files():
+            tables += load.add_file(path, f"chainkg/chainmaps/{path.name}")
     return load.run(tables, t0)
 
 
