@@ -210,7 +210,8 @@ def test_excel_form_loads(store: GraphStore, tmp_path: Path) -> None:
     r = ingest_paths(store, [path])
     assert r.ok, r.rejections
     rows = store.execute(
-        "MATCH (p:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = 'xl' RETURN s.key AS seg, p.key AS prod ORDER BY seg, prod"
+        "MATCH (p:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = 'xl' "
+        "RETURN s.key AS seg, p.key AS prod ORDER BY seg, prod"
     )
     assert rows == [
         {"seg": "xl/app", "prod": "LED照明灯"},
