@@ -1,4 +1,4 @@
-"""A tiny hand-built graph for the segment answers (see tests/queries/test_segments.py)."""
+"""A tiny hand-built graph for the segment answers, shared by the query, CLI and API tests."""
 
 from __future__ import annotations
 
