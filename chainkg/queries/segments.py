@@ -64,7 +64,7 @@ MATCH (s:ChainSegment) WHERE s.map = $map
 RETURN s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
        s.parent AS parent, s.position AS position, s.match_products AS products, s.match_keywords AS keywords,
        s.match_exclude AS exclude, s.match_taxonomy AS taxonomy, s.match_industries AS industries,
-       s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises
+       s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises, s.unmatched_note AS unmatched_note
 ORDER BY position""",
     "The segments of one map, in the map's order. Params: map.",
 )
@@ -317,14 +317,21 @@ class SegmentReport(Record):
     enterprises_count: int
     enterprises: list[SegmentFirm]
     defect: bool
+    unmatched_note: str | None = None
 
 
 class MapReport(Record):
-    """The per-segment match report of one map; ``defects`` lists segments matching nothing."""
+    """The per-segment match report of one map.
+
+    ``defects`` lists the segments matching nothing (no product, no enterprise); ``explained``
+    those of them whose map file says why (``unmatched_note``), ``unexplained`` the others.
+    """
 
     map: MapSummary
     segments: list[SegmentReport]
     defects: list[str]
+    explained: list[str] = Field(default_factory=list)
+    unexplained: list[str] = Field(default_factory=list)
 
 
 # -- reading a map ------------------------------------------------------------------------------
@@ -752,6 +759,14 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
                 enterprises_count=len(firms),
                 enterprises=firms[:shown],
                 defect=not prods and not firms,
+                unmatched_note=str(s["unmatched_note"] or "") or None,
             )
         )
-    return MapReport(map=md.summary, segments=segs, defects=[s.key for s in segs if s.defect])
+    defects = [s for s in segs if s.defect]
+    return MapReport(
+        map=md.summary,
+        segments=segs,
+        defects=[s.key for s in defects],
+        explained=[s.key for s in defects if s.unmatched_note],
+        unexplained=[s.key for s in defects if not s.unmatched_note],
+    )

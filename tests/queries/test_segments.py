@@ -13,11 +13,14 @@ product); chip (LED芯片) E5; packaging E2, E5; apps = display (E3, E6) + light
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from segments_graph import build
+from segments_graph import MINI, build
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.ingest.pipeline import ingest_paths
 from chainkg.queries.segments import (
     alliance_segments,
     default_map_keys,
@@ -129,3 +132,18 @@ def test_list_maps_and_report(g: GraphStore) -> None:
     sub = next(s for s in rep.segments if s.key == "mini-led/substrate")
     assert (sub.products_count, sub.enterprises_count, sub.product_rules) == (2, 2, {"keyword": 2})
     assert sub.rules == {"keywords": ["衬底"], "exclude": ["衬底膜"]}
+
+
+def test_unmatched_note_explains_a_defect(g: GraphStore, tmp_path: Path) -> None:
+    assert map_report(g, "mini-led").unexplained == ["mini-led/nothing"]
+    text = MINI.read_text(encoding="utf-8").replace(
+        "        match: {products: [不存在的产品甲]}",
+        "        unmatched_note: 公开数据中没有此类产品（测试）\n        match: {products: [不存在的产品甲]}",
+    )
+    edited = tmp_path / "mini-led.yaml"
+    edited.write_text(text, encoding="utf-8")
+    assert ingest_paths(g, [edited]).ok
+    rep = map_report(g, "mini-led")
+    assert (rep.defects, rep.explained, rep.unexplained) == (["mini-led/nothing"], ["mini-led/nothing"], [])
+    nothing = next(s for s in rep.segments if s.key == "mini-led/nothing")
+    assert nothing.unmatched_note == "公开数据中没有此类产品（测试）"
