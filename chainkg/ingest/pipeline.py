@@ -207,6 +207,8 @@ class _Load:
                 )
             self.maps[m.key] = m
             count_read(self.report, m)
+            # So that rows of this load may point at the map (a base's uses_map.csv).
+            self.resolver.add_node("ChainMap", m.key, {"key": m.key, "name": m.name})
 
     def _read_aliases(self, t: RawTable) -> None:
         try:
@@ -472,6 +474,9 @@ class _Load:
             ]
             res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
+        # Maps after the other nodes, before the relationship tables (which may point at a map).
+        for m in self.maps.values():
+            write_map(self.store, m, self.loaded_at, self.report)
         for r in MODEL.rels:
             for a, b in r.pairs:
                 rels = self.rels.get((r.type, a, b))
@@ -506,8 +511,6 @@ class _Load:
                         ),
                         writing=True,
                     )
-        for m in self.maps.values():
-            write_map(self.store, m, self.loaded_at, self.report)
 
 
 def _aliases(arg: AliasesArg) -> AliasTable:
