@@ -55,3 +55,17 @@ def test_segment_what_if_candidates_complement_alliance(client: TestClient) -> N
     assert al["counts"] == {"covered": 1, "weak": 1, "gap": 4, "no_supplier": 1}
     seg = client.get("/chain-segments/mini-led/chip")
     assert seg.status_code == 200 and seg.json()["name"] == "LED芯片"
+
+
+def test_upload_a_map_file(store: GraphStore, tmp_path: Path) -> None:
+    from apitools import WRITE_KEY
+    from segments_graph import MINI
+
+    text = MINI.read_text(encoding="utf-8").replace("key: mini-led", "key: up-led", 1)
+    with client_for(store, make_settings(tmp_path, api_key=WRITE_KEY)) as c:
+        r = c.post("/ingest", files={"file": ("up-led.yaml", text.encode())}, headers={"X-API-Key": WRITE_KEY})
+        assert r.status_code == 200, r.text
+        assert r.json()["files"][0]["type"] == "ChainMap"
+        assert [m["key"] for m in c.get("/analytics/maps").json()] == ["up-led"]
+        bad = c.post("/ingest", files={"file": ("bad.yaml", b"key: x\nname: [\n")}, headers={"X-API-Key": WRITE_KEY})
+        assert bad.status_code == 200 and bad.json()["rejections"][0]["file"] == "bad.yaml"
