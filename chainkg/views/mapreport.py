@@ -3,7 +3,7 @@
 Per segment: its rules, how many products each rule matched and a sample of them, and the
 enterprises nationwide; a segment matching nothing is flagged as a defect of the map.
 
-Run ``python -m chainkg.views.mapreport docs/maps`` (or ``chainkg maps-report``) against a
+Run ``chainkg maps-report --out docs/maps`` against a
 store holding the maps and the public data.
 """
 
