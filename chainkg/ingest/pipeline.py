@@ -55,6 +55,12 @@ from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
 
+MEMBERSHIP_INPUTS = frozenset(
+    {"Product", "Enterprise", "Industry", "MAKES", "SUBTYPE_OF", "IN_INDUSTRY", "SUB_INDUSTRY_OF"}
+    | {"ChainMap", "ChainStage", "ChainSegment", "PART_OF"}
+)
+"""Types whose writes may change which products and firms are in which segment."""
+
 UNKNOWN = "(unknown type)"
 UNREADABLE = "(unreadable file)"
 
@@ -451,13 +457,19 @@ class _Load:
         """Process ``tables``, write them, and return the report timed from ``t0``."""
         self.process(tables, forced=forced)
         self.write()
-        if not self.dry_run:
-            # Products, firms or maps may have changed: the segments' members follow.
+        if not self.dry_run and self._members_may_change():
+            # Products, firms or maps changed: the segments' members follow.
             stats = refresh_membership(self.store)
             if stats.segments or stats.deleted:
                 self.report.notes.append(stats.line())
         self.report.elapsed_s = round(time.perf_counter() - t0, 3)
         return self.report
+
+    def _members_may_change(self) -> bool:
+        """True when the load wrote a node or link that segment membership reads."""
+        return any(t.created + t.updated > 0 for t in self.report.types if t.type in MEMBERSHIP_INPUTS) or bool(
+            self.report.notes and any(" no longer in map " in n for n in self.report.notes)
+        )
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
