@@ -83,16 +83,17 @@ SEGMENT_FIRMS: NamedQuery = q(
     "segments.firms",
     """
 MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
-RETURN s.key AS seg, e.key AS key, coalesce(e.name, e.key) AS name, e.province AS province, e.city AS city,
-       e.revenue_musd AS revenue, r.rule AS rule, r.via AS via, r.weight AS weight""",
-    "Every enterprise in a segment of the map, nationwide, with the evidence. Params: map.",
+RETURN collect(s.key) AS seg, collect(e.key) AS key, collect([coalesce(e.name, e.key), e.province, e.city]) AS info,
+       collect([e.revenue_musd]) AS revenue, collect([r.rule, r.via]) AS evidence, collect([r.weight]) AS weight""",
+    "Every enterprise in a segment of the map, nationwide, with the evidence, as parallel lists in one row "
+    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: map.",
 )
 SEGMENT_PRODUCTS: NamedQuery = q(
     "segments.products",
     """
 MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
-RETURN s.key AS seg, p.key AS key, r.rule AS rule, r.via AS via""",
-    "Every product in a segment of the map, with the rule that matched. Params: map.",
+RETURN collect(s.key) AS seg, collect(p.key) AS key, collect(r.rule) AS rule""",
+    "Every product in a segment of the map, with the rule that matched, as parallel lists in one row. Params: map.",
 )
 BASE_SEGMENT_FIRMS: NamedQuery = q(
     "segments.base_firms",
@@ -415,24 +416,29 @@ def read_map(store: GraphStore, key: str) -> MapData:
     for r in store.run(MAP_FEEDS, p):
         feeds[r["src"]].append(r["dst"])
     firms: dict[str, list[SegmentFirm]] = defaultdict(list)
+    # One row of parallel lists: far fewer rows to decode than one per membership.
     for r in store.run(SEGMENT_FIRMS, p):
-        firms[r["seg"]].append(
-            SegmentFirm(
-                key=r["key"],
-                name=r["name"],
-                province=r["province"],
-                city=r["city"],
-                rule=r["rule"] or "",
-                via=r["via"] or "",
-                weight=int(r["weight"] or 1),
-                revenue_musd=r["revenue"],
+        for seg, key, (name, province, city), (revenue,), (rule, via), (weight,) in zip(
+            r["seg"], r["key"], r["info"], r["revenue"], r["evidence"], r["weight"], strict=True
+        ):
+            firms[seg].append(
+                SegmentFirm(
+                    key=key,
+                    name=name,
+                    province=province,
+                    city=city,
+                    rule=rule or "",
+                    via=via or "",
+                    weight=int(weight or 1),
+                    revenue_musd=revenue,
+                )
             )
-        )
     for fl in firms.values():
         fl.sort(key=_relevance)
     products: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in store.run(SEGMENT_PRODUCTS, p):
-        products[r["seg"]].append((r["key"], r["rule"] or ""))
+        for seg, key, rule in zip(r["seg"], r["key"], r["rule"], strict=True):
+            products[seg].append((key, rule or ""))
     for pl in products.values():
         pl.sort()
     children: dict[str, list[str]] = defaultdict(list)
