@@ -207,6 +207,41 @@ EXAMPLES = json.loads(
    }
   ]
  },
+ "alliance_segments": {
+  "alliance": {
+   "key": "al-gba-display",
+   "name": "粤港澳新型显示产业联盟（示例）"
+  },
+  "counts": {
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
+  },
+  "map": "ic",
+  "segments": [
+   {
+    "key": "ic/eda-ip",
+    "makers_count": 0,
+    "members": [],
+    "name": "EDA工具与IP核",
+    "parent": null,
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "no_supplier",
+    "status_zh": "无已知供应商"
+   },
+   {
+    "key": "ic/materials",
+    "makers_count": 2,
+    "members": [],
+    "name": "半导体材料",
+    "parent": null,
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "gap",
+    "status_zh": "缺口"
+   }
+  ]
+ },
  "base_chain": {
   "base": {
    "city": "深圳市",
@@ -666,24 +701,52 @@ EXAMPLES = json.loads(
      "al-gba-display",
      "al-sz-led"
     ],
+    "alliance_share": 1.0,
     "alliances": 2,
+    "approved_year": 2010,
     "base": "sz-led",
     "chain_completeness": 0.835820895522388,
     "chain_segments": 134,
     "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
     "cooperation_links": 8,
-    "enterprises": 10,
-    "export_share": 0.7,
-    "gap_segments": [
-     "LED封装",
-     "SMDLED器件"
-    ],
+    "cooperation_per_enterprise": 1.0,
+    "employees": 46417.0,
+    "enterprises": 8,
+    "export_intensity": 0.382383434591816,
+    "export_share": 0.625,
+    "exports": 154070.8,
+    "exports_growth": 0.2642827015645284,
+    "exports_high_tech": 113002.79999999999,
+    "exports_high_tech_own_ip": 80168.9,
+    "exports_own_ip": 91555.0,
+    "figure_coverage": 8,
+    "figures_year": 2021,
+    "financing_amount": null,
+    "financing_by_instrument": {},
+    "financing_events": 0,
+    "foreign_invested_share": 0.0,
+    "foreign_rd_centres": 2,
+    "gap_segments": [],
+    "gap_share": 0.16417910447761194,
     "gaps": 22,
+    "intl_cert_share": 0.5,
+    "intl_ip_share": 0.5,
+    "intl_patents": 5,
+    "key_contacts": 3,
+    "key_enterprises": 4,
+    "missing": {
+     "financing_amount": "2026 年无融资记录 (no financing event recorded for 2026)"
+    },
     "name": "深圳光电显示（LED）科技兴贸创新基地",
-    "own_brand_share": 0.7,
-    "own_ip_share": 0.8,
-    "patents": 6,
-    "patents_per_enterprise": 0.6,
+    "output": 2418337.0,
+    "output_growth": 0.15937563521863019,
+    "own_brand_share": 0.875,
+    "own_ip_export_share": 0.5942397910570985,
+    "own_ip_share": 1.0,
+    "patents": 11,
+    "patents_filed": 871.0,
+    "patents_granted": 497.0,
+    "patents_per_enterprise": 1.375,
     "platform_types": 3,
     "platforms_by_type": {
      "certification": 1,
@@ -694,13 +757,25 @@ EXAMPLES = json.loads(
      "pp-display",
      "pp-led"
     ],
+    "pool_share": 1.0,
     "pools": 2,
     "research_orgs": 2,
+    "revenue": 2599453.0,
+    "rnd_intensity": 0.06700602011269294,
+    "rnd_spending": 174179.0,
+    "standards": 4,
+    "standards_by_level": {
+     "group": 1,
+     "industry": 1,
+     "international": 1,
+     "national": 1
+    },
+    "standards_per_enterprise": 0.5,
+    "triple_enterprises": 7,
+    "triple_share": 0.875,
     "weak_links": 105,
-    "weak_segments": [
-     "3D电视",
-     "DVD机"
-    ],
+    "weak_segments": [],
+    "weak_share": 0.7835820895522388,
     "year": null
    },
    {
@@ -708,24 +783,53 @@ EXAMPLES = json.loads(
      "al-gba-display",
      "al-hf-ev"
     ],
+    "alliance_share": 0.08333333333333333,
     "alliances": 2,
+    "approved_year": 2004,
     "base": "sz-hitech",
     "chain_completeness": 0.7235294117647059,
     "chain_segments": 170,
     "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
     "cooperation_links": 7,
+    "cooperation_per_enterprise": 0.5833333333333334,
+    "employees": 351422.0,
     "enterprises": 12,
+    "export_intensity": 0.307059032247746,
     "export_share": 0.9166666666666666,
-    "gap_segments": [
-     "CMOS图像传感器",
-     "MLCC"
-    ],
+    "exports": 964173.5,
+    "exports_growth": 0.24463268062547283,
+    "exports_high_tech": 691686.1,
+    "exports_high_tech_own_ip": 398006.4,
+    "exports_own_ip": 516220.8,
+    "figure_coverage": 12,
+    "figures_year": 2021,
+    "financing_amount": null,
+    "financing_by_instrument": {},
+    "financing_events": 0,
+    "foreign_invested_share": null,
+    "foreign_rd_centres": 1,
+    "gap_segments": [],
+    "gap_share": 0.27647058823529413,
     "gaps": 47,
+    "intl_cert_share": 0.25,
+    "intl_ip_share": 0.16666666666666666,
+    "intl_patents": 2,
+    "key_contacts": 1,
+    "key_enterprises": 1,
+    "missing": {
+     "financing_amount": "2026 年无融资记录 (no financing event recorded for 2026)",
+     "foreign_invested_share": "缺少企业外商投资标记 (missing foreign_invested flags)"
+    },
     "name": "深圳高新区电子信息科技兴贸创新基地",
+    "output": 19246392.0,
+    "output_growth": 0.1938135344162497,
     "own_brand_share": 0.5833333333333334,
+    "own_ip_export_share": 0.53540239386376,
     "own_ip_share": 0.8333333333333334,
-    "patents": 6,
-    "patents_per_enterprise": 0.5,
+    "patents": 8,
+    "patents_filed": 6470.0,
+    "patents_granted": 3492.0,
+    "patents_per_enterprise": 0.6666666666666666,
     "platform_types": 3,
     "platforms_by_type": {
      "certification": 1,
@@ -736,13 +840,23 @@ EXAMPLES = json.loads(
      "pp-battery",
      "pp-optical"
     ],
+    "pool_share": 0.25,
     "pools": 2,
     "research_orgs": 2,
+    "revenue": 20257881.0,
+    "rnd_intensity": 0.07072205627034733,
+    "rnd_spending": 1432679.0,
+    "standards": 2,
+    "standards_by_level": {
+     "industry": 1,
+     "national": 1
+    },
+    "standards_per_enterprise": 0.16666666666666666,
+    "triple_enterprises": 7,
+    "triple_share": 0.5833333333333334,
     "weak_links": 120,
-    "weak_segments": [
-     "3D眼镜",
-     "3D精密成型天线"
-    ],
+    "weak_segments": [],
+    "weak_share": 0.7058823529411765,
     "year": null
    }
   ],
@@ -1024,11 +1138,11 @@ EXAMPLES = json.loads(
    "cooperation_per_enterprise": 0.0,
    "employees": 3605.0,
    "enterprises": 3,
-   "export_intensity": 0.3905002192857142,
+   "export_intensity": 0.3905002192857143,
    "export_share": 0.6666666666666666,
-   "exports": 12113.9,
+   "exports": 12113.900000000001,
    "exports_growth": null,
-   "exports_high_tech": 10481.8,
+   "exports_high_tech": 10481.800000000001,
    "exports_high_tech_own_ip": 5769.2,
    "exports_own_ip": 7581.8,
    "figure_coverage": 3,
@@ -1059,7 +1173,7 @@ EXAMPLES = json.loads(
    "output": 188796.0,
    "output_growth": null,
    "own_brand_share": 1.0,
-   "own_ip_export_share": 0.625876059733034,
+   "own_ip_export_share": 0.6258760597330338,
    "own_ip_share": 1.0,
    "patents": 0,
    "patents_filed": 49.0,
@@ -1110,9 +1224,9 @@ EXAMPLES = json.loads(
    "export_share": 0.6,
    "exports": 16606.3,
    "exports_growth": 0.3708467132797859,
-   "exports_high_tech": 11356.299999999997,
-   "exports_high_tech_own_ip": 6497.700000000001,
-   "exports_own_ip": 7752.499999999999,
+   "exports_high_tech": 11356.3,
+   "exports_high_tech_own_ip": 6497.7,
+   "exports_own_ip": 7752.5,
    "figure_coverage": 5,
    "figures_year": 2011,
    "financing_amount": null,
@@ -1139,7 +1253,7 @@ EXAMPLES = json.loads(
    "output": 300537.0,
    "output_growth": 0.5918610563783131,
    "own_brand_share": 0.8,
-   "own_ip_export_share": 0.46684089773158377,
+   "own_ip_export_share": 0.4668408977315838,
    "own_ip_share": 0.8,
    "patents": 0,
    "patents_filed": 87.0,
@@ -1172,6 +1286,134 @@ EXAMPLES = json.loads(
    "year": 2011
   }
  ],
+ "list_maps": [
+  {
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
+   "references": [
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+   ],
+   "segments": 25,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
+   "version": "2026.1"
+  },
+  {
+   "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
+   "key": "led",
+   "name": "半导体照明（LED）与新型显示",
+   "name_en": "Semiconductor lighting (LED) and new displays",
+   "references": [
+    "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
+    "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+   ],
+   "segments": 21,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/led.yaml",
+   "stages": 3,
+   "version": "2026.1"
+  }
+ ],
+ "map_report": {
+  "defects": [
+   "ic/eda-ip",
+   "ic/mat-wafer"
+  ],
+  "explained": [],
+  "map": {
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
+   "references": [
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+   ],
+   "segments": 25,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
+   "version": "2026.1"
+  },
+  "segments": [
+   {
+    "defect": true,
+    "enterprises": [],
+    "enterprises_count": 0,
+    "key": "ic/eda-ip",
+    "name": "EDA工具与IP核",
+    "parent": null,
+    "product_rules": {},
+    "products": [],
+    "products_count": 0,
+    "rules": {
+     "keywords": [
+      "EDA软件",
+      "半导体IP"
+     ],
+     "products": [
+      "IP授权",
+      "集成电路验证与分析服务"
+     ]
+    },
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "unmatched_note": null
+   },
+   {
+    "defect": false,
+    "enterprises": [
+     {
+      "city": "深圳市",
+      "key": "002916.SZ",
+      "name": "深南电路",
+      "province": "广东省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "封装基板、封装基板产品",
+      "weight": 2
+     },
+     {
+      "city": "武汉市",
+      "key": "300323.SZ",
+      "name": "华灿光电",
+      "province": "湖北省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "半导体材料与器件",
+      "weight": 1
+     }
+    ],
+    "enterprises_count": 2,
+    "key": "ic/materials",
+    "name": "半导体材料",
+    "parent": null,
+    "product_rules": {
+     "product": 3
+    },
+    "products": [
+     "半导体材料与器件",
+     "封装基板"
+    ],
+    "products_count": 3,
+    "rules": {
+     "products": [
+      "半导体材料",
+      "半导体材料及器件"
+     ]
+    },
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "unmatched_note": null
+   }
+  ],
+  "unexplained": [
+   "ic/eda-ip",
+   "ic/mat-wafer"
+  ]
+ },
  "patent_pool_analysis": {
   "candidates": [],
   "concentration": "high",
@@ -1585,6 +1827,252 @@ EXAMPLES = json.loads(
    "year": null
   }
  ],
+ "segment_candidates": [
+  {
+   "city": "深圳市",
+   "key": "002916.SZ",
+   "name": "深南电路",
+   "province": "广东省",
+   "revenue_musd": null,
+   "rule": "makes",
+   "via": "封装基板、封装基板产品",
+   "weight": 2,
+   "why": "深南电路 (深圳市) is in 半导体材料: makes 封装基板、封装基板产品.",
+   "why_zh": "深南电路（深圳市）处于「半导体材料」环节：生产封装基板、封装基板产品。"
+  },
+  {
+   "city": "武汉市",
+   "key": "300323.SZ",
+   "name": "华灿光电",
+   "province": "湖北省",
+   "revenue_musd": null,
+   "rule": "makes",
+   "via": "半导体材料与器件",
+   "weight": 1,
+   "why": "华灿光电 (武汉市) is in 半导体材料: makes 半导体材料与器件.",
+   "why_zh": "华灿光电（武汉市）处于「半导体材料」环节：生产半导体材料与器件。"
+  }
+ ],
+ "segment_complement": {
+  "a": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "a_fills_b": [],
+  "b": {
+   "city": "深圳市",
+   "key": "sz-hitech",
+   "name": "深圳高新区电子信息科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "b_fills_a": [
+   {
+    "a_firms": [],
+    "b_firms": [
+     {
+      "key": "002916.SZ",
+      "name": "深南电路"
+     }
+    ],
+    "key": "ic/materials",
+    "name": "半导体材料",
+    "stage_name": "上游：材料、设备与EDA/IP"
+   },
+   {
+    "a_firms": [],
+    "b_firms": [
+     {
+      "key": "002916.SZ",
+      "name": "深南电路"
+     }
+    ],
+    "key": "ic/mat-packaging",
+    "name": "封装材料",
+    "stage_name": "上游：材料、设备与EDA/IP"
+   }
+  ],
+  "both": [],
+  "map": "ic",
+  "neither": [
+   {
+    "a_firms": [],
+    "b_firms": [],
+    "key": "ic/eda-ip",
+    "name": "EDA工具与IP核",
+    "stage_name": "上游：材料、设备与EDA/IP"
+   },
+   {
+    "a_firms": [],
+    "b_firms": [],
+    "key": "ic/mat-wafer",
+    "name": "硅片与化合物半导体衬底",
+    "stage_name": "上游：材料、设备与EDA/IP"
+   }
+  ]
+ },
+ "segment_gaps": {
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "default_maps": false,
+  "maps": [
+   {
+    "counts": {
+     "covered": 0,
+     "gap": 13,
+     "no_supplier": 12,
+     "weak": 0
+    },
+    "map": {
+     "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+     "key": "ic",
+     "name": "集成电路",
+     "name_en": "Integrated circuits",
+     "references": [
+      "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+      "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+     ],
+     "segments": 25,
+     "serves_industries": [],
+     "source": "chainkg/chainmaps/ic.yaml",
+     "stages": 4,
+     "version": "2026.1"
+    },
+    "rd_targets": [
+     "ic/eda-ip",
+     "ic/mat-wafer"
+    ],
+    "segments": [
+     {
+      "base_count": 0,
+      "base_firms": [],
+      "children": [],
+      "description": "芯片设计用的电子设计自动化软件及可授权的半导体IP。",
+      "feeds": [
+       "ic/design"
+      ],
+      "key": "ic/eda-ip",
+      "makers": [],
+      "makers_count": 0,
+      "map": "ic",
+      "name": "EDA工具与IP核",
+      "name_en": "EDA tools and IP cores",
+      "parent": null,
+      "products": [],
+      "products_count": 0,
+      "segment": "eda-ip",
+      "stage": "ic/support",
+      "stage_name": "上游：材料、设备与EDA/IP",
+      "status": "no_supplier",
+      "status_zh": "无已知供应商",
+      "why": "Nobody in the data is in EDA工具与IP核 (0 products matched, no maker): an…",
+      "why_zh": "数据中没有企业处于「EDA工具与IP核」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+     },
+     {
+      "base_count": 0,
+      "base_firms": [],
+      "children": [
+       "ic/mat-wafer",
+       "ic/mat-photoresist"
+      ],
+      "description": "晶圆制造与封装所用的材料。",
+      "feeds": [
+       "ic/foundry",
+       "ic/packaging-test"
+      ],
+      "key": "ic/materials",
+      "makers": [
+       {
+        "city": "深圳市",
+        "key": "002916.SZ",
+        "name": "深南电路",
+        "province": "广东省",
+        "revenue_musd": null,
+        "rule": "makes",
+        "via": "封装基板、封装基板产品",
+        "weight": 2
+       },
+       {
+        "city": "武汉市",
+        "key": "300323.SZ",
+        "name": "华灿光电",
+        "province": "湖北省",
+        "revenue_musd": null,
+        "rule": "makes",
+        "via": "半导体材料与器件",
+        "weight": 1
+       }
+      ],
+      "makers_count": 2,
+      "map": "ic",
+      "name": "半导体材料",
+      "name_en": "Semiconductor materials",
+      "parent": null,
+      "products": [
+       "半导体材料与器件",
+       "封装基板"
+      ],
+      "products_count": 3,
+      "segment": "materials",
+      "stage": "ic/support",
+      "stage_name": "上游：材料、设备与EDA/IP",
+      "status": "gap",
+      "status_zh": "缺口",
+      "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+      "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
+     }
+    ],
+    "stages": [
+     {
+      "key": "ic/support",
+      "name": "上游：材料、设备与EDA/IP",
+      "name_en": "Upstream: materials, equipment, EDA and IP",
+      "position": 1
+     },
+     {
+      "key": "ic/design",
+      "name": "芯片设计",
+      "name_en": "Chip design",
+      "position": 2
+     }
+    ]
+   }
+  ]
+ },
+ "segment_what_if": {
+  "after": {
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
+  },
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "before": {
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
+  },
+  "lost": [],
+  "map": "ic",
+  "removed": [
+   {
+    "key": "002429.SZ",
+    "name": "兆驰股份"
+   }
+  ],
+  "weakened": []
+ },
  "weak_links": [
   {
    "dependents": 2,

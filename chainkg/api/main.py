@@ -47,6 +47,7 @@ ROUTERS: list[str] = [
     "chainkg.api.routers.network",
     "chainkg.api.routers.ingest",
     "chainkg.api.routers.measures",
+    "chainkg.api.routers.maps",
 ]
 """Router modules always included, in this order (each has a module-level ``router``)."""
 

@@ -109,8 +109,15 @@ def gaps_cmd(
     limit: int = typer.Option(20, "--limit", "-n", help="Most gaps and weak links to list per level (0 for all)"),
     weak: bool = typer.Option(True, "--weak/--no-weak", help="Also list the weak links (one enterprise only)"),
     as_json: bool = JSON_OPT,
+    maps: list[str] = typer.Option(
+        None, "--map", "-m", help="Answer per segment of this chain map (产业链图谱); default: the base's own maps"
+    ),
+    segment: str = typer.Option("", "--segment", help="With --map: look into one segment (drill-down)"),
 ) -> None:
     """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
+
+    With --map (or when the base leads in an industry a chain map serves) the answer comes per
+    segment of the map first: covered, weak, gap or no known supplier (see `chainkg segments`).
 
     A gap is a chain segment no enterprise in the base makes (or works in); its score adds
     1/steps (times the link's strength for industries) for every covered segment downstream
@@ -122,8 +129,16 @@ def gaps_cmd(
 
       chainkg gaps city:深圳市 --limit 10   # on the public data
     """
+    if maps or segment:
+        from chainkg.cli.cmd_maps import segments_cmd
+
+        segments_cmd(base, maps or [], segment, as_json)
+        return
+    from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
+
     lv = _level(level)
     with store_session() as store:
+        by_segment = default_segment_gaps(store, base)
         data = load_chain(store, base, depth, lv)
         gaps = find_gaps(store, base, depth, level=lv, limit=limit or None, data=data)
         weak_list = weak_links(store, base, depth, level=lv, limit=limit or None, data=data) if weak else []
@@ -134,8 +149,12 @@ def gaps_cmd(
             "gaps": [g.model_dump(mode="json") for g in gaps],
             "weak_links": [w.model_dump(mode="json") for w in weak_list],
         }
+        if by_segment is not None:
+            payload["segments"] = by_segment.model_dump(mode="json")
         emit(payload, as_json=True)
         return
+    if by_segment is not None:
+        print_segment_gaps(by_segment)
     rows = [
         {
             "level 层级": g.level,

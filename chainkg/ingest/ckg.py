@@ -39,6 +39,7 @@ from typing import Any
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore, WriteResult
+from chainkg.ingest.chainmap import load_shipped_maps
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
@@ -686,5 +687,7 @@ def load_ckg(
         load.product_links()
     finally:
         load.finish_writes()
+    # The shipped chain maps come with the public data, so a user sees them without extra steps.
+    load_shipped_maps(store, load.report)
     load.report.elapsed_s = round(time.perf_counter() - t0, 3)
     return load.report

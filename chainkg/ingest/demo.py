@@ -32,7 +32,7 @@ def load_demo(store: GraphStore, *, progress: Progress | None = None) -> IngestR
     >>> report.ok, report.get("Base").loaded       # doctest: +SKIP
     (True, 4)
     """
-    return ingest_paths(store, [DEMO_DIR], progress=progress, source_prefix="demo:")
+    return ingest_paths(store, [DEMO_DIR], progress=progress, source_prefix="demo:", shipped_maps=True)
 
 
 # The two data sets answer differently once mixed (the demo's chains gain thousands of public

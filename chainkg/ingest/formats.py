@@ -232,10 +232,18 @@ def _rel_spec(r: RelType) -> TypeSpec:
     return TypeSpec(r.type, "rel", r.zh, tuple(cols), rel=r, file_names=names)
 
 
+CHAIN_MAP_TYPES = frozenset(
+    {"ChainMap", "ChainStage", "ChainSegment", "HAS_STAGE", "HAS_SEGMENT", "PART_OF", "FEEDS", "IN_SEGMENT"}
+)
+"""Types with no table format of their own: a chain map is loaded whole from its map file (see
+:mod:`chainkg.ingest.chainmap`), and ``IN_SEGMENT`` is derived from the maps' match rules."""
+
+
 @cache
 def all_specs() -> tuple[TypeSpec, ...]:
     """Every table format: node types, then relationship types, in the model's order."""
-    return tuple(_node_spec(n) for n in MODEL.nodes) + tuple(_rel_spec(r) for r in MODEL.rels)
+    nodes = tuple(_node_spec(n) for n in MODEL.nodes if n.label not in CHAIN_MAP_TYPES)
+    return nodes + tuple(_rel_spec(r) for r in MODEL.rels if r.type not in CHAIN_MAP_TYPES)
 
 
 def spec(name: str) -> TypeSpec:

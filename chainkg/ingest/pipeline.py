@@ -26,6 +26,18 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
 from chainkg.ingest import checks
+from chainkg.ingest.chainmap import (
+    MAP_SUFFIXES,
+    ChainMapDef,
+    ReadResult,
+    count_read,
+    is_map_table_name,
+    read_map_table,
+    read_map_yaml,
+    reject_problems,
+    shipped_map_files,
+    write_map,
+)
 from chainkg.ingest.formats import (
     DERIVED_KEYS,
     PROVENANCE_COLUMNS,
@@ -36,12 +48,19 @@ from chainkg.ingest.formats import (
     spec_for_name,
 )
 from chainkg.ingest.measures import OWNED, MeasureRules
+from chainkg.ingest.membership import refresh_membership
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
+
+MEMBERSHIP_INPUTS = frozenset(
+    {"Product", "Enterprise", "Industry", "MAKES", "SUBTYPE_OF", "IN_INDUSTRY", "SUB_INDUSTRY_OF"}
+    | {"ChainMap", "ChainStage", "ChainSegment", "PART_OF"}
+)
+"""Types whose writes may change which products and firms are in which segment."""
 
 UNKNOWN = "(unknown type)"
 UNREADABLE = "(unreadable file)"
@@ -108,6 +127,7 @@ class _Load:
         self.rels: dict[tuple[str, str, str], dict[tuple[str, str], _Rel]] = {}
         self.pending: list[_PendingRel] = []
         self.measures = MeasureRules(store, self.nodes)
+        self.maps: dict[str, ChainMapDef] = {}
 
     # -- problems --------------------------------------------------------------------------------
     def reject(self, stats: TypeStats, rej: Rejection, *, count: int = 1, writing: bool = False) -> None:
@@ -131,6 +151,10 @@ class _Load:
     # -- reading ---------------------------------------------------------------------------------
     def add_file(self, path: Path, source: str, type_name: str | None = None) -> list[RawTable]:
         """Read one file; an unreadable file becomes a rejection, not an exception."""
+        if path.suffix.lower() in MAP_SUFFIXES:
+            self.report.files.append(FileInfo(source=source, type="ChainMap", format="yaml", rows=0))
+            self._add_maps(source, read_map_yaml(path, source))
+            return []
         try:
             tables = read_tables(path, source)
         except InvalidInputError as exc:
@@ -158,6 +182,10 @@ class _Load:
             if t.empty:
                 self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
                 continue
+            if is_map_table_name(t.type_hint) and forced is None:
+                info.type = "ChainMap"
+                self._add_maps(t.source, read_map_table(t.source, t.rows))
+                continue
             if is_alias_name(t.type_hint) and forced is None:
                 info.type = "aliases"
                 self._read_aliases(t)
@@ -175,6 +203,20 @@ class _Load:
             else:
                 self._rel_table(s, t)
         self._resolve_rels()
+
+    def _add_maps(self, source: str, res: ReadResult) -> None:
+        """Take the maps a file gave; its problems become rejections (file, line, field)."""
+        reject_problems(self.report, source, res.problems, self.reject)
+        self.report.notes.extend(res.notes)
+        for m in res.maps:
+            if m.key in self.maps:
+                self.report.notes.append(
+                    f"{source}: chain map '{m.key}' is also in {self.maps[m.key].source}; the later one is loaded."
+                )
+            self.maps[m.key] = m
+            count_read(self.report, m)
+            # So that rows of this load may point at the map (a base's uses_map.csv).
+            self.resolver.add_node("ChainMap", m.key, {"key": m.key, "name": m.name})
 
     def _read_aliases(self, t: RawTable) -> None:
         try:
@@ -433,8 +475,19 @@ class _Load:
         """Process ``tables``, write them, and return the report timed from ``t0``."""
         self.process(tables, forced=forced)
         self.write()
+        if not self.dry_run and self._members_may_change():
+            # Products, firms or maps changed: the segments' members follow.
+            stats = refresh_membership(self.store)
+            if stats.segments or stats.deleted:
+                self.report.notes.append(stats.line())
         self.report.elapsed_s = round(time.perf_counter() - t0, 3)
         return self.report
+
+    def _members_may_change(self) -> bool:
+        """True when the load wrote a node or link that segment membership reads."""
+        return any(t.created + t.updated > 0 for t in self.report.types if t.type in MEMBERSHIP_INPUTS) or bool(
+            self.report.notes and any(" no longer in map " in n for n in self.report.notes)
+        )
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
@@ -451,6 +504,9 @@ class _Load:
             ]
             res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
+        # Maps after the other nodes, before the relationship tables (which may point at a map).
+        for m in self.maps.values():
+            write_map(self.store, m, self.loaded_at, self.report)
         for r in MODEL.rels:
             for a, b in r.pairs:
                 rels = self.rels.get((r.type, a, b))
@@ -507,7 +563,7 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
                 rel = f.relative_to(p)
                 if not f.is_file() or any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
-                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                if f.suffix.lower() in SUPPORTED_SUFFIXES or f.suffix.lower() in MAP_SUFFIXES:
                     files.append((f, rel.as_posix()))
                 else:
                     ignored.append(rel.as_posix())
@@ -528,14 +584,16 @@ def ingest_paths(
     aliases: AliasesArg = None,
     progress: Progress | None = None,
     source_prefix: str = "",
+    shipped_maps: bool = False,
 ) -> IngestReport:
-    """Load files and folders of CSV, XLSX and JSONL tables into ``store``.
+    """Load files and folders of CSV, XLSX and JSONL tables (and YAML chain maps) into ``store``.
 
     Folders are walked; each table's type comes from its file or sheet name (see
     docs/ingest.md). Invalid rows are reported and skipped unless ``strict``, which raises
     ``InvalidInputError`` on the first problem before anything is written. ``dry_run``
     validates and resolves without writing. ``source_prefix`` is put before each file's
-    name in the provenance (``demo:`` for the bundled demo).
+    name in the provenance (``demo:`` for the bundled demo). ``shipped_maps`` also loads the
+    chain maps shipped in the package (``chainkg/chainmaps/*.yaml``).
 
     Examples
     --------
@@ -551,6 +609,9 @@ def ingest_paths(
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source_prefix + source)
+    if shipped_maps:
+        for path in shipped_map_files():
+            tables += load.add_file(path, f"chainkg/chainmaps/{path.name}")
     return load.run(tables, t0)
 
 

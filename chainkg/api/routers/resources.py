@@ -42,6 +42,9 @@ RESOURCE_PATHS: dict[str, str] = {
     "Certification": "certifications",
     "RDCentre": "rd-centres",
     "FinancingEvent": "financing-events",
+    "ChainMap": "chain-maps",
+    "ChainStage": "chain-stages",
+    "ChainSegment": "chain-segments",
 }
 """Model label -> URL path segment of its collection."""
 

@@ -1,0 +1,359 @@
+"""Commands for chain maps (产业链图谱) and the answers per segment.
+
+``maps`` lists the maps (or shows one, or its match report); ``maps-report`` writes the
+reports to docs/maps/; ``segments`` (also ``gaps BASE --map KEY``), ``segment-whatif``,
+``segment-candidates``, ``segment-complement`` and ``alliance-segments`` answer per segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.main import app
+from chainkg.graph.store import GraphStore
+from chainkg.queries.segments import (
+    SegmentAnswer,
+    SegmentFirm,
+    SegmentGapsResult,
+    alliance_segments,
+    default_map_keys,
+    get_map,
+    list_maps,
+    map_report,
+    read_map,
+    segment_candidates,
+    segment_complement,
+    segment_gaps,
+    segment_what_if,
+)
+from chainkg.views.mapreport import render_map_report
+
+JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+MAP_OPT = typer.Option(..., "--map", "-m", help="Key of the chain map, e.g. led (see `chainkg maps`)")
+
+
+def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -> str:
+    count = len(firms) if total is None else total
+    shown = "、".join(f.name for f in firms[:n])
+    return shown + (f" 等{count}家" if count > min(n, len(firms)) else "")
+
+
+def _seg_name(a: SegmentAnswer) -> str:
+    return f"  └ {a.name}" if a.parent else a.name
+
+
+@app.command("maps")
+@friendly_errors
+def maps_cmd(
+    key: str = typer.Argument("", help="Key of one map: show its segments"),
+    report: bool = typer.Option(False, "--report", help="Print the map's match report (products and firms)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """List the chain maps (产业链图谱) with their stage and segment counts, or show one.
+
+    Example: chainkg maps led --report
+    """
+    with store_session() as store:
+        if not key:
+            maps = list_maps(store)
+            if as_json:
+                emit(maps, as_json=True)
+                return
+            rows = [
+                {
+                    "key 编号": m.key,
+                    "name 名称": m.name,
+                    "version 版本": m.version or "",
+                    "stages 阶段": m.stages,
+                    "segments 环节": m.segments,
+                    "references 来源": len(m.references),
+                }
+                for m in maps
+            ]
+            emit(rows, as_json=False, title="Chain maps — 产业链图谱")
+            return
+        if report:
+            r = map_report(store, key)
+            if as_json:
+                emit(r, as_json=True)
+                return
+            rows = [
+                {
+                    "stage 阶段": s.stage_name,
+                    "segment 环节": f"  └ {s.name}" if s.parent else s.name,
+                    "products 产品": s.products_count,
+                    "firms 全国企业": s.enterprises_count,
+                    "sample 示例": "、".join(s.products[:4]),
+                    "defect 缺陷": ("已说明 explained" if s.unmatched_note else "缺陷 defect") if s.defect else "",
+                }
+                for s in r.segments
+            ]
+            emit(rows, as_json=False, title=escape(f"Match report of {r.map.name} ({key}) — 匹配报告"))
+            if r.unexplained:
+                console.print(
+                    f"{len(r.unexplained)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.unexplained)}",
+                    highlight=False,
+                    markup=False,
+                )
+            if r.explained:
+                console.print(
+                    f"{len(r.explained)} segment(s) match nothing, explained in the map (已说明): "
+                    f"{', '.join(r.explained)}",
+                    highlight=False,
+                    markup=False,
+                )
+            return
+        md = read_map(store, key)
+    if as_json:
+        emit({"map": md.summary, "stages": md.stages, "segments": md.segments}, as_json=True)
+        return
+    rows = [
+        {
+            "stage 阶段": md.stage_name(str(s["stage"])),
+            "segment 环节": f"  └ {s['name']}" if s["parent"] else str(s["name"]),
+            "key 编号": str(s["key"]),
+            "feeds 供给": ", ".join(x.split("/", 1)[1] for x in md.feeds.get(str(s["key"]), [])),
+            "products 产品": len(md.products.get(str(s["key"]), [])),
+            "firms 全国企业": len(md.firms.get(str(s["key"]), [])),
+        }
+        for s in md.segments
+    ]
+    emit(rows, as_json=False, title=escape(f"{md.summary.name} ({key})"))
+
+
+@app.command("maps-report")
+@friendly_errors
+def maps_report_cmd(
+    keys: list[str] = typer.Argument(None, help="Maps to report on (all by default)"),
+    out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help="Folder for the <key>.md reports"),
+) -> None:
+    """Write each map's match report to OUT/<key>.md, for review.
+
+    Example: chainkg maps-report led --out docs/maps
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with store_session() as store:
+        for k in keys or [m.key for m in list_maps(store)]:
+            get_map(store, k)
+            path = out / f"{k}.md"
+            path.write_text(render_map_report(map_report(store, k)) + "\n", encoding="utf-8")
+            console.print(f"Wrote {path}", highlight=False, markup=False)
+
+
+def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
+    """The segment answers as tables: one per map, the R&D targets apart; a drill-down in full."""
+    b = r.base
+    if r.default_maps:
+        console.print(
+            f"Maps of {b.name}'s leading industries 主导产业图谱: {', '.join(m.map.key for m in r.maps)}",
+            highlight=False,
+            markup=False,
+        )
+    for mg in r.maps:
+        if drill:
+            for a in mg.segments:
+                console.print(
+                    f"{a.name}（{a.key}，{a.stage_name}）: {a.status_zh} {a.status}\n{a.why_zh}\n{a.why}",
+                    highlight=False,
+                    markup=False,
+                )
+                emit(
+                    [{"firm 企业": f.name, "rule 规则": f.rule, "evidence 依据": f.via} for f in a.base_firms],
+                    as_json=False,
+                    title="Firms of the base — 本基地企业",
+                )
+                emit(
+                    [
+                        {"firm 企业": f.name, "place 地区": f.city or f.province or "", "evidence 依据": f.via}
+                        for f in a.makers
+                    ],
+                    as_json=False,
+                    title=f"Firms nationwide ({a.makers_count}) — 全国企业",
+                )
+                console.print(
+                    f"Products 产品 ({a.products_count}): " + "、".join(a.products), highlight=False, markup=False
+                )
+            continue
+        c = mg.counts
+        title = (
+            f"{b.name} on {mg.map.name} ({mg.map.key}) — 环节: 已覆盖 {c['covered']}, 薄弱 {c['weak']}, "
+            f"缺口 {c['gap']}, 无已知供应商 {c['no_supplier']}"
+        )
+        rows = [
+            {
+                "stage 阶段": a.stage_name,
+                "segment 环节": _seg_name(a),
+                "status 状态": f"{a.status_zh} {a.status}",
+                "base firms 本基地企业": _names(a.base_firms),
+                "nationwide 全国": a.makers_count,
+                "top makers 主要企业": _names(
+                    [f for f in a.makers if f not in a.base_firms], total=a.makers_count - a.base_count
+                ),
+                "products 产品": a.products_count,
+            }
+            for a in mg.segments
+            if a.status != "no_supplier"
+        ]
+        emit(rows, as_json=False, title=escape(title))
+        rd = [a for a in mg.segments if a.status == "no_supplier"]
+        if rd:
+            emit(
+                [{"segment 环节": a.name, "stage 阶段": a.stage_name, "products 产品": a.products_count} for a in rd],
+                as_json=False,
+                title="No known supplier (R&D targets) — 无已知供应商（研发攻关目标）",
+            )
+
+
+def default_segment_gaps(store: GraphStore, base: str) -> SegmentGapsResult | None:
+    """The segment answers on the base's own maps, or None when it has none."""
+    if not default_map_keys(store, base):
+        return None
+    return segment_gaps(store, base)
+
+
+@app.command("segments")
+@friendly_errors
+def segments_cmd(
+    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
+    maps: list[str] = typer.Option(None, "--map", "-m", help="Chain map(s); default: the base's own maps"),
+    segment: str = typer.Option("", "--segment", "-s", help="Look into one segment (drill-down)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """A base's status in every segment of a chain map: covered, weak, gap or no known supplier.
+
+    Example: chainkg segments city:深圳市 --map led
+    """
+    with store_session() as store:
+        r = segment_gaps(store, base, maps or None, segment=segment or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    print_segment_gaps(r, drill=bool(segment))
+
+
+@app.command("segment-whatif")
+@friendly_errors
+def segment_whatif_cmd(
+    base: str = typer.Argument(..., help="Key of the base"),
+    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    map_key: str = MAP_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Which segments a base loses (or leaves to one firm) if enterprises leave.
+
+    Example: chainkg segment-whatif sz-led 雷曼光电 --map led
+    """
+    with store_session() as store:
+        r = segment_what_if(store, base, enterprises, map_key)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    who = "、".join(e.name for e in r.removed)
+    console.print(f"假设{who}离开{r.base.name} — if {who} leave", highlight=False, markup=False)
+    rows = [
+        {
+            "effect 影响": "lost 失去" if x in r.lost else "weakened 变薄弱",
+            "stage 阶段": x.stage_name,
+            "segment 环节": x.name,
+            "firms leaving 离开企业": "、".join(e.name for e in x.lost),
+            "after 之后": x.status_after,
+            "nationwide 全国": x.makers_count,
+        }
+        for x in [*r.lost, *r.weakened]
+    ]
+    emit(rows, as_json=False, title="Segments affected — 受影响环节")
+
+
+@app.command("segment-candidates")
+@friendly_errors
+def segment_candidates_cmd(
+    base: str = typer.Argument(..., help="Key of the base"),
+    map_key: str = MAP_OPT,
+    segment: str = typer.Option(..., "--segment", "-s", help="The segment to fill, e.g. chip"),
+    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Firms elsewhere in a segment: candidates to fill it (招商), most related first.
+
+    Example: chainkg segment-candidates city:深圳市 --map led --segment chip
+    """
+    with store_session() as store:
+        r = segment_candidates(store, base, map_key, segment, limit or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    rows = [
+        {"firm 企业": c.name, "place 地区": c.city or c.province or "", "products 产品数": c.weight, "why 依据": c.via}
+        for c in r
+    ]
+    emit(rows, as_json=False, title=escape(f"Candidates for {segment} — 招商候选"))
+
+
+@app.command("segment-complement")
+@friendly_errors
+def segment_complement_cmd(
+    a: str = typer.Argument(..., help="Key of one base"),
+    b: str = typer.Argument(..., help="Key of the other base"),
+    map_key: str = MAP_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Where two bases fill each other's segments on one map.
+
+    Example: chainkg segment-complement sz-led sz-hitech --map led
+    """
+    with store_session() as store:
+        r = segment_complement(store, a, b, map_key)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    rows = []
+    for label, items in (
+        (f"{r.a.name} → {r.b.name}", r.a_fills_b),
+        (f"{r.b.name} → {r.a.name}", r.b_fills_a),
+        ("both 双方都有", r.both),
+        ("neither 双方都无", r.neither),
+    ):
+        for x in items:
+            rows.append(
+                {
+                    "who fills 互补方向": label,
+                    "segment 环节": x.name,
+                    "A firms": "、".join(e.name for e in x.a_firms[:3]),
+                    "B firms": "、".join(e.name for e in x.b_firms[:3]),
+                }
+            )
+    emit(rows, as_json=False, title="Complementarity by segment — 环节互补")
+
+
+@app.command("alliance-segments")
+@friendly_errors
+def alliance_segments_cmd(
+    alliance: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
+    map_key: str = MAP_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Which segments of a map an alliance's member firms cover.
+
+    Example: chainkg alliance-segments al-led --map led
+    """
+    with store_session() as store:
+        r = alliance_segments(store, alliance, map_key)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    rows = [
+        {
+            "stage 阶段": s.stage_name,
+            "segment 环节": f"  └ {s.name}" if s.parent else s.name,
+            "status 状态": f"{s.status_zh} {s.status}",
+            "members 成员": "、".join(m.name for m in s.members[:4]),
+            "nationwide 全国": s.makers_count,
+        }
+        for s in r.segments
+    ]
+    emit(rows, as_json=False, title=escape(f"{r.alliance.name} on {map_key} — 联盟环节覆盖"))

@@ -1,0 +1,798 @@
+"""Segment-level answers on chain maps (产业链图谱): a base's status in every segment of a map.
+
+A map's segments and their members (``IN_SEGMENT``, derived after every load by
+:mod:`chainkg.ingest.membership`) are read with a handful of named queries per map; the
+statuses come from :func:`chainkg.graph.analytics.segments.segment_status`:
+
+- **covered** (已覆盖): two or more of the base's firms are in the segment;
+- **weak** (薄弱): exactly one;
+- **gap** (缺口): none, while firms elsewhere make the segment's products — a 招商 target;
+- **no_supplier** (无已知供应商): nobody in the data is in the segment — an R&D target, listed
+  apart from the gaps.
+
+The same reading answers what-if (segments losing their only firm), fill candidates for a
+segment, complementarity of two bases and an alliance's coverage, each per segment, and the
+per-map match report a reviewer uses to check a map against the data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pydantic import Field
+
+from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.graph.analytics.segments import (
+    SEGMENT_STATUS_ZH,
+    SegmentStatus,
+    complement_segments,
+    segment_status,
+    sole_firm_losses,
+)
+from chainkg.graph.store import GraphStore
+from chainkg.queries.chain import BaseRef, EnterpriseRef, get_base
+from chainkg.queries.registry import NamedQuery, q
+from chainkg.queries.results import Record
+
+MAKERS_SHOWN = 5
+"""Makers nationwide named per segment in the overview (all are counted)."""
+PRODUCTS_SHOWN = 8
+"""Products named per segment in the overview (all are counted)."""
+
+# -- named queries ------------------------------------------------------------------------------
+
+MAPS: NamedQuery = q(
+    "segments.maps",
+    """
+MATCH (m:ChainMap)
+RETURN m.key AS key, m.name AS name, m.name_en AS name_en, m.version AS version, m.description AS description,
+       m.references AS refs, m.serves_industries AS serves, m.source AS source
+ORDER BY key""",
+    "Every chain map.",
+)
+ONE_MAP: NamedQuery = q(
+    "segments.one_map",
+    """
+MATCH (m:ChainMap {key: $map})
+OPTIONAL MATCH (s:ChainSegment) WHERE s.map = m.key
+RETURN m.key AS key, m.name AS name, m.name_en AS name_en, m.version AS version, m.description AS description,
+       m.references AS refs, m.serves_industries AS serves, m.source AS source, count(s) AS segments,
+       count(DISTINCT s.stage) AS stages""",
+    "One chain map with its segment and stage counts. Params: map.",
+)
+MAP_COUNTS: NamedQuery = q(
+    "segments.map_counts",
+    "MATCH (s:ChainSegment) RETURN s.map AS map, count(s) AS segments, count(DISTINCT s.stage) AS stages",
+    "Segments and stages per map.",
+)
+MAP_SEGMENTS: NamedQuery = q(
+    "segments.map_segments",
+    """
+MATCH (s:ChainSegment) WHERE s.map = $map
+RETURN s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
+       s.parent AS parent, s.position AS position, s.match_products AS products, s.match_keywords AS keywords,
+       s.match_exclude AS exclude, s.match_taxonomy AS taxonomy, s.match_industries AS industries,
+       s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises, s.unmatched_note AS unmatched_note
+ORDER BY position""",
+    "The segments of one map, in the map's order. Params: map.",
+)
+MAP_STAGES: NamedQuery = q(
+    "segments.map_stages",
+    "MATCH (s:ChainStage) WHERE s.map = $map RETURN s.key AS key, s.name AS name, s.name_en AS name_en, "
+    "s.position AS position ORDER BY position",
+    "The stages of one map, upstream first. Params: map.",
+)
+MAP_FEEDS: NamedQuery = q(
+    "segments.map_feeds",
+    "MATCH (a:ChainSegment)-[:FEEDS]->(b:ChainSegment) WHERE a.map = $map RETURN a.key AS src, b.key AS dst",
+    "The map's own flow: which segment feeds which. Params: map.",
+)
+SEGMENT_FIRMS: NamedQuery = q(
+    "segments.firms",
+    """
+MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+RETURN collect(s.key) AS seg, collect(e.key) AS key, collect([coalesce(e.name, e.key), e.province, e.city]) AS info,
+       collect([e.revenue_musd]) AS revenue, collect([r.rule, r.via]) AS evidence, collect([r.weight]) AS weight""",
+    "Every enterprise in a segment of the map, nationwide, with the evidence, as parallel lists in one row "
+    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: map.",
+)
+SEGMENT_PRODUCTS: NamedQuery = q(
+    "segments.products",
+    """
+MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+RETURN collect(s.key) AS seg, collect(p.key) AS key, collect(r.rule) AS rule""",
+    "Every product in a segment of the map, with the rule that matched, as parallel lists in one row. Params: map.",
+)
+BASE_SEGMENT_FIRMS: NamedQuery = q(
+    "segments.base_firms",
+    """
+MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+RETURN s.key AS seg, e.key AS key""",
+    "The base's enterprises in each segment of the map. Params: base, map.",
+)
+ALLIANCE_SEGMENT_FIRMS: NamedQuery = q(
+    "segments.alliance_firms",
+    """
+MATCH (a:Alliance {key: $alliance})<-[:MEMBER_OF]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+RETURN s.key AS seg, e.key AS key""",
+    "An alliance's member enterprises in each segment of the map. Params: alliance, map.",
+)
+ALLIANCE: NamedQuery = q(
+    "segments.alliance",
+    "MATCH (a:Alliance {key: $alliance}) RETURN a.key AS key, a.name AS name",
+    "One alliance. Params: alliance.",
+)
+BASE_MAPS: NamedQuery = q(
+    "segments.base_maps",
+    "MATCH (b:Base {key: $base})-[:USES_MAP]->(m:ChainMap) RETURN m.key AS key",
+    "The maps a base names itself. Params: base.",
+)
+BASE_LEADING_UP: NamedQuery = q(
+    "segments.base_leading",
+    """
+MATCH (b:Base {key: $base})-[:LEADS_IN]->(i:Industry)
+OPTIONAL MATCH (i)-[:SUB_INDUSTRY_OF*1..3]->(p:Industry)
+RETURN i.key AS key, collect(p.key) AS parents""",
+    "The base's leading industries and the industries above them. Params: base.",
+)
+
+# -- records ------------------------------------------------------------------------------------
+
+
+class MapSummary(Record):
+    """A chain map with its size."""
+
+    key: str
+    name: str
+    name_en: str | None = None
+    version: str | None = None
+    description: str | None = None
+    stages: int = 0
+    segments: int = 0
+    references: list[str] = Field(default_factory=list)
+    serves_industries: list[str] = Field(default_factory=list)
+    source: str | None = None
+
+
+class StageRef(Record):
+    """A stage of a map."""
+
+    key: str
+    name: str
+    name_en: str | None = None
+    position: int
+
+
+class SegmentFirm(Record):
+    """An enterprise in a segment, with the rule and evidence that put it there."""
+
+    key: str
+    name: str
+    province: str | None = None
+    city: str | None = None
+    rule: str
+    via: str
+    weight: int = 1
+    revenue_musd: float | None = None
+
+
+class SegmentAnswer(Record):
+    """A base's status in one segment of a map, with the firms and products behind it.
+
+    ``base_firms`` are the base's enterprises in the segment; ``makers`` the enterprises
+    nationwide (the base's included), most relevant first (most of the segment's products
+    made, then revenue), at most a few in the overview — ``makers_count`` counts them all.
+    """
+
+    map: str
+    key: str
+    segment: str
+    name: str
+    name_en: str | None = None
+    description: str | None = None
+    stage: str
+    stage_name: str
+    parent: str | None = None
+    children: list[str] = Field(default_factory=list)
+    feeds: list[str] = Field(default_factory=list)
+    status: SegmentStatus
+    status_zh: str
+    base_firms: list[SegmentFirm]
+    base_count: int
+    makers: list[SegmentFirm]
+    makers_count: int
+    products: list[str]
+    products_count: int
+    why: str
+    why_zh: str
+
+
+class MapGaps(Record):
+    """A base's segments on one map, in the map's order, with a count per status."""
+
+    map: MapSummary
+    stages: list[StageRef]
+    counts: dict[str, int]
+    segments: list[SegmentAnswer]
+    rd_targets: list[str] = Field(default_factory=list)
+
+
+class SegmentGapsResult(Record):
+    """Segment answers for a base on one or more maps.
+
+    ``default_maps`` is True when the maps were not asked for but chosen from the base's
+    leading industries (or the maps it names itself).
+    """
+
+    base: BaseRef
+    maps: list[MapGaps]
+    default_maps: bool = False
+
+
+class SegmentLoss(Record):
+    """A segment whose only firms of the base are among those removed."""
+
+    map: str
+    key: str
+    name: str
+    stage_name: str
+    lost: list[EnterpriseRef]
+    makers_count: int
+    status_after: SegmentStatus
+
+
+class SegmentWhatIf(Record):
+    """What removing enterprises does to a base's segments: segments lost, segments made weak."""
+
+    base: BaseRef
+    map: str
+    removed: list[EnterpriseRef]
+    lost: list[SegmentLoss]
+    weakened: list[SegmentLoss]
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+class SegmentCandidate(Record):
+    """A firm outside the base in a segment: a candidate to fill it (招商)."""
+
+    key: str
+    name: str
+    province: str | None = None
+    city: str | None = None
+    rule: str
+    via: str
+    weight: int
+    revenue_musd: float | None = None
+    why: str
+    why_zh: str
+
+
+class SegmentPair(Record):
+    """One segment in a comparison of two bases: how many firms each has there."""
+
+    key: str
+    name: str
+    stage_name: str
+    a_firms: list[EnterpriseRef]
+    b_firms: list[EnterpriseRef]
+
+
+class SegmentComplement(Record):
+    """Two bases side by side on one map: where each fills the other's gaps."""
+
+    a: BaseRef
+    b: BaseRef
+    map: str
+    a_fills_b: list[SegmentPair]
+    b_fills_a: list[SegmentPair]
+    both: list[SegmentPair]
+    neither: list[SegmentPair]
+
+
+class AllianceSegment(Record):
+    """An alliance's member firms in one segment."""
+
+    key: str
+    name: str
+    stage_name: str
+    parent: str | None = None
+    status: SegmentStatus
+    status_zh: str
+    members: list[EnterpriseRef]
+    makers_count: int
+
+
+class AllianceSegments(Record):
+    """Which segments of a map an alliance's members cover."""
+
+    alliance: EnterpriseRef
+    map: str
+    counts: dict[str, int]
+    segments: list[AllianceSegment]
+
+
+class SegmentReport(Record):
+    """How one segment of a map matches the data (for reviewing the map)."""
+
+    key: str
+    name: str
+    stage_name: str
+    parent: str | None = None
+    rules: dict[str, list[str]]
+    products_count: int
+    products: list[str]
+    product_rules: dict[str, int]
+    enterprises_count: int
+    enterprises: list[SegmentFirm]
+    defect: bool
+    unmatched_note: str | None = None
+
+
+class MapReport(Record):
+    """The per-segment match report of one map.
+
+    ``defects`` lists the segments matching nothing (no product, no enterprise); ``explained``
+    those of them whose map file says why (``unmatched_note``), ``unexplained`` the others.
+    """
+
+    map: MapSummary
+    segments: list[SegmentReport]
+    defects: list[str]
+    explained: list[str] = Field(default_factory=list)
+    unexplained: list[str] = Field(default_factory=list)
+
+
+# -- reading a map ------------------------------------------------------------------------------
+
+_RULES = ("products", "keywords", "exclude", "taxonomy", "industries", "gb4754", "enterprises")
+
+
+class Firm(NamedTuple):
+    """An enterprise in a segment as read; a plain tuple, since a question reads thousands and
+    shows a few (building a record for each cost more than all the queries of the question)."""
+
+    key: str
+    name: str
+    province: str | None
+    city: str | None
+    rule: str
+    via: str
+    weight: int
+    revenue_musd: float | None
+
+    def record(self) -> SegmentFirm:
+        """The typed record of this firm."""
+        return SegmentFirm(**self._asdict())
+
+
+def _records(firms: Sequence[Firm]) -> list[SegmentFirm]:
+    return [f.record() for f in firms]
+
+
+@dataclass
+class MapData:
+    """One map as read from the store: segments, stages, flow and members nationwide."""
+
+    summary: MapSummary
+    stages: list[StageRef]
+    segments: list[dict[str, object]]
+    feeds: dict[str, list[str]]
+    firms: dict[str, list[Firm]]
+    products: dict[str, list[tuple[str, str]]]
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    def stage_name(self, key: str) -> str:
+        """Display name of a stage key."""
+        return next((s.name for s in self.stages if s.key == key), key)
+
+    def segment(self, key: str) -> dict[str, object]:
+        """The segment ``key`` (``map/segment`` or just ``segment``); NotFoundError otherwise."""
+        full = key if key.startswith(f"{self.summary.key}/") else f"{self.summary.key}/{key}"
+        for s in self.segments:
+            if s["key"] == full:
+                return s
+        known = ", ".join(str(s["key"]).split("/", 1)[1] for s in self.segments[:12])
+        raise NotFoundError(f"Map '{self.summary.key}' has no segment '{key}'. Its segments include: {known}.")
+
+
+def _relevance(f: Firm) -> tuple[int, float, str]:
+    return (-f.weight, -(f.revenue_musd or 0.0), f.name)
+
+
+def _summary(r: Mapping[str, Any], c: Mapping[str, Any]) -> MapSummary:
+    return MapSummary(
+        key=r["key"],
+        name=r["name"] or r["key"],
+        name_en=r["name_en"] or None,
+        version=r["version"] or None,
+        description=r["description"] or None,
+        stages=int(c.get("stages") or 0),
+        segments=int(c.get("segments") or 0),
+        references=list(r["refs"] or []),
+        serves_industries=list(r["serves"] or []),
+        source=r["source"],
+    )
+
+
+def list_maps(store: GraphStore) -> list[MapSummary]:
+    """Every chain map in the store with its stage and segment counts, by key."""
+    counts = {r["map"]: r for r in store.run(MAP_COUNTS)}
+    return [_summary(r, counts.get(r["key"], {})) for r in store.run(MAPS)]
+
+
+def get_map(store: GraphStore, key: str) -> MapSummary:
+    """The map ``key``; :class:`NotFoundError` naming the maps there are otherwise."""
+    rows = store.run(ONE_MAP, {"map": key})
+    if rows:
+        return _summary(rows[0], rows[0])
+    maps = list_maps(store)
+    hint = f" Known maps: {', '.join(m.key for m in maps)}." if maps else " No chain maps are loaded yet."
+    raise NotFoundError(f"There is no chain map with the key '{key}'.{hint}")
+
+
+def read_map(store: GraphStore, key: str) -> MapData:
+    """One map and its members nationwide, in a few queries."""
+    summary = get_map(store, key)
+    p = {"map": key}
+    stages = [
+        StageRef(key=r["key"], name=r["name"] or r["key"], name_en=r["name_en"] or None, position=r["position"] or 0)
+        for r in store.run(MAP_STAGES, p)
+    ]
+    segments = store.run(MAP_SEGMENTS, p)
+    feeds: dict[str, list[str]] = defaultdict(list)
+    for r in store.run(MAP_FEEDS, p):
+        feeds[r["src"]].append(r["dst"])
+    firms: dict[str, list[Firm]] = defaultdict(list)
+    # One row of parallel lists: far fewer rows to decode than one per membership.
+    for r in store.run(SEGMENT_FIRMS, p):
+        for seg, key, (name, province, city), (revenue,), (rule, via), (weight,) in zip(
+            r["seg"], r["key"], r["info"], r["revenue"], r["evidence"], r["weight"], strict=True
+        ):
+            firms[seg].append(Firm(key, name, province, city, rule or "", via or "", int(weight or 1), revenue))
+    for fl in firms.values():
+        fl.sort(key=_relevance)
+    products: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in store.run(SEGMENT_PRODUCTS, p):
+        for seg, key, rule in zip(r["seg"], r["key"], r["rule"], strict=True):
+            products[seg].append((key, rule or ""))
+    for pl in products.values():
+        pl.sort()
+    children: dict[str, list[str]] = defaultdict(list)
+    for s in segments:
+        if s["parent"]:
+            children[str(s["parent"])].append(str(s["key"]))
+    return MapData(summary, stages, segments, dict(feeds), dict(firms), dict(products), dict(children))
+
+
+def default_map_keys(store: GraphStore, base_key: str) -> list[str]:
+    """The maps a base gets without asking: those it names (``USES_MAP``) and those serving one
+    of its leading industries (or an industry above one)."""
+    named = [r["key"] for r in store.run(BASE_MAPS, {"base": base_key})]
+    leading: set[str] = set()
+    for r in store.run(BASE_LEADING_UP, {"base": base_key}):
+        leading.add(r["key"])
+        leading.update(x for x in r["parents"] or [] if x)
+    served = [m.key for m in list_maps(store) if leading & set(m.serves_industries)]
+    return list(dict.fromkeys(named + served))
+
+
+def _base_firms(store: GraphStore, query: NamedQuery, params: Mapping[str, str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in store.run(query, params):
+        out[r["seg"]].add(r["key"])
+    return out
+
+
+def _answer(md: MapData, s: Mapping[str, object], base: BaseRef, own: set[str], full: bool) -> SegmentAnswer:
+    key = str(s["key"])
+    firms = md.firms.get(key, [])
+    mine = [f for f in firms if f.key in own]
+    prods = md.products.get(key, [])
+    st = segment_status(len(mine), len(firms))
+    name = str(s["name"])
+    why, why_zh = _why(st, name, base.name, mine, firms, len(prods))
+    n_makers = None if full else MAKERS_SHOWN
+    n_prods = None if full else PRODUCTS_SHOWN
+    return SegmentAnswer(
+        map=md.summary.key,
+        key=key,
+        segment=key.split("/", 1)[1],
+        name=name,
+        name_en=str(s["name_en"] or "") or None,
+        description=str(s["description"] or "") or None,
+        stage=str(s["stage"]),
+        stage_name=md.stage_name(str(s["stage"])),
+        parent=str(s["parent"] or "") or None,
+        children=md.children.get(key, []),
+        feeds=md.feeds.get(key, []),
+        status=st,
+        status_zh=SEGMENT_STATUS_ZH[st],
+        base_firms=_records(mine),
+        base_count=len(mine),
+        makers=_records(firms[:n_makers]),
+        makers_count=len(firms),
+        products=[p for p, _ in prods[:n_prods]],
+        products_count=len(prods),
+        why=why,
+        why_zh=why_zh,
+    )
+
+
+def _names(firms: Sequence[Firm], n: int = 3) -> tuple[str, str]:
+    shown = [f.name for f in firms[:n]]
+    more = len(firms) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else ""), "、".join(shown) + (
+        f"等{len(firms)}家" if more > 0 else ""
+    )
+
+
+def _why(
+    st: SegmentStatus, seg: str, base: str, mine: Sequence[Firm], firms: Sequence[Firm], n_prods: int
+) -> tuple[str, str]:
+    if st == "no_supplier":
+        return (
+            f"Nobody in the data is in {seg} ({n_prods} products matched, no maker): an R&D target, not a 招商 target.",
+            f"数据中没有企业处于「{seg}」环节（匹配产品{n_prods}项，无生产企业）：宜作研发攻关目标，而非招商目标。",
+        )
+    if st == "gap":
+        en, zh = _names([f for f in firms if f not in mine])
+        return (
+            f"No firm of {base} is in {seg}; {len(firms)} firms elsewhere are, e.g. {en}.",
+            f"{base}没有企业处于「{seg}」环节；全国有{len(firms)}家，如{zh}。",
+        )
+    en, zh = _names(mine)
+    if st == "weak":
+        return (
+            f"Only {en} of {base} is in {seg} ({len(firms)} firms nationwide): the segment rests on one firm.",
+            f"{base}仅{zh}一家处于「{seg}」环节（全国{len(firms)}家）：该环节只靠一家企业。",
+        )
+    return (
+        f"{len(mine)} firms of {base} are in {seg}: {en}.",
+        f"{base}有{len(mine)}家企业处于「{seg}」环节：{zh}。",
+    )
+
+
+def _counts(statuses: Sequence[str]) -> dict[str, int]:
+    return {k: sum(1 for s in statuses if s == k) for k in SEGMENT_STATUS_ZH}
+
+
+def _map_keys(store: GraphStore, base_key: str, maps: Sequence[str] | None) -> tuple[list[str], bool]:
+    if maps:
+        return list(dict.fromkeys(maps)), False
+    found = default_map_keys(store, base_key)
+    if not found:
+        known = ", ".join(m.key for m in list_maps(store)) or "none loaded yet"
+        raise InvalidInputError(
+            f"Base '{base_key}' names no chain map and leads in no industry a map serves: choose one with --map "
+            f"(maps: {known}).",
+            field="map",
+        )
+    return found, True
+
+
+def segment_gaps(
+    store: GraphStore,
+    base_key: str,
+    maps: Sequence[str] | None = None,
+    *,
+    segment: str | None = None,
+) -> SegmentGapsResult:
+    """A base's status in every segment of the maps (default: the base's own maps).
+
+    With ``segment`` (drill-down; needs exactly one map) only that segment is answered, and
+    its makers and products are listed in full.
+
+    Examples
+    --------
+    >>> r = segment_gaps(store, "sz-led", ["led"])                     # doctest: +SKIP
+    >>> [(s.name, s.status) for s in r.maps[0].segments][:2]           # doctest: +SKIP
+    [('衬底材料', 'gap'), ('外延片', 'gap')]
+    """
+    base = get_base(store, base_key)
+    keys, default = _map_keys(store, base_key, maps)
+    if segment and len(keys) != 1:
+        raise InvalidInputError("Name one map with --map to look into a segment.", field="segment")
+    out: list[MapGaps] = []
+    for mk in keys:
+        md = read_map(store, mk)
+        own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": mk})
+        own = set().union(*own_by_seg.values()) if own_by_seg else set()
+        rows = [md.segment(segment)] if segment else md.segments
+        answers = [_answer(md, s, base, own, full=bool(segment)) for s in rows]
+        out.append(
+            MapGaps(
+                map=md.summary,
+                stages=md.stages,
+                counts=_counts([a.status for a in answers]),
+                segments=answers,
+                rd_targets=[a.key for a in answers if a.status == "no_supplier"],
+            )
+        )
+    return SegmentGapsResult(base=base, maps=out, default_maps=default)
+
+
+def _refs(firms: Sequence[Firm], keys: set[str]) -> list[EnterpriseRef]:
+    return [EnterpriseRef(key=f.key, name=f.name) for f in firms if f.key in keys]
+
+
+def segment_what_if(store: GraphStore, base_key: str, enterprises: Sequence[str], map_key: str) -> SegmentWhatIf:
+    """Which segments of the map the base loses (no firm left) or weakens (one left) when the
+    named enterprises (keys or names of the base's firms) leave."""
+    from chainkg.queries.gaps import resolve_enterprises
+
+    base = get_base(store, base_key)
+    removed = resolve_enterprises(store, base_key, enterprises)
+    gone = {e.key for e in removed}
+    md = read_map(store, map_key)
+    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": map_key})
+    losses = sole_firm_losses(own, gone)
+    lost: list[SegmentLoss] = []
+    weakened: list[SegmentLoss] = []
+    before: list[str] = []
+    after: list[str] = []
+    for s in md.segments:
+        key = str(s["key"])
+        firms = md.firms.get(key, [])
+        mine = own.get(key, set())
+        left = mine - gone
+        before.append(segment_status(len(mine), len(firms)))
+        st_after = segment_status(len(left), len(firms))
+        after.append(st_after)
+        row = {"map": map_key, "key": key, "name": str(s["name"]), "stage_name": md.stage_name(str(s["stage"]))}
+        if key in losses:
+            lost.append(
+                SegmentLoss(**row, lost=_refs(firms, mine & gone), makers_count=len(firms), status_after=st_after)
+            )
+        elif len(mine) >= 2 and len(left) == 1:
+            weakened.append(
+                SegmentLoss(**row, lost=_refs(firms, mine & gone), makers_count=len(firms), status_after=st_after)
+            )
+    return SegmentWhatIf(
+        base=base,
+        map=map_key,
+        removed=removed,
+        lost=lost,
+        weakened=weakened,
+        before=_counts(before),
+        after=_counts(after),
+    )
+
+
+def segment_candidates(
+    store: GraphStore, base_key: str, map_key: str, segment: str, limit: int | None = 20
+) -> list[SegmentCandidate]:
+    """Firms outside the base in the segment, most relevant first (most of the segment's
+    products made, then revenue): whom to call to fill it."""
+    base = get_base(store, base_key)
+    md = read_map(store, map_key)
+    s = md.segment(segment)
+    key = str(s["key"])
+    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": map_key}).get(key, set())
+    out = []
+    for f in md.firms.get(key, []):
+        if f.key in own:
+            continue
+        place = f.city or f.province or "?"
+        out.append(
+            SegmentCandidate(
+                **f._asdict(),
+                why=f"{f.name} ({place}) is in {s['name']}: {f.rule} {f.via}.",
+                why_zh=f"{f.name}（{place}）处于「{s['name']}」环节：{_RULE_ZH.get(f.rule, f.rule)}{f.via}。",
+            )
+        )
+    _ = base
+    return out[:limit] if limit else out
+
+
+_RULE_ZH = {"makes": "生产", "industry": "所属行业", "gb4754": "国标行业", "enterprise": "图谱指定"}
+
+
+def segment_complement(store: GraphStore, a_key: str, b_key: str, map_key: str) -> SegmentComplement:
+    """Two bases on one map: segments where A has firms and B none (A fills B's gap), the
+    reverse, both and neither."""
+    a, b = get_base(store, a_key), get_base(store, b_key)
+    md = read_map(store, map_key)
+    fa = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": a_key, "map": map_key})
+    fb = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": b_key, "map": map_key})
+    keys = [str(s["key"]) for s in md.segments]
+    split = complement_segments({k: fa.get(k, set()) for k in keys}, {k: fb.get(k, set()) for k in keys})
+    by_key = {str(s["key"]): s for s in md.segments}
+
+    def pairs(ks: list[str]) -> list[SegmentPair]:
+        return [
+            SegmentPair(
+                key=k,
+                name=str(by_key[k]["name"]),
+                stage_name=md.stage_name(str(by_key[k]["stage"])),
+                a_firms=_refs(md.firms.get(k, []), fa.get(k, set())),
+                b_firms=_refs(md.firms.get(k, []), fb.get(k, set())),
+            )
+            for k in sorted(ks, key=keys.index)
+        ]
+
+    return SegmentComplement(
+        a=a,
+        b=b,
+        map=map_key,
+        a_fills_b=pairs(split["a_fills_b"]),
+        b_fills_a=pairs(split["b_fills_a"]),
+        both=pairs(split["both"]),
+        neither=pairs(split["neither"]),
+    )
+
+
+def alliance_segments(store: GraphStore, alliance_key: str, map_key: str) -> AllianceSegments:
+    """An alliance's member enterprises per segment of the map, with a status as for a base."""
+    rows = store.run(ALLIANCE, {"alliance": alliance_key})
+    if not rows:
+        raise NotFoundError(f"There is no alliance with the key '{alliance_key}'.")
+    md = read_map(store, map_key)
+    members = _base_firms(store, ALLIANCE_SEGMENT_FIRMS, {"alliance": alliance_key, "map": map_key})
+    segs = []
+    for s in md.segments:
+        key = str(s["key"])
+        firms = md.firms.get(key, [])
+        mine = members.get(key, set())
+        st = segment_status(len(mine), len(firms))
+        segs.append(
+            AllianceSegment(
+                key=key,
+                name=str(s["name"]),
+                stage_name=md.stage_name(str(s["stage"])),
+                parent=str(s["parent"] or "") or None,
+                status=st,
+                status_zh=SEGMENT_STATUS_ZH[st],
+                members=_refs(firms, mine),
+                makers_count=len(firms),
+            )
+        )
+    r = rows[0]
+    return AllianceSegments(
+        alliance=EnterpriseRef(key=r["key"], name=r["name"] or r["key"]),
+        map=map_key,
+        counts=_counts([s.status for s in segs]),
+        segments=segs,
+    )
+
+
+def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport:
+    """Per segment: the rules, the products matched (by rule) and the enterprises nationwide;
+    a segment matching no product and no enterprise is a defect of the map."""
+    md = read_map(store, map_key)
+    segs = []
+    for s in md.segments:
+        key = str(s["key"])
+        prods = md.products.get(key, [])
+        firms = md.firms.get(key, [])
+        by_rule: dict[str, int] = defaultdict(int)
+        for _, rule in prods:
+            by_rule[rule] += 1
+        rules = {r: list(s[r] or []) for r in _RULES if s[r]}  # type: ignore[call-overload]
+        segs.append(
+            SegmentReport(
+                key=key,
+                name=str(s["name"]),
+                stage_name=md.stage_name(str(s["stage"])),
+                parent=str(s["parent"] or "") or None,
+                rules=rules,
+                products_count=len(prods),
+                products=[p for p, _ in prods[:shown]],
+                product_rules=dict(by_rule),
+                enterprises_count=len(firms),
+                enterprises=_records(firms[:shown]),
+                defect=not prods and not firms,
+                unmatched_note=str(s["unmatched_note"] or "") or None,
+            )
+        )
+    defects = [s for s in segs if s.defect]
+    return MapReport(
+        map=md.summary,
+        segments=segs,
+        defects=[s.key for s in defects],
+        explained=[s.key for s in defects if s.unmatched_note],
+        unexplained=[s.key for s in defects if not s.unmatched_note],
+    )
