@@ -25,8 +25,11 @@ def demo(
     if no_serve:
         from chainkg.ingest.demo import load_demo
 
+        from chainkg.cli.cmd_ingest import _quality_pass
+
         with store_session() as store:
             console.print(f"Demo data: {load_demo(store).summary_line()}")
+            _quality_pass(store, quiet=False)
         return
     from chainkg.cli.cmd_serve import serve
 
