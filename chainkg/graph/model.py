@@ -249,7 +249,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
             # Written by the product quality pass (chainkg.ingest.product_quality); nothing is deleted.
             _p("canonical_name", S, "The name in one spelling (NFKC, half width, / for \\, spaces)", "规范名称"),
             _p("synonym_group", S, "Name of the synonym group the product belongs to (itself if none)", "同义词组"),
-            _p("flags", SL, "Why it is not a product: segment, sales_service, brand, fragment, unspecified", "质量标记"),
+            _p(
+                "flags", SL, "Why it is not a product: segment, sales_service, brand, fragment, unspecified", "质量标记"
+            ),
             _p("flag_reasons", SL, "The reason of each flag, in Chinese and English", "标记原因"),
             _p("quality_source", S, "The rules and synonyms file that set the fields above", "质量来源"),
         ),

@@ -94,7 +94,9 @@ def read_synonyms_file(path: Path) -> tuple[list[SynonymLink], list[tuple[str, s
             if not a or not b:
                 raise InvalidInputError("both names are needed", file=str(path), line=line, field="a" if not a else "b")
             if keep not in _YES and keep not in _NO:
-                raise InvalidInputError(f"keep must be yes or no; got {keep!r}", file=str(path), line=line, field="keep")
+                raise InvalidInputError(
+                    f"keep must be yes or no; got {keep!r}", file=str(path), line=line, field="keep"
+                )
             if keep in _NO:
                 rejected.append((a, b))
             elif (row.get("rule") or "").strip() == "manual":
@@ -157,7 +159,9 @@ def run_quality_pass(store: GraphStore, synonyms_path: Path, *, dry_run: bool = 
         result.links_by_rule[lk.rule] = result.links_by_rule.get(lk.rule, 0) + 1
     if dry_run:
         return result
-    write_synonyms_file(synonyms_path, [lk for lk in links if lk.a not in flags and lk.b not in flags], groups, rejected)
+    write_synonyms_file(
+        synonyms_path, [lk for lk in links if lk.a not in flags and lk.b not in flags], groups, rejected
+    )
     source = f"chainkg product quality {RULES_VERSION}; synonyms {synonyms_path.name}"
     stored = {
         k: (c, g, tuple(f or ()))

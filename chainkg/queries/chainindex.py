@@ -44,7 +44,7 @@ DEFAULT_MAX_LINKS = 2_000_000
 """Links of one level held at most (``CHAINKG_CHAIN_INDEX_LINKS``). The public data has 110,000
 product links; ten times it, 1.1 million, are held in about 180 MB (keys included)."""
 
-_PRODUCT_RELS = "|".join(rel_type(t).type for t in ("INPUT_TO", "SUBTYPE_OF"))
+_PRODUCT_RELS = rel_type("INPUT_TO").type  # SUBTYPE_OF is taxonomy, matched (queries.products), not walked
 _INDUSTRY_RELS = "|".join(rel_type(t).type for t in ("UPSTREAM_OF", "SUB_INDUSTRY_OF"))
 SUB_INDUSTRY = rel_type("SUB_INDUSTRY_OF").type
 
