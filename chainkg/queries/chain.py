@@ -169,7 +169,8 @@ def _product_links_text(step: int) -> str:
     on both stores (16,000 links for the largest city base).
     """
     lines = [
-        "MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(:Enterprise)-[:MAKES]->(p:Product)",
+        # The anchors: what the base covers (made, synonyms, classes above), less flagged products.
+        "MATCH (p:Product) WHERE p.key IN $anchors",
         "WITH DISTINCT p AS n0",
     ]
     for i in range(1, step):
@@ -184,7 +185,7 @@ PRODUCT_LINKS: dict[int, NamedQuery] = {
     step: q_rel_type(
         f"chain.product_links_{step}",
         _product_links_text(step),
-        f"Input and sub-class links into the products {step - 1} steps upstream of the base's products. Params: base.",
+        f"Input links into the products {step - 1} steps upstream of the given anchors. Params: anchors.",
     )
     for step in range(1, MAX_DEPTH + 1)
 }
@@ -378,15 +379,15 @@ def product_chain(
     if graph is not None:
         chain = walk_graph(graph, anchors, depth)
     else:  # no graph held: walk in the store, step by step from the base
-        chain = walk_upstream(_product_links(store, base_key, depth) if anchors else [], anchors, depth)
+        chain = walk_upstream(_product_links(store, anchors, depth) if anchors else [], anchors, depth)
     return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
 
 
-def _product_links(store: GraphStore, base_key: str, depth: int) -> list[Link]:
-    """The product links of a base's chain, fetched one step upstream at a time."""
+def _product_links(store: GraphStore, anchors: Sequence[str], depth: int) -> list[Link]:
+    """The product links of a base's chain, fetched one step upstream at a time from its anchors."""
     links: list[Link] = []
     for step in range(1, depth + 1):
-        rows = store.run(PRODUCT_LINKS[step], {"base": base_key})
+        rows = store.run(PRODUCT_LINKS[step], {"anchors": list(anchors)})
         if not rows or not rows[0]["src"]:
             break
         r = rows[0]

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from chainkg.graph.analytics.products import FLAG_CODES
 from chainkg.graph.store import GraphStore
@@ -26,6 +27,7 @@ from chainkg.queries.chaincache import PerStore
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
+T = TypeVar("T")
 TAXONOMY_DEPTH = 1
 """Sub-class levels that match a product: a maker of 不锈钢管 (a sub-class of 不锈钢) covers
 不锈钢 and is a candidate for it. One level: deeper, the public data's 产品小类 links drift
@@ -183,11 +185,29 @@ def build_info(
 
 class _Held:
     def __init__(self) -> None:
-        self.kept: tuple[Hashable, ProductInfo] | None = None
+        self.kept: dict[str, tuple[Hashable, object]] = {}
         self.lock = threading.Lock()
 
 
 _HELD: PerStore[_Held] = PerStore(_Held)
+
+
+def held(store: GraphStore, name: str, fetch: Callable[[], T], version: Hashable | None = None) -> T:
+    """``fetch()`` once per data version of ``store`` (always, for a store that cannot tell it)."""
+    h = _HELD.of(store)
+    if version is None:
+        version = store.data_version()
+    kept = h.kept.get(name)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]  # type: ignore[return-value]
+    with h.lock:
+        kept = h.kept.get(name)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]  # type: ignore[return-value]
+        value = fetch()
+        if version is not None and store.data_version() == version:  # nothing written meanwhile
+            h.kept[name] = (version, value)
+        return value
 
 
 def _fetch(store: GraphStore) -> ProductInfo:
@@ -207,20 +227,7 @@ def _fetch(store: GraphStore) -> ProductInfo:
 
 def product_info(store: GraphStore, version: Hashable | None = None) -> ProductInfo:
     """The product facts of the store's current data (fetched once per data version)."""
-    held = _HELD.of(store)
-    if version is None:
-        version = store.data_version()
-    kept = held.kept
-    if version is not None and kept is not None and kept[0] == version:
-        return kept[1]
-    with held.lock:
-        kept = held.kept
-        if version is not None and kept is not None and kept[0] == version:
-            return kept[1]
-        info = _fetch(store)
-        if version is not None and store.data_version() == version:
-            held.kept = (version, info)
-        return info
+    return held(store, "product_info", lambda: _fetch(store), version)
 
 
 # -- the quality report -------------------------------------------------------------------------
