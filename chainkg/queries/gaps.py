@@ -78,7 +78,7 @@ class Gap(Record):
     raw_score: float | None = None
     """The dependency score before the specificity weight (products); ``score`` for industries."""
     specificity: float | None = None
-    """``ln((N + 1) / (feeds + 1)) / ln(N + 1)`` for a product (see docs/gaps.md); ``None`` for industries."""
+    """``ln((N + 1) / feeds) / ln(N + 1)`` for a product (see docs/gaps.md); ``None`` for industries."""
     feeds: int | None = None
     """Distinct products this product is an input of, across the whole graph."""
     makers: int | None = None
@@ -482,7 +482,7 @@ def find_gaps(
     suppliers
         ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
         product gaps nobody makes, under any synonym or sub-class (R&D targets); ``all``.
-        Industry gaps are always listed.
+        Industry gaps are listed with ``known`` and ``all`` (makers are a product notion).
     include_flagged
         Also list product gaps flagged as not products (left out by default).
 

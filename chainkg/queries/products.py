@@ -127,15 +127,16 @@ class ProductInfo:
         return sum(self.makers.get(m, 0) for m in self.matches(key))
 
     def specificity(self, key: str) -> float:
-        """How specific an input is: ``ln((N + 1) / (f + 1)) / ln(N + 1)``, 1 for an input of nothing.
+        """How specific an input is: ``ln((N + 1) / f) / ln(N + 1)`` (an IDF weight scaled to (0, 1]).
 
-        ``f`` is the number of distinct products ``key`` feeds in the whole graph and ``N``
-        the number of products with at least one input: an IDF weight scaled to (0, 1].
+        ``f`` is the number of distinct products ``key`` feeds in the whole graph (at least 1)
+        and ``N`` the number of products with at least one input: an input of one product
+        weighs 1, an input of every product ``ln((N + 1) / N) / ln(N + 1)``, close to 0.
         """
         n = self.inputs_total
         if n <= 0:
             return 1.0
-        return math.log((n + 1) / (self.feeds.get(key, 0) + 1)) / math.log(n + 1)
+        return math.log((n + 1) / max(self.feeds.get(key, 0), 1)) / math.log(n + 1)
 
 
 def build_info(
