@@ -163,7 +163,7 @@ def gaps_cmd(
     if left:
         console.print(
             f"已略去 {left:,} 个被标记为非产品的条目（业务分部、销售/服务、品牌、解析片段）；--include-flagged 显示。"
-            f"\nLeft out {left:,} items flagged as not products (chainkg quality lists them); --include-flagged shows them.",
+            f"\nLeft out {left:,} items flagged as not products (see chainkg quality); --include-flagged shows them.",
             highlight=False,
             markup=False,
         )

@@ -170,7 +170,7 @@ def run_quality_pass(store: GraphStore, synonyms_path: Path, *, dry_run: bool = 
     }
     out = []
     for n in names:
-        fl = flags.get(n, ())
+        fl = flags.get(n, [])
         want = (canonical_name(n), groups.get(n, n), tuple(f.code for f in fl))
         # Only what differs from the stored values is written: the first pass over the public
         # data writes the ~13,000 products whose fields say something, not all 95,000.

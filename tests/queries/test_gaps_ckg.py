@@ -303,9 +303,7 @@ def test_shenzhen_chain_and_gaps_match_the_raw_files(store: LadybugStore, raw: d
         assert g.dependents == exp.dependents[g.key]
     weak = weak_links(store, BASE, DEPTH, level=level, limit=None, data=data)  # type: ignore[arg-type]
     flagged = raw[level].flagged
-    assert {w.key for w in weak} == {
-        k for k in exp.distance if len(exp.makers.get(k, ())) == 1 and k not in flagged
-    }
+    assert {w.key for w in weak} == {k for k in exp.distance if len(exp.makers.get(k, ())) == 1 and k not in flagged}
     # Sizes on this data set, for the record (depth 3): 20,776 segments and 17,900 gaps while
     # 产品小类 links were walked as supply.
     if level == "product":

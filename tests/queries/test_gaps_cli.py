@@ -63,7 +63,11 @@ def test_chain_command(cli: None) -> None:
 def test_gaps_command(cli: None) -> None:
     data = json.loads(run("gaps", "b1", "--json"))
     # Weighted by specificity (test_gaps.test_gaps_scores_and_order); 石英, made by nobody, apart.
-    assert [(g["key"], g["score"]) for g in data["gaps"]][:3] == [("多晶硅", 1.333333), ("电池片", 1.0), ("银浆", 0.919721)]
+    assert [(g["key"], g["score"]) for g in data["gaps"]][:3] == [
+        ("多晶硅", 1.333333),
+        ("电池片", 1.0),
+        ("银浆", 0.919721),
+    ]
     assert [g["key"] for g in data["no_supplier"]] == ["石英"]
     assert data["flagged_left_out"] == {"product": 0, "industry": 0}
     assert [w["key"] for w in data["weak_links"]][:2] == ["硅片", "芯片"]
