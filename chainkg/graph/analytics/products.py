@@ -185,8 +185,9 @@ def flag_product(name: str, known: Collection[str] = ()) -> list[Flag]:
             out.append(Flag("fragment", "ends with 等 (a list cut from a sentence)", "以“等”结尾（句子片段）"))
     if any(s.endswith(x) for x in _SEGMENT_SUFFIXES) or "分部" in s:
         out.append(Flag("segment", "a business segment or line of a company's report", "公司报表中的业务分部或板块"))
+    stem = re.sub(r"(业务|分部|板块)$", "", s)  # 照明销售业务: a sales line filed as a segment
     if (
-        any(s.endswith(x) for x in _SALES_SERVICE_SUFFIXES)
+        any(stem.endswith(x) for x in _SALES_SERVICE_SUFFIXES)
         or any(s.startswith(x) for x in _SALES_SERVICE_PREFIXES)
         or any(x in s for x in _SALES_SERVICE_WORDS)
     ):
