@@ -63,7 +63,7 @@ def q(store: GraphStore, tmp_path: Path) -> tuple[GraphStore, Path]:
 
 
 def test_pass_stores_flags_groups_and_provenance(q: tuple[GraphStore, Path]) -> None:
-    store, path = q
+    store, _ = q
     rows = {
         r["key"]: r
         for r in store.execute(
