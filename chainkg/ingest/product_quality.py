@@ -140,7 +140,7 @@ def run_quality_pass(store: GraphStore, synonyms_path: Path, *, dry_run: bool = 
             makers[k] = makers.get(k, 0) + 1
     flags = flag_products(names)
     manual, rejected = read_synonyms_file(synonyms_path)
-    links = [*synonym_links(names), *manual]
+    links = [*synonym_links(names, skip=flags), *manual]
     # Flagged names join no group: a sales line is not a synonym of the product it sells.
     groups = synonym_groups(
         [n for n in names if n not in flags],

@@ -87,6 +87,14 @@ def test_synonym_links_rules() -> None:
     }
 
 
+def test_a_flagged_spelling_does_not_hide_the_product() -> None:
+    # '.不锈钢' (a fragment) spells like 不锈钢; skipped, it must not carry 不锈钢's suffix link.
+    got = {(x.a, x.b, x.rule) for x in synonym_links([".不锈钢", "不锈钢", "不锈钢材"], skip={".不锈钢"})}
+    assert got == {("不锈钢", "不锈钢材", "suffix")}
+    got = {(x.a, x.b, x.rule) for x in synonym_links([".不锈钢", "不锈钢", "不锈钢材"])}
+    assert got == {("不锈钢", ".不锈钢", "spelling"), ("不锈钢", "不锈钢材", "suffix")}
+
+
 def test_synonym_groups_named_by_rank_and_split_by_a_person() -> None:
     names = ["LED封装", "LED封装器件", "ＬＥＤ封装", "芯片"]
     links = [SynonymLink("LED封装", "LED封装器件", "suffix"), SynonymLink("LED封装", "ＬＥＤ封装", "spelling")]

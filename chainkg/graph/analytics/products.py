@@ -247,10 +247,13 @@ class SynonymLink:
     score: float = 100.0
 
 
-def synonym_links(names: Iterable[str], *, fuzzy_cutoff: float = FUZZY_CUTOFF) -> list[SynonymLink]:
+def synonym_links(
+    names: Iterable[str], *, fuzzy_cutoff: float = FUZZY_CUTOFF, skip: Collection[str] = ()
+) -> list[SynonymLink]:
     """Pairs of names that denote one product, each with the rule that joined them.
 
     - ``spelling``: the same :func:`match_key` (width, case, spaces, punctuation);
+    ``skip`` names (flagged ones) join no link.
     - ``suffix``: one is the other plus a :data:`GENERIC_SUFFIXES` suffix;
     - ``fuzzy``: rapidfuzz ratio ≥ ``fuzzy_cutoff`` between names of four or more characters
       that end in the same two characters (the head noun) and differ only in connecting
@@ -261,14 +264,15 @@ def synonym_links(names: Iterable[str], *, fuzzy_cutoff: float = FUZZY_CUTOFF) -
     >>> [(x.a, x.b, x.rule) for x in synonym_links(["LED封装", "LED封装器件", "ＬＥＤ封装"])]
     [('LED封装', 'LED封装器件', 'suffix'), ('LED封装', 'ＬＥＤ封装', 'spelling')]
     """
-    names = sorted(set(names))
+    names = sorted(set(names) - set(skip))  # skip: flagged names join no link
     by_key: dict[str, list[str]] = defaultdict(list)
     for n in names:
         by_key[match_key(n)].append(n)
+    # Each spelling class is represented by its plainest member: no leading mark, shortest.
+    first = {k: min(v, key=lambda n: (bool(_PUNCT_START.match(n)), len(n), n)) for k, v in by_key.items()}
     out: list[SynonymLink] = []
-    for members in by_key.values():
-        out.extend(SynonymLink(members[0], m, "spelling") for m in members[1:])
-    first = {k: v[0] for k, v in by_key.items()}
+    for k, members in by_key.items():
+        out.extend(SynonymLink(first[k], m, "spelling") for m in members if m != first[k])
     for key, rep in first.items():
         for suffix in GENERIC_SUFFIXES:
             stem = key[: -len(suffix)]
