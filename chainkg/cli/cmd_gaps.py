@@ -278,7 +278,7 @@ def candidates_cmd(
                 "#": i,
                 "enterprise 企业": f"{c.name} ({c.key})",
                 "province 省份": c.province or "",
-                "relatedness 关联密度": "" if c.relatedness is None else f"{c.relatedness:.2f}",
+                "relatedness 关联密度": "" if c.relatedness is None else f"{c.relatedness:.2f} {c.related_activity}",
                 "matched 匹配产品": f"{c.matched} ({c.match})" if c.matched else "",
                 "score 得分": c.score,
                 "reasons 理由": c.reasons_text,

@@ -69,6 +69,11 @@ INDUSTRY_PARENTS: NamedQuery = q(
     "MATCH (i:Industry)-[:SUB_INDUSTRY_OF]->(p:Industry) RETURN collect(i.key) AS child, collect(p.key) AS parent",
     "Every sub-industry link, as parallel lists in one row.",
 )
+INDUSTRY_NAMES: NamedQuery = q(
+    "candidates.industry_names",
+    "MATCH (i:Industry) RETURN collect(i.key) AS key, collect(coalesce(i.name, i.key)) AS name",
+    "Every industry's key and name, as parallel lists in one row.",
+)
 BASE_MEMBERS: NamedQuery = q(
     "candidates.base_members",
     "MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise) RETURN collect(e.key) AS key",
@@ -342,6 +347,7 @@ class ActivitySpace:
     """The place × activity matrix of the data: enterprises per place and SW2021 level-2 industry."""
 
     activities: list[str]
+    names: dict[str, str]
     index: dict[str, int]
     x: np.ndarray
     of: dict[str, tuple[int, ...]]
@@ -373,7 +379,9 @@ def _space(store: GraphStore) -> ActivitySpace:
         if p in pi:
             for a in acts[e]:
                 x[pi[p], index[a]] += 1
-    return ActivitySpace(activities, index, x, {e: tuple(sorted(index[a] for a in v)) for e, v in acts.items()})
+    nm = store.run(INDUSTRY_NAMES)
+    names = dict(zip(nm[0]["key"], nm[0]["name"], strict=True)) if nm else {}
+    return ActivitySpace(activities, names, index, x, {e: tuple(sorted(index[a] for a in v)) for e, v in acts.items()})
 
 
 def _relatedness(store: GraphStore, base_key: str, candidates: list[str]) -> dict[str, tuple[float, str]]:
@@ -392,5 +400,6 @@ def _relatedness(store: GraphStore, base_key: str, candidates: list[str]) -> dic
         cols = space.of.get(k)
         if cols:
             best = max(cols, key=lambda c: (dens[c], -c))
-            out[k] = (round(float(dens[best]), 4), space.activities[best])
+            act = space.activities[best]
+            out[k] = (round(float(dens[best]), 4), f"{space.names.get(act, act)} ({act})")
     return out
