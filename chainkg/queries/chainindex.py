@@ -158,10 +158,13 @@ def warm(store: GraphStore) -> bool:
     answer, the reason is logged, ``False`` comes back, and the first chain question fetches
     the graphs (or says what is wrong) instead.
     """
+    from chainkg.queries.products import product_info  # products imports chaincache, as this module does
+
     levels: tuple[Level, ...] = ("product", "industry")
     try:
         for level in levels:
             level_graph(store, level)
+        product_info(store)  # flags, synonyms, taxonomy and specificity: every product chain needs them
     except ChainkgError as exc:
         log.warning("link graphs not fetched: %s", exc)
         return False

@@ -38,9 +38,13 @@ QUALITY: NamedQuery = q(
     "products.quality",
     """
 MATCH (p:Product) WHERE p.quality_source IS NOT NULL
-RETURN collect(p.key) AS key, collect(p.synonym_group) AS grp, collect(p.flags) AS flags,
-       collect(p.flag_reasons) AS reasons, collect(coalesce(p.canonical_name, p.key)) AS canonical""",
-    "Products the quality pass wrote: synonym group, flags with reasons, canonical name (parallel lists).",
+RETURN collect(p.key) AS key, collect(p.synonym_group) AS grp, collect(p.flags) AS flags""",
+    "Products the quality pass wrote: synonym group and flags (parallel lists).",
+)
+FLAG_REASONS: NamedQuery = q(
+    "products.flag_reasons",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) RETURN p.key AS key, p.flag_reasons AS reasons",
+    "The flag reasons of the given products. Params: keys.",
 )
 SUBTYPES: NamedQuery = q(
     "products.subtypes",
@@ -69,10 +73,8 @@ class ProductInfo:
     """
 
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     group: dict[str, str] = field(default_factory=dict)
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    canonical: dict[str, str] = field(default_factory=dict)
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feeds: dict[str, int] = field(default_factory=dict)
@@ -140,46 +142,38 @@ class ProductInfo:
 
 
 def build_info(
-    quality: Iterable[tuple[str, str | None, Collection[str] | None, Collection[str] | None, str | None]],
+    quality: Iterable[tuple[str, str | None, Collection[str] | None]],
     subtypes: Iterable[tuple[str, str]],
     inputs: Iterable[tuple[str, str]],
     made: Iterable[str],
 ) -> ProductInfo:
     """A :class:`ProductInfo` from plain rows (pure: tested on tiny lists).
 
-    ``quality``: ``(key, group, flags, reasons, canonical)``; ``subtypes``: ``(child, parent)``;
-    ``inputs``: ``(input, product)``; ``made``: one product key per MAKES link.
+    ``quality``: ``(key, group, flags)``; ``subtypes``: ``(child, parent)``; ``inputs``:
+    ``(input, product)``; ``made``: one product key per MAKES link.
     """
     info = ProductInfo()
     members: dict[str, list[str]] = defaultdict(list)
-    for key, grp, flags, reasons, canonical in quality:
+    for key, grp, flags in quality:
         if flags:
             info.flags[key] = tuple(flags)
-            info.reasons[key] = tuple(reasons or ())
         if grp and grp != key:
             info.group[key] = grp
             members[grp].append(key)
-        if canonical and canonical != key:
-            info.canonical[key] = canonical
     for g, ms in members.items():
         info.group[g] = g
         info.members[g] = tuple(sorted({g, *ms}))
-    parents: dict[str, set[str]] = defaultdict(set)
-    children: dict[str, set[str]] = defaultdict(set)
-    for c, p in subtypes:
-        if c != p:
-            parents[c].add(p)
-            children[p].add(c)
-    info.parents.update({k: tuple(sorted(v)) for k, v in parents.items()})
-    info.children.update({k: tuple(sorted(v)) for k, v in children.items()})
-    fed: dict[str, set[str]] = defaultdict(set)
-    consumers: set[str] = set()
-    for x, p in inputs:
-        if x != p:
-            fed[x].add(p)
-            consumers.add(p)
-    info.feeds.update({k: len(v) for k, v in fed.items()})
-    object.__setattr__(info, "inputs_total", len(consumers))
+    # Sorted once as pairs (fast in C), so every list below comes out in key order.
+    parents: dict[str, list[str]] = defaultdict(list)
+    children: dict[str, list[str]] = defaultdict(list)
+    for c, p in sorted({(c, p) for c, p in subtypes if c != p}):
+        parents[c].append(p)
+        children[p].append(c)
+    info.parents.update({k: tuple(v) for k, v in parents.items()})
+    info.children.update({k: tuple(v) for k, v in children.items()})
+    links = {(x, p) for x, p in inputs if x != p}
+    info.feeds.update(Counter(x for x, _ in links))
+    object.__setattr__(info, "inputs_total", len({p for _, p in links}))
     info.makers.update(Counter(made))
     return info
 
@@ -213,11 +207,7 @@ def held(store: GraphStore, name: str, fetch: Callable[[], T], version: Hashable
 
 def _fetch(store: GraphStore) -> ProductInfo:
     qr = store.run(QUALITY)
-    quality = (
-        zip(qr[0]["key"], qr[0]["grp"], qr[0]["flags"], qr[0]["reasons"], qr[0]["canonical"], strict=True)
-        if qr
-        else iter(())
-    )
+    quality = zip(qr[0]["key"], qr[0]["grp"], qr[0]["flags"], strict=True) if qr else iter(())
     st = store.run(SUBTYPES)
     subtypes = zip(st[0]["child"], st[0]["parent"], strict=True) if st else iter(())
     it = store.run(INPUT_SOURCES)
@@ -275,12 +265,13 @@ def quality_report(store: GraphStore, *, limit: int | None = 50, flag: str | Non
     keys = [k for k, fl in info.flags.items() if flag is None or flag in fl]
     keys.sort(key=lambda k: (-info.makers.get(k, 0), k))
     shown = keys[:limit] if limit else keys
+    reasons = {r["key"]: r["reasons"] or [] for r in store.run(FLAG_REASONS, {"keys": shown})}
     flagged = [
         FlaggedProduct(
             key=k,
             flags=list(info.flags[k]),
             flags_zh=[FLAG_CODES.get(f, f) for f in info.flags[k]],
-            reasons=list(info.reasons.get(k, ())),
+            reasons=list(reasons.get(k, ())),
             makers=info.makers.get(k, 0),
         )
         for k in shown

@@ -116,9 +116,9 @@ def test_synonym_groups_named_by_rank_and_split_by_a_person() -> None:
 def test_product_info_matching_and_specificity() -> None:
     info = build_info(
         quality=[
-            ("不锈钢材", "不锈钢", [], [], None),
-            ("不锈钢", "不锈钢", [], [], None),
-            ("不锈钢销售", "不锈钢销售", ["sales_service"], ["销售 / sales"], None),
+            ("不锈钢材", "不锈钢", []),
+            ("不锈钢", "不锈钢", []),
+            ("不锈钢销售", "不锈钢销售", ["sales_service"]),
         ],
         subtypes=[("不锈钢管", "不锈钢"), ("不锈钢销售", "不锈钢"), ("不锈钢焊管", "不锈钢管"), ("不锈钢", "钢材")],
         inputs=[("不锈钢", "刀具"), ("不锈钢", "餐具"), ("不锈钢", "餐具"), ("镍", "不锈钢"), ("铬", "不锈钢")],
