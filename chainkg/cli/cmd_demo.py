@@ -23,10 +23,12 @@ def demo(
     Example: chainkg demo --port 8000
     """
     if no_serve:
+        from chainkg.cli.cmd_ingest import _quality_pass
         from chainkg.ingest.demo import load_demo
 
         with store_session() as store:
             console.print(f"Demo data: {load_demo(store).summary_line()}")
+            _quality_pass(store, quiet=False)
         return
     from chainkg.cli.cmd_serve import serve
 

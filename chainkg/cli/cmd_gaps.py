@@ -14,8 +14,8 @@ from rich.markup import escape
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, load_chain
-from chainkg.queries.gaps import find_gaps, weak_links, what_if
+from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level
+from chainkg.queries.gaps import Gap, gap_overview, what_if
 
 JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help="Steps upstream from what the base makes or leads in (1-6)")
@@ -108,6 +108,9 @@ def gaps_cmd(
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help="Most gaps and weak links to list per level (0 for all)"),
     weak: bool = typer.Option(True, "--weak/--no-weak", help="Also list the weak links (one enterprise only)"),
+    include_flagged: bool = typer.Option(
+        False, "--include-flagged", help="Also list products flagged as not products (segments, sales lines …)"
+    ),
     as_json: bool = JSON_OPT,
     maps: list[str] = typer.Option(
         None, "--map", "-m", help="Answer per segment of this chain map (产业链图谱); default: the base's own maps"
@@ -119,9 +122,12 @@ def gaps_cmd(
     With --map (or when the base leads in an industry a chain map serves) the answer comes per
     segment of the map first: covered, weak, gap or no known supplier (see `chainkg segments`).
 
-    A gap is a chain segment no enterprise in the base makes (or works in); its score adds
-    1/steps (times the link's strength for industries) for every covered segment downstream
-    that needs it. A weak link rests on a single enterprise of the base.
+    A gap is a chain segment no enterprise in the base makes (or works in), under any synonym
+    or sub-class; its score adds 1/steps (times the link's strength for industries) for every
+    covered segment downstream that needs it, times (products) how specific the input is.
+    Gaps somebody in the data makes are 招商 targets; gaps nobody makes are listed apart
+    (无已知供应商: R&D targets). Products flagged as not products are left out and counted.
+    A weak link rests on a single enterprise of the base.
 
     Examples:
 
@@ -139,37 +145,51 @@ def gaps_cmd(
     lv = _level(level)
     with store_session() as store:
         by_segment = default_segment_gaps(store, base)
-        data = load_chain(store, base, depth, lv)
-        gaps = find_gaps(store, base, depth, level=lv, limit=limit or None, data=data)
-        weak_list = weak_links(store, base, depth, level=lv, limit=limit or None, data=data) if weak else []
+        o = gap_overview(store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak)
     if as_json:
-        payload = {
-            "base": data.base.model_dump(mode="json"),
-            "depth": depth,
-            "gaps": [g.model_dump(mode="json") for g in gaps],
-            "weak_links": [w.model_dump(mode="json") for w in weak_list],
-        }
+        payload = o.model_dump(mode="json")
         if by_segment is not None:
             payload["segments"] = by_segment.model_dump(mode="json")
         emit(payload, as_json=True)
         return
     if by_segment is not None:
         print_segment_gaps(by_segment)
-    rows = [
-        {
-            "level 层级": g.level,
-            "gap 缺口": g.name,
-            "stage 环节": f"{g.stage} {g.stage_zh}",
-            "score 得分": g.score,
-            "dependents 依赖数": g.dependents,
-            "needed by 下游需求": _names(g.needed_by),
-            "path 路径": g.path_text,
-        }
-        for g in gaps
-    ]
-    _table(rows, title=f"Gaps of {data.base.name} ({data.base.key}), depth {depth} — 配套缺口")
-    for g in gaps[:3]:
-        console.print(f"• {g.why}\n  {g.why_zh}", highlight=False, markup=False)
+
+    def gap_rows(gaps: list[Gap]) -> list[dict[str, object]]:
+        return [
+            {
+                "level 层级": g.level,
+                "gap 缺口": g.name,
+                "stage 环节": f"{g.stage} {g.stage_zh}",
+                "score 得分": g.score,
+                "dependents 依赖数": g.dependents,
+                "feeds 下游产品数": "" if g.feeds is None else g.feeds,
+                "makers 全国企业": "" if g.makers is None else g.makers,
+                "needed by 下游需求": _names(g.needed_by),
+                "path 路径": g.path_text,
+            }
+            for g in gaps
+        ]
+
+    b = o.base
+    _table(gap_rows(o.gaps), title=f"招商缺口 Gaps to attract: {b.name} ({b.key}), depth {depth}")
+    for g in o.gaps[:3]:
+        console.print(f"• {g.why_zh}\n  {g.why}", highlight=False, markup=False)
+    if o.no_supplier:
+        _table(gap_rows(o.no_supplier), title="无已知供应商（研发目标）No known supplier in the data (R&D targets)")
+    counts = ", ".join(
+        f"{k}: {o.total_gaps[k]:,} 缺口 gaps, {o.total_no_supplier.get(k, 0):,} 无供应商 no supplier"
+        for k in o.total_gaps
+    )
+    console.print(counts, highlight=False, markup=False)
+    left = sum(o.flagged_left_out.values()) + sum(o.weak_flagged_left_out.values())
+    if left:
+        console.print(
+            f"已略去 {left:,} 个被标记为非产品的条目（业务分部、销售/服务、品牌、解析片段）；--include-flagged 显示。"
+            f"\nLeft out {left:,} items flagged as not products (see chainkg quality); --include-flagged shows them.",
+            highlight=False,
+            markup=False,
+        )
     if weak:
         wrows = [
             {
@@ -180,7 +200,7 @@ def gaps_cmd(
                 "dependents 依赖数": w.dependents,
                 "path 路径": w.path_text,
             }
-            for w in weak_list
+            for w in o.weak_links
         ]
         _table(wrows, title="Weak links (one enterprise) — 薄弱环节")
 
@@ -283,6 +303,8 @@ def candidates_cmd(
                 "#": i,
                 "enterprise 企业": f"{c.name} ({c.key})",
                 "province 省份": c.province or "",
+                "relatedness 关联密度": "" if c.relatedness is None else f"{c.relatedness:.2f} {c.related_activity}",
+                "matched 匹配产品": f"{c.matched} ({c.match})" if c.matched else "",
                 "score 得分": c.score,
                 # One column, Chinese first: the English reasons are in --json (reasons_text).
                 "理由 reasons": "\n".join(f"{x.zh} +{x.points:g}" for x in c.reasons) or "覆盖该环节",

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
+from chainkg.graph.store import GraphStore
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -60,6 +61,15 @@ def _bars(enabled: bool) -> Progress:
         disable=not enabled,
         transient=False,
     )
+
+
+def _quality_pass(store: GraphStore, *, quiet: bool) -> None:
+    """Flag, canonicalise and group the products after a load (docs/gaps.md, product quality)."""
+    from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
+
+    result = run_quality_pass(store, settings().data_dir / SYNONYMS_FILE)
+    if not quiet:
+        console.print(escape(result.summary_line()), highlight=False)
 
 
 def _report_dir(given: Path | None) -> Path:
@@ -150,6 +160,8 @@ def ingest(
             aliases=aliases,
             progress=RichProgress(bars),
         )
+        if not dry_run:
+            _quality_pass(store, quiet=as_json)
     title = "Ingest (dry run: nothing written)" if dry_run else "Ingest"
     _finish(report, as_json=as_json, report_dir=report_dir, title=title)
 
@@ -178,6 +190,7 @@ def ingest_ckg(
     with store_session() as store, _bars(not as_json) as bars:
         _refuse_mixing(store, "public", mix)
         report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size)
+        _quality_pass(store, quiet=as_json)
     _finish(report, as_json=as_json, report_dir=report_dir, title="ChainKnowledgeGraph")
 
 
@@ -197,4 +210,5 @@ def ingest_demo(
     with store_session() as store:
         _refuse_mixing(store, "demo", mix)
         report = load_demo(store)
+        _quality_pass(store, quiet=as_json)
     _finish(report, as_json=as_json, report_dir=report_dir, title="Demo data")

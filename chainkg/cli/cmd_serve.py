@@ -55,11 +55,13 @@ def serve(
                 raise
             console.print(f"[yellow]Warning:[/] {exc} Serving anyway: /ready answers 503 until the store is back.")
         if load_demo:
+            from chainkg.cli.cmd_ingest import _quality_pass
             from chainkg.ingest.demo import load_demo as _load_demo
 
             report = _load_demo(graph)
             line = report.summary_line() if hasattr(report, "summary_line") else "loaded."
             console.print(f"Demo data: {line}")
+            _quality_pass(graph, quiet=False)
         where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
         console.print(f"Serving the {s.store} store at {where} on [bold]http://{host}:{port}[/] (docs at /docs)")
         api = create_app(s, store=graph, cache_ttl_s=cache_ttl_s)

@@ -270,7 +270,18 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "The product name, verbatim",
         # The key already is the name and carries the unique index; a second index on name
         # only slows bulk loads (measured: 20–30 % of product creation on Neo4j).
-        (Prop("name", PropType.STRING, "Display name in Chinese", "名称", required=True), _NAME_EN),
+        (
+            Prop("name", PropType.STRING, "Display name in Chinese", "名称", required=True),
+            _NAME_EN,
+            # Written by the product quality pass (chainkg.ingest.product_quality); nothing is deleted.
+            _p("canonical_name", S, "The name in one spelling (NFKC, half width, / for \\, spaces)", "规范名称"),
+            _p("synonym_group", S, "Name of the synonym group the product belongs to (itself if none)", "同义词组"),
+            _p(
+                "flags", SL, "Why it is not a product: segment, sales_service, brand, fragment, unspecified", "质量标记"
+            ),
+            _p("flag_reasons", SL, "The reason of each flag, in Chinese and English", "标记原因"),
+            _p("quality_source", S, "The rules and synonyms file that set the fields above", "质量来源"),
+        ),
         "A product or chain segment (产业链环节).",
     ),
     NodeType(

@@ -11,13 +11,18 @@ segment brings. The other bases whose enterprises cover the segment are listed t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.fill import CandidateFacts, rank_candidates
+from chainkg.graph.analytics.relatedness import place_density
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
+from chainkg.queries.products import held, product_info
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
@@ -43,6 +48,36 @@ RETURN {_ENT_COLS}, NULL AS share""",
 MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
 WITH DISTINCT e
 RETURN {_ENT_COLS}, CAST(NULL AS DOUBLE) AS share""",
+)
+MATCHED_MAKERS: NamedQuery = q(
+    "candidates.matched_makers",
+    f"""
+UNWIND $keys AS k
+MATCH (e:Enterprise)-[m:MAKES]->(p:Product {{key: k}})
+RETURN {_ENT_COLS}, m.share AS share, p.key AS product""",
+    "Every enterprise making one of the given products (the segment, its synonyms and sub-classes). Params: keys.",
+)
+ACTIVITIES: NamedQuery = q(
+    "candidates.activities",
+    """
+MATCH (e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)
+RETURN collect(e.key) AS ent, collect([coalesce(e.city, e.province)]) AS place, collect(i.key) AS industry""",
+    "Every enterprise's place (city, else province) and industries, as parallel lists in one row.",
+)
+INDUSTRY_PARENTS: NamedQuery = q(
+    "candidates.industry_parents",
+    "MATCH (i:Industry)-[:SUB_INDUSTRY_OF]->(p:Industry) RETURN collect(i.key) AS child, collect(p.key) AS parent",
+    "Every sub-industry link, as parallel lists in one row.",
+)
+INDUSTRY_NAMES: NamedQuery = q(
+    "candidates.industry_names",
+    "MATCH (i:Industry) RETURN collect(i.key) AS key, collect(coalesce(i.name, i.key)) AS name",
+    "Every industry's key and name, as parallel lists in one row.",
+)
+BASE_MEMBERS: NamedQuery = q(
+    "candidates.base_members",
+    "MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise) RETURN collect(e.key) AS key",
+    "The keys of the base's enterprises. Params: base.",
 )
 LOCATIONS: NamedQuery = q(
     "candidates.locations",
@@ -113,7 +148,12 @@ class ReasonRecord(Record):
 
 
 class Candidate(Record):
-    """An enterprise outside the base that covers the segment, with its score and reasons."""
+    """An enterprise outside the base that covers the segment, with its score and reasons.
+
+    ``relatedness`` is the relatedness density of the base to the candidate's closest
+    activity (docs/gaps.md); ``matched`` the product it makes that matches the segment and
+    ``match`` how (``exact``, ``synonym``, ``subclass``).
+    """
 
     key: str
     name: str
@@ -124,6 +164,10 @@ class Candidate(Record):
     reasons_text: str
     share: float | None
     bases: list[str]
+    relatedness: float | None = None
+    related_activity: str | None = None
+    matched: str | None = None
+    match: str | None = None
 
 
 class BaseCover(Record):
@@ -195,8 +239,19 @@ def fill_candidates(
     """
     base = get_base(store, base_key)
     seg = resolve_segment(store, segment)
-    query = PRODUCT_MAKERS if seg.level == "product" else INDUSTRY_MEMBERS
-    covering = {r["key"]: r for r in store.run(query, {"seg": seg.key})}
+    matched: dict[str, tuple[str, str]] = {}  # enterprise -> (product, how it matches)
+    if seg.level == "product":
+        how = product_info(store).matches(seg.key)
+        covering: dict[str, dict[str, Any]] = {}
+        rank = {"exact": 0, "synonym": 1, "subclass": 2}
+        for r in store.run(MATCHED_MAKERS, {"keys": sorted(how)}):
+            k, prod = r["key"], r["product"]
+            best = matched.get(k)
+            if best is None or (rank[how[prod]], prod) < (rank[best[1]], best[0]):
+                matched[k] = (prod, how[prod])
+                covering[k] = r
+    else:
+        covering = {r["key"]: r for r in store.run(INDUSTRY_MEMBERS, {"seg": seg.key})}
     keys = sorted(covering)
     located = _pairs(store, LOCATIONS, {"keys": keys}, key="base")
     in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
@@ -232,7 +287,8 @@ def fill_candidates(
                 share=r["share"],
             )
         )
-    ranked = rank_candidates(facts)
+    related = _relatedness(store, base.key, outside)
+    ranked = rank_candidates(facts, {k: v[0] for k, v in related.items()})
     shown = ranked if not limit else ranked[:limit]
     candidates = [
         Candidate(
@@ -245,6 +301,10 @@ def fill_candidates(
             reasons_text="; ".join(f"{x.text} +{x.points:g}" for x in c.reasons) or "covers the segment",
             share=c.facts.share,
             bases=sorted(b for b, _ in located[c.facts.key]),
+            relatedness=related.get(c.facts.key, (None, None))[0],
+            related_activity=related.get(c.facts.key, (None, None))[1],
+            matched=matched.get(c.facts.key, (None, None))[0],
+            match=matched.get(c.facts.key, (None, None))[1],
         )
         for c in shown
     ]
@@ -273,3 +333,73 @@ def fill_candidates(
         ],
         note=note,
     )
+
+
+# -- relatedness --------------------------------------------------------------------------------
+
+MIN_PLACE_ENTERPRISES = 10
+"""Places (cities, else provinces) with fewer enterprises are left out of the reference matrix:
+one firm more or less swings their RCA from 0 to many times 1."""
+
+
+@dataclass(frozen=True)
+class ActivitySpace:
+    """The place × activity matrix of the data: enterprises per place and SW2021 level-2 industry."""
+
+    activities: list[str]
+    names: dict[str, str]
+    index: dict[str, int]
+    x: np.ndarray
+    of: dict[str, tuple[int, ...]]
+    """Enterprise -> the activities (column numbers) it is in."""
+
+
+def _space(store: GraphStore) -> ActivitySpace:
+    rows = store.run(ACTIVITIES)
+    par = store.run(INDUSTRY_PARENTS)
+    up = dict(zip(par[0]["child"], par[0]["parent"], strict=True)) if par else {}
+    # SW2021 level 2: firms are filed at level 3 (346 industries, a median of 8 firms each in the
+    # public data: too sparse for co-occurrence); level 1 (31) is too coarse to tell neighbours.
+    level2 = {k: up.get(k, k) for k in (rows[0]["industry"] if rows else [])}
+    acts: dict[str, set[str]] = defaultdict(set)
+    place_of: dict[str, str] = {}
+    if rows:
+        # Each place travels in a one-element list: collect() drops nulls (see chain.industry_links).
+        for e, (p,), i in zip(rows[0]["ent"], rows[0]["place"], rows[0]["industry"], strict=True):
+            acts[e].add(level2[i])
+            if p:
+                place_of[e] = p
+    activities = sorted({a for v in acts.values() for a in v})
+    index = {a: j for j, a in enumerate(activities)}
+    firms = Counter(place_of.values())
+    places = sorted(p for p, n in firms.items() if n >= MIN_PLACE_ENTERPRISES)
+    pi = {p: j for j, p in enumerate(places)}
+    x = np.zeros((len(places), len(activities)))
+    for e, p in place_of.items():
+        if p in pi:
+            for a in acts[e]:
+                x[pi[p], index[a]] += 1
+    nm = store.run(INDUSTRY_NAMES)
+    names = dict(zip(nm[0]["key"], nm[0]["name"], strict=True)) if nm else {}
+    return ActivitySpace(activities, names, index, x, {e: tuple(sorted(index[a] for a in v)) for e, v in acts.items()})
+
+
+def _relatedness(store: GraphStore, base_key: str, candidates: list[str]) -> dict[str, tuple[float, str]]:
+    """Candidate -> (relatedness density of the base to its closest activity, that activity)."""
+    space = held(store, "activity_space", lambda: _space(store))
+    if not space.activities or not candidates:
+        return {}
+    rows = store.run(BASE_MEMBERS, {"base": base_key})
+    row = np.zeros(len(space.activities))
+    for e in rows[0]["key"] if rows else []:
+        for a in space.of.get(e, ()):
+            row[a] += 1
+    dens = place_density(space.x, row)
+    out: dict[str, tuple[float, str]] = {}
+    for k in candidates:
+        cols = space.of.get(k)
+        if cols:
+            best = max(cols, key=lambda c: (dens[c], -c))
+            act = space.activities[best]
+            out[k] = (round(float(dens[best]), 4), f"{space.names.get(act, act)} ({act})")
+    return out

@@ -2,9 +2,11 @@
 
 Two levels, computed the same way:
 
-- **product**: the anchors are the products the base's enterprises make (``MAKES``); the walk
-  goes upstream over ``INPUT_TO`` (inputs) and ``SUBTYPE_OF`` (sub-classes). A product
-  segment is covered by the base's enterprises that make it.
+- **product**: a product segment is covered by the base's enterprises that make it, a
+  synonym of it, or a sub-class of either (two levels down: a maker of 不锈钢管 covers
+  不锈钢); ``SUBTYPE_OF`` is taxonomy, not supply, so it matches and is never walked. The
+  anchors are the covered products, less those flagged as not products
+  (:mod:`chainkg.queries.products`); the walk goes upstream over ``INPUT_TO`` (inputs) only.
 - **industry**: the anchors are the base's leading industries (``LEADS_IN``) and the
   industries its enterprises are in (``IN_INDUSTRY``); the walk goes upstream over
   ``UPSTREAM_OF`` (weighted supply links) and ``SUB_INDUSTRY_OF`` (sub-industries). An
@@ -12,8 +14,8 @@ Two levels, computed the same way:
   LED is in 光学光电子 too); an enterprise in a broad industry does not cover its narrower
   sub-industries, since nobody can tell which of them it works in.
 
-At the product level a segment is covered exactly when the base makes it, so the covered
-segments are the anchors and every other segment is a gap. At the industry level a leading
+At the product level a segment is covered when the base makes it, a synonym or a sub-class
+of it; every other segment is a gap. At the industry level a leading
 industry nobody in the base works in is a gap too.
 
 Each segment has a distance (steps down to the nearest anchor), a stage from the chain's own
@@ -59,6 +61,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.queries.chaincache import cached
 from chainkg.queries.chainindex import level_graph
 from chainkg.queries.chainindex import parents as held_parents
+from chainkg.queries.products import product_info
 from chainkg.queries.registry import NamedQuery, q, q_rel_type
 from chainkg.queries.results import Record
 
@@ -73,7 +76,7 @@ STAGE_ZH: dict[str, str] = {"downstream": "下游", "midstream": "中游", "upst
 STATUS_ZH: dict[str, str] = {"covered": "已覆盖", "weak": "薄弱", "gap": "缺口"}
 
 # Relationship types of the walk, checked against the model once at import.
-PRODUCT_RELS = "|".join(rel_type(t).type for t in ("INPUT_TO", "SUBTYPE_OF"))
+PRODUCT_RELS = rel_type("INPUT_TO").type  # SUBTYPE_OF is taxonomy: it matches, it is not walked
 INDUSTRY_RELS = "|".join(rel_type(t).type for t in ("UPSTREAM_OF", "SUB_INDUSTRY_OF"))
 
 # -- named queries ------------------------------------------------------------------------------
@@ -166,7 +169,8 @@ def _product_links_text(step: int) -> str:
     on both stores (16,000 links for the largest city base).
     """
     lines = [
-        "MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(:Enterprise)-[:MAKES]->(p:Product)",
+        # The anchors: what the base covers (made, synonyms, classes above), less flagged products.
+        "MATCH (p:Product) WHERE p.key IN $anchors",
         "WITH DISTINCT p AS n0",
     ]
     for i in range(1, step):
@@ -181,7 +185,7 @@ PRODUCT_LINKS: dict[int, NamedQuery] = {
     step: q_rel_type(
         f"chain.product_links_{step}",
         _product_links_text(step),
-        f"Input and sub-class links into the products {step - 1} steps upstream of the base's products. Params: base.",
+        f"Input links into the products {step - 1} steps upstream of the given anchors. Params: anchors.",
     )
     for step in range(1, MAX_DEPTH + 1)
 }
@@ -360,25 +364,33 @@ def product_chain(
 
     ``version``: the store's data version if the caller has just read it (see :func:`level_graph`).
     """
-    coverage: dict[str, set[str]] = defaultdict(set)
+    made: dict[str, set[str]] = defaultdict(set)
     ent_names: dict[str, str] = {}
     for r in store.run(BASE_MAKES, {"base": base_key}):
         for ent, name, key in zip(r["ent"], r["ent_name"], r["key"], strict=True):
-            coverage[key].add(ent)
+            made[key].add(ent)
             ent_names[ent] = name
-    graph = level_graph(store, "product", version) if coverage else None
+    info = product_info(store, version)
+    coverage: dict[str, set[str]] = defaultdict(set)
+    for key, ents in made.items():
+        for c in info.covers(key):  # itself, its synonyms and the classes above them
+            coverage[c] |= ents
+    # What the base covers anchors its chain (a class's inputs are its sub-classes' inputs);
+    # a sales line or a business segment anchors nothing.
+    anchors = sorted(k for k in coverage if not info.flagged(k))
+    graph = level_graph(store, "product", version) if anchors else None
     if graph is not None:
-        chain = walk_graph(graph, coverage, depth)
+        chain = walk_graph(graph, anchors, depth)
     else:  # no graph held: walk in the store, step by step from the base
-        chain = walk_upstream(_product_links(store, base_key, depth) if coverage else [], coverage, depth)
+        chain = walk_upstream(_product_links(store, anchors, depth) if anchors else [], anchors, depth)
     return LevelChain("product", chain, {k: frozenset(v) for k, v in coverage.items()}, {}), ent_names
 
 
-def _product_links(store: GraphStore, base_key: str, depth: int) -> list[Link]:
-    """The product links of a base's chain, fetched one step upstream at a time."""
+def _product_links(store: GraphStore, anchors: Sequence[str], depth: int) -> list[Link]:
+    """The product links of a base's chain, fetched one step upstream at a time from its anchors."""
     links: list[Link] = []
     for step in range(1, depth + 1):
-        rows = store.run(PRODUCT_LINKS[step], {"base": base_key})
+        rows = store.run(PRODUCT_LINKS[step], {"anchors": list(anchors)})
         if not rows or not rows[0]["src"]:
             break
         r = rows[0]

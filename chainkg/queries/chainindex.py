@@ -44,7 +44,7 @@ DEFAULT_MAX_LINKS = 2_000_000
 """Links of one level held at most (``CHAINKG_CHAIN_INDEX_LINKS``). The public data has 110,000
 product links; ten times it, 1.1 million, are held in about 180 MB (keys included)."""
 
-_PRODUCT_RELS = "|".join(rel_type(t).type for t in ("INPUT_TO", "SUBTYPE_OF"))
+_PRODUCT_RELS = rel_type("INPUT_TO").type  # SUBTYPE_OF is taxonomy, matched (queries.products), not walked
 _INDUSTRY_RELS = "|".join(rel_type(t).type for t in ("UPSTREAM_OF", "SUB_INDUSTRY_OF"))
 SUB_INDUSTRY = rel_type("SUB_INDUSTRY_OF").type
 
@@ -158,10 +158,13 @@ def warm(store: GraphStore) -> bool:
     answer, the reason is logged, ``False`` comes back, and the first chain question fetches
     the graphs (or says what is wrong) instead.
     """
+    from chainkg.queries.products import product_info  # products imports chaincache, as this module does
+
     levels: tuple[Level, ...] = ("product", "industry")
     try:
         for level in levels:
             level_graph(store, level)
+        product_info(store)  # flags, synonyms, taxonomy and specificity: every product chain needs them
     except ChainkgError as exc:
         log.warning("link graphs not fetched: %s", exc)
         return False

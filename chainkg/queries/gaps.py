@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from chainkg.queries.chain import (
     path_steps,
     path_text,
 )
+from chainkg.queries.products import ProductInfo, product_info
 from chainkg.queries.results import Record
 
 T = TypeVar("T")
@@ -74,6 +75,34 @@ class Gap(Record):
     path_text: str
     why: str
     why_zh: str
+    raw_score: float | None = None
+    """The dependency score before the specificity weight (products); ``score`` for industries."""
+    specificity: float | None = None
+    """``ln((N + 1) / feeds) / ln(N + 1)`` for a product (see docs/gaps.md); ``None`` for industries."""
+    feeds: int | None = None
+    """Distinct products this product is an input of, across the whole graph."""
+    makers: int | None = None
+    """Enterprises in the data making it, a synonym or a sub-class of it (0: no known supplier)."""
+
+
+class GapOverview(Record):
+    """A base's gaps as a planner reads them: 招商 targets, R&D targets and what was left out.
+
+    ``gaps`` have at least one maker somewhere in the data (candidates to attract);
+    ``no_supplier`` are made by nobody in the data, under any synonym or sub-class (R&D
+    targets); ``flagged_left_out`` counts, per level, the gaps not listed because the product
+    is flagged as not a product (``include_flagged`` lists them).
+    """
+
+    base: BaseRef
+    depth: int
+    gaps: list[Gap]
+    no_supplier: list[Gap]
+    total_gaps: dict[str, int]
+    total_no_supplier: dict[str, int]
+    flagged_left_out: dict[str, int]
+    weak_links: list[WeakLink]
+    weak_flagged_left_out: dict[str, int]
 
 
 class WeakLink(Record):
@@ -94,6 +123,9 @@ class WeakLink(Record):
     path_text: str
     why: str
     why_zh: str
+
+
+GapOverview.model_rebuild()
 
 
 class NewGap(Record):
@@ -220,6 +252,61 @@ def _scores(lc: LevelChain, coverage: Mapping[str, Collection[str]] | None = Non
     if coverage is not None:  # what-if: coverage after a removal, computed each time
         return dependency(lc.chain, covered_set(lc.chain, coverage))
     return _memo(lc, "dependency", lambda: dependency(lc.chain, _covered(lc)))
+
+
+Suppliers = Literal["known", "none", "all"]
+SUPPLIERS: tuple[str, ...] = ("known", "none", "all")
+
+
+def _specificity(lc: LevelChain, info: ProductInfo) -> np.ndarray:
+    """The specificity weight of every segment of a product chain, by node number (memoised)."""
+    return _memo(lc, "specificity", lambda: np.array([info.specificity(k) for k in lc.chain.nodes], dtype=np.float64))
+
+
+def _gap_scores(lc: LevelChain, info: ProductInfo | None) -> Mapping[str, Dependency]:
+    """Gap scores: the dependency score times the specificity weight (products); as is for industries."""
+    dep = _scores(lc)
+    if lc.level != "product" or info is None:
+        return dep
+
+    def weigh() -> Mapping[str, Dependency]:
+        w = _specificity(lc, info)
+        if isinstance(dep, DependencyTable) and dep.index is lc.chain.index:
+            return DependencyTable(dep.index, dep.scores * w, dep.counts)
+        idx = lc.chain.index
+        return {k: Dependency(d.score * float(w[idx[k]]), d.dependents) for k, d in dep.items()}
+
+    return _memo(lc, "gap_scores", weigh)
+
+
+class _Split(NamedTuple):
+    known: np.ndarray
+    none: np.ndarray
+    flagged: np.ndarray
+
+
+def _split_gaps(lc: LevelChain, info: ProductInfo | None) -> _Split:
+    """A level's gap node numbers split: with a known maker, with none, flagged (memoised)."""
+
+    def split() -> _Split:
+        gaps = _gap_keys(lc, _covered(lc))
+        empty = np.zeros(0, dtype=np.int64)
+        if lc.level != "product" or info is None:
+            return _Split(gaps, empty, empty)
+        nodes = lc.chain.nodes
+        flagged = np.array([info.flagged(nodes[i]) for i in gaps.tolist()], dtype=bool)
+        rest = gaps[~flagged]
+        made = np.array([info.known_makers(nodes[i]) > 0 for i in rest.tolist()], dtype=bool)
+        return _Split(rest[made], rest[~made], gaps[flagged])
+
+    return _memo(lc, "gap_split", split)
+
+
+def _picked(split: _Split, suppliers: str, include_flagged: bool) -> np.ndarray:
+    parts = {"known": [split.known], "none": [split.none], "all": [split.known, split.none]}[suppliers]
+    if include_flagged:
+        parts = [*parts, split.flagged]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _order(
@@ -371,6 +458,8 @@ def find_gaps(
     level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
     data: BaseChainData | None = None,
+    suppliers: Suppliers = "known",
+    include_flagged: bool = False,
 ) -> list[Gap]:
     """The segments of a base's chain that no enterprise in the base covers, most depended-on first.
 
@@ -390,11 +479,18 @@ def find_gaps(
     data
         A chain already fetched with :func:`chainkg.queries.chain.load_chain` (saves the fetch;
         ``base_key`` and ``depth`` are then those of ``data``).
+    suppliers
+        ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
+        product gaps nobody makes, under any synonym or sub-class (R&D targets); ``all``.
+        Industry gaps are listed with ``known`` and ``all`` (makers are a product notion).
+    include_flagged
+        Also list product gaps flagged as not products (left out by default).
 
     Returns
     -------
     list[Gap]
-        Per level: highest score first, then nearest to the anchors, then key.
+        Per level: highest score first, then nearest to the anchors, then key. A product
+        gap's score is its dependency score times its specificity (docs/gaps.md).
 
     Examples
     --------
@@ -402,15 +498,101 @@ def find_gaps(
     >>> gaps[0].name, gaps[0].score, gaps[0].path_text                 # doctest: +SKIP
     ('SMDLED器件', 3.0, 'SMDLED器件 -[is input to]-> LED显示屏')
     """
+    if suppliers not in SUPPLIERS:
+        raise InvalidInputError(f"suppliers must be known, none or all; got {suppliers!r}.", field="suppliers")
     data = data or load_chain(store, base_key, depth, level)
+    info = product_info(store) if "product" in data.levels else None
     out: list[Gap] = []
     for lc in _levels(data, level):
-        dep = _scores(lc)
+        dep = _gap_scores(lc, info)
         covered = _covered(lc)
-        keys = _order(lc, _gap_keys(lc, covered), dep, _limit_value(limit))
+        picked = _picked(_split_gaps(lc, info), suppliers, include_flagged)
+        keys = _order(lc, picked, dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)
-        out.extend(Gap(**_segment_fields(lc, k, dep[k], needed[k], data.enterprises)) for k in keys)
+        out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises, info) for k in keys)
     return out
+
+
+def _gap_record(
+    lc: LevelChain,
+    key: str,
+    dep: Dependency,
+    needed: list[str],
+    ents: Mapping[str, str],
+    info: ProductInfo | None,
+) -> Gap:
+    fields = _segment_fields(lc, key, dep, needed, ents)
+    if lc.level == "product" and info is not None:
+        raw = _scores(lc)[key].score
+        fields.update(
+            raw_score=round(raw, 6),
+            specificity=round(info.specificity(key), 6),
+            feeds=info.feeds.get(key, 0),
+            makers=info.known_makers(key),
+        )
+    else:
+        fields["raw_score"] = fields["score"]
+    return Gap(**fields)
+
+
+@with_fewer_collections
+def gap_overview(
+    store: GraphStore,
+    base_key: str,
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    limit: int | None = DEFAULT_LIMIT,
+    include_flagged: bool = False,
+    weak: bool = True,
+) -> GapOverview:
+    """A base's gaps split into 招商 targets (someone makes them) and R&D targets (nobody does).
+
+    Flagged products (business segments, sales lines, fragments …) are left out and counted
+    unless ``include_flagged``. See :class:`GapOverview`.
+
+    Examples
+    --------
+    >>> o = gap_overview(store, "city:深圳市", level="product", limit=20)   # doctest: +SKIP
+    >>> o.gaps[0].makers > 0, o.flagged_left_out["product"] > 0           # doctest: +SKIP
+    (True, True)
+    """
+    data = load_chain(store, base_key, depth, level)
+    info = product_info(store) if "product" in data.levels else None
+    total: dict[str, int] = {}
+    total_none: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for lc in _levels(data, level):
+        sp = _split_gaps(lc, info)
+        total[lc.level] = len(sp.known) + len(sp.none) + (len(sp.flagged) if include_flagged else 0)
+        total_none[lc.level] = len(sp.none)
+        left[lc.level] = 0 if include_flagged else len(sp.flagged)
+    common = {"level": level, "limit": limit, "data": data, "include_flagged": include_flagged}
+    # With include_flagged, flagged gaps are listed with the targets (known makers or not).
+    gaps = find_gaps(store, base_key, depth, suppliers="known", **common)  # type: ignore[arg-type]
+    none = find_gaps(store, base_key, depth, suppliers="none", level=level, limit=limit, data=data)
+    weak_list: list[WeakLink] = []
+    weak_left: dict[str, int] = {}
+    if weak:
+        weak_list = weak_links(
+            store, base_key, depth, level=level, limit=limit, data=data, include_flagged=include_flagged
+        )
+        for lc in _levels(data, level):
+            n = 0
+            if info is not None and lc.level == "product" and not include_flagged:
+                n = sum(1 for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1 and info.flagged(s))
+            weak_left[lc.level] = n
+    return GapOverview(
+        base=data.base,
+        depth=depth,
+        gaps=gaps,
+        no_supplier=none,
+        total_gaps=total,
+        total_no_supplier=total_none,
+        flagged_left_out=left,
+        weak_links=weak_list,
+        weak_flagged_left_out=weak_left,
+    )
 
 
 @with_fewer_collections
@@ -422,6 +604,7 @@ def weak_links(
     level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
     data: BaseChainData | None = None,
+    include_flagged: bool = False,
 ) -> list[WeakLink]:
     """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
 
@@ -440,6 +623,9 @@ def weak_links(
         dep = _scores(lc)
         covered = _covered(lc)
         weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
+        if lc.level == "product" and not include_flagged:
+            info = product_info(store)
+            weak = [s for s in weak if not info.flagged(s)]
         keys = _order(lc, weak, dep, _limit_value(limit))
         needed = needed_by_many(lc, keys, covered)
         for k in keys:

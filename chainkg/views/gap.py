@@ -43,7 +43,13 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
     fc = fill_candidates(store, base_key, segment, limit=limit)
     seg = fc.segment
     gap = next(
-        (x for x in find_gaps(store, base_key, depth, level=seg.level, limit=None) if x.key == seg.key),
+        (  # every gap, whoever makes it and whatever its flags: this asks for one segment's status
+            x
+            for x in find_gaps(
+                store, base_key, depth, level=seg.level, limit=None, suppliers="all", include_flagged=True
+            )
+            if x.key == seg.key
+        ),
         None,
     )
     g = nx.MultiDiGraph()

@@ -33,7 +33,7 @@ def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:
         "组件": (0, "downstream", "covered"),
         "芯片": (0, "downstream", "weak"),
         "硅片": (0, "midstream", "weak"),
-        "单晶组件": (1, "downstream", "gap"),  # sub-class of 组件
+        # 单晶组件 (a sub-class of 组件) is taxonomy, not an input: it is not in the chain.
         "电池片": (1, "midstream", "gap"),
         "多晶硅": (1, "midstream", "gap"),
         "银浆": (1, "upstream", "gap"),  # nothing in the chain feeds it
@@ -56,11 +56,11 @@ def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:
         {
             "level": "product",
             "anchors": 3,
-            "segments": 8,
+            "segments": 7,
             "covered": 3,
-            "gaps": 5,
+            "gaps": 4,
             "weak_links": 2,
-            "completeness": 3 / 8,
+            "completeness": 3 / 7,
         },
         {
             "level": "industry",
@@ -76,7 +76,7 @@ def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:
     assert links[("industry", ind("U1"), ind("I1"))] == 0.75
     assert links[("industry", ind("S1"), ind("I1"))] == 1.0
     assert ("product", "石英", "多晶硅") in links
-    assert len(c.links) == 7 + 5
+    assert len(c.links) == 6 + 5  # the product links are the six inputs: sub-class links are not walked
 
 
 def test_chain_options(g: GraphStore) -> None:
@@ -91,36 +91,40 @@ def test_chain_options(g: GraphStore) -> None:
 def test_gaps_scores_and_order(g: GraphStore) -> None:
     gaps = find_gaps(g, "b1", 3)
     got = [(x.level, x.key, x.score, x.dependents) for x in gaps]
+    # Product scores are dependency x specificity, specificity = ln((N + 1) / f) / ln(N + 1) with
+    # N = 5 products that have an input (组件, 电池片, 硅片, 芯片, 多晶硅) and f the products an
+    # input feeds: 1 for 多晶硅 and 电池片 (weight 1), 2 for 银浆 (weight ln 3 / ln 6 = 0.613147).
     assert got == [
-        # 银浆: 芯片 at 1 step + 组件 at 2 = 1 + 1/2
-        ("product", "银浆", 1.5, 2),
-        # 多晶硅: 硅片 at 1 + 组件 at 3
+        # 多晶硅: 硅片 at 1 + 组件 at 3 = 4/3, weight 1
         ("product", "多晶硅", 1.333333, 2),
-        # tie at 1.0 and distance 1: by key (单 < 电)
-        ("product", "单晶组件", 1.0, 1),
+        # 电池片: 组件 at 1 step
         ("product", "电池片", 1.0, 1),
-        # 石英: 硅片 at 2 steps
-        ("product", "石英", 0.5, 1),
+        # 银浆: 芯片 at 1 step + 组件 at 2 = 1.5, times 0.613147
+        ("product", "银浆", 0.919721, 2),
         # U1 -> I1 carries 3 of the 4 weight units into I1
         ("industry", ind("U1"), 0.75, 1),
         # S2, U3: 1.0 into U1 then 0.75 into I1, over 2 steps; tie broken by key
         ("industry", ind("S2"), 0.375, 1),
         ("industry", ind("U3"), 0.375, 1),
     ]
-    first = gaps[0]
+    # 石英 (2 steps up, feeds only 多晶硅) is made by nobody in the data: an R&D target, listed apart.
+    none = find_gaps(g, "b1", 3, suppliers="none")
+    assert [(x.level, x.key, x.score, x.makers) for x in none] == [("product", "石英", 0.5, 0)]
+    first = next(x for x in gaps if x.key == "银浆")
+    assert (first.raw_score, first.feeds, first.makers) == (1.5, 2, 2)
     assert first.needed_by == ["芯片", "组件"]
     assert first.path_text == "银浆 -[is input to]-> 芯片"
     assert first.why == "银浆 -[is input to]-> 芯片 (made in the base by 丙芯片); no enterprise in the base makes 银浆."
     assert first.why_zh == "银浆 -[上游材料]-> 芯片（基地内由丙芯片生产）；基地内没有企业生产银浆。"
-    u1 = gaps[5]
+    u1 = gaps[3]
     assert u1.path_text == "硅料 -[upstream of]-> 光伏设备"
     assert u1.why == (
         "硅料 -[upstream of]-> 光伏设备 (a leading industry of the base; 甲组件 works in it); "
         "no enterprise in the base works in 硅料."
     )
-    assert [x.key for x in find_gaps(g, "b1", 3, level="product", limit=2)] == ["银浆", "多晶硅"]
+    assert [x.key for x in find_gaps(g, "b1", 3, level="product", limit=2)] == ["多晶硅", "电池片"]
     frame = to_frame(gaps)
-    assert list(frame["key"])[:2] == ["银浆", "多晶硅"]
+    assert list(frame["key"])[:2] == ["多晶硅", "电池片"]
 
 
 def test_weak_links(g: GraphStore) -> None:
@@ -150,7 +154,7 @@ def test_what_if(g: GraphStore) -> None:
         ("industry", ind("I1"), ind("U2"), 1),
     ]
     assert r.cut_off[0].path_text == "硅片 -[is input to]-> 电池片 -[is input to]-> 组件"
-    assert [(b.gaps, a.gaps) for b, a in zip(r.before, r.after, strict=True)] == [(5, 7), (3, 4)]
+    assert [(b.gaps, a.gaps) for b, a in zip(r.before, r.after, strict=True)] == [(4, 6), (3, 4)]
     none = what_if(g, "b1", ["A"], 3, level="product")  # B still makes 组件
     assert (none.new_gaps, none.cut_off) == ([], [])
     assert what_if(g, "b1", ["深圳甲组件股份有限公司", "B"], 3, level="product").new_gaps[0].key == "组件"
@@ -190,17 +194,18 @@ def test_resolve_segment(g: GraphStore) -> None:
 
 def test_complementarity(g: GraphStore) -> None:
     c = complementarity(g, "b1", 3)
-    assert (c.product_gaps, c.industry_gaps) == (5, 3)
-    # product gap score total 1.5 + 4/3 + 1 + 1 + 0.5 = 16/3; industry 0.75 + 0.375 + 0.375 = 1.5
-    # b3 (E): 银浆 + 电池片 = 2.5 of 16/3; S2 and U1 (E is in S2, below U1) = 1.125 of 1.5
-    # b2 (D): 银浆 = 1.5 of 16/3; U3 = 0.375 of 1.5
+    assert (c.product_gaps, c.industry_gaps) == (4, 3)
+    # (dependency scores; 单晶组件, a sub-class, is no longer in the chain)
+    # product gap score total 1.5 + 4/3 + 1 + 0.5 = 13/3; industry 0.75 + 0.375 + 0.375 = 1.5
+    # b3 (E): 银浆 + 电池片 = 2.5 of 13/3; S2 and U1 (E is in S2, below U1) = 1.125 of 1.5
+    # b2 (D): 银浆 = 1.5 of 13/3; U3 = 0.375 of 1.5
     got = [(r.base.key, r.product_gaps_covered, r.industry_gaps_covered, r.enterprises) for r in c.rows]
     assert got == [("b3", 2, 2, 1), ("b2", 1, 1, 1)]
     b3, b2 = c.rows
-    assert b3.product_share == pytest.approx(0.46875, abs=1e-6)
+    assert b3.product_share == pytest.approx(2.5 * 3 / 13, abs=1e-6)
     assert b3.industry_share == pytest.approx(0.75)
-    assert b3.complement == pytest.approx((0.46875 + 0.75) / 2, abs=1e-6)
-    assert b2.complement == pytest.approx((0.28125 + 0.25) / 2, abs=1e-6)
+    assert b3.complement == pytest.approx((2.5 * 3 / 13 + 0.75) / 2, abs=1e-6)
+    assert b2.complement == pytest.approx((1.5 * 3 / 13 + 0.25) / 2, abs=1e-6)
     assert b3.top_segments == ["银浆", "电池片", "硅料", "多晶硅料"]
     graph = complementarity_graph(g, "b1", 3)
     assert graph.nodes["Base:b3"]["role"] == "other"
@@ -214,16 +219,16 @@ def test_chain_graph_for_views(g: GraphStore) -> None:
     assert graph.nodes["Product:组件"]["enterprises"] == ["甲组件", "乙组件"]
     assert graph.nodes["Industry:SW2021:U1"]["stage"] == "midstream"
     assert graph.edges["Industry:SW2021:U1", "Industry:SW2021:I1"]["strength"] == 0.75
-    assert graph.number_of_nodes() == 14
+    assert graph.number_of_nodes() == 13  # 单晶组件, a sub-class, is not in the chain
 
 
 def test_summary_contract(g: GraphStore) -> None:
     s = base_chain_summary(g, "b1", 3)
-    assert (s.segments, s.covered, s.gaps, s.weak_links) == (14, 6, 8, 5)
-    assert s.completeness == pytest.approx(6 / 14)
-    assert (s.product.segments, s.product.gaps, s.industry.weak_links) == (8, 5, 3)
+    assert (s.segments, s.covered, s.gaps, s.weak_links) == (13, 6, 7, 5)
+    assert s.completeness == pytest.approx(6 / 13)
+    assert (s.product.segments, s.product.gaps, s.industry.weak_links) == (7, 4, 3)
     assert s.industry.completeness == 0.5
-    assert set(s.gap_segments) == {"单晶组件", "电池片", "银浆", "多晶硅", "石英", ind("U1"), ind("S2"), ind("U3")}
+    assert set(s.gap_segments) == {"电池片", "银浆", "多晶硅", "石英", ind("U1"), ind("S2"), ind("U3")}
 
 
 def test_a_base_without_chain(g: GraphStore) -> None:
@@ -261,7 +266,7 @@ def test_hostile_names_travel_as_values(store: GraphStore) -> None:
         "MAKES", "Enterprise", "Product", [{"src": "e'1", "dst": HOSTILE[0]}, {"src": "e2", "dst": HOSTILE[1]}]
     )
     store.merge_rels("INPUT_TO", "Product", "Product", [{"src": n, "dst": HOSTILE[0]} for n in HOSTILE[1:]])
-    gaps = find_gaps(store, "hb", 2, level="product")
+    gaps = find_gaps(store, "hb", 2, level="product", suppliers="all")  # only e2 makes one of them
     assert sorted(g.key for g in gaps) == sorted(HOSTILE[1:])
     assert all(g.score == 1.0 for g in gaps)
     assert [c.key for c in fill_candidates(store, "hb", "Product:" + HOSTILE[1]).candidates] == ["e2"]
@@ -272,14 +277,14 @@ def test_hostile_names_travel_as_values(store: GraphStore) -> None:
 
 def test_answers_follow_every_write(g: GraphStore) -> None:
     """Kept chains (LadybugDB keeps them between questions) never outlive a change of the data."""
-    before = {x.key for x in find_gaps(g, "b1", 3, level="product")}
+    before = {x.key for x in find_gaps(g, "b1", 3, level="product", suppliers="all")}
     assert "电池片" in before
     assert find_gaps(g, "b1", 3, level="product") == find_gaps(g, "b1", 3, level="product")
     # The base now makes 电池片 too: it is no longer a gap, at once, in every answer.
     g.merge_nodes("Enterprise", [{"key": "G", "name": "庚电池", "province": "广东省"}])
     g.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": "G", "dst": "b1"}])
     g.merge_rels("MAKES", "Enterprise", "Product", [{"src": "G", "dst": "电池片"}])
-    after = {x.key for x in find_gaps(g, "b1", 3, level="product")}
+    after = {x.key for x in find_gaps(g, "b1", 3, level="product", suppliers="all")}
     assert after == before - {"电池片"}
     assert base_chain_summary(g, "b1", 3).product.gaps == len(after)
     # A change of a property (a name) shows too.

@@ -14,6 +14,7 @@ same without them.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -52,6 +53,11 @@ class Level:
     makers: dict[str, set[str]]
     scores: dict[str, float]
     dependents: dict[str, int]
+    # Products only: left out as flagged, the specificity weight, whether anyone in the data makes it.
+    flagged: frozenset[str] = frozenset()
+    weight: dict[str, float] | None = None
+    supplied: frozenset[str] = frozenset()
+    matches: dict[str, set[str]] | None = None  # for the gaps: the products that count as each
 
 
 def walk(anchors: set[str], into: dict[str, list[tuple[str, float | None]]], depth: int) -> tuple[dict[str, int], dict]:
@@ -106,9 +112,13 @@ def score(distance: dict[str, int], kept: dict, covered: set[str], depth: int) -
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict[str, Level]:
-    if not (DATA / "company.json").exists():
-        pytest.skip(f"public data set not found at {DATA} (../shared is absent)")
+def raw(quality: tuple[frozenset[str], dict[str, str]]) -> dict[str, Level]:
+    """The expected answers from the JSONL files; flags and synonym groups are taken as given
+    (the quality pass's rules have their own unit tests), everything else is recomputed here."""
+    flagged, group = quality
+    members: dict[str, set[str]] = defaultdict(set)
+    for k, g in group.items():
+        members[g].add(k)
     first: dict[str, dict[str, Any]] = {}
     for c in jsonl("company.json"):
         first.setdefault(str(c["code"]).strip().upper()[:6], c)
@@ -117,7 +127,8 @@ def raw() -> dict[str, Level]:
     for six, c in first.items():
         by_name[str(c["name"]).strip()].add(six)
 
-    # Products: 上游材料 / 产品小类 -> to_entity feeds from_entity; 下游产品 -> from_entity feeds to_entity.
+    # Products: 上游材料 -> to_entity feeds from_entity; 下游产品 -> from_entity feeds to_entity;
+    # 产品小类 -> to_entity is a sub-class of from_entity (taxonomy: matched, not walked).
     names = {r["name"] for r in jsonl("product.json")}
     plain = {re.sub(r"[\\/\"'\s]", "", n): n for n in names}
 
@@ -125,17 +136,59 @@ def raw() -> dict[str, Level]:
         return name if name in names else plain.get(re.sub(r"[\\/\"'\s]", "", name), name)
 
     makers: dict[str, set[str]] = defaultdict(set)
+    anywhere: set[str] = set()
     for r in jsonl("company_product.json"):
+        if str(r["company_code"])[:6] in first:
+            anywhere.add(product(r["product_name"]))
         if str(r["company_code"])[:6] in sz:
             makers[product(r["product_name"])].add(str(r["company_code"])[:6])
     into: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+    parents: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    feeds: dict[str, set[str]] = defaultdict(set)
     for r in jsonl("product_product.json"):
         a, b = product(r["from_entity"]), product(r["to_entity"])
+        if r["rel"] == "产品小类":
+            if a != b:
+                parents[b].add(a)
+                children[a].add(b)
+            continue
         src, dst = (a, b) if r["rel"] == "下游产品" else (b, a)
         into[dst].append((src, None))
-    distance, kept = walk(set(makers), into, DEPTH)
-    scores, deps = score(distance, kept, set(makers), DEPTH)
-    product = Level(distance, dict(makers), scores, deps)
+        if src != dst:
+            feeds[src].add(dst)
+    # Coverage: a product made, its synonyms, and the classes one level above either.
+    covered: dict[str, set[str]] = defaultdict(set)
+    for k, ents in makers.items():
+        own = {k} if k in flagged else {k} | members.get(group.get(k, ""), set())
+        reach = own if k in flagged else own | {p for o in own for p in parents.get(o, ())}
+        for c in reach:
+            covered[c] |= ents
+    anchors = {k for k in covered if k not in flagged}
+    distance, kept = walk(anchors, into, DEPTH)
+    scores, deps = score(distance, kept, {k for k in distance if covered.get(k)}, DEPTH)
+    n_fed = len({d for ds in feeds.values() for d in ds})
+    weight = {k: math.log((n_fed + 1) / max(len(feeds.get(k, ())), 1)) / math.log(n_fed + 1) for k in distance}
+
+    def matching(k: str) -> set[str]:
+        own = {k} | members.get(group.get(k, ""), set())
+        return {m for m in own | {c for o in own for c in children.get(o, ())} if m == k or m not in flagged}
+
+    match = {k: matching(k) for k in distance if not covered.get(k)}
+
+    def supplied(k: str) -> bool:
+        return any(m in anywhere for m in match.get(k, ()))
+
+    product_level = Level(
+        distance,
+        {k: v for k, v in covered.items() if k in distance},
+        scores,
+        deps,
+        frozenset(flagged),
+        weight,
+        frozenset(k for k in distance if supplied(k)),
+        match,
+    )
 
     # Industries: keys SW2021:<code>; a firm covers its industry and every industry above it.
     key_of_code = {r["code"]: f"SW2021:{r['code']}" for r in jsonl("industry.json")}
@@ -174,25 +227,47 @@ def raw() -> dict[str, Level]:
                 iinto[dst].append((src, float(count)))
     idist, ikept = walk(own, iinto, DEPTH)
     iscores, ideps = score(idist, ikept, {k for k in idist if imakers.get(k)}, DEPTH)
-    return {"product": product, "industry": Level(idist, dict(imakers), iscores, ideps)}
+    return {"product": product_level, "industry": Level(idist, dict(imakers), iscores, ideps)}
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, raw: dict[str, Level]) -> Path:
-    """The public data loaded into LadybugDB, with the test base; closed so the CLI can open it."""
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The public data loaded into LadybugDB (and the quality pass run, as the CLI does), with the
+    test base; closed so the CLI can open it."""
     from chainkg.ingest.ckg import load_ckg
+    from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
 
+    if not (DATA / "company.json").exists():
+        pytest.skip(f"public data set not found at {DATA} (../shared is absent)")
     path = tmp_path_factory.mktemp("ckg") / "graph.lbug"
     store = LadybugStore(path)
     try:
         store.ensure_schema()
         load_ckg(store, DATA)
+        run_quality_pass(store, path.parent / SYNONYMS_FILE)
         rows = store.execute("MATCH (e:Enterprise) WHERE e.full_name STARTS WITH '深圳' RETURN e.key AS key")
         store.merge_nodes("Base", [{"key": BASE, "name": "深圳 (test)", "province": "广东省", "city": "深圳市"}])
         store.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": r["key"], "dst": BASE} for r in rows])
     finally:
         store.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def quality(db: Path) -> tuple[frozenset[str], dict[str, str]]:
+    """The flagged products and synonym groups the quality pass stored."""
+    s = LadybugStore(db)
+    try:
+        rows = s.execute(
+            "MATCH (p:Product) WHERE p.quality_source IS NOT NULL "
+            "RETURN p.key AS key, p.synonym_group AS grp, size(p.flags) AS n"
+        )
+    finally:
+        s.close()
+    flagged = frozenset(r["key"] for r in rows if r["n"])
+    return flagged, {r["key"]: r["grp"] for r in rows if r["grp"] and r["grp"] != r["key"]} | {
+        r["grp"]: r["grp"] for r in rows if r["grp"] and r["grp"] != r["key"]
+    }
 
 
 @pytest.fixture
@@ -214,18 +289,25 @@ def test_shenzhen_chain_and_gaps_match_the_raw_files(store: LadybugStore, raw: d
     data = load_chain(store, BASE, DEPTH, level)
     lc = data.levels[level]
     assert dict(lc.chain.distance) == exp.distance
-    got = find_gaps(store, BASE, DEPTH, level=level, limit=None, data=data)  # type: ignore[arg-type]
-    gap_keys = {k for k in exp.distance if not exp.makers.get(k)}
+    got = find_gaps(store, BASE, DEPTH, level=level, limit=None, data=data, suppliers="all")  # type: ignore[arg-type]
+    gap_keys = {k for k in exp.distance if not exp.makers.get(k) and k not in exp.flagged}
     assert {g.key for g in got} == gap_keys
+    if exp.weight is not None:  # products: dependency x specificity, and 招商 targets apart from R&D ones
+        exp = Level(exp.distance, exp.makers, {k: v * exp.weight[k] for k, v in exp.scores.items()}, exp.dependents)
+        known = find_gaps(store, BASE, DEPTH, level="product", limit=None, data=data)
+        assert {g.key for g in known} == gap_keys & raw["product"].supplied
+        assert all(g.makers for g in known)
     assert [g.key for g in got[:200]] == expected_order(exp, gap_keys)[:200]
     for g in got:
         assert g.score == pytest.approx(exp.scores[g.key], abs=1e-6)
         assert g.dependents == exp.dependents[g.key]
     weak = weak_links(store, BASE, DEPTH, level=level, limit=None, data=data)  # type: ignore[arg-type]
-    assert {w.key for w in weak} == {k for k in exp.distance if len(exp.makers.get(k, ())) == 1}
-    # Sizes on this data set, for the record (depth 3).
+    flagged = raw[level].flagged
+    assert {w.key for w in weak} == {k for k in exp.distance if len(exp.makers.get(k, ())) == 1 and k not in flagged}
+    # Sizes on this data set, for the record (depth 3): 20,776 segments and 17,900 gaps while
+    # 产品小类 links were walked as supply.
     if level == "product":
-        assert (len(exp.distance), len(gap_keys)) == (20776, 17900)
+        assert (len(exp.distance), len(gap_keys)) == (2908, 267)
 
 
 def test_shenzhen_what_if_and_candidates(store: LadybugStore, raw: dict[str, Level]) -> None:
@@ -244,11 +326,16 @@ def test_shenzhen_what_if_and_candidates(store: LadybugStore, raw: dict[str, Lev
         assert c.gap in sole[six] and c.hops <= DEPTH
 
     top = find_gaps(store, BASE, DEPTH, level="product", limit=1)[0]
-    first_makers = {str(x["company_code"])[:6] for x in jsonl("company_product.json") if x["product_name"] == top.key}
+    assert exp.matches is not None
+    matching = exp.matches[top.key]  # the gap, its synonyms and sub-classes
+    first_makers = {str(x["company_code"])[:6] for x in jsonl("company_product.json") if x["product_name"] in matching}
     outside = {m for m in first_makers if m not in {s for ms in exp.makers.values() for s in ms}}
     c = fill_candidates(store, BASE, top.key, limit=5)
     assert c.total_candidates == len(outside) and len(c.candidates) == min(5, len(outside))
-    assert [x.score for x in c.candidates] == sorted((x.score for x in c.candidates), reverse=True)
+    # Relatedness density first (in steps of 0.05), then the stated reasons' points.
+    order = [(-round((x.relatedness or 0.0) / 0.05), -x.score) for x in c.candidates]
+    assert order == sorted(order)
+    assert all(x.matched in matching for x in c.candidates)
 
 
 def test_cli_on_public_data(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

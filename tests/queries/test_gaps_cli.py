@@ -57,12 +57,19 @@ def test_chain_command(cli: None) -> None:
     assert "光伏基地" in out and "石英 -[is input to]-> 多晶硅" in out and "upstream 上游" in out
     data = json.loads(run("chain", "b1", "--json", "--stage", "upstream", "--level", "product"))
     assert [s["key"] for s in data["segments"]] == ["银浆", "石英"]
-    assert data["levels"][0]["segments"] == 8
+    assert data["levels"][0]["segments"] == 7  # 单晶组件, a sub-class of 组件, is matched, not walked
 
 
 def test_gaps_command(cli: None) -> None:
     data = json.loads(run("gaps", "b1", "--json"))
-    assert [(g["key"], g["score"]) for g in data["gaps"]][:2] == [("银浆", 1.5), ("多晶硅", 1.333333)]
+    # Weighted by specificity (test_gaps.test_gaps_scores_and_order); 石英, made by nobody, apart.
+    assert [(g["key"], g["score"]) for g in data["gaps"]][:3] == [
+        ("多晶硅", 1.333333),
+        ("电池片", 1.0),
+        ("银浆", 0.919721),
+    ]
+    assert [g["key"] for g in data["no_supplier"]] == ["石英"]
+    assert data["flagged_left_out"] == {"product": 0, "industry": 0}
     assert [w["key"] for w in data["weak_links"]][:2] == ["硅片", "芯片"]
     out = run("gaps", "b1", "--level", "industry", "--no-weak")
     assert "硅料 -[upstream of]-> 光伏设备" in out and "Weak links" not in out

@@ -173,9 +173,12 @@ def chain_summary(
     response_model=list[Gap],
     summary="Gaps in a base's chain / 产业链缺口",
     description=(
-        "Segments of the base's chain that no enterprise of the base covers, most depended-on first: `score` "
-        "sums strength ÷ hops over the covered segments downstream that need it (`dependents`); `needed_by` "
-        "names the nearest, `path_text` and `why` / `why_zh` say why it is in the chain."
+        "Segments of the base's chain that no enterprise of the base covers (under any synonym or sub-class), "
+        "most depended-on first: `score` sums strength ÷ hops over the covered segments downstream that need it "
+        "(`dependents`), for products times the input's specificity (`raw_score` before it); `needed_by` "
+        "names the nearest, `path_text` and `why` / `why_zh` say why it is in the chain. `suppliers=known` "
+        "(default) lists product gaps someone in the data makes (`makers` > 0, 招商 targets), `none` those nobody "
+        "makes (R&D targets), `all` both. Products flagged as not products are left out unless `include_flagged`."
     ),
     operation_id="find_gaps",
     responses=_responses("find_gaps"),
@@ -189,10 +192,20 @@ def gaps(
     depth: Depth = 3,
     level: LevelQ = "both",
     limit: SegLimit = 100,
+    suppliers: Annotated[
+        Literal["known", "none", "all"], Query(description="known (招商), none (研发) or all / 供应商")
+    ] = "known",
+    include_flagged: Annotated[bool, Query(description="Also list flagged non-products / 含被标记条目")] = False,
 ) -> Response:
     """Gaps of one base (see the description)."""
     return respond(
-        request, cache, fmt, lambda: find_gaps(store, base, depth, level=level, limit=limit), name=f"gaps-{base}"
+        request,
+        cache,
+        fmt,
+        lambda: find_gaps(
+            store, base, depth, level=level, limit=limit, suppliers=suppliers, include_flagged=include_flagged
+        ),
+        name=f"gaps-{base}",
     )
 
 

@@ -17,12 +17,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from chainkg.api.deps import CacheDep, StoreDep, require_read, require_write
+from chainkg.api.deps import CacheDep, SettingsDep, StoreDep, require_read, require_write
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.models import ErrorBody
 from chainkg.errors import InvalidInputError
 from chainkg.ingest.chainmap import MAP_SUFFIXES
 from chainkg.ingest.formats import all_specs, spec
+from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES
 from chainkg.ingest.report import IngestReport
 from chainkg.queries import chainindex
@@ -105,6 +106,7 @@ def _safe_name(filename: str | None) -> str:
 def ingest(
     store: StoreDep,
     cache: CacheDep,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File(description="Data file: .csv, .xlsx, .jsonl or a .yaml chain map / 数据文件")],
     type: Annotated[
         str | None, Form(max_length=64, description="Documented file type; detected when left out / 文件类型")
@@ -132,6 +134,8 @@ def ingest(
                 report = ingest_file(
                     store, path, type_name=type or None, strict=strict, dry_run=dry_run, source_name=name
                 )
+                if not dry_run:  # flags, canonical names and synonym groups of the products, as after a CLI load
+                    run_quality_pass(store, settings.data_dir / SYNONYMS_FILE)
             finally:
                 if not dry_run:
                     cache.clear()  # answers computed before the load may now be stale

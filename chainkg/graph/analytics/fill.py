@@ -7,7 +7,7 @@ the points in :data:`POINTS` for the facts that hold; every fact that scores bec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 POINTS: dict[str, float] = {
@@ -146,8 +146,19 @@ def reasons_for(f: CandidateFacts) -> list[Reason]:
     return out
 
 
-def rank_candidates(facts: Iterable[CandidateFacts]) -> list[RankedCandidate]:
+RELATEDNESS_STEP = 0.05
+"""Relatedness densities are compared in steps of this size, so that nearly equal densities
+leave the order to the stated reasons."""
+
+
+def rank_candidates(
+    facts: Iterable[CandidateFacts], relatedness: Mapping[str, float] | None = None
+) -> list[RankedCandidate]:
     """Score and order candidates: highest score first, then larger revenue share, then key.
+
+    With ``relatedness`` (candidate key -> relatedness density of the base to the
+    candidate's activities, 0–1), candidates are ordered first by that density in steps of
+    :data:`RELATEDNESS_STEP` (a candidate without one counts 0), then as above.
 
     Examples
     --------
@@ -160,5 +171,13 @@ def rank_candidates(facts: Iterable[CandidateFacts]) -> list[RankedCandidate]:
     for f in facts:
         rs = sorted(reasons_for(f), key=lambda r: -r.points)
         ranked.append(RankedCandidate(f, round(sum(r.points for r in rs), 6), tuple(rs)))
-    ranked.sort(key=lambda r: (-r.score, -(r.facts.share or 0.0), r.facts.key))
+    rel = relatedness or {}
+    ranked.sort(
+        key=lambda r: (
+            -round(rel.get(r.facts.key, 0.0) / RELATEDNESS_STEP),
+            -r.score,
+            -(r.facts.share or 0.0),
+            r.facts.key,
+        )
+    )
     return ranked

@@ -1,0 +1,61 @@
+"""``chainkg quality``: the product flags and synonym groups the quality pass stored."""
+
+from __future__ import annotations
+
+import typer
+
+from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.main import app
+from chainkg.queries.products import quality_report
+
+
+@app.command("quality")
+@friendly_errors
+def quality_cmd(
+    flag: str = typer.Option(
+        "", "--flag", "-f", help="Only one flag: segment, sales_service, brand, fragment, unspecified"
+    ),
+    limit: int = typer.Option(30, "--limit", "-n", help="Most flagged products and synonym groups to list (0 for all)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON instead of tables"),
+) -> None:
+    """Report product data quality (产品数据质量): what is flagged as not a product, and synonym groups.
+
+    The pass runs after every load; edit product-synonyms.csv in the data folder (keep = no to
+    split two names, rule = manual to join two) and load again to apply it.
+
+    Example: chainkg quality --flag segment --limit 20
+    """
+    with store_session() as store:
+        r = quality_report(store, limit=limit or None, flag=flag or None)
+    if as_json:
+        emit(r, as_json=True)
+        return
+    by = ", ".join(f"{k} {v:,}" for k, v in r.by_flag.items())
+    console.print(
+        f"标记为非产品 Flagged as not products: {r.products_flagged:,} ({by}); "
+        f"{r.flagged_made:,} of them listed by enterprises as made.\n"
+        f"同义词组 Synonym groups: {r.groups:,} of {r.grouped_names:,} names.\n{r.note}",
+        highlight=False,
+        markup=False,
+    )
+    emit(
+        [
+            {
+                "product 产品": f.key,
+                "flags 标记": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
+                "makers 企业数": f.makers,
+                "reasons 原因": "; ".join(f.reasons),
+            }
+            for f in r.flagged
+        ],
+        as_json=False,
+        title="Flagged products (most listed first) — 被标记条目",
+    )
+    emit(
+        [
+            {"group 组名": g.name, "members 成员": "、".join(g.members), "makers 企业数": g.makers}
+            for g in r.synonym_groups
+        ],
+        as_json=False,
+        title="Synonym groups — 同义词组",
+    )

@@ -1,0 +1,299 @@
+"""What the whole graph says about each product, held per data version: flags, synonyms, taxonomy, use.
+
+Chain questions need, for the products of a base's chain, facts about the whole graph: which
+products are flagged as not products (business segments, sales lines, fragments: see
+:mod:`chainkg.graph.analytics.products`), which names are synonyms, which products are
+sub-classes of which (``SUBTYPE_OF``: taxonomy, used to match, never walked as supply), how
+many distinct products each input feeds (how generic it is) and how many enterprises make
+each product. They change when data is loaded, not between questions, so they are fetched
+once per :meth:`~chainkg.graph.store.base.GraphStore.data_version` (five queries, about
+0.3 s on the public data) and held like the link graphs of :mod:`chainkg.queries.chainindex`.
+
+``chainkg quality`` reports the flags and synonym groups (:func:`quality_report`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from chainkg.graph.analytics.products import FLAG_CODES
+from chainkg.graph.store import GraphStore
+from chainkg.queries.chaincache import PerStore
+from chainkg.queries.registry import NamedQuery, q
+from chainkg.queries.results import Record
+
+T = TypeVar("T")
+TAXONOMY_DEPTH = 1
+"""Sub-class levels that match a product: a maker of 不锈钢管 (a sub-class of 不锈钢) covers
+不锈钢 and is a candidate for it. One level: deeper, the public data's 产品小类 links drift
+away (不锈钢 → 不锈钢制品 → 不锈钢饭盒), and two levels up made a maker of a car part cover
+汽车 and pulled fuel oil into a display maker's chain."""
+
+QUALITY: NamedQuery = q(
+    "products.quality",
+    """
+MATCH (p:Product) WHERE p.quality_source IS NOT NULL
+RETURN collect(p.key) AS key, collect(p.synonym_group) AS grp, collect(p.flags) AS flags""",
+    "Products the quality pass wrote: synonym group and flags (parallel lists).",
+)
+FLAG_REASONS: NamedQuery = q(
+    "products.flag_reasons",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) RETURN p.key AS key, p.flag_reasons AS reasons",
+    "The flag reasons of the given products. Params: keys.",
+)
+SUBTYPES: NamedQuery = q(
+    "products.subtypes",
+    "MATCH (c:Product)-[:SUBTYPE_OF]->(p:Product) RETURN collect(c.key) AS child, collect(p.key) AS parent",
+    "Every sub-class link between products, as parallel lists in one row.",
+)
+INPUT_SOURCES: NamedQuery = q(
+    "products.input_sources",
+    "MATCH (x:Product)-[:INPUT_TO]->(p:Product) RETURN collect(x.key) AS src, collect(p.key) AS dst",
+    "Every input link between products, as parallel lists in one row.",
+)
+MADE: NamedQuery = q(
+    "products.made",
+    "MATCH (:Enterprise)-[:MAKES]->(p:Product) RETURN collect(p.key) AS key",
+    "One entry per MAKES link: the product made.",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ProductInfo:
+    """Facts about every product of the graph, as held for one data version.
+
+    ``feeds[p]`` counts the distinct products ``p`` is an input of; ``inputs_total`` counts the
+    products that have at least one input (the N of the specificity weight). ``makers[p]``
+    counts the enterprises making ``p`` itself.
+    """
+
+    flags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    group: dict[str, str] = field(default_factory=dict)
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    feeds: dict[str, int] = field(default_factory=dict)
+    inputs_total: int = 0
+    makers: dict[str, int] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def flagged(self, key: str) -> bool:
+        """Whether ``key`` is flagged as not a product."""
+        return key in self.flags
+
+    def synonyms(self, key: str) -> tuple[str, ...]:
+        """The other names of ``key``'s synonym group (none when it has no group)."""
+        g = self.group.get(key)
+        return tuple(m for m in self.members.get(g, ()) if m != key) if g else ()
+
+    def _walk(self, start: Iterable[str], step: dict[str, tuple[str, ...]], levels: int) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        frontier = list(start)
+        for lv in range(1, levels + 1):
+            nxt = []
+            for k in frontier:
+                for m in step.get(k, ()):
+                    if m not in seen:
+                        seen[m] = lv
+                        nxt.append(m)
+            frontier = nxt
+        return seen
+
+    def matches(self, key: str) -> dict[str, str]:
+        """Products that count as ``key`` for coverage and candidates, each with how it matches.
+
+        ``key`` itself (``exact``), its synonyms (``synonym``), and the sub-classes of either
+        down :data:`TAXONOMY_DEPTH` level(s) (``subclass``); flagged products never match.
+        """
+        out = {key: "exact"}
+        for s in self.synonyms(key):
+            out.setdefault(s, "synonym")
+        for c in self._walk(list(out), self.children, TAXONOMY_DEPTH):
+            out.setdefault(c, "subclass")
+        return {k: v for k, v in out.items() if k == key or not self.flagged(k)}
+
+    def covers(self, made: str) -> set[str]:
+        """What making ``made`` covers: itself, its synonyms and the classes above either (:data:`TAXONOMY_DEPTH`)."""
+        if self.flagged(made):
+            return {made}
+        own = {made, *self.synonyms(made)}
+        return own | set(self._walk(own, self.parents, TAXONOMY_DEPTH))
+
+    def known_makers(self, key: str) -> int:
+        """Enterprises making ``key``, a synonym or a sub-class of it (an enterprise may count twice)."""
+        return sum(self.makers.get(m, 0) for m in self.matches(key))
+
+    def specificity(self, key: str) -> float:
+        """How specific an input is: ``ln((N + 1) / f) / ln(N + 1)`` (an IDF weight scaled to (0, 1]).
+
+        ``f`` is the number of distinct products ``key`` feeds in the whole graph (at least 1)
+        and ``N`` the number of products with at least one input: an input of one product
+        weighs 1, an input of every product ``ln((N + 1) / N) / ln(N + 1)``, close to 0.
+        """
+        n = self.inputs_total
+        if n <= 0:
+            return 1.0
+        return math.log((n + 1) / max(self.feeds.get(key, 0), 1)) / math.log(n + 1)
+
+
+def build_info(
+    quality: Iterable[tuple[str, str | None, Collection[str] | None]],
+    subtypes: Iterable[tuple[str, str]],
+    inputs: Iterable[tuple[str, str]],
+    made: Iterable[str],
+) -> ProductInfo:
+    """A :class:`ProductInfo` from plain rows (pure: tested on tiny lists).
+
+    ``quality``: ``(key, group, flags)``; ``subtypes``: ``(child, parent)``; ``inputs``:
+    ``(input, product)``; ``made``: one product key per MAKES link.
+    """
+    info = ProductInfo()
+    members: dict[str, list[str]] = defaultdict(list)
+    for key, grp, flags in quality:
+        if flags:
+            info.flags[key] = tuple(flags)
+        if grp and grp != key:
+            info.group[key] = grp
+            members[grp].append(key)
+    for g, ms in members.items():
+        info.group[g] = g
+        info.members[g] = tuple(sorted({g, *ms}))
+    # Sorted once as pairs (fast in C), so every list below comes out in key order.
+    parents: dict[str, list[str]] = defaultdict(list)
+    children: dict[str, list[str]] = defaultdict(list)
+    for c, p in sorted({(c, p) for c, p in subtypes if c != p}):
+        parents[c].append(p)
+        children[p].append(c)
+    info.parents.update({k: tuple(v) for k, v in parents.items()})
+    info.children.update({k: tuple(v) for k, v in children.items()})
+    links = {(x, p) for x, p in inputs if x != p}
+    info.feeds.update(Counter(x for x, _ in links))
+    object.__setattr__(info, "inputs_total", len({p for _, p in links}))
+    info.makers.update(Counter(made))
+    return info
+
+
+class _Held:
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[Hashable, object]] = {}
+        self.lock = threading.Lock()
+
+
+_HELD: PerStore[_Held] = PerStore(_Held)
+
+
+def held(store: GraphStore, name: str, fetch: Callable[[], T], version: Hashable | None = None) -> T:
+    """``fetch()`` once per data version of ``store`` (always, for a store that cannot tell it)."""
+    h = _HELD.of(store)
+    if version is None:
+        version = store.data_version()
+    kept = h.kept.get(name)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]  # type: ignore[return-value]
+    with h.lock:
+        kept = h.kept.get(name)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]  # type: ignore[return-value]
+        value = fetch()
+        if version is not None and store.data_version() == version:  # nothing written meanwhile
+            h.kept[name] = (version, value)
+        return value
+
+
+def _fetch(store: GraphStore) -> ProductInfo:
+    qr = store.run(QUALITY)
+    quality = zip(qr[0]["key"], qr[0]["grp"], qr[0]["flags"], strict=True) if qr else iter(())
+    st = store.run(SUBTYPES)
+    subtypes = zip(st[0]["child"], st[0]["parent"], strict=True) if st else iter(())
+    it = store.run(INPUT_SOURCES)
+    inputs = zip(it[0]["src"], it[0]["dst"], strict=True) if it else iter(())
+    md = store.run(MADE)
+    return build_info(quality, subtypes, inputs, md[0]["key"] if md else [])
+
+
+def product_info(store: GraphStore, version: Hashable | None = None) -> ProductInfo:
+    """The product facts of the store's current data (fetched once per data version)."""
+    return held(store, "product_info", lambda: _fetch(store), version)
+
+
+# -- the quality report -------------------------------------------------------------------------
+
+
+class FlaggedProduct(Record):
+    """A product flagged as not a product, with its reasons and how many enterprises list it."""
+
+    key: str
+    flags: list[str]
+    flags_zh: list[str]
+    reasons: list[str]
+    makers: int
+
+
+class SynonymGroup(Record):
+    """Names that denote one product; ``name`` is the group's name (the most made member)."""
+
+    name: str
+    members: list[str]
+    makers: int
+
+
+class QualityReport(Record):
+    """Product quality of the store: flag counts, the most listed flagged products, synonym groups."""
+
+    products_flagged: int
+    by_flag: dict[str, int]
+    flagged_made: int
+    flagged: list[FlaggedProduct]
+    groups: int
+    grouped_names: int
+    synonym_groups: list[SynonymGroup]
+    note: str
+
+
+def quality_report(store: GraphStore, *, limit: int | None = 50, flag: str | None = None) -> QualityReport:
+    """The flags and synonym groups the quality pass stored, most listed first.
+
+    ``flag`` keeps one flag code (segment, sales_service, brand, fragment, unspecified).
+    """
+    info = product_info(store)
+    by_flag: Counter[str] = Counter(f for fl in info.flags.values() for f in fl)
+    keys = [k for k, fl in info.flags.items() if flag is None or flag in fl]
+    keys.sort(key=lambda k: (-info.makers.get(k, 0), k))
+    shown = keys[:limit] if limit else keys
+    reasons = {r["key"]: r["reasons"] or [] for r in store.run(FLAG_REASONS, {"keys": shown})}
+    flagged = [
+        FlaggedProduct(
+            key=k,
+            flags=list(info.flags[k]),
+            flags_zh=[FLAG_CODES.get(f, f) for f in info.flags[k]],
+            reasons=list(reasons.get(k, ())),
+            makers=info.makers.get(k, 0),
+        )
+        for k in shown
+    ]
+    groups = [
+        SynonymGroup(name=g, members=list(ms), makers=sum(info.makers.get(m, 0) for m in ms))
+        for g, ms in info.members.items()
+    ]
+    groups.sort(key=lambda s: (-s.makers, -len(s.members), s.name))
+    note = (
+        "No product carries quality fields: run a load (chainkg ingest / ingest-ckg / ingest-demo), "
+        "which runs the quality pass."
+        if not info.flags and not info.members
+        else "Flagged products stay in the graph; analyses leave them out unless asked to include them."
+    )
+    return QualityReport(
+        products_flagged=len(info.flags),
+        by_flag=dict(sorted(by_flag.items())),
+        flagged_made=sum(1 for k in info.flags if info.makers.get(k, 0)),
+        flagged=flagged,
+        groups=len(groups),
+        grouped_names=sum(len(g.members) for g in groups),
+        synonym_groups=groups[:limit] if limit else groups,
+        note=note,
+    )
