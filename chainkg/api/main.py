@@ -41,6 +41,7 @@ log = logging.getLogger("chainkg.api")
 ROUTERS: list[str] = [
     "chainkg.api.routers.health",
     "chainkg.api.routers.resources",
+    "chainkg.api.routers.chainmap",
     "chainkg.api.routers.analytics",
     "chainkg.api.routers.network",
     "chainkg.api.routers.ingest",

@@ -209,9 +209,10 @@ def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
 
 
 def _snapshot(
-    store: GraphStore, names: Mapping[str, str], years: list[int | None]
+    store: GraphStore, names: Mapping[str, str], years: list[int | None], *, with_chain: bool = True
 ) -> dict[tuple[str, int | None], BaseIndicators]:
-    """Indicators of every base in ``names`` at every year in ``years`` (None = today)."""
+    """Indicators of every base in ``names`` at every year in ``years`` (None = today); without
+    ``with_chain`` the chain figures stay empty (no chain walk)."""
     bases = sorted(names)
     params = {"bases": bases}
     ents = {r["base"]: r for r in store.run(ENTERPRISES, params)}
@@ -229,7 +230,7 @@ def _snapshot(
             joined[r["base"]][r["hub"]].append(r["since"])
         hubs[what] = joined
     platforms = {p.base: p for p in platform_coverage(store)}
-    chains = _chains(store, bases)
+    chains = _chains(store, bases) if with_chain else {b: _Chain(None, 0, [], []) for b in bases}
 
     out = {}
     for b in bases:
@@ -272,7 +273,9 @@ def _snapshot(
     return out
 
 
-def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int | None = None) -> list[BaseIndicators]:
+def base_indicators(
+    store: GraphStore, base_key: str | None = None, *, year: int | None = None, chain: bool = True
+) -> list[BaseIndicators]:
     """Indicators of one base, or of every base by key (see the module text for each one).
 
     Parameters
@@ -283,6 +286,9 @@ def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int
         Only this base; every base when omitted.
     year : int, optional
         Snapshot at the end of this year; today's state when omitted.
+    chain : bool
+        False leaves the chain figures (completeness, gaps, weak links) empty and skips the
+        chain walk they need (the base page shows them later, when they are ready).
 
     Raises
     ------
@@ -295,7 +301,7 @@ def base_indicators(store: GraphStore, base_key: str | None = None, *, year: int
     [('b1', 3, 1.0)]
     """
     names = _base_names(store, base_key)
-    snap = _snapshot(store, names, [year])
+    snap = _snapshot(store, names, [year], with_chain=chain)
     return [snap[(b, year)] for b in sorted(names)]
 
 
