@@ -207,6 +207,41 @@ EXAMPLES = json.loads(
    }
   ]
  },
+ "alliance_segments": {
+  "alliance": {
+   "key": "al-gba-display",
+   "name": "粤港澳新型显示产业联盟（示例）"
+  },
+  "counts": {
+   "covered": 3,
+   "gap": 10,
+   "no_supplier": 4,
+   "weak": 4
+  },
+  "map": "led",
+  "segments": [
+   {
+    "key": "led/substrate",
+    "makers_count": 1,
+    "members": [],
+    "name": "衬底材料",
+    "parent": null,
+    "stage_name": "上游：材料与装备",
+    "status": "gap",
+    "status_zh": "缺口"
+   },
+   {
+    "key": "led/mo-source",
+    "makers_count": 0,
+    "members": [],
+    "name": "MO源与特种气体",
+    "parent": null,
+    "stage_name": "上游：材料与装备",
+    "status": "no_supplier",
+    "status_zh": "无已知供应商"
+   }
+  ]
+ },
  "base_chain": {
   "base": {
    "city": "深圳市",
@@ -636,6 +671,104 @@ EXAMPLES = json.loads(
    "why_zh": "LED芯片-绿光 -[上游材料]-> SMDLED器件 -[上游材料]-> LED显示屏（基地内由洲明科技、雷曼光电生产）；基地内没有企业…"
   }
  ],
+ "list_maps": [
+  {
+   "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
+   "key": "led",
+   "name": "半导体照明（LED）与新型显示",
+   "name_en": "Semiconductor lighting (LED) and new displays",
+   "references": [
+    "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
+    "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+   ],
+   "segments": 21,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/led.yaml",
+   "stages": 3,
+   "version": "2026.1"
+  }
+ ],
+ "map_report": {
+  "defects": [
+   "led/mo-source",
+   "led/pkg-cob"
+  ],
+  "map": {
+   "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
+   "key": "led",
+   "name": "半导体照明（LED）与新型显示",
+   "name_en": "Semiconductor lighting (LED) and new displays",
+   "references": [
+    "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
+    "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+   ],
+   "segments": 21,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/led.yaml",
+   "stages": 3,
+   "version": "2026.1"
+  },
+  "segments": [
+   {
+    "defect": false,
+    "enterprises": [
+     {
+      "city": "武汉市",
+      "key": "300323.SZ",
+      "name": "华灿光电",
+      "province": "湖北省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "LED衬底片、蓝宝石衬底片",
+      "weight": 2
+     }
+    ],
+    "enterprises_count": 1,
+    "key": "led/substrate",
+    "name": "衬底材料",
+    "parent": null,
+    "product_rules": {
+     "keyword": 2
+    },
+    "products": [
+     "LED衬底片",
+     "蓝宝石衬底片"
+    ],
+    "products_count": 2,
+    "rules": {
+     "exclude": [
+      "衬底膜"
+     ],
+     "keywords": [
+      "衬底"
+     ],
+     "products": [
+      "蓝宝石晶片",
+      "蓝宝石晶棒"
+     ]
+    },
+    "stage_name": "上游：材料与装备"
+   },
+   {
+    "defect": true,
+    "enterprises": [],
+    "enterprises_count": 0,
+    "key": "led/mo-source",
+    "name": "MO源与特种气体",
+    "parent": null,
+    "product_rules": {},
+    "products": [],
+    "products_count": 0,
+    "rules": {
+     "products": [
+      "MO源",
+      "三甲基镓"
+     ]
+    },
+    "stage_name": "上游：材料与装备"
+   }
+  ]
+ },
  "patent_pool_analysis": {
   "candidates": [],
   "concentration": "high",
@@ -875,6 +1008,243 @@ EXAMPLES = json.loads(
    }
   }
  ],
+ "segment_candidates": [
+  {
+   "city": "武汉市",
+   "key": "300323.SZ",
+   "name": "华灿光电",
+   "province": "湖北省",
+   "revenue_musd": null,
+   "rule": "makes",
+   "via": "LED衬底片、蓝宝石衬底片",
+   "weight": 2,
+   "why": "华灿光电 (武汉市) is in 衬底材料: makes LED衬底片、蓝宝石衬底片.",
+   "why_zh": "华灿光电（武汉市）处于「衬底材料」环节：生产LED衬底片、蓝宝石衬底片。"
+  }
+ ],
+ "segment_complement": {
+  "a": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "a_fills_b": [
+   {
+    "a_firms": [
+     {
+      "key": "300241.SZ",
+      "name": "瑞丰光电"
+     },
+     {
+      "key": "300301.SZ",
+      "name": "长方集团"
+     }
+    ],
+    "b_firms": [],
+    "key": "led/packaging",
+    "name": "LED封装",
+    "stage_name": "中游：外延、芯片与封装"
+   },
+   {
+    "a_firms": [
+     {
+      "key": "300301.SZ",
+      "name": "长方集团"
+     }
+    ],
+    "b_firms": [],
+    "key": "led/pkg-lamp",
+    "name": "直插式封装（Lamp LED）",
+    "stage_name": "中游：外延、芯片与封装"
+   }
+  ],
+  "b": {
+   "city": "深圳市",
+   "key": "sz-hitech",
+   "name": "深圳高新区电子信息科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "b_fills_a": [
+   {
+    "a_firms": [],
+    "b_firms": [
+     {
+      "key": "002008.SZ",
+      "name": "大族激光"
+     }
+    ],
+    "key": "led/equipment",
+    "name": "制造与检测装备",
+    "stage_name": "上游：材料与装备"
+   }
+  ],
+  "both": [],
+  "map": "led",
+  "neither": [
+   {
+    "a_firms": [],
+    "b_firms": [],
+    "key": "led/substrate",
+    "name": "衬底材料",
+    "stage_name": "上游：材料与装备"
+   },
+   {
+    "a_firms": [],
+    "b_firms": [],
+    "key": "led/mo-source",
+    "name": "MO源与特种气体",
+    "stage_name": "上游：材料与装备"
+   }
+  ]
+ },
+ "segment_gaps": {
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "default_maps": false,
+  "maps": [
+   {
+    "counts": {
+     "covered": 3,
+     "gap": 9,
+     "no_supplier": 4,
+     "weak": 5
+    },
+    "map": {
+     "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
+     "key": "led",
+     "name": "半导体照明（LED）与新型显示",
+     "name_en": "Semiconductor lighting (LED) and new displays",
+     "references": [
+      "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
+      "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+     ],
+     "segments": 21,
+     "serves_industries": [],
+     "source": "chainkg/chainmaps/led.yaml",
+     "stages": 3,
+     "version": "2026.1"
+    },
+    "rd_targets": [
+     "led/mo-source",
+     "led/pkg-cob"
+    ],
+    "segments": [
+     {
+      "base_count": 0,
+      "base_firms": [],
+      "children": [],
+      "description": "外延生长用的蓝宝石、碳化硅、硅等衬底及蓝宝石晶体、晶棒与图形化衬底。",
+      "feeds": [
+       "led/epitaxy"
+      ],
+      "key": "led/substrate",
+      "makers": [
+       {
+        "city": "武汉市",
+        "key": "300323.SZ",
+        "name": "华灿光电",
+        "province": "湖北省",
+        "revenue_musd": null,
+        "rule": "makes",
+        "via": "LED衬底片、蓝宝石衬底片",
+        "weight": 2
+       }
+      ],
+      "makers_count": 1,
+      "map": "led",
+      "name": "衬底材料",
+      "name_en": "Substrates",
+      "parent": null,
+      "products": [
+       "LED衬底片",
+       "蓝宝石衬底片"
+      ],
+      "products_count": 2,
+      "segment": "substrate",
+      "stage": "led/upstream",
+      "stage_name": "上游：材料与装备",
+      "status": "gap",
+      "status_zh": "缺口",
+      "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 衬底材料; 1 firms elsewhere are, e.g…",
+      "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「衬底材料」环节；全国有1家，如华灿光电。"
+     },
+     {
+      "base_count": 0,
+      "base_firms": [],
+      "children": [],
+      "description": "MOCVD外延用的金属有机源（三甲基镓、三甲基铟、三甲基铝）及电子特种气体。",
+      "feeds": [
+       "led/epitaxy"
+      ],
+      "key": "led/mo-source",
+      "makers": [],
+      "makers_count": 0,
+      "map": "led",
+      "name": "MO源与特种气体",
+      "name_en": "MO sources and specialty gases",
+      "parent": null,
+      "products": [],
+      "products_count": 0,
+      "segment": "mo-source",
+      "stage": "led/upstream",
+      "stage_name": "上游：材料与装备",
+      "status": "no_supplier",
+      "status_zh": "无已知供应商",
+      "why": "Nobody in the data is in MO源与特种气体 (0 products matched, no maker): an …",
+      "why_zh": "数据中没有企业处于「MO源与特种气体」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+     }
+    ],
+    "stages": [
+     {
+      "key": "led/upstream",
+      "name": "上游：材料与装备",
+      "name_en": "Upstream: materials and equipment",
+      "position": 1
+     },
+     {
+      "key": "led/midstream",
+      "name": "中游：外延、芯片与封装",
+      "name_en": "Midstream: epitaxy, chips and packaging",
+      "position": 2
+     }
+    ]
+   }
+  ]
+ },
+ "segment_what_if": {
+  "after": {
+   "covered": 3,
+   "gap": 9,
+   "no_supplier": 4,
+   "weak": 5
+  },
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "before": {
+   "covered": 3,
+   "gap": 9,
+   "no_supplier": 4,
+   "weak": 5
+  },
+  "lost": [],
+  "map": "led",
+  "removed": [
+   {
+    "key": "002429.SZ",
+    "name": "兆驰股份"
+   }
+  ],
+  "weakened": []
+ },
  "weak_links": [
   {
    "dependents": 2,

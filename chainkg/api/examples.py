@@ -34,6 +34,13 @@ DEMO_CALLS: dict[str, str] = {
     "platform_coverage": "/analytics/platform-coverage?base={base}",
     "base_indicators": "/analytics/indicators?base={base}",
     "rank_bases": "/analytics/ranking",
+    "list_maps": "/analytics/maps",
+    "map_report": "/analytics/maps/{map}/report",
+    "segment_gaps": "/analytics/segments?base={base}&map={map}",
+    "segment_what_if": "/analytics/segment-what-if?base={base}&map={map}&remove={enterprise}",
+    "segment_candidates": "/analytics/segment-candidates?base={base}&map={map}&segment={map_segment}",
+    "segment_complement": "/analytics/segment-complement?a={base}&b=sz-hitech&map={map}",
+    "alliance_segments": "/analytics/alliance-segments?alliance={alliance}&map={map}",
 }
 """Operation id -> the demo call whose answer is its example."""
 
@@ -106,7 +113,17 @@ def demo_params(client: Any) -> dict[str, str]:
     segment = ""
     if gaps.status_code == 200 and gaps.json():
         segment = str(gaps.json()[0]["key"])
+    maps = client.get("/analytics/maps").json()
+    map_key = str(maps[0]["key"]) if maps else ""
+    map_segment = ""
+    if map_key:
+        seg = client.get("/analytics/segments", params={"base": base, "map": map_key})
+        if seg.status_code == 200:
+            found = [s for s in seg.json()["maps"][0]["segments"] if s["status"] == "gap"]
+            map_segment = str(found[0]["segment"]) if found else ""
     return {
+        "map": map_key,
+        "map_segment": map_segment,
         "base": base,
         "enterprise": enterprise,
         "alliance": first("/alliances"),

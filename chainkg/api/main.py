@@ -45,6 +45,7 @@ ROUTERS: list[str] = [
     "chainkg.api.routers.analytics",
     "chainkg.api.routers.network",
     "chainkg.api.routers.ingest",
+    "chainkg.api.routers.maps",
 ]
 """Router modules always included, in this order (each has a module-level ``router``)."""
 

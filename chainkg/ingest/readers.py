@@ -375,9 +375,11 @@ def _cell_value(cell: Any, formula: Any) -> Any:
 
 
 def _single_sheet_hint(title: str, stem: str) -> str:
+    from chainkg.ingest.chainmap import is_map_table_name
     from chainkg.ingest.formats import is_alias_name, spec_for_name
 
-    return title if spec_for_name(title) is not None or is_alias_name(title) else stem
+    known = spec_for_name(title) is not None or is_alias_name(title) or is_map_table_name(title)
+    return title if known else stem
 
 
 def read_tables(path: Path, source: str | None = None) -> list[RawTable]:

@@ -599,8 +599,8 @@ def segment_what_if(store: GraphStore, base_key: str, enterprises: Sequence[str]
     losses = sole_firm_losses(own, gone)
     lost: list[SegmentLoss] = []
     weakened: list[SegmentLoss] = []
-    before: list[str] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
+    before: list[str] = []
+    after: list[str] = []
     for s in md.segments:
         key = str(s["key"])
         firms = md.firms.get(key, [])

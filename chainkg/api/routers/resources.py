@@ -35,6 +35,9 @@ RESOURCE_PATHS: dict[str, str] = {
     "Product": "products",
     "TechField": "tech-fields",
     "Platform": "platforms",
+    "ChainMap": "chain-maps",
+    "ChainStage": "chain-stages",
+    "ChainSegment": "chain-segments",
 }
 """Model label -> URL path segment of its collection."""
 
