@@ -16,7 +16,7 @@ Load the public data once first::
 
     CHAINKG_DATA_DIR=/tmp/ckg chainkg ingest-ckg /work/shared/data/chainkg
     python bench/mappage.py --data-dir /tmp/ckg                     # city:深圳市, 3 cold runs
-    python bench/mappage.py --data-dir /tmp/ckg --base sz-led --runs 5
+    python bench/mappage.py --data-dir /tmp/ckg --map led                 # the same, drawing the LED map
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def main() -> int:
     ap.add_argument("--data-dir", type=Path, required=True, help="a data dir holding the public data")
     ap.add_argument("--base", default="city:深圳市")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--map", default=None, help="pick this chain map (?map=); default: the base's own, or the choice")
     args = ap.parse_args()
     exe = chromium_path()
     if exe is None:
@@ -54,8 +55,8 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    path = f"/ui/bases/{quote(args.base, safe='')}"
-    print(f"base page {args.base}: {args.runs} cold runs (fresh server each), data {args.data_dir}")
+    path = f"/ui/bases/{quote(args.base, safe='')}" + (f"?map={quote(args.map)}" if args.map else "")
+    print(f"base page {path}: {args.runs} cold runs (fresh server each), data {args.data_dir}")
     print(f"{'run':>4} {'html ms':>8} {'map ms':>8} {'load ms':>8} {'ready ms':>9}")
     readies: list[float] = []
     with sync_playwright() as p:

@@ -149,6 +149,41 @@ def _add_offline_docs(app: FastAPI, folder: Path) -> None:
         )
 
 
+async def _warm_routes(app: FastAPI) -> None:
+    """Match one request that no route serves, so that FastAPI prepares every route now.
+
+    FastAPI prepares a router's routes (their parameter models) when a request first walks
+    past them: about a second for this app, which a planner's first page would otherwise pay.
+    Best effort: a failure here only leaves that cost to the first request.
+    """
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/__chainkg_warm_routes__",
+        "raw_path": b"/__chainkg_warm_routes__",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+        "app": app,
+    }
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: object) -> None:
+        return None
+
+    try:
+        await app.router(scope, receive, send)
+    except Exception as exc:  # a head start only: never fail the start-up for it
+        log.info("routes not prepared at start: %s", exc)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -189,6 +224,7 @@ def create_app(
             log.warning("store not reachable at start; retrying on each request: %s", exc)
         else:
             chainindex.warm(s)  # so that no planner's first question waits for the link graphs
+        await _warm_routes(app)
         try:
             yield
         finally:
