@@ -213,32 +213,32 @@ EXAMPLES = json.loads(
    "name": "粤港澳新型显示产业联盟（示例）"
   },
   "counts": {
-   "covered": 3,
-   "gap": 10,
-   "no_supplier": 4,
-   "weak": 4
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
   },
-  "map": "led",
+  "map": "ic",
   "segments": [
    {
-    "key": "led/substrate",
-    "makers_count": 1,
-    "members": [],
-    "name": "衬底材料",
-    "parent": null,
-    "stage_name": "上游：材料与装备",
-    "status": "gap",
-    "status_zh": "缺口"
-   },
-   {
-    "key": "led/mo-source",
+    "key": "ic/eda-ip",
     "makers_count": 0,
     "members": [],
-    "name": "MO源与特种气体",
+    "name": "EDA工具与IP核",
     "parent": null,
-    "stage_name": "上游：材料与装备",
+    "stage_name": "上游：材料、设备与EDA/IP",
     "status": "no_supplier",
     "status_zh": "无已知供应商"
+   },
+   {
+    "key": "ic/materials",
+    "makers_count": 2,
+    "members": [],
+    "name": "半导体材料",
+    "parent": null,
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "gap",
+    "status_zh": "缺口"
    }
   ]
  },
@@ -383,6 +383,304 @@ EXAMPLES = json.loads(
    "year": null
   }
  ],
+ "chain_map_segment": {
+  "base_count": 0,
+  "base_firms": [],
+  "children": [
+   "ic/mat-wafer",
+   "ic/mat-photoresist"
+  ],
+  "description": "晶圆制造与封装所用的材料。",
+  "feeds": [
+   "ic/foundry",
+   "ic/packaging-test"
+  ],
+  "key": "ic/materials",
+  "makers": [
+   {
+    "city": "深圳市",
+    "key": "002916.SZ",
+    "name": "深南电路",
+    "province": "广东省",
+    "revenue_musd": null,
+    "rule": "makes",
+    "via": "封装基板、封装基板产品",
+    "weight": 2
+   },
+   {
+    "city": "武汉市",
+    "key": "300323.SZ",
+    "name": "华灿光电",
+    "province": "湖北省",
+    "revenue_musd": null,
+    "rule": "makes",
+    "via": "半导体材料与器件",
+    "weight": 1
+   }
+  ],
+  "makers_count": 2,
+  "map": "ic",
+  "name": "半导体材料",
+  "name_en": "Semiconductor materials",
+  "parent": null,
+  "products": [
+   "半导体材料与器件",
+   "封装基板"
+  ],
+  "products_count": 3,
+  "segment": "materials",
+  "stage": "ic/support",
+  "stage_name": "上游：材料、设备与EDA/IP",
+  "status": "gap",
+  "status_zh": "缺口",
+  "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+  "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
+ },
+ "chain_map_view": {
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "choices": [
+   {
+    "base_firms": 7,
+    "base_segments": 8,
+    "default": false,
+    "key": "led",
+    "name": "半导体照明（LED）与新型显示",
+    "segments": 21
+   },
+   {
+    "base_firms": 1,
+    "base_segments": 1,
+    "default": false,
+    "key": "pv",
+    "name": "光伏",
+    "segments": 25
+   }
+  ],
+  "columns": [
+   {
+    "boxes": [
+     {
+      "base_count": 0,
+      "children": [],
+      "key": "ic/eda-ip",
+      "makers_count": 0,
+      "name": "EDA工具与IP核",
+      "products_count": 0,
+      "status": "no_supplier",
+      "status_zh": "无已知供应商"
+     },
+     {
+      "base_count": 0,
+      "children": [
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/mat-wafer",
+        "makers_count": 0,
+        "name": "硅片与化合物半导体衬底",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       },
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/mat-photoresist",
+        "makers_count": 0,
+        "name": "光刻胶及配套试剂",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       }
+      ],
+      "key": "ic/materials",
+      "makers_count": 2,
+      "name": "半导体材料",
+      "products_count": 3,
+      "status": "gap",
+      "status_zh": "缺口"
+     }
+    ],
+    "key": "ic/support",
+    "name": "上游：材料、设备与EDA/IP",
+    "name_en": "Upstream: materials, equipment, EDA and IP"
+   },
+   {
+    "boxes": [
+     {
+      "base_count": 0,
+      "children": [
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/d-processor",
+        "makers_count": 0,
+        "name": "处理器与SoC",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       },
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/d-memory",
+        "makers_count": 0,
+        "name": "存储芯片",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       }
+      ],
+      "key": "ic/design",
+      "makers_count": 3,
+      "name": "集成电路设计",
+      "products_count": 9,
+      "status": "gap",
+      "status_zh": "缺口"
+     }
+    ],
+    "key": "ic/design",
+    "name": "芯片设计",
+    "name_en": "Chip design"
+   }
+  ],
+  "counts": {
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
+  },
+  "default_maps": [],
+  "flow": [
+   {
+    "dst": "ic/design",
+    "dst_name": "集成电路设计",
+    "src": "ic/eda-ip",
+    "src_name": "EDA工具与IP核"
+   },
+   {
+    "dst": "ic/foundry",
+    "dst_name": "晶圆制造（代工与IDM）",
+    "src": "ic/materials",
+    "src_name": "半导体材料"
+   }
+  ],
+  "map": {
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
+   "references": [
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+   ],
+   "segments": 25,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
+   "version": "2026.1"
+  },
+  "message": null,
+  "segments": [
+   {
+    "base_count": 0,
+    "base_firms": [],
+    "children": [],
+    "description": "芯片设计用的电子设计自动化软件及可授权的半导体IP。",
+    "feeds": [
+     "ic/design"
+    ],
+    "key": "ic/eda-ip",
+    "makers": [],
+    "makers_count": 0,
+    "map": "ic",
+    "name": "EDA工具与IP核",
+    "name_en": "EDA tools and IP cores",
+    "parent": null,
+    "products": [],
+    "products_count": 0,
+    "segment": "eda-ip",
+    "stage": "ic/support",
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "no_supplier",
+    "status_zh": "无已知供应商",
+    "why": "Nobody in the data is in EDA工具与IP核 (0 products matched, no maker): an…",
+    "why_zh": "数据中没有企业处于「EDA工具与IP核」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+   },
+   {
+    "base_count": 0,
+    "base_firms": [],
+    "children": [
+     "ic/mat-wafer",
+     "ic/mat-photoresist"
+    ],
+    "description": "晶圆制造与封装所用的材料。",
+    "feeds": [
+     "ic/foundry",
+     "ic/packaging-test"
+    ],
+    "key": "ic/materials",
+    "makers": [
+     {
+      "city": "深圳市",
+      "key": "002916.SZ",
+      "name": "深南电路",
+      "province": "广东省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "封装基板、封装基板产品",
+      "weight": 2
+     },
+     {
+      "city": "武汉市",
+      "key": "300323.SZ",
+      "name": "华灿光电",
+      "province": "湖北省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "半导体材料与器件",
+      "weight": 1
+     }
+    ],
+    "makers_count": 2,
+    "map": "ic",
+    "name": "半导体材料",
+    "name_en": "Semiconductor materials",
+    "parent": null,
+    "products": [
+     "半导体材料与器件",
+     "封装基板"
+    ],
+    "products_count": 3,
+    "segment": "materials",
+    "stage": "ic/support",
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "gap",
+    "status_zh": "缺口",
+    "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+    "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
+   }
+  ],
+  "stages": [
+   {
+    "key": "ic/support",
+    "name": "上游：材料、设备与EDA/IP",
+    "name_en": "Upstream: materials, equipment, EDA and IP",
+    "position": 1
+   },
+   {
+    "key": "ic/design",
+    "name": "芯片设计",
+    "name_en": "Chip design",
+    "position": 2
+   }
+  ]
+ },
  "chain_summary": {
   "base": "sz-led",
   "completeness": 0.835820895522388,
@@ -673,6 +971,21 @@ EXAMPLES = json.loads(
  ],
  "list_maps": [
   {
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
+   "references": [
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+   ],
+   "segments": 25,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
+   "version": "2026.1"
+  },
+  {
    "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
    "key": "led",
    "name": "半导体照明（LED）与新型显示",
@@ -690,28 +1003,60 @@ EXAMPLES = json.loads(
  ],
  "map_report": {
   "defects": [
-   "led/mo-source",
-   "led/pkg-cob"
+   "ic/eda-ip",
+   "ic/mat-wafer"
   ],
   "map": {
-   "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
-   "key": "led",
-   "name": "半导体照明（LED）与新型显示",
-   "name_en": "Semiconductor lighting (LED) and new displays",
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
    "references": [
-    "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
-    "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
    ],
-   "segments": 21,
+   "segments": 25,
    "serves_industries": [],
-   "source": "chainkg/chainmaps/led.yaml",
-   "stages": 3,
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
    "version": "2026.1"
   },
   "segments": [
    {
+    "defect": true,
+    "enterprises": [],
+    "enterprises_count": 0,
+    "key": "ic/eda-ip",
+    "name": "EDA工具与IP核",
+    "parent": null,
+    "product_rules": {},
+    "products": [],
+    "products_count": 0,
+    "rules": {
+     "keywords": [
+      "EDA软件",
+      "半导体IP"
+     ],
+     "products": [
+      "IP授权",
+      "集成电路验证与分析服务"
+     ]
+    },
+    "stage_name": "上游：材料、设备与EDA/IP"
+   },
+   {
     "defect": false,
     "enterprises": [
+     {
+      "city": "深圳市",
+      "key": "002916.SZ",
+      "name": "深南电路",
+      "province": "广东省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "封装基板、封装基板产品",
+      "weight": 2
+     },
      {
       "city": "武汉市",
       "key": "300323.SZ",
@@ -719,53 +1064,29 @@ EXAMPLES = json.loads(
       "province": "湖北省",
       "revenue_musd": null,
       "rule": "makes",
-      "via": "LED衬底片、蓝宝石衬底片",
-      "weight": 2
+      "via": "半导体材料与器件",
+      "weight": 1
      }
     ],
-    "enterprises_count": 1,
-    "key": "led/substrate",
-    "name": "衬底材料",
+    "enterprises_count": 2,
+    "key": "ic/materials",
+    "name": "半导体材料",
     "parent": null,
     "product_rules": {
-     "keyword": 2
+     "product": 3
     },
     "products": [
-     "LED衬底片",
-     "蓝宝石衬底片"
+     "半导体材料与器件",
+     "封装基板"
     ],
-    "products_count": 2,
-    "rules": {
-     "exclude": [
-      "衬底膜"
-     ],
-     "keywords": [
-      "衬底"
-     ],
-     "products": [
-      "蓝宝石晶片",
-      "蓝宝石晶棒"
-     ]
-    },
-    "stage_name": "上游：材料与装备"
-   },
-   {
-    "defect": true,
-    "enterprises": [],
-    "enterprises_count": 0,
-    "key": "led/mo-source",
-    "name": "MO源与特种气体",
-    "parent": null,
-    "product_rules": {},
-    "products": [],
-    "products_count": 0,
+    "products_count": 3,
     "rules": {
      "products": [
-      "MO源",
-      "三甲基镓"
+      "半导体材料",
+      "半导体材料及器件"
      ]
     },
-    "stage_name": "上游：材料与装备"
+    "stage_name": "上游：材料、设备与EDA/IP"
    }
   ]
  },
@@ -1010,16 +1331,28 @@ EXAMPLES = json.loads(
  ],
  "segment_candidates": [
   {
+   "city": "深圳市",
+   "key": "002916.SZ",
+   "name": "深南电路",
+   "province": "广东省",
+   "revenue_musd": null,
+   "rule": "makes",
+   "via": "封装基板、封装基板产品",
+   "weight": 2,
+   "why": "深南电路 (深圳市) is in 半导体材料: makes 封装基板、封装基板产品.",
+   "why_zh": "深南电路（深圳市）处于「半导体材料」环节：生产封装基板、封装基板产品。"
+  },
+  {
    "city": "武汉市",
    "key": "300323.SZ",
    "name": "华灿光电",
    "province": "湖北省",
    "revenue_musd": null,
    "rule": "makes",
-   "via": "LED衬底片、蓝宝石衬底片",
-   "weight": 2,
-   "why": "华灿光电 (武汉市) is in 衬底材料: makes LED衬底片、蓝宝石衬底片.",
-   "why_zh": "华灿光电（武汉市）处于「衬底材料」环节：生产LED衬底片、蓝宝石衬底片。"
+   "via": "半导体材料与器件",
+   "weight": 1,
+   "why": "华灿光电 (武汉市) is in 半导体材料: makes 半导体材料与器件.",
+   "why_zh": "华灿光电（武汉市）处于「半导体材料」环节：生产半导体材料与器件。"
   }
  ],
  "segment_complement": {
@@ -1029,36 +1362,7 @@ EXAMPLES = json.loads(
    "name": "深圳光电显示（LED）科技兴贸创新基地",
    "province": "广东省"
   },
-  "a_fills_b": [
-   {
-    "a_firms": [
-     {
-      "key": "300241.SZ",
-      "name": "瑞丰光电"
-     },
-     {
-      "key": "300301.SZ",
-      "name": "长方集团"
-     }
-    ],
-    "b_firms": [],
-    "key": "led/packaging",
-    "name": "LED封装",
-    "stage_name": "中游：外延、芯片与封装"
-   },
-   {
-    "a_firms": [
-     {
-      "key": "300301.SZ",
-      "name": "长方集团"
-     }
-    ],
-    "b_firms": [],
-    "key": "led/pkg-lamp",
-    "name": "直插式封装（Lamp LED）",
-    "stage_name": "中游：外延、芯片与封装"
-   }
-  ],
+  "a_fills_b": [],
   "b": {
    "city": "深圳市",
    "key": "sz-hitech",
@@ -1070,31 +1374,43 @@ EXAMPLES = json.loads(
     "a_firms": [],
     "b_firms": [
      {
-      "key": "002008.SZ",
-      "name": "大族激光"
+      "key": "002916.SZ",
+      "name": "深南电路"
      }
     ],
-    "key": "led/equipment",
-    "name": "制造与检测装备",
-    "stage_name": "上游：材料与装备"
+    "key": "ic/materials",
+    "name": "半导体材料",
+    "stage_name": "上游：材料、设备与EDA/IP"
+   },
+   {
+    "a_firms": [],
+    "b_firms": [
+     {
+      "key": "002916.SZ",
+      "name": "深南电路"
+     }
+    ],
+    "key": "ic/mat-packaging",
+    "name": "封装材料",
+    "stage_name": "上游：材料、设备与EDA/IP"
    }
   ],
   "both": [],
-  "map": "led",
+  "map": "ic",
   "neither": [
    {
     "a_firms": [],
     "b_firms": [],
-    "key": "led/substrate",
-    "name": "衬底材料",
-    "stage_name": "上游：材料与装备"
+    "key": "ic/eda-ip",
+    "name": "EDA工具与IP核",
+    "stage_name": "上游：材料、设备与EDA/IP"
    },
    {
     "a_firms": [],
     "b_firms": [],
-    "key": "led/mo-source",
-    "name": "MO源与特种气体",
-    "stage_name": "上游：材料与装备"
+    "key": "ic/mat-wafer",
+    "name": "硅片与化合物半导体衬底",
+    "stage_name": "上游：材料、设备与EDA/IP"
    }
   ]
  },
@@ -1109,41 +1425,80 @@ EXAMPLES = json.loads(
   "maps": [
    {
     "counts": {
-     "covered": 3,
-     "gap": 9,
-     "no_supplier": 4,
-     "weak": 5
+     "covered": 0,
+     "gap": 13,
+     "no_supplier": 12,
+     "weak": 0
     },
     "map": {
-     "description": "从衬底、外延材料与装备，经外延片、芯片、封装，到照明、显示、背光与汽车等应用的 半导体照明产业链，并包括OLED、Mini/Micro L…",
-     "key": "led",
-     "name": "半导体照明（LED）与新型显示",
-     "name_en": "Semiconductor lighting (LED) and new displays",
+     "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+     "key": "ic",
+     "name": "集成电路",
+     "name_en": "Integrated circuits",
      "references": [
-      "半导体照明产业\"十三五\"发展规划（发改环资〔2017〕1363号） | 国家发展改革委、教育部、科技部、工业和信息化部等十三部门 | 20…",
-      "半导体照明科技发展\"十二五\"专项规划（征求意见稿） | 科学技术部 |  | http://m.n1958.cn/news/show-57…"
+      "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+      "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
      ],
-     "segments": 21,
+     "segments": 25,
      "serves_industries": [],
-     "source": "chainkg/chainmaps/led.yaml",
-     "stages": 3,
+     "source": "chainkg/chainmaps/ic.yaml",
+     "stages": 4,
      "version": "2026.1"
     },
     "rd_targets": [
-     "led/mo-source",
-     "led/pkg-cob"
+     "ic/eda-ip",
+     "ic/mat-wafer"
     ],
     "segments": [
      {
       "base_count": 0,
       "base_firms": [],
       "children": [],
-      "description": "外延生长用的蓝宝石、碳化硅、硅等衬底及蓝宝石晶体、晶棒与图形化衬底。",
+      "description": "芯片设计用的电子设计自动化软件及可授权的半导体IP。",
       "feeds": [
-       "led/epitaxy"
+       "ic/design"
       ],
-      "key": "led/substrate",
+      "key": "ic/eda-ip",
+      "makers": [],
+      "makers_count": 0,
+      "map": "ic",
+      "name": "EDA工具与IP核",
+      "name_en": "EDA tools and IP cores",
+      "parent": null,
+      "products": [],
+      "products_count": 0,
+      "segment": "eda-ip",
+      "stage": "ic/support",
+      "stage_name": "上游：材料、设备与EDA/IP",
+      "status": "no_supplier",
+      "status_zh": "无已知供应商",
+      "why": "Nobody in the data is in EDA工具与IP核 (0 products matched, no maker): an…",
+      "why_zh": "数据中没有企业处于「EDA工具与IP核」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+     },
+     {
+      "base_count": 0,
+      "base_firms": [],
+      "children": [
+       "ic/mat-wafer",
+       "ic/mat-photoresist"
+      ],
+      "description": "晶圆制造与封装所用的材料。",
+      "feeds": [
+       "ic/foundry",
+       "ic/packaging-test"
+      ],
+      "key": "ic/materials",
       "makers": [
+       {
+        "city": "深圳市",
+        "key": "002916.SZ",
+        "name": "深南电路",
+        "province": "广东省",
+        "revenue_musd": null,
+        "rule": "makes",
+        "via": "封装基板、封装基板产品",
+        "weight": 2
+       },
        {
         "city": "武汉市",
         "key": "300323.SZ",
@@ -1151,65 +1506,40 @@ EXAMPLES = json.loads(
         "province": "湖北省",
         "revenue_musd": null,
         "rule": "makes",
-        "via": "LED衬底片、蓝宝石衬底片",
-        "weight": 2
+        "via": "半导体材料与器件",
+        "weight": 1
        }
       ],
-      "makers_count": 1,
-      "map": "led",
-      "name": "衬底材料",
-      "name_en": "Substrates",
+      "makers_count": 2,
+      "map": "ic",
+      "name": "半导体材料",
+      "name_en": "Semiconductor materials",
       "parent": null,
       "products": [
-       "LED衬底片",
-       "蓝宝石衬底片"
+       "半导体材料与器件",
+       "封装基板"
       ],
-      "products_count": 2,
-      "segment": "substrate",
-      "stage": "led/upstream",
-      "stage_name": "上游：材料与装备",
+      "products_count": 3,
+      "segment": "materials",
+      "stage": "ic/support",
+      "stage_name": "上游：材料、设备与EDA/IP",
       "status": "gap",
       "status_zh": "缺口",
-      "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 衬底材料; 1 firms elsewhere are, e.g…",
-      "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「衬底材料」环节；全国有1家，如华灿光电。"
-     },
-     {
-      "base_count": 0,
-      "base_firms": [],
-      "children": [],
-      "description": "MOCVD外延用的金属有机源（三甲基镓、三甲基铟、三甲基铝）及电子特种气体。",
-      "feeds": [
-       "led/epitaxy"
-      ],
-      "key": "led/mo-source",
-      "makers": [],
-      "makers_count": 0,
-      "map": "led",
-      "name": "MO源与特种气体",
-      "name_en": "MO sources and specialty gases",
-      "parent": null,
-      "products": [],
-      "products_count": 0,
-      "segment": "mo-source",
-      "stage": "led/upstream",
-      "stage_name": "上游：材料与装备",
-      "status": "no_supplier",
-      "status_zh": "无已知供应商",
-      "why": "Nobody in the data is in MO源与特种气体 (0 products matched, no maker): an …",
-      "why_zh": "数据中没有企业处于「MO源与特种气体」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+      "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+      "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
      }
     ],
     "stages": [
      {
-      "key": "led/upstream",
-      "name": "上游：材料与装备",
-      "name_en": "Upstream: materials and equipment",
+      "key": "ic/support",
+      "name": "上游：材料、设备与EDA/IP",
+      "name_en": "Upstream: materials, equipment, EDA and IP",
       "position": 1
      },
      {
-      "key": "led/midstream",
-      "name": "中游：外延、芯片与封装",
-      "name_en": "Midstream: epitaxy, chips and packaging",
+      "key": "ic/design",
+      "name": "芯片设计",
+      "name_en": "Chip design",
       "position": 2
      }
     ]
@@ -1218,10 +1548,10 @@ EXAMPLES = json.loads(
  },
  "segment_what_if": {
   "after": {
-   "covered": 3,
-   "gap": 9,
-   "no_supplier": 4,
-   "weak": 5
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
   },
   "base": {
    "city": "深圳市",
@@ -1230,13 +1560,13 @@ EXAMPLES = json.loads(
    "province": "广东省"
   },
   "before": {
-   "covered": 3,
-   "gap": 9,
-   "no_supplier": 4,
-   "weak": 5
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
   },
   "lost": [],
-  "map": "led",
+  "map": "ic",
   "removed": [
    {
     "key": "002429.SZ",

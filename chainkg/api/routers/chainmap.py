@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.examples import example_for
 from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.queries.segments import SegmentAnswer, segment_gaps
 from chainkg.views.chainmap import ChainMapView, chain_map_view
@@ -48,7 +49,15 @@ MapQ = Annotated[
         "base's firms are in first). CSV: the segments."
     ),
     operation_id="chain_map_view",
-    responses={**NOT_FOUND, 200: {"content": CSV_RESPONSE[200]["content"]}},
+    responses={
+        **NOT_FOUND,
+        200: {
+            "content": {
+                "application/json": {"example": example_for("chain_map_view")},
+                **CSV_RESPONSE[200]["content"],
+            }
+        },
+    },
 )
 def chain_map(
     request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: BaseQ, map: MapQ = None
@@ -73,7 +82,7 @@ def chain_map(
         "the segment's products made first, then revenue) and every product matched, and `why` / `why_zh`."
     ),
     operation_id="chain_map_segment",
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, 200: {"content": {"application/json": {"example": example_for("chain_map_segment")}}}},
 )
 def chain_map_segment(
     request: Request,
