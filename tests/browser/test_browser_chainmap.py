@@ -154,6 +154,16 @@ def test_sz_led_led_map(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
     if target.products:
         assert target.products[0] in text
     screenshot(pg, "chainmap-sz-led-click")
+    # "Show all" fetches the segment in full: every maker nationwide is listed.
+    big = next(a for a in expected.segments if a.makers_count > len(a.makers))
+    pg.locator(f".cmap-seg[data-seg='{big.key}'] .nm").first.click()
+    pg.locator("#cmap-panel button.cmap-more").click()
+    makers = pg.locator("#cmap-panel ol.cmap-firms").nth(1 if big.base_count else 0).locator("li")
+    pg.wait_for_function(
+        f"document.querySelectorAll('#cmap-panel ol.cmap-firms')[{1 if big.base_count else 0}]"
+        f".children.length === {big.makers_count}"
+    )
+    assert makers.count() == big.makers_count
     # The product-level sections arrive after the map and the old view stays a link.
     pg.locator("#base-chain[data-loaded='1']").wait_for(timeout=60_000)
     assert pg.locator("#product-graph-link").get_attribute("href") == "/views/chain?key=sz-led"

@@ -94,10 +94,23 @@
     }
     if (from.length) { body.appendChild(linkList(from, "来自 Fed by ←")); }
     if (feeds.length) { body.appendChild(linkList(feeds, "供给 Feeds →")); }
-    var full = el("p", {"class": "explain"});
-    full.appendChild(el("a", {href: "/analytics/chain-map/segment?base=" + encodeURIComponent(data.base.key) + "&map=" +
-      encodeURIComponent(data.map.key) + "&segment=" + encodeURIComponent(s.segment), target: "_blank"}, "全部企业与产品 (JSON) all firms and products"));
-    body.appendChild(full);
+    var url = "/analytics/chain-map/segment?base=" + encodeURIComponent(data.base.key) + "&map=" +
+      encodeURIComponent(data.map.key) + "&segment=" + encodeURIComponent(s.segment);
+    var more = el("p", {"class": "explain"});
+    if (!s.full && (s.makers_count > s.makers.length || s.products_count > s.products.length)) {
+      var btn = el("button", {type: "button", "class": "cmap-more"}, "显示全部企业和产品 show every firm and product");
+      btn.addEventListener("click", function () {
+        btn.disabled = true;
+        btn.textContent = "载入中… loading…";
+        fetch(url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+          .then(function (all) { all.full = true; byKey[key] = all; show(key); })
+          .catch(function () { btn.textContent = "载入失败 could not load"; });
+      });
+      more.appendChild(btn);
+      more.appendChild(document.createTextNode(" "));
+    }
+    more.appendChild(el("a", {href: url, target: "_blank"}, "数据 (JSON)"));
+    body.appendChild(more);
     panel.hidden = false;
   }
 
