@@ -10,7 +10,9 @@ prints:
 - ``load ms``: navigation start until the browser's ``load`` event (every image, script and
   frame of the page fetched);
 - ``ready ms``: wall clock from asking for the page until it is loaded and the map drawn (for
-  the page before the map view: until its product-graph frame had drawn).
+  the page before the map view: until its product-graph frame had drawn);
+- ``product-level ms``: wall clock until the product-level gaps and weak links, fetched once
+  the page has loaded, are on the page (not part of "ready": the page is usable before).
 
 Load the public data once first::
 
@@ -57,7 +59,7 @@ def main() -> int:
 
     path = f"/ui/bases/{quote(args.base, safe='')}" + (f"?map={quote(args.map)}" if args.map else "")
     print(f"base page {path}: {args.runs} cold runs (fresh server each), data {args.data_dir}")
-    print(f"{'run':>4} {'html ms':>8} {'map ms':>8} {'load ms':>8} {'ready ms':>9}")
+    print(f"{'run':>4} {'html ms':>8} {'map ms':>8} {'load ms':>8} {'ready ms':>9} {'product-level ms':>17}")
     readies: list[float] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
@@ -79,6 +81,10 @@ def main() -> int:
                         page.wait_for_function("window.chainkgReady !== undefined", timeout=120_000)
                     wall = (time.perf_counter() - t0) * 1000
                     t = page.evaluate(TIMING_JS)
+                    later = "—"
+                    if page.locator("#base-chain").count():  # the product-level sections, fetched after the map
+                        page.locator("#base-chain[data-loaded]").wait_for(timeout=300_000)
+                        later = f"{(time.perf_counter() - t0) * 1000:.0f}"
                     guard.check()
                     context.close()
                     # The same page again on the warm server, from Python: what the server alone takes.
@@ -89,7 +95,8 @@ def main() -> int:
                 readies.append(wall)
                 drawn = "—" if t["map"] is None else f"{t['map']:.0f}"
                 print(
-                    f"{run:>4} {t['html']:>8.0f} {drawn:>8} {t['load']:>8.0f} {wall:>9.0f}  (warm html {warm_ms:.0f})"
+                    f"{run:>4} {t['html']:>8.0f} {drawn:>8} {t['load']:>8.0f} {wall:>9.0f} {later:>17}"
+                    f"  (warm html {warm_ms:.0f})"
                 )
         finally:
             browser.close()
