@@ -55,7 +55,12 @@
     if (!s) { return; }
     wrap.querySelectorAll(".cmap-seg.sel, .cmap-seg.near").forEach(function (b) { b.classList.remove("sel", "near"); });
     var box = boxOf(key);
-    if (box) { box.classList.add("sel"); }
+    if (box) {
+      box.classList.add("sel");
+      // The panel opens on the side away from the box, so the box and its arrows stay in view.
+      var r = box.getBoundingClientRect();
+      panel.classList.toggle("left", r.left + r.width / 2 > window.innerWidth / 2);
+    }
     var feeds = s.feeds.filter(function (k) { return byKey[k]; });
     var from = (fedBy[key] || []).filter(function (k) { return byKey[k]; });
     feeds.concat(from).forEach(function (k) { var b = boxOf(k); if (b) { b.classList.add("near"); } });
