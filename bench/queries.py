@@ -22,6 +22,9 @@ unchanged (chainkg.queries.chaincache keeps the fetched chain). Fetching the lin
 once per data version (at API start and after a write), is timed on its own.
 
 Targets (issue 4): gap query ≤ 50 ms median at public-data scale, ≤ 2× that at 10×.
+Targets (issue 12): the segment-level gap question on a chain map (``--map``, default led) for
+city:深圳市 ≤ 50 ms as a first question on LadybugDB, ≤ 2× at 10× data; ``--segments-only`` times
+just the segment questions (the maps shipped in chainkg/chainmaps are loaded with the data).
 Neo4j is CLEARED before a data set is loaded (unless it already holds that data set, told by
 its number of products): point it at a throw-away database. ``--work-dir`` keeps the LadybugDB
 files to reuse them in the next run.
@@ -49,6 +52,7 @@ from chainkg.queries.candidates import fill_candidates
 from chainkg.queries.chain import base_chain, load_chain
 from chainkg.queries.chaincache import cache_for
 from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
+from chainkg.queries.segments import segment_candidates, segment_gaps, segment_what_if
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth_chain import DEFAULT_CKG, export, generate  # a sibling script, not a package
@@ -123,6 +127,28 @@ def suite(
     return [(name, timed(fn, runs, before), note) for name, fn, note in cases]
 
 
+def segment_suite(store: GraphStore, base: str, map_key: str, runs: int) -> list[tuple[str, Any, str]]:
+    """The segment-level questions on one chain map. Nothing is kept between calls: each is a first question."""
+    r = segment_gaps(store, base, [map_key])
+    segs = r.maps[0].segments
+    members = sum(a.makers_count for a in segs)
+    size = f"{len(segs)} segments, {members:,} enterprise memberships nationwide"
+    gap = next((a for a in segs if a.status == "gap"), segs[0])
+    firm = next((a.base_firms[0].key for a in segs if a.base_firms), None)
+    cases: list[tuple[str, Callable[[], Any], str]] = [
+        (f"segment gaps, map {map_key}", lambda: segment_gaps(store, base, [map_key]), size),
+        (
+            f"segment drill-down {gap.segment}",
+            lambda: segment_gaps(store, base, [map_key], segment=gap.segment),
+            f"{gap.makers_count} makers, {gap.products_count} products",
+        ),
+        (f"segment candidates {gap.segment}", lambda: segment_candidates(store, base, map_key, gap.segment), ""),
+    ]
+    if firm is not None:
+        cases.append((f"segment what-if, remove {firm}", lambda: segment_what_if(store, base, [firm], map_key), ""))
+    return [(name, timed(fn, runs), note) for name, fn, note in cases]
+
+
 def link_graphs(store: GraphStore, runs: int = 3) -> list[tuple[str, tuple[list[float], list[float]], str]]:
     """Fetching both levels' link graphs: once per data version (at API start and after a write)."""
 
@@ -172,6 +198,20 @@ def report(title: str, rows: list[tuple[str, tuple[list[float], list[float]], st
     sys.stdout.flush()
 
 
+def with_maps(store: GraphStore) -> None:
+    """Load the shipped chain maps and their members, unless already there (the synthetic
+    graph is written without them; a store loaded by an older chainkg lacks them)."""
+    from chainkg.ingest.chainmap import load_shipped_maps
+    from chainkg.ingest.report import IngestReport
+
+    if store.count_nodes("ChainMap") and store.count_rels("IN_SEGMENT"):
+        return
+    t = time.perf_counter()
+    rep = IngestReport()
+    load_shipped_maps(store, rep)
+    print(f"chain maps loaded in {time.perf_counter() - t:.1f} s: {rep.notes[-1] if rep.notes else ''}")
+
+
 def neo4j(args: argparse.Namespace, uri: str | None = None) -> GraphStore:
     from chainkg.graph.store.neo4j_store import Neo4jStore
 
@@ -211,6 +251,8 @@ def main() -> None:
     p.add_argument("--neo4j-synth-uri", default=None, help="Another Neo4j for the synthetic graph (saves reloads)")
     p.add_argument("--user", default="neo4j")
     p.add_argument("--password", default="")
+    p.add_argument("--map", default="led", help="Chain map of the segment questions")
+    p.add_argument("--segments-only", action="store_true", help="Time only the segment questions")
     args = p.parse_args()
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # "relationship type does not exist" notices
     from chainkg.ingest.ckg import load_ckg
@@ -227,19 +269,25 @@ def main() -> None:
             print(f"public data loaded into LadybugDB in {time.perf_counter() - t:.1f} s")
         n_public = products(lb)
         n_upstream = lb.count_rels("UPSTREAM_OF")
-        report("public data, LadybugDB, link graphs", link_graphs(lb))
-        report("public data, LadybugDB, first question", suite(lb, args.base, args.runs) + across(lb, args.runs))
-        report("public data, LadybugDB, first question walked in the store", suite(lb, args.base, args.runs, "walk"))
-        report("public data, LadybugDB, asked again (chain kept)", suite(lb, args.base, args.runs, "again"))
+        with_maps(lb)
+        report("public data, LadybugDB, segment questions", segment_suite(lb, args.base, args.map, args.runs))
+        if not args.segments_only:
+            report("public data, LadybugDB, link graphs", link_graphs(lb))
+            report("public data, LadybugDB, first question", suite(lb, args.base, args.runs) + across(lb, args.runs))
+            report("public data, LadybugDB, first question walked", suite(lb, args.base, args.runs, "walk"))
+            report("public data, LadybugDB, asked again (chain kept)", suite(lb, args.base, args.runs, "again"))
         source = export(lb) if not args.no_synth or args.neo4j_uri else None
         lb.close()
         if args.neo4j_uri:
             nj = neo4j(args)
             ensure(nj, (n_public, n_upstream), lambda s: load_ckg(s, args.ckg), "public data into Neo4j")
-            report("public data, Neo4j, link graphs", link_graphs(nj))
-            report("public data, Neo4j, first question", suite(nj, args.base, args.runs) + across(nj, args.runs))
-            report("public data, Neo4j, first question walked in the store", suite(nj, args.base, args.runs, "walk"))
-            report("public data, Neo4j, asked again (chain kept)", suite(nj, args.base, args.runs, "again"))
+            with_maps(nj)
+            report("public data, Neo4j, segment questions", segment_suite(nj, args.base, args.map, args.runs))
+            if not args.segments_only:
+                report("public data, Neo4j, link graphs", link_graphs(nj))
+                report("public data, Neo4j, first question", suite(nj, args.base, args.runs) + across(nj, args.runs))
+                report("public data, Neo4j, first question walked", suite(nj, args.base, args.runs, "walk"))
+                report("public data, Neo4j, asked again (chain kept)", suite(nj, args.base, args.runs, "again"))
             nj.close()
         if args.no_synth or source is None:
             return
@@ -248,18 +296,29 @@ def main() -> None:
         want = (n_public * args.factor, n_upstream)  # one copy of the industries
         ensure(big, want, lambda s: generate(s, source, factor=args.factor), f"synthetic {args.factor}x into LadybugDB")
         print(f"synthetic graph: {products(big):,} products")
-        report(f"synthetic {args.factor}x, LadybugDB, link graphs", link_graphs(big, 2))
-        report(f"synthetic {args.factor}x, LadybugDB, first question", suite(big, args.base, args.runs))
-        report(f"synthetic {args.factor}x, LadybugDB, walked in the store", suite(big, args.base, args.runs, "walk"))
-        report(f"synthetic {args.factor}x, LadybugDB, asked again", suite(big, args.base, args.runs, "again"))
+        with_maps(big)
+        report(
+            f"synthetic {args.factor}x, LadybugDB, segment questions",
+            segment_suite(big, args.base, args.map, args.runs),
+        )
+        if not args.segments_only:
+            report(f"synthetic {args.factor}x, LadybugDB, link graphs", link_graphs(big, 2))
+            report(f"synthetic {args.factor}x, LadybugDB, first question", suite(big, args.base, args.runs))
+            report(f"synthetic {args.factor}x, LadybugDB, walked", suite(big, args.base, args.runs, "walk"))
+            report(f"synthetic {args.factor}x, LadybugDB, asked again", suite(big, args.base, args.runs, "again"))
         big.close()
         if args.neo4j_uri:
             nj = neo4j(args, args.neo4j_synth_uri)
             ensure(nj, want, lambda s: generate(s, source, factor=args.factor), f"synthetic {args.factor}x into Neo4j")
-            report(f"synthetic {args.factor}x, Neo4j, link graphs", link_graphs(nj, 2))
-            report(f"synthetic {args.factor}x, Neo4j, first question", suite(nj, args.base, args.runs))
-            report(f"synthetic {args.factor}x, Neo4j, walked in the store", suite(nj, args.base, args.runs, "walk"))
-            report(f"synthetic {args.factor}x, Neo4j, asked again", suite(nj, args.base, args.runs, "again"))
+            with_maps(nj)
+            report(
+                f"synthetic {args.factor}x, Neo4j, segment questions", segment_suite(nj, args.base, args.map, args.runs)
+            )
+            if not args.segments_only:
+                report(f"synthetic {args.factor}x, Neo4j, link graphs", link_graphs(nj, 2))
+                report(f"synthetic {args.factor}x, Neo4j, first question", suite(nj, args.base, args.runs))
+                report(f"synthetic {args.factor}x, Neo4j, walked", suite(nj, args.base, args.runs, "walk"))
+                report(f"synthetic {args.factor}x, Neo4j, asked again", suite(nj, args.base, args.runs, "again"))
             nj.close()
 
 

@@ -37,9 +37,10 @@ JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON ins
 MAP_OPT = typer.Option(..., "--map", "-m", help="Key of the chain map, e.g. led (see `chainkg maps`)")
 
 
-def _names(firms: Sequence[SegmentFirm], n: int = 3) -> str:
+def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -> str:
+    count = len(firms) if total is None else total
     shown = "、".join(f.name for f in firms[:n])
-    return shown + (f" 等{len(firms)}家" if len(firms) > n else "")
+    return shown + (f" 等{count}家" if count > min(n, len(firms)) else "")
 
 
 def _seg_name(a: SegmentAnswer) -> str:
@@ -88,14 +89,21 @@ def maps_cmd(
                     "products 产品": s.products_count,
                     "firms 全国企业": s.enterprises_count,
                     "sample 示例": "、".join(s.products[:4]),
-                    "defect 缺陷": "缺陷 defect" if s.defect else "",
+                    "defect 缺陷": ("已说明 explained" if s.unmatched_note else "缺陷 defect") if s.defect else "",
                 }
                 for s in r.segments
             ]
             emit(rows, as_json=False, title=escape(f"Match report of {r.map.name} ({key}) — 匹配报告"))
-            if r.defects:
+            if r.unexplained:
                 console.print(
-                    f"{len(r.defects)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.defects)}",
+                    f"{len(r.unexplained)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.unexplained)}",
+                    highlight=False,
+                    markup=False,
+                )
+            if r.explained:
+                console.print(
+                    f"{len(r.explained)} segment(s) match nothing, explained in the map (已说明): "
+                    f"{', '.join(r.explained)}",
                     highlight=False,
                     markup=False,
                 )
@@ -183,7 +191,9 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
                 "status 状态": f"{a.status_zh} {a.status}",
                 "base firms 本基地企业": _names(a.base_firms),
                 "nationwide 全国": a.makers_count,
-                "top makers 主要企业": _names([f for f in a.makers if f not in a.base_firms]),
+                "top makers 主要企业": _names(
+                    [f for f in a.makers if f not in a.base_firms], total=a.makers_count - a.base_count
+                ),
                 "products 产品": a.products_count,
             }
             for a in mg.segments

@@ -334,6 +334,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
             _p("match_industries", SL, "Rule: enterprises in these industries (or sub-industries)", "匹配行业"),
             _p("match_gb4754", SL, "Rule: enterprises with these GB/T 4754 code prefixes", "匹配国标行业"),
             _p("match_enterprises", SL, "Rule: these enterprises, by key", "指定企业"),
+            _p("unmatched_note", S, "Why the segment may match nothing in the data (reviewed)", "未匹配说明"),
         ),
         "A segment (环节) of a chain map, with the rules saying which products and firms belong to it.",
     ),

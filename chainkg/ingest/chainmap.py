@@ -40,7 +40,7 @@ MAX_NODES = 200_000
 _MAP_FIELDS = {"key", "name", "name_en", "version", "description", "scope_note", "references", "stages"}
 _MAP_FIELDS |= {"serves_industries"}
 _STAGE_FIELDS = {"key", "name", "name_en", "segments", "description"}
-_SEG_FIELDS = {"key", "name", "name_en", "description", "feeds", "match", "children"}
+_SEG_FIELDS = {"key", "name", "name_en", "description", "feeds", "match", "children", "unmatched_note"}
 
 
 @dataclass
@@ -67,6 +67,7 @@ class SegmentDef:
     feeds: list[str] = field(default_factory=list)
     match: dict[str, list[str]] = field(default_factory=dict)
     has_children: bool = False
+    unmatched_note: str = ""
 
 
 @dataclass
@@ -317,6 +318,7 @@ class _Reader:
             feeds=self.strings(seg, "feeds", f"{path}.feeds"),
             match=match,
             has_children=bool(children),
+            unmatched_note=self.text(seg, "unmatched_note", f"{path}.unmatched_note"),
         )
         s.feeds = [f for f in s.feeds if f != key]
         m.segments.append(s)
@@ -419,6 +421,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "industries": ("industries", "行业"),
     "gb4754": ("gb4754", "国标行业"),
     "enterprises": ("enterprises", "企业"),
+    "unmatched_note": ("unmatched_note", "未匹配说明"),
 }
 _LIST_SPLIT = re.compile(r"[;；、,，\n]+")
 
@@ -485,7 +488,9 @@ def read_map_table(source: str, rows: Sequence[tuple[int, Mapping[str, Any]]]) -
             stage["name"] = row["stage_name"]
         if "stage_name_en" in row and "name_en" not in stage:
             stage["name_en"] = row["stage_name_en"]
-        seg: dict[str, Any] = {k: row[k] for k in ("key", "name", "name_en", "description") if k in row}
+        seg: dict[str, Any] = {
+            k: row[k] for k in ("key", "name", "name_en", "description", "unmatched_note") if k in row
+        }
         if "feeds" in row:
             seg["feeds"] = _cell_list(row["feeds"])
         mt = {f: _cell_list(row[f]) for f in MATCH_FIELDS if f in row}
@@ -585,6 +590,7 @@ def map_rows(m: ChainMapDef, loaded_at: str) -> dict[str, list[dict[str, Any]]]:
             "stage": f"{m.key}/{s.stage}",
             "parent": m.segment_key(s.parent) if s.parent else "",
             "position": i,
+            "unmatched_note": s.unmatched_note,
             "source_row": s.line,
             **prov,
         }

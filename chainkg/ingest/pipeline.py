@@ -55,6 +55,12 @@ from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
 
+MEMBERSHIP_INPUTS = frozenset(
+    {"Product", "Enterprise", "Industry", "MAKES", "SUBTYPE_OF", "IN_INDUSTRY", "SUB_INDUSTRY_OF"}
+    | {"ChainMap", "ChainStage", "ChainSegment", "PART_OF"}
+)
+"""Types whose writes may change which products and firms are in which segment."""
+
 UNKNOWN = "(unknown type)"
 UNREADABLE = "(unreadable file)"
 
@@ -207,6 +213,8 @@ class _Load:
                 )
             self.maps[m.key] = m
             count_read(self.report, m)
+            # So that rows of this load may point at the map (a base's uses_map.csv).
+            self.resolver.add_node("ChainMap", m.key, {"key": m.key, "name": m.name})
 
     def _read_aliases(self, t: RawTable) -> None:
         try:
@@ -449,13 +457,19 @@ class _Load:
         """Process ``tables``, write them, and return the report timed from ``t0``."""
         self.process(tables, forced=forced)
         self.write()
-        if not self.dry_run:
-            # Products, firms or maps may have changed: the segments' members follow.
+        if not self.dry_run and self._members_may_change():
+            # Products, firms or maps changed: the segments' members follow.
             stats = refresh_membership(self.store)
             if stats.segments or stats.deleted:
                 self.report.notes.append(stats.line())
         self.report.elapsed_s = round(time.perf_counter() - t0, 3)
         return self.report
+
+    def _members_may_change(self) -> bool:
+        """True when the load wrote a node or link that segment membership reads."""
+        return any(t.created + t.updated > 0 for t in self.report.types if t.type in MEMBERSHIP_INPUTS) or bool(
+            self.report.notes and any(" no longer in map " in n for n in self.report.notes)
+        )
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
@@ -472,6 +486,9 @@ class _Load:
             ]
             res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
+        # Maps after the other nodes, before the relationship tables (which may point at a map).
+        for m in self.maps.values():
+            write_map(self.store, m, self.loaded_at, self.report)
         for r in MODEL.rels:
             for a, b in r.pairs:
                 rels = self.rels.get((r.type, a, b))
@@ -506,8 +523,6 @@ class _Load:
                         ),
                         writing=True,
                     )
-        for m in self.maps.values():
-            write_map(self.store, m, self.loaded_at, self.report)
 
 
 def _aliases(arg: AliasesArg) -> AliasTable:

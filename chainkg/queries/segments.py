@@ -64,7 +64,7 @@ MATCH (s:ChainSegment) WHERE s.map = $map
 RETURN s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
        s.parent AS parent, s.position AS position, s.match_products AS products, s.match_keywords AS keywords,
        s.match_exclude AS exclude, s.match_taxonomy AS taxonomy, s.match_industries AS industries,
-       s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises
+       s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises, s.unmatched_note AS unmatched_note
 ORDER BY position""",
     "The segments of one map, in the map's order. Params: map.",
 )
@@ -83,16 +83,17 @@ SEGMENT_FIRMS: NamedQuery = q(
     "segments.firms",
     """
 MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
-RETURN s.key AS seg, e.key AS key, coalesce(e.name, e.key) AS name, e.province AS province, e.city AS city,
-       e.revenue_musd AS revenue, r.rule AS rule, r.via AS via, r.weight AS weight""",
-    "Every enterprise in a segment of the map, nationwide, with the evidence. Params: map.",
+RETURN collect(s.key) AS seg, collect(e.key) AS key, collect([coalesce(e.name, e.key), e.province, e.city]) AS info,
+       collect([e.revenue_musd]) AS revenue, collect([r.rule, r.via]) AS evidence, collect([r.weight]) AS weight""",
+    "Every enterprise in a segment of the map, nationwide, with the evidence, as parallel lists in one row "
+    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: map.",
 )
 SEGMENT_PRODUCTS: NamedQuery = q(
     "segments.products",
     """
 MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
-RETURN s.key AS seg, p.key AS key, r.rule AS rule, r.via AS via""",
-    "Every product in a segment of the map, with the rule that matched. Params: map.",
+RETURN collect(s.key) AS seg, collect(p.key) AS key, collect(r.rule) AS rule""",
+    "Every product in a segment of the map, with the rule that matched, as parallel lists in one row. Params: map.",
 )
 BASE_SEGMENT_FIRMS: NamedQuery = q(
     "segments.base_firms",
@@ -317,14 +318,21 @@ class SegmentReport(Record):
     enterprises_count: int
     enterprises: list[SegmentFirm]
     defect: bool
+    unmatched_note: str | None = None
 
 
 class MapReport(Record):
-    """The per-segment match report of one map; ``defects`` lists segments matching nothing."""
+    """The per-segment match report of one map.
+
+    ``defects`` lists the segments matching nothing (no product, no enterprise); ``explained``
+    those of them whose map file says why (``unmatched_note``), ``unexplained`` the others.
+    """
 
     map: MapSummary
     segments: list[SegmentReport]
     defects: list[str]
+    explained: list[str] = Field(default_factory=list)
+    unexplained: list[str] = Field(default_factory=list)
 
 
 # -- reading a map ------------------------------------------------------------------------------
@@ -408,24 +416,29 @@ def read_map(store: GraphStore, key: str) -> MapData:
     for r in store.run(MAP_FEEDS, p):
         feeds[r["src"]].append(r["dst"])
     firms: dict[str, list[SegmentFirm]] = defaultdict(list)
+    # One row of parallel lists: far fewer rows to decode than one per membership.
     for r in store.run(SEGMENT_FIRMS, p):
-        firms[r["seg"]].append(
-            SegmentFirm(
-                key=r["key"],
-                name=r["name"],
-                province=r["province"],
-                city=r["city"],
-                rule=r["rule"] or "",
-                via=r["via"] or "",
-                weight=int(r["weight"] or 1),
-                revenue_musd=r["revenue"],
+        for seg, key, (name, province, city), (revenue,), (rule, via), (weight,) in zip(
+            r["seg"], r["key"], r["info"], r["revenue"], r["evidence"], r["weight"], strict=True
+        ):
+            firms[seg].append(
+                SegmentFirm(
+                    key=key,
+                    name=name,
+                    province=province,
+                    city=city,
+                    rule=rule or "",
+                    via=via or "",
+                    weight=int(weight or 1),
+                    revenue_musd=revenue,
+                )
             )
-        )
     for fl in firms.values():
         fl.sort(key=_relevance)
     products: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in store.run(SEGMENT_PRODUCTS, p):
-        products[r["seg"]].append((r["key"], r["rule"] or ""))
+        for seg, key, rule in zip(r["seg"], r["key"], r["rule"], strict=True):
+            products[seg].append((key, rule or ""))
     for pl in products.values():
         pl.sort()
     children: dict[str, list[str]] = defaultdict(list)
@@ -752,9 +765,17 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
                 enterprises_count=len(firms),
                 enterprises=firms[:shown],
                 defect=not prods and not firms,
+                unmatched_note=str(s["unmatched_note"] or "") or None,
             )
         )
-    return MapReport(map=md.summary, segments=segs, defects=[s.key for s in segs if s.defect])
+    defects = [s for s in segs if s.defect]
+    return MapReport(
+        map=md.summary,
+        segments=segs,
+        defects=[s.key for s in defects],
+        explained=[s.key for s in defects if s.unmatched_note],
+        unexplained=[s.key for s in defects if not s.unmatched_note],
+    )
 
 
 # -- which maps touch a base (for choosing a map) ------------------------------------------------

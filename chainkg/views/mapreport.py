@@ -3,7 +3,7 @@
 Per segment: its rules, how many products each rule matched and a sample of them, and the
 enterprises nationwide; a segment matching nothing is flagged as a defect of the map.
 
-Run ``python -m chainkg.views.mapreport docs/maps`` (or ``chainkg maps-report``) against a
+Run ``chainkg maps-report --out docs/maps`` against a
 store holding the maps and the public data.
 """
 
@@ -37,13 +37,19 @@ def render_map_report(r: MapReport, *, data_note: str = "") -> str:
     ]
     if data_note:
         out += [data_note, ""]
-    if r.defects:
+    if r.unexplained:
         out += [
-            f"**Defects 缺陷**: {len(r.defects)} segment(s) match no product and no enterprise: "
-            + ", ".join(f"`{k}`" for k in r.defects),
+            f"**Defects 缺陷**: {len(r.unexplained)} segment(s) match no product and no enterprise, unexplained: "
+            + ", ".join(f"`{k}`" for k in r.unexplained),
             "",
         ]
-    else:
+    if r.explained:
+        out += [
+            f"Explained 已说明: {len(r.explained)} segment(s) match nothing, and the map says why: "
+            + ", ".join(f"`{k}`" for k in r.explained),
+            "",
+        ]
+    if not r.defects:
         out += ["No defects: every segment matches at least one product or enterprise. 无缺陷。", ""]
     out += [
         "| stage 阶段 | segment 环节 | products 产品 | enterprises 企业(全国) | rules 规则 | defect 缺陷 |",
@@ -54,7 +60,7 @@ def render_map_report(r: MapReport, *, data_note: str = "") -> str:
         rules = "; ".join(f"{RULE_ZH.get(k, k)}: {len(v)}" for k, v in s.rules.items()) or "(children)"
         out.append(
             f"| {_cell(s.stage_name)} | {_cell(name)} `{s.key}` | {s.products_count} | {s.enterprises_count} "
-            f"| {_cell(rules)} | {'**yes**' if s.defect else ''} |"
+            f"| {_cell(rules)} | {('explained 已说明' if s.unmatched_note else '**yes**') if s.defect else ''} |"
         )
     out.append("")
     for s in r.segments:
@@ -70,7 +76,9 @@ def render_map_report(r: MapReport, *, data_note: str = "") -> str:
         for f in s.enterprises:
             place = f.city or f.province or ""
             out.append(f"  - {_cell(f.name)}（{_cell(place)}）: {f.rule} {_cell(f.via)}")
-        if s.defect:
+        if s.defect and s.unmatched_note:
+            out.append(f"- matches nothing, explained 未匹配说明: {_cell(s.unmatched_note)}")
+        elif s.defect:
             out.append("- **defect 缺陷**: matches nothing in the data; fix the rules or explain it in the map.")
         out.append("")
     return "\n".join(out)

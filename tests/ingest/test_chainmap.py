@@ -84,22 +84,39 @@ def test_yaml_syntax_error_and_missing_key(tmp_path: Path) -> None:
     assert res.maps == [] and len(res.problems) == 1
     assert "not valid YAML" in res.problems[0].reason and res.problems[0].line is not None
     g = tmp_path / "nokey.yaml"
-    g.write_text("name: 无键\nstages:\n  - {key: s, name: 阶段, segments: [{key: a, name: 甲, match: {products: [x]}}]}\n")
+    g.write_text(
+        "name: 无键\nstages:\n  - {key: s, name: 阶段, segments: [{key: a, name: 甲, match: {products: [x]}}]}\n"
+    )
     res = read_map_yaml(g)
     assert res.maps == [] and [(p.line, p.field) for p in res.problems] == [(1, "key")]
 
 
 def test_table_form_nests_children_and_reads_lists() -> None:
     rows = [
-        (2, {"map": "t", "map_name": "表图谱", "stage": "up", "stage_name": "上游", "key": "a", "name": "甲",
-             "keywords": "衬底；外延", "feeds": "b"}),
+        (
+            2,
+            {
+                "map": "t",
+                "map_name": "表图谱",
+                "stage": "up",
+                "stage_name": "上游",
+                "key": "a",
+                "name": "甲",
+                "keywords": "衬底；外延",
+                "feeds": "b",
+            },
+        ),
         (3, {"map": "t", "stage": "down", "stage_name": "下游", "key": "b", "name": "乙"}),
         (4, {"map": "t", "stage": "down", "key": "b1", "name": "乙一", "parent": "b", "products": "LED灯、LED照明"}),
         (5, {"map": "t", "stage": "down", "key": "B!", "name": "坏", "products": "x"}),
     ]
     res = read_map_table("chainmap.csv", rows)
     (m,) = res.maps
-    assert [(s.key, s.parent, s.stage) for s in m.segments] == [("a", None, "up"), ("b", None, "down"), ("b1", "b", "down")]
+    assert [(s.key, s.parent, s.stage) for s in m.segments] == [
+        ("a", None, "up"),
+        ("b", None, "down"),
+        ("b1", "b", "down"),
+    ]
     assert m.segments[0].match["keywords"] == ["衬底", "外延"] and m.segments[0].feeds == ["b"]
     assert m.segments[2].match["products"] == ["LED灯", "LED照明"]
     assert [(p.line, p.field) for p in res.problems] == [(5, "stages[1].segments[1].key")]
@@ -193,7 +210,8 @@ def test_excel_form_loads(store: GraphStore, tmp_path: Path) -> None:
     r = ingest_paths(store, [path])
     assert r.ok, r.rejections
     rows = store.execute(
-        "MATCH (p:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = 'xl' RETURN s.key AS seg, p.key AS prod ORDER BY seg, prod"
+        "MATCH (p:Product)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = 'xl' "
+        "RETURN s.key AS seg, p.key AS prod ORDER BY seg, prod"
     )
     assert rows == [
         {"seg": "xl/app", "prod": "LED照明灯"},

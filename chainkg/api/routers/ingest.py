@@ -21,6 +21,7 @@ from chainkg.api.deps import CacheDep, StoreDep, require_read, require_write
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.models import ErrorBody
 from chainkg.errors import InvalidInputError
+from chainkg.ingest.chainmap import MAP_SUFFIXES
 from chainkg.ingest.formats import all_specs, spec
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES
 from chainkg.ingest.report import IngestReport
@@ -28,7 +29,7 @@ from chainkg.queries import chainindex
 
 router = APIRouter(tags=["Ingest / 导入"], responses=ERROR_RESPONSES)
 
-SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES))
+SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES | MAP_SUFFIXES))
 """File kinds the upload accepts (the CLI's readers)."""
 
 _LOAD_LOCK = threading.Lock()  # one load at a time: the diff-then-write merge is not concurrent-safe
@@ -104,7 +105,7 @@ def _safe_name(filename: str | None) -> str:
 def ingest(
     store: StoreDep,
     cache: CacheDep,
-    file: Annotated[UploadFile, File(description="The data file: .csv, .xlsx or .jsonl / 数据文件")],
+    file: Annotated[UploadFile, File(description="Data file: .csv, .xlsx, .jsonl or a .yaml chain map / 数据文件")],
     type: Annotated[
         str | None, Form(max_length=64, description="Documented file type; detected when left out / 文件类型")
     ] = None,

@@ -13,7 +13,18 @@ from chainkg.graph.analytics.segments import (
     sole_firm_losses,
 )
 
-PRODUCTS = ["蓝宝石衬底", "碳化硅衬底", "衬底膜", "ＬＥＤ芯片", "LED芯片", "芯片", "红光芯片", "蓝光芯片", "封装胶", "外壳"]
+PRODUCTS = [
+    "蓝宝石衬底",
+    "碳化硅衬底",
+    "衬底膜",
+    "ＬＥＤ芯片",
+    "LED芯片",
+    "芯片",
+    "红光芯片",
+    "蓝光芯片",
+    "封装胶",
+    "外壳",
+]
 SUBTYPES = [("红光芯片", "芯片"), ("蓝光芯片", "LED芯片")]
 RULES = [
     SegmentRule("m/substrate", keywords=("衬底",), exclude=("衬底膜",)),
