@@ -447,7 +447,7 @@ EXAMPLES = json.loads(
    {
     "base_firms": 7,
     "base_segments": 8,
-    "default": false,
+    "default": true,
     "key": "led",
     "name": "半导体照明（LED）与新型显示",
     "segments": 21
@@ -555,7 +555,9 @@ EXAMPLES = json.loads(
    "no_supplier": 12,
    "weak": 0
   },
-  "default_maps": [],
+  "default_maps": [
+   "led"
+  ],
   "flow": [
    {
     "dst": "ic/design",
@@ -1006,6 +1008,7 @@ EXAMPLES = json.loads(
    "ic/eda-ip",
    "ic/mat-wafer"
   ],
+  "explained": [],
   "map": {
    "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
    "key": "ic",
@@ -1042,7 +1045,8 @@ EXAMPLES = json.loads(
       "集成电路验证与分析服务"
      ]
     },
-    "stage_name": "上游：材料、设备与EDA/IP"
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "unmatched_note": null
    },
    {
     "defect": false,
@@ -1086,8 +1090,13 @@ EXAMPLES = json.loads(
       "半导体材料及器件"
      ]
     },
-    "stage_name": "上游：材料、设备与EDA/IP"
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "unmatched_note": null
    }
+  ],
+  "unexplained": [
+   "ic/eda-ip",
+   "ic/mat-wafer"
   ]
  },
  "patent_pool_analysis": {
