@@ -199,3 +199,28 @@ def test_base_without_a_map_offers_the_maps(page: tuple[Any, Guard], site: dict[
     wait_ready(pg)
     assert pg.locator(".cmap-seg").count() == len(segment_gaps(site["store"], without[0], ["ic"]).maps[0].segments)
     guard.check()
+
+
+def test_the_base_s_own_maps_and_the_picker(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
+    """sz-led names the LED map (demo uses_map.csv): its page draws it without asking; sz-hitech
+    names two, both marked in the picker, and choosing the other one draws that one."""
+    pg, guard = page
+    pg.goto(f"{site['url']}/ui/bases/sz-led")
+    wait_ready(pg)
+    assert pg.locator("#cmap-select").input_value() == "led"
+    assert pg.locator(".cmap-seg").count() == len(segment_gaps(site["store"], "sz-led", ["led"]).maps[0].segments)
+    screenshot(pg, "chainmap-sz-led-base-page")
+    own = default_map_keys(site["store"], "sz-hitech")
+    assert sorted(own) == ["nev-battery", "telecom"]
+    pg.goto(f"{site['url']}/ui/bases/sz-hitech")
+    wait_ready(pg)
+    first = pg.locator("#cmap-select").input_value()
+    assert first == own[0]
+    marked = pg.locator("#cmap-select option", has_text="本基地图谱")
+    assert sorted(marked.evaluate_all("os => os.map(o => o.value)")) == sorted(own)
+    other = next(k for k in own if k != first)
+    pg.select_option("#cmap-select", other)
+    pg.wait_for_url(f"**map={other}")
+    wait_ready(pg)
+    assert pg.locator(".cmap-seg").count() == len(segment_gaps(site["store"], "sz-hitech", [other]).maps[0].segments)
+    guard.check()
