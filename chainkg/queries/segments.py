@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from pydantic import Field
 
@@ -51,6 +52,16 @@ RETURN m.key AS key, m.name AS name, m.name_en AS name_en, m.version AS version,
        m.references AS refs, m.serves_industries AS serves, m.source AS source
 ORDER BY key""",
     "Every chain map.",
+)
+ONE_MAP: NamedQuery = q(
+    "segments.one_map",
+    """
+MATCH (m:ChainMap {key: $map})
+OPTIONAL MATCH (s:ChainSegment) WHERE s.map = m.key
+RETURN m.key AS key, m.name AS name, m.name_en AS name_en, m.version AS version, m.description AS description,
+       m.references AS refs, m.serves_industries AS serves, m.source AS source, count(s) AS segments,
+       count(DISTINCT s.stage) AS stages""",
+    "One chain map with its segment and stage counts. Params: map.",
 )
 MAP_COUNTS: NamedQuery = q(
     "segments.map_counts",
@@ -340,6 +351,28 @@ class MapReport(Record):
 _RULES = ("products", "keywords", "exclude", "taxonomy", "industries", "gb4754", "enterprises")
 
 
+class Firm(NamedTuple):
+    """An enterprise in a segment as read; a plain tuple, since a question reads thousands and
+    shows a few (building a record for each cost more than all the queries of the question)."""
+
+    key: str
+    name: str
+    province: str | None
+    city: str | None
+    rule: str
+    via: str
+    weight: int
+    revenue_musd: float | None
+
+    def record(self) -> SegmentFirm:
+        """The typed record of this firm."""
+        return SegmentFirm(**self._asdict())
+
+
+def _records(firms: Sequence[Firm]) -> list[SegmentFirm]:
+    return [f.record() for f in firms]
+
+
 @dataclass
 class MapData:
     """One map as read from the store: segments, stages, flow and members nationwide."""
@@ -348,7 +381,7 @@ class MapData:
     stages: list[StageRef]
     segments: list[dict[str, object]]
     feeds: dict[str, list[str]]
-    firms: dict[str, list[SegmentFirm]]
+    firms: dict[str, list[Firm]]
     products: dict[str, list[tuple[str, str]]]
     children: dict[str, list[str]] = field(default_factory=dict)
 
@@ -366,39 +399,37 @@ class MapData:
         raise NotFoundError(f"Map '{self.summary.key}' has no segment '{key}'. Its segments include: {known}.")
 
 
-def _relevance(f: SegmentFirm) -> tuple[int, float, str]:
+def _relevance(f: Firm) -> tuple[int, float, str]:
     return (-f.weight, -(f.revenue_musd or 0.0), f.name)
+
+
+def _summary(r: Mapping[str, Any], c: Mapping[str, Any]) -> MapSummary:
+    return MapSummary(
+        key=r["key"],
+        name=r["name"] or r["key"],
+        name_en=r["name_en"] or None,
+        version=r["version"] or None,
+        description=r["description"] or None,
+        stages=int(c.get("stages") or 0),
+        segments=int(c.get("segments") or 0),
+        references=list(r["refs"] or []),
+        serves_industries=list(r["serves"] or []),
+        source=r["source"],
+    )
 
 
 def list_maps(store: GraphStore) -> list[MapSummary]:
     """Every chain map in the store with its stage and segment counts, by key."""
     counts = {r["map"]: r for r in store.run(MAP_COUNTS)}
-    out = []
-    for r in store.run(MAPS):
-        c = counts.get(r["key"], {})
-        out.append(
-            MapSummary(
-                key=r["key"],
-                name=r["name"] or r["key"],
-                name_en=r["name_en"] or None,
-                version=r["version"] or None,
-                description=r["description"] or None,
-                stages=int(c.get("stages") or 0),
-                segments=int(c.get("segments") or 0),
-                references=list(r["refs"] or []),
-                serves_industries=list(r["serves"] or []),
-                source=r["source"],
-            )
-        )
-    return out
+    return [_summary(r, counts.get(r["key"], {})) for r in store.run(MAPS)]
 
 
 def get_map(store: GraphStore, key: str) -> MapSummary:
     """The map ``key``; :class:`NotFoundError` naming the maps there are otherwise."""
+    rows = store.run(ONE_MAP, {"map": key})
+    if rows:
+        return _summary(rows[0], rows[0])
     maps = list_maps(store)
-    for m in maps:
-        if m.key == key:
-            return m
     hint = f" Known maps: {', '.join(m.key for m in maps)}." if maps else " No chain maps are loaded yet."
     raise NotFoundError(f"There is no chain map with the key '{key}'.{hint}")
 
@@ -415,24 +446,13 @@ def read_map(store: GraphStore, key: str) -> MapData:
     feeds: dict[str, list[str]] = defaultdict(list)
     for r in store.run(MAP_FEEDS, p):
         feeds[r["src"]].append(r["dst"])
-    firms: dict[str, list[SegmentFirm]] = defaultdict(list)
+    firms: dict[str, list[Firm]] = defaultdict(list)
     # One row of parallel lists: far fewer rows to decode than one per membership.
     for r in store.run(SEGMENT_FIRMS, p):
         for seg, key, (name, province, city), (revenue,), (rule, via), (weight,) in zip(
             r["seg"], r["key"], r["info"], r["revenue"], r["evidence"], r["weight"], strict=True
         ):
-            firms[seg].append(
-                SegmentFirm(
-                    key=key,
-                    name=name,
-                    province=province,
-                    city=city,
-                    rule=rule or "",
-                    via=via or "",
-                    weight=int(weight or 1),
-                    revenue_musd=revenue,
-                )
-            )
+            firms[seg].append(Firm(key, name, province, city, rule or "", via or "", int(weight or 1), revenue))
     for fl in firms.values():
         fl.sort(key=_relevance)
     products: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -491,9 +511,9 @@ def _answer(md: MapData, s: Mapping[str, object], base: BaseRef, own: set[str], 
         feeds=md.feeds.get(key, []),
         status=st,
         status_zh=SEGMENT_STATUS_ZH[st],
-        base_firms=mine,
+        base_firms=_records(mine),
         base_count=len(mine),
-        makers=firms[:n_makers],
+        makers=_records(firms[:n_makers]),
         makers_count=len(firms),
         products=[p for p, _ in prods[:n_prods]],
         products_count=len(prods),
@@ -502,7 +522,7 @@ def _answer(md: MapData, s: Mapping[str, object], base: BaseRef, own: set[str], 
     )
 
 
-def _names(firms: Sequence[SegmentFirm], n: int = 3) -> tuple[str, str]:
+def _names(firms: Sequence[Firm], n: int = 3) -> tuple[str, str]:
     shown = [f.name for f in firms[:n]]
     more = len(firms) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else ""), "、".join(shown) + (
@@ -511,7 +531,7 @@ def _names(firms: Sequence[SegmentFirm], n: int = 3) -> tuple[str, str]:
 
 
 def _why(
-    st: SegmentStatus, seg: str, base: str, mine: Sequence[SegmentFirm], firms: Sequence[SegmentFirm], n_prods: int
+    st: SegmentStatus, seg: str, base: str, mine: Sequence[Firm], firms: Sequence[Firm], n_prods: int
 ) -> tuple[str, str]:
     if st == "no_supplier":
         return (
@@ -595,7 +615,7 @@ def segment_gaps(
     return SegmentGapsResult(base=base, maps=out, default_maps=default)
 
 
-def _refs(firms: Sequence[SegmentFirm], keys: set[str]) -> list[EnterpriseRef]:
+def _refs(firms: Sequence[Firm], keys: set[str]) -> list[EnterpriseRef]:
     return [EnterpriseRef(key=f.key, name=f.name) for f in firms if f.key in keys]
 
 
@@ -659,7 +679,7 @@ def segment_candidates(
         place = f.city or f.province or "?"
         out.append(
             SegmentCandidate(
-                **f.model_dump(),
+                **f._asdict(),
                 why=f"{f.name} ({place}) is in {s['name']}: {f.rule} {f.via}.",
                 why_zh=f"{f.name}（{place}）处于「{s['name']}」环节：{_RULE_ZH.get(f.rule, f.rule)}{f.via}。",
             )
@@ -763,7 +783,7 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
                 products=[p for p, _ in prods[:shown]],
                 product_rules=dict(by_rule),
                 enterprises_count=len(firms),
-                enterprises=firms[:shown],
+                enterprises=_records(firms[:shown]),
                 defect=not prods and not firms,
                 unmatched_note=str(s["unmatched_note"] or "") or None,
             )
