@@ -497,6 +497,305 @@ EXAMPLES = json.loads(
    }
   ],
   "year": 2021
+ "chain_map_segment": {
+  "base_count": 0,
+  "base_firms": [],
+  "children": [
+   "ic/mat-wafer",
+   "ic/mat-photoresist"
+  ],
+  "description": "晶圆制造与封装所用的材料。",
+  "feeds": [
+   "ic/foundry",
+   "ic/packaging-test"
+  ],
+  "key": "ic/materials",
+  "makers": [
+   {
+    "city": "深圳市",
+    "key": "002916.SZ",
+    "name": "深南电路",
+    "province": "广东省",
+    "revenue_musd": null,
+    "rule": "makes",
+    "via": "封装基板、封装基板产品",
+    "weight": 2
+   },
+   {
+    "city": "武汉市",
+    "key": "300323.SZ",
+    "name": "华灿光电",
+    "province": "湖北省",
+    "revenue_musd": null,
+    "rule": "makes",
+    "via": "半导体材料与器件",
+    "weight": 1
+   }
+  ],
+  "makers_count": 2,
+  "map": "ic",
+  "name": "半导体材料",
+  "name_en": "Semiconductor materials",
+  "parent": null,
+  "products": [
+   "半导体材料与器件",
+   "封装基板"
+  ],
+  "products_count": 3,
+  "segment": "materials",
+  "stage": "ic/support",
+  "stage_name": "上游：材料、设备与EDA/IP",
+  "status": "gap",
+  "status_zh": "缺口",
+  "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+  "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
+ },
+ "chain_map_view": {
+  "base": {
+   "city": "深圳市",
+   "key": "sz-led",
+   "name": "深圳光电显示（LED）科技兴贸创新基地",
+   "province": "广东省"
+  },
+  "choices": [
+   {
+    "base_firms": 7,
+    "base_segments": 8,
+    "default": true,
+    "key": "led",
+    "name": "半导体照明（LED）与新型显示",
+    "segments": 21
+   },
+   {
+    "base_firms": 1,
+    "base_segments": 1,
+    "default": false,
+    "key": "pv",
+    "name": "光伏",
+    "segments": 25
+   }
+  ],
+  "columns": [
+   {
+    "boxes": [
+     {
+      "base_count": 0,
+      "children": [],
+      "key": "ic/eda-ip",
+      "makers_count": 0,
+      "name": "EDA工具与IP核",
+      "products_count": 0,
+      "status": "no_supplier",
+      "status_zh": "无已知供应商"
+     },
+     {
+      "base_count": 0,
+      "children": [
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/mat-wafer",
+        "makers_count": 0,
+        "name": "硅片与化合物半导体衬底",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       },
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/mat-photoresist",
+        "makers_count": 0,
+        "name": "光刻胶及配套试剂",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       }
+      ],
+      "key": "ic/materials",
+      "makers_count": 2,
+      "name": "半导体材料",
+      "products_count": 3,
+      "status": "gap",
+      "status_zh": "缺口"
+     }
+    ],
+    "key": "ic/support",
+    "name": "上游：材料、设备与EDA/IP",
+    "name_en": "Upstream: materials, equipment, EDA and IP"
+   },
+   {
+    "boxes": [
+     {
+      "base_count": 0,
+      "children": [
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/d-processor",
+        "makers_count": 0,
+        "name": "处理器与SoC",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       },
+       {
+        "base_count": 0,
+        "children": [],
+        "key": "ic/d-memory",
+        "makers_count": 0,
+        "name": "存储芯片",
+        "products_count": 0,
+        "status": "no_supplier",
+        "status_zh": "无已知供应商"
+       }
+      ],
+      "key": "ic/design",
+      "makers_count": 3,
+      "name": "集成电路设计",
+      "products_count": 9,
+      "status": "gap",
+      "status_zh": "缺口"
+     }
+    ],
+    "key": "ic/design",
+    "name": "芯片设计",
+    "name_en": "Chip design"
+   }
+  ],
+  "counts": {
+   "covered": 0,
+   "gap": 13,
+   "no_supplier": 12,
+   "weak": 0
+  },
+  "default_maps": [
+   "led"
+  ],
+  "flow": [
+   {
+    "dst": "ic/design",
+    "dst_name": "集成电路设计",
+    "src": "ic/eda-ip",
+    "src_name": "EDA工具与IP核"
+   },
+   {
+    "dst": "ic/foundry",
+    "dst_name": "晶圆制造（代工与IDM）",
+    "src": "ic/materials",
+    "src_name": "半导体材料"
+   }
+  ],
+  "map": {
+   "description": "集成电路产业链：上游的半导体材料、专用设备与EDA/IP支撑，中游的芯片设计、晶圆制造、 封装测试（\"设计—制造—封测\"三业），以及功率与…",
+   "key": "ic",
+   "name": "集成电路",
+   "name_en": "Integrated circuits",
+   "references": [
+    "国家集成电路产业发展推进纲要 | 国务院（工业和信息化部、发展改革委、科技部、财政部等部门编制） | 2014 | https://bbs…",
+    "进一步鼓励软件产业和集成电路产业发展的若干政策（国发〔2011〕4号）（转引） | 国务院 | 2011 | https://schola…"
+   ],
+   "segments": 25,
+   "serves_industries": [],
+   "source": "chainkg/chainmaps/ic.yaml",
+   "stages": 4,
+   "version": "2026.1"
+  },
+  "message": null,
+  "segments": [
+   {
+    "base_count": 0,
+    "base_firms": [],
+    "children": [],
+    "description": "芯片设计用的电子设计自动化软件及可授权的半导体IP。",
+    "feeds": [
+     "ic/design"
+    ],
+    "key": "ic/eda-ip",
+    "makers": [],
+    "makers_count": 0,
+    "map": "ic",
+    "name": "EDA工具与IP核",
+    "name_en": "EDA tools and IP cores",
+    "parent": null,
+    "products": [],
+    "products_count": 0,
+    "segment": "eda-ip",
+    "stage": "ic/support",
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "no_supplier",
+    "status_zh": "无已知供应商",
+    "why": "Nobody in the data is in EDA工具与IP核 (0 products matched, no maker): an…",
+    "why_zh": "数据中没有企业处于「EDA工具与IP核」环节（匹配产品0项，无生产企业）：宜作研发攻关目标，而非招商目标。"
+   },
+   {
+    "base_count": 0,
+    "base_firms": [],
+    "children": [
+     "ic/mat-wafer",
+     "ic/mat-photoresist"
+    ],
+    "description": "晶圆制造与封装所用的材料。",
+    "feeds": [
+     "ic/foundry",
+     "ic/packaging-test"
+    ],
+    "key": "ic/materials",
+    "makers": [
+     {
+      "city": "深圳市",
+      "key": "002916.SZ",
+      "name": "深南电路",
+      "province": "广东省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "封装基板、封装基板产品",
+      "weight": 2
+     },
+     {
+      "city": "武汉市",
+      "key": "300323.SZ",
+      "name": "华灿光电",
+      "province": "湖北省",
+      "revenue_musd": null,
+      "rule": "makes",
+      "via": "半导体材料与器件",
+      "weight": 1
+     }
+    ],
+    "makers_count": 2,
+    "map": "ic",
+    "name": "半导体材料",
+    "name_en": "Semiconductor materials",
+    "parent": null,
+    "products": [
+     "半导体材料与器件",
+     "封装基板"
+    ],
+    "products_count": 3,
+    "segment": "materials",
+    "stage": "ic/support",
+    "stage_name": "上游：材料、设备与EDA/IP",
+    "status": "gap",
+    "status_zh": "缺口",
+    "why": "No firm of 深圳光电显示（LED）科技兴贸创新基地 is in 半导体材料; 2 firms elsewhere are, e.…",
+    "why_zh": "深圳光电显示（LED）科技兴贸创新基地没有企业处于「半导体材料」环节；全国有2家，如深南电路、华灿光电。"
+   }
+  ],
+  "stages": [
+   {
+    "key": "ic/support",
+    "name": "上游：材料、设备与EDA/IP",
+    "name_en": "Upstream: materials, equipment, EDA and IP",
+    "position": 1
+   },
+   {
+    "key": "ic/design",
+    "name": "芯片设计",
+    "name_en": "Chip design",
+    "position": 2
+   }
+  ]
  },
  "chain_summary": {
   "base": "sz-led",

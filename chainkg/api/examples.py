@@ -46,6 +46,8 @@ DEMO_CALLS: dict[str, str] = {
     "segment_candidates": "/analytics/segment-candidates?base={base}&map={map}&segment={map_segment}",
     "segment_complement": "/analytics/segment-complement?a={base}&b=sz-hitech&map={map}",
     "alliance_segments": "/analytics/alliance-segments?alliance={alliance}&map={map}",
+    "chain_map_view": "/analytics/chain-map?base={base}&map={map}",
+    "chain_map_segment": "/analytics/chain-map/segment?base={base}&map={map}&segment={map_segment}",
 }
 """Operation id -> the demo call whose answer is its example."""
 

@@ -43,6 +43,7 @@ log = logging.getLogger("chainkg.api")
 ROUTERS: list[str] = [
     "chainkg.api.routers.health",
     "chainkg.api.routers.resources",
+    "chainkg.api.routers.chainmap",
     "chainkg.api.routers.analytics",
     "chainkg.api.routers.network",
     "chainkg.api.routers.ingest",
@@ -199,6 +200,41 @@ def _declare_security(app: FastAPI, settings: Settings) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+async def _warm_routes(app: FastAPI) -> None:
+    """Match one request that no route serves, so that FastAPI prepares every route now.
+
+    FastAPI prepares a router's routes (their parameter models) when a request first walks
+    past them: about a second for this app, which a planner's first page would otherwise pay.
+    Best effort: a failure here only leaves that cost to the first request.
+    """
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/__chainkg_warm_routes__",
+        "raw_path": b"/__chainkg_warm_routes__",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+        "app": app,
+    }
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: object) -> None:
+        return None
+
+    try:
+        await app.router(scope, receive, send)
+    except Exception as exc:  # a head start only: never fail the start-up for it
+        log.info("routes not prepared at start: %s", exc)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -240,6 +276,7 @@ def create_app(
         else:
             chainindex.warm(s)  # so that no planner's first question waits for the link graphs
             _warm_pages(app, s)
+        await _warm_routes(app)
         try:
             yield
         finally:

@@ -1,8 +1,10 @@
 """Pages for people who would rather look than read JSON: server-rendered HTML, no build step.
 
 - ``GET /`` — every base with its indicators, its rank and comparison charts;
-- ``GET /ui/bases/{key}`` — a base: indicators, chain view, gaps with fill candidates, weak
-  links, platforms, alliances;
+- ``GET /ui/bases/{key}?map=`` — a base: indicators, its chain map (产业链图谱, the map picked
+  with ``map``), platforms, alliances; the product-level gaps with fill candidates and weak
+  links come from ``GET /ui/base-chain?key=``, fetched once the map is drawn;
+- ``GET /ui/chainmap?base=&map=`` — the chain map of a base alone, full width;
 - ``GET /ui/alliances`` and ``GET /ui/alliances/{key}`` — alliances and one alliance's map;
 - ``GET /ui/search?q=`` — names of every kind of node;
 - ``GET /ui/ranking`` — every base ranked, a page at a time, with each indicator's share of the score;
@@ -18,6 +20,7 @@ offline. Data comes from :mod:`chainkg.views.pagedata`; this module only renders
 """
 
 # No "from __future__ import annotations": FastAPI must see the real parameter types.
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +35,7 @@ from chainkg.api.deps import StoreDep, require_read
 from chainkg.api.errors import status_of
 from chainkg.errors import ChainkgError
 from chainkg.views import pagedata
+from chainkg.views.chainmap import STATUS_LEGEND, ChainMapView, chain_map_view
 from chainkg.views.style import INDICATOR_ZH, PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
@@ -46,9 +50,14 @@ TEMPLATES.env.globals.update(
     STAGE_ZH=STAGE_ZH,
     PLATFORM_KINDS=PLATFORM_KIND_ZH_EN,
     INDICATOR_ZH=INDICATOR_ZH,
+    LEGEND=STATUS_LEGEND,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+
+# Compiled when the app is built (~0.1-0.3 s), not on a planner's first request.
+for _name in TEMPLATES.env.list_templates(extensions=["html"]):
+    TEMPLATES.env.get_template(_name)
 
 
 ERROR_HEADINGS: dict[int, str] = {
@@ -163,10 +172,57 @@ def platforms_page(request: Request, store: StoreDep) -> HTMLResponse:
     return _page(request, "platforms.html", lambda: {"rows": pagedata.platform_rows(store)})
 
 
+MapParam = Annotated[str | None, Query(max_length=60, description="Chain map key / 图谱编号")]
+
+
+def _map_context(cm: ChainMapView, action: str, hidden: dict[str, str]) -> dict[str, Any]:
+    """What the chain map partial needs: the view, its data for the script, the picker's target."""
+    panel = cm.model_dump(mode="json", include={"base", "map", "flow", "segments"}) if cm.map else {}
+    # "<" escaped so that no text in the data can close the <script> element holding it.
+    data = json.dumps(panel, ensure_ascii=False).replace("<", "\\u003c")
+    query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in hidden.items())
+
+    def href(map_key: str) -> str:
+        return f"{action}?{query + '&' if query else ''}map={quote(map_key, safe='')}"
+
+    return {"cm": cm, "cm_json": data, "map_action": action, "map_hidden": hidden, "map_href": href}
+
+
 @router.get("/ui/bases/{key:path}", response_class=HTMLResponse)
-def base_page(request: Request, key: str, store: StoreDep) -> HTMLResponse:
-    """One base: indicators, chain view, gaps with candidates, weak links, platforms, alliances."""
-    return _page(request, "base.html", lambda: {"data": pagedata.base_data(store, key), "key": key})
+def base_page(request: Request, key: str, store: StoreDep, map: MapParam = None) -> HTMLResponse:
+    """One base: indicators, its chain map, platforms, alliances (product-level gaps come after)."""
+
+    def load() -> dict[str, Any]:
+        data = pagedata.base_data(store, key, map)
+        ctx = _map_context(data.chain_map, f"/ui/bases/{quote(key, safe='')}", {})
+        return {"data": data, "key": key, **ctx}
+
+    return _page(request, "base.html", load)
+
+
+@router.get("/ui/base-chain", response_class=HTMLResponse)
+def base_chain_fragment(
+    request: Request, store: StoreDep, key: Annotated[str, Query(min_length=1, max_length=200)]
+) -> HTMLResponse:
+    """The product-level chain sections of a base page (gaps with candidates, weak links), as
+    an HTML fragment the base page inserts once its map is drawn (they walk the whole chain)."""
+    return _page(request, "_basechain.html", lambda: {"c": pagedata.base_chain_data(store, key), "key": key})
+
+
+@router.get("/ui/chainmap", response_class=HTMLResponse)
+def chainmap_page(
+    request: Request,
+    store: StoreDep,
+    base: Annotated[str, Query(min_length=1, max_length=200)],
+    map: MapParam = None,
+) -> HTMLResponse:
+    """The chain map of one base alone, full width (a map picked with ``map``)."""
+
+    def load() -> dict[str, Any]:
+        cm = chain_map_view(store, base, map or None)
+        return {"key": base, **_map_context(cm, "/ui/chainmap", {"base": base})}
+
+    return _page(request, "chainmap.html", load)
 
 
 @router.get("/ui/alliances", response_class=HTMLResponse)

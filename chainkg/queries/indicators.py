@@ -429,12 +429,14 @@ def _snapshot(
     names: Mapping[str, str],
     years: list[int | None],
     summaries: Mapping[str, ChainSummary] | None = None,
+    *,
+    with_chain: bool = True,
 ) -> dict[tuple[str, int | None], BaseIndicators]:
     """Indicators of every base in ``names`` at every year in ``years`` (None = today).
 
     Membership follows the dated rule of :mod:`chainkg.queries.measures` (None = this calendar
     year); yearly figures come from the year itself, or for None from the base's latest year
-    with figures.
+    with figures. Without ``with_chain`` the chain figures stay empty (no chain walk).
     """
     bases = sorted(names)
     params = {"bases": bases}
@@ -451,7 +453,7 @@ def _snapshot(
         for r in store.run(query, params):
             ties[what][r["base"]].append(dict(r))
     platforms = {p.base: p for p in platform_coverage(store)}
-    chains = _chains(store, bases, summaries)
+    chains = _chains(store, bases, summaries) if with_chain else {b: _Chain(None, 0, [], []) for b in bases}
 
     out = {}
     for b in bases:
@@ -545,6 +547,7 @@ def base_indicators(
     *,
     year: int | None = None,
     summaries: Mapping[str, ChainSummary] | None = None,
+    chain: bool = True,
 ) -> list[BaseIndicators]:
     """Indicators of one base, or of every base by key (see the module text for each one).
 
@@ -559,6 +562,9 @@ def base_indicators(
     summaries : mapping, optional
         Chain summaries (depth 3) the caller already holds, by base key, so they are not
         computed twice (the pages compute them once for the indicators and the charts).
+    chain : bool
+        False leaves the chain figures (completeness, gaps, weak links) empty and skips the
+        chain walk they need (the base page shows them later, when they are ready).
 
     Raises
     ------
@@ -571,7 +577,7 @@ def base_indicators(
     [('b1', 3, 1.0)]
     """
     names = _base_names(store, base_key)
-    snap = _snapshot(store, names, [year], summaries)
+    snap = _snapshot(store, names, [year], summaries, with_chain=chain)
     return [snap[(b, year)] for b in sorted(names)]
 
 

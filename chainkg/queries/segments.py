@@ -796,3 +796,21 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
         explained=[s.key for s in defects if s.unmatched_note],
         unexplained=[s.key for s in defects if not s.unmatched_note],
     )
+
+
+# -- which maps touch a base (for choosing a map) ------------------------------------------------
+
+BASE_MAP_PRESENCE: NamedQuery = q(
+    "segments.base_presence",
+    """
+MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment)
+RETURN s.map AS map, count(DISTINCT e) AS firms, count(DISTINCT s) AS segments""",
+    "Per map: how many of the base's enterprises are in its segments, and in how many segments. Params: base.",
+)
+
+
+def base_map_presence(store: GraphStore, base_key: str) -> dict[str, tuple[int, int]]:
+    """Per map key: (the base's enterprises in the map, the segments they are in); maps the
+    base has no firm in are left out. Helps a planner choose a map for a base without one."""
+    rows = store.run(BASE_MAP_PRESENCE, {"base": base_key})
+    return {str(r["map"]): (int(r["firms"] or 0), int(r["segments"] or 0)) for r in rows}

@@ -162,35 +162,63 @@ class GapRow:
 
 @dataclass
 class BaseData:
-    """The base page: the base, its indicators, gaps with candidates, weak links, platforms, alliances."""
+    """The base page: the base, its indicators, its chain map, platforms, alliances.
+
+    The chain-walk parts (product-level gaps with candidates, weak links, chain completeness)
+    are not here: they take seconds on a big base, so the page fetches them afterwards
+    (:func:`base_chain_data`).
+    """
 
     node: dict[str, Any]
     ind: Any
-    gaps: list[GapRow]
-    gap_total: int
-    weak: list[dict[str, Any]]
+    chain_map: Any
     platforms: Any
     alliances: list[dict[str, Any]]
-    summary: str = ""
-    weak_total: int = 0
 
 
-def base_data(store: GraphStore, key: str) -> BaseData:
-    """Everything the base page shows; ``NotFoundError`` for an unknown base."""
+def base_data(store: GraphStore, key: str, map_key: str | None = None) -> BaseData:
+    """Everything the base page shows up front; ``NotFoundError`` for an unknown base or map.
+
+    ``map_key`` picks the chain map (default: the base's own first map; none → a choice).
+    """
     from chainkg.queries.indicators import base_indicators
     from chainkg.queries.platforms import platform_coverage
+    from chainkg.views.chainmap import chain_map_view
 
     node = get_node(store, "Base", key)
-    ind = base_indicators(store, key)[0]
+    ind = base_indicators(store, key, chain=False)[0]
     plats = platform_coverage(store, key)
-    gaps, gap_total, weak, summary, weak_total = _chain_sections(store, key)
+    cmap = chain_map_view(store, key, map_key or None)
     alliances = []
     for akey in ind.alliance_keys:
         try:
             alliances.append(get_node(store, "Alliance", akey))
         except NotFoundError:  # a dangling key should not break the page
             alliances.append({"key": akey, "name": akey})
-    return BaseData(node, ind, gaps, gap_total, weak, plats[0] if plats else None, alliances, summary, weak_total)
+    return BaseData(node, ind, cmap, plats[0] if plats else None, alliances)
+
+
+@dataclass
+class BaseChainData:
+    """The product-level chain sections of a base page: gaps with candidates, weak links, counts."""
+
+    node: dict[str, Any]
+    gaps: list[GapRow]
+    gap_total: int
+    weak: list[dict[str, Any]]
+    summary: str
+    completeness: float | None
+    weak_total: int
+
+
+def base_chain_data(store: GraphStore, key: str) -> BaseChainData:
+    """The product-level chain sections of the base page (fetched after the page is drawn)."""
+    from chainkg.queries.gaps import base_chain_summary
+
+    node = get_node(store, "Base", key)
+    gaps, gap_total, weak, summary, weak_total = _chain_sections(store, key)
+    s = base_chain_summary(store, key)  # kept from _chain_sections' own call: no second walk
+    return BaseChainData(node, gaps, gap_total, weak, summary, s.completeness, weak_total)
 
 
 def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, list[dict[str, Any]], str, int]:

@@ -79,8 +79,9 @@ def test_click_from_base_list_reaches_base_page(page: tuple[Any, Guard], site: d
     pg.wait_for_url("**/ui/bases/**")
     assert pg.locator("#base-name").inner_text() == name
     assert pg.locator("#indicators .card").count() >= 8
-    _iframe_ready(pg, "#chain-view")
-    for section in ("产业链 Industry chain", "缺口与招商候选", "公共服务平台"):
+    wait_ready(pg)  # the chain map (or, for a base without one, the maps to choose from)
+    pg.locator("#base-chain[data-loaded='1']").wait_for(timeout=20_000)  # product-level sections, after the map
+    for section in ("产业链图谱 Chain map", "产品层缺口与招商候选", "公共服务平台"):
         assert section in pg.inner_text("main")
     screenshot(pg, "page-base")
     guard.check()
@@ -93,7 +94,8 @@ def test_every_base_page(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
         resp = pg.goto(f"{site['url']}/ui/bases/{quote(b['key'], safe='')}")
         assert resp is not None and resp.status == 200
         assert pg.locator("#base-name").inner_text() == b["name"]
-        _iframe_ready(pg, "#chain-view")
+        wait_ready(pg)
+        pg.locator("#base-chain[data-loaded='1']").wait_for(timeout=20_000)
     guard.check()
 
 

@@ -60,6 +60,19 @@ def test_chain_figures_come_from_the_gap_analysis(graph: GraphStore) -> None:
     assert b3.chain_completeness is None
 
 
+def test_without_the_chain_the_other_figures_stay(graph: GraphStore) -> None:
+    """The base page asks without the chain (no chain walk); everything else is the same."""
+    chain_fields = {"chain_completeness", "chain_segments", "gaps", "weak_links", "gap_segments", "weak_segments"}
+    b1 = base_indicators(graph, "b1")[0]
+    bare = base_indicators(graph, "b1", chain=False)[0]
+    assert bare.model_dump(exclude=chain_fields) == b1.model_dump(exclude=chain_fields)
+    assert (bare.enterprises, bare.patents) == (3, 3)
+    assert b1.gap_segments  # the full answer has chain figures, the bare one none
+    assert (bare.chain_completeness, bare.chain_segments, bare.gaps, bare.gap_segments) == (None, 0, 0, [])
+    with mock.patch("chainkg.queries.indicators.base_chain_summary", side_effect=AssertionError("walked")):
+        base_indicators(graph, "b1", chain=False)
+
+
 def test_history_by_year(graph: GraphStore) -> None:
     got = [(i.year, i.patents, i.cooperation_links, i.alliances, i.pools) for i in indicator_history(graph, "b1")]
     # From the approval year (2015), every year, up to the last dated fact.

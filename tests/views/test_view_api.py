@@ -98,7 +98,8 @@ def test_static_files_are_confined(client: TestClient) -> None:
     ("url", "expect"),
     [
         ("/", ["深圳测试基地", "上海测试基地", "/charts/indicators?format=svg"]),
-        ("/ui/bases/b-sz", ["深圳测试基地", "/views/chain?key=b-sz", "衬底", "丙材料", "检测", "测试产业联盟"]),
+        ("/ui/bases/b-sz", ["深圳测试基地", "/views/chain?key=b-sz", "产业链图谱", "检测", "测试产业联盟"]),
+        ("/ui/base-chain?key=b-sz", ["衬底", "丙材料", "/views/gap?key=b-sz"]),
         ("/ui/alliances", ["测试产业联盟"]),
         ("/ui/alliances/al-1", ["测试产业联盟", "甲光电", "理事长单位", "外延片"]),
         ("/ui/search?q=光电", ["甲光电", "/views/ego?label=Enterprise"]),

@@ -1,0 +1,200 @@
+"""The chain map view (产业链图谱视图): a base on one chain map, laid out for a page.
+
+Stages are columns (上游 → 中游 → 下游), top-level segments are boxes in their stage's
+column in the map's order, and children sit inside their parent's box. Every box carries the
+base's status in the segment (covered / weak / gap / no known supplier) and its counts (the
+base's firms, the makers nationwide); the details a click shows (firms, products, why) are the
+segment answers of :func:`chainkg.queries.segments.segment_gaps`, unchanged.
+
+The same record is the page's data and the JSON of ``GET /analytics/chain-map``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import Field
+
+from chainkg.errors import NotFoundError
+from chainkg.graph.store.base import GraphStore
+from chainkg.queries.chain import BaseRef, get_base
+from chainkg.queries.results import Record
+from chainkg.queries.segments import (
+    MapSummary,
+    SegmentAnswer,
+    StageRef,
+    base_map_presence,
+    default_map_keys,
+    list_maps,
+    segment_gaps,
+)
+
+STATUS_LEGEND: tuple[tuple[str, str, str, str], ...] = (
+    ("covered", "已覆盖", "covered", "基地有两家及以上企业"),
+    ("weak", "薄弱", "weak", "基地仅一家企业"),
+    ("gap", "缺口", "gap", "基地无企业，外地有（招商目标）"),
+    ("no_supplier", "无已知供应商", "no known supplier", "数据中无企业（研发攻关目标）"),
+)
+"""Status, Chinese label, English label, what it means — in the order of the legend."""
+
+
+class MapChoice(Record):
+    """A map a planner may pick for the base: is it one of the base's own, and how many of
+    the base's firms are in it."""
+
+    key: str
+    name: str
+    segments: int
+    default: bool
+    base_firms: int = 0
+    base_segments: int = 0
+
+
+class MapBox(Record):
+    """One segment's box: what the box shows; the details are in ``ChainMapView.segments``."""
+
+    key: str
+    name: str
+    status: str
+    status_zh: str
+    base_count: int
+    makers_count: int
+    products_count: int
+    children: list[MapBox] = Field(default_factory=list)
+
+
+class MapColumn(Record):
+    """One stage of the map: its boxes, upstream first."""
+
+    key: str
+    name: str
+    name_en: str | None = None
+    boxes: list[MapBox]
+
+
+class MapFlow(Record):
+    """One arrow of the map's own flow: segment ``src`` supplies segment ``dst``."""
+
+    src: str
+    dst: str
+    src_name: str
+    dst_name: str
+
+
+class ChainMapView(Record):
+    """A base on one chain map (or, when it has none, the maps to choose from).
+
+    ``map`` is None when no map was asked for and the base names none: ``message`` then says
+    so and ``choices`` lists every map (those the base's firms are in first).
+    """
+
+    base: BaseRef
+    map: MapSummary | None = None
+    default_maps: list[str] = Field(default_factory=list)
+    choices: list[MapChoice] = Field(default_factory=list)
+    message: str | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    stages: list[StageRef] = Field(default_factory=list)
+    columns: list[MapColumn] = Field(default_factory=list)
+    flow: list[MapFlow] = Field(default_factory=list)
+    segments: list[SegmentAnswer] = Field(default_factory=list)
+
+
+def _box(a: SegmentAnswer, kids: list[MapBox]) -> MapBox:
+    return MapBox(
+        key=a.key,
+        name=a.name,
+        status=a.status,
+        status_zh=a.status_zh,
+        base_count=a.base_count,
+        makers_count=a.makers_count,
+        products_count=a.products_count,
+        children=kids,
+    )
+
+
+def layout(stages: list[StageRef], answers: list[SegmentAnswer]) -> list[MapColumn]:
+    """Columns of boxes: one per stage in stage order, top-level segments in the map's order,
+    children nested in their parent (a child whose parent is missing stands on its own)."""
+    keys = {a.key for a in answers}
+    kids: dict[str, list[SegmentAnswer]] = defaultdict(list)
+    for a in answers:
+        if a.parent and a.parent in keys:
+            kids[a.parent].append(a)
+    by_stage: dict[str, list[MapBox]] = defaultdict(list)
+    for a in answers:
+        if a.parent and a.parent in keys:
+            continue
+        by_stage[a.stage].append(_box(a, [_box(k, []) for k in kids.get(a.key, [])]))
+    cols = [MapColumn(key=s.key, name=s.name, name_en=s.name_en, boxes=by_stage.pop(s.key, [])) for s in stages]
+    # Segments of a stage the map does not list (should not happen) still get a column.
+    cols += [MapColumn(key=k, name=k, boxes=v) for k, v in by_stage.items()]
+    return cols
+
+
+def _choices(
+    store_maps: list[MapSummary], defaults: list[str], presence: dict[str, tuple[int, int]]
+) -> list[MapChoice]:
+    out = [
+        MapChoice(
+            key=m.key,
+            name=m.name,
+            segments=m.segments,
+            default=m.key in defaults,
+            base_firms=presence.get(m.key, (0, 0))[0],
+            base_segments=presence.get(m.key, (0, 0))[1],
+        )
+        for m in store_maps
+    ]
+    # The base's own maps first, then those its firms are most present in.
+    out.sort(key=lambda c: (not c.default, -c.base_firms, c.key))
+    return out
+
+
+def chain_map_view(store: GraphStore, base_key: str, map_key: str | None = None) -> ChainMapView:
+    """The base ``base_key`` on the map ``map_key`` (default: the base's first own map).
+
+    Raises NotFoundError for an unknown base or map. A base with no own map and no
+    ``map_key`` gets a view without a map: a message and the maps to choose from.
+    """
+    base = get_base(store, base_key)
+    maps = list_maps(store)
+    defaults = default_map_keys(store, base_key)
+    choices = _choices(maps, defaults, base_map_presence(store, base_key))
+    chosen = map_key or (defaults[0] if defaults else None)
+    if chosen is None:
+        if not maps:
+            msg = (
+                "尚未载入任何产业链图谱：请先用 chainkg ingest 载入图谱文件"
+                "（软件自带的图谱随 ingest-demo / ingest-ckg 载入）。"
+            )
+        else:
+            msg = (
+                f"{base.name}尚未指定产业链图谱（也没有与其主导产业对应的图谱）。请从下列图谱中选择一个查看；"
+                "排在前面的图谱中本基地企业较多。"
+            )
+        return ChainMapView(base=base, default_maps=defaults, choices=choices, message=msg)
+    if chosen not in {m.key for m in maps}:
+        known = "、".join(m.key for m in maps) or "（无）"
+        raise NotFoundError(
+            f"没有编号为「{chosen}」的产业链图谱。已有图谱：{known}。 There is no chain map '{chosen}'."
+        )
+    mg = segment_gaps(store, base_key, [chosen]).maps[0]
+    names = {a.key: a.name for a in mg.segments}
+    flow = [
+        MapFlow(src=a.key, dst=d, src_name=a.name, dst_name=names.get(d, d))
+        for a in mg.segments
+        for d in a.feeds
+        if d in names
+    ]
+    return ChainMapView(
+        base=base,
+        map=mg.map,
+        default_maps=defaults,
+        choices=choices,
+        counts=mg.counts,
+        stages=mg.stages,
+        columns=layout(mg.stages, mg.segments),
+        flow=flow,
+        segments=mg.segments,
+    )
