@@ -252,12 +252,12 @@ EXAMPLES = json.loads(
   "depth": 3,
   "levels": [
    {
-    "anchors": 110,
-    "completeness": 0.8661417322834646,
-    "covered": 110,
+    "anchors": 112,
+    "completeness": 0.8682170542635659,
+    "covered": 112,
     "gaps": 17,
     "level": "product",
-    "segments": 127,
+    "segments": 129,
     "weak_links": 104
    },
    {
@@ -349,8 +349,8 @@ EXAMPLES = json.loads(
    "alliances": 2,
    "approved_year": 2010,
    "base": "sz-led",
-   "chain_completeness": 0.835820895522388,
-   "chain_segments": 134,
+   "chain_completeness": 0.8382352941176471,
+   "chain_segments": 136,
    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
    "cooperation_links": 8,
    "cooperation_per_enterprise": 1.0,
@@ -374,7 +374,7 @@ EXAMPLES = json.loads(
     "LED封装",
     "SMDLED器件"
    ],
-   "gap_share": 0.16417910447761194,
+   "gap_share": 0.16176470588235295,
    "gaps": 22,
    "intl_cert_share": 0.5,
    "intl_ip_share": 0.5,
@@ -425,7 +425,7 @@ EXAMPLES = json.loads(
     "3D电视",
     "DVD机"
    ],
-   "weak_share": 0.7835820895522388,
+   "weak_share": 0.7720588235294118,
    "year": null
   }
  ],
@@ -497,6 +497,7 @@ EXAMPLES = json.loads(
    }
   ],
   "year": 2021
+ },
  "chain_map_segment": {
   "base_count": 0,
   "base_firms": [],
@@ -799,8 +800,8 @@ EXAMPLES = json.loads(
  },
  "chain_summary": {
   "base": "sz-led",
-  "completeness": 0.835820895522388,
-  "covered": 112,
+  "completeness": 0.8382352941176471,
+  "covered": 114,
   "depth": 3,
   "gap_segments": [
    "LED封装",
@@ -817,15 +818,15 @@ EXAMPLES = json.loads(
    "weak_links": 1
   },
   "product": {
-   "anchors": 110,
-   "completeness": 0.8661417322834646,
-   "covered": 110,
+   "anchors": 112,
+   "completeness": 0.8682170542635659,
+   "covered": 112,
    "gaps": 17,
    "level": "product",
-   "segments": 127,
+   "segments": 129,
    "weak_links": 104
   },
-  "segments": 134,
+  "segments": 136,
   "weak_links": 105,
   "weak_segments": [
    "3D电视",
@@ -942,7 +943,7 @@ EXAMPLES = json.loads(
      "province": "广东省"
     },
     "chain_map": null,
-    "completeness": 0.835820895522388,
+    "completeness": 0.8382352941176471,
     "coverage_source": "supply-chain walk, depth 3 (base_chain_summary)",
     "industry": {
      "anchors": 3,
@@ -954,12 +955,12 @@ EXAMPLES = json.loads(
      "weak_links": 1
     },
     "product": {
-     "anchors": 110,
-     "completeness": 0.8661417322834646,
-     "covered": 110,
+     "anchors": 112,
+     "completeness": 0.8682170542635659,
+     "covered": 112,
      "gaps": 17,
      "level": "product",
-     "segments": 127,
+     "segments": 129,
      "weak_links": 104
     }
    },
@@ -971,7 +972,7 @@ EXAMPLES = json.loads(
      "province": "广东省"
     },
     "chain_map": null,
-    "completeness": 0.7235294117647059,
+    "completeness": 0.7251461988304093,
     "coverage_source": "supply-chain walk, depth 3 (base_chain_summary)",
     "industry": {
      "anchors": 10,
@@ -983,12 +984,12 @@ EXAMPLES = json.loads(
      "weak_links": 8
     },
     "product": {
-     "anchors": 113,
-     "completeness": 0.7243589743589743,
-     "covered": 113,
+     "anchors": 114,
+     "completeness": 0.7261146496815286,
+     "covered": 114,
      "gaps": 43,
      "level": "product",
-     "segments": 156,
+     "segments": 157,
      "weak_links": 112
     }
    }
@@ -1004,8 +1005,8 @@ EXAMPLES = json.loads(
     "alliances": 2,
     "approved_year": 2010,
     "base": "sz-led",
-    "chain_completeness": 0.835820895522388,
-    "chain_segments": 134,
+    "chain_completeness": 0.8382352941176471,
+    "chain_segments": 136,
     "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
     "cooperation_links": 8,
     "cooperation_per_enterprise": 1.0,
@@ -1026,7 +1027,7 @@ EXAMPLES = json.loads(
     "foreign_invested_share": 0.0,
     "foreign_rd_centres": 2,
     "gap_segments": [],
-    "gap_share": 0.16417910447761194,
+    "gap_share": 0.16176470588235295,
     "gaps": 22,
     "intl_cert_share": 0.5,
     "intl_ip_share": 0.5,
@@ -1074,7 +1075,7 @@ EXAMPLES = json.loads(
     "triple_share": 0.875,
     "weak_links": 105,
     "weak_segments": [],
-    "weak_share": 0.7835820895522388,
+    "weak_share": 0.7720588235294118,
     "year": null
    },
    {
@@ -1086,8 +1087,8 @@ EXAMPLES = json.loads(
     "alliances": 2,
     "approved_year": 2004,
     "base": "sz-hitech",
-    "chain_completeness": 0.7235294117647059,
-    "chain_segments": 170,
+    "chain_completeness": 0.7251461988304093,
+    "chain_segments": 171,
     "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
     "cooperation_links": 7,
     "cooperation_per_enterprise": 0.5833333333333334,
@@ -1108,7 +1109,7 @@ EXAMPLES = json.loads(
     "foreign_invested_share": null,
     "foreign_rd_centres": 1,
     "gap_segments": [],
-    "gap_share": 0.27647058823529413,
+    "gap_share": 0.27485380116959063,
     "gaps": 47,
     "intl_cert_share": 0.25,
     "intl_ip_share": 0.16666666666666666,
@@ -1155,7 +1156,7 @@ EXAMPLES = json.loads(
     "triple_share": 0.5833333333333334,
     "weak_links": 120,
     "weak_segments": [],
-    "weak_share": 0.7058823529411765,
+    "weak_share": 0.7017543859649122,
     "year": null
    }
   ],
@@ -1319,6 +1320,8 @@ EXAMPLES = json.loads(
     "bases": [],
     "city": "佛山市",
     "key": "002449.SZ",
+    "match": "exact",
+    "matched": "SMDLED器件",
     "name": "国星光电",
     "province": "广东省",
     "reasons": [
@@ -1336,6 +1339,8 @@ EXAMPLES = json.loads(
      }
     ],
     "reasons_text": "in the same province as the base (广东省) +3; shares an alliance with th…",
+    "related_activity": "光学光电子 (SW2021:270300)",
+    "relatedness": 0.125,
     "score": 11.5,
     "share": 0.5308
    }
@@ -1355,9 +1360,11 @@ EXAMPLES = json.loads(
   {
    "dependents": 4,
    "distance": 1,
+   "feeds": 2,
    "key": "SMDLED器件",
    "label": "Product",
    "level": "product",
+   "makers": 1,
    "name": "SMDLED器件",
    "needed_by": [
     "LED显示屏",
@@ -1380,7 +1387,9 @@ EXAMPLES = json.loads(
     }
    ],
    "path_text": "SMDLED器件 -[is input to]-> LED显示屏",
-   "score": 3.0,
+   "raw_score": 3.0,
+   "score": 2.550388,
+   "specificity": 0.850129,
    "stage": "midstream",
    "stage_zh": "中游",
    "why": "SMDLED器件 -[is input to]-> LED显示屏 (made in the base by 洲明科技, 雷曼光电); no…",
@@ -1389,9 +1398,11 @@ EXAMPLES = json.loads(
   {
    "dependents": 4,
    "distance": 2,
+   "feeds": 1,
    "key": "LED芯片-绿光",
    "label": "Product",
    "level": "product",
+   "makers": 1,
    "name": "LED芯片-绿光",
    "needed_by": [
     "LED显示屏",
@@ -1414,7 +1425,9 @@ EXAMPLES = json.loads(
     }
    ],
    "path_text": "LED芯片-绿光 -[is input to]-> SMDLED器件 -[is input to]-> LED显示屏",
+   "raw_score": 1.666667,
    "score": 1.666667,
+   "specificity": 1.0,
    "stage": "upstream",
    "stage_zh": "上游",
    "why": "LED芯片-绿光 -[is input to]-> SMDLED器件 -[is input to]-> LED显示屏 (made in t…",
@@ -1430,8 +1443,8 @@ EXAMPLES = json.loads(
    "alliances": 1,
    "approved_year": 2010,
    "base": "sz-led",
-   "chain_completeness": 0.835820895522388,
-   "chain_segments": 134,
+   "chain_completeness": 0.8382352941176471,
+   "chain_segments": 136,
    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
    "cooperation_links": 0,
    "cooperation_per_enterprise": 0.0,
@@ -1455,7 +1468,7 @@ EXAMPLES = json.loads(
     "LED封装",
     "SMDLED器件"
    ],
-   "gap_share": 0.16417910447761194,
+   "gap_share": 0.16176470588235295,
    "gaps": 22,
    "intl_cert_share": 0.0,
    "intl_ip_share": 0.0,
@@ -1501,7 +1514,7 @@ EXAMPLES = json.loads(
     "3D电视",
     "DVD机"
    ],
-   "weak_share": 0.7835820895522388,
+   "weak_share": 0.7720588235294118,
    "year": 2010
   },
   {
@@ -1512,8 +1525,8 @@ EXAMPLES = json.loads(
    "alliances": 1,
    "approved_year": 2010,
    "base": "sz-led",
-   "chain_completeness": 0.835820895522388,
-   "chain_segments": 134,
+   "chain_completeness": 0.8382352941176471,
+   "chain_segments": 136,
    "chain_source": "gaps.base_chain_summary(depth=3), product and industry levels",
    "cooperation_links": 0,
    "cooperation_per_enterprise": 0.0,
@@ -1537,7 +1550,7 @@ EXAMPLES = json.loads(
     "LED封装",
     "SMDLED器件"
    ],
-   "gap_share": 0.16417910447761194,
+   "gap_share": 0.16176470588235295,
    "gaps": 22,
    "intl_cert_share": 0.2,
    "intl_ip_share": 0.0,
@@ -1581,7 +1594,7 @@ EXAMPLES = json.loads(
     "3D电视",
     "DVD机"
    ],
-   "weak_share": 0.7835820895522388,
+   "weak_share": 0.7720588235294118,
    "year": 2011
   }
  ],
@@ -1983,12 +1996,12 @@ EXAMPLES = json.loads(
    "base": "sz-led",
    "contributions": {
     "alliance_share": 0.04,
-    "chain_completeness": 0.076731098605,
+    "chain_completeness": 0.074146341463,
     "cooperation_per_enterprise": 0.04,
     "enterprises": 0.033333333333,
     "export_share": 0.025,
     "foreign_invested_share": 0.0,
-    "gap_share": 0.016246427437,
+    "gap_share": 0.016458072591,
     "intl_cert_share": 0.04,
     "intl_ip_share": 0.07,
     "own_brand_share": 0.05,
@@ -2000,22 +2013,22 @@ EXAMPLES = json.loads(
     "rnd_intensity": 0.056847346058,
     "standards_per_enterprise": 0.04,
     "triple_share": 0.1,
-    "weak_share": 0.003735043789
+    "weak_share": 0.005573770492
    },
    "enterprises": 8,
    "name": "深圳光电显示（LED）科技兴贸创新基地",
    "previous_rank": null,
    "rank": 1,
-   "score": 0.871893249224,
+   "score": 0.871358863938,
    "score_change": null,
    "values": {
     "alliance_share": 1.0,
-    "chain_completeness": 0.835820895522388,
+    "chain_completeness": 0.8382352941176471,
     "cooperation_per_enterprise": 1.0,
     "enterprises": 8.0,
     "export_share": 0.625,
     "foreign_invested_share": 0.0,
-    "gap_share": 0.16417910447761194,
+    "gap_share": 0.16176470588235295,
     "intl_cert_share": 0.5,
     "intl_ip_share": 0.5,
     "own_brand_share": 0.875,
@@ -2027,7 +2040,7 @@ EXAMPLES = json.loads(
     "rnd_intensity": 0.06700602011269294,
     "standards_per_enterprise": 0.5,
     "triple_share": 0.875,
-    "weak_share": 0.7835820895522388
+    "weak_share": 0.7720588235294118
    },
    "weights": {
     "alliance_share": 0.04,
@@ -2056,12 +2069,12 @@ EXAMPLES = json.loads(
    "base": "hf-new",
    "contributions": {
     "alliance_share": 0.02,
-    "chain_completeness": 0.075900348522,
+    "chain_completeness": 0.07325203252,
     "cooperation_per_enterprise": 0.035,
     "enterprises": 0.033333333333,
     "export_share": 0.025,
     "foreign_invested_share": 0.0,
-    "gap_share": 0.014937175406,
+    "gap_share": 0.014986702128,
     "intl_cert_share": 0.02,
     "intl_ip_share": 0.0175,
     "own_brand_share": 0.042857142857,
@@ -2073,22 +2086,22 @@ EXAMPLES = json.loads(
     "rnd_intensity": 0.049101984229,
     "standards_per_enterprise": 0.01,
     "triple_share": 0.071428571429,
-    "weak_share": 0.002100605193
+    "weak_share": 0.003770491803
    },
    "enterprises": 8,
    "name": "合肥新型显示与新能源科技兴贸创新基地",
    "previous_rank": null,
    "rank": 2,
-   "score": 0.623649350217,
+   "score": 0.622720447547,
    "score_change": null,
    "values": {
     "alliance_share": 0.5,
-    "chain_completeness": 0.8267716535433071,
+    "chain_completeness": 0.828125,
     "cooperation_per_enterprise": 0.875,
     "enterprises": 8.0,
     "export_share": 0.625,
     "foreign_invested_share": 0.0,
-    "gap_share": 0.1732283464566929,
+    "gap_share": 0.171875,
     "intl_cert_share": 0.25,
     "intl_ip_share": 0.125,
     "own_brand_share": 0.75,
@@ -2100,7 +2113,7 @@ EXAMPLES = json.loads(
     "rnd_intensity": 0.05787655486085342,
     "standards_per_enterprise": 0.125,
     "triple_share": 0.625,
-    "weak_share": 0.8188976377952756
+    "weak_share": 0.8125
    },
    "weights": {
     "alliance_share": 0.04,
@@ -2438,12 +2451,12 @@ EXAMPLES = json.loads(
  "what_if": {
   "after": [
    {
-    "anchors": 110,
-    "completeness": 0.5433070866141733,
-    "covered": 69,
+    "anchors": 112,
+    "completeness": 0.5503875968992248,
+    "covered": 71,
     "gaps": 58,
     "level": "product",
-    "segments": 127,
+    "segments": 129,
     "weak_links": 63
    },
    {
@@ -2464,12 +2477,12 @@ EXAMPLES = json.loads(
   },
   "before": [
    {
-    "anchors": 110,
-    "completeness": 0.8661417322834646,
-    "covered": 110,
+    "anchors": 112,
+    "completeness": 0.8682170542635659,
+    "covered": 112,
     "gaps": 17,
     "level": "product",
-    "segments": 127,
+    "segments": 129,
     "weak_links": 104
    },
    {
