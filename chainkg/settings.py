@@ -32,6 +32,20 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
     read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
     max_upload_mb: int = Field(20, ge=1, le=1024)
+    max_file_mb: float = Field(
+        100,
+        gt=0,
+        le=100_000,
+        description="Largest data file `chainkg ingest` reads; a larger one is refused before it is read "
+        "(a load holds its rows in memory until it writes, about 5-10 times the file's size)",
+    )
+    xlsx_max_unpacked_mb: float = Field(
+        256,
+        gt=0,
+        le=100_000,
+        description="Most a workbook may unpack to (its zip directory, checked before opening it): "
+        "a 1 MB zip bomb inflating to gigabytes is refused up front",
+    )
     chain_cache_mb: float = Field(
         200,
         ge=0,

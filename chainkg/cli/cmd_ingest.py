@@ -109,11 +109,13 @@ def ingest(
     Example: chainkg ingest data/ --dry-run
     """
     from chainkg.ingest.pipeline import ingest_paths
+    from chainkg.ingest.readers import ReadLimits
 
     with store_session() as store, _bars(not as_json) as bars:
         report = ingest_paths(
             store,
             paths,
+            limits=ReadLimits.from_settings(settings()),
             strict=strict,
             dry_run=dry_run,
             batch_size=batch_size,

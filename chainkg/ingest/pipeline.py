@@ -36,9 +36,10 @@ from chainkg.ingest.formats import (
     spec_for_name,
 )
 from chainkg.ingest.progress import NullProgress, Progress
-from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
+from chainkg.ingest.readers import SUPPORTED_SUFFIXES, RawTable, ReadLimits, read_tables
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
+from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
 
@@ -94,8 +95,12 @@ class _Load:
         batch_size: int | None,
         aliases: AliasesArg,
         progress: Progress | None,
+        limits: ReadLimits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits or ReadLimits()
+        # Keys changed by clean_key, per file: (count, first example) for one note per file.
+        self.cleaned: dict[str, tuple[int, str]] = {}
         self.strict = strict
         self.dry_run = dry_run
         self.batch_size = batch_size
@@ -130,11 +135,19 @@ class _Load:
     def add_file(self, path: Path, source: str, type_name: str | None = None) -> list[RawTable]:
         """Read one file; an unreadable file becomes a rejection, not an exception."""
         try:
-            tables = read_tables(path, source)
+            tables = read_tables(path, source, self.limits)
         except InvalidInputError as exc:
             stats = self.report.stats(UNREADABLE, "file")
             stats.read += 1
-            self.reject(stats, Rejection(file=source, reason=exc.reason))
+            self.reject(stats, Rejection(file=source, line=exc.line, reason=exc.reason))
+            return []
+        except (ValueError, OSError, RecursionError, LookupError, TypeError, AttributeError) as exc:
+            # Hostile bytes reaching a third-party parser in a way no rule above foresaw: the file
+            # is refused with what the parser said, never a traceback and never a half-read file.
+            stats = self.report.stats(UNREADABLE, "file")
+            stats.read += 1
+            reason = f"cannot read the file ({type(exc).__name__}: {shown(str(exc), 200)})"
+            self.reject(stats, Rejection(file=source, reason=reason))
             return []
         if type_name:
             for t in tables:
@@ -147,12 +160,7 @@ class _Load:
         for t in tables:
             info = FileInfo(source=t.source, type=None, format=t.format, encoding=t.encoding, rows=len(t.rows))
             self.report.files.append(info)
-            if t.encoding and t.encoding.endswith(f"({GUESSED})"):
-                self.report.notes.append(
-                    f"{t.source}: its text encoding is not UTF-8 or GBK and was guessed as {t.encoding.split()[0]}; "
-                    "check a few names in the result, and if they look wrong save the file as 'CSV UTF-8' and load "
-                    "it again."
-                )
+            self._decoding_notes(t)
             if t.empty:
                 self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
                 continue
@@ -173,6 +181,48 @@ class _Load:
             else:
                 self._rel_table(s, t)
         self._resolve_rels()
+        self._note_cleaned()
+
+    def _decoding_notes(self, t: RawTable) -> None:
+        """Say how a file was decoded when it was not plain UTF-8; ``strict`` refuses a doubtful one."""
+        self.report.notes.extend(t.notes)
+        d = t.decoding
+        if d is None:
+            return
+        if d.doubt:
+            if self.strict:
+                raise InvalidInputError(
+                    f"its text encoding was in doubt: {d.doubt} (strict mode: nothing was loaded)", file=t.source
+                )
+            self.report.notes.append(f"{t.source}: read as {d.label}, but {d.doubt}.")
+        if d.note:
+            self.report.notes.append(f"{t.source}: read as {d.label}: {d.note}.")
+
+    def _clean_keys(self, t: RawTable, row: dict[str, Any], fields: tuple[str, ...]) -> None:
+        """NFKC-normalise the key fields of ``row`` and drop invisible characters, counting changes."""
+        for f in fields:
+            v = row.get(f)
+            if isinstance(v, str):
+                row[f] = self._clean(t, v)
+                if v and not row[f]:
+                    why = f"holds only invisible characters ({what_changed(v, '')}); fill in a real key"
+                    raise RowError([FieldProblem(f, shown(v), why)])
+
+    def _clean(self, t: RawTable, v: str) -> str:
+        c = clean_key(v)
+        if c != v:
+            n, example = self.cleaned.get(t.source, (0, ""))
+            self.cleaned[t.source] = (n + 1, example or f"'{shown(v, 60)}' became '{c}' ({what_changed(v, c)})")
+        return c
+
+    def _note_cleaned(self) -> None:
+        for source, (n, example) in self.cleaned.items():
+            self.report.notes.append(
+                f"{source}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
+                f"(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
+                f"like; e.g. {example}."
+            )
+        self.cleaned.clear()
 
     def _read_aliases(self, t: RawTable) -> None:
         try:
@@ -257,9 +307,15 @@ class _Load:
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                self._clean_keys(t, row, ("key",))
                 key, how = self._node_key(s, row)
             except RowError as err:
                 self._reject_row(s, t, line, err)
+                continue
+            key = self._clean(t, key)  # a key derived from a name (products) follows the same rule
+            if not key:
+                empty = FieldProblem("key", None, "is empty once invisible characters are removed")
+                self._reject_row(s, t, line, RowError([empty]))
                 continue
             self._add_node(s, t, line, key, how, row)
         self.progress.advance(task, len(t.rows) % 1000)
@@ -335,6 +391,7 @@ class _Load:
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                self._clean_keys(t, row, ("src", "dst"))
                 labels = list(s.from_labels)
                 if row.get("src_type"):
                     label = _label_for_src_type(s, row["src_type"])
@@ -489,14 +546,16 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
                 rel = f.relative_to(p)
                 if not f.is_file() or any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
+                # Names as printed and recorded: escaped, so a name cannot drive the terminal
+                # (ANSI escapes) or break UTF-8 output (undecodable bytes in the name).
                 if f.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append((f, rel.as_posix()))
+                    files.append((f, shown(rel.as_posix())))
                 else:
-                    ignored.append(rel.as_posix())
+                    ignored.append(shown(rel.as_posix()))
         elif p.is_file():
-            files.append((p, p.name))
+            files.append((p, shown(p.name)))
         else:
-            raise InvalidInputError(f"there is no file or folder at {p}", file=str(p))
+            raise InvalidInputError(f"there is no file or folder at {shown(str(p))}", file=shown(str(p)))
     return files, ignored
 
 
@@ -510,6 +569,7 @@ def ingest_paths(
     aliases: AliasesArg = None,
     progress: Progress | None = None,
     source_prefix: str = "",
+    limits: ReadLimits | None = None,
 ) -> IngestReport:
     """Load files and folders of CSV, XLSX and JSONL tables into ``store``.
 
@@ -517,7 +577,8 @@ def ingest_paths(
     docs/ingest.md). Invalid rows are reported and skipped unless ``strict``, which raises
     ``InvalidInputError`` on the first problem before anything is written. ``dry_run``
     validates and resolves without writing. ``source_prefix`` is put before each file's
-    name in the provenance (``demo:`` for the bundled demo).
+    name in the provenance (``demo:`` for the bundled demo). ``limits`` caps file sizes
+    (``ReadLimits.from_settings(settings)``; the defaults otherwise).
 
     Examples
     --------
@@ -526,7 +587,9 @@ def ingest_paths(
     0
     """
     t0 = time.perf_counter()
-    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
+    load = _Load(
+        store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
+    )
     files, ignored = _expand(paths)
     if ignored:
         load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
@@ -547,6 +610,7 @@ def ingest_file(
     aliases: AliasesArg = None,
     progress: Progress | None = None,
     source_name: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> IngestReport:
     """Load one file; ``type_name`` (a label, relationship type or file-name alias) overrides
     what the file name says, for uploads whose names mean nothing. ``source_name`` is the
@@ -568,9 +632,11 @@ def ingest_file(
             raise InvalidInputError(f"'{type_name}' is not a type chainkg knows; use one of {known}") from None
     p = Path(path)
     if not p.is_file():
-        raise InvalidInputError(f"there is no file at {p}", file=str(p))
-    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
-    return load.run(load.add_file(p, source_name or p.name), t0, forced=forced)
+        raise InvalidInputError(f"there is no file at {shown(str(p))}", file=shown(str(p)))
+    load = _Load(
+        store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
+    )
+    return load.run(load.add_file(p, shown(source_name or p.name)), t0, forced=forced)
 
 
 __all__ = ["DERIVED_KEYS", "IngestReport", "ingest_file", "ingest_paths"]
