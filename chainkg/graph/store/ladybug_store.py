@@ -80,6 +80,7 @@ class LadybugStore(GraphStore):
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._closed = False
+        self._receipts_ready = False
         self._version = 0
         self._version_lock = threading.Lock()
 
@@ -134,6 +135,14 @@ class LadybugStore(GraphStore):
         """Create every node and relationship table that does not exist yet."""
         for stmt in ladybug_schema():
             self._write(stmt)
+        self._ensure_receipts()
+
+    def _ensure_receipts(self) -> None:
+        if not self._receipts_ready:
+            self._write(
+                f"CREATE NODE TABLE IF NOT EXISTS {self.RECEIPT_LABEL}(key STRING, value STRING, PRIMARY KEY (key))"
+            )
+            self._receipts_ready = True
 
     def schema_present(self) -> bool:
         """True when every table of the model exists."""
@@ -206,9 +215,10 @@ class LadybugStore(GraphStore):
         )
 
     def clear(self) -> None:
-        """Delete every node and relationship; tables stay."""
+        """Delete every node and relationship, and the load receipts; tables stay."""
         for node in MODEL.nodes:
             self._write(f"MATCH (n:{node.label}) DETACH DELETE n")
+        self.drop_receipts()
 
     def close(self) -> None:
         """Close the database so another process may open it."""
