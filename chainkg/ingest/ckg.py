@@ -679,7 +679,7 @@ def load_ckg(
             f"(it needs {', '.join(CKG_FILES)})"
         )
     t0 = time.perf_counter()
-    fingerprint = files_fingerprint(root, CKG_FILES, Path(__file__))
+    fingerprint = files_fingerprint([(root / f, f) for f in CKG_FILES])
     if reuse:
         again = unchanged_reload(store, RECEIPT, fingerprint, t0)
         if again is not None:

@@ -37,6 +37,7 @@ from chainkg.ingest.formats import (
 )
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES, RawTable, ReadLimits, read_tables
+from chainkg.ingest.receipts import files_fingerprint, receipt_name, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
 from chainkg.ingest.textsafe import clean_key, shown, what_changed
@@ -73,6 +74,7 @@ class _PendingRel:
     line: int
     row: dict[str, Any]
     src_labels: list[str] = field(default_factory=list)
+    given: dict[str, Any] = field(default_factory=dict)  # the ends as the file wrote them
 
 
 def _label_for_src_type(s: TypeSpec, value: str) -> str | None:
@@ -99,6 +101,8 @@ class _Load:
     ) -> None:
         self.store = store
         self.limits = limits or ReadLimits()
+        self._fingerprint: str | None = None
+        self._receipt = ""
         # Keys changed by clean_key, per file: (count, first example) for one note per file.
         self.cleaned: dict[str, tuple[int, str]] = {}
         self.strict = strict
@@ -391,6 +395,7 @@ class _Load:
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                given = {"src": row.get("src"), "dst": row.get("dst")}
                 self._clean_keys(t, row, ("src", "dst"))
                 labels = list(s.from_labels)
                 if row.get("src_type"):
@@ -410,7 +415,7 @@ class _Load:
             except RowError as err:
                 self._reject_row(s, t, line, err)
                 continue
-            self.pending.append(_PendingRel(s, t, line, row, labels))
+            self.pending.append(_PendingRel(s, t, line, row, labels, given))
 
     def _resolve_rels(self) -> None:
         wanted: dict[str, list[str]] = {}
@@ -443,7 +448,14 @@ class _Load:
                 return
             if hit.how in ("alias", "normalized name"):
                 self.report.merges.append(
-                    Merge(type=hit.label, file=p.table.source, line=p.line, given=row[fld], key=hit.key, how=hit.how)
+                    Merge(
+                        type=hit.label,
+                        file=p.table.source,
+                        line=p.line,
+                        given=str(p.given.get(fld) or row[fld]),
+                        key=hit.key,
+                        how=hit.how,
+                    )
                 )
             ends.append(hit)
         a, b = ends
@@ -474,6 +486,20 @@ class _Load:
         self.write()
         self.report.elapsed_s = round(time.perf_counter() - t0, 3)
         return self.report
+
+    def reused(self, files: Sequence[tuple[Path, str]], t0: float, *extra: str) -> IngestReport | None:
+        """The report of a re-load of unchanged files into an unchanged store (nothing read),
+        or ``None``; remembers the fingerprint so :meth:`keep_receipt` can save it."""
+        if self.dry_run or len(self.resolver.aliases):
+            return None  # a dry run writes no receipt; an alias table given apart is not fingerprinted
+        self._fingerprint = files_fingerprint(files, str(self.strict), *extra)
+        self._receipt = receipt_name("ingest", [s for _, s in files])
+        return unchanged_reload(self.store, self._receipt, self._fingerprint, t0)
+
+    def keep_receipt(self) -> None:
+        """Save the receipt of this load (after it wrote everything)."""
+        if not self.dry_run and self._fingerprint:
+            save_receipt(self.store, self._receipt, self._fingerprint, self.report)
 
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
@@ -570,6 +596,7 @@ def ingest_paths(
     progress: Progress | None = None,
     source_prefix: str = "",
     limits: ReadLimits | None = None,
+    reuse: bool = True,
 ) -> IngestReport:
     """Load files and folders of CSV, XLSX and JSONL tables into ``store``.
 
@@ -578,7 +605,9 @@ def ingest_paths(
     ``InvalidInputError`` on the first problem before anything is written. ``dry_run``
     validates and resolves without writing. ``source_prefix`` is put before each file's
     name in the provenance (``demo:`` for the bundled demo). ``limits`` caps file sizes
-    (``ReadLimits.from_settings(settings)``; the defaults otherwise).
+    (``ReadLimits.from_settings(settings)``; the defaults otherwise). When the same files were
+    loaded last, byte for byte, and nothing was written since, they are not read again
+    (:mod:`chainkg.ingest.receipts`); ``reuse=False`` reads and compares every row.
 
     Examples
     --------
@@ -591,12 +620,19 @@ def ingest_paths(
         store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
     )
     files, ignored = _expand(paths)
+    files = [(p, source_prefix + s) for p, s in files]
+    if reuse:
+        again = load.reused(files, t0)
+        if again is not None:
+            return again
     if ignored:
         load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
     tables: list[RawTable] = []
     for path, source in files:
-        tables += load.add_file(path, source_prefix + source)
-    return load.run(tables, t0)
+        tables += load.add_file(path, source)
+    report = load.run(tables, t0)
+    load.keep_receipt()
+    return report
 
 
 def ingest_file(
@@ -611,6 +647,7 @@ def ingest_file(
     progress: Progress | None = None,
     source_name: str | None = None,
     limits: ReadLimits | None = None,
+    reuse: bool = True,
 ) -> IngestReport:
     """Load one file; ``type_name`` (a label, relationship type or file-name alias) overrides
     what the file name says, for uploads whose names mean nothing. ``source_name`` is the
@@ -636,7 +673,14 @@ def ingest_file(
     load = _Load(
         store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
     )
-    return load.run(load.add_file(p, shown(source_name or p.name)), t0, forced=forced)
+    source = shown(source_name or p.name)
+    if reuse:
+        again = load.reused([(p, source)], t0, type_name or "")
+        if again is not None:
+            return again
+    report = load.run(load.add_file(p, source), t0, forced=forced)
+    load.keep_receipt()
+    return report
 
 
 __all__ = ["DERIVED_KEYS", "IngestReport", "ingest_file", "ingest_paths"]

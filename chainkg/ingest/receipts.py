@@ -24,17 +24,31 @@ from pathlib import Path
 from chainkg.graph.store.base import GraphStore
 from chainkg.ingest.report import IngestReport
 
+_CODE = [
+    *sorted(Path(__file__).parent.glob("*.py")),
+    Path(__file__).parents[1] / "graph" / "model.py",
+]
+"""The code a load's outcome depends on: a changed loader, validation rule or model is a new load."""
 
-def files_fingerprint(root: Path, names: Iterable[str], *code: Path) -> str:
-    """SHA-256 over the files' names and bytes (read in chunks) and the given code files."""
+
+def files_fingerprint(files: Iterable[tuple[Path, str]], *extra: str) -> str:
+    """SHA-256 over each file's name (as recorded) and bytes (read in chunks), the loading code,
+    and ``extra`` (options that change the outcome)."""
     h = hashlib.sha256()
-    for path in [*(root / n for n in names), *code]:
-        h.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+    for path, name in [*files, *((p, p.name) for p in _CODE)]:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0")
         with path.open("rb") as fh:
             while chunk := fh.read(1 << 20):
                 h.update(chunk)
         h.update(b"\0")
+    for e in extra:
+        h.update(e.encode("utf-8", "surrogateescape") + b"\0")
     return h.hexdigest()
+
+
+def receipt_name(kind: str, names: Iterable[str]) -> str:
+    """The receipt a load of these file names keeps (one per set of names)."""
+    return kind + ":" + hashlib.sha256("\0".join(sorted(names)).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def save_receipt(store: GraphStore, name: str, fingerprint: str, report: IngestReport) -> None:

@@ -370,7 +370,8 @@ def xlsx_bomb(unpacked_mb: int = 300) -> bytes:
     whole = xlsx_bytes({"enterprise": [["key", "name"], ["E1", "比亚迪"]]})
     src = zipfile.ZipFile(io.BytesIO(whole))
     out = io.BytesIO()
-    row = b'<row><c t="inlineStr"><is><t>' + b"x" * 200 + b"</t></is></c></row>"
+    # Long runs of one byte: deflate's best case (about 1,000 to 1), as in a crafted bomb.
+    row = b'<row><c t="inlineStr"><is><t>' + b"x" * 30_000 + b"</t></is></c></row>"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for item in src.infolist():
             if item.filename != "xl/worksheets/sheet1.xml":
@@ -380,7 +381,7 @@ def xlsx_bomb(unpacked_mb: int = 300) -> bytes:
             head, tail = xml.split(b"<sheetData>")
             with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
                 fh.write(head + b"<sheetData>")
-                block = row * 4096
+                block = row * 64
                 for _ in range(unpacked_mb * 1024 * 1024 // len(block)):
                     fh.write(block)
                 fh.write(b"</sheetData>" + tail.split(b"</sheetData>", 1)[1])
