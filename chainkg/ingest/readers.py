@@ -82,8 +82,8 @@ class ReadLimits:
     """Caps that keep a load's memory bounded (settings ``CHAINKG_MAX_FILE_MB`` and
     ``CHAINKG_XLSX_MAX_UNPACKED_MB``); a file above one is refused before it is read."""
 
-    max_file_mb: float = 100
-    xlsx_max_unpacked_mb: float = 256
+    max_file_mb: float = 10
+    xlsx_max_unpacked_mb: float = 64
 
     @classmethod
     def from_settings(cls, settings: Any) -> ReadLimits:
