@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from chainkg.errors import ChainkgError
 from chainkg.graph.store.base import GraphStore
 from chainkg.ingest.report import IngestReport
+
+log = logging.getLogger(__name__)
 
 _CODE = [
     *sorted(Path(__file__).parent.glob("*.py")),
@@ -52,24 +56,31 @@ def receipt_name(kind: str, names: Iterable[str]) -> str:
 
 
 def save_receipt(store: GraphStore, name: str, fingerprint: str, report: IngestReport) -> None:
-    """Record that the load ``report`` of files ``fingerprint`` is what the store now holds."""
-    body = {"fingerprint": fingerprint, "counts": store.counts(), "report": report.model_dump(mode="json")}
-    store.save_receipt(name, json.dumps(body, ensure_ascii=False))
+    """Record that the load ``report`` of files ``fingerprint`` is what the store now holds.
+
+    Best effort: the load is committed already, so a receipt that cannot be saved (a read-only
+    or failing store) is logged and the next load simply reads its files again.
+    """
+    try:
+        body = {"fingerprint": fingerprint, "counts": store.counts(), "report": report.model_dump(mode="json")}
+        store.save_receipt(name, json.dumps(body, ensure_ascii=False))
+    except ChainkgError as exc:
+        log.warning("load receipt not saved: %s", exc)
 
 
 def unchanged_reload(store: GraphStore, name: str, fingerprint: str, t0: float) -> IngestReport | None:
     """The report of a re-load that has nothing to do, or ``None`` when the files or the store
     changed since the receipt was saved (then the load runs in full)."""
-    raw = store.load_receipt(name)
-    if raw is None:
-        return None
     try:
+        raw = store.load_receipt(name)
+        if raw is None:
+            return None
         body = json.loads(raw)
         if body["fingerprint"] != fingerprint or body["counts"] != store.counts():
             return None
         report = IngestReport.model_validate(body["report"])
-    except (ValueError, KeyError, TypeError):
-        return None  # a receipt from another version: load in full
+    except (ValueError, KeyError, TypeError, ChainkgError):
+        return None  # a receipt from another version, or none readable: load in full
     for s in report.types:
         s.created, s.updated, s.unchanged = 0, 0, s.loaded
     report.elapsed_s = round(time.perf_counter() - t0, 3)

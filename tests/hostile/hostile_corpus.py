@@ -382,7 +382,7 @@ def xlsx_bomb(unpacked_mb: int = 300) -> bytes:
             with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
                 fh.write(head + b"<sheetData>")
                 block = row * 64
-                for _ in range(unpacked_mb * 1024 * 1024 // len(block)):
+                for _ in range(-(-unpacked_mb * 1024 * 1024 // len(block))):  # rounded up
                     fh.write(block)
                 fh.write(b"</sheetData>" + tail.split(b"</sheetData>", 1)[1])
     return out.getvalue()

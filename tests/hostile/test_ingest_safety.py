@@ -146,7 +146,7 @@ def test_xlsx_bomb_is_refused_up_front_with_little_memory(tmp_path: Path) -> Non
     path.write_bytes(xlsx_bomb(64))
     assert path.stat().st_size < 1024 * 1024
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(InvalidInputError, match="unpacks to 64 MB"):
+    with pytest.raises(InvalidInputError, match=r"unpacks to 6\d MB .* more than the 32 MB"):
         read_tables(path, limits=ReadLimits(xlsx_max_unpacked_mb=32))
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kb < 20 * 1024  # the sheet was never inflated
