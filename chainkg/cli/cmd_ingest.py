@@ -99,6 +99,9 @@ def ingest(
     aliases: Path = typer.Option(None, "--aliases", help="Alias table (alias, canonical) for entity names"),
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
+    reread: bool = typer.Option(
+        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+    ),
 ) -> None:
     """Load CSV, Excel and JSON Lines files into the graph, in dependency order.
 
@@ -116,6 +119,7 @@ def ingest(
             store,
             paths,
             limits=ReadLimits.from_settings(settings()),
+            reuse=not reread,
             strict=strict,
             dry_run=dry_run,
             batch_size=batch_size,
@@ -133,6 +137,9 @@ def ingest_ckg(
     batch_size: int = typer.Option(None, "--batch-size", min=1, help="Rows per write transaction"),
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
+    reread: bool = typer.Option(
+        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+    ),
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
 
@@ -144,7 +151,7 @@ def ingest_ckg(
     from chainkg.ingest.ckg import load_ckg
 
     with store_session() as store, _bars(not as_json) as bars:
-        report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size)
+        report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size, reuse=not reread)
     _finish(report, as_json=as_json, report_dir=report_dir, title="ChainKnowledgeGraph")
 
 

@@ -337,3 +337,17 @@ def test_clear_drops_the_receipt(store: GraphStore) -> None:
     store.clear()
     again = load_ckg(store, CKG_EXCERPT)
     assert again.totals().created == again.totals().loaded > 0
+
+
+def test_cli_reread_reads_unchanged_files_again(cli_data: Path, tmp_path: Path) -> None:
+    def run(*extra: str) -> IngestReport:
+        result = runner.invoke(app, ["ingest-ckg", str(CKG_EXCERPT), "--json", "--report-dir", str(tmp_path), *extra])
+        assert result.exit_code == 0, result.output
+        return IngestReport.model_validate_json(result.output)
+
+    first = run()
+    assert first.totals().created > 0
+    assert "not read again" in run().notes[0]
+    reread = run("--reread")
+    assert not any("not read again" in n for n in reread.notes)
+    assert reread.totals().unchanged == first.totals().loaded and reread.totals().created == 0
