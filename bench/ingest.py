@@ -3,11 +3,19 @@
     python bench/ingest.py                                  # LadybugDB (+ Neo4j if CHAINKG_TEST_NEO4J_URI)
     python bench/ingest.py --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
     python bench/ingest.py --batch-sizes 1000,2000,5000,10000,20000   # Neo4j batch-size sweep
+    python bench/ingest.py --no-ladybug --hostile-only      # only the big hostile files (memory)
 
 For each store it prints the wall time and rows per second of ``load_ckg`` on an empty store,
-the rate of a naive loader that sends one MERGE per row (on a slice, same store, emptied
-first), their ratio, and the process's peak memory. Targets on a 2-core machine: Neo4j
-<= 15 s, LadybugDB <= 5 s, batch >= 30x the row-at-a-time rate.
+the time of re-loading the same files unchanged (with the load receipt, and reading and
+comparing every row) as a share of the first load (target <= 20 %), the rate of a naive
+loader that sends one MERGE per row (on a slice, same store, emptied first), their ratio, and
+the process's peak memory. Targets on a 2-core machine: Neo4j <= 15 s, LadybugDB <= 5 s,
+batch >= 30x the row-at-a-time rate.
+
+Then, each in a fresh process so its peak memory is its own, it loads files made in /tmp now
+(deleted after): a 1 GiB CSV, an XLSX of under 1 MB that unpacks to 1 GiB (a zip bomb), and a
+CSV just under the file-size cap (``CHAINKG_MAX_FILE_MB``, loaded into LadybugDB), printing the
+time, the outcome and the peak memory (target < 500 MB, or refused up front).
 
 It EMPTIES the Neo4j database it is pointed at: do not point it at one holding data you need,
 nor at a test server other test runs are using at the same time.
@@ -20,6 +28,7 @@ import itertools
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +82,24 @@ def slice_rows(data: Path, n: int) -> tuple[list[dict[str, Any]], list[dict[str,
     return nodes, links[:n]
 
 
+def reload_ratio(store: GraphStore, data: Path, first_s: float) -> None:
+    """Re-load the unchanged files twice: through the load receipt, and reading every row."""
+    t0 = time.perf_counter()
+    again = load_ckg(store, data)
+    receipt_s = time.perf_counter() - t0
+    assert again.totals().created == 0 and again.totals().updated == 0
+    t0 = time.perf_counter()
+    full = load_ckg(store, data, reuse=False)
+    full_s = time.perf_counter() - t0
+    assert full.totals().created == 0 and full.totals().updated == 0
+    print(
+        f"re-load unchanged: {receipt_s:.2f} s = {receipt_s / first_s:.1%} of the first load (target <= 20 %: "
+        f"{'met' if receipt_s <= 0.2 * first_s else 'NOT met'}); reading and comparing every row instead "
+        f"(reuse=False): {full_s:.2f} s = {full_s / first_s:.0%}",
+        flush=True,
+    )
+
+
 def naive_load(store: GraphStore, nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> tuple[float, int]:
     """One query (one transaction) per row, as naive loaders do."""
     store.clear()
@@ -113,6 +140,7 @@ def bench_store(name: str, store: GraphStore, data: Path, args: argparse.Namespa
         if best is None or seconds < best[0]:
             best = (seconds, size, rows)
     assert best is not None
+    reload_ratio(store, data, best[0])
     if len(sizes) > 1:
         print(f"fastest Neo4j batch size: {best[1]} ({best[0]:.2f} s)")
     nodes, links = slice_rows(data, args.slice)
@@ -128,6 +156,101 @@ def bench_store(name: str, store: GraphStore, data: Path, args: argparse.Namespa
     store.clear()
 
 
+# -- big hostile files, each loaded in a fresh process --------------------------------------------
+
+_CHILD = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+from chainkg.graph.store.ladybug_store import LadybugStore
+from chainkg.ingest.pipeline import ingest_paths
+from chainkg.ingest.readers import ReadLimits
+from chainkg.settings import Settings
+path, dry = Path(sys.argv[1]), sys.argv[2] == "dry"
+settings = Settings(_env_file=None)
+with tempfile.TemporaryDirectory(prefix="chainkg-bench-big-") as tmp:
+    store = LadybugStore(Path(tmp) / "g.lbug")
+    store.ensure_schema()
+    t0 = time.perf_counter()
+    report = ingest_paths(store, [path], dry_run=dry, limits=ReadLimits.from_settings(settings))
+    seconds = time.perf_counter() - t0
+    store.close()
+t = report.totals()
+# VmHWM: this process's own peak. ru_maxrss would include the parent's peak at fork, which
+# Linux carries across exec.
+hwm = [ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:")]
+peak = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "read": t.read, "loaded": t.loaded, "rejected": t.rejected,
+                  "reason": report.rejections[0].reason[:160] if report.rejections else "",
+                  "peak_mb": peak}))
+"""
+
+
+def big_csv(path: Path, size: int, *, unique: bool = True) -> None:
+    """An enterprise CSV of at most ``size`` bytes (whole rows), written in blocks; with
+    ``unique=False`` one block repeated (fast to write, the keys repeat)."""
+    with path.open("wb") as fh:
+        fh.write(b"key,name,city,employees\n")
+        written, i = 0, 0
+        block = b""
+        while True:
+            if unique or not block:
+                block = "".join(f"E{i + j},测试企业{i + j}有限公司,深圳市,{j}\n" for j in range(10_000)).encode()
+            if written + len(block) > size:
+                break
+            fh.write(block)
+            written += len(block)
+            i += 10_000
+
+
+def run_child(path: Path, dry: bool) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path), "dry" if dry else "load"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env=os.environ,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def bench_hostile() -> None:
+    from chainkg.settings import Settings
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"))
+    from hostile_corpus import xlsx_bomb
+
+    cap_mb = Settings(_env_file=None).max_file_mb
+    print(f"\n== big hostile files (load average {load_avg()}; each in a fresh process)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="chainkg-bench-hostile-") as tmp:
+        cases: list[tuple[str, Path, bool]] = []
+        csv_path = Path(tmp) / "1gib" / "enterprise.csv"
+        csv_path.parent.mkdir()
+        big_csv(csv_path, 1 << 30, unique=False)
+        cases.append((f"1 GiB CSV ({csv_path.stat().st_size / 2**20:,.0f} MB)", csv_path, False))
+        bomb = Path(tmp) / "bomb" / "enterprise.xlsx"
+        bomb.parent.mkdir()
+        bomb.write_bytes(xlsx_bomb(1024))
+        cases.append((f"XLSX bomb ({bomb.stat().st_size / 1024:,.0f} KB unpacking to 1,024 MB)", bomb, False))
+        at_cap = Path(tmp) / "cap" / "enterprise.csv"
+        at_cap.parent.mkdir()
+        big_csv(at_cap, int(cap_mb * 2**20))
+        rows = sum(1 for _ in at_cap.open("rb")) - 1
+        cases.append(
+            (f"CSV at the cap ({at_cap.stat().st_size / 2**20:,.1f} MB, {rows:,} rows, loaded)", at_cap, False)
+        )
+        for label, path, dry in cases:
+            r = run_child(path, dry)
+            outcome = f"refused: {r['reason']}" if r["loaded"] == 0 and r["rejected"] else f"{r['read']:,} rows read"
+            print(
+                f"{label}: {r['seconds']:.1f} s, peak memory {r['peak_mb']:,.0f} MB (target < 500 MB: "
+                f"{'met' if r['peak_mb'] < 500 else 'NOT met'}); {outcome}",
+                flush=True,
+            )
+            path.unlink()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ChainKnowledgeGraph folder")
@@ -139,7 +262,12 @@ def main() -> int:
     p.add_argument("--slice", type=int, default=1000, help="Rows of each kind for the row-at-a-time loader")
     p.add_argument("--repeat", type=int, default=1, help="Full loads per setting (the fastest is reported)")
     p.add_argument("--no-ladybug", action="store_true", help="Skip the embedded store")
+    p.add_argument("--no-hostile", action="store_true", help="Skip the 1 GiB CSV and XLSX bomb runs")
+    p.add_argument("--hostile-only", action="store_true", help="Only the 1 GiB CSV and XLSX bomb runs")
     args = p.parse_args()
+    if args.hostile_only:
+        bench_hostile()
+        return 0
     if not (args.data / "company.json").exists():
         print(f"ChainKnowledgeGraph data not found at {args.data}; pass --data", file=sys.stderr)
         return 2
@@ -170,6 +298,8 @@ def main() -> int:
             neo.close()
     else:
         print("\n(Neo4j skipped: set CHAINKG_TEST_NEO4J_URI or pass --neo4j-uri)")
+    if not args.no_hostile:
+        bench_hostile()
     return 0
 
 

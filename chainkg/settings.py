@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="Key required for writes over HTTP")
     read_key: SecretStr | None = Field(None, description="Key required for reads, if set")
     max_upload_mb: int = Field(20, ge=1, le=1024)
+    max_file_mb: float = Field(
+        10,
+        gt=0,
+        le=100_000,
+        description="Largest data file `chainkg ingest` reads; a larger one is refused before it is read "
+        "(a load holds its rows until it writes them: a 10 MB CSV of 190,000 rows peaked at 800 MB on LadybugDB)",
+    )
+    xlsx_max_unpacked_mb: float = Field(
+        64,
+        gt=0,
+        le=100_000,
+        description="Most a workbook may unpack to (its zip directory, checked before opening it): "
+        "a 1 MB zip bomb inflating to gigabytes is refused up front",
+    )
     chain_cache_mb: float = Field(
         200,
         ge=0,

@@ -139,6 +139,9 @@ def ingest(
     aliases: Path = typer.Option(None, "--aliases", help="Alias table (alias, canonical) for entity names"),
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
+    reread: bool = typer.Option(
+        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+    ),
 ) -> None:
     """Load CSV, Excel and JSON Lines files into the graph, in dependency order.
 
@@ -149,11 +152,14 @@ def ingest(
     Example: chainkg ingest data/ --dry-run
     """
     from chainkg.ingest.pipeline import ingest_paths
+    from chainkg.ingest.readers import ReadLimits
 
     with store_session() as store, _bars(not as_json) as bars:
         report = ingest_paths(
             store,
             paths,
+            limits=ReadLimits.from_settings(settings()),
+            reuse=not reread,
             strict=strict,
             dry_run=dry_run,
             batch_size=batch_size,
@@ -174,6 +180,9 @@ def ingest_ckg(
     report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
     mix: bool = typer.Option(False, "--mix", help="Load even onto a store holding the demo (answers then mix both)"),
+    reread: bool = typer.Option(
+        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+    ),
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
 
@@ -189,7 +198,7 @@ def ingest_ckg(
 
     with store_session() as store, _bars(not as_json) as bars:
         _refuse_mixing(store, "public", mix)
-        report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size)
+        report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size, reuse=not reread)
         _quality_pass(store, quiet=as_json)
     _finish(report, as_json=as_json, report_dir=report_dir, title="ChainKnowledgeGraph")
 

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
+from chainkg.ingest.textsafe import shown
 from chainkg.settings import Settings
 
 if TYPE_CHECKING:  # the store modules load the drivers: imported when a command opens the store
@@ -86,7 +87,8 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
         except ChainkgError as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
             # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
-            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+            # shown: a message may quote a file name holding ANSI escapes or undecodable bytes
+            err_console.print(f"[bold red]Error:[/] {escape(shown(str(exc), keep_breaks=True))}", highlight=False)
             raise typer.Exit(code) from None
 
     return wrapper

@@ -50,9 +50,11 @@ from chainkg.ingest.formats import (
 from chainkg.ingest.measures import OWNED, MeasureRules
 from chainkg.ingest.membership import refresh_membership
 from chainkg.ingest.progress import NullProgress, Progress
-from chainkg.ingest.readers import GUESSED, SUPPORTED_SUFFIXES, RawTable, read_tables
+from chainkg.ingest.readers import SUPPORTED_SUFFIXES, RawTable, ReadLimits, read_tables
+from chainkg.ingest.receipts import files_fingerprint, receipt_name, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
+from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
 
@@ -92,6 +94,7 @@ class _PendingRel:
     line: int
     row: dict[str, Any]
     src_labels: list[str] = field(default_factory=list)
+    given: dict[str, Any] = field(default_factory=dict)  # the ends as the file wrote them
 
 
 def _label_for_src_type(s: TypeSpec, value: str) -> str | None:
@@ -114,8 +117,14 @@ class _Load:
         batch_size: int | None,
         aliases: AliasesArg,
         progress: Progress | None,
+        limits: ReadLimits | None = None,
     ) -> None:
         self.store = store
+        self.limits = limits or ReadLimits()
+        self._fingerprint: str | None = None
+        self._receipt = ""
+        # Keys changed by clean_key, per file: (count, first example) for one note per file.
+        self.cleaned: dict[str, tuple[int, str]] = {}
         self.strict = strict
         self.dry_run = dry_run
         self.batch_size = batch_size
@@ -156,11 +165,19 @@ class _Load:
             self._add_maps(source, read_map_yaml(path, source))
             return []
         try:
-            tables = read_tables(path, source)
+            tables = read_tables(path, source, self.limits)
         except InvalidInputError as exc:
             stats = self.report.stats(UNREADABLE, "file")
             stats.read += 1
-            self.reject(stats, Rejection(file=source, reason=exc.reason))
+            self.reject(stats, Rejection(file=source, line=exc.line, reason=exc.reason))
+            return []
+        except (ValueError, OSError, RecursionError, LookupError, TypeError, AttributeError) as exc:
+            # Hostile bytes reaching a third-party parser in a way no rule above foresaw: the file
+            # is refused with what the parser said, never a traceback and never a half-read file.
+            stats = self.report.stats(UNREADABLE, "file")
+            stats.read += 1
+            reason = f"cannot read the file ({type(exc).__name__}: {shown(str(exc), 200)})"
+            self.reject(stats, Rejection(file=source, reason=reason))
             return []
         if type_name:
             for t in tables:
@@ -173,12 +190,7 @@ class _Load:
         for t in tables:
             info = FileInfo(source=t.source, type=None, format=t.format, encoding=t.encoding, rows=len(t.rows))
             self.report.files.append(info)
-            if t.encoding and t.encoding.endswith(f"({GUESSED})"):
-                self.report.notes.append(
-                    f"{t.source}: its text encoding is not UTF-8 or GBK and was guessed as {t.encoding.split()[0]}; "
-                    "check a few names in the result, and if they look wrong save the file as 'CSV UTF-8' and load "
-                    "it again."
-                )
+            self._decoding_notes(t)
             if t.empty:
                 self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
                 continue
@@ -203,6 +215,48 @@ class _Load:
             else:
                 self._rel_table(s, t)
         self._resolve_rels()
+        self._note_cleaned()
+
+    def _decoding_notes(self, t: RawTable) -> None:
+        """Say how a file was decoded when it was not plain UTF-8; ``strict`` refuses a doubtful one."""
+        self.report.notes.extend(t.notes)
+        d = t.decoding
+        if d is None:
+            return
+        if d.doubt:
+            if self.strict:
+                raise InvalidInputError(
+                    f"its text encoding was in doubt: {d.doubt} (strict mode: nothing was loaded)", file=t.source
+                )
+            self.report.notes.append(f"{t.source}: read as {d.label}, but {d.doubt}.")
+        if d.note:
+            self.report.notes.append(f"{t.source}: read as {d.label}: {d.note}.")
+
+    def _clean_keys(self, t: RawTable, row: dict[str, Any], fields: tuple[str, ...]) -> None:
+        """NFKC-normalise the key fields of ``row`` and drop invisible characters, counting changes."""
+        for f in fields:
+            v = row.get(f)
+            if isinstance(v, str):
+                row[f] = self._clean(t, v)
+                if v and not row[f]:
+                    why = f"holds only invisible characters ({what_changed(v, '')}); fill in a real key"
+                    raise RowError([FieldProblem(f, shown(v), why)])
+
+    def _clean(self, t: RawTable, v: str) -> str:
+        c = clean_key(v)
+        if c != v:
+            n, example = self.cleaned.get(t.source, (0, ""))
+            self.cleaned[t.source] = (n + 1, example or f"'{shown(v, 60)}' became '{c}' ({what_changed(v, c)})")
+        return c
+
+    def _note_cleaned(self) -> None:
+        for source, (n, example) in self.cleaned.items():
+            self.report.notes.append(
+                f"{source}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
+                f"(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
+                f"like; e.g. {example}."
+            )
+        self.cleaned.clear()
 
     def _add_maps(self, source: str, res: ReadResult) -> None:
         """Take the maps a file gave; its problems become rejections (file, line, field)."""
@@ -294,20 +348,27 @@ class _Load:
         stats = self.report.stats(s.name, "node")
         self._line_problems(s, t)
         task = f"check {t.source}"
-        self.progress.start(task, len(t.rows))
-        for i, (line, raw) in enumerate(t.rows, start=1):
+        total = len(t.rows)
+        self.progress.start(task, total)
+        for i, (line, raw) in enumerate(_drain(t), start=1):
             if i % 1000 == 0:
                 self.progress.advance(task, 1000)
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                self._clean_keys(t, row, ("key",))
                 self.measures.check(s, row, t)
                 key, how = self._node_key(s, row)
             except RowError as err:
                 self._reject_row(s, t, line, err)
                 continue
+            key = self._clean(t, key)  # a key derived from a name (products) follows the same rule
+            if not key:
+                empty = FieldProblem("key", None, "is empty once invisible characters are removed")
+                self._reject_row(s, t, line, RowError([empty]))
+                continue
             self._add_node(s, t, line, key, how, row)
-        self.progress.advance(task, len(t.rows) % 1000)
+        self.progress.advance(task, total % 1000)
         self.progress.finish(task)
 
     def _node_key(self, s: TypeSpec, row: dict[str, Any]) -> tuple[str, str]:
@@ -345,7 +406,9 @@ class _Load:
     def _add_node(self, s: TypeSpec, t: RawTable, line: int, key: str, how: str, row: dict[str, Any]) -> None:
         label = s.name
         stats = self.report.stats(label, "node")
-        props = {k: v for k, v in row.items() if k != "key"}
+        # Only the values given: a null leaves the stored value anyway, and a million rows of a
+        # type with twenty properties would otherwise hold twenty million Nones until written.
+        props = {k: v for k, v in row.items() if k != "key" and v is not None}
         known = self.nodes.setdefault(label, {})
         given = str(row.get("full_name") or row.get("name") or row.get("title") or key)
         if key in known:
@@ -390,10 +453,12 @@ class _Load:
         mapping = self._columns(s, t)
         stats = self.report.stats(s.name, "rel")
         self._line_problems(s, t)
-        for line, raw in t.rows:
+        for line, raw in _drain(t):
             stats.read += 1
             try:
                 row = validate_row(s, self._cells(mapping, raw))
+                given = {"src": row.get("src"), "dst": row.get("dst")}
+                self._clean_keys(t, row, ("src", "dst"))
                 self.measures.check(s, row, t)
                 labels = list(s.from_labels)
                 if row.get("src_type"):
@@ -413,7 +478,8 @@ class _Load:
             except RowError as err:
                 self._reject_row(s, t, line, err)
                 continue
-            self.pending.append(_PendingRel(s, t, line, row, labels))
+            row = {k: v for k, v in row.items() if v is not None}  # held until resolved: only what was given
+            self.pending.append(_PendingRel(s, t, line, row, labels, given))
 
     def _resolve_rels(self) -> None:
         wanted: dict[str, list[str]] = {}
@@ -446,11 +512,18 @@ class _Load:
                 return
             if hit.how in ("alias", "normalized name"):
                 self.report.merges.append(
-                    Merge(type=hit.label, file=p.table.source, line=p.line, given=row[fld], key=hit.key, how=hit.how)
+                    Merge(
+                        type=hit.label,
+                        file=p.table.source,
+                        line=p.line,
+                        given=str(p.given.get(fld) or row[fld]),
+                        key=hit.key,
+                        how=hit.how,
+                    )
                 )
             ends.append(hit)
         a, b = ends
-        props = {k: v for k, v in row.items() if k not in ("src", "dst", "src_type")}
+        props = {k: v for k, v in row.items() if k not in ("src", "dst", "src_type") and v is not None}
         bucket = self.rels.setdefault((s.name, a.label, b.label), {})
         ident = (a.key, b.key)
         if ident in bucket:
@@ -489,19 +562,34 @@ class _Load:
             self.report.notes and any(" no longer in map " in n for n in self.report.notes)
         )
 
+    def reused(self, files: Sequence[tuple[Path, str]], t0: float, *extra: str) -> IngestReport | None:
+        """The report of a re-load of unchanged files into an unchanged store (nothing read),
+        or ``None``; remembers the fingerprint so :meth:`keep_receipt` can save it."""
+        if self.dry_run or len(self.resolver.aliases):
+            return None  # a dry run writes no receipt; an alias table given apart is not fingerprinted
+        self._fingerprint = files_fingerprint(files, str(self.strict), *extra)
+        self._receipt = receipt_name("ingest", [s for _, s in files])
+        return unchanged_reload(self.store, self._receipt, self._fingerprint, t0)
+
+    def keep_receipt(self) -> None:
+        """Save the receipt of this load (after it wrote everything)."""
+        if not self.dry_run and self._fingerprint:
+            save_receipt(self.store, self._receipt, self._fingerprint, self.report)
+
     # -- writing ---------------------------------------------------------------------------------
     def write(self) -> None:
         """Write nodes (model order), then relationships; a dry run writes nothing."""
         if self.dry_run:
             return
         for n in MODEL.nodes:
-            nodes = self.nodes.get(n.label)
+            nodes = self.nodes.pop(n.label, None)  # let go as written: the rows below replace them
             if not nodes:
                 continue
             rows = [
                 {"key": x.key, **x.props, "source": x.source, "source_row": x.line, "loaded_at": self.loaded_at}
                 for x in nodes.values()
             ]
+            nodes.clear()
             res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
         # Maps after the other nodes, before the relationship tables (which may point at a map).
@@ -543,6 +631,15 @@ class _Load:
                     )
 
 
+def _drain(t: RawTable) -> Iterable[tuple[int, dict[str, Any]]]:
+    """The rows of ``t`` in order, each let go once handed out: a table's raw cells and its
+    validated rows are then never both held whole (about half a load's peak memory)."""
+    rows = t.rows
+    rows.reverse()
+    while rows:
+        yield rows.pop()
+
+
 def _aliases(arg: AliasesArg) -> AliasTable:
     if arg is None:
         return AliasTable()
@@ -563,14 +660,16 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
                 rel = f.relative_to(p)
                 if not f.is_file() or any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
+                # Names as printed and recorded: escaped, so a name cannot drive the terminal
+                # (ANSI escapes) or break UTF-8 output (undecodable bytes in the name).
                 if f.suffix.lower() in SUPPORTED_SUFFIXES or f.suffix.lower() in MAP_SUFFIXES:
-                    files.append((f, rel.as_posix()))
+                    files.append((f, shown(rel.as_posix())))
                 else:
-                    ignored.append(rel.as_posix())
+                    ignored.append(shown(rel.as_posix()))
         elif p.is_file():
-            files.append((p, p.name))
+            files.append((p, shown(p.name)))
         else:
-            raise InvalidInputError(f"there is no file or folder at {p}", file=str(p))
+            raise InvalidInputError(f"there is no file or folder at {shown(str(p))}", file=shown(str(p)))
     return files, ignored
 
 
@@ -585,6 +684,8 @@ def ingest_paths(
     progress: Progress | None = None,
     source_prefix: str = "",
     shipped_maps: bool = False,
+    limits: ReadLimits | None = None,
+    reuse: bool = True,
 ) -> IngestReport:
     """Load files and folders of CSV, XLSX and JSONL tables (and YAML chain maps) into ``store``.
 
@@ -593,7 +694,10 @@ def ingest_paths(
     ``InvalidInputError`` on the first problem before anything is written. ``dry_run``
     validates and resolves without writing. ``source_prefix`` is put before each file's
     name in the provenance (``demo:`` for the bundled demo). ``shipped_maps`` also loads the
-    chain maps shipped in the package (``chainkg/chainmaps/*.yaml``).
+    chain maps shipped in the package (``chainkg/chainmaps/*.yaml``). ``limits`` caps file sizes
+    (``ReadLimits.from_settings(settings)``; the defaults otherwise). When the same files were
+    loaded last, byte for byte, and nothing was written since, they are not read again
+    (:mod:`chainkg.ingest.receipts`); ``reuse=False`` reads and compares every row.
 
     Examples
     --------
@@ -602,17 +706,25 @@ def ingest_paths(
     0
     """
     t0 = time.perf_counter()
-    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
+    load = _Load(
+        store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
+    )
     files, ignored = _expand(paths)
+    files = [(p, source_prefix + s) for p, s in files]
+    if shipped_maps:  # part of the fingerprint too: a changed shipped map is read again
+        files += [(path, f"chainkg/chainmaps/{path.name}") for path in shipped_map_files()]
+    if reuse:
+        again = load.reused(files, t0)
+        if again is not None:
+            return again
     if ignored:
         load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
     tables: list[RawTable] = []
     for path, source in files:
-        tables += load.add_file(path, source_prefix + source)
-    if shipped_maps:
-        for path in shipped_map_files():
-            tables += load.add_file(path, f"chainkg/chainmaps/{path.name}")
-    return load.run(tables, t0)
+        tables += load.add_file(path, source)
+    report = load.run(tables, t0)
+    load.keep_receipt()
+    return report
 
 
 def ingest_file(
@@ -626,6 +738,8 @@ def ingest_file(
     aliases: AliasesArg = None,
     progress: Progress | None = None,
     source_name: str | None = None,
+    limits: ReadLimits | None = None,
+    reuse: bool = True,
 ) -> IngestReport:
     """Load one file; ``type_name`` (a label, relationship type or file-name alias) overrides
     what the file name says, for uploads whose names mean nothing. ``source_name`` is the
@@ -647,9 +761,18 @@ def ingest_file(
             raise InvalidInputError(f"'{type_name}' is not a type chainkg knows; use one of {known}") from None
     p = Path(path)
     if not p.is_file():
-        raise InvalidInputError(f"there is no file at {p}", file=str(p))
-    load = _Load(store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress)
-    return load.run(load.add_file(p, source_name or p.name), t0, forced=forced)
+        raise InvalidInputError(f"there is no file at {shown(str(p))}", file=shown(str(p)))
+    load = _Load(
+        store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
+    )
+    source = shown(source_name or p.name)
+    if reuse:
+        again = load.reused([(p, source)], t0, type_name or "")
+        if again is not None:
+            return again
+    report = load.run(load.add_file(p, source), t0, forced=forced)
+    load.keep_receipt()
+    return report
 
 
 __all__ = ["DERIVED_KEYS", "IngestReport", "ingest_file", "ingest_paths"]

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from chainkg.errors import InvalidInputError
+from chainkg.ingest.decoding import BAD_BYTE, Decision, bad_bytes_reason, decide, decode_bytes
+from chainkg.ingest.textsafe import has_surrogate, shown
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -50,73 +52,50 @@ class RawTable:
     type_hint: str
     sheet: str | None = None
     encoding: str | None = None
+    decoding: Decision | None = None
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
     empty: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode file bytes, detecting the encoding: BOMs, UTF-8, then GB18030 (a superset of GBK).
+    """Decode whole in-memory bytes by the rules of :mod:`chainkg.ingest.decoding`.
 
-    Returns ``(text, encoding)``; raises ``InvalidInputError`` when no encoding fits.
+    Returns ``(text, encoding)``; raises ``InvalidInputError`` when the encoding cannot be told
+    by rule, or when some bytes are not UTF-8 (a file reader rejects just those lines instead).
 
     Examples
     --------
-    >>> decode("企业".encode("gbk"))
-    ('企业', 'gb18030')
+    >>> decode("企业名称".encode("gbk"))
+    ('企业名称', 'gb18030')
     """
+    text, d = decode_bytes(data)
+    if d.bad_bytes:
+        raise InvalidInputError(bad_bytes_reason(text))
+    return text, d.label
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps that keep a load's memory bounded (settings ``CHAINKG_MAX_FILE_MB`` and
+    ``CHAINKG_XLSX_MAX_UNPACKED_MB``); a file above one is refused before it is read."""
+
+    max_file_mb: float = 10
+    xlsx_max_unpacked_mb: float = 64
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ReadLimits:
+        """The caps of a :class:`chainkg.settings.Settings`."""
+        return cls(settings.max_file_mb, settings.xlsx_max_unpacked_mb)
+
+
+def _decision(path: Path, source: str) -> Decision:
     try:
-        if data.startswith(b"\xef\xbb\xbf"):
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16"), "utf-16"
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            f"the file starts like a Unicode text file but byte {exc.start} is not valid; "
-            "save it again as 'CSV UTF-8' from Excel and try again"
-        ) from None
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise InvalidInputError(
-            "cannot tell the text encoding of this file; save it as 'CSV UTF-8' from Excel and try again"
-        )
-    return str(best), f"{best.encoding} ({GUESSED})"
-
-
-GUESSED = "guessed"
-"""Marks an encoding found by statistics rather than by rule (``'cp1252 (guessed)'``)."""
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``'utf-16-le'``/``'utf-16-be'`` when the bytes look like UTF-16 saved without a BOM.
-
-    Text in UTF-8 or GBK has no NUL bytes; UTF-16 has one in every ASCII character (delimiters,
-    digits, line breaks), always on the same side of the pair.
-    """
-    sample = data[:65536]
-    if b"\x00" not in sample:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= 4 and even == 0:
-        return "utf-16-le"
-    if even >= 4 and odd == 0:
-        return "utf-16-be"
-    return None
+        return decide(path)
+    except InvalidInputError as exc:
+        raise InvalidInputError(exc.reason, file=source) from None
 
 
 def _sniff_delimiter(first_line: str, suffix: str) -> str:
@@ -127,27 +106,54 @@ def _sniff_delimiter(first_line: str, suffix: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+class _Recorder:
+    """Lines handed to ``csv.reader``, kept until the record they make is read, so a record's
+    raw text can be checked (an unclosed quote, bytes that were not UTF-8) without holding the
+    file: the reader asks for one line at a time and never reads ahead."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.buf: list[str] = []
+
+    def __iter__(self) -> _Recorder:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.buf.append(line)
+        return line
+
+
 def read_csv(path: Path, source: str) -> RawTable:
-    """Read a delimited text file (comma, tab or semicolon; detected from the header)."""
-    table = RawTable(source=source, path=path, format="csv", type_hint=path.stem)
-    data = path.read_bytes()
-    try:
-        text, table.encoding = decode(data)
-    except InvalidInputError as exc:
-        raise InvalidInputError(exc.reason, file=source) from None
-    if not text.strip():
-        table.empty = True
-        return table
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first, path.suffix)
-    body = text.lstrip("\ufeff")
-    buf = io.StringIO(body, newline="")
-    reader = csv.reader(buf, delimiter=delimiter)
+    """Read a delimited text file (comma, tab or semicolon; detected from the header), streamed."""
+    table = RawTable(source=source, path=path, format="csv", type_hint=shown(path.stem))
+    decision = _decision(path, source)
+    table.encoding, table.decoding = decision.label, decision
+    with path.open(encoding=decision.codec, errors=decision.errors, newline="") as fh:
+        # Leading blank lines are read ahead (and fed to the parser, so line numbers stay right)
+        # only to find the header line, which tells the delimiter.
+        ahead: list[str] = []
+        while (line := fh.readline()) and not line.strip("\ufeff\r\n\t "):
+            ahead.append(line)
+        if not line:
+            table.empty = True
+            return table
+        ahead.append(line)
+        ahead[0] = ahead[0].lstrip("\ufeff")
+        delimiter = _sniff_delimiter(line.lstrip("\ufeff").splitlines()[0], path.suffix)
+        rec = _Recorder(itertools.chain(ahead, fh))
+        reader = csv.reader(rec, delimiter=delimiter)
+        _csv_records(table, reader, rec, delimiter, decision)
+    table.empty = not table.header
+    return table
+
+
+def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, decision: Decision) -> None:
     consumed = 0
     header: list[str] | None = None
     while True:
         start = consumed + 1
-        offset = buf.tell()
+        rec.buf.clear()
         try:
             cells = next(reader)
         except StopIteration:
@@ -159,10 +165,16 @@ def read_csv(path: Path, source: str) -> RawTable:
         consumed = reader.line_num
         if not any(c.strip() for c in cells):
             continue
+        raw = "".join(rec.buf)
+        if decision.bad_bytes and BAD_BYTE.search(raw):
+            if header is None:
+                raise InvalidInputError(f"the header: {bad_bytes_reason(raw)}", file=table.source, line=start)
+            table.problems.append(LineProblem(start, bad_bytes_reason(raw), shown(raw.strip(), 200)))
+            continue
         if consumed > start and header is not None:
             # A record over several lines: legitimate (a quoted cell with line breaks) unless a
             # quote was never closed and swallowed the rows after it into one cell.
-            unclosed = _unclosed_quote(body[offset : buf.tell()], delimiter, len(header))
+            unclosed = _unclosed_quote(raw, delimiter, len(header))
             if unclosed:
                 table.problems.append(
                     LineProblem(
@@ -181,7 +193,6 @@ def read_csv(path: Path, source: str) -> RawTable:
         row = _zip_row(header, cells, start, table)
         if row is not None:
             table.rows.append((start, row))
-    return table
 
 
 def _unclosed_quote(raw: str, delimiter: str, columns: int) -> str | None:
@@ -217,49 +228,80 @@ def _zip_row(header: list[str], cells: list[Any], line: int, table: RawTable) ->
 
 
 def read_jsonl(path: Path, source: str) -> RawTable:
-    """Read JSON Lines (one object a line); a ``.json`` file holding one array also works."""
-    table = RawTable(source=source, path=path, format="jsonl", type_hint=path.stem)
-    try:
-        text, table.encoding = decode(path.read_bytes())
-    except InvalidInputError as exc:
-        raise InvalidInputError(exc.reason, file=source) from None
-    stripped = text.strip()
-    if not stripped:
-        table.empty = True
-        return table
-    if stripped.startswith("[") and path.suffix == ".json":
-        try:
-            items = json.loads(stripped, object_pairs_hook=_no_duplicate_names)
-        except json.JSONDecodeError as exc:
-            table.problems.append(LineProblem(exc.lineno, f"the file is not valid JSON ({exc.msg})"))
+    """Read JSON Lines (one object a line, streamed); a ``.json`` file holding one array also works."""
+    table = RawTable(source=source, path=path, format="jsonl", type_hint=shown(path.stem))
+    decision = _decision(path, source)
+    table.encoding, table.decoding = decision.label, decision
+    with path.open(encoding=decision.codec, errors=decision.errors, newline="\n") as fh:
+        first = fh.read(1)
+        while first and first.isspace():
+            first = fh.read(1)
+        if not first:
+            table.empty = True
             return table
-        except _DuplicateName as exc:
-            table.problems.append(LineProblem(None, f"the file is not loaded: {exc}"))
+        if first == "[" and path.suffix == ".json":
+            _json_array(table, first + fh.read(), decision)  # one array: whole, under the file-size cap
             return table
-        except RecursionError:
-            table.problems.append(LineProblem(None, f"the file is not loaded: {_TOO_DEEP}"))
-            return table
-        for i, obj in enumerate(items, start=1):
-            _add_json_obj(table, i, obj)
-        table.header = sorted({k for _, r in table.rows for k in r})
-        return table
-    for no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line, object_pairs_hook=_no_duplicate_names)
-        except json.JSONDecodeError as exc:
-            table.problems.append(LineProblem(no, f"the line is not valid JSON ({exc.msg})", line[:200]))
-            continue
-        except _DuplicateName as exc:
-            table.problems.append(LineProblem(no, str(exc), line[:200]))
-            continue
-        except RecursionError:
-            table.problems.append(LineProblem(no, _TOO_DEEP, line[:200]))
-            continue
-        _add_json_obj(table, no, obj)
+        fh.seek(0)
+        for no, line in enumerate(fh, start=1):
+            if line.strip():
+                _json_line(table, no, line.lstrip("\ufeff") if no == 1 else line, decision)
     table.header = list(dict.fromkeys(k for _, r in table.rows for k in r))
     return table
+
+
+def _json_array(table: RawTable, text: str, decision: Decision) -> None:
+    if decision.bad_bytes and BAD_BYTE.search(text):
+        table.problems.append(LineProblem(None, f"the file is not loaded: {bad_bytes_reason(text)}"))
+        return
+    try:
+        items = json.loads(text, object_pairs_hook=_no_duplicate_names, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        table.problems.append(LineProblem(exc.lineno, f"the file is not valid JSON ({exc.msg})"))
+        return
+    except (_DuplicateName, _HugeNumber) as exc:
+        table.problems.append(LineProblem(None, f"the file is not loaded: {exc}"))
+        return
+    except RecursionError:
+        table.problems.append(LineProblem(None, f"the file is not loaded: {_TOO_DEEP}"))
+        return
+    for i, obj in enumerate(items if isinstance(items, list) else [items], start=1):
+        _add_json_obj(table, i, obj)
+    table.header = sorted({k for _, r in table.rows for k in r})
+
+
+def _json_line(table: RawTable, no: int, line: str, decision: Decision) -> None:
+    if decision.bad_bytes and BAD_BYTE.search(line):
+        table.problems.append(LineProblem(no, bad_bytes_reason(line), shown(line.strip(), 200)))
+        return
+    try:
+        obj = json.loads(line, object_pairs_hook=_no_duplicate_names, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        table.problems.append(LineProblem(no, f"the line is not valid JSON ({exc.msg})", shown(line[:200])))
+        return
+    except (_DuplicateName, _HugeNumber) as exc:
+        table.problems.append(LineProblem(no, str(exc), shown(line[:200])))
+        return
+    except RecursionError:
+        table.problems.append(LineProblem(no, _TOO_DEEP, shown(line[:200])))
+        return
+    _add_json_obj(table, no, obj)
+
+
+class _HugeNumber(ValueError):
+    """A JSON number with more digits than any field can hold (Python refuses past 4,300)."""
+
+
+MAX_DIGITS = 400
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _HugeNumber(
+            f"the line holds a number of {len(text):,} digits, far too large for any field (a whole number "
+            "has at most 19 digits); is a column shifted or a value pasted twice?"
+        )
+    return int(text)
 
 
 _TOO_DEEP = "the JSON is nested too deeply to be a row (one object {...} of plain values per line is expected)"
@@ -283,52 +325,139 @@ def _no_duplicate_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _add_json_obj(table: RawTable, line: int, obj: Any) -> None:
     if not isinstance(obj, dict):
-        table.problems.append(LineProblem(line, "each line must be one JSON object {...}", str(obj)[:200]))
+        table.problems.append(LineProblem(line, "each line must be one JSON object {...}", shown(str(obj)[:200])))
+        return
+    bad = _surrogate_field(obj)
+    if bad is not None:
+        table.problems.append(
+            LineProblem(
+                line,
+                f"field '{shown(bad, 60)}' holds a lone UTF-16 surrogate (an escape such as \\ud800 without its "
+                "pair), which is not a character and cannot be stored; fix the escape in the file",
+                shown(json.dumps(obj, ensure_ascii=False)[:200]),
+            )
+        )
         return
     table.rows.append((line, obj))
 
 
-def read_xlsx(path: Path, source: str) -> list[RawTable]:
-    """Read every non-empty sheet of a workbook; a sheet's name says its type.
+def _surrogate_field(obj: dict[str, Any]) -> str | None:
+    """The first field whose name or (nested) value holds a lone surrogate."""
+
+    def bad(v: Any) -> bool:
+        if isinstance(v, str):
+            return has_surrogate(v)
+        if isinstance(v, dict):
+            return any(bad(k) or bad(x) for k, x in v.items())
+        if isinstance(v, list):
+            return any(bad(x) for x in v)
+        return False
+
+    for k, v in obj.items():
+        if has_surrogate(k) or bad(v):
+            return k
+    return None
+
+
+def check_workbook(path: Path, source: str, limits: ReadLimits) -> None:
+    """Refuse a workbook up front when its parts would unpack to more than the cap (a zip bomb
+    inflates a 1 MB file to gigabytes), judged from the zip directory before anything is unpacked.
+    A directory that lies about sizes does not help: members are read through zipfile, which stops
+    at the declared size and checks the CRC."""
+    cap = int(limits.xlsx_max_unpacked_mb * 1024 * 1024)
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidInputError(
+            f"cannot open the workbook ({type(exc).__name__}: {shown(str(exc), 200)}); is it an .xlsx file "
+            "saved by Excel or WPS, and was it copied whole?",
+            file=source,
+        ) from None
+    total = sum(i.file_size for i in infos)
+    if total > cap:
+        biggest = max(infos, key=lambda i: i.file_size)
+        raise InvalidInputError(
+            f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB ({shown(biggest.filename, 80)} alone "
+            f"{biggest.file_size / 1024 / 1024:,.0f} MB from {biggest.compress_size / 1024:,.0f} KB), more than "
+            f"the {limits.xlsx_max_unpacked_mb:,.0f} MB chainkg reads (setting CHAINKG_XLSX_MAX_UNPACKED_MB); "
+            "it was not opened. Split the workbook, or save the sheet as CSV UTF-8",
+            file=source,
+        )
+
+
+def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list[RawTable]:
+    """Read every non-empty worksheet of a workbook; a sheet's name says its type.
 
     A workbook with a single sheet whose name is not a type takes its type from the file name.
+    Chart sheets hold no rows and are noted; a sheet whose XML cannot be parsed (an undefined
+    entity, a cut-off file) is refused alone, with the rows read before the fault kept out too.
     """
     from openpyxl import load_workbook
 
+    check_workbook(path, source, limits or ReadLimits())
     try:
         # Formulas are read as their saved results; a second, formula-text view is opened only
         # when the workbook has formulas, to tell "empty" from "a formula never calculated".
         wf = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise InvalidInputError(f"cannot open the workbook ({type(exc).__name__}: {exc})", file=source) from None
+    except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
+        raise InvalidInputError(
+            f"cannot open the workbook ({type(exc).__name__}: {shown(str(exc), 200)})", file=source
+        ) from None
     tables: list[RawTable] = []
     try:
         sheets = list(wb.worksheets)
+        charts = [cs.title for cs in getattr(wb, "chartsheets", [])]
+        rows_sheets = [ws for ws in sheets if hasattr(ws, "iter_rows")]
         for ws in sheets:
-            hint = ws.title if len(sheets) > 1 else _single_sheet_hint(ws.title, path.stem)
-            t = RawTable(source=f"{source}#{ws.title}", path=path, format="xlsx", type_hint=hint, sheet=ws.title)
-            header: list[str] | None = None
-            formulas = iter(wf[ws.title].iter_rows(values_only=True)) if wf is not None else None
-            for row_no, cells in enumerate(ws.iter_rows(), start=1):
-                texts = next(formulas, ()) if formulas is not None else ()
-                values = [_cell_value(c, texts[i] if i < len(texts) else None) for i, c in enumerate(cells)]
-                if not any(v is not None and str(v).strip() for v in values):
-                    continue
-                if header is None:
-                    header = ["" if v is None else str(v).strip() for v in values]
-                    t.header = header
-                    continue
-                row = _zip_row(header, values, row_no, t)
-                if row is not None:
-                    t.rows.append((row_no, row))
-            t.empty = header is None
+            if not hasattr(ws, "iter_rows"):
+                charts.append(ws.title)
+        for ws in rows_sheets:
+            title = shown(ws.title)
+            hint = title if len(rows_sheets) > 1 else _single_sheet_hint(title, shown(path.stem))
+            t = RawTable(source=f"{source}#{title}", path=path, format="xlsx", type_hint=hint, sheet=ws.title)
+            try:
+                _sheet_rows(t, ws, wf)
+            except Exception as exc:  # a broken sheet's XML: refuse this sheet, keep the others
+                t.rows.clear()
+                t.problems = [
+                    LineProblem(
+                        None,
+                        f"the sheet cannot be read ({type(exc).__name__}: {shown(str(exc), 200)}); none of its rows "
+                        "was loaded. Open the workbook in Excel or WPS and save it again",
+                    )
+                ]
+                t.empty = False
             tables.append(t)
+        if charts and tables:
+            tables[0].notes.append(
+                f"{source}: chart sheet(s) {', '.join(repr(shown(c, 60)) for c in dict.fromkeys(charts))} hold no "
+                "rows and were skipped."
+            )
     finally:
         wb.close()
         if wf is not None:
             wf.close()
     return tables
+
+
+def _sheet_rows(t: RawTable, ws: Any, wf: Any) -> None:
+    header: list[str] | None = None
+    formulas = iter(wf[ws.title].iter_rows(values_only=True)) if wf is not None else None
+    for row_no, cells in enumerate(ws.iter_rows(), start=1):
+        texts = next(formulas, ()) if formulas is not None else ()
+        values = [_cell_value(c, texts[i] if i < len(texts) else None) for i, c in enumerate(cells)]
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        if header is None:
+            header = ["" if v is None else str(v).strip() for v in values]
+            t.header = header
+            continue
+        row = _zip_row(header, values, row_no, t)
+        if row is not None:
+            t.rows.append((row_no, row))
+    t.empty = header is None
 
 
 @dataclass(frozen=True)
@@ -382,17 +511,30 @@ def _single_sheet_hint(title: str, stem: str) -> str:
     return title if known else stem
 
 
-def read_tables(path: Path, source: str | None = None) -> list[RawTable]:
-    """Read one file into tables, choosing the reader by its extension."""
-    src = source or path.name
+def read_tables(path: Path, source: str | None = None, limits: ReadLimits | None = None) -> list[RawTable]:
+    """Read one file into tables, choosing the reader by its extension; a file over the size
+    cap is refused before it is read."""
+    src = source or shown(path.name)
+    lim = limits or ReadLimits()
     suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read the file ({shown(exc.strerror or str(exc))})", file=src) from None
+    if size > lim.max_file_mb * 1024 * 1024:
+        raise InvalidInputError(
+            f"the file is {size / 1024 / 1024:,.0f} MB, more than the {lim.max_file_mb:,.0f} MB chainkg reads in one "
+            "file (setting CHAINKG_MAX_FILE_MB); it was not read. Split it into smaller files, or raise the setting "
+            "on a machine with the memory for it",
+            file=src,
+        )
     if suffix in XLSX_SUFFIXES:
-        return read_xlsx(path, src)
+        return read_xlsx(path, src, lim)
     if suffix in JSONL_SUFFIXES:
         return [read_jsonl(path, src)]
     if suffix in CSV_SUFFIXES:
         return [read_csv(path, src)]
     raise InvalidInputError(
-        f"chainkg reads .csv, .xlsx and .jsonl files, not '{suffix or 'files without an extension'}'",
+        f"chainkg reads .csv, .xlsx and .jsonl files, not '{shown(suffix) or 'files without an extension'}'",
         file=src,
     )

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from chainkg.ingest.textsafe import shown
+
 
 class Rejection(BaseModel):
     """One row (or a whole file) that was not loaded, and why, in plain words."""
@@ -206,7 +208,11 @@ def value_text(value: object, limit: int = 200) -> str | None:
     """A value as short text for a rejection (long values cut, so the rejects file stays readable)."""
     if value is None:
         return None
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        # str() of a number past 4,300 digits raises; past 60 digits it is unreadable anyway.
+        return f"(a whole number of about {int(value.bit_length() * 0.30103):,} digits)"
     text = value if isinstance(value, str) else str(value)
+    text = shown(text, keep_breaks=True)  # control characters and lone surrogates as escapes: printable and valid UTF-8
     return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
 

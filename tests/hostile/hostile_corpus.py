@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import re
 import zipfile
@@ -279,6 +280,118 @@ def _many_columns_jsonl() -> bytes:
     return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# -- hostile cases of issue 13: decoding, tracebacks, look-alike keys ---------------------------------
+
+ENTERPRISES_ZH = [
+    ["key", "name", "city"],
+    ["E1", "深圳市雷曼光电科技股份有限公司", "深圳市"],
+    ["E2", "比亚迪股份有限公司", "深圳市"],
+]
+
+
+def _utf8_one_bad_byte(bom: bool = False) -> bytes:
+    good = csv_bytes([*ENTERPRISES_ZH, ["E3", "宁德时代新能源科技股份有限公司", "宁德市"]])
+    # One byte of the last name replaced by 0xFF: valid UTF-8 everywhere else.
+    at = good.index("宁德时代".encode()) + 1
+    return (b"\xef\xbb\xbf" if bom else b"") + good[:at] + b"\xff" + good[at + 1 :]
+
+
+def _ascii_one_bad_byte() -> bytes:
+    # ASCII with one Cyrillic-range byte: the old reader took the whole file for cp1251.
+    return b"name,name_en\nchip,chip\nled,l\xe0mp\npanel,panel\n"
+
+
+def _big5() -> bytes:
+    return csv_bytes(
+        [["key", "name"], ["T1", "台灣積體電路製造股份有限公司"], ["T2", "鴻海精密工業股份有限公司"]], encoding="big5"
+    )
+
+
+def _gb18030_four_byte() -> bytes:
+    # 𠀀 (U+20000) and € take GB18030's four-byte form; GBK cannot hold them.
+    return csv_bytes([["name", "name_en"], ["𠀀字芯片", "chip"], ["欧元€结算服务", "service"]], encoding="gb18030")
+
+
+def _utf32(codec: str, bom: bytes) -> bytes:
+    return bom + "name,name_en\n芯片,chip\n电池,battery\n".encode(codec)
+
+
+def _huge_int_jsonl() -> bytes:
+    return b'{"key": "E1", "name": "a", "employees": ' + b"9" * 5000 + b'}\n{"key": "E2", "name": "b"}\n'
+
+
+def _huge_int_array() -> bytes:
+    return b'[{"name": "a", "n": ' + b"1" * 5000 + b'}, {"name": "b"}]'
+
+
+def _undefined_entity() -> bytes:
+    def patch(xml: str) -> str:
+        return xml.replace("比亚迪", "比亚迪&undefined;")
+
+    sheets: dict[str, list[list[object]]] = {
+        "enterprise": [["key", "name"], ["E1", "比亚迪"], ["E2", "宁德时代"]],
+        "product": [["name"], ["芯片"], ["电池"]],
+    }
+    return xlsx_bytes(sheets, patch)
+
+
+def _chart_sheet() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "enterprise"
+    for r in [["key", "name", "employees"], ["E1", "比亚迪", 10], ["E2", "宁德时代", 20]]:
+        ws.append(r)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=3), titles_from_data=True)
+    wb.create_chartsheet("员工图表", 0).add_chart(chart)
+    return _fixed_times(wb)
+
+
+def _fixed_times(wb: object) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)  # type: ignore[attr-defined]
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", data)
+            z.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def xlsx_bomb(unpacked_mb: int = 300) -> bytes:
+    """A workbook whose one sheet unpacks to ``unpacked_mb`` MB from a file of well under 1 MB."""
+    whole = xlsx_bytes({"enterprise": [["key", "name"], ["E1", "比亚迪"]]})
+    src = zipfile.ZipFile(io.BytesIO(whole))
+    out = io.BytesIO()
+    # Long runs of one byte: deflate's best case (about 1,000 to 1), as in a crafted bomb.
+    row = b'<row><c t="inlineStr"><is><t>' + b"x" * 30_000 + b"</t></is></c></row>"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(item.filename, src.read(item.filename))
+                continue
+            xml = src.read(item.filename)
+            head, tail = xml.split(b"<sheetData>")
+            with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+                fh.write(head + b"<sheetData>")
+                block = row * 64
+                for _ in range(-(-unpacked_mb * 1024 * 1024 // len(block))):  # rounded up
+                    fh.write(block)
+                fh.write(b"</sheetData>" + tail.split(b"</sheetData>", 1)[1])
+    return out.getvalue()
+
+
+def _keys_csv(keys: list[str]) -> bytes:
+    return csv_bytes([["key", "name"], *[[k, f"深圳LED基地 {i}"] for i, k in enumerate(keys)]])
+
+
 # -- the cases -----------------------------------------------------------------------------------------
 
 
@@ -352,18 +465,18 @@ CASES: tuple[Case, ...] = (
     ),
     _c(
         "cp1252",
-        "Windows-1252 text: neither UTF-8 nor GBK; loads with a note that the encoding was guessed",
-        Expect(3, 3),
+        "Windows-1252 text: not UTF-8 (every row has a bad byte), not Chinese: refused, never guessed",
+        Expect(1, 0, rejected=1),
         {
             "product.csv": lambda: "name,name_en\nCafé,Café au lait\nCrème brûlée,Crème\nNaïve façade,Déjà vu\n".encode(
                 "cp1252"
             )
         },
-        notes=("guessed",),
+        reasons=("CSV UTF-8", "cannot be told without guessing"),
     ),
     _c(
         "bom-then-invalid",
-        "a UTF-8 BOM followed by bytes that are not UTF-8: the whole file is refused",
+        "a UTF-8 BOM, then a row of bytes that are not UTF-8: that row is refused, by line",
         Expect(1, 0, rejected=1),
         {"enterprise.csv": lambda: b"\xef\xbb\xbfkey,name\nE1,\xff\xfe\xfa\n"},
         reasons=("CSV UTF-8",),
@@ -640,6 +753,221 @@ CASES: tuple[Case, ...] = (
         Expect(2, 0, rejected=2),
         {"stuff.csv": "a,b\n1,2\n3,4\n".encode},
         reasons=("cannot tell what 'stuff' holds",),
+    ),
+    # -- issue 13: decoding that is right or refuses
+    _c(
+        "utf8-one-bad-byte",
+        "UTF-8 Chinese with one byte replaced by 0xFF: kept as UTF-8, that row refused by line, the rest load",
+        Expect(3, 2, rejected=1),
+        {"enterprise.csv": _utf8_one_bad_byte},
+        reasons=("not valid UTF-8", "line was not loaded"),
+        notes=("not valid UTF-8",),
+    ),
+    _c(
+        "utf8-bom-one-bad-byte",
+        "the same with a UTF-8 BOM (as Excel saves 'CSV UTF-8')",
+        Expect(3, 2, rejected=1),
+        {"enterprise.csv": lambda: _utf8_one_bad_byte(bom=True)},
+        reasons=("not valid UTF-8",),
+    ),
+    _c(
+        "ascii-one-bad-byte",
+        "ASCII with one 0xE0 byte, which the old reader took for a whole cp1251 file",
+        Expect(3, 2, rejected=1),
+        {"product.csv": _ascii_one_bad_byte},
+        reasons=("0xE0",),
+    ),
+    _c(
+        "utf8-bad-byte-multiline",
+        "a bad byte inside a quoted cell spanning lines: the record is refused at its first line",
+        Expect(3, 2, rejected=1),
+        {"base.csv": lambda: b'key,name,description\nb1,a,"line one\nline\xfe two"\nb2,b,x\nb3,c,y\n'},
+        reasons=("0xFE",),
+    ),
+    _c(
+        "header-bad-byte",
+        "the bad byte is in the header: the file cannot be mapped, so it is refused with line 1",
+        Expect(1, 0, rejected=1),
+        {"product.csv": lambda: b"na\xffme,name_en\nchip,c\n"},
+        reasons=("header", "0xFF"),
+    ),
+    _c(
+        "jsonl-bad-byte",
+        "JSON Lines with one byte that is not UTF-8",
+        Expect(3, 2, rejected=1),
+        {"product.jsonl": lambda: '{"name": "芯片"}\n{"name": "电池'.encode() + b'\xc0"}\n' + b'{"name": "panel"}\n'},
+        reasons=("0xC0",),
+    ),
+    _c(
+        "big5",
+        "Big5 (Taiwan, Hong Kong): decoded as Big5, not as GB18030 nonsense",
+        Expect(2, 2),
+        {"enterprise.csv": _big5},
+        notes=("big5",),
+    ),
+    _c(
+        "gb18030-four-byte",
+        "GB18030 with characters only its four-byte form holds (𠀀, €)",
+        Expect(2, 2),
+        {"product.csv": _gb18030_four_byte},
+    ),
+    _c(
+        "utf32le-bom",
+        "UTF-32 LE with its BOM, whose first bytes are the UTF-16 LE BOM",
+        Expect(2, 2),
+        {"product.csv": lambda: _utf32("utf-32-le", b"\xff\xfe\x00\x00")},
+    ),
+    _c(
+        "utf32be-bom",
+        "UTF-32 BE with its BOM",
+        Expect(2, 2),
+        {"product.csv": lambda: _utf32("utf-32-be", b"\x00\x00\xfe\xff")},
+    ),
+    _c(
+        "utf16-bom-broken",
+        "a UTF-16 BOM, then an odd number of bytes: refused, not half-read",
+        Expect(1, 0, rejected=1),
+        {"product.csv": lambda: "\ufeffname\n芯片\n".encode("utf-16-le") + b"\x41"},
+        reasons=("UTF-16",),
+    ),
+    _c(
+        "cp1251",
+        "Russian text in Windows-1251: not UTF-8, not Chinese: refused",
+        Expect(1, 0, rejected=1),
+        {"product.csv": lambda: "name,name_en\nМикросхема,chip\nБатарея,battery\nДисплей,panel\n".encode("cp1251")},
+        reasons=("cannot be told without guessing",),
+    ),
+    # -- issue 13: no traceback for any input
+    _c(
+        "json-lone-surrogate",
+        "a \\ud800 escape without its pair in a JSON value: that line refused, never a crash after committing",
+        Expect(2, 1, rejected=1),
+        {"product.jsonl": lambda: b'{"name": "a\\ud800b"}\n{"name": "ok"}\n'},
+        reasons=("surrogate",),
+    ),
+    _c(
+        "json-surrogate-key-nested",
+        "lone surrogates in a field name and nested in a list",
+        Expect(3, 1, rejected=2),
+        {
+            "product.jsonl": lambda: (
+                b'{"na\\udc00me": "x", "name": "y"}\n{"name": "z", "tags": ["\\udfff"]}\n{"name": "ok"}\n'
+            )
+        },
+        reasons=("surrogate",),
+    ),
+    _c(
+        "json-huge-int",
+        "a 5,000-digit integer (Python refuses to convert past 4,300 digits)",
+        Expect(2, 1, rejected=1),
+        {"enterprise.jsonl": _huge_int_jsonl},
+        reasons=("5,000 digits",),
+    ),
+    _c(
+        "json-array-huge-int",
+        "a 5,000-digit integer inside a .json array: the file is refused as a whole",
+        Expect(1, 0, rejected=1),
+        {"product.json": _huge_int_array},
+        reasons=("5,000 digits",),
+    ),
+    _c(
+        "csv-huge-int",
+        "a 5,000-digit integer in a CSV count column",
+        Expect(2, 1, rejected=1),
+        {"enterprise.csv": lambda: b"key,name,employees\nE1,a," + b"9" * 5000 + b"\nE2,b,5\n"},
+        reasons=("finite",),
+    ),
+    _c(
+        "xlsx-undefined-entity",
+        "a sheet whose XML uses an undefined entity (&undefined;): that sheet refused, the other loads",
+        Expect(3, 2, rejected=1),
+        {"workbook.xlsx": _undefined_entity},
+        reasons=("undefined entity",),
+    ),
+    _c(
+        "xlsx-chart-sheet",
+        "a workbook whose first sheet is a chart sheet",
+        Expect(2, 2),
+        {"enterprise.xlsx": _chart_sheet},
+        notes=("chart sheet",),
+    ),
+    _c(
+        "filename-ansi",
+        "ANSI escapes in a file name: printed and recorded escaped",
+        Expect(1, 0, rejected=1),
+        {"\x1b[31mproduct\x1b[0m.csv": lambda: b"name\nchip\n"},
+        reasons=("\\x1b[31mproduct",),
+    ),
+    # -- issue 13: look-alike keys
+    _c(
+        "key-zero-width",
+        "sz-led and sz-led + U+200B: one base, with a note",
+        Expect(2, 1, merged=1),
+        {"base.csv": lambda: _keys_csv(["sz-led", "sz-led\u200b"])},
+        notes=("zero-width space", "normalised"),
+    ),
+    _c(
+        "key-bidi",
+        "sz-led with a right-to-left mark, and inside a left-to-right embedding: one base",
+        Expect(3, 1, merged=2),
+        {"base.csv": lambda: _keys_csv(["sz-led", "sz-led\u200f", "\u202asz-led\u202c"])},
+        notes=("right-to-left mark",),
+    ),
+    _c(
+        "key-soft-hyphen",
+        "sz\u00ad-led (a soft hyphen, invisible in most fonts): one base",
+        Expect(2, 1, merged=1),
+        {"base.csv": lambda: _keys_csv(["sz-led", "sz\u00ad-led"])},
+        notes=("soft hyphen",),
+    ),
+    _c(
+        "key-fullwidth",
+        "ｓｚ－ｌｅｄ typed with a full-width input method: NFKC makes it sz-led",
+        Expect(2, 1, merged=1),
+        {"base.csv": lambda: _keys_csv(["sz-led", "ｓｚ－ｌｅｄ"])},
+        notes=("NFKC",),
+    ),
+    _c(
+        "key-only-invisible",
+        "a key made of a zero-width space alone: refused, not stored as an invisible base",
+        Expect(2, 1, rejected=1),
+        {"base.csv": lambda: _keys_csv(["sz-led", "\u200b"])},
+        reasons=("invisible",),
+    ),
+    _c(
+        "rel-keys-invisible",
+        "relationship ends with a zero-width space and a word joiner: they find their nodes",
+        Expect(3, 3),
+        {
+            "base.csv": lambda: _keys_csv(["sz-led"]),
+            "enterprise.csv": "key,name\nE1,雷曼光电\n".encode,
+            "located_in.csv": "src,dst\nE1\u200b,sz-led\u2060\n".encode,
+        },
+        notes=("normalised",),
+    ),
+    _c(
+        "product-name-invisible",
+        "a product named 芯片 and 芯 + U+200B + 片: one product",
+        Expect(2, 1, merged=1),
+        {"product.csv": "name\n芯\u200b片\n芯片\n".encode},
+        notes=("zero-width space",),
+    ),
+    # -- big, made at test time (issue 13)
+    _c(
+        "xlsx-bomb",
+        "a workbook of under 1 MB whose sheet unpacks to 300 MB: refused before it is opened",
+        Expect(1, 0, rejected=1),
+        {"enterprise.xlsx": xlsx_bomb},
+        reasons=("unpacks to", "CHAINKG_XLSX_MAX_UNPACKED_MB"),
+        big=True,
+    ),
+    _c(
+        "filename-bad-bytes",
+        "a file name with a byte that is not UTF-8 (\\xff): escaped in every output, no crash writing the report",
+        Expect(1, 0, rejected=1),
+        {os.fsdecode(b"product\xff.csv"): lambda: b"name\nchip\n"},
+        reasons=("product\\xff",),
+        big=True,
     ),
     # -- big, made at test time
     _c(

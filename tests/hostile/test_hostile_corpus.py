@@ -31,6 +31,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.pipeline import ingest_paths
 from chainkg.ingest.report import IngestReport
+from chainkg.ingest.textsafe import clean_key
 from chainkg.settings import Settings
 
 runner = CliRunner()
@@ -142,7 +143,9 @@ def test_injection_strings_are_stored_verbatim_and_touch_nothing_else(store: Gra
     got = {r["key"]: r for r in rows}
     assert len(got) == len(INJECTIONS)
     for i, s in enumerate(INJECTIONS):
-        r = got[f"{s}#{i}"]
+        # Keys are NFKC-normalised without invisible characters (the bidi override, the zero-width
+        # space); values are stored verbatim.
+        r = got[clean_key(f"{s}#{i}")]
         assert (r["name"], r["full_name"], r["name_en"], r["province"], r["city"], r["exchange"]) == (
             s,
             f"{s} 有限公司",
@@ -159,7 +162,9 @@ def test_injection_strings_are_stored_verbatim_and_touch_nothing_else(store: Gra
     n = len(INJECTIONS)
     assert counts == {"Base": 2, "Enterprise": n, "Alliance": 1, "Product": n, "MAKES": n, "MEMBER_OF": n}
     makes = store.execute("MATCH (e:Enterprise)-[:MAKES]->(p:Product) RETURN e.name AS e, p.key AS p")
-    assert all(r["e"] == r["p"] for r in makes)  # each enterprise makes the product of its own string
+    assert len(makes) == n
+    assert all(clean_key(r["e"]) == r["p"] for r in makes)  # each enterprise makes the product of its own string
+    assert "\u200b" not in "".join(names(store, "Product", "key"))
 
 
 def test_spreadsheet_formulas_stay_text_in_csv_answers(store: GraphStore, tmp_path: Path) -> None:
@@ -299,8 +304,22 @@ def test_upload_gives_the_same_report(upload_client: tuple[TestClient, GraphStor
     client, store = upload_client
     store.clear()
     [name] = c.files
-    with (case_folder(c, tmp_path) / name).open("rb") as fh:
-        r = client.post("/ingest", files={"file": (name, fh)}, headers={"X-API-Key": WRITE_KEY})
+    data = (case_folder(c, tmp_path) / name).read_bytes()
+    if name.encode("utf-8", "surrogatepass") != os.fsencode(name):
+        # A name that is not UTF-8 (bytes from the file system): sent as those raw bytes, as a
+        # browser on such a system would. The server decodes it its own way (Latin-1), so only
+        # the totals are compared, not the words quoting the name.
+        body = (
+            b'--B\r\nContent-Disposition: form-data; name="file"; filename="' + os.fsencode(name) + b'"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--B--\r\n"
+        )
+        headers = {"X-API-Key": WRITE_KEY, "Content-Type": "multipart/form-data; boundary=B"}
+        r = client.post("/ingest", content=body, headers=headers)
+        assert r.status_code == 200, r.text
+        t = IngestReport.model_validate(r.json()).totals()
+        assert (t.read, t.loaded, t.rejected) == (c.expect.read, c.expect.loaded, c.expect.rejected)
+        return
+    r = client.post("/ingest", files={"file": (name, data)}, headers={"X-API-Key": WRITE_KEY})
     assert r.status_code == 200, r.text
     check_report(c, IngestReport.model_validate(r.json()))
     assert stored_total(store) == c.expect.loaded

@@ -8,11 +8,12 @@ enforced before the body is read (413). Loads run one at a time.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
 from pathlib import Path, PurePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, Field
@@ -24,10 +25,12 @@ from chainkg.errors import InvalidInputError
 from chainkg.ingest.chainmap import MAP_SUFFIXES
 from chainkg.ingest.formats import all_specs, spec
 from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
-from chainkg.ingest.readers import SUPPORTED_SUFFIXES
+from chainkg.ingest.readers import SUPPORTED_SUFFIXES, ReadLimits
 from chainkg.ingest.report import IngestReport
+from chainkg.ingest.textsafe import shown
 from chainkg.queries import chainindex
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["Ingest / 导入"], responses=ERROR_RESPONSES)
 
 SUFFIXES: tuple[str, ...] = tuple(sorted(SUPPORTED_SUFFIXES | MAP_SUFFIXES))
@@ -69,18 +72,57 @@ _EXAMPLE = {
 }
 
 
-def _safe_name(filename: str | None) -> str:
-    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+MAX_NAME_BYTES = 180
+"""Longest file name (UTF-8 bytes) kept on disk; file systems stop at 255, and a Chinese
+character takes three. The report keeps the name as sent (escaped, up to ``MAX_SHOWN``)."""
+MAX_SHOWN = 255
+
+
+def _safe_name(filename: str | None) -> tuple[str, str]:
+    """``(name on disk, name shown in the report)`` of an uploaded file, or a 422 saying why not.
+
+    Both are escaped (control characters, ANSI sequences, lone surrogates); the one on disk is
+    cut to ``MAX_NAME_BYTES`` keeping its start (which says the file's type) and its suffix.
+    """
+    name = shown(PurePath((filename or "").replace("\\", "/")).name.strip())
     if not name or name in (".", ".."):
         raise InvalidInputError(
             "The upload has no file name; send it as a file (curl -F file=@data.csv).", field="file"
         )
-    if PurePath(name).suffix.lower() not in SUFFIXES:
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUFFIXES:
         raise InvalidInputError(
-            f"'{name}' is not a file kind chainkg reads; send a {', '.join(SUFFIXES)} file.",
+            f"'{shown(name, 120)}' is not a file kind chainkg reads; send a {', '.join(SUFFIXES)} file.",
             field="file",
         )
-    return name
+    disk = name
+    if len(disk.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = PurePath(name).stem
+        while len((stem + "~" + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+            stem = stem[: max(1, len(stem) - 8)]
+        disk = stem + "~" + suffix
+    return disk, shown(name, MAX_SHOWN)
+
+
+def _json_safe(report: IngestReport) -> IngestReport:
+    """The report, every string of it encodable as UTF-8 (a last guard: the load is committed,
+    so the answer must not become a 500 because one value could not be encoded)."""
+    try:
+        report.model_dump_json()
+        return report
+    except (UnicodeEncodeError, ValueError):
+        pass
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            return shown(v, keep_breaks=True)
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {clean(k): clean(x) for k, x in v.items()}
+        return v
+
+    return IngestReport.model_validate(clean(report.model_dump(mode="python")))
 
 
 @router.post(
@@ -107,41 +149,81 @@ def ingest(
     store: StoreDep,
     cache: CacheDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="Data file: .csv, .xlsx, .jsonl or a .yaml chain map / 数据文件")],
+    file: Annotated[
+        list[UploadFile],
+        File(
+            description="Data files: .csv, .xlsx, .jsonl or a .yaml chain map; several `file` parts load together "
+            "(in one report, names must differ) / 数据文件，可多个"
+        ),
+    ],
     type: Annotated[
         str | None, Form(max_length=64, description="Documented file type; detected when left out / 文件类型")
     ] = None,
     dry_run: Annotated[bool, Form(description="Validate only, write nothing / 仅校验")] = False,
     strict: Annotated[bool, Form(description="Write nothing if any row is rejected / 严格模式")] = False,
 ) -> IngestReport:
-    """Load one uploaded file into the store and answer its load report."""
-    from chainkg.ingest.pipeline import ingest_file
+    """Load the uploaded file(s) into the store and answer the load report."""
+    from chainkg.ingest.pipeline import ingest_file, ingest_paths
 
-    name = _safe_name(file.filename)
+    names = [_safe_name(f.filename) for f in file]
+    if not names:
+        raise InvalidInputError("The upload holds no file; send one as form field `file`.", field="file")
+    if len(names) > 1:
+        # Load them all in one report, or refuse: never the last one alone with the others dropped.
+        seen = [d.lower() for d, _ in names]
+        twice = sorted({d for d in seen if seen.count(d) > 1})
+        if twice:
+            raise InvalidInputError(
+                f"The upload holds {len(names)} files and '{shown(twice[0], 120)}' more than once; nothing was "
+                "loaded. Send each file once, under its own name.",
+                field="file",
+            )
+        if type:
+            raise InvalidInputError(
+                f"`type` names the type of one file, but the upload holds {len(names)}; nothing was loaded. "
+                "Send them one at a time with `type`, or together without it (types come from the file names).",
+                field="type",
+            )
     if type:
         try:
             spec(type)
         except KeyError:
             raise InvalidInputError(
-                f"'{type}' is not a file type chainkg knows; GET /ingest/types lists them.", field="type"
+                f"'{shown(type, 64)}' is not a file type chainkg knows; GET /ingest/types lists them.", field="type"
             ) from None
+    limits = ReadLimits.from_settings(settings)
     with tempfile.TemporaryDirectory(prefix="chainkg-upload-") as tmp:
-        path = Path(tmp) / name
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out, length=1024 * 1024)
+        paths = []
+        for f, (disk, _) in zip(file, names, strict=True):
+            path = Path(tmp) / disk
+            with path.open("wb") as out:
+                shutil.copyfileobj(f.file, out, length=1024 * 1024)
+            paths.append(path)
         with _LOAD_LOCK:
             try:
-                report = ingest_file(
-                    store, path, type_name=type or None, strict=strict, dry_run=dry_run, source_name=name
-                )
+                if len(paths) == 1:
+                    report = ingest_file(
+                        store,
+                        paths[0],
+                        type_name=type or None,
+                        strict=strict,
+                        dry_run=dry_run,
+                        source_name=names[0][1],
+                        limits=limits,
+                    )
+                else:
+                    report = ingest_paths(store, paths, strict=strict, dry_run=dry_run, limits=limits)
                 if not dry_run:  # flags, canonical names and synonym groups of the products, as after a CLI load
                     run_quality_pass(store, settings.data_dir / SYNONYMS_FILE)
             finally:
                 if not dry_run:
                     cache.clear()  # answers computed before the load may now be stale
     if not dry_run:
-        chainindex.warm(store)  # what the load changed, fetched now rather than in someone's next question
-    return report
+        try:
+            chainindex.warm(store)  # what the load changed, fetched now rather than in someone's next question
+        except Exception:  # the load is committed: a failed head start must not turn its answer into a 500
+            log.exception("link graphs not fetched after an upload")
+    return _json_safe(report)
 
 
 class ColumnDoc(BaseModel):

@@ -196,6 +196,32 @@ class GraphStore(ABC):
                 out[(row["src"], row["dst"])] = row
         return out
 
+    # -- load receipts ----------------------------------------------------------------------
+    # A receipt says "this loader loaded exactly these files, and nothing was written since":
+    # a loader that finds its receipt for the same files can skip re-reading them. Every merge
+    # that creates or changes anything, and ``clear``, drops all receipts. Receipts live under a
+    # label outside the model (never counted, exported or shown).
+    RECEIPT_LABEL: ClassVar[str] = "ChainkgLoadReceipt"
+
+    def _ensure_receipts(self) -> None:  # noqa: B027 (a hook: schemaless stores need nothing)
+        """Make sure receipts can be stored (a table, for stores that need one)."""
+
+    def load_receipt(self, name: str) -> str | None:
+        """The receipt saved under ``name``, or ``None``."""
+        self._ensure_receipts()
+        rows = self.execute(f"MATCH (r:{self.RECEIPT_LABEL} {{key: $k}}) RETURN r.value AS v", {"k": name})
+        return str(rows[0]["v"]) if rows and rows[0]["v"] is not None else None
+
+    def save_receipt(self, name: str, value: str) -> None:
+        """Save ``value`` as the receipt ``name`` (replacing one of that name)."""
+        self._ensure_receipts()
+        self.execute(f"MERGE (r:{self.RECEIPT_LABEL} {{key: $k}}) SET r.value = $v", {"k": name, "v": value})
+
+    def drop_receipts(self) -> None:
+        """Forget every receipt: the stored data is no longer what they describe."""
+        self._ensure_receipts()
+        self.execute(f"MATCH (r:{self.RECEIPT_LABEL}) DELETE r")
+
     # -- writes -----------------------------------------------------------------------------
     def merge_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> WriteResult:
         """Merge nodes on ``key``: create new ones, update changed ones, leave the rest.
@@ -218,6 +244,8 @@ class GraphStore(ABC):
         changed = [
             self._complete(props, r) for r in rows if r["key"] in stored and _changed(r, stored[r["key"]], compare)
         ]
+        if new or changed:
+            self.drop_receipts()
         for part in chunks(new, self.batch_size):
             self._create_nodes(node, part)
         for part in chunks(changed, self.batch_size):
@@ -254,6 +282,8 @@ class GraphStore(ABC):
             for r in ok
             if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
         ]
+        if new or changed:
+            self.drop_receipts()
         created = 0
         given: dict[tuple[str, str], Row] | None = None  # the caller's rows by identity, once needed
         for part in chunks(new, self.batch_size):

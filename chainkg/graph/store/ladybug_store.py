@@ -80,6 +80,7 @@ class LadybugStore(GraphStore):
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._closed = False
+        self._receipts_ready = False
         self._version = 0
         self._version_lock = threading.Lock()
 
@@ -136,6 +137,7 @@ class LadybugStore(GraphStore):
         for stmt in ladybug_schema():
             self._write(stmt)
         self._add_missing_columns()
+        self._ensure_receipts()
 
     def _add_missing_columns(self) -> None:
         # A store made by an older chainkg keeps working: new properties (dated ties, issue 14)
@@ -147,6 +149,13 @@ class LadybugStore(GraphStore):
             for p in props:
                 if p.name not in have:
                     self._write(f"ALTER TABLE {name} ADD {p.name} {p.type.value}")
+
+    def _ensure_receipts(self) -> None:
+        if not self._receipts_ready:
+            self._write(
+                f"CREATE NODE TABLE IF NOT EXISTS {self.RECEIPT_LABEL}(key STRING, value STRING, PRIMARY KEY (key))"
+            )
+            self._receipts_ready = True
 
     def schema_present(self) -> bool:
         """True when every table of the model exists."""
@@ -219,9 +228,10 @@ class LadybugStore(GraphStore):
         )
 
     def clear(self) -> None:
-        """Delete every node and relationship; tables stay."""
+        """Delete every node and relationship, and the load receipts; tables stay."""
         for node in MODEL.nodes:
             self._write(f"MATCH (n:{node.label}) DETACH DELETE n")
+        self.drop_receipts()
 
     def close(self) -> None:
         """Close the database so another process may open it."""
