@@ -94,6 +94,14 @@ def jsonl_bytes(objs: list[object]) -> bytes:
     return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs).encode("utf-8")
 
 
+def _without_lxml_forms(xml: str) -> str:
+    """The sheet XML as openpyxl writes it without lxml (with lxml it writes `<v></v>`, `<a/>` and
+    `&#27604;` for `<v />`, `<a />` and `比`), so patches and the committed bytes do not depend on it."""
+    xml = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), xml)
+    xml = re.sub(r"<([\w:]+)([^<>]*?)></\1>", r"<\1\2 />", xml)
+    return re.sub(r"(?<! )/>", " />", xml)
+
+
 def xlsx_bytes(sheets: dict[str, list[list[object]]], patch: Callable[[str], str] | None = None) -> bytes:
     """A workbook, one sheet per entry; ``patch`` may rewrite the first sheet's XML.
 
@@ -119,7 +127,7 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]], patch: Callable[[str], str
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml" and patch is not None:
-                data = patch(data.decode("utf-8")).encode("utf-8")
+                data = patch(_without_lxml_forms(data.decode("utf-8"))).encode("utf-8")
             if item.filename == "docProps/core.xml":
                 data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", data)
             z.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)

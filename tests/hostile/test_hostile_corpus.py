@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -105,8 +106,8 @@ def _members(z: zipfile.ZipFile) -> dict[str, bytes | str]:
         data = z.read(n)
         try:
             out[n] = ET.canonicalize(data.decode("utf-8")) if n.endswith((".xml", ".rels")) else data
-        except (ET.ParseError, UnicodeDecodeError):  # a deliberately broken member: compare its bytes
-            out[n] = data
+        except (ET.ParseError, UnicodeDecodeError):  # a deliberately broken member: its bytes, empty tags alike
+            out[n] = re.sub(rb"<([\w:]+)([^<>]*?)\s*(/>|></\1>)", rb"<\1\2/>", data)
     return out
 
 
