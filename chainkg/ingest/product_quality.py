@@ -187,5 +187,6 @@ def run_quality_pass(store: GraphStore, synonyms_path: Path, *, dry_run: bool = 
                 "quality_source": source,
             }
         )
-    result.written = store.merge_nodes(_PRODUCT, out)
+    with store.derived_writes():  # derived from stored names: a re-load of the same files keeps its receipt
+        result.written = store.merge_nodes(_PRODUCT, out)
     return result

@@ -9,7 +9,8 @@ nothing and a changed file updates only what changed.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -219,8 +220,22 @@ class GraphStore(ABC):
 
     def drop_receipts(self) -> None:
         """Forget every receipt: the stored data is no longer what they describe."""
+        if self._derived_writes:
+            return
         self._ensure_receipts()
         self.execute(f"MATCH (r:{self.RECEIPT_LABEL}) DELETE r")
+
+    _derived_writes: bool = False
+
+    @contextmanager
+    def derived_writes(self) -> Iterator[None]:
+        """Writes of values derived from what is stored (product flags, canonical names), which a
+        re-load of the same files would not change: they keep the load receipts."""
+        before, self._derived_writes = self._derived_writes, True
+        try:
+            yield
+        finally:
+            self._derived_writes = before
 
     # -- writes -----------------------------------------------------------------------------
     def merge_nodes(self, label: str, rows: Iterable[Mapping[str, Any]]) -> WriteResult:
