@@ -58,8 +58,8 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("全称", "企业全称", "企业名称", "单位名称"),
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
     "stock_code": ("股票代码", "证券代码", "code_stock"),
-    "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体"),
-    "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体"),
+    "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体", "企业名称", "公司名称", "企业"),
+    "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体", "主营产品", "产品", "产品名称"),
     "src_type": ("from_type", "from_label", "起点类型", "主体类型"),
 }
 

@@ -21,6 +21,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from chainkg.errors import InvalidInputError
+from chainkg.ingest.headers import PREAMBLE_MAX_ROWS, is_preamble_row, locate_header
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -54,6 +55,7 @@ class RawTable:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
     empty: bool = False
+    preamble: list[tuple[int, str]] = field(default_factory=list)  # title/note rows above the header
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -145,6 +147,7 @@ def read_csv(path: Path, source: str) -> RawTable:
     reader = csv.reader(buf, delimiter=delimiter)
     consumed = 0
     header: list[str] | None = None
+    lead: list[tuple[int, list[Any]]] = []
     while True:
         start = consumed + 1
         offset = buf.tell()
@@ -175,12 +178,26 @@ def read_csv(path: Path, source: str) -> RawTable:
                 )
                 continue
         if header is None:
-            header = [c.strip() for c in cells]
+            lead.append((start, list(cells)))
+            if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(cells):
+                continue  # a title or note above the header, unless no wider row follows
+            table.preamble, (_, first), rest = locate_header(lead)
+            header = [c.strip() for c in first]
             table.header = header
+            for n, c in rest:
+                row = _zip_row(header, c, n, table)
+                if row is not None:
+                    table.rows.append((n, row))
             continue
         row = _zip_row(header, cells, start, table)
         if row is not None:
             table.rows.append((start, row))
+    if header is None and lead:  # only title-like rows: the first is the header after all
+        table.header = header = [c.strip() for c in lead[0][1]]
+        for n, c in lead[1:]:
+            row = _zip_row(header, c, n, table)
+            if row is not None:
+                table.rows.append((n, row))
     return table
 
 
@@ -309,6 +326,7 @@ def read_xlsx(path: Path, source: str) -> list[RawTable]:
             hint = ws.title if len(sheets) > 1 else _single_sheet_hint(ws.title, path.stem)
             t = RawTable(source=f"{source}#{ws.title}", path=path, format="xlsx", type_hint=hint, sheet=ws.title)
             header: list[str] | None = None
+            lead: list[tuple[int, list[Any]]] = []
             formulas = iter(wf[ws.title].iter_rows(values_only=True)) if wf is not None else None
             for row_no, cells in enumerate(ws.iter_rows(), start=1):
                 texts = next(formulas, ()) if formulas is not None else ()
@@ -316,12 +334,27 @@ def read_xlsx(path: Path, source: str) -> list[RawTable]:
                 if not any(v is not None and str(v).strip() for v in values):
                     continue
                 if header is None:
-                    header = ["" if v is None else str(v).strip() for v in values]
+                    lead.append((row_no, values))
+                    if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(values):
+                        continue  # a title or note above the header, unless no wider row follows
+                    t.preamble, (_, first), rest = locate_header(lead)
+                    header = ["" if v is None else str(v).strip() for v in first]
                     t.header = header
+                    for n, vals in rest:
+                        row = _zip_row(header, vals, n, t)
+                        if row is not None:
+                            t.rows.append((n, row))
                     continue
                 row = _zip_row(header, values, row_no, t)
                 if row is not None:
                     t.rows.append((row_no, row))
+            if header is None and lead:
+                header = ["" if v is None else str(v).strip() for v in lead[0][1]]
+                t.header = header
+                for n, vals in lead[1:]:
+                    row = _zip_row(header, vals, n, t)
+                    if row is not None:
+                        t.rows.append((n, row))
             t.empty = header is None
             tables.append(t)
     finally:

@@ -1,0 +1,123 @@
+"""GB/T 4754-2017 industry codes: reading them from export cells, their parents, the SW2021 crosswalk.
+
+Codes are kept as digits (``3976``), the 门类 as its letter (``C``): the digits fix the letter,
+so ``C3976`` and ``3976`` are one code. The sections and the crosswalk are package data
+(``data/gb4754_2017_sections.csv``, ``data/gb4754_sw2021.csv``), each naming its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+SCHEME = "GB4754"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A 门类: its letter, name and the divisions (大类) it covers."""
+
+    letter: str
+    name: str
+    first: int
+    last: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("chainkg.ingest").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def sections() -> tuple[Section, ...]:
+    """The 20 sections of GB/T 4754-2017."""
+    return tuple(
+        Section(r["section"], r["name"], int(r["first_division"]), int(r["last_division"]))
+        for r in _rows("gb4754_2017_sections.csv")
+    )
+
+
+@cache
+def crosswalk() -> tuple[tuple[str, str, str], ...]:
+    """(GB/T 4754 prefix, SW2021 code, basis), longest prefix first. An editorial mapping."""
+    rows = [(r["gb4754"], r["sw2021"], r["basis"]) for r in _rows("gb4754_sw2021.csv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def section_of(code: str) -> Section | None:
+    """The section a code belongs to (``3976`` -> C 制造业)."""
+    if len(code) == 1:
+        return next((s for s in sections() if s.letter == code), None)
+    division = int(code[:2])
+    return next((s for s in sections() if s.first <= division <= s.last), None)
+
+
+def parents(code: str) -> list[str]:
+    """The codes above ``code``, nearest first: ``3976`` -> ``['397', '39', 'C']``."""
+    out = [code[:n] for n in (3, 2) if len(code) > n]
+    sec = section_of(code) if len(code) > 1 else None
+    if sec is not None:
+        out.append(sec.letter)
+    return out
+
+
+def level(code: str) -> int:
+    """1 = 门类, 2 = 大类, 3 = 中类, 4 = 小类."""
+    return 1 if len(code) == 1 else len(code)
+
+
+_CODE = re.compile(r"(?<![0-9A-Za-z])([A-Ta-t])?\s*([0-9]{2,4})(?![0-9])")
+_SECTION_ONLY = re.compile(r"^\s*([A-Ta-t])(?:\s|[-_、.:：]|$)")
+
+
+def code_in(text: object) -> str | None:
+    """The GB/T 4754 code written in a cell, or ``None``.
+
+    Accepts ``C3976``, ``3976``, ``C3976 光电子器件制造``, ``光电子器件制造(3976)`` and a lone
+    section letter (``C``, ``C 制造业``). A letter that contradicts the digits is no code.
+
+    Examples
+    --------
+    >>> code_in("C3976 光电子器件制造"), code_in("3976"), code_in("C"), code_in("A3976")
+    ('3976', '3976', 'C', None)
+    """
+    if text is None:
+        return None
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        t = str(int(text)) if float(text).is_integer() else t
+        if len(t) == 3 and isinstance(text, int | float):  # Excel drops the leading zero of 0111 etc.
+            t = "0" + t
+    m = _CODE.search(t)
+    if m:
+        letter, digits = m.group(1), m.group(2)
+        sec = section_of(digits)
+        if sec is None or (letter and letter.upper() != sec.letter):
+            return None
+        return digits
+    m = _SECTION_ONLY.match(t)
+    if m:
+        return m.group(1).upper()
+    for s in sections():  # a section written by name: 制造业
+        if t == s.name:
+            return s.letter
+    return None
+
+
+def to_sw2021(code: str) -> tuple[str, str] | None:
+    """The SW2021 industry a GB/T 4754 code maps to, with the basis; ``None`` when unmapped."""
+    for prefix, sw, basis in crosswalk():
+        if code.startswith(prefix):
+            return sw, basis
+    return None
+
+
+def name_of(code: str) -> str | None:
+    """The name the shipped data gives a code (sections only)."""
+    sec = section_of(code) if len(code) == 1 else None
+    return sec.name if sec is not None else None
