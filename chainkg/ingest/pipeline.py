@@ -449,14 +449,15 @@ class _Load:
     def _keep_names(self, label: str, key: str, props: dict[str, Any], first: _Node | None) -> str | None:
         """Never overwrite a known firm's names: a new spelling becomes an alias. Returns a note."""
         stored = self.resolver.index(label).stored.get(key)
-        base: Mapping[str, Any] | None = first.props if first is not None else stored
-        if base is None:
+        if first is None and stored is None:
             return None
-        aliases = list(base.get("aliases") or [])
-        former = list(base.get("former_names") or [])
-        if first is not None and stored is not None:
-            aliases = list(dict.fromkeys([*_strs(stored.get("aliases")), *aliases]))
-            former = list(dict.fromkeys([*_strs(stored.get("former_names")), *former]))
+        # What the firm is known as so far: this load's first row over the store (a row whose
+        # own names were set aside has none: the store's then stand).
+        mine: Mapping[str, Any] = first.props if first is not None else {}
+        theirs: Mapping[str, Any] = stored or {}
+        base = {fld: mine.get(fld) or theirs.get(fld) for fld in ("name", "full_name")}
+        aliases = list(dict.fromkeys([*_strs(theirs.get("aliases")), *_strs(mine.get("aliases"))]))
+        former = list(dict.fromkeys([*_strs(theirs.get("former_names")), *_strs(mine.get("former_names"))]))
         known = {base.get("name"), base.get("full_name"), *aliases, *former}
         new: list[str] = []
         for fld in ("name", "full_name"):
