@@ -149,7 +149,7 @@ def ingest(
     format). Invalid rows are reported and skipped; the rest load. Running the same load
     again changes nothing.
 
-    Examples: chainkg ingest data/ --dry-run · chainkg ingest 企业名录.xlsx --explain
+    Example: chainkg ingest data/ --dry-run (or: chainkg ingest 企业名录.xlsx --explain)
     """
     from chainkg.ingest.pipeline import ingest_paths, resolve_type
 

@@ -86,8 +86,10 @@ def explain_file(path: Path | str, type_name: str | None = None) -> list[TableEx
                     continue
                 fld = mapping.get(h)
                 if fld is None:
-                    what = "ignored: filled in by the loader" if norm_header(h) in PROVENANCE_COLUMNS else (
-                        "kept in extra (其他字段)"
+                    what = (
+                        "ignored: filled in by the loader"
+                        if norm_header(h) in PROVENANCE_COLUMNS
+                        else ("kept in extra (其他字段)")
                     )
                     ex.columns.append(ColumnUse(h, None, "", what))
                 elif fld == "_seq":
@@ -121,10 +123,14 @@ def explain_file(path: Path | str, type_name: str | None = None) -> list[TableEx
                 continue
             col = map_header(s.name, h)
             if col is None or col in used:
-                what = "ignored: filled in by the loader" if norm_header(h) in PROVENANCE_COLUMNS else (
-                    "ignored (reported): no such column in this format"
-                    if col is None
-                    else f"repeats {col}: the right-most such column is used"
+                what = (
+                    "ignored: filled in by the loader"
+                    if norm_header(h) in PROVENANCE_COLUMNS
+                    else (
+                        "ignored (reported): no such column in this format"
+                        if col is None
+                        else f"repeats {col}: the right-most such column is used"
+                    )
                 )
                 ex.columns.append(ColumnUse(h, None, "", what))
                 continue

@@ -59,9 +59,12 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
     "stock_code": ("股票代码", "证券代码", "code_stock"),
     "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体", "企业名称", "公司名称", "企业"),
-    "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体", "主营产品", "产品", "产品名称"),
+    "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体"),
     "src_type": ("from_type", "from_label", "起点类型", "主体类型"),
 }
+
+# Headers naming the end of one relationship type only (企业名称,主营产品 is a MAKES table).
+DST_SYNONYMS: dict[str, tuple[str, ...]] = {"MAKES": ("主营产品", "产品", "产品名称", "主要产品")}
 
 REL_SRC_ZH = "起点"
 REL_DST_ZH = "终点"
@@ -174,7 +177,7 @@ def _rel_spec(r: RelType) -> TypeSpec:
         PropType.STRING,
         True,
         f"The {to} it points to: its key, or its name",
-        synonyms=COLUMN_SYNONYMS["dst"],
+        synonyms=COLUMN_SYNONYMS["dst"] + DST_SYNONYMS.get(r.type, ()),
     )
     cols: list[Column] = [src, dst]
     if len(froms) > 1:

@@ -181,11 +181,11 @@ def read_csv(path: Path, source: str) -> RawTable:
             lead.append((start, list(cells)))
             if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(cells):
                 continue  # a title or note above the header, unless no wider row follows
-            table.preamble, (_, first), rest = locate_header(lead)
-            header = [c.strip() for c in first]
+            table.preamble, (_line, head_cells), rest = locate_header(lead)
+            header = [c.strip() for c in head_cells]
             table.header = header
-            for n, c in rest:
-                row = _zip_row(header, c, n, table)
+            for n, vals in rest:
+                row = _zip_row(header, vals, n, table)
                 if row is not None:
                     table.rows.append((n, row))
             continue
@@ -194,8 +194,8 @@ def read_csv(path: Path, source: str) -> RawTable:
             table.rows.append((start, row))
     if header is None and lead:  # only title-like rows: the first is the header after all
         table.header = header = [c.strip() for c in lead[0][1]]
-        for n, c in lead[1:]:
-            row = _zip_row(header, c, n, table)
+        for n, vals in lead[1:]:
+            row = _zip_row(header, vals, n, table)
             if row is not None:
                 table.rows.append((n, row))
     return table
@@ -337,7 +337,7 @@ def read_xlsx(path: Path, source: str) -> list[RawTable]:
                     lead.append((row_no, values))
                     if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(values):
                         continue  # a title or note above the header, unless no wider row follows
-                    t.preamble, (_, first), rest = locate_header(lead)
+                    t.preamble, (_line, first), rest = locate_header(lead)
                     header = ["" if v is None else str(v).strip() for v in first]
                     t.header = header
                     for n, vals in rest:

@@ -184,9 +184,7 @@ _GB_ORDER = ("gb4754", "_gb_class", "_gb_group", "_gb_division", "_industry", "_
 def convert(table: RawTable) -> Converted:
     """Turn one registry-export table into an Enterprise table (see the module's doc)."""
     mapping = registry_mapping(table.header)
-    kept = [
-        h for h in table.header if h and h not in mapping and norm_header(h) not in PROVENANCE_COLUMNS
-    ]
+    kept = [h for h in table.header if h and h not in mapping and norm_header(h) not in PROVENANCE_COLUMNS]
     out = RawTable(
         source=table.source,
         path=table.path,
