@@ -1,8 +1,9 @@
-"""GB/T 4754-2017 industry codes: reading them from export cells, their parents, the SW2021 crosswalk.
+"""GB/T 4754-2017 industry codes: the code list, reading codes from export cells, parents, the SW2021 crosswalk.
 
 Codes are kept as digits (``3976``), the 门类 as its letter (``C``): the digits fix the letter,
-so ``C3976`` and ``3976`` are one code. The sections and the crosswalk are package data
-(``data/gb4754_2017_sections.csv``, ``data/gb4754_sw2021.csv``), each naming its source.
+so ``C3976`` and ``3976`` are one code. The full code list, the sections with their division
+ranges and the crosswalk are package data (``data/gb4754_2017.csv``,
+``data/gb4754_2017_sections.csv``, ``data/gb4754_sw2021.csv``), each naming its source.
 """
 
 from __future__ import annotations
@@ -47,6 +48,38 @@ def crosswalk() -> tuple[tuple[str, str, str], ...]:
     """(GB/T 4754 prefix, SW2021 code, basis), longest prefix first. An editorial mapping."""
     rows = [(r["gb4754"], r["sw2021"], r["basis"]) for r in _rows("gb4754_sw2021.csv")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@cache
+def codes() -> dict[str, str]:
+    """Every GB/T 4754-2017 code with its name, groups implied by a single class included."""
+    out = {r["code"]: r["name"].strip() for r in _rows("gb4754_2017.csv")}
+    for code, name in list(out.items()):
+        if len(code) == 4 and code[:3] not in out:
+            out[code[:3]] = name  # a group with one class shares its name (019 / 0190 其他农业)
+    return dict(sorted(out.items(), key=lambda kv: (len(kv[0]) > 1, kv[0])))
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, name in codes().items():
+        key = _name_key(name)
+        if key not in index or len(code) > len(index[key]):
+            index[key] = code  # a name used at two levels (教育: P and 83) means the finer one
+    return index
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def counts() -> dict[int, int]:
+    """Codes per level (1 门类 ... 4 小类)."""
+    out: dict[int, int] = {}
+    for code in codes():
+        out[level(code)] = out.get(level(code), 0) + 1
+    return out
 
 
 def section_of(code: str) -> Section | None:
@@ -97,15 +130,15 @@ def code_in(text: object) -> str | None:
     if m:
         letter, digits = m.group(1), m.group(2)
         sec = section_of(digits)
-        if sec is None or (letter and letter.upper() != sec.letter):
-            return None
+        if sec is None or (letter and letter.upper() != sec.letter) or not is_known(digits):
+            return None  # a letter that contradicts the digits, or a code the standard lacks
         return digits
+    named = _by_name().get(_name_key(t))
+    if named is not None:
+        return named  # a code written by its name: 光电子器件制造, 制造业
     m = _SECTION_ONLY.match(t)
     if m:
         return m.group(1).upper()
-    for s in sections():  # a section written by name: 制造业
-        if t == s.name:
-            return s.letter
     return None
 
 
@@ -118,6 +151,10 @@ def to_sw2021(code: str) -> tuple[str, str] | None:
 
 
 def name_of(code: str) -> str | None:
-    """The name the shipped data gives a code (sections only)."""
-    sec = section_of(code) if len(code) == 1 else None
-    return sec.name if sec is not None else None
+    """The name GB/T 4754-2017 gives a code, or ``None`` for a code it does not have."""
+    return codes().get(code)
+
+
+def is_known(code: str) -> bool:
+    """True for a code of GB/T 4754-2017."""
+    return code in codes()

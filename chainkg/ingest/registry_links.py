@@ -98,7 +98,7 @@ def derive(
                     if code not in seen_codes:
                         seen_codes.add(code)
                         props: dict[str, Any] = {"code": code, "scheme": gb4754.SCHEME, "level": gb4754.level(code)}
-                        name = d.gb_names.get(code) or gb4754.name_of(code)
+                        name = gb4754.name_of(code) or d.gb_names.get(code)
                         if name:
                             props["name"] = name
                         out.nodes.append(NewNode("Industry", f"GB4754:{code}", props, src, line))

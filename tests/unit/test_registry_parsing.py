@@ -69,10 +69,21 @@ def test_title_rows_are_found_only_above_a_wider_header() -> None:
     assert is_footer_row(["数据来源：企查查", None]) and not is_footer_row(["示例科技有限公司"])
 
 
-def test_gb4754_sections_codes_and_crosswalk() -> None:
+def test_gb4754_code_list_counts_and_names() -> None:
+    # GB/T 4754-2017 states 20 门类, 97 大类, 473 中类, 1,380 小类; the shipped copy has one
+    # 小类 more (see the note in chainkg/ingest/data/gb4754_2017.csv).
+    assert gb4754.counts() == {1: 20, 2: 97, 3: 473, 4: 1381}
     secs = gb4754.sections()
     assert len(secs) == 20
     assert sum(s.last - s.first + 1 for s in secs) == 97  # 大类 01-97 in GB/T 4754-2017
+    assert all(gb4754.name_of(s.letter) == s.name for s in secs)
+    assert all(gb4754.section_of(c) is not None for c in gb4754.codes())
+    assert gb4754.name_of("3976") == "光电子器件制造" and gb4754.name_of("019") == "其他农业"
+    assert gb4754.code_in("计算机、通信和其他电子设备制造业") == "39"
+    assert gb4754.code_in("3977") is None  # no such 小类
+
+
+def test_gb4754_sections_codes_and_crosswalk() -> None:
     assert gb4754.code_in("C3976 光电子器件制造") == "3976"
     assert gb4754.code_in("光电子器件制造(3976)") == "3976"
     assert gb4754.code_in("A3976") is None  # the letter contradicts the digits
