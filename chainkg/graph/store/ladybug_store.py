@@ -131,9 +131,16 @@ class LadybugStore(GraphStore):
 
     # -- schema -----------------------------------------------------------------------------
     def ensure_schema(self) -> None:
-        """Create every node and relationship table that does not exist yet."""
+        """Create every node and relationship table that does not exist yet, and add the
+        properties the model gained since a table was created (a store made by an older
+        version keeps its data and gets the new columns, empty)."""
         for stmt in ladybug_schema():
             self._write(stmt)
+        for owner, props in [(n.label, n.all_props) for n in MODEL.nodes] + [(r.type, r.all_props) for r in MODEL.rels]:
+            have = {r["name"] for r in self.execute(f"CALL table_info('{owner}') RETURN name")}
+            for p in props:
+                if p.name not in have:
+                    self._write(f"ALTER TABLE {owner} ADD IF NOT EXISTS {p.name} {p.type.value}")
 
     def schema_present(self) -> bool:
         """True when every table of the model exists."""
