@@ -18,7 +18,8 @@ def test_ensure_schema_adds_the_columns_an_old_store_lacks(tmp_path: Path) -> No
     conn.execute("CREATE NODE TABLE Product(key STRING PRIMARY KEY, name STRING)")
     conn.execute("CREATE REL TABLE MAKES(FROM Enterprise TO Product, share DOUBLE)")
     conn.execute(
-        "CREATE (:Enterprise {key: 'e1', name: '示例甲'})-[:MAKES {share: 0.5}]->(:Product {key: 'p1', name: 'LED芯片'})"
+        "CREATE (:Enterprise {key: 'e1', name: '示例甲'})"
+        "-[:MAKES {share: 0.5}]->(:Product {key: 'p1', name: 'LED芯片'})"
     )
     del conn, db
     store = LadybugStore(str(path))
