@@ -50,10 +50,13 @@ def full_city(text: str) -> str:
 
 
 @cache
-def _prefixes() -> tuple[str, ...]:
+def _prefixes() -> dict[str, tuple[str, ...]]:
+    """Place names by their first two characters, longest first (one dict lookup per name)."""
     provinces, cities = _table()
-    names = set(provinces) | set(cities)
-    return tuple(sorted(names, key=len, reverse=True))
+    out: dict[str, list[str]] = {}
+    for name in sorted(set(provinces) | set(cities), key=len, reverse=True):
+        out.setdefault(name[:2], []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def split_place(name: str) -> tuple[list[str], str]:
@@ -64,7 +67,7 @@ def split_place(name: str) -> tuple[list[str], str]:
     places: list[str] = []
     rest = name
     for _ in range(2):  # at most province then city
-        hit = next((p for p in _prefixes() if rest.startswith(p) and len(rest) > len(p) + 1), None)
+        hit = next((p for p in _prefixes().get(rest[:2], ()) if rest.startswith(p) and len(rest) > len(p) + 1), None)
         if hit is None:
             break
         places.append(short(hit))
