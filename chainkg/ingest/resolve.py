@@ -412,7 +412,7 @@ class Resolver:
                 return Resolved(label, key, "review decision: same firm")
             if decided == DIFFERENT:
                 continue
-            if ps and their and set(ps) & set(their):
+            if ps and their and _same_place(ps, their):
                 return Resolved(label, key, "name without province/city prefix")
             if ps and their:
                 continue  # the same words in two different places: two firms
@@ -430,7 +430,7 @@ class Resolver:
         ):
             key = idx.fuzzy_keys[i]
             their = idx.by_core.get(idx.fuzzy_names[i], {}).get(key, ())
-            if not self._compatible(idx, key, uscc, stock) or (ps and their and not set(ps) & set(their)):
+            if not self._compatible(idx, key, uscc, stock) or (ps and their and not _same_place(ps, their)):
                 continue
             decided = self.decisions.get((given, key))
             if decided == SAME:
@@ -531,6 +531,12 @@ class Resolver:
 
 def _str(v: object) -> str | None:
     return v if isinstance(v, str) and v else None
+
+
+def _same_place(a: Iterable[str], b: Iterable[str]) -> bool:
+    """True when one name's places contain the other's (深圳 and 广东+深圳; not 江苏+江阴 and 江苏+张家港)."""
+    x, y = set(a), set(b)
+    return x <= y or y <= x
 
 
 def _list(v: object) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from chainkg.ingest import gb4754, places
 from chainkg.ingest.headers import detect_type, is_footer_row, is_preamble_row, locate_header, registry_field
 from chainkg.ingest.registry_export import is_defunct, parse_capital, parse_date, parse_size
-from chainkg.ingest.resolve import core_name
+from chainkg.ingest.resolve import _same_place, core_name
 from chainkg.ingest.scope_text import ProductIndex
 
 
@@ -100,6 +100,10 @@ def test_place_prefixes_are_one_name_different_places_are_not() -> None:
     beijing, shanghai = core_name("北京示例科技有限公司"), core_name("上海示例科技有限公司")
     assert beijing[1] == shanghai[1] and beijing[0] != shanghai[0]
     assert places.full_province("广东") == "广东省" and places.full_city("深圳") == "深圳市"
+    # one province, two cities: two firms, not one
+    jiangyin, zhangjiagang = core_name("江苏苏州示例科技有限公司"), core_name("江苏无锡示例科技有限公司")
+    assert jiangyin[1] == zhangjiagang[1] and not _same_place(jiangyin[0], zhangjiagang[0])
+    assert _same_place(("深圳",), ("广东", "深圳"))
 
 
 def test_text_rules_link_makers_not_traders_and_keep_evidence() -> None:
