@@ -77,6 +77,8 @@ class _Held(Exception):
 
 
 REVIEW_HEADER = frozenset({"candidate_key", "decision", "given_name"})
+REVIEW_HINT = "(resolution review)"
+"""type_hint of a table given as the review file (``--review``): read as decisions whatever --type says."""
 
 
 @dataclass
@@ -187,7 +189,8 @@ class _Load:
                 info.type = "aliases"
                 self._read_aliases(t)
                 continue
-            if {str(h).strip().lower() for h in t.header} >= REVIEW_HEADER and forced is None and not registry:
+            is_review = {str(h).strip().lower() for h in t.header} >= REVIEW_HEADER
+            if t.type_hint == REVIEW_HINT or (is_review and forced is None and not registry):
                 info.type = "resolution review"
                 self._read_review(t)
                 continue
@@ -740,7 +743,7 @@ def ingest_paths(
     for path, source in files:
         tables += load.add_file(path, source_prefix + source)
     if review is not None:
-        tables += load.add_file(Path(review), Path(review).name)
+        tables += load.add_file(Path(review), Path(review).name, REVIEW_HINT)
     return load.run(tables, t0, forced=forced, registry=registry)
 
 

@@ -223,7 +223,7 @@ def test_uncertain_pairs_go_to_the_review_file_and_come_back(store: GraphStore, 
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    second = ingest_paths(store, [export], review=review)
+    second = ingest_paths(store, [export], review=review, type_name="registry")  # --type does not swallow it
     assert second.ok and not second.reviews, second.rejections
     firms = _enterprises(store)
     assert len(firms) == 4  # the 同一 pair merged, the 不同 one is a firm of its own
