@@ -54,6 +54,11 @@ def test_header_dictionary_and_type_by_columns() -> None:
     assert detect_type(["企业名称", "统一社会信用代码", "法定代表人", "成立日期"]).type == "registry"
     assert detect_type(["企业名称", "主营产品"]).type == "MAKES"
     assert detect_type(["名称", "全称", "股票代码"]).type == "Enterprise"
+    # a statistics-bureau sheet (名录库 style headers)
+    stats = ["单位详细名称", "统一社会信用代码", "法定代表人(单位负责人)", "行业代码", "开业(成立)时间"]
+    stats.append("从业人员期末人数")
+    assert detect_type(stats).type == "registry"
+    assert [registry_field(h) for h in stats[2:]] == ["legal_rep", "gb4754", "founded_date", "employees"]
     tie = detect_type(["起点", "终点"])
     assert tie.type is None and "equally well" in tie.reason
 
