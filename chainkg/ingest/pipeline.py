@@ -224,7 +224,8 @@ class _Load:
         if self.renamed:
             self.report.notes.append(
                 f"{self.renamed:,} firm(s) already known under another name: the new spellings were kept as "
-                "aliases (别名) and their display names left unchanged (see merges.csv)."
+                "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
+                "(then the old name became the alias); see merges.csv."
             )
         self._resolve_rels()
 
@@ -449,8 +450,15 @@ class _Load:
         )
         self.reject(self.report.stats(s.name, "node"), rej)
 
-    def _keep_names(self, label: str, key: str, props: dict[str, Any], first: _Node | None) -> str | None:
-        """Never overwrite a known firm's names: a new spelling becomes an alias. Returns a note."""
+    def _keep_names(
+        self, label: str, key: str, props: dict[str, Any], first: _Node | None, *, explicit: bool = False
+    ) -> str | None:
+        """Never overwrite a known firm's names silently. Returns a note for the merge report.
+
+        A row matched by resolution (USCC, stock code, a name) leaves the names as they are: its
+        new spelling becomes an alias. A row that gives the firm's ``key`` itself says which firm
+        it means, so its names win (later rows win, as for every property), and the names they
+        replace are kept as aliases; the report says so either way."""
         stored = self.resolver.index(label).stored.get(key)
         if first is None and stored is None:
             return None
@@ -462,18 +470,31 @@ class _Load:
         aliases = list(dict.fromkeys([*_strs(theirs.get("aliases")), *_strs(mine.get("aliases"))]))
         former = list(dict.fromkeys([*_strs(theirs.get("former_names")), *_strs(mine.get("former_names"))]))
         known = {base.get("name"), base.get("full_name"), *aliases, *former}
+        if props.get("former_names") or former:
+            props["former_names"] = list(dict.fromkeys([*former, *(props.get("former_names") or [])])) or None
+        if explicit:
+            olds = [base[f] for f in ("name", "full_name") if props.get(f) and base.get(f) and props[f] != base[f]]
+            if olds:
+                current = {props.get("name") or base.get("name"), props.get("full_name") or base.get("full_name")}
+                # a set, kept sorted: loading the same rows again leaves the list as it is
+                props["aliases"] = sorted({*aliases, *(props.get("aliases") or []), *olds} - current) or None
+                fresh = [o for o in dict.fromkeys(olds) if o not in aliases]
+                if fresh:
+                    self.renamed += 1
+                    shown = ", ".join(f"'{n}'" for n in fresh)
+                    now = props.get("name") or base.get("name")
+                    return f"; renamed by its key to '{now}', {shown} kept as an alias"
+                return None
         new: list[str] = []
         for fld in ("name", "full_name"):
             v, cur = props.get(fld), base.get(fld)
-            if v and cur and v != cur:
+            if v and cur and v != cur and not explicit:
                 del props[fld]
                 if v not in known:
                     new.append(v)
                     known.add(v)
         if new or props.get("aliases") or aliases:
-            props["aliases"] = list(dict.fromkeys([*aliases, *(props.get("aliases") or []), *new])) or None
-        if props.get("former_names") or former:
-            props["former_names"] = list(dict.fromkeys([*former, *(props.get("former_names") or [])])) or None
+            props["aliases"] = sorted({*aliases, *(props.get("aliases") or []), *new}) or None
         if not new:
             return None
         self.renamed += 1
@@ -487,7 +508,9 @@ class _Load:
         known = self.nodes.setdefault(label, {})
         given = str(row.get("full_name") or row.get("name") or row.get("title") or key)
         self.row_keys[(t.source, line)] = key
-        renamed = self._keep_names(label, key, props, known.get(key)) if label in ORG_LABELS else None
+        renamed = (
+            self._keep_names(label, key, props, known.get(key), explicit=how == "key") if label in ORG_LABELS else None
+        )
         if key in known:
             first = known[key]
             first.props.update({k: v for k, v in props.items() if v is not None})

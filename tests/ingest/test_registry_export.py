@@ -249,3 +249,15 @@ def test_cli_explain_shows_the_mapping_and_loads_nothing(store: GraphStore, tmp_
     assert products["type"] == "MAKES"
     bad = CliRunner().invoke(app, ["ingest", str(WORKBOOK), "--type", "nonsense"])
     assert bad.exit_code != 0 and "nonsense" in bad.output
+
+
+def test_a_row_with_the_firms_key_renames_it_and_keeps_the_old_name(store: GraphStore, tmp_path: Path) -> None:
+    first = write_csv(tmp_path / "a" / "enterprise.csv", ["key", "name"], [["E9", "示例甲"]])
+    second = write_csv(tmp_path / "b" / "enterprise.csv", ["key", "name"], [["E9", "示例乙"]])
+    assert ingest_paths(store, [first]).ok
+    report = ingest_paths(store, [second])
+    assert any("renamed by its key to '示例乙', '示例甲' kept as an alias" in m.how for m in report.merges)
+    [firm] = _enterprises(store).values()
+    assert (firm["name"], firm["aliases"]) == ("示例乙", ["示例甲"])
+    again = ingest_paths(store, [second])
+    assert again.get("Enterprise").unchanged == 1 and not again.merges  # the same row again: nothing to say
