@@ -156,7 +156,12 @@ def _node_spec(n: NodeType) -> TypeSpec:
     cols = (key, *(_prop_column(p) for p in n.props))
     snake = _snake(n.label)
     names = (n.label.lower(), snake, _plural(snake), snake.replace("_", ""), _plural(snake.replace("_", "")), n.zh)
-    extra = {"ResearchOrg": ("大学", "科研机构", "research_orgs", "orgs"), "Base": ("基地",)}.get(n.label, ())
+    extra = {
+        "ResearchOrg": ("大学", "科研机构", "research_orgs", "orgs"),
+        "Base": ("基地",),
+        # A registry export (企业名录) is enterprises; its columns are read by ingest/headers.py.
+        "Enterprise": ("企业名录", "名录", "registry"),
+    }.get(n.label, ())
     return TypeSpec(n.label, "node", n.zh, cols, node=n, file_names=tuple(dict.fromkeys((*names, *extra))))
 
 
