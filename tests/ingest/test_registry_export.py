@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.pipeline import ingest_file, ingest_paths
+from chainkg.queries.candidates import PRODUCT_MAKERS
 from chainkg.queries.chain import BASE_MAKES
 
 WORKBOOK = TEST_DATA / "registry" / "企查查导出_示例.xlsx"
@@ -143,6 +144,9 @@ def test_defunct_firms_cover_nothing_and_reloading_changes_nothing(store: GraphS
     [row] = store.run(BASE_MAKES, {"base": "sz-demo"})
     assert uscc(3) not in row["ent"], "a 注销 firm still covers a segment"
     assert {uscc(6), uscc(7)} <= set(row["ent"])
+    # nor is it proposed as a firm to attract: LED灯具 is made by the 注销 firm alone
+    assert store.run(PRODUCT_MAKERS, {"seg": "LED灯具"}) == []
+    assert {r["key"] for r in store.run(PRODUCT_MAKERS, {"seg": "LED芯片"})} == {uscc(7)}
     before = _enterprises(store)
     again = ingest_paths(store, [WORKBOOK])
     assert again.get("Enterprise").created == 0
