@@ -7,9 +7,10 @@ The names come from the administrative-division table shipped with the ``cpca`` 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 _SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
 
@@ -23,7 +24,11 @@ def short(name: str) -> str:
 @cache
 def _table() -> tuple[dict[str, str], dict[str, str]]:
     """(province short/full -> full, city short/full -> full)."""
-    path = resources.files("cpca").joinpath("resources", "adcodes.csv")
+    # Located without importing cpca (its import builds a matcher we do not need).
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cpca package (a dependency of chainkg) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     provinces: dict[str, str] = {}
     cities: dict[str, str] = {}
     with path.open(encoding="utf-8") as fh:

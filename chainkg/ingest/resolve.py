@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -74,6 +75,7 @@ LEGAL_SUFFIXES: tuple[str, ...] = tuple(
 )
 _BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕「」『』《》〈〉]")
 _SPACES = re.compile(r"[\s\u3000·・,，.。'\"“”‘’、]+")
+_SQUEEZED_SUFFIXES: tuple[str, ...] = tuple(_SPACES.sub("", s) for s in LEGAL_SUFFIXES)
 
 
 def core_name(name: str) -> tuple[tuple[str, ...], str]:
@@ -112,20 +114,22 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("华为技术有限公司") == normalize_name("华为技术 有限责任公司")
     True
     """
-    t = unicodedata.normalize("NFKC", name).lower()
-    t = _BRACKETS.sub("", t)
+    return _normalize(name)
+
+
+@lru_cache(maxsize=1 << 17)
+def _normalize(name: str) -> str:
+    # Cached: a load compares every stored name (thousands) several ways.
+    t = _SPACES.sub("", _BRACKETS.sub("", unicodedata.normalize("NFKC", name).lower()))
     changed = True
     while changed and t:
         changed = False
-        squeezed = _SPACES.sub("", t)
-        for suffix in LEGAL_SUFFIXES:
-            s = _SPACES.sub("", suffix)
-            if squeezed.endswith(s) and len(squeezed) > len(s):
-                squeezed = squeezed[: -len(s)]
+        for s in _SQUEEZED_SUFFIXES:
+            if t.endswith(s) and len(t) > len(s):
+                t = t[: -len(s)]
                 changed = True
                 break
-        t = squeezed
-    return _SPACES.sub("", t)
+    return t
 
 
 class AliasTable:
