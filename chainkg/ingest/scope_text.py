@@ -11,8 +11,9 @@ Two rules, each leaving its evidence (the phrase, the product, the rule) on the 
    that only trades (销售, 批发, 零售, 进出口, 代理) links nothing: selling is not making.
 
 Only products already known (in the store or in the same load) are linked: text never invents
-a product. Names of two characters or fewer and words that name no product (产品, 设备 …) are
-not matched alone.
+a product. Inside longer text, only names of three characters or more with at least two Chinese
+characters are matched (not 芯片, LED or MINI alone, nor fragments such as 的设计); words that
+name no product (产品, 设备 …) are never matched.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ GENERIC: frozenset[str] = frozenset(
 MIN_LEN = 3
 """Shortest product name matched inside text (two-character names such as 芯片 match only as a
 whole 主营产品 item: inside free text they hit too often by accident)."""
+_PARTICLES = tuple("的和与及或等之其")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _inside_ok(c: str) -> bool:
+    """Whether a canonical product name may be matched inside longer text: three characters or more,
+    two of them Chinese (a bare LED or MINI would match everything), not starting with a particle
+    (public vocabularies hold fragments such as 的设计)."""
+    return len(c) >= MIN_LEN and len(_CJK.findall(c)) >= 2 and not c.startswith(_PARTICLES)
 
 _BOILERPLATE = re.compile(
     r"(一般经营项目(是|为)?[:：]?|许可经营项目(是|为)?[:：]?|经营范围[:：]?|"
@@ -81,7 +91,7 @@ class ProductIndex:
             if not c or c in GENERIC or c in self.by_name:
                 continue
             self.by_name[c] = (key, name or key)
-            if len(c) >= MIN_LEN:
+            if _inside_ok(c):
                 self._by_head.setdefault(c[:2], []).append(c)
         for names in self._by_head.values():
             names.sort(key=len, reverse=True)

@@ -121,3 +121,7 @@ def test_text_rules_link_makers_not_traders_and_keep_evidence() -> None:
     # selling only is not making; a two-character name does not match inside free text
     assert idx.match(None, "LED显示屏、芯片的销售；货物进出口") == []
     assert idx.match(None, "芯片的研发、生产") == []
+    # public vocabularies hold bare acronyms and fragments: not matched inside longer text
+    noisy = ProductIndex([("LED", "LED"), ("MINI", "MINI"), ("的设计", "的设计"), ("背光模组", "背光模组")])
+    assert [h.name for h in noisy.match("紫外LED；Mini LED背光模组", "LED驱动芯片的设计、生产")] == ["背光模组"]
+    assert [h.name for h in noisy.match("LED", None)] == ["LED"]  # a whole item still names it
