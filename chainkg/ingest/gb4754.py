@@ -143,9 +143,12 @@ def code_in(text: object) -> str | None:
 
 
 def to_sw2021(code: str) -> tuple[str, str] | None:
-    """The SW2021 industry a GB/T 4754 code maps to, with the basis; ``None`` when unmapped."""
+    """The SW2021 industry a GB/T 4754 code maps to, with the basis; ``None`` when unmapped.
+
+    A row keyed by a 门类 letter (``E``) covers every code of that section."""
+    sec = section_of(code)
     for prefix, sw, basis in crosswalk():
-        if code.startswith(prefix):
+        if code.startswith(prefix) or (sec is not None and prefix == sec.letter):
             return sw, basis
     return None
 

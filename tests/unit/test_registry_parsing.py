@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,16 @@ def test_text_rules_link_makers_not_traders_and_keep_evidence() -> None:
     noisy = ProductIndex([("LED", "LED"), ("MINI", "MINI"), ("的设计", "的设计"), ("背光模组", "背光模组")])
     assert [h.name for h in noisy.match("紫外LED；Mini LED背光模组", "LED驱动芯片的设计、生产")] == ["背光模组"]
     assert [h.name for h in noisy.match("LED", None)] == ["LED"]  # a whole item still names it
+
+
+def test_crosswalk_rows_name_real_codes_on_both_sides(shared_data: Path) -> None:
+    import json
+
+    sw = {json.loads(line)["code"] for line in (shared_data / "industry.json").open(encoding="utf-8")}
+    rows = gb4754.crosswalk()
+    assert len(rows) >= 40
+    for prefix, code, basis in rows:
+        assert gb4754.is_known(prefix), prefix  # a GB/T 4754-2017 code
+        assert code in sw, code  # a SW2021 industry of the public data set
+        assert basis
+    assert gb4754.to_sw2021("4710") == ("620000", "门类E 建筑业 ~ 建筑装饰")  # by its section letter
