@@ -120,30 +120,32 @@ def derive(
     mapped = {code: gb4754.to_sw2021(code) for _, _, _, code in firms}
     sw_keys = sorted({f"SW2021:{m[0]}" for m in mapped.values() if m is not None})
     stored_sw = _stored_keys(store, "Industry", sw_keys)
-    crosswalked = 0
+    crosswalked: set[str] = set()
     for key, src, line, code in firms:
         out.rels.append(NewRel("IN_INDUSTRY", "Enterprise", "Industry", key, f"GB4754:{code}", {}, src, line))
         m = mapped.get(code)
         if m is not None and f"SW2021:{m[0]}" in stored_sw:
             via = f"{src} · {CROSSWALK_SOURCE}"
             out.rels.append(NewRel("IN_INDUSTRY", "Enterprise", "Industry", key, f"SW2021:{m[0]}", {}, via, line))
-            crosswalked += 1
+            crosswalked.add(key)
     if firms:
         out.notes.append(
-            f"{len(firms):,} firm(s) carry a GB/T 4754 code (IN_INDUSTRY to GB4754:<code>); {crosswalked:,} were also "
+            f"{len({f[0] for f in firms}):,} firm(s) carry a GB/T 4754 code (IN_INDUSTRY to GB4754:<code>); "
+            f"{len(crosswalked):,} were also "
             "placed in a SW2021 industry through the editorial crosswalk (see docs/ingest.md)."
         )
     if texts:
         index = product_index(store, loaded_products)
-        linked = 0
+        linked: set[tuple[str, str]] = set()
         for key, src, line, products, scope in texts:
             for hit in index.match(products, scope):
                 out.rels.append(
                     NewRel("MAKES", "Enterprise", "Product", key, hit.product, {"evidence": hit.evidence}, src, line)
                 )
-                linked += 1
+                linked.add((key, hit.product))
         out.notes.append(
-            f"主营产品/经营范围 text of {len(texts):,} firm(s) named {linked:,} known product(s) (MAKES, each with its "
+            f"主营产品/经营范围 text of {len({t[0] for t in texts}):,} firm(s) named {len(linked):,} known product(s) "
+            "(MAKES, each with its "
             f"evidence; {len(index):,} products known). Text naming no known product links nothing."
         )
     return out
