@@ -108,6 +108,7 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     summary.write_text(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
     rejects = report.write_rejects(out / "rejects.csv")
     merges = report.write_merges(out / "merges.csv")
+    review = report.write_reviews(out / "resolution-review.csv") if report.reviews else None
     if as_json:
         emit(report, as_json=True)
         return
@@ -124,9 +125,44 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
         )
     if report.merges:
         console.print(f"Entity resolution merged {len(report.merges):,} rows; review them in {escape(str(merges))}.")
+    if review is not None:
+        console.print(
+            f"[bold]{len(report.reviews):,} row(s) may be firms already known and were held back[/] (待人工确认): "
+            f"write same or different (同一/不同) in the decision column of {escape(str(review))}, then load "
+            "the same files again with --review that file."
+        )
     console.print(
         f"Summary: {escape(str(summary))}\nRejected rows: {escape(str(rejects))} ({len(report.rejections):,} lines)"
     )
+
+
+def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None:
+    """Print how each table of each file would be read (``--explain``)."""
+    from dataclasses import asdict
+
+    from chainkg.ingest.explain import explain_file
+    from chainkg.ingest.pipeline import _expand
+
+    files, _ = _expand(paths)
+    tables = [t for path, _ in files for t in explain_file(path, type_name)]
+    if as_json:
+        emit([asdict(t) for t in tables], as_json=True)
+        return
+    for t in tables:
+        console.print(
+            f"[bold]{escape(t.source)}[/]: {t.rows:,} rows → {escape(t.type or '(not loaded)')}"
+            f"{' — ' + escape(t.why) if t.why else ''}",
+            highlight=False,
+        )
+        for line in t.preamble:
+            console.print(f"  [dim]skipped above the header: {escape(line)}[/]", highlight=False)
+        if t.columns:
+            emit(
+                [{"column": c.header, "field": c.field or "", "中文": c.zh, "becomes": c.becomes} for c in t.columns],
+                as_json=False,
+                title=f"Columns of {t.source}",
+                columns=("column", "field", "中文", "becomes"),
+            )
 
 
 @app.command("ingest")
@@ -142,18 +178,29 @@ def ingest(
     reread: bool = typer.Option(
         False, "--reread", help="Read and compare every row even when the files are those of the last load"
     ),
+    type_name: str = typer.Option(
+        None, "--type", help="What every file holds: registry (企业名录 export) or a type, e.g. Enterprise, MAKES"
+    ),
+    explain: bool = typer.Option(False, "--explain", help="Show how each column would be read; load nothing"),
+    review: Path = typer.Option(None, "--review", help="resolution-review.csv with your decisions (同一/不同)"),
 ) -> None:
     """Load CSV, Excel and JSON Lines files into the graph, in dependency order.
 
-    Each file (or sheet) holds one type, named after it: enterprise.csv, member_of.csv,
-    企业.xlsx ... (docs/ingest.md lists every format). Invalid rows are reported and skipped;
-    the rest load. Running the same load again changes nothing.
+    Each file (or sheet) holds one type, told by its name (enterprise.csv, member_of.csv,
+    企业.xlsx ...), by --type, or by its columns: an export of 企查查, 天眼查, 启信宝 or
+    国家企业信用信息公示系统 is recognised as a registry export (docs/ingest.md lists every
+    format). Invalid rows are reported and skipped; the rest load. Running the same load
+    again changes nothing.
 
-    Example: chainkg ingest data/ --dry-run
+    Example: chainkg ingest data/ --dry-run (or: chainkg ingest 企业名录.xlsx --explain)
     """
-    from chainkg.ingest.pipeline import ingest_paths
+    from chainkg.ingest.pipeline import ingest_paths, resolve_type
     from chainkg.ingest.readers import ReadLimits
 
+    resolve_type(type_name)  # an unknown --type is refused before anything is opened
+    if explain:
+        _explain(paths, type_name, as_json=as_json)
+        return
     with store_session() as store, _bars(not as_json) as bars:
         report = ingest_paths(
             store,
@@ -165,6 +212,8 @@ def ingest(
             batch_size=batch_size,
             aliases=aliases,
             progress=RichProgress(bars),
+            type_name=type_name,
+            review=review,
         )
         if not dry_run:
             _quality_pass(store, quiet=as_json)

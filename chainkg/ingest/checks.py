@@ -214,6 +214,10 @@ def check_industry_code(scheme: str, code: str) -> str:
     if not pattern.match(c):
         example = "270100" if scheme == "SW2021" else "C3976"
         raise ValueError(f"{code!r} is not a {scheme} industry code; a code looks like {example}")
+    if scheme == "GB4754" and len(c) > 1 and c[0].isalpha():
+        # The digits fix the 门类 letter, so C3976 and 3976 are one code: keep the digits only,
+        # the form registry exports and chain-map `gb4754:` rules use.
+        c = c[1:]
     return c
 
 

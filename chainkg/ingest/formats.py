@@ -81,7 +81,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "full_name": ("全称", "企业全称", "企业名称", "单位名称"),
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
     "stock_code": ("股票代码", "证券代码", "code_stock"),
-    "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体"),
+    "src": ("from", "from_key", "source_key", "起点", "起点名称", "主体", "企业名称", "公司名称", "企业"),
     "dst": ("to", "to_key", "target", "target_key", "终点", "终点名称", "客体"),
     "src_type": ("from_type", "from_label", "起点类型", "主体类型"),
     "year": ("年份", "年度", "统计年度"),
@@ -91,6 +91,9 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "employees": ("员工数", "从业人员", "职工人数"),
     "cny_per_unit": ("汇率", "人民币汇率", "年平均汇率"),
 }
+
+# Headers naming the end of one relationship type only (企业名称,主营产品 is a MAKES table).
+DST_SYNONYMS: dict[str, tuple[str, ...]] = {"MAKES": ("主营产品", "产品", "产品名称", "主要产品")}
 
 REL_SRC_ZH = "起点"
 REL_DST_ZH = "终点"
@@ -191,6 +194,8 @@ def _node_spec(n: NodeType) -> TypeSpec:
         "EnterpriseYear": ("enterprise_figures", "企业年度统计", "年度数据"),
         "FinancingEvent": ("financing", "融资"),
         "Standard": ("标准清单",),
+        # A registry export (企业名录) is enterprises; its columns are read by ingest/headers.py.
+        "Enterprise": ("企业名录", "名录", "registry"),
     }.get(n.label, ())
     return TypeSpec(n.label, "node", n.zh, cols, node=n, file_names=tuple(dict.fromkeys((*names, *extra))))
 
@@ -212,7 +217,7 @@ def _rel_spec(r: RelType) -> TypeSpec:
         PropType.STRING,
         True,
         f"The {to} it points to: its key, or its name",
-        synonyms=COLUMN_SYNONYMS["dst"],
+        synonyms=COLUMN_SYNONYMS["dst"] + DST_SYNONYMS.get(r.type, ()),
     )
     cols: list[Column] = [src, dst]
     if len(froms) > 1:

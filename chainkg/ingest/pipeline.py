@@ -47,13 +47,16 @@ from chainkg.ingest.formats import (
     spec,
     spec_for_name,
 )
+from chainkg.ingest.headers import REGISTRY_TYPE, detect_type, is_registry_type
 from chainkg.ingest.measures import OWNED, MeasureRules
 from chainkg.ingest.membership import refresh_membership
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES, RawTable, ReadLimits, read_tables
 from chainkg.ingest.receipts import files_fingerprint, receipt_name, save_receipt, unchanged_reload
-from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolver
+from chainkg.ingest.registry_export import Converted, convert
+from chainkg.ingest.registry_links import derive
+from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, ReviewPair, TypeStats, value_text
+from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolved, Resolver, decision_word
 from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_nodes, write_rels
@@ -85,6 +88,19 @@ class _Rel:
     props: dict[str, Any]
     source: str
     line: int
+
+
+class _Held(Exception):
+    """A row entity resolution cannot decide on: it waits for a person (resolution-review.csv)."""
+
+    def __init__(self, resolved: Resolved) -> None:
+        super().__init__(resolved.key)
+        self.resolved = resolved
+
+
+REVIEW_HEADER = frozenset({"candidate_key", "decision", "given_name"})
+REVIEW_HINT = "(resolution review)"
+"""type_hint of a table given as the review file (``--review``): read as decisions whatever --type says."""
 
 
 @dataclass
@@ -137,6 +153,9 @@ class _Load:
         self.pending: list[_PendingRel] = []
         self.measures = MeasureRules(store, self.nodes)
         self.maps: dict[str, ChainMapDef] = {}
+        self.registry: list[Converted] = []
+        self.row_keys: dict[tuple[str, int], str] = {}  # (source, line) -> key of the node the row became
+        self.renamed = 0
 
     # -- problems --------------------------------------------------------------------------------
     def reject(self, stats: TypeStats, rej: Rejection, *, count: int = 1, writing: bool = False) -> None:
@@ -184,8 +203,15 @@ class _Load:
                 t.type_hint = type_name
         return tables
 
-    def process(self, tables: Sequence[RawTable], *, forced: TypeSpec | None = None) -> None:
-        """Validate every table, node tables first, then resolve relationship rows."""
+    def process(
+        self, tables: Sequence[RawTable], *, forced: TypeSpec | None = None, registry: bool = False
+    ) -> None:
+        """Validate every table, node tables first, then resolve relationship rows.
+
+        A table's type comes from ``forced`` (``--type``), else its file or sheet name, else its
+        columns; a registry export (``registry`` or recognised by its columns) is converted
+        into an Enterprise table first (:mod:`chainkg.ingest.registry_export`).
+        """
         typed: list[tuple[TypeSpec, RawTable]] = []
         for t in tables:
             info = FileInfo(source=t.source, type=None, format=t.format, encoding=t.encoding, rows=len(t.rows))
@@ -194,17 +220,38 @@ class _Load:
             if t.empty:
                 self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
                 continue
-            if is_map_table_name(t.type_hint) and forced is None:
+            if t.preamble:
+                skipped = "; ".join(f"line {n}: {text[:60]!r}" for n, text in t.preamble[:3])
+                self.report.notes.append(f"{t.source}: title/note row(s) above the header skipped ({skipped}).")
+            if is_map_table_name(t.type_hint) and forced is None and not registry:
                 info.type = "ChainMap"
                 self._add_maps(t.source, read_map_table(t.source, t.rows))
                 continue
-            if is_alias_name(t.type_hint) and forced is None:
+            if is_alias_name(t.type_hint) and forced is None and not registry:
                 info.type = "aliases"
                 self._read_aliases(t)
                 continue
-            s = forced or spec_for_name(t.type_hint)
+            is_review = {str(h).strip().lower() for h in t.header} >= REVIEW_HEADER
+            if t.type_hint == REVIEW_HINT or (is_review and forced is None and not registry):
+                info.type = "resolution review"
+                self._read_review(t)
+                continue
+            s = forced if forced is not None or registry else spec_for_name(t.type_hint)
+            found = detect_type(t.header) if forced is None and (s is None or s.name == "Enterprise") else None
+            if registry or (found is not None and found.type == REGISTRY_TYPE):
+                conv = convert(t)
+                self._registry_table(conv, "given with --type" if registry else found.reason if found else "")
+                info.type = "Enterprise (registry export)"
+                typed.append((spec("Enterprise"), conv.table))
+                continue
+            if s is None and found is not None and found.type is not None:
+                s = spec(found.type)
+                self.report.notes.append(
+                    f"{t.source}: read as {s.name} ({s.zh}) because its {found.reason}; "
+                    "if that is wrong, say the type with --type."
+                )
             if s is None:
-                self._unknown(t)
+                self._unknown(t, found.reason if found is not None else None)
                 continue
             info.type = s.name
             typed.append((s, t))
@@ -214,6 +261,14 @@ class _Load:
                 self._node_table(s, t)
             else:
                 self._rel_table(s, t)
+        if self.registry:
+            self._registry_links()
+        if self.renamed:
+            self.report.notes.append(
+                f"{self.renamed:,} firm(s) already known under another name: the new spellings were kept as "
+                "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
+                "(then the old name became the alias); see merges.csv."
+            )
         self._resolve_rels()
         self._note_cleaned()
 
@@ -272,6 +327,71 @@ class _Load:
             # So that rows of this load may point at the map (a base's uses_map.csv).
             self.resolver.add_node("ChainMap", m.key, {"key": m.key, "name": m.name})
 
+    def _registry_links(self) -> None:
+        """Add the Industry nodes and the IN_INDUSTRY / SUB_INDUSTRY_OF / MAKES links registry rows imply.
+
+        A link the files give explicitly wins over one derived from text (its props stay)."""
+        products = [(k, str(n.props.get("name") or k)) for k, n in self.nodes.get("Product", {}).items()]
+        links = derive(self.registry, self.row_keys, self.store, products)
+        for n in links.nodes:
+            known = self.nodes.setdefault(n.label, {})
+            if n.key in known:
+                continue
+            known[n.key] = _Node(n.key, n.props, n.source, n.line)
+            stats = self.report.stats(n.label, "node")
+            stats.read += 1
+            stats.loaded += 1
+        for r in links.rels:
+            bucket = self.rels.setdefault((r.type, r.src_label, r.dst_label), {})
+            if (r.src, r.dst) in bucket:
+                continue
+            bucket[(r.src, r.dst)] = _Rel(r.src, r.dst, r.props, r.source, r.line)
+            stats = self.report.stats(r.type, "rel")
+            stats.read += 1
+            stats.loaded += 1
+        self.report.notes.extend(links.notes)
+
+    def _registry_table(self, conv: Converted, why: str) -> None:
+        """Note what the conversion of a registry export found (kept columns, unreadable cells)."""
+        self.registry.append(conv)
+        src = conv.table.source
+        self.report.notes.append(f"{src}: read as a registry export (企业名录){'; ' + why if why else ''}.")
+        self.report.notes.extend(conv.notes)
+        if conv.kept:
+            shown = ", ".join(repr(h[:40]) for h in conv.kept[:10]) + (
+                f" and {len(conv.kept) - 10} more" if len(conv.kept) > 10 else ""
+            )
+            self.report.notes.append(
+                f"{src}: column(s) {shown} have no property of their own; their values are kept with each firm "
+                "in extra (其他字段)."
+            )
+        for line, header, _value, why_cell in conv.cell_notes[:20]:
+            self.report.notes.append(f"{src}, line {line}, column '{header}': {why_cell}; kept in extra.")
+        if len(conv.cell_notes) > 20:
+            self.report.notes.append(f"{src}: {len(conv.cell_notes) - 20:,} more unreadable cells, kept in extra.")
+
+    def _read_review(self, t: RawTable) -> None:
+        """Apply a person's decisions from resolution-review.csv to this load's entity resolution."""
+        same = different = open_ = 0
+        for line, row in t.rows:
+            cells = {str(k).strip().lower(): v for k, v in row.items()}
+            word = decision_word(cells.get("decision"))
+            given, cand = str(cells.get("given_name") or "").strip(), str(cells.get("candidate_key") or "").strip()
+            if word is None or not given or not cand:
+                if str(cells.get("decision") or "").strip():
+                    self.report.notes.append(
+                        f"{t.source}, line {line}: decision {str(cells.get('decision'))[:20]!r} is not "
+                        "same/different (同一/不同); the pair stays undecided."
+                    )
+                open_ += 1
+                continue
+            self.resolver.decide(given, cand, word)
+            same += word == "same"
+            different += word == "different"
+        self.report.notes.append(
+            f"{t.source}: {same} pair(s) decided the same firm, {different} different, {open_} left undecided."
+        )
+
     def _read_aliases(self, t: RawTable) -> None:
         try:
             self.resolver.aliases.add_rows(t.source, t.rows)
@@ -282,7 +402,7 @@ class _Load:
             return
         self.report.notes.append(f"{t.source}: read {len(t.rows)} aliases for entity resolution.")
 
-    def _unknown(self, t: RawTable) -> None:
+    def _unknown(self, t: RawTable, why: str | None = None) -> None:
         stats = self.report.stats(UNKNOWN, "file")
         n = len(t.rows) + len(t.problems)
         stats.read += n
@@ -292,8 +412,10 @@ class _Load:
             Rejection(
                 file=t.source,
                 reason=(
-                    f"cannot tell what '{t.type_hint}' holds, so its {n} rows were not loaded; name the file "
-                    f"(or sheet) after a node or relationship type, e.g. {examples} (see docs/ingest.md)"
+                    f"cannot tell what '{t.type_hint}' holds, so its {n} rows were not loaded "
+                    f"({why or 'its name is no type'}); say the type with --type (e.g. --type registry for a 企业名录, "
+                    f"--type Enterprise), or name the file (or sheet) after a type, e.g. {examples} "
+                    "(see docs/ingest.md)"
                 ),
             ),
             count=n,
@@ -362,6 +484,9 @@ class _Load:
             except RowError as err:
                 self._reject_row(s, t, line, err)
                 continue
+            except _Held as held:
+                self._hold(s, t, line, row, held.resolved)
+                continue
             key = self._clean(t, key)  # a key derived from a name (products) follows the same rule
             if not key:
                 empty = FieldProblem("key", None, "is empty once invisible characters are removed")
@@ -395,6 +520,8 @@ class _Load:
             if label == "Enterprise" and row.get("stock_code") and not row.get("exchange"):
                 row["exchange"] = checks.EXCHANGE_NAMES.get(row["stock_code"][-2:])
             r = self.resolver.org_key(label, row)
+            if r.how == "review":
+                raise _Held(r)
             return r.key, r.how
         measured = self.measures.node_key(label, row, self.resolver)
         if measured is not None:
@@ -402,6 +529,86 @@ class _Load:
         if not row.get("key"):
             raise RowError([FieldProblem("key", None, "is required: fill in the key column")])
         return str(row["key"]), "key"
+
+    def _hold(self, s: TypeSpec, t: RawTable, line: int, row: dict[str, Any], r: Resolved) -> None:
+        """Hold a row back for a person's decision: neither merged nor created."""
+        given = str(row.get("full_name") or row.get("name") or "")
+        self.report.reviews.append(
+            ReviewPair(
+                type=s.name,
+                file=t.source,
+                line=line,
+                given_name=given,
+                given_uscc=row.get("uscc"),
+                candidate_key=r.key,
+                candidate_name=r.candidate_name,
+                score=r.score,
+            )
+        )
+        rej = Rejection(
+            file=t.source,
+            line=line,
+            field="name",
+            value=value_text(given),
+            reason=(
+                f"may be the same firm as '{r.candidate_name or r.key}' (key {r.key}, similarity {r.score}); "
+                "held back, neither merged nor created: write same or different (同一/不同) in the decision "
+                "column of resolution-review.csv and load it together with this file again"
+            ),
+            type=s.name,
+        )
+        self.reject(self.report.stats(s.name, "node"), rej)
+
+    def _keep_names(
+        self, label: str, key: str, props: dict[str, Any], first: _Node | None, *, explicit: bool = False
+    ) -> str | None:
+        """Never overwrite a known firm's names silently. Returns a note for the merge report.
+
+        A row matched by resolution (USCC, stock code, a name) leaves the names as they are: its
+        new spelling becomes an alias. A row that gives the firm's ``key`` itself says which firm
+        it means, so its names win (later rows win, as for every property), and the names they
+        replace are kept as aliases; the report says so either way."""
+        stored = self.resolver.index(label).stored.get(key)
+        if first is None and stored is None:
+            return None
+        # What the firm is known as so far: this load's first row over the store (a row whose
+        # own names were set aside has none: the store's then stand).
+        mine: Mapping[str, Any] = first.props if first is not None else {}
+        theirs: Mapping[str, Any] = stored or {}
+        base = {fld: mine.get(fld) or theirs.get(fld) for fld in ("name", "full_name")}
+        aliases = list(dict.fromkeys([*_strs(theirs.get("aliases")), *_strs(mine.get("aliases"))]))
+        former = list(dict.fromkeys([*_strs(theirs.get("former_names")), *_strs(mine.get("former_names"))]))
+        known = {base.get("name"), base.get("full_name"), *aliases, *former}
+        if props.get("former_names") or former:
+            props["former_names"] = list(dict.fromkeys([*former, *(props.get("former_names") or [])])) or None
+        if explicit:
+            olds = [base[f] for f in ("name", "full_name") if props.get(f) and base.get(f) and props[f] != base[f]]
+            if olds:
+                current = {props.get("name") or base.get("name"), props.get("full_name") or base.get("full_name")}
+                # a set, kept sorted: loading the same rows again leaves the list as it is
+                props["aliases"] = sorted({*aliases, *(props.get("aliases") or []), *olds} - current) or None
+                fresh = [o for o in dict.fromkeys(olds) if o not in aliases]
+                if fresh:
+                    self.renamed += 1
+                    shown = ", ".join(f"'{n}'" for n in fresh)
+                    now = props.get("name") or base.get("name")
+                    return f"; renamed by its key to '{now}', {shown} kept as an alias"
+                return None
+        new: list[str] = []
+        for fld in ("name", "full_name"):
+            v, cur = props.get(fld), base.get(fld)
+            if v and cur and v != cur and not explicit:
+                del props[fld]
+                if v not in known:
+                    new.append(v)
+                    known.add(v)
+        if new or props.get("aliases") or aliases:
+            props["aliases"] = sorted({*aliases, *(props.get("aliases") or []), *new}) or None
+        if not new:
+            return None
+        self.renamed += 1
+        shown = ", ".join(f"'{n}'" for n in new)
+        return f"; new spelling {shown} kept as an alias, display name '{base.get('name')}' unchanged"
 
     def _add_node(self, s: TypeSpec, t: RawTable, line: int, key: str, how: str, row: dict[str, Any]) -> None:
         label = s.name
@@ -411,6 +618,10 @@ class _Load:
         props = {k: v for k, v in row.items() if k != "key" and v is not None}
         known = self.nodes.setdefault(label, {})
         given = str(row.get("full_name") or row.get("name") or row.get("title") or key)
+        self.row_keys[(t.source, line)] = key
+        renamed = (
+            self._keep_names(label, key, props, known.get(key), explicit=how == "key") if label in ORG_LABELS else None
+        )
         if key in known:
             first = known[key]
             first.props.update({k: v for k, v in props.items() if v is not None})
@@ -423,16 +634,21 @@ class _Load:
                     line=line,
                     given=given,
                     key=key,
-                    how=f"{reason}: folded into {first.source} line {first.line}",
+                    how=f"{reason}: folded into {first.source} line {first.line}{renamed or ''}",
                 )
             )
         else:
             known[key] = _Node(key, props, t.source, line)
             stats.loaded += 1
-            if how not in ("key", "new"):
+            if how not in ("key", "new") or renamed:
                 self.report.merges.append(
                     Merge(
-                        type=label, file=t.source, line=line, given=given, key=key, how=f"{how}: matches a stored node"
+                        type=label,
+                        file=t.source,
+                        line=line,
+                        given=given,
+                        key=key,
+                        how=f"{how}: matches a stored node{renamed or ''}",
                     )
                 )
         self.resolver.add_node(label, key, row)
@@ -544,9 +760,16 @@ class _Load:
         bucket[ident] = _Rel(a.key, b.key, props, p.table.source, p.line)
         stats.loaded += 1
 
-    def run(self, tables: Sequence[RawTable], t0: float, *, forced: TypeSpec | None = None) -> IngestReport:
+    def run(
+        self, tables: Sequence[RawTable], t0: float, *, forced: TypeSpec | None = None, registry: bool = False
+    ) -> IngestReport:
         """Process ``tables``, write them, and return the report timed from ``t0``."""
-        self.process(tables, forced=forced)
+        self.process(tables, forced=forced, registry=registry)
+        if self.resolver.fuzzy_skipped:
+            self.report.notes.append(
+                f"Fuzzy name matching stopped after its budget: {self.resolver.fuzzy_skipped:,} row(s) were matched "
+                "on USCC and exact/normalized names only."
+            )
         self.write()
         if not self.dry_run and self._members_may_change():
             # Products, firms or maps changed: the segments' members follow.
@@ -640,6 +863,10 @@ def _drain(t: RawTable) -> Iterable[tuple[int, dict[str, Any]]]:
         yield rows.pop()
 
 
+def _strs(v: object) -> list[str]:
+    return [x for x in v if isinstance(x, str)] if isinstance(v, list | tuple) else []
+
+
 def _aliases(arg: AliasesArg) -> AliasTable:
     if arg is None:
         return AliasTable()
@@ -686,6 +913,8 @@ def ingest_paths(
     shipped_maps: bool = False,
     limits: ReadLimits | None = None,
     reuse: bool = True,
+    type_name: str | None = None,
+    review: Path | str | None = None,
 ) -> IngestReport:
     """Load files and folders of CSV, XLSX and JSONL tables (and YAML chain maps) into ``store``.
 
@@ -698,6 +927,8 @@ def ingest_paths(
     (``ReadLimits.from_settings(settings)``; the defaults otherwise). When the same files were
     loaded last, byte for byte, and nothing was written since, they are not read again
     (:mod:`chainkg.ingest.receipts`); ``reuse=False`` reads and compares every row.
+    ``type_name`` (``--type``) says what every table holds: a type of the model or ``registry``
+    (a 企业名录 export). ``review`` is a resolution-review.csv with a person's decisions.
 
     Examples
     --------
@@ -706,6 +937,7 @@ def ingest_paths(
     0
     """
     t0 = time.perf_counter()
+    forced, registry = resolve_type(type_name)
     load = _Load(
         store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
     )
@@ -722,7 +954,9 @@ def ingest_paths(
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source)
-    report = load.run(tables, t0)
+    if review is not None:
+        tables += load.add_file(Path(review), shown(Path(review).name), REVIEW_HINT)
+    report = load.run(tables, t0, forced=forced, registry=registry)
     load.keep_receipt()
     return report
 
@@ -752,13 +986,7 @@ def ingest_file(
     42
     """
     t0 = time.perf_counter()
-    forced: TypeSpec | None = None
-    if type_name:
-        try:
-            forced = spec(type_name)
-        except KeyError:
-            known = ", ".join(n.label for n in MODEL.nodes) + ", " + ", ".join(r.type for r in MODEL.rels)
-            raise InvalidInputError(f"'{type_name}' is not a type chainkg knows; use one of {known}") from None
+    forced, registry = resolve_type(type_name)
     p = Path(path)
     if not p.is_file():
         raise InvalidInputError(f"there is no file at {shown(str(p))}", file=shown(str(p)))
@@ -770,9 +998,22 @@ def ingest_file(
         again = load.reused([(p, source)], t0, type_name or "")
         if again is not None:
             return again
-    report = load.run(load.add_file(p, source), t0, forced=forced)
+    report = load.run(load.add_file(p, source), t0, forced=forced, registry=registry)
     load.keep_receipt()
     return report
+def resolve_type(type_name: str | None) -> tuple[TypeSpec | None, bool]:
+    """``(format, is_registry)`` for a ``--type`` value; raises on a type chainkg does not know."""
+    if not type_name:
+        return None, False
+    if is_registry_type(type_name):
+        return None, True
+    try:
+        return spec(type_name), False
+    except KeyError:
+        known = ", ".join(n.label for n in MODEL.nodes) + ", " + ", ".join(r.type for r in MODEL.rels)
+        raise InvalidInputError(
+            f"'{type_name}' is not a type chainkg knows; use registry (企业名录) or one of {known}"
+        ) from None
 
 
 __all__ = ["DERIVED_KEYS", "IngestReport", "ingest_file", "ingest_paths"]

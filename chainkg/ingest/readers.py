@@ -22,6 +22,7 @@ from typing import Any
 
 from chainkg.errors import InvalidInputError
 from chainkg.ingest.decoding import BAD_BYTE, Decision, bad_bytes_reason, decide, decode_bytes
+from chainkg.ingest.headers import PREAMBLE_MAX_ROWS, is_preamble_row, locate_header
 from chainkg.ingest.textsafe import has_surrogate, shown
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
@@ -58,6 +59,7 @@ class RawTable:
     problems: list[LineProblem] = field(default_factory=list)
     empty: bool = False
     notes: list[str] = field(default_factory=list)
+    preamble: list[tuple[int, str]] = field(default_factory=list)  # title/note rows above the header
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -151,6 +153,7 @@ def read_csv(path: Path, source: str) -> RawTable:
 def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, decision: Decision) -> None:
     consumed = 0
     header: list[str] | None = None
+    lead: list[tuple[int, list[Any]]] = []
     while True:
         start = consumed + 1
         rec.buf.clear()
@@ -187,12 +190,26 @@ def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, d
                 )
                 continue
         if header is None:
-            header = [c.strip() for c in cells]
+            lead.append((start, list(cells)))
+            if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(cells):
+                continue  # a title or note above the header, unless no wider row follows
+            table.preamble, (_line, head_cells), rest = locate_header(lead)
+            header = [c.strip() for c in head_cells]
             table.header = header
+            for n, vals in rest:
+                row = _zip_row(header, vals, n, table)
+                if row is not None:
+                    table.rows.append((n, row))
             continue
         row = _zip_row(header, cells, start, table)
         if row is not None:
             table.rows.append((start, row))
+    if header is None and lead:  # only title-like rows: the first is the header after all
+        table.header = header = [c.strip() for c in lead[0][1]]
+        for n, vals in lead[1:]:
+            row = _zip_row(header, vals, n, table)
+            if row is not None:
+                table.rows.append((n, row))
 
 
 def _unclosed_quote(raw: str, delimiter: str, columns: int) -> str | None:
@@ -444,6 +461,7 @@ def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list
 
 def _sheet_rows(t: RawTable, ws: Any, wf: Any) -> None:
     header: list[str] | None = None
+    lead: list[tuple[int, list[Any]]] = []
     formulas = iter(wf[ws.title].iter_rows(values_only=True)) if wf is not None else None
     for row_no, cells in enumerate(ws.iter_rows(), start=1):
         texts = next(formulas, ()) if formulas is not None else ()
@@ -451,12 +469,27 @@ def _sheet_rows(t: RawTable, ws: Any, wf: Any) -> None:
         if not any(v is not None and str(v).strip() for v in values):
             continue
         if header is None:
-            header = ["" if v is None else str(v).strip() for v in values]
+            lead.append((row_no, values))
+            if len(lead) <= PREAMBLE_MAX_ROWS and is_preamble_row(values):
+                continue  # a title or note above the header, unless no wider row follows
+            t.preamble, (_line, first), rest = locate_header(lead)
+            header = ["" if v is None else str(v).strip() for v in first]
             t.header = header
+            for n, vals in rest:
+                row = _zip_row(header, vals, n, t)
+                if row is not None:
+                    t.rows.append((n, row))
             continue
         row = _zip_row(header, values, row_no, t)
         if row is not None:
             t.rows.append((row_no, row))
+    if header is None and lead:  # only title-like rows: the first is the header after all
+        header = ["" if v is None else str(v).strip() for v in lead[0][1]]
+        t.header = header
+        for n, vals in lead[1:]:
+            row = _zip_row(header, vals, n, t)
+            if row is not None:
+                t.rows.append((n, row))
     t.empty = header is None
 
 

@@ -49,6 +49,33 @@ class Merge(BaseModel):
     how: str = Field(description="duplicate key, USCC, stock code, normalized name or alias")
 
 
+class ReviewPair(BaseModel):
+    """A row that may be a known firm: held back until a person decides (resolution-review.csv)."""
+
+    type: str
+    file: str
+    line: int | None = None
+    given_name: str
+    given_uscc: str | None = None
+    candidate_key: str
+    candidate_name: str | None = None
+    score: float | None = Field(None, description="Name similarity 0-100 (rapidfuzz ratio on core names)")
+    decision: str = Field("", description="Left empty; a person writes same/different (同一/不同)")
+
+
+REVIEW_COLUMNS = (
+    "type",
+    "file",
+    "line",
+    "given_name",
+    "given_uscc",
+    "candidate_key",
+    "candidate_name",
+    "score",
+    "decision",
+)
+
+
 class TypeStats(BaseModel):
     """Counts for one node label or relationship type."""
 
@@ -91,6 +118,9 @@ class IngestReport(BaseModel):
     rejections: list[Rejection] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list, description="Things worth knowing that are not rejections")
+    reviews: list[ReviewPair] = Field(
+        default_factory=list, description="Rows held back until a person decides (resolution-review.csv)"
+    )
 
     # -- building -----------------------------------------------------------------------------
     def stats(self, type_: str, kind: Literal["node", "rel", "file"] = "node") -> TypeStats:
@@ -112,6 +142,7 @@ class IngestReport(BaseModel):
         self.rejections.extend(other.rejections)
         self.merges.extend(other.merges)
         self.notes.extend(other.notes)
+        self.reviews.extend(other.reviews)
         self.elapsed_s += other.elapsed_s
 
     # -- reading ------------------------------------------------------------------------------
@@ -182,6 +213,29 @@ class IngestReport(BaseModel):
             w.writerow(["type", "file", "line", "given", "merged_into_key", "how"])
             for m in self.merges:
                 w.writerow([m.type, m.file, "" if m.line is None else m.line, _text(m.given), _text(m.key), m.how])
+        return out
+
+    def write_reviews(self, path: Path | str) -> Path:
+        """Write the pairs waiting for a person's decision (resolution-review.csv); see docs/ingest.md."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(REVIEW_COLUMNS)
+            for r in self.reviews:
+                w.writerow(
+                    [
+                        r.type,
+                        _text(r.file),
+                        "" if r.line is None else r.line,
+                        _text(r.given_name),
+                        r.given_uscc or "",
+                        _text(r.candidate_key),
+                        _text(r.candidate_name),
+                        "" if r.score is None else r.score,
+                        r.decision,
+                    ]
+                )
         return out
 
     def check_balanced(self) -> list[str]:

@@ -3,8 +3,15 @@
 Enterprises and research organizations are matched on their USCC first, then (enterprises)
 on the stock code, then on a normalized name: full-width/half-width folded, spaces and
 brackets dropped, common legal suffixes (股份有限公司, 有限公司, 集团 ...) removed, plus an
-alias table the user supplies. Other node types are matched on their key, then their exact
-name. Every match that is not an exact key is reported as a :class:`~chainkg.ingest.report.Merge`.
+alias table the user supplies and the names a firm is already known by (its aliases and
+former names, 曾用名). Then the name without its leading province/city (深圳市雷曼… and
+深圳雷曼… are one firm; 北京示例… and 上海示例… are not). Last, a fuzzy comparison
+(rapidfuzz ``fuzz.ratio`` on those core names): at or above :data:`FUZZY_MERGE` the rows are
+one firm; from :data:`FUZZY_REVIEW` up, or when only one of two equal core names carries a
+place, the pair goes to ``resolution-review.csv`` for a person to decide, and the row is held
+back (neither merged nor created). Other node types are matched on their key, then their
+exact name. Every match that is not an exact key is reported as a
+:class:`~chainkg.ingest.report.Merge`.
 """
 
 from __future__ import annotations
@@ -13,12 +20,22 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import node_type
 from chainkg.graph.store.base import GraphStore, chunks
-from chainkg.ingest import checks
+from chainkg.ingest import checks, places
+
+FUZZY_MERGE = 97.0
+"""rapidfuzz ``fuzz.ratio`` (0-100) on core names at or above which two names are one firm."""
+FUZZY_REVIEW = 85.0
+"""... and from which up (below FUZZY_MERGE) a person decides, in resolution-review.csv."""
+FUZZY_BUDGET = 20_000_000
+"""Name comparisons one load may spend on fuzzy matching; past it, fuzzy matching stops (noted)."""
 
 ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
 
@@ -58,6 +75,30 @@ LEGAL_SUFFIXES: tuple[str, ...] = tuple(
 )
 _BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕「」『』《》〈〉]")
 _SPACES = re.compile(r"[\s\u3000·・,，.。'\"“”‘’、]+")
+_SQUEEZED_SUFFIXES: tuple[str, ...] = tuple(_SPACES.sub("", s) for s in LEGAL_SUFFIXES)
+
+
+def core_name(name: str) -> tuple[tuple[str, ...], str]:
+    """The places a name starts with (short form) and the normalized rest.
+
+    Places in brackets (示例科技（深圳）有限公司) count as well.
+
+    Examples
+    --------
+    >>> core_name("深圳市雷曼光电科技股份有限公司") == core_name("深圳雷曼光电科技股份有限公司")
+    True
+    >>> core_name("示例科技（深圳）有限公司")
+    (('深圳',), '示例科技')
+    """
+    t = unicodedata.normalize("NFKC", name)
+    bracketed: list[str] = []
+    for m in re.finditer(r"[(（]([^()（）]{2,12})[)）]", t):
+        ps, rest = places.split_place(m.group(1) + "XX")
+        if ps and rest == "XX":
+            bracketed += ps
+            t = t.replace(m.group(0), "")
+    ps, rest = places.split_place(normalize_name(t))
+    return tuple(dict.fromkeys(ps + bracketed)), rest
 
 
 def normalize_name(name: str) -> str:
@@ -73,20 +114,22 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("华为技术有限公司") == normalize_name("华为技术 有限责任公司")
     True
     """
-    t = unicodedata.normalize("NFKC", name).lower()
-    t = _BRACKETS.sub("", t)
+    return _normalize(name)
+
+
+@lru_cache(maxsize=1 << 17)
+def _normalize(name: str) -> str:
+    # Cached: a load compares every stored name (thousands) several ways.
+    t = _SPACES.sub("", _BRACKETS.sub("", unicodedata.normalize("NFKC", name).lower()))
     changed = True
     while changed and t:
         changed = False
-        squeezed = _SPACES.sub("", t)
-        for suffix in LEGAL_SUFFIXES:
-            s = _SPACES.sub("", suffix)
-            if squeezed.endswith(s) and len(squeezed) > len(s):
-                squeezed = squeezed[: -len(s)]
+        for s in _SQUEEZED_SUFFIXES:
+            if t.endswith(s) and len(t) > len(s):
+                t = t[: -len(s)]
                 changed = True
                 break
-        t = squeezed
-    return _SPACES.sub("", t)
+    return t
 
 
 class AliasTable:
@@ -149,11 +192,44 @@ def _alias_col(header: str) -> str:
 
 @dataclass
 class Resolved:
-    """Where a reference led: the node's label and key, and how it was matched."""
+    """Where a reference led: the node's label and key, and how it was matched.
+
+    ``how == "review"`` means no decision: ``key`` is the candidate a person should compare
+    with, ``score`` the similarity (0-100), and the row is held back.
+    """
 
     label: str
     key: str
     how: str
+    score: float | None = None
+    candidate_name: str | None = None
+
+
+SAME = "same"
+DIFFERENT = "different"
+_DECISION_WORDS = {
+    "same": SAME,
+    "同一": SAME,
+    "相同": SAME,
+    "是": SAME,
+    "合并": SAME,
+    "y": SAME,
+    "yes": SAME,
+    "merge": SAME,
+    "different": DIFFERENT,
+    "不同": DIFFERENT,
+    "否": DIFFERENT,
+    "不是": DIFFERENT,
+    "新建": DIFFERENT,
+    "n": DIFFERENT,
+    "no": DIFFERENT,
+    "new": DIFFERENT,
+}
+
+
+def decision_word(text: object) -> str | None:
+    """``same``/``different`` for what a person wrote in the decision column, else ``None``."""
+    return _DECISION_WORDS.get(unicodedata.normalize("NFKC", str(text or "")).strip().lower())
 
 
 @dataclass
@@ -168,6 +244,12 @@ class _LabelIndex:
     names_of: dict[str, str] = field(default_factory=dict)
     loaded_from_store: bool = False
     asked: set[str] = field(default_factory=set)
+    # core name -> {key: places}; the fuzzy matcher's choices (core names and their keys)
+    by_core: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    fuzzy_names: list[str] = field(default_factory=list)
+    fuzzy_keys: list[str] = field(default_factory=list)
+    # what the store holds of each organization: display name, full name, aliases, former names
+    stored: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def add(self, key: str, names: Iterable[str | None], uscc: str | None = None, stock: str | None = None) -> None:
         self.keys.add(key)
@@ -178,6 +260,13 @@ class _LabelIndex:
                 norm = normalize_name(n)
                 if norm:
                     self.by_norm.setdefault(norm, set()).add(key)
+                ps, core = core_name(n)
+                if len(core) >= 2:
+                    known = self.by_core.setdefault(core, {})
+                    if key not in known:
+                        self.fuzzy_names.append(core)
+                        self.fuzzy_keys.append(key)
+                    known[key] = tuple(dict.fromkeys((*known.get(key, ()), *ps)))
         if uscc:
             self.by_uscc.setdefault(uscc, key)
             self.uscc_of.setdefault(key, uscc)
@@ -193,6 +282,14 @@ class Resolver:
         self.store = store
         self.aliases = aliases or AliasTable()
         self._idx: dict[str, _LabelIndex] = {}
+        # (normalized given name, candidate key) -> SAME / DIFFERENT, from a review file
+        self.decisions: dict[tuple[str, str], str] = {}
+        self.fuzzy_budget = FUZZY_BUDGET
+        self.fuzzy_skipped = 0
+
+    def decide(self, given: str, candidate_key: str, decision: str) -> None:
+        """Record a person's decision on a pair from resolution-review.csv."""
+        self.decisions[(normalize_name(given), candidate_key)] = decision
 
     def index(self, label: str) -> _LabelIndex:
         """The index of ``label``; for organizations, the stored ones are loaded on first use."""
@@ -207,9 +304,16 @@ class Resolver:
         n = node_type(label)
         cols = ["n.key AS key", "n.name AS name", "n.uscc AS uscc"]
         if label == "Enterprise":
-            cols += ["n.full_name AS full_name", "n.stock_code AS stock_code"]
+            cols += [
+                "n.full_name AS full_name",
+                "n.stock_code AS stock_code",
+                "n.aliases AS aliases",
+                "n.former_names AS former_names",
+            ]
         for r in self.store.execute(f"MATCH (n:{n.label}) RETURN {', '.join(cols)}"):
-            idx.add(r["key"], (r.get("name"), r.get("full_name")), r.get("uscc"), r.get("stock_code"))
+            others = [*(r.get("aliases") or []), *(r.get("former_names") or [])]
+            idx.add(r["key"], (r.get("name"), r.get("full_name"), *others), r.get("uscc"), r.get("stock_code"))
+            idx.stored[r["key"]] = dict(r)
 
     def prefetch(self, label: str, values: Iterable[str]) -> None:
         """Look up in the store the keys and names among ``values`` (one query per kind)."""
@@ -258,10 +362,16 @@ class Resolver:
             return Resolved(label, idx.by_stock[stock], "stock code")
         if stock and stock in idx.keys:
             return Resolved(label, stock, "stock code")
-        for n in names:
+        former = [n for n in _list(row.get("former_names")) if n not in names]
+        for n in (*names, *former):
             hit = self._by_name(idx, n, uscc=uscc, stock=stock)
             if hit is not None:
-                return Resolved(label, hit[0], hit[1])
+                how = hit[1] if n in names else f"former name '{n}'"
+                return Resolved(label, hit[0], how)
+        if names:
+            similar = self._similar(label, idx, names[0], uscc, stock)
+            if similar is not None:
+                return similar
         if uscc:
             return Resolved(label, uscc, "new")
         if stock:
@@ -289,6 +399,53 @@ class Resolver:
             return next(iter(hits)), "normalized name"
         return None
 
+    def _similar(
+        self, label: str, idx: _LabelIndex, name: str, uscc: str | None, stock: str | None
+    ) -> Resolved | None:
+        """The core-name and fuzzy tiers: a match, a pair for review, or ``None`` (a new firm)."""
+        ps, core = core_name(name)
+        if len(core) < 2:
+            return None
+        given = normalize_name(name)
+        review: Resolved | None = None
+        for key, their in sorted(idx.by_core.get(core, {}).items()):
+            if not self._compatible(idx, key, uscc, stock):
+                continue
+            decided = self.decisions.get((given, key))
+            if decided == SAME:
+                return Resolved(label, key, "review decision: same firm")
+            if decided == DIFFERENT:
+                continue
+            if ps and their and _same_place(ps, their):
+                return Resolved(label, key, "name without province/city prefix")
+            if ps and their:
+                continue  # the same words in two different places: two firms
+            review = review or Resolved(label, key, "review", 90.0, idx.names_of.get(key))
+        if review is not None:
+            return review
+        if not idx.fuzzy_names:
+            return None
+        if self.fuzzy_budget < len(idx.fuzzy_names):
+            self.fuzzy_skipped += 1
+            return None
+        self.fuzzy_budget -= len(idx.fuzzy_names)
+        for _, score, i in process.extract(
+            core, idx.fuzzy_names, scorer=fuzz.ratio, score_cutoff=FUZZY_REVIEW, limit=5
+        ):
+            key = idx.fuzzy_keys[i]
+            their = idx.by_core.get(idx.fuzzy_names[i], {}).get(key, ())
+            if not self._compatible(idx, key, uscc, stock) or (ps and their and not _same_place(ps, their)):
+                continue
+            decided = self.decisions.get((given, key))
+            if decided == SAME:
+                return Resolved(label, key, "review decision: same firm")
+            if decided == DIFFERENT:
+                continue
+            if score >= FUZZY_MERGE:
+                return Resolved(label, key, f"similar name (rapidfuzz ratio {score:.0f})", float(score))
+            return Resolved(label, key, "review", round(float(score), 1), idx.names_of.get(key))
+        return None
+
     @staticmethod
     def _compatible(idx: _LabelIndex, key: str, uscc: str | None, stock: str | None) -> bool:
         """Two records with different USCCs (or stock codes) are different organizations."""
@@ -302,7 +459,12 @@ class Resolver:
         name_prop = "title" if label == "Patent" else "name"
         idx.add(
             key,
-            (_str(row.get(name_prop)), _str(row.get("full_name"))),
+            (
+                _str(row.get(name_prop)),
+                _str(row.get("full_name")),
+                *_list(row.get("aliases")),
+                *_list(row.get("former_names")),
+            ),
             _str(row.get("uscc")),
             _str(row.get("stock_code")),
         )
@@ -373,3 +535,13 @@ class Resolver:
 
 def _str(v: object) -> str | None:
     return v if isinstance(v, str) and v else None
+
+
+def _same_place(a: Iterable[str], b: Iterable[str]) -> bool:
+    """True when one name's places contain the other's (深圳 and 广东+深圳; not 江苏+江阴 and 江苏+张家港)."""
+    x, y = set(a), set(b)
+    return x <= y or y <= x
+
+
+def _list(v: object) -> list[str]:
+    return [x for x in v if isinstance(x, str) and x] if isinstance(v, list | tuple) else []

@@ -34,18 +34,21 @@ _ENT_COLS = """e.key AS key, e.name AS name, e.province AS province, e.city AS c
 
 PRODUCT_MAKERS: NamedQuery = q(
     "candidates.product_makers",
-    f"MATCH (e:Enterprise)-[m:MAKES]->(p:Product {{key: $seg}}) RETURN {_ENT_COLS}, m.share AS share",
+    f"MATCH (e:Enterprise)-[m:MAKES]->(p:Product {{key: $seg}}) WHERE coalesce(e.defunct, false) = false "
+    f"RETURN {_ENT_COLS}, m.share AS share",
     "Every enterprise making the product, with the facts ranking needs. Params: seg.",
 )
 INDUSTRY_MEMBERS: NamedQuery = q(
     "candidates.industry_members",
     f"""
 MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
+WHERE coalesce(e.defunct, false) = false
 WITH DISTINCT e
 RETURN {_ENT_COLS}, NULL AS share""",
     "Every enterprise in the industry or one of its sub-industries. Params: seg.",
     ladybug=f"""
 MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
+WHERE coalesce(e.defunct, false) = false
 WITH DISTINCT e
 RETURN {_ENT_COLS}, CAST(NULL AS DOUBLE) AS share""",
 )

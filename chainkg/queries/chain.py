@@ -95,8 +95,10 @@ BASE_MAKES: NamedQuery = q(
     "chain.base_makes",
     """
 MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:MAKES]->(p:Product)
+WHERE coalesce(e.defunct, false) = false
 RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, collect(p.key) AS key""",
-    "Every (enterprise, product) pair of the base's enterprises, as three parallel lists in one row. Params: base.",
+    "Every (enterprise, product) pair of the base's enterprises still in business (not 注销/吊销), as three "
+    "parallel lists in one row. Params: base.",
 )
 BASE_ENTERPRISES: NamedQuery = q(
     "chain.base_enterprises",
@@ -109,6 +111,7 @@ BASE_INDUSTRIES: NamedQuery = q(
     "chain.base_industries",
     """
 MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)
+WHERE coalesce(e.defunct, false) = false
 RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, collect(i.key) AS key,
        collect(coalesce(i.name, i.key)) AS name""",
     "The base's enterprises and their industries, as parallel lists in one row. Params: base.",

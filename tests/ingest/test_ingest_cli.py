@@ -173,3 +173,44 @@ def test_each_progress_bar_keeps_its_own_time() -> None:
     assert a.finished_time is not None and b.finished_time is not None
     assert b.finished_time - a.finished_time >= 0.25, "the second file took longer and shows it"
     assert a.elapsed is not None and abs(a.elapsed - a.finished_time) < 0.05, "a finished bar's clock stopped"
+
+
+def test_registry_export_through_the_cli_with_the_review_round_trip(data_dir: Path, tmp_path: Path) -> None:
+    # stored first: a firm under a short name (ILLUSTRATIVE, invented)
+    write_csv(tmp_path / "pre" / "enterprise.csv", ["name", "full_name"], [["示例精密", "示例精密机械有限公司"]])
+    assert runner.invoke(app, ["ingest", str(tmp_path / "pre")]).exit_code == 0
+    export = tmp_path / "名单.csv"
+    export.write_text(
+        "企查查导出（示例）\n企业名称,法定代表人,注册资本,成立日期,电话\n"
+        "苏州示例精密机械有限公司,示例甲,50万美元,2001年1月1日,0512-000\n",
+        encoding="utf-8",
+    )
+    reports = tmp_path / "r1"
+    explained = runner.invoke(app, ["ingest", str(export), "--explain", "--type", "registry"])
+    assert explained.exit_code == 0, explained.output
+    assert "kept in extra (其他字段)" in flat(explained.output) and "reg_capital" in flat(explained.output)
+    first = runner.invoke(app, ["ingest", str(export), "--type", "registry", "--report-dir", str(reports)])
+    assert first.exit_code == 0, first.output
+    assert "held back" in flat(first.output) and "resolution-review.csv" in flat(first.output)
+    review = reports / "resolution-review.csv"
+    with review.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["given_name"], r["candidate_name"], r["decision"]) for r in rows] == [
+        ("苏州示例精密机械有限公司", "示例精密", "")
+    ]
+    rows[0]["decision"] = "同一"
+    with review.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    second = runner.invoke(app, ["ingest", str(export), "--review", str(review), "--report-dir", str(tmp_path / "r2")])
+    assert second.exit_code == 0, second.output
+    assert not (tmp_path / "r2" / "resolution-review.csv").exists()
+    store = LadybugStore(data_dir / "graph.lbug")
+    try:
+        [firm] = store.execute(
+            "MATCH (e:Enterprise) RETURN e.name AS name, e.aliases AS aliases, e.reg_capital_currency AS cur"
+        )
+    finally:
+        store.close()
+    assert firm == {"name": "示例精密", "aliases": ["苏州示例精密机械有限公司"], "cur": "USD"}
