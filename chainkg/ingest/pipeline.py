@@ -945,8 +945,8 @@ def ingest_paths(
     files = [(p, source_prefix + s) for p, s in files]
     if shipped_maps:  # part of the fingerprint too: a changed shipped map is read again
         files += [(path, f"chainkg/chainmaps/{path.name}") for path in shipped_map_files()]
-    if reuse:
-        again = load.reused(files, t0)
+    if reuse and review is None:  # a review file is a person's decisions: always applied
+        again = load.reused(files, t0, type_name or "")
         if again is not None:
             return again
     if ignored:

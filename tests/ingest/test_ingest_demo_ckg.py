@@ -10,9 +10,11 @@ from ingesttools import TEST_DATA, canonical_dump
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL
 from chainkg.graph.store import GraphStore
+from chainkg.ingest.chainmap import shipped_map_files
 from chainkg.ingest.ckg import canonical_product, city_base_key, industry_level, load_ckg
 from chainkg.ingest.demo import DEMO_BASES, DEMO_DIR, load_demo
 from chainkg.ingest.doc import MARKER, render_reference
+from chainkg.ingest.formats import CHAIN_MAP_TYPES
 
 CKG_EXCERPT = TEST_DATA / "ckg"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ingest.md"
@@ -65,7 +67,11 @@ def test_ckg_helpers() -> None:
 def test_ckg_excerpt(store: GraphStore) -> None:
     report = load_ckg(store, CKG_EXCERPT)
     assert report.check_balanced() == []
-    rows = {s.type: (s.read, s.loaded, s.merged, s.rejected) for s in report.types}
+    every = {s.type: (s.read, s.loaded, s.merged, s.rejected) for s in report.types}
+    # The shipped chain maps come with the public data; they are checked in tests/ingest/test_chainmap.py.
+    maps = {k: v for k, v in every.items() if k in CHAIN_MAP_TYPES}
+    assert maps["ChainMap"] == (len(shipped_map_files()),) * 2 + (0, 0)
+    rows = {k: v for k, v in every.items() if k not in CHAIN_MAP_TYPES}
     assert rows == {
         "Industry": (10, 10, 0, 0),
         "SUB_INDUSTRY_OF": (7, 6, 0, 1),
@@ -79,7 +85,7 @@ def test_ckg_excerpt(store: GraphStore) -> None:
         "INPUT_TO": (9, 5, 1, 3),
         "SUBTYPE_OF": (2, 1, 0, 1),
     }
-    counts = {k: v for k, v in store.counts().items() if v}
+    counts = {k: v for k, v in store.counts().items() if v and k not in CHAIN_MAP_TYPES}
     assert counts == {k: v[1] for k, v in rows.items()}
     # bare codes get their exchange; a date in the exchange column does not matter
     got = store.execute(
@@ -161,13 +167,16 @@ PUBLISHED = {
 def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
     report = load_ckg(store, shared_data)
     assert report.check_balanced() == []
-    rows = {s.type: (s.read, s.loaded, s.merged, s.rejected) for s in report.types}
+    every = {s.type: (s.read, s.loaded, s.merged, s.rejected) for s in report.types}
+    assert every["ChainMap"] == (len(shipped_map_files()),) * 2 + (0, 0)  # the shipped maps come along
+    rows = {k: v for k, v in every.items() if k not in CHAIN_MAP_TYPES}
     assert rows == PUBLISHED
     # the published row counts of the data set's README (its 510 and 4,429 miss a last line)
     assert rows["Enterprise"][0] == 4654 and rows["Product"][0] == 95559
     assert rows["INPUT_TO"][0] == 56826 + 390 and rows["SUBTYPE_OF"][0] == 52937
     counts = store.counts()
-    assert {k: v for k, v in counts.items() if v} == {k: v[1] for k, v in PUBLISHED.items()}
+    stored = {k: v for k, v in counts.items() if v and k not in CHAIN_MAP_TYPES}
+    assert stored == {k: v[1] for k, v in PUBLISHED.items()}
     assert any("Placed 3,032 of 4,586 enterprises in a province and 1,757 in a city" in n for n in report.notes)
     unresolved = [r for r in report.rejections if r.type == "IN_INDUSTRY"]
     assert len(unresolved) == 102 and all(r.line and r.field == "company_code" for r in unresolved)
@@ -183,7 +192,8 @@ def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
         "ckg:company_product.json": 53785,
         "ckg:product_product.json": 110153,
     }
-    assert report.summary_line().startswith("Read 276,721 rows from 8 tables;")
+    map_rows = sum(v[0] for k, v in every.items() if k in CHAIN_MAP_TYPES)
+    assert report.summary_line().startswith(f"Read {276_721 + map_rows:,} rows from 8 tables;")
 
 
 def test_docs_reference_is_generated_from_the_formats() -> None:
