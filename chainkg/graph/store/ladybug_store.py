@@ -15,11 +15,12 @@ from typing import Any, ClassVar
 
 import ladybug
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from chainkg.errors import ChainkgError, StoreUnavailableError
-from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType
+from chainkg.errors import ChainkgError, SchemaError, StoreUnavailableError
+from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType, check_pair
 from chainkg.graph.schema import cast_ladybug, ladybug_schema
-from chainkg.graph.store.base import GraphStore, Row
+from chainkg.graph.store.base import GraphStore, Row, WriteResult
 
 _ARROW: dict[PropType, pa.DataType] = {
     PropType.STRING: pa.string(),
@@ -186,6 +187,80 @@ class LadybugStore(GraphStore):
     def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
         options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
         self._copy(rel.type, _table(rel.all_props, rows, lead=("src", "dst")), options)
+
+    # -- whole tables into an empty table (the bulk-load path of a first load) ------------------
+    def _keys(self, label: str) -> pa.Array:
+        """Every stored key of ``label`` as one Arrow array (no Python value per key)."""
+        try:
+            res = self._conn().execute(f"MATCH (n:{self._node(label).label}) RETURN n.key AS key")
+        except RuntimeError as exc:
+            raise ChainkgError(f"LadybugDB query failed: {exc}") from exc
+        return res.get_as_arrow().column("key").combine_chunks()  # type: ignore[union-attr]
+
+    @staticmethod
+    def _conformed(props: Sequence[Prop], table: pa.Table, lead: Sequence[str] = ()) -> pa.Table:
+        """``table`` with exactly the model's columns and types, in the order COPY expects."""
+        n = table.num_rows
+        cols: dict[str, pa.Array] = {name: table.column(name).cast(pa.string()) for name in lead}
+        for p in props:
+            want = _ARROW[p.type]
+            cols[p.name] = table.column(p.name).cast(want) if p.name in table.column_names else pa.nulls(n, want)
+        return pa.table(cols)
+
+    def merge_node_table(self, label: str, table: pa.Table) -> WriteResult:
+        """New keys go straight in with one ``COPY`` per batch; anything else (a key already
+        stored, a repeated or empty key) takes the row path, which diffs against the store."""
+        node = self._node(label)
+        n = table.num_rows
+        if n == 0:
+            return WriteResult()
+        allowed = {p.name for p in node.all_props}
+        if "key" not in table.column_names or not allowed.issuperset(table.column_names):
+            return super().merge_node_table(label, table)  # raises the row path's SchemaError
+        keys = table.column("key").combine_chunks()
+        if keys.null_count or pc.any(pc.equal(keys, "")).as_py() or pc.count_distinct(keys).as_py() != n:
+            return super().merge_node_table(label, table)
+        if self.count_nodes(label) and pc.any(pc.is_in(keys, value_set=self._keys(label))).as_py():
+            return super().merge_node_table(label, table)
+        data = self._conformed(node.all_props, table)
+        for start in range(0, n, self.batch_size):
+            self._copy(node.label, data.slice(start, self.batch_size))
+        return WriteResult(created=n)
+
+    def merge_rel_table(self, type_: str, from_label: str, to_label: str, table: pa.Table) -> WriteResult:
+        """New relationships of a type that holds none yet between these labels go in with
+        ``COPY``; rows whose ends are not stored come back in ``skipped`` as the row path does."""
+        rel = self._rel(type_)
+        try:
+            check_pair(rel, from_label, to_label)
+        except KeyError as exc:
+            raise SchemaError(str(exc)) from None
+        n = table.num_rows
+        if n == 0:
+            return WriteResult()
+        allowed = {"src", "dst"} | {p.name for p in rel.all_props}
+        cols = table.column_names
+        if "src" not in cols or "dst" not in cols or not allowed.issuperset(cols):
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        src, dst = table.column("src").combine_chunks(), table.column("dst").combine_chunks()
+        if src.null_count or dst.null_count or table.group_by(["src", "dst"]).aggregate([]).num_rows != n:
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        a, b = self._node(from_label).label, self._node(to_label).label
+        stored = self.execute(f"MATCH (:{a})-[r:{rel.type}]->(:{b}) RETURN count(r) AS c")[0]["c"]
+        if stored:
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        a_keys = self._keys(a)
+        b_keys = a_keys if b == a else self._keys(b)
+        ends = pc.and_(pc.is_in(src, value_set=a_keys), pc.is_in(dst, value_set=b_keys))
+        skipped: list[Row] = []
+        if pc.sum(ends).as_py() != n:
+            skipped = table.filter(pc.invert(ends)).to_pylist()
+            table = table.filter(ends)
+        data = self._conformed(rel.all_props, table, lead=("src", "dst"))
+        options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
+        for start in range(0, data.num_rows, self.batch_size):
+            self._copy(rel.type, data.slice(start, self.batch_size), options)
+        return WriteResult(created=data.num_rows, skipped=skipped)
 
     def _update_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
         sets = ", ".join(
