@@ -128,7 +128,9 @@ def export_rows(store: LadybugStore, out: Path) -> None:
             cols = "".join(f", e.{p.name} AS {p.name}" for p in props)
             q = f"MATCH (x:{a})-[e:{table}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}"
             name = f"rel.{table}.{a}.{b}.jsonl"
-        data = conn.execute(q).get_as_arrow()
+        result = conn.execute(q)
+        assert not isinstance(result, list)
+        data = result.get_as_arrow()
         if data.num_rows:
             with (out / name).open("w", encoding="utf-8") as fh:
                 for row in data.to_pylist():
@@ -194,7 +196,8 @@ def run_leg(leg: str, data: Path, db: Path, export: Path, *, first: bool = False
     if leg == "raw" or first:
         cmd += ["--export", str(export)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ | {"PYTHONHASHSEED": "0"})
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    leg_result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return leg_result
 
 
 def bench_floor(data: Path, repeat: int) -> None:

@@ -151,7 +151,7 @@ def _blank(names: pa.Array) -> np.ndarray:
 
 def _mask(arr: pa.Array) -> np.ndarray:
     """A boolean Arrow array as numpy, null counted as False."""
-    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
 
 
 def _repeat(value: str, n: int) -> pa.Array:
@@ -168,7 +168,7 @@ def _first_of(*cols: pa.Array) -> np.ndarray:
             text = col.cast(pa.string())
             parts += [pc.cast(pc.utf8_length(text), pa.string()), ":", text]
         key = pc.binary_join_element_wise(*parts, key, "")
-    return pc.index_in(key, value_set=key).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
+    return pc.index_in(key, value_set=key).to_numpy(zero_copy_only=False)
 
 
 def _folded(type_: str, file: str, line: int, src: str, dst: str, first_line: int) -> Merge:

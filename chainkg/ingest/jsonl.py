@@ -57,7 +57,7 @@ class Columns:
         every row or for the rows (indices) given."""
         if self.table is not None:
             col = self.table.column(name)
-            return (col if rows is None else col.take(pa.array(rows, pa.int64()))).to_pylist()  # type: ignore[no-any-return]
+            return (col if rows is None else col.take(pa.array(rows, pa.int64()))).to_pylist()
         values = self.objects[name]
         return values if rows is None else [values[i] for i in rows.tolist()]
 
