@@ -862,8 +862,8 @@ class _CkgLoad:
             down = _mask(pc.equal(rel, "下游产品"))
             known = _mask(pc.is_in(rel, value_set=pa.array(["上游材料", "下游产品", "产品小类"])))
             a, b = cols.array("from_entity"), cols.array("to_entity")
-            named = _mask(pc.is_in(a, value_set=self.product_keys)) & _mask(pc.is_in(b, value_set=self.product_keys))
-            slow = np.flatnonzero(~known | ~named)
+            named = _mask(pc.is_in(pa.concat_arrays([a, b]), value_set=self.product_keys))  # one hash table
+            slow = np.flatnonzero(~known | ~named[: len(a)] | ~named[len(a) :])
             ok = np.ones(len(cols), dtype=bool)
             if slow.size:
                 # Rows with another rel or a name product.json spells otherwise: one by one, as before.
