@@ -239,7 +239,9 @@ def test_tables_merge_like_rows(store: GraphStore) -> None:
     assert [(r["src"], r["source_row"]) for r in made.skipped] == [("无此产品", 3)]
     again_links = store.merge_rel_table("INPUT_TO", "Product", "Product", links)
     assert (again_links.created, again_links.unchanged, len(again_links.skipped)) == (0, 3, 1)
-    edges = store.execute("MATCH (a:Product)-[e:INPUT_TO]->(b:Product) RETURN a.key AS a, b.key AS b, e.source_row AS r")
+    edges = store.execute(
+        "MATCH (a:Product)-[e:INPUT_TO]->(b:Product) RETURN a.key AS a, b.key AS b, e.source_row AS r"
+    )
     assert sorted((r["a"], r["b"], r["r"]) for r in edges) == [("d'zz\\it", "铁", 4), ("铁", "钢", 1), ("铜", "钢", 2)]
     with pytest.raises(SchemaError):
         store.merge_node_table("Product", pa.table({"key": ["x"], "colour": ["red"]}))
