@@ -1,11 +1,27 @@
-"""Benchmark: the full ChainKnowledgeGraph data set into each store, against a row-at-a-time loader.
+"""Benchmark: the full ChainKnowledgeGraph data set into each store, against a raw COPY and a row-at-a-time loader.
 
     python bench/ingest.py                                  # LadybugDB (+ Neo4j if CHAINKG_TEST_NEO4J_URI)
     python bench/ingest.py --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
     python bench/ingest.py --batch-sizes 1000,2000,5000,10000,20000   # Neo4j batch-size sweep
     python bench/ingest.py --no-ladybug --hostile-only      # only the big hostile files (memory)
+    python bench/ingest.py --floor-only --repeat 3          # only the loader against the raw COPY
 
-For each store it prints the wall time and rows per second of ``load_ckg`` on an empty store,
+First, on LadybugDB, ``load_ckg`` against the floor any loader of these rows has: a raw
+``COPY`` of the same rows. Each leg runs in a fresh process (so its peak memory is its own),
+the legs alternate ``--repeat`` times, and the fastest run of each counts:
+
+- loader: ``load_ckg`` of the public files (JSON Lines) into an empty store, to committed rows;
+- raw COPY: the node and relationship rows the loader stored, written out beforehand (not
+  timed) as one JSON Lines file per table with exactly the store's columns, then
+  ``pyarrow.json`` on each file and one ``COPY`` per table into an empty store with the same
+  schema: no validation, no resolution, no report. Both stores must end with the same counts.
+
+It prints both times (wall and CPU; the fastest run of each leg, and the median ratio of
+the runs paired in order) and peak memories side by side with their ratios; targets
+(issue 17): loader <= 2.5x the raw COPY's time, peak memory <= 1.5x the raw COPY's. On a
+busy machine the CPU times say more than the wall times.
+
+Then for each store it prints the wall time and rows per second of ``load_ckg`` on an empty store,
 the time of re-loading the same files unchanged (with the load receipt, and reading and
 comparing every row) as a share of the first load (target <= 20 %), the rate of a naive
 loader that sends one MERGE per row (on a slice, same store, emptied first), their ratio, and
@@ -98,6 +114,160 @@ def reload_ratio(store: GraphStore, data: Path, first_s: float) -> None:
         f"(reuse=False): {full_s:.2f} s = {full_s / first_s:.0%}",
         flush=True,
     )
+
+
+# -- the loader against a raw COPY of the same rows (each leg in its own process) -----------------
+def _tables(store: LadybugStore) -> list[tuple[str, str, str | None, str | None]]:
+    """``(kind, table, from, to)`` of every node table and relationship pair of the model."""
+    from chainkg.graph.model import MODEL
+
+    out: list[tuple[str, str, str | None, str | None]] = [("node", n.label, None, None) for n in MODEL.nodes]
+    out += [("rel", r.type, a, b) for r in MODEL.rels for a, b in r.pairs]
+    return out
+
+
+def counts_by_table(store: LadybugStore) -> dict[str, int]:
+    """Rows per node table and per relationship pair (non-empty ones)."""
+    out: dict[str, int] = {}
+    for kind, table, a, b in _tables(store):
+        q = (
+            f"MATCH (n:{table}) RETURN count(n) AS c"
+            if kind == "node"
+            else f"MATCH (:{a})-[r:{table}]->(:{b}) RETURN count(r) AS c"
+        )
+        n = int(store.execute(q)[0]["c"])
+        if n:
+            out[table if kind == "node" else f"{table}:{a}->{b}"] = n
+    return out
+
+
+def export_rows(store: LadybugStore, out: Path) -> None:
+    """The stored rows as one JSON Lines file per table, with exactly the store's columns."""
+    from chainkg.graph.model import node_type, rel_type
+
+    conn = store._conn()
+    for kind, table, a, b in _tables(store):
+        if kind == "node":
+            props = node_type(table).all_props
+            q = f"MATCH (n:{table}) RETURN " + ", ".join(f"n.{p.name} AS {p.name}" for p in props)
+            name = f"node.{table}.jsonl"
+        else:
+            props = rel_type(table).all_props
+            cols = "".join(f", e.{p.name} AS {p.name}" for p in props)
+            q = f"MATCH (x:{a})-[e:{table}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}"
+            name = f"rel.{table}.{a}.{b}.jsonl"
+        result = conn.execute(q)
+        assert not isinstance(result, list)
+        data = result.get_as_arrow()
+        if data.num_rows:
+            with (out / name).open("w", encoding="utf-8") as fh:
+                for row in data.to_pylist():
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def raw_copy(folder: Path, db: Path) -> float:
+    """Seconds for pyarrow.json + one COPY per table of the exported rows into an empty store."""
+    import ladybug
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    from chainkg.graph.model import node_type, rel_type
+    from chainkg.graph.schema import ladybug_schema
+    from chainkg.graph.store.ladybug_store import _ARROW
+
+    conn = ladybug.Connection(ladybug.Database(str(db)))
+    for stmt in ladybug_schema():
+        conn.execute(stmt)
+    files = sorted(folder.glob("node.*.jsonl")) + sorted(folder.glob("rel.*.jsonl"))
+    t0 = time.perf_counter()
+    for f in files:
+        kind, table, *ends = f.name.removesuffix(".jsonl").split(".")
+        if kind == "node":
+            fields = [(p.name, _ARROW[p.type]) for p in node_type(table).all_props]
+            options = ""
+        else:
+            rel = rel_type(table)
+            fields = [("src", pa.string()), ("dst", pa.string())] + [(p.name, _ARROW[p.type]) for p in rel.all_props]
+            options = f' (from="{ends[0]}", to="{ends[1]}")' if len(rel.pairs) > 1 else ""
+        schema = pa.schema(fields)
+        data = pj.read_json(f, parse_options=pj.ParseOptions(explicit_schema=schema)).select(schema.names)  # noqa: F841
+        conn.execute(f"COPY {table} FROM data{options}")  # COPY reads the local ``data`` by name
+    return time.perf_counter() - t0
+
+
+def cpu_s() -> float:
+    """CPU seconds (user + system, all threads) this process has used so far."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def leg_main(args: argparse.Namespace) -> int:
+    """One leg in this (fresh) process; prints one JSON line: seconds, CPU seconds, peak and start memory."""
+    start_mb = peak_mb()
+    if args.leg == "loader":
+        store = LadybugStore(args.db)
+        store.ensure_schema()
+        start_mb = peak_mb()
+        c0, t0 = cpu_s(), time.perf_counter()
+        report = load_ckg(store, args.data)
+        seconds, cpu = time.perf_counter() - t0, cpu_s() - c0
+        assert report.check_balanced() == [], report.check_balanced()
+        if args.export:
+            export_rows(store, args.export)
+        counts = counts_by_table(store)
+        store.close()
+    else:
+        c0 = cpu_s()
+        seconds = raw_copy(args.export, args.db)
+        cpu = cpu_s() - c0  # includes creating the schema (a few ms)
+        store = LadybugStore(args.db)
+        counts = counts_by_table(store)
+        store.close()
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "start_mb": start_mb, "counts": counts}))
+    return 0
+
+
+def run_leg(leg: str, data: Path, db: Path, export: Path, *, first: bool = False) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--leg", leg, "--data", str(data), "--db", str(db)]
+    if leg == "raw" or first:
+        cmd += ["--export", str(export)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ | {"PYTHONHASHSEED": "0"})
+    leg_result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return leg_result
+
+
+def bench_floor(data: Path, repeat: int) -> None:
+    """``load_ckg`` against a raw COPY of the same rows, side by side (LadybugDB)."""
+    print(f"\n== ingest-ckg against a raw LadybugDB COPY of the same rows  (load average {load_avg()})", flush=True)
+    with tempfile.TemporaryDirectory(prefix="chainkg-floor-") as tmp:
+        root = Path(tmp)
+        export = root / "rows"
+        export.mkdir()
+        loader: list[dict[str, Any]] = []
+        raw: list[dict[str, Any]] = []
+        for i in range(repeat):
+            loader.append(run_leg("loader", data, root / f"loader{i}.lbug", export, first=i == 0))
+            raw.append(run_leg("raw", data, root / f"raw{i}.lbug", export))
+        assert all(r["counts"] == loader[0]["counts"] for r in loader + raw), "the legs stored different rows"
+        rows = sum(loader[0]["counts"].values())
+        t_l, t_r = min(r["seconds"] for r in loader), min(r["seconds"] for r in raw)
+        c_l, c_r = min(r["cpu"] for r in loader), min(r["cpu"] for r in raw)
+        paired = sorted(lo["seconds"] / ra["seconds"] for lo, ra in zip(loader, raw, strict=True))
+        m_l, m_r = min(r["peak_mb"] for r in loader), min(r["peak_mb"] for r in raw)
+        d_l = min(r["peak_mb"] - r["start_mb"] for r in loader)
+        d_r = min(r["peak_mb"] - r["start_mb"] for r in raw)
+        tables = len(loader[0]["counts"])
+        print(f"rows stored (both legs): {rows:,} in {tables} tables; {repeat} run(s) per leg, alternating")
+        print(f"{'':22}{'loader':>10}{'raw COPY':>10}{'ratio':>8}  target")
+        verdict = {True: "met", False: "NOT met"}
+        print(f"{'time (s)':22}{t_l:10.2f}{t_r:10.2f}{t_l / t_r:7.2f}x  <= 2.5x {verdict[t_l <= 2.5 * t_r]}")
+        print(f"{'CPU time (s)':22}{c_l:10.2f}{c_r:10.2f}{c_l / c_r:7.2f}x")
+        print(f"{'time, run by run':22}{'':20}{paired[len(paired) // 2]:7.2f}x  (median of loader/raw per pair)")
+        print(f"{'peak memory (MB)':22}{m_l:10.0f}{m_r:10.0f}{m_l / m_r:7.2f}x  <= 1.5x {verdict[m_l <= 1.5 * m_r]}")
+        print(f"{'  added while loading':22}{d_l:10.0f}{d_r:10.0f}{d_l / max(d_r, 1):7.2f}x")
+        runs_l = ", ".join(f"{r['seconds']:.2f} ({r['cpu']:.2f} CPU)" for r in loader)
+        runs_r = ", ".join(f"{r['seconds']:.2f} ({r['cpu']:.2f} CPU)" for r in raw)
+        print(f"runs (s): loader {runs_l}; raw COPY {runs_r}", flush=True)
 
 
 def naive_load(store: GraphStore, nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> tuple[float, int]:
@@ -264,7 +434,14 @@ def main() -> int:
     p.add_argument("--no-ladybug", action="store_true", help="Skip the embedded store")
     p.add_argument("--no-hostile", action="store_true", help="Skip the 1 GiB CSV and XLSX bomb runs")
     p.add_argument("--hostile-only", action="store_true", help="Only the 1 GiB CSV and XLSX bomb runs")
+    p.add_argument("--floor-only", action="store_true", help="Only the loader against the raw COPY")
+    p.add_argument("--no-floor", action="store_true", help="Skip the loader against the raw COPY")
+    p.add_argument("--leg", choices=["loader", "raw"], help=argparse.SUPPRESS)
+    p.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--export", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.leg:
+        return leg_main(args)
     if args.hostile_only:
         bench_hostile()
         return 0
@@ -272,6 +449,10 @@ def main() -> int:
         print(f"ChainKnowledgeGraph data not found at {args.data}; pass --data", file=sys.stderr)
         return 2
     print(f"data: {args.data}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
+    if not args.no_floor:
+        bench_floor(args.data, args.repeat)
+    if args.floor_only:
+        return 0
     if not args.no_ladybug:
         with tempfile.TemporaryDirectory(prefix="chainkg-bench-") as tmp:
             store = LadybugStore(Path(tmp) / "bench.lbug")

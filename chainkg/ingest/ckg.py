@@ -28,23 +28,28 @@ and negative weights. Each row that cannot be resolved is a rejection with its f
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore, WriteResult
 from chainkg.ingest.chainmap import load_shipped_maps
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
+from chainkg.ingest.jsonl import ANY, Columns, read_columns
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.receipts import files_fingerprint, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.write import write_nodes, write_rels
+from chainkg.ingest.write import write_node_table, write_nodes, write_rel_table, write_rels
 
 CKG_FILES: tuple[str, ...] = (
     "industry.json",
@@ -105,28 +110,104 @@ def _decoded(name: str) -> str:
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), name).strip()
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
-    """``(line number, object or None, raw line)`` for each non-blank line of a JSONL file."""
-    numbered = [(no, line) for no, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)]
-    numbered = [(no, line) for no, line in numbered if line.strip()]
-    try:
-        # One parse of the whole file is 3x faster than one per line; fall back on a bad line.
-        objs = json.loads("[" + ",".join(line for _, line in numbered) + "]")
-    except json.JSONDecodeError:
-        objs = None
-    shaped = all(line.lstrip().startswith("{") and line.rstrip().endswith("}") for _, line in numbered)
-    if objs is not None and (len(objs) != len(numbered) or not shaped):
-        objs = None
-    for i, (no, line) in enumerate(numbered):
-        if objs is not None:
-            obj = objs[i]
-        else:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                yield no, None, line
-                continue
-        yield no, obj if isinstance(obj, dict) else None, line
+_TEXT = pa.string()
+_FIELDS: dict[str, dict[str, pa.DataType]] = {
+    # file -> the fields the loader reads, with the JSON type each has in a clean file
+    "industry.json": {"code": _TEXT, "name": _TEXT},
+    "industry_industry.json": {"from_code": _TEXT, "to_code": _TEXT},
+    "industry_up.json": {"industry": _TEXT, "ups": ANY},
+    "company.json": {"code": _TEXT, "name": _TEXT, "fullname": _TEXT, "location": _TEXT, "time": _TEXT},
+    "company_industry.json": {
+        "company_code": _TEXT,
+        "company_name": _TEXT,
+        "industry_code": _TEXT,
+        "industry_name": _TEXT,
+    },
+    "product.json": {"name": _TEXT},
+    "company_product.json": {
+        "company_code": _TEXT,
+        "company_name": _TEXT,
+        "product_name": _TEXT,
+        "rel_weight": pa.float64(),
+    },
+    "product_product.json": {"from_entity": _TEXT, "to_entity": _TEXT, "rel": _TEXT},
+}
+_SIX = r"^[0-9]{6}(\.|$)"
+"""A stock code whose six digits are its first six characters as written (no space, no case)."""
+
+
+def _blank(names: pa.Array) -> np.ndarray:
+    """True where a string is empty or only whitespace by Python's ``str.strip`` (null: False).
+
+    Only strings that begin with a character Python counts as space are tested in Python.
+    """
+    first = pc.utf8_slice_codeunits(names, 0, 1)
+    spaces = [c for c in pc.unique(first).to_pylist() if c is not None and (c == "" or c.isspace())]
+    if not spaces:
+        return np.zeros(len(names), dtype=bool)
+    out = pc.fill_null(pc.is_in(first, value_set=pa.array(spaces, pa.string())), False).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(out):
+        out[i] = not names[int(i)].as_py().strip()
+    return out
+
+
+def _mask(arr: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, null counted as False."""
+    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
+
+
+def _repeat(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _first_of(*cols: pa.Array) -> np.ndarray:
+    """For each row, the index of the first row with the same values in ``cols`` (no nulls)."""
+    key = cols[-1]
+    if len(cols) > 1:
+        # Each leading value is prefixed with its length, so no two different tuples join alike.
+        parts: list[Any] = []
+        for col in cols[:-1]:
+            text = col.cast(pa.string())
+            parts += [pc.cast(pc.utf8_length(text), pa.string()), ":", text]
+        key = pc.binary_join_element_wise(*parts, key, "")
+    return pc.index_in(key, value_set=key).to_numpy(zero_copy_only=False)
+
+
+def _folded(type_: str, file: str, line: int, src: str, dst: str, first_line: int) -> Merge:
+    """The merge reported for a relationship given again (it is folded into its first row)."""
+    return Merge(
+        type=type_,
+        file=file,
+        line=line,
+        given=f"{src} → {dst}",
+        key=f"{src} → {dst}",
+        how=f"same relationship again: folded into line {first_line}",
+    )
+
+
+class _CanonicalIndex:
+    """Products by :func:`canonical_product` form, built for the few names that need it.
+
+    A name without any character the canonical form removes or rewrites (no quote, slash,
+    backslash, space or control character, already NFKC) is its own canonical form: those
+    are looked up in the product set itself, and only the others are indexed.
+    """
+
+    def __init__(self, products: set[str]) -> None:
+        self.products = products
+        self.odd: dict[str, set[str]] = {}
+        self.odd_names: set[str] = set()
+        normal = unicodedata.is_normalized
+        for p in products:
+            if _NOISE.search(p) is not None or not normal("NFKC", p):
+                self.odd.setdefault(canonical_product(p), set()).add(p)
+                self.odd_names.add(p)
+
+    def get(self, canonical: str) -> set[str]:
+        hits = set(self.odd.get(canonical, ()))
+        if canonical in self.products and canonical not in self.odd_names:
+            hits.add(canonical)
+        return hits
 
 
 class _CkgLoad:
@@ -142,10 +223,15 @@ class _CkgLoad:
         self.company_by_six: dict[str, str] = {}
         self.company_by_name: dict[str, set[str]] = {}
         self.products: set[str] = set()
-        self._canon: dict[str, set[str]] | None = None
+        self.product_keys = pa.array([], pa.string())  # the same names, for vectorised look-ups
+        self._canon: _CanonicalIndex | None = None
         # Files parsed ahead of their turn (company_industry.json, for industry names in
         # ``upstream``): ``read`` takes the parse from here rather than parsing the file again.
-        self._parsed: dict[str, list[tuple[int, dict[str, Any] | None, str]]] = {}
+        self._parsed: dict[str, Columns] = {}
+        # While a columnar step runs, rejections and merges wait here with their line and are
+        # applied in line order at its end, so the report reads as if the file was walked line by
+        # line (same order of rejections, merges and first-counted types).
+        self._events: list[tuple[int, Callable[[], None]]] | None = None
         # One writer thread: writes keep their order (nodes before the relationships that need
         # them) while the main thread parses the next file, so Python and the store work at once.
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ckg-writer")
@@ -158,34 +244,112 @@ class _CkgLoad:
     def reject(
         self, type_: str, file: str, line: int, reason: str, field: str | None = None, value: Any = None
     ) -> None:
-        self.report.rejections.append(
-            Rejection(file=file, line=line, field=field, value=value_text(value), reason=reason, type=type_)
+        def apply() -> None:
+            self.report.rejections.append(
+                Rejection(file=file, line=line, field=field, value=value_text(value), reason=reason, type=type_)
+            )
+            self.report.stats(type_).rejected += 1
+
+        self._event(line, apply)
+
+    def merge(self, merge: Merge, counted: str | None = None) -> None:
+        """Report a merge; ``counted`` names the relationship type whose ``merged`` it adds to."""
+
+        def apply() -> None:
+            if counted is not None:
+                self.stats(counted, "rel").merged += 1
+            self.report.merges.append(merge)
+
+        self._event(merge.line or 0, apply)
+
+    def _event(self, line: int, apply: Callable[[], None]) -> None:
+        if self._events is None:
+            apply()
+        else:
+            self._events.append((line, apply))
+
+    @contextmanager
+    def in_line_order(self) -> Iterator[None]:
+        """Hold the rejections and merges of a columnar step, then apply them by line (stable)."""
+        self._events = []
+        try:
+            yield
+            events = sorted(self._events, key=lambda e: e[0])
+        finally:
+            self._events = None
+        for _, apply in events:
+            apply()
+
+    def columns(self, name: str) -> Columns:
+        """The fields of ``name`` the loader reads (from the parse made ahead of time, if any)."""
+        parsed = self._parsed.pop(name, None)
+        return parsed if parsed is not None else read_columns(self.folder / name, _FIELDS[name])
+
+    def read_columns(self, name: str, type_: str, *, count: bool = True) -> Columns:
+        """One file as columns; lines that are not JSON objects are rejected (and counted).
+
+        With ``count`` the object rows are added to ``type_``'s ``read`` counter. Call inside
+        :meth:`in_line_order` so the rejections keep their place among the step's own.
+        """
+        task = f"read {name}"
+        self.progress.start(task, None)
+        cols = self.columns(name)
+        for no, raw in cols.bad:
+
+            def bad(no: int = no, raw: str = raw) -> None:
+                self.report.stats(type_).read += 1
+                self.report.rejections.append(
+                    Rejection(
+                        file=name,
+                        line=no,
+                        field=None,
+                        value=value_text(raw[:200]),
+                        reason="the line is not a JSON object",
+                        type=type_,
+                    )
+                )
+                self.report.stats(type_).rejected += 1
+
+            self._event(no, bad)
+        if count:
+
+            def counted() -> None:  # after the rows' own events, as at the end of a walk over them
+                self.report.stats(type_).read += len(cols)
+
+            self._event(1 << 62, counted)
+        self.report.files.append(
+            FileInfo(source=SOURCE_PREFIX + name, type=type_, format="jsonl", encoding="utf-8", rows=cols.rows)
         )
-        self.report.stats(type_).rejected += 1
+        self.progress.advance(task, cols.rows)
+        self.progress.finish(task)
+        return cols
 
     def read(self, name: str, type_: str, *, count: bool = True) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Rows of one file; lines that are not JSON objects are rejected (and counted).
+        """Rows of one file as dicts (the small files); lines that are not JSON objects are
+        rejected (and counted) in their place among the rows.
 
         With ``count`` the rows yielded are added to ``type_``'s ``read`` counter.
         """
         task = f"read {name}"
         self.progress.start(task, None)
-        n = good = 0
-        parsed = self._parsed.pop(name, None)
-        for no, obj, raw in _lines(self.folder / name) if parsed is None else parsed:
-            n += 1
-            if obj is None:
+        cols = self.columns(name)
+        bad = sorted(cols.bad)
+        b = 0
+        for no, obj in cols.dicts():
+            while b < len(bad) and bad[b][0] < no:
                 self.report.stats(type_).read += 1
-                self.reject(type_, name, no, "the line is not a JSON object", value=raw[:200])
-                continue
-            good += 1
+                self.reject(type_, name, bad[b][0], "the line is not a JSON object", value=bad[b][1][:200])
+                b += 1
             yield no, obj
+        for no, raw in bad[b:]:
+            self.report.stats(type_).read += 1
+            self.reject(type_, name, no, "the line is not a JSON object", value=raw[:200])
         if count:
-            self.report.stats(type_).read += good
+            self.report.stats(type_).read += len(cols)
         self.report.files.append(
-            FileInfo(source=SOURCE_PREFIX + name, type=type_, format="jsonl", encoding="utf-8", rows=n)
+            FileInfo(source=SOURCE_PREFIX + name, type=type_, format="jsonl", encoding="utf-8", rows=cols.rows)
         )
-        self.progress.advance(task, n)
+        self.progress.advance(task, cols.rows)
         self.progress.finish(task)
 
     def prov(self, file: str, line: int) -> dict[str, Any]:
@@ -205,6 +369,20 @@ class _CkgLoad:
         future = self.writer.submit(
             write_rels, self.store, type_, a, b, list(rows.values()), batch_size=self.batch_size, progress=self.progress
         )
+        self.pending.append((type_, future))
+
+    def write_table(self, type_: str, table: pa.Table, ends: tuple[str, str] | None = None) -> None:
+        """Queue a node write (``ends`` None) or a relationship write of rows held as an Arrow table."""
+        if ends is None:
+            self.stats(type_).loaded += table.num_rows
+            future = self.writer.submit(
+                write_node_table, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
+            )
+        else:
+            self.stats(type_, "rel").loaded += table.num_rows
+            future = self.writer.submit(
+                write_rel_table, self.store, type_, *ends, table, batch_size=self.batch_size, progress=self.progress
+            )
         self.pending.append((type_, future))
 
     def finish_writes(self) -> None:
@@ -233,17 +411,7 @@ class _CkgLoad:
         """Keep one relationship per (src, dst); a repeat is counted as merged (later values win)."""
         if ident in bucket:
             first = bucket[ident]
-            self.stats(type_, "rel").merged += 1
-            self.report.merges.append(
-                Merge(
-                    type=type_,
-                    file=file,
-                    line=line,
-                    given=f"{ident[0]} → {ident[1]}",
-                    key=f"{ident[0]} → {ident[1]}",
-                    how=f"same relationship again: folded into line {first['source_row']}",
-                )
-            )
+            self.merge(_folded(type_, file, line, ident[0], ident[1], first["source_row"]), counted=type_)
             first.update({k: v for k, v in row.items() if k not in ("source", "source_row") and v is not None})
             return
         bucket[ident] = row
@@ -293,10 +461,8 @@ class _CkgLoad:
         """Industry names used in company_industry.json whose code is known (older SW names)."""
         extra: dict[str, str] = {}
         file = "company_industry.json"
-        self._parsed[file] = parsed = list(_lines(self.folder / file))
-        for _no, obj, _raw in parsed:
-            if obj is None:
-                continue
+        self._parsed[file] = parsed = self.columns(file)
+        for _no, obj in parsed.dicts():
             name, code = str(obj.get("industry_name") or ""), str(obj.get("industry_code") or "")
             if name and name not in self.industry_by_name and code in self.industry_by_code:
                 extra.setdefault(name, self.industry_by_code[code])
@@ -474,7 +640,7 @@ class _CkgLoad:
         keys = self.company_by_name.get(name.strip(), set())
         if len(keys) == 1:
             key = next(iter(keys))
-            self.report.merges.append(
+            self.merge(
                 Merge(
                     type="Enterprise",
                     file=file,
@@ -541,41 +707,52 @@ class _CkgLoad:
     # -- products --------------------------------------------------------------------------------
     def product_nodes(self) -> None:
         s = self.stats("Product")
-        src = SOURCE_PREFIX + "product.json"
-        rows: list[dict[str, Any]] = []
-        odd = 0
-        for no, r in self.read("product.json", "Product"):
-            name = r.get("name")
-            if not isinstance(name, str) or not name.strip():
-                self.reject("Product", "product.json", no, "a product needs a name", "name", name)
-                continue
-            if name in self.products:
-                s.merged += 1
-                continue
-            if any(c in name for c in "'\"\\"):
-                odd += 1
-            self.products.add(name)
-            rows.append({"key": name, "name": name, "source": src, "source_row": no, "loaded_at": self.now})
+        file = "product.json"
+        with self.in_line_order():
+            cols = self.read_columns(file, "Product")
+            names = cols.array("name")  # null where not a string
+            ok = ~(_mask(pc.is_null(names)) | _blank(names))
+            bad = np.flatnonzero(~ok)
+            if bad.size:
+                raw = cols.raw("name", bad)
+                for j, i in enumerate(bad.tolist()):
+                    self.reject("Product", file, int(cols.lines[i]), "a product needs a name", "name", raw[j])
+            idx = np.flatnonzero(ok)
+            repeat = _first_of(names.take(idx)) != np.arange(len(idx))
+            s.merged += int(repeat.sum())
+            idx = idx[~repeat]
+            kept = names.take(idx)
+        odd = int(pc.sum(pc.match_substring_regex(kept, r"['\"\\]")).as_py() or 0)
+        self.product_keys = kept
+        self.products = set(kept.to_pylist())
         self.report.notes.append(
             f"product.json: {odd} product names hold quotes or backslashes; they are stored verbatim "
             "(relation files that spell them with other escapes are matched to them)."
         )
-        self.write_nodes("Product", rows)
+        n = len(kept)
+        table = pa.table(
+            {
+                "key": kept,
+                "name": kept,
+                "source": _repeat(SOURCE_PREFIX + file, n),
+                "source_row": pa.array(cols.lines[idx]),
+                "loaded_at": _repeat(self.now, n),
+            }
+        )
+        self.write_table("Product", table)
 
     def product_for(self, name: Any, type_: str, file: str, line: int, field: str) -> str | None:
         if isinstance(name, str) and name in self.products:
             return name
         if isinstance(name, str):
             if self._canon is None:
-                self._canon = {}
-                for p in self.products:
-                    self._canon.setdefault(canonical_product(p), set()).add(p)
-            hits = self._canon.get(canonical_product(name), set())
+                self._canon = _CanonicalIndex(self.products)
+            hits = self._canon.get(canonical_product(name))
             if len(hits) > 1:
                 hits = {h for h in hits if _decoded(h) == _decoded(name)}
             if len(hits) == 1:
                 key = next(iter(hits))
-                self.report.merges.append(
+                self.merge(
                     Merge(
                         type="Product",
                         file=file,
@@ -589,64 +766,148 @@ class _CkgLoad:
         self.reject(type_, file, line, "no product in product.json has this name", field, name)
         return None
 
+    def company_keys(self, codes: pa.Array) -> pa.Array:
+        """The Enterprise key of each stock code as ``company_for`` finds it by code (else null)."""
+        clean = _mask(pc.match_substring_regex(codes, _SIX))
+        six = pc.utf8_slice_codeunits(codes, 0, 6)
+        if not clean.all():
+            odd = np.flatnonzero(~clean)
+            written = codes.take(odd).to_pylist()
+            fixed = [c.strip().upper().split(".")[0] for c in written]
+            six = pc.replace_with_mask(six, pa.array(~clean), pa.array(fixed, pa.string()))
+        known = pa.array(list(self.company_by_six), pa.string())
+        keys = pa.array(list(self.company_by_six.values()), pa.string())
+        return keys.take(pc.index_in(six, value_set=known))
+
+    def fold_table(
+        self, type_of: Callable[[int], str], file: str, lines: np.ndarray, *key_cols: pa.Array
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows kept (the first of each identity, in order) and, for every row, its first row.
+
+        Each repeat is reported as :meth:`fold` reports it, under ``type_of(row)``;
+        ``key_cols[-2:]`` are src and dst.
+        """
+        first_of = _first_of(*key_cols)
+        repeat = first_of != np.arange(len(first_of))
+        if repeat.any():
+            src, dst = key_cols[-2], key_cols[-1]
+            for i in np.flatnonzero(repeat).tolist():
+                f = int(first_of[i])
+                type_ = type_of(i)
+                merge = _folded(type_, file, int(lines[i]), src[i].as_py(), dst[i].as_py(), int(lines[f]))
+                self.merge(merge, counted=type_)
+        return np.flatnonzero(~repeat), first_of
+
     def makes(self) -> None:
-        out: dict[tuple[str, str], dict[str, Any]] = {}
-        weights: list[float] = []
-        src, now = SOURCE_PREFIX + "company_product.json", self.now
-        for no, r in self.read("company_product.json", "MAKES"):
-            company = self.company_for(
-                str(r.get("company_code") or ""), str(r.get("company_name") or ""), "company_product.json", no, "MAKES"
-            )
-            if company is None:
-                continue
-            product = self.product_for(r.get("product_name"), "MAKES", "company_product.json", no, "product_name")
-            if product is None:
-                continue
-            w = r.get("rel_weight")
-            share = float(w) if isinstance(w, int | float) else None
-            if share is not None:
-                weights.append(share)
-            row = {"src": company, "dst": product, "share": share, "source": src, "source_row": no, "loaded_at": now}
-            self.fold("MAKES", out, (company, product), row, "company_product.json", no)
+        file = "company_product.json"
+        with self.in_line_order():
+            cols = self.read_columns(file, "MAKES")
+            codes = cols.text("company_code")
+            company = self.company_keys(codes)
+            product = cols.array("product_name")
+            exact = _mask(pc.is_in(product, value_set=self.product_keys))
+            share = cols.array("rel_weight")  # null where not a number
+            slow = np.flatnonzero(_mask(pc.is_null(company)) | ~exact)
+            ok = np.ones(len(cols), dtype=bool)
+            if slow.size:
+                # Rows the code or the exact name does not settle: resolved one by one, as before.
+                src, dst = company.to_pylist(), product.to_pylist()
+                names, raw = cols.text("company_name"), cols.raw("product_name", slow)
+                for j, i in enumerate(slow.tolist()):
+                    no = int(cols.lines[i])
+                    key = src[i] or self.company_for(codes[i].as_py(), names[i].as_py(), file, no, "MAKES")
+                    made = None if key is None else self.product_for(raw[j], "MAKES", file, no, "product_name")
+                    ok[i] = made is not None
+                    src[i], dst[i] = key, made
+                company, product = pa.array(src, pa.string()), pa.array(dst, pa.string())
+            idx = np.flatnonzero(ok)
+            company, product, share, lines = company.take(idx), product.take(idx), share.take(idx), cols.lines[idx]
+            keep, first_of = self.fold_table(lambda _: "MAKES", file, lines, company, product)
+            if len(keep) < len(idx):
+                # A repeat's share replaces the first row's when given (later values win).
+                values = share.to_pylist()
+                for i in np.flatnonzero(first_of != np.arange(len(idx))).tolist():
+                    if values[i] is not None:
+                        values[int(first_of[i])] = values[i]
+                share = pa.array(values, pa.float64())
+        self._note_weights(cols, idx)
+        n = len(keep)
+        table = pa.table(
+            {
+                "src": company.take(keep),
+                "dst": product.take(keep),
+                "share": share.take(keep),
+                "source": _repeat(SOURCE_PREFIX + file, n),
+                "source_row": pa.array(lines[keep]),
+                "loaded_at": _repeat(self.now, n),
+            }
+        )
+        self.write_table("MAKES", table, ("Enterprise", "Product"))
+
+    def _note_weights(self, cols: Columns, idx: np.ndarray) -> None:
+        """The range of rel_weight over the rows resolved (repeats included), as given."""
+        weights = [w for w in cols.array("rel_weight").take(idx).to_pylist() if w is not None]
         if weights:
+            arr = np.array(weights)
             self.report.notes.append(
                 f"company_product.json: rel_weight runs from {min(weights):.2f} to {max(weights):.2f}; "
-                f"{sum(1 for w in weights if w == 0):,} zeros and {sum(1 for w in weights if w < 0):,} negative "
+                f"{int((arr == 0).sum()):,} zeros and {int((arr < 0).sum()):,} negative "
                 "values are stored as given in MAKES.share."
             )
-        self.write_rels("MAKES", "Enterprise", "Product", out)
 
     def product_links(self) -> None:
-        inputs: dict[tuple[str, str], dict[str, Any]] = {}
-        subtypes: dict[tuple[str, str], dict[str, Any]] = {}
         f = "product_product.json"
-        source = SOURCE_PREFIX + f
-        read = {"INPUT_TO": 0, "SUBTYPE_OF": 0}
-        for no, r in self.read(f, "INPUT_TO", count=False):
-            rel = r.get("rel")
-            type_ = "SUBTYPE_OF" if rel == "产品小类" else "INPUT_TO"
-            read[type_] += 1
-            if rel not in ("上游材料", "下游产品", "产品小类"):
-                self.reject(type_, f, no, "rel must be 上游材料, 下游产品 or 产品小类", "rel", rel)
-                continue
-            a = self.product_for(r.get("from_entity"), type_, f, no, "from_entity")
-            if a is None:
-                continue
-            b = self.product_for(r.get("to_entity"), type_, f, no, "to_entity")
-            if b is None:
-                continue
-            if rel == "上游材料":
-                src, dst, bucket = b, a, inputs  # to_entity is an upstream material of from_entity
-            elif rel == "下游产品":
-                src, dst, bucket = a, b, inputs  # to_entity is a downstream product of from_entity
-            else:
-                src, dst, bucket = b, a, subtypes  # to_entity is a sub-class of from_entity
-            row = {"src": src, "dst": dst, "source": source, "source_row": no, "loaded_at": self.now}
-            self.fold(type_, bucket, (src, dst), row, f, no)
-        for type_, n in read.items():
-            self.stats(type_, "rel").read += n
-        self.write_rels("INPUT_TO", "Product", "Product", inputs)
-        self.write_rels("SUBTYPE_OF", "Product", "Product", subtypes)
+        with self.in_line_order():
+            cols = self.read_columns(f, "INPUT_TO", count=False)
+            rel = cols.array("rel")
+            sub = _mask(pc.equal(rel, "产品小类"))
+            down = _mask(pc.equal(rel, "下游产品"))
+            known = _mask(pc.is_in(rel, value_set=pa.array(["上游材料", "下游产品", "产品小类"])))
+            a, b = cols.array("from_entity"), cols.array("to_entity")
+            named = _mask(pc.is_in(pa.concat_arrays([a, b]), value_set=self.product_keys))  # one hash table
+            slow = np.flatnonzero(~known | ~named[: len(a)] | ~named[len(a) :])
+            ok = np.ones(len(cols), dtype=bool)
+            if slow.size:
+                # Rows with another rel or a name product.json spells otherwise: one by one, as before.
+                a_list, b_list = a.to_pylist(), b.to_pylist()
+                rel_raw, a_raw, b_raw = (cols.raw(name, slow) for name in ("rel", "from_entity", "to_entity"))
+                for j, i in enumerate(slow.tolist()):
+                    no = int(cols.lines[i])
+                    type_ = "SUBTYPE_OF" if sub[i] else "INPUT_TO"
+                    if not known[i]:
+                        self.reject(type_, f, no, "rel must be 上游材料, 下游产品 or 产品小类", "rel", rel_raw[j])
+                        ok[i] = False
+                        continue
+                    x = self.product_for(a_raw[j], type_, f, no, "from_entity")
+                    y = None if x is None else self.product_for(b_raw[j], type_, f, no, "to_entity")
+                    ok[i] = y is not None
+                    a_list[i], b_list[i] = x, y
+                a, b = pa.array(a_list, pa.string()), pa.array(b_list, pa.string())
+            idx = np.flatnonzero(ok)
+            a, b, lines, sub_ok = a.take(idx), b.take(idx), cols.lines[idx], sub[idx]
+            # 上游材料 and 产品小类: to_entity feeds (or is a sub-class of) from_entity; 下游产品: the reverse.
+            forward = pa.array(down[idx])
+            src, dst = pc.if_else(forward, a, b), pc.if_else(forward, b, a)
+            keep, _ = self.fold_table(
+                lambda i: "SUBTYPE_OF" if sub_ok[i] else "INPUT_TO", f, lines, pa.array(sub_ok), src, dst
+            )
+        n_sub = int(sub.sum())
+        self.stats("INPUT_TO", "rel").read += len(cols) - n_sub
+        self.stats("SUBTYPE_OF", "rel").read += n_sub
+        source, now = SOURCE_PREFIX + f, self.now
+        for type_, want in (("INPUT_TO", False), ("SUBTYPE_OF", True)):
+            rows = keep[sub_ok[keep] == want]
+            n = len(rows)
+            table = pa.table(
+                {
+                    "src": src.take(rows),
+                    "dst": dst.take(rows),
+                    "source": _repeat(source, n),
+                    "source_row": pa.array(lines[rows]),
+                    "loaded_at": _repeat(now, n),
+                }
+            )
+            self.write_table(type_, table, ("Product", "Product"))
 
 
 def load_ckg(

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import pyarrow as pa
+
 from chainkg.graph.store.base import GraphStore, WriteResult
 from chainkg.ingest.progress import NullProgress, Progress
 
@@ -39,13 +41,14 @@ def _batch_size(store: GraphStore, size: int | None) -> Iterator[int]:
 
 def _write_chunked(
     store: GraphStore,
-    rows: Sequence[Mapping[str, Any]],
-    merge: Callable[[Sequence[Mapping[str, Any]]], WriteResult],
+    rows: Any,
+    merge: Callable[[Any], WriteResult],
     name: str,
     batch_size: int | None,
     progress: Progress | None,
 ) -> WriteResult:
-    """Hand ``rows`` to ``merge`` in chunks of at least ``PROGRESS_CHUNK``, reporting progress."""
+    """Hand ``rows`` (a sequence of row mappings or an Arrow table) to ``merge`` in chunks of at
+    least ``PROGRESS_CHUNK``, reporting progress."""
     prog = progress or NullProgress()
     prog.start(name, len(rows))
     total = WriteResult()
@@ -95,6 +98,49 @@ def write_rels(
         store,
         rows,
         lambda part: store.merge_rels(type_, from_label, to_label, part),
+        task or f"write {type_} ({from_label}→{to_label})",
+        batch_size,
+        progress,
+    )
+
+
+def write_node_table(
+    store: GraphStore,
+    label: str,
+    table: pa.Table,
+    *,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    task: str | None = None,
+) -> WriteResult:
+    """:func:`write_nodes` for rows held as an Arrow table: no Python dict per row on the way to
+    a bulk-loading store."""
+    return _write_chunked(
+        store,
+        table,
+        lambda part: store.merge_node_table(label, part),
+        task or f"write {label}",
+        batch_size,
+        progress,
+    )
+
+
+def write_rel_table(
+    store: GraphStore,
+    type_: str,
+    from_label: str,
+    to_label: str,
+    table: pa.Table,
+    *,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    task: str | None = None,
+) -> WriteResult:
+    """:func:`write_rels` for rows held as an Arrow table (``src``, ``dst``, properties)."""
+    return _write_chunked(
+        store,
+        table,
+        lambda part: store.merge_rel_table(type_, from_label, to_label, part),
         task or f"write {type_} ({from_label}→{to_label})",
         batch_size,
         progress,

@@ -199,3 +199,51 @@ def test_data_version_changes_with_every_write_and_only_then(store: GraphStore) 
     assert v4 not in (v0, v1, v2, v3)
     store.clear()
     assert store.data_version() not in (v0, v1, v2, v3, v4)
+
+
+def test_tables_merge_like_rows(store: GraphStore) -> None:
+    """``merge_node_table``/``merge_rel_table`` (LadybugDB: COPY into an empty table) give the
+    row path's results: new rows created, a second run unchanged, changed rows updated, a
+    repeated key folded, dangling relationships skipped and reported."""
+    import pyarrow as pa
+
+    products = pa.table({"key": ["钢", "铁", "d'zz\\it"], "name": ["钢", "铁", "d'zz\\it"], "source_row": [1, 2, 3]})
+    first = store.merge_node_table("Product", products)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    again = store.merge_node_table("Product", products)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    # a new key beside stored ones, and a repeated key in one table (later values win)
+    more = pa.table({"key": ["铜", "铝", "铝"], "name": ["铜", "铝 old", "铝 new"], "name_en": [None, "al", None]})
+    res = store.merge_node_table("Product", more)
+    assert (res.created, res.updated, res.unchanged) == (2, 0, 0)
+    got = store.execute("MATCH (p:Product) RETURN p.key AS k, p.name AS n, p.name_en AS e ORDER BY p.key")
+    assert [(r["k"], r["n"], r["e"]) for r in got] == [
+        ("d'zz\\it", "d'zz\\it", None),
+        ("钢", "钢", None),
+        ("铁", "铁", None),
+        ("铜", "铜", None),
+        ("铝", "铝 new", "al"),
+    ]
+    changed = store.merge_node_table("Product", pa.table({"key": ["钢"], "name": ["钢材"]}))
+    assert (changed.created, changed.updated) == (0, 1)
+    links = pa.table(
+        {
+            "src": ["铁", "铜", "无此产品", "d'zz\\it"],
+            "dst": ["钢", "钢", "钢", "铁"],
+            "source": ["t.json"] * 4,
+            "source_row": [1, 2, 3, 4],
+        }
+    )
+    made = store.merge_rel_table("INPUT_TO", "Product", "Product", links)
+    assert made.created == 3
+    assert [(r["src"], r["source_row"]) for r in made.skipped] == [("无此产品", 3)]
+    again_links = store.merge_rel_table("INPUT_TO", "Product", "Product", links)
+    assert (again_links.created, again_links.unchanged, len(again_links.skipped)) == (0, 3, 1)
+    edges = store.execute(
+        "MATCH (a:Product)-[e:INPUT_TO]->(b:Product) RETURN a.key AS a, b.key AS b, e.source_row AS r"
+    )
+    assert sorted((r["a"], r["b"], r["r"]) for r in edges) == [("d'zz\\it", "铁", 4), ("铁", "钢", 1), ("铜", "钢", 2)]
+    with pytest.raises(SchemaError):
+        store.merge_node_table("Product", pa.table({"key": ["x"], "colour": ["red"]}))
+    with pytest.raises(SchemaError):
+        store.merge_rel_table("INPUT_TO", "Enterprise", "Product", links)

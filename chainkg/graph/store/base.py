@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import networkx as nx
+import pyarrow as pa
 
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
@@ -313,6 +314,15 @@ class GraphStore(ABC):
         for part in chunks(changed, self.batch_size):
             self._update_rels(rel, from_label, to_label, part)
         return WriteResult(created, len(changed), len(ok) - len(new) - len(changed), skipped)
+
+    def merge_node_table(self, label: str, table: pa.Table) -> WriteResult:
+        """:meth:`merge_nodes` for rows held as an Arrow table (one column per property; a null
+        leaves the stored value). Backends that can bulk-load a table override this."""
+        return self.merge_nodes(label, table.to_pylist())
+
+    def merge_rel_table(self, type_: str, from_label: str, to_label: str, table: pa.Table) -> WriteResult:
+        """:meth:`merge_rels` for rows held as an Arrow table (``src``, ``dst`` and properties)."""
+        return self.merge_rels(type_, from_label, to_label, table.to_pylist())
 
     def _split_by_ends(self, from_label: str, to_label: str, rows: list[Row]) -> tuple[list[Row], list[Row]]:
         """Rows whose two ends are stored, and the others."""

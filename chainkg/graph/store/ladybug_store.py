@@ -15,11 +15,12 @@ from typing import Any, ClassVar
 
 import ladybug
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from chainkg.errors import ChainkgError, StoreUnavailableError
-from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType
+from chainkg.errors import ChainkgError, SchemaError, StoreUnavailableError
+from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType, check_pair
 from chainkg.graph.schema import cast_ladybug, ladybug_schema
-from chainkg.graph.store.base import GraphStore, Row
+from chainkg.graph.store.base import GraphStore, Row, WriteResult
 
 _ARROW: dict[PropType, pa.DataType] = {
     PropType.STRING: pa.string(),
@@ -195,6 +196,8 @@ class LadybugStore(GraphStore):
 
     # -- writes -----------------------------------------------------------------------------
     def _copy(self, table: str, data: pa.Table, options: str = "") -> None:
+        if data.num_rows:
+            self.drop_receipts()  # new rows: the store is no longer what any load receipt describes
         with self._write_lock, self._writing():
             try:
                 # COPY reads the local variable by name; the name is ours, not user text.
@@ -208,6 +211,98 @@ class LadybugStore(GraphStore):
     def _create_rels(self, rel: RelType, a: str, b: str, rows: Sequence[Row]) -> None:
         options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
         self._copy(rel.type, _table(rel.all_props, rows, lead=("src", "dst")), options)
+
+    # -- whole tables into an empty table (the bulk-load path of a first load) ------------------
+    def _keys(self, label: str) -> pa.Array:
+        """Every stored key of ``label`` as one Arrow array (no Python value per key)."""
+        try:
+            res = self._conn().execute(f"MATCH (n:{self._node(label).label}) RETURN n.key AS key")
+        except RuntimeError as exc:
+            raise ChainkgError(f"LadybugDB query failed: {exc}") from exc
+        return res.get_as_arrow().column("key").combine_chunks()  # type: ignore[union-attr]
+
+    @staticmethod
+    def _conformed(props: Sequence[Prop], table: pa.Table, lead: Sequence[str] = ()) -> pa.Table:
+        """``table`` with exactly the model's columns and types, in the order COPY expects."""
+        n = table.num_rows
+        cols: dict[str, pa.Array] = {name: table.column(name).cast(pa.string()) for name in lead}
+        for p in props:
+            want = _ARROW[p.type]
+            cols[p.name] = table.column(p.name).cast(want) if p.name in table.column_names else pa.nulls(n, want)
+        return pa.table(cols)
+
+    def merge_node_table(self, label: str, table: pa.Table) -> WriteResult:
+        """New keys go straight in with one ``COPY`` per batch. COPY refuses a batch as a whole
+        when a key is stored already or given twice; that batch then takes the row path, which
+        diffs against the store and folds repeats."""
+        node = self._node(label)
+        n = table.num_rows
+        if n == 0:
+            return WriteResult()
+        allowed = {p.name for p in node.all_props}
+        if "key" not in table.column_names or not allowed.issuperset(table.column_names):
+            return super().merge_node_table(label, table)  # raises the row path's SchemaError
+        keys = table.column("key")
+        if keys.null_count or pc.any(pc.equal(keys, "")).as_py():
+            return super().merge_node_table(label, table)  # the row path's SchemaError
+        data = self._conformed(node.all_props, table)
+        total = WriteResult()
+        for start in range(0, n, self.batch_size):
+            try:
+                self._copy(node.label, data.slice(start, self.batch_size))
+                total.created += min(self.batch_size, n - start)
+            except ChainkgError as exc:
+                if "duplicated primary key" not in str(exc):
+                    raise
+                total += super().merge_node_table(label, table.slice(start, self.batch_size))
+        return total
+
+    def merge_rel_table(self, type_: str, from_label: str, to_label: str, table: pa.Table) -> WriteResult:
+        """Relationships of a type that holds none yet between these labels go in with ``COPY``.
+        COPY refuses a batch as a whole when an end is missing; only then are the ends looked
+        up, and the rows without them come back in ``skipped`` as the row path reports them."""
+        rel = self._rel(type_)
+        try:
+            check_pair(rel, from_label, to_label)
+        except KeyError as exc:
+            raise SchemaError(str(exc)) from None
+        n = table.num_rows
+        if n == 0:
+            return WriteResult()
+        allowed = {"src", "dst"} | {p.name for p in rel.all_props}
+        cols = table.column_names
+        if "src" not in cols or "dst" not in cols or not allowed.issuperset(cols):
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        src, dst = table.column("src"), table.column("dst")
+        # COPY would store a repeated (src, dst) twice: repeats take the row path, which folds them.
+        if src.null_count or dst.null_count or table.group_by(["src", "dst"]).aggregate([]).num_rows != n:
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        a, b = self._node(from_label).label, self._node(to_label).label
+        if self.execute(f"MATCH (:{a})-[r:{rel.type}]->(:{b}) RETURN count(r) AS c")[0]["c"]:
+            return super().merge_rel_table(type_, from_label, to_label, table)
+        data = self._conformed(rel.all_props, table, lead=("src", "dst"))
+        options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
+        total = WriteResult()
+        ends: tuple[pa.Array, pa.Array] | None = None
+        for start in range(0, n, self.batch_size):
+            part = data.slice(start, self.batch_size)
+            try:
+                self._copy(rel.type, part, options)
+                total.created += part.num_rows
+                continue
+            except ChainkgError as exc:
+                if "Unable to find primary key" not in str(exc):
+                    raise
+            if ends is None:
+                a_keys = self._keys(a)
+                ends = (a_keys, a_keys if b == a else self._keys(b))
+            found = pc.and_(pc.is_in(part["src"], value_set=ends[0]), pc.is_in(part["dst"], value_set=ends[1]))
+            total.skipped += table.slice(start, self.batch_size).filter(pc.invert(found)).to_pylist()
+            part = part.filter(found)
+            if part.num_rows:
+                self._copy(rel.type, part, options)
+            total.created += part.num_rows
+        return total
 
     def _update_nodes(self, node: NodeType, rows: Sequence[Row]) -> None:
         sets = ", ".join(
