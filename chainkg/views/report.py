@@ -34,8 +34,9 @@ CANDIDATES_PER_GAP = 3
 WEAK_LINKS_SHOWN = 20
 """Product-level weak links listed (the total is stated)."""
 
-CellKind = Literal["text", "pct", "int", "num", "wan_cny", "wan_usd", "signed_pct", "pp"]
-"""How a cell is shown: ``pp`` is a change in percentage points (0.012 → +1.2 个百分点)."""
+CellKind = Literal["text", "pct", "int", "num", "wan_cny", "wan_usd", "signed_pct", "pp", "delta"]
+"""How a cell is shown: ``pp`` is a change in percentage points (0.012 → +1.2 个百分点), ``delta``
+a signed change (+262)."""
 
 
 class GapSegment(Record):
@@ -215,6 +216,8 @@ def cell_text(v: Cell, kind: CellKind) -> str:
         return NA if v is None else v
     if kind == "pp":
         return f"{100 * v:+.1f} 个百分点"
+    if kind == "delta":
+        return f"{v:+,.4g}" if abs(v) < 10_000 else f"{v:+,.0f}"
     return show(v, kind)
 
 
@@ -304,7 +307,7 @@ def _indicators(r: AnnualReport) -> ReportTable:
     kinds: dict[str, CellKind] = {}
     for i, c in enumerate(r.changes):
         kinds[f"{i},1"] = kinds[f"{i},2"] = c.kind
-        kinds[f"{i},3"] = "pp" if c.kind in ("pct", "signed_pct") else "num"
+        kinds[f"{i},3"] = "pp" if c.kind in ("pct", "signed_pct") else "delta"
         rows.append([f"{c.zh} {c.en}", c.value, c.previous, c.change, c.missing or ""])
     return ReportTable(
         key="指标与同比",
