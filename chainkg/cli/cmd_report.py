@@ -34,7 +34,7 @@ def report(
         raise InvalidInputError(f"Unknown format {fmt!r}: choose xlsx, docx or pdf.", field="format")
     with store_session() as store:
         found = build_report(store, base, year)
-    data = render(found, fmt)  # type: ignore[arg-type]
+    data = render(found, fmt)
     path = out or Path(file_name(found, fmt))
     path.write_bytes(data)
     console.print(

@@ -25,7 +25,13 @@ from chainkg.queries.measures import today_year
 from chainkg.queries.platforms import BasePlatforms, platform_coverage
 from chainkg.queries.report import HubRow, SourceRow, base_alliances, base_pools, data_sources
 from chainkg.queries.results import Record
-from chainkg.queries.segments import SegmentAnswer, SegmentCandidate, SegmentGapsResult, segment_candidates, segment_gaps
+from chainkg.queries.segments import (
+    SegmentAnswer,
+    SegmentCandidate,
+    SegmentGapsResult,
+    segment_candidates,
+    segment_gaps,
+)
 from chainkg.queries.targets import BaseTargets, base_targets
 from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, show
 
@@ -281,7 +287,9 @@ def _targets(r: AnnualReport) -> ReportTable:
         )
         for x in t.inputs:
             val = NA if x.value is None else (f"{x.value:,.4g}" if abs(x.value) < 100 else f"{x.value:,.0f}")
-            notes.append(f"{t.code} 输入：{x.name} = {val} {x.unit}".rstrip() + (f"（来源：{x.source}）" if x.source else ""))
+            notes.append(
+                f"{t.code} 输入：{x.name} = {val} {x.unit}".rstrip() + (f"（来源：{x.source}）" if x.source else "")
+            )
     return ReportTable(
         key="§2目标",
         title=f"§2 目标完成情况 Targets of {r.targets.targets[0].clause if r.targets.targets else '商产发[2007]509号'}",
@@ -377,7 +385,8 @@ def _gaps(r: AnnualReport) -> ReportTable:
     return ReportTable(
         key="缺口与招商",
         title="缺口环节与招商对象 Gap segments and whom to attract",
-        intro=f"每个缺口环节列出国内最相关的前 {CANDIDATES_PER_GAP} 家生产企业（生产该环节产品最多者优先，其次按营收）。"
+        intro=f"每个缺口环节列出国内最相关的前 {CANDIDATES_PER_GAP} 家生产企业"
+        "（生产该环节产品最多者优先，其次按营收）。"
         f"产品层缺口共 {r.product_gaps_total} 个（见 chainkg gaps）。",
         columns=[
             Column(header="缺口环节 gap segment", width=24),
@@ -455,7 +464,11 @@ def _platforms(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = (
         [[x.name, x.kind_zh, x.key, "、".join(x.bases)] for x in p.platforms] if p is not None else []
     )
-    notes = [f"缺少的平台类型 missing types：{'、'.join(p.missing_zh) or '无'}（共 6 类，覆盖 {show(p.coverage, 'pct')}）"] if p else []
+    notes = (
+        [f"缺少的平台类型 missing types：{'、'.join(p.missing_zh) or '无'}（共 6 类，覆盖 {show(p.coverage, 'pct')}）"]
+        if p
+        else []
+    )
     return ReportTable(
         key="公共服务平台",
         title="公共服务平台 Public service platforms",

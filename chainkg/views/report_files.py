@@ -10,7 +10,7 @@ installed by scripts/install-system-deps.sh) through fontconfig.
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Any, Literal
 
 from chainkg.views.report import AnnualReport, CellKind, ReportTable, report_tables, report_title
 
@@ -67,7 +67,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     for t in report_tables(report):
@@ -84,7 +84,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
             ws.column_dimensions[get_column_letter(j)].width = c.width
         for i in range(len(t.rows)):
             for j in range(len(t.columns)):
-                cell = ws.cell(row=head + 1 + i, column=j + 1, value=_xlsx_value(t, i, j))  # type: ignore[arg-type]
+                cell = ws.cell(row=head + 1 + i, column=j + 1, value=_xlsx_value(t, i, j))
                 fmt = _XLSX_FORMATS.get(t.kind(i, j))
                 if fmt and isinstance(cell.value, int | float):
                     cell.number_format = fmt
@@ -101,11 +101,11 @@ def to_xlsx(report: AnnualReport) -> bytes:
 # -- Word ---------------------------------------------------------------------------------------
 
 
-def _east_asian(run_or_style: object, font: str = CJK_FONT) -> None:
+def _east_asian(run_or_style: Any, font: str = CJK_FONT) -> None:
     """Name ``font`` for East Asian text: Word ignores ``font.name`` for Chinese characters."""
     from docx.oxml.ns import qn
 
-    el = run_or_style.element  # type: ignore[attr-defined]
+    el = run_or_style.element
     rpr = el.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -130,9 +130,9 @@ def to_docx(report: AnnualReport) -> bytes:
         setattr(sec, m, Cm(1.5))
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         st = doc.styles[name]
-        st.font.name = CJK_FONT  # type: ignore[attr-defined]
+        st.font.name = CJK_FONT
         _east_asian(st)
-    doc.styles["Normal"].font.size = Pt(9)  # type: ignore[attr-defined]
+    doc.styles["Normal"].font.size = Pt(9)
     doc.add_heading(report_title(report), level=0)
     doc.add_paragraph(
         f"基地 {report.base.name}（{report.base.key}）· 考核年度 {report.year} · 对比 {report.previous_year} 年 · "
@@ -170,7 +170,8 @@ def to_docx(report: AnnualReport) -> bytes:
 _CSS = f"""
 @page {{ size: A4 landscape; margin: 1.4cm 1.2cm;
         @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; }} }}
-body {{ font-family: "{CJK_FONT}", "Noto Sans CJK", "WenQuanYi Zen Hei", sans-serif; font-size: 8.5pt; color: #1f2933; }}
+body {{ font-family: "{CJK_FONT}", "Noto Sans CJK", "WenQuanYi Zen Hei", sans-serif;
+        font-size: 8.5pt; color: #1f2933; }}
 h1 {{ font-size: 17pt; margin: 0 0 4pt; }}
 h2 {{ font-size: 12pt; margin: 14pt 0 4pt; border-bottom: 1px solid #9fb3c8; break-after: avoid; }}
 p.meta, p.intro, li {{ color: #444; }}
@@ -198,7 +199,9 @@ def to_html(report: AnnualReport) -> str:
         parts.append(f"<h2>{escape(t.title)}</h2>")
         if t.intro:
             parts.append(f"<p class='intro'>{escape(t.intro)}</p>")
-        parts.append("<table><thead><tr>" + "".join(f"<th>{escape(c.header)}</th>" for c in t.columns) + "</tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr>" + "".join(f"<th>{escape(c.header)}</th>" for c in t.columns) + "</tr></thead><tbody>"
+        )
         for i in range(len(t.rows)):
             cells = []
             for j in range(len(t.columns)):
