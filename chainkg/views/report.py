@@ -286,10 +286,15 @@ def _targets(r: AnnualReport) -> ReportTable:
             ]
         )
         for x in t.inputs:
-            val = NA if x.value is None else (f"{x.value:,.4g}" if abs(x.value) < 100 else f"{x.value:,.0f}")
+            if x.value is not None and x.unit == "" and abs(x.value) <= 1:  # a share, as the CLI shows it
+                val = show(x.value, "pct")
+            else:
+                val = NA if x.value is None else (f"{x.value:,.4g}" if abs(x.value) < 100 else f"{x.value:,.0f}")
             notes.append(
                 f"{t.code} 输入：{x.name} = {val} {x.unit}".rstrip() + (f"（来源：{x.source}）" if x.source else "")
             )
+        if t.note:
+            notes.append(f"{t.code} 注：{t.note}")
     return ReportTable(
         key="§2目标",
         title=f"§2 目标完成情况 Targets of {r.targets.targets[0].clause if r.targets.targets else '商产发[2007]509号'}",
