@@ -127,6 +127,9 @@ def test_xlsx_figures_equal_the_api(files: dict[str, Any], api: dict[str, Any]) 
     assert ind["自主知识产权企业占比 own IP share"][3] == pytest.approx(
         100 * (now["own_ip_share"] - before["own_ip_share"]), abs=1e-4
     )
+    # the alliances and pools the base takes part in are those its indicators count
+    assert {r[1] for r in _sheet_rows(wb, "产业联盟")} == set(now["alliance_keys"]) == {"al-sz-led", "al-gba-display"}
+    assert {r[1] for r in _sheet_rows(wb, "专利池")} == set(now["pool_keys"])
     sources = _sheet_rows(wb, "数据来源")
     assert any(r[0] == "demo:illustrative/national_total.csv" and r[3] for r in sources)
 
