@@ -17,6 +17,9 @@ def report(
     base: str = typer.Argument(..., help="Key of the base (基地主键)"),
     year: int | None = typer.Option(None, "--year", "-y", help="Year under review (考核年度); last year when omitted"),
     fmt: str = typer.Option("xlsx", "--format", "-f", help="xlsx, docx or pdf"),
+    maps: list[str] = typer.Option(
+        [], "--map", "-m", help="Chain map key (repeatable); default: the base's own maps (图谱)"
+    ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="File to write; default chainkg-report-<base>-<year>.<format> in this folder"
     ),
@@ -33,7 +36,7 @@ def report(
     if fmt not in FORMATS:
         raise InvalidInputError(f"Unknown format {fmt!r}: choose xlsx, docx or pdf.", field="format")
     with store_session() as store:
-        found = build_report(store, base, year)
+        found = build_report(store, base, year, maps or None)
     data = render(found, fmt)
     path = out or Path(file_name(found, fmt))
     path.write_bytes(data)

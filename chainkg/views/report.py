@@ -114,26 +114,29 @@ def _changes(now: BaseIndicators, before: BaseIndicators | None) -> list[Indicat
     return out
 
 
-def build_report(store: GraphStore, base_key: str, year: int | None = None) -> AnnualReport:
+def build_report(
+    store: GraphStore, base_key: str, year: int | None = None, maps: list[str] | None = None
+) -> AnnualReport:
     """The annual review report of ``base_key`` for ``year`` (default: last year).
 
-    A base with no chain map keeps the other parts; the report says why the map part is empty.
+    ``maps`` are the chain maps to answer per segment (default: the base's own maps). A base
+    with no chain map keeps the other parts; the report says why the map part is empty.
     """
     base = get_base(store, base_key)
     y = year if year is not None else today_year() - 1
     targets = base_targets(store, base_key, y)
     now = base_indicators(store, base_key, year=y)[0]
     before = base_indicators(store, base_key, year=y - 1)[0]
-    maps: SegmentGapsResult | None = None
+    answered: SegmentGapsResult | None = None
     maps_error = None
     try:
-        maps = segment_gaps(store, base_key)
+        answered = segment_gaps(store, base_key, maps or None)
     except InvalidInputError as e:
-        maps_error = str(e)
+        maps_error = f"无产业链图谱 no chain map: {e.reason}"
     gaps: list[GapSegment] = []
     no_supplier: list[SegmentAnswer] = []
     weak: list[SegmentAnswer] = []
-    for m in maps.maps if maps else []:
+    for m in answered.maps if answered else []:
         for s in m.segments:
             if s.status == "gap":
                 cands = segment_candidates(store, base_key, m.map.key, s.key, limit=CANDIDATES_PER_GAP)
@@ -155,7 +158,7 @@ def build_report(store: GraphStore, base_key: str, year: int | None = None) -> A
         targets=targets,
         indicators=now,
         changes=_changes(now, before),
-        maps=maps,
+        maps=answered,
         maps_error=maps_error,
         gap_segments=gaps,
         no_supplier_segments=no_supplier,

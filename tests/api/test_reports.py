@@ -197,3 +197,17 @@ def test_map_page_shows_a_segments_makers(client: TestClient) -> None:
     assert places["provinces"] and places["provinces"][0]["province"] in html.text
     assert client.get("/ui/map", params={"segment": "led/chip"}).status_code == 422  # no base
     assert client.get("/ui/map", params={"base": BASE, "segment": "led/nope"}).status_code == 404
+
+
+def test_another_map_can_be_chosen(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    r = client.get(f"/reports/{BASE}", params={"year": YEAR, "format": "xlsx", "map": "robot"})
+    assert r.status_code == 200, r.text[:300]
+    seg = client.get("/analytics/segments", params={"base": BASE, "map": "robot"}).json()
+    answers = seg["maps"][0]["segments"]
+    coverage = _sheet_rows(load_workbook(io.BytesIO(r.content)), "产业链覆盖")
+    assert [(row[0], row[2], row[3]) for row in coverage] == [
+        (seg["maps"][0]["map"]["name"], s["name"], s["status_zh"]) for s in answers
+    ]
+    assert len(coverage) == 18

@@ -22,7 +22,8 @@ router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[Depends(re
         "The base's annual review report for `year` as a file (`format`: xlsx, docx or pdf): the §2 targets "
         "(met / not met / n/a, the missing input named), indicators with the change from the year before, chain-map "
         "coverage per segment, gap segments with the firms to attract, weak links, alliances, patent pools, "
-        "platforms and the data sources with their load dates. Chinese first. `year` defaults to last year."
+        "platforms and the data sources with their load dates. Chinese first. `year` defaults to last year; `map` "
+        "names the chain maps (default: the base's own)."
     ),
     operation_id="base_report",
     responses={
@@ -37,9 +38,13 @@ def base_report(
     base: Annotated[str, Path(min_length=1, max_length=200, description="Key of the base / 基地主键")],
     year: Annotated[int | None, Query(ge=1949, le=2100, description="Year under review / 考核年度")] = None,
     format: Annotated[Literal["xlsx", "docx", "pdf"], Query(description="File format / 文件格式")] = "xlsx",
+    map: Annotated[
+        list[str] | None,
+        Query(max_length=10, description="Chain map key (repeatable); default: the base's own maps / 图谱"),
+    ] = None,
 ) -> Response:
     """The report file (see the description)."""
-    report = build_report(store, base, year)
+    report = build_report(store, base, year, map or None)
     data = render(report, format)
     name = file_name(report, format)
     ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
