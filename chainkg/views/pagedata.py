@@ -346,7 +346,7 @@ def segment_places(store: GraphStore, base: str | None, segment: str) -> Any:
     found = segment_gaps(store, base, [map_key], segment=segment)
     ans = found.maps[0].segments[0]
     scope = f"segment:{ans.key}"
-    name = f"{found.maps[0].map.name} · {ans.name} 生产企业 makers（{ans.status_zh} for {found.base.name}）"
+    name = f"{found.maps[0].map.name} · {ans.name} 生产企业 makers（{found.base.name}：{ans.status_zh}）"
     keys = [f.key for f in ans.makers]
     if not keys:  # no known supplier: nothing to place, an empty map says so
         return PlaceCounts(
