@@ -46,10 +46,15 @@ def base_report(
     """The report file (see the description)."""
     report = build_report(store, base, year, map or None)
     data = render(report, format)
-    name = file_name(report, format)
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
     return Response(
         content=data,
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"},
+        headers={"Content-Disposition": content_disposition(file_name(report, format))},
     )
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header: an ASCII ``filename`` for old clients, ``filename*`` (RFC 6266) in UTF-8
+    for a key such as ``city:深圳市``."""
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
