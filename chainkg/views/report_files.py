@@ -112,6 +112,9 @@ def _east_asian(run_or_style: Any, font: str = CJK_FONT) -> None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(rfonts)
     rfonts.set(qn("w:eastAsia"), font)
+    # A theme font (the default template's headings name one) wins over the named font: drop it.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
 
 
 def to_docx(report: AnnualReport) -> bytes:

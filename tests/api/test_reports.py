@@ -146,6 +146,8 @@ def test_docx_figures_equal_the_api(files: dict[str, Any], api: dict[str, Any]) 
     # the East Asian font is named, so Word does not fall back to a Latin font for Chinese
     rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert rfonts is not None and rfonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
+    heading = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
+    assert heading.get(qn("w:eastAsia")) == "Noto Sans CJK SC" and heading.get(qn("w:eastAsiaTheme")) is None
     targets = next(t for t in doc.tables if t.rows[0].cells[0].text == "目标 target")
     by_code = {r.cells[0].text: [c.text for c in r.cells] for r in targets.rows[1:]}
     t2a, t2b, _t2c = api["targets"]["targets"]
