@@ -87,6 +87,8 @@ def test_xlsx_figures_equal_the_api(files: dict[str, Any], api: dict[str, Any]) 
     wb = load_workbook(io.BytesIO(files["xlsx"].content))
     parts = "概况 §2目标 指标与同比 产业链覆盖 缺口与招商 薄弱环节 产业联盟 专利池 公共服务平台 数据来源"
     assert wb.sheetnames == parts.split()
+    summary = dict(r[:2] for r in _sheet_rows(wb, "概况"))
+    assert summary["缺口环节 gap segments"] == api["segments"]["maps"][0]["counts"]["gap"]  # a number, not text
     ws = wb["§2目标"]
     assert ws.freeze_panes == "A4"
     assert ws["A3"].value == "目标 target" and ws["G3"].value == "结论 status"
