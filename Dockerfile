@@ -10,6 +10,11 @@ RUN python -m venv /opt/chainkg \
  && /opt/chainkg/bin/pip install --no-cache-dir --constraint requirements.lock .
 
 FROM python:3.11-slim
+# Pango, HarfBuzz's subsetter and a CJK font: WeasyPrint writes the annual review report as PDF
+# with them (GET /reports/{base}?format=pdf); the Excel and Word reports need none of them.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/chainkg chainkg \
  && mkdir -p /var/lib/chainkg \
  && chown chainkg:chainkg /var/lib/chainkg

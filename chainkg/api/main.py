@@ -49,6 +49,7 @@ ROUTERS: list[str] = [
     "chainkg.api.routers.ingest",
     "chainkg.api.routers.measures",
     "chainkg.api.routers.maps",
+    "chainkg.api.routers.reports",
 ]
 """Router modules always included, in this order (each has a module-level ``router``)."""
 

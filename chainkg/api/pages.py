@@ -9,7 +9,7 @@
 - ``GET /ui/search?q=`` — names of every kind of node;
 - ``GET /ui/ranking`` — every base ranked, a page at a time, with each indicator's share of the score;
 - ``GET /ui/compare?bases=a,b`` — 2 to 5 bases side by side;
-- ``GET /ui/map?base=`` (or ``?enterprises=k1,k2``) — where the firms are, by province and city;
+- ``GET /ui/map?base=`` (or ``?enterprises=k1,k2``, or ``?base=&segment=map/segment``) — where the firms are;
 - ``GET /ui/pools`` and ``GET /ui/platforms`` — patent pools and public service platforms.
 
 Pages take their numbers leniently (``?page=abc`` is page 1): a person typing a URL gets a
@@ -141,12 +141,17 @@ def map_page(
     base: Annotated[str | None, Query(max_length=200)] = None,
     enterprises: Annotated[str | None, Query(max_length=20000)] = None,
     province: Annotated[str | None, Query(max_length=40)] = None,
+    segment: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    """Where the firms of a base (or of the given enterprise keys) are: a map of China and the table."""
+    """Where the firms of a base (or of the given enterprise keys, or of a chain-map segment's
+    makers with ``segment=map/segment&base=``) are: a map of China and the table."""
     from chainkg.queries.geography import enterprise_places
     from chainkg.views.geo import map_data
 
     def load() -> dict[str, Any]:
+        if segment:
+            m = map_data(pagedata.segment_places(store, base, segment))
+            return {"m": m, "province": province, "map_json": m.echarts()}
         keys = [k for k in (enterprises or "").split(",") if k.strip()] if enterprises is not None else None
         chosen_base = base if base or keys is not None else None
         if chosen_base is None and keys is None:
@@ -191,11 +196,14 @@ def _map_context(cm: ChainMapView, action: str, hidden: dict[str, str]) -> dict[
 @router.get("/ui/bases/{key:path}", response_class=HTMLResponse)
 def base_page(request: Request, key: str, store: StoreDep, map: MapParam = None) -> HTMLResponse:
     """One base: indicators, its chain map, platforms, alliances (product-level gaps come after)."""
+    from chainkg.queries.measures import today_year
 
     def load() -> dict[str, Any]:
         data = pagedata.base_data(store, key, map)
         ctx = _map_context(data.chain_map, f"/ui/bases/{quote(key, safe='')}", {})
-        return {"data": data, "key": key, **ctx}
+        # The report's default year: the base's latest year with figures, else last year.
+        report_year = data.ind.figures_year or today_year() - 1
+        return {"data": data, "key": key, "report_year": report_year, **ctx}
 
     return _page(request, "base.html", load)
 

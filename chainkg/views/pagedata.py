@@ -353,3 +353,31 @@ def chart_bytes(store: GraphStore, chart: str, fmt: str, keys: Sequence[str] | N
     if chart == "completeness":
         return charts.completeness_chart(rows, fmt)  # type: ignore[arg-type]
     raise InvalidInputError(f"There is no chart called '{chart}'; choose indicators or completeness.", field="chart")
+
+
+def segment_places(store: GraphStore, base: str | None, segment: str) -> Any:
+    """Where the makers of a chain-map segment (``map/segment``) are, nationwide, for the map page.
+
+    The makers are the segment's firms as the base's segment answer lists them in full; they
+    are counted through :func:`chainkg.queries.geography.enterprise_places` by key.
+    """
+    from chainkg.queries.geography import PlaceCounts, enterprise_places
+    from chainkg.queries.segments import segment_gaps
+
+    if not base:
+        raise InvalidInputError("Give the base with the segment: ?base=sz-led&segment=led/chip", field="base")
+    map_key, _, seg = segment.partition("/")
+    if not seg:
+        raise InvalidInputError(
+            f"Name the segment as map/segment (for example led/chip), not {segment!r}.", field="segment"
+        )
+    found = segment_gaps(store, base, [map_key], segment=segment)
+    ans = found.maps[0].segments[0]
+    scope = f"segment:{ans.key}"
+    name = f"{found.maps[0].map.name} · {ans.name} 生产企业 makers（{found.base.name}：{ans.status_zh}）"
+    keys = [f.key for f in ans.makers]
+    if not keys:  # no known supplier: nothing to place, an empty map says so
+        return PlaceCounts(
+            scope=scope, scope_name=name, enterprises=0, placed=0, unplaced=0, provinces=[], missing_keys=[]
+        )
+    return enterprise_places(store, enterprises=keys).model_copy(update={"scope": scope, "scope_name": name})

@@ -69,6 +69,19 @@ def test_map_draws_offline(lang_page: tuple[Any, Guard, str], site: str) -> None
     guard.check()
 
 
+def test_map_of_a_segments_makers(lang_page: tuple[Any, Guard, str], site: str) -> None:
+    pg, guard, lang = lang_page
+    pg.goto(site + "/ui/map?base=sz-led&segment=led/chip")
+    pg.wait_for_function("window.chainkgMapReady >= 1", timeout=20_000)
+    assert "LED芯片 生产企业" in pg.locator("#map-title").inner_text()
+    # the chip makers of the demo are in Hubei, Fujian and Guangdong (华灿光电, 乾照光电, 国星光电)
+    table = pg.locator("#places").inner_text()
+    assert "湖北省" in table and "福建省" in table and "广东省" in table
+    assert pg.locator("#map canvas").count() >= 1
+    screenshot(pg, f"page-map-segment-{lang}")
+    guard.check()
+
+
 def test_compare_picked_on_home(lang_page: tuple[Any, Guard, str], site: str) -> None:
     pg, guard, lang = lang_page
     pg.goto(site + "/")
