@@ -59,6 +59,7 @@ COMMANDS: list[Entry] = [
     Entry("indicators", "cmd_collab", "Show base indicators, their history, or a ranking with stated weights."),
     Entry("targets", "cmd_measures", "Show a base's three §2 targets of the notice: value, threshold, met or not."),
     Entry("policy", "cmd_measures", "Show a base's policy objects: standards, foreign IP, certifications, financing."),
+    Entry("quality", "cmd_quality", "Report products flagged as not products (segments, brands ...) and synonyms."),
     Entry("report", "cmd_report", "Write a base's annual review report (年度考核报告) as Excel, Word or PDF."),
     Entry("network-brokers", "cmd_network", "List the brokers of the innovation network (创新网络枢纽)."),
     Entry("network-communities", "cmd_network", "List the communities of the innovation network (创新网络社群)."),
