@@ -82,6 +82,7 @@ class LadybugStore(GraphStore):
         self._write_lock = threading.Lock()
         self._closed = False
         self._receipts_ready = False
+        self._columns: dict[str, list[str]] = {}  # table -> stored column order, for COPY
         self._version = 0
         self._version_lock = threading.Lock()
 
@@ -150,6 +151,7 @@ class LadybugStore(GraphStore):
             for p in props:
                 if p.name not in have:
                     self._write(f"ALTER TABLE {name} ADD {p.name} {p.type.value}")
+                    self._columns.pop(name, None)
 
     def _ensure_receipts(self) -> None:
         if not self._receipts_ready:
@@ -195,9 +197,24 @@ class LadybugStore(GraphStore):
         return {(r["src"], r["dst"]): r for r in rows if r["src"] in wanted}
 
     # -- writes -----------------------------------------------------------------------------
+    def _column_order(self, table: str) -> list[str]:
+        """The stored columns of ``table`` in the store's order (properties added to an older
+        store come last there, not where the model lists them)."""
+        order = self._columns.get(table)
+        if order is None:
+            order = [str(r["name"]) for r in self.execute(f"CALL table_info('{table}') RETURN name")]
+            self._columns[table] = order
+        return order
+
     def _copy(self, table: str, data: pa.Table, options: str = "") -> None:
         if data.num_rows:
             self.drop_receipts()  # new rows: the store is no longer what any load receipt describes
+        # COPY takes columns by position: put them in the stored order (relationship ends first).
+        order = self._column_order(table)
+        names = data.column_names
+        wanted = [c for c in names if c not in order] + [c for c in order if c in names]
+        if wanted != names:
+            data = data.select(wanted)
         with self._write_lock, self._writing():
             try:
                 # COPY reads the local variable by name; the name is ours, not user text.
