@@ -265,3 +265,31 @@ def test_a_row_with_the_firms_key_renames_it_and_keeps_the_old_name(store: Graph
     assert (firm["name"], firm["aliases"]) == ("示例乙", ["示例甲"])
     again = ingest_paths(store, [second], reuse=False)  # read again, not skipped by the load receipt
     assert again.get("Enterprise").unchanged == 1 and not again.merges  # the same row again: nothing to say
+
+
+def test_registry_firms_are_placed_in_chain_map_segments(store: GraphStore) -> None:
+    """Over the demo (its products and the shipped maps), the workbook's firms land in the
+    segments their 主营产品 / 经营范围 name, with the phrase that placed them kept as evidence."""
+    from chainkg.ingest.demo import load_demo
+
+    load_demo(store)
+    ingest_file(store, WORKBOOK)
+    rows = store.execute(
+        "MATCH (e:Enterprise)-[:IN_SEGMENT]->(g:ChainSegment) WHERE e.full_name CONTAINS '示例' "
+        "RETURN e.full_name AS firm, g.key AS segment"
+    )
+    placed = {(r["firm"], r["segment"]) for r in rows}
+    assert ("深圳市示例芯片科技有限公司", "led/chip") in placed
+    assert ("深圳市示例封装技术有限公司", "led/packaging") in placed
+    assert ("深圳市示例光电科技有限公司", "led/display") in placed
+    # A 注销 firm covers nothing, so it sits in no segment.
+    defunct = store.execute("MATCH (e:Enterprise) WHERE e.defunct = true RETURN e.key AS key")
+    assert defunct
+    assert not store.execute(
+        "MATCH (e:Enterprise)-[:IN_SEGMENT]->(:ChainSegment) WHERE e.defunct = true RETURN e.key AS key"
+    )
+    evidence = store.execute(
+        "MATCH (e:Enterprise)-[m:MAKES]->(p:Product) WHERE e.full_name = '深圳市示例光电科技有限公司' "
+        "AND m.evidence IS NOT NULL RETURN m.evidence AS ev"
+    )
+    assert evidence and all("product" in r["ev"] for r in evidence)
