@@ -9,7 +9,6 @@ name. Every match that is not an exact key is reported as a :class:`~chainkg.ing
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,73 +19,11 @@ from chainkg.graph.model import node_type
 from chainkg.graph.store.base import GraphStore, chunks
 from chainkg.ingest import checks
 
+# Re-exported: normalisation lives in chainkg.text, below ingest and queries.
+from chainkg.text import LEGAL_SUFFIXES as LEGAL_SUFFIXES
+from chainkg.text import normalize_name as normalize_name
+
 ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
-
-# Longest first, so 集团股份有限公司 goes before 股份有限公司 before 有限公司.
-LEGAL_SUFFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            "集团股份有限公司",
-            "控股股份有限公司",
-            "股份有限公司",
-            "集团有限公司",
-            "控股有限公司",
-            "有限责任公司",
-            "有限公司",
-            "股份公司",
-            "集团公司",
-            "集团",
-            "公司",
-            "co.,ltd.",
-            "co.,ltd",
-            "co.ltd.",
-            "co.ltd",
-            "ltd.",
-            "ltd",
-            "inc.",
-            "inc",
-            "corp.",
-            "corp",
-            "corporation",
-            "limited",
-            "company",
-            "group",
-        },
-        key=len,
-        reverse=True,
-    )
-)
-_BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕「」『』《》〈〉]")
-_SPACES = re.compile(r"[\s\u3000·・,，.。'\"“”‘’、]+")
-
-
-def normalize_name(name: str) -> str:
-    """The form two spellings of one organization's name share.
-
-    Full-width characters become half-width, letters lower-case; spaces, brackets and
-    punctuation go; common legal suffixes are dropped from the end (repeatedly).
-
-    Examples
-    --------
-    >>> normalize_name("比亚迪股份有限公司"), normalize_name("ＢＹＤ （比亚迪） 集团")
-    ('比亚迪', 'byd比亚迪')
-    >>> normalize_name("华为技术有限公司") == normalize_name("华为技术 有限责任公司")
-    True
-    """
-    t = unicodedata.normalize("NFKC", name).lower()
-    t = _BRACKETS.sub("", t)
-    changed = True
-    while changed and t:
-        changed = False
-        squeezed = _SPACES.sub("", t)
-        for suffix in LEGAL_SUFFIXES:
-            s = _SPACES.sub("", suffix)
-            if squeezed.endswith(s) and len(squeezed) > len(s):
-                squeezed = squeezed[: -len(s)]
-                changed = True
-                break
-        t = squeezed
-    return _SPACES.sub("", t)
 
 
 class AliasTable:

@@ -17,7 +17,7 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.model import MODEL, NodeType, node_type
 from chainkg.graph.nxgraph import node_id, split_node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 
 MAX_DEPTH = 2
 """Deepest ego network served: two hops already reach thousands of nodes around a hub."""

@@ -39,11 +39,11 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 FIGURE_FIELDS: tuple[str, ...] = FIGURES

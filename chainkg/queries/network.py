@@ -45,8 +45,8 @@ from chainkg.graph.analytics.backend import AnalyticsBackend, NodeId
 from chainkg.graph.model import node_type, rel_type
 from chainkg.graph.nxgraph import split_node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.orgs import expand
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 V = TypeVar("V")

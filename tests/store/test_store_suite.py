@@ -9,7 +9,7 @@ import pytest
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, PropType
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 HOSTILE = [
     "d'zzit",

@@ -18,7 +18,7 @@ import networkx as nx
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
 from chainkg.graph.nxgraph import graph_from_edge_rows
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 Row = dict[str, Any]
 T = TypeVar("T")
