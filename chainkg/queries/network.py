@@ -120,6 +120,7 @@ MATCH (n:{POOL}) WHERE n.key IN $pool
 RETURN '{POOL}' AS label, n.key AS key, n.name AS name, '' AS province""",
     "Name and province of the given network nodes ('' for pools, which have none; LadybugDB cannot unite a null "
     "column with a text one). Params: ent, res, alliance, pool (key lists).",
+    params={"ent": ["e"], "res": ["r"], "alliance": ["a"], "pool": ["p"]},
 )
 
 PROVINCE_KNOWN: NamedQuery = q(
