@@ -77,10 +77,10 @@ def test_gaps_command(cli: None) -> None:
 
 
 def test_whatif_command(cli: None) -> None:
-    data = json.loads(run("whatif", "b1", "丙芯片", "--json"))
+    data = json.loads(run("what-if", "b1", "丙芯片", "--json"))
     assert [g["key"] for g in data["new_gaps"]] == ["硅片", "芯片", ind("U2")]
     assert [c["key"] for c in data["cut_off"]] == ["组件", ind("I1")]
-    out = run("whatif", "b1", "C", "--level", "product")
+    out = run("what-if", "b1", "C", "--level", "product")
     assert "硅片 -[is input to]-> 电池片 -[is input to]-> 组件" in out
 
 
@@ -105,5 +105,5 @@ def test_errors_have_plain_messages_and_exit_codes(cli: None) -> None:
     assert res.exit_code == 4 and "from 1 to 6" in res.output
     res = runner.invoke(app, ["candidates", "b1", "不存在"])
     assert res.exit_code == 3
-    res = runner.invoke(app, ["whatif", "b1", "丁浆料"])
+    res = runner.invoke(app, ["what-if", "b1", "丁浆料"])
     assert res.exit_code == 3 and "丁浆料" in res.output

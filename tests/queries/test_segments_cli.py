@@ -83,9 +83,9 @@ def test_gaps_by_segment(cli: None) -> None:
 
 
 def test_segment_whatif_candidates_complement_alliance(cli: None) -> None:
-    w = json.loads(run("segment-whatif", "b1", "甲显示", "--map", "mini-led", "--json"))
+    w = json.loads(run("segment-what-if", "b1", "甲显示", "--map", "mini-led", "--json"))
     assert [x["key"] for x in w["lost"]] == ["mini-led/display"]
-    out = run("segment-whatif", "b1", "甲显示", "--map", "mini-led")
+    out = run("segment-what-if", "b1", "甲显示", "--map", "mini-led")
     assert "lost 失去" in out and "weakened 变薄弱" in out
     c = json.loads(run("segment-candidates", "b1", "--map", "mini-led", "--segment", "substrate", "--json"))
     assert [x["key"] for x in c] == ["E7"]
