@@ -8,24 +8,22 @@ from pathlib import Path
 
 import pytest
 from gaps_graph import build, ind
-from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
+from storetools import BACKENDS, NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store, neo4j_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
 from chainkg.cli import app
-from chainkg.graph.store.ladybug_store import LadybugStore
 
 runner = CliRunner()
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=BACKENDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The tiny graph in the store the CLI's settings point at."""
     monkeypatch.setattr(common, "_SETTINGS", None)
     monkeypatch.setenv("COLUMNS", "300")  # wide tables: no wrapped cells
     if request.param == "ladybug":
-        store = LadybugStore(tmp_path / "graph.lbug")
-        store.ensure_schema()
+        store = fresh_store("ladybug", tmp_path / "graph.lbug")
         build(store)
         store.close()
         monkeypatch.setenv("CHAINKG_STORE", "ladybug")

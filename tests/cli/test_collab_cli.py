@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from queries import collab_graph
+from storetools import BACKENDS, fresh_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
@@ -16,16 +17,13 @@ from chainkg.cli.main import app
 from chainkg.settings import Settings
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def cli_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings pointing at a store that holds the hand-built graph (built once per backend)."""
     folder = tmp_path_factory.mktemp("cli")
     if request.param == "ladybug":
-        from chainkg.graph.store.ladybug_store import LadybugStore
-
         settings = Settings(store="ladybug", data_dir=folder)
-        store = LadybugStore(settings.ladybug_path)
-        store.ensure_schema()
+        store = fresh_store("ladybug", settings.ladybug_path)
     else:
         store = collab_graph.open_store("neo4j", folder)
         settings = Settings(
