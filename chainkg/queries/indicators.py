@@ -667,7 +667,7 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
     Examples
     --------
-    >>> check_weights({"gaps": 0})["gaps"]
+    >>> check_weights({"gap_share": 0})["gap_share"]
     0
     """
     merged = dict(DEFAULT_WEIGHTS)

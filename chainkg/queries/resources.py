@@ -77,7 +77,7 @@ def filters_for(label: str) -> tuple[Filter, ...]:
     Examples
     --------
     >>> [f.name for f in filters_for("Platform")]
-    ['province', 'city', 'kind', 'base']
+    ['kind', 'province', 'city', 'base']
     """
     node = node_type(label)
     out: list[Filter] = []
