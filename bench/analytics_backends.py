@@ -33,7 +33,7 @@ import networkx as nx
 from chainkg.graph.analytics.backend import NetworkxBackend
 from chainkg.graph.analytics.gds_backend import GdsBackend, gds_version
 from chainkg.graph.store.base import GraphStore
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 EDGES = NamedQuery(
     "bench_supply_edges",

@@ -7,22 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from storetools import NEO4J_SKIP, NEO4J_URI, SHARED_DATA, neo4j_store
+from storetools import BACKENDS, SHARED_DATA, fresh_store
 
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store with the schema, once per backend. The Neo4j leg needs a server."""
-    if request.param == "ladybug":
-        s: GraphStore = LadybugStore(tmp_path / f"g-{uuid.uuid4().hex}.lbug")
-        s.ensure_schema()
-    else:
-        if not NEO4J_URI:
-            pytest.skip(NEO4J_SKIP)
-        s = neo4j_store()
+    s = fresh_store(request.param, tmp_path / f"g-{uuid.uuid4().hex}.lbug")
     try:
         yield s
     finally:

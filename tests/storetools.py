@@ -21,6 +21,10 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 NEO4J_URI = os.environ.get("CHAINKG_TEST_NEO4J_URI")
 NEO4J_USER = os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j")
 NEO4J_PASSWORD = os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", "")
+BACKENDS = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+"""The one backend parameter of store tests: ``@pytest.fixture(params=BACKENDS)``; the Neo4j
+leg carries the ``neo4j`` marker and skips without a server (see :func:`fresh_store`)."""
+
 NEO4J_SKIP = "Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)"
 
 
@@ -40,6 +44,8 @@ def neo4j_store() -> GraphStore:
 
 def fresh_store(backend: str, path: Path) -> GraphStore:
     """An empty store with the schema on ``backend``; the Neo4j leg skips without a server.
+
+    The one store factory of the tests: fixtures build on it rather than opening stores.
 
     ``"ladybug"``: a new LadybugDB at ``path``. ``"neo4j"``: the shared test server, emptied
     (``path`` is not used).

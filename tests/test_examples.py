@@ -233,8 +233,8 @@ def test_unknown_base_suggests_the_nearest(demo_data_dir: Path) -> None:
     for args, hint in (
         (["alliance", "al-led"], "Did you mean: al-sz-led?"),
         (["gaps", "深圳"], "Did you mean: sz-led, sz-hitech?"),
-        (["collab", "洲明科技"], "Did you mean: 300232.SZ?"),
-        (["pool", "pp-ld"], "Did you mean: pp-led?"),
+        (["collaboration", "洲明科技"], "Did you mean: 300232.SZ?"),
+        (["patent-pool", "pp-ld"], "Did you mean: pp-led?"),
     ):
         proc = subprocess.run([*_chainkg(), *args], env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 3

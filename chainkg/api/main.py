@@ -1,13 +1,13 @@
 """The FastAPI application: ``create_app(settings)`` builds it, ``chainkg serve`` runs it.
 
 The lifespan opens the configured store once (or takes one handed in) and closes it at
-shutdown. Routers are included from :data:`ROUTERS`, by module name.
+shutdown. The routers are the ones listed in :data:`ROUTERS`, in that order.
 
 Adding a router
 ---------------
-Write a module with a module-level ``router = fastapi.APIRouter(...)`` and add its dotted
-name to :data:`ROUTERS` (or, for the views and pages, just create a module named in
-:data:`OPTIONAL_ROUTERS`: it is included when it exists). Routes get the store, settings,
+Write a module in ``chainkg/api/routers/`` with a module-level
+``router = fastapi.APIRouter(...)``, import it here and add its router to :data:`ROUTERS`
+(``tests/api/test_app.py`` checks every module there is listed). Routes get the store, settings,
 keys and the answer cache from :mod:`chainkg.api.deps`; every JSON route declares a
 ``response_model`` and an example (``tests/api/test_openapi.py`` checks). Routes that
 answer HTML or files set ``include_in_schema=False`` or a non-JSON ``response_class``.
@@ -16,7 +16,6 @@ answer HTML or files set ``include_in_schema=False`` or a non-JSON ``response_cl
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +31,19 @@ from chainkg.api.cache import ResultCache
 from chainkg.api.deps import ensure_schema
 from chainkg.api.guard import StoreGuard
 from chainkg.api.limits import BodyLimitMiddleware
+from chainkg.api.routers import (
+    analytics,
+    chainmap,
+    health,
+    ingest,
+    maps,
+    measures,
+    network,
+    pages,
+    reports,
+    resources,
+    views,
+)
 from chainkg.errors import StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
 from chainkg.queries import chainindex
@@ -40,25 +52,20 @@ from chainkg.settings import Settings
 
 log = logging.getLogger("chainkg.api")
 
-ROUTERS: list[str] = [
-    "chainkg.api.routers.health",
-    "chainkg.api.routers.resources",
-    "chainkg.api.routers.chainmap",
-    "chainkg.api.routers.analytics",
-    "chainkg.api.routers.network",
-    "chainkg.api.routers.ingest",
-    "chainkg.api.routers.measures",
-    "chainkg.api.routers.maps",
-    "chainkg.api.routers.reports",
-]
-"""Router modules always included, in this order (each has a module-level ``router``)."""
-
-OPTIONAL_ROUTERS: list[str] = [
-    "chainkg.api.views",
-    "chainkg.api.pages",
-    "chainkg.api.exports",
-]
-"""Router modules included when they exist (views, pages and exports are built separately)."""
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    resources.router,
+    chainmap.router,
+    analytics.router,
+    network.router,
+    ingest.router,
+    measures.router,
+    maps.router,
+    reports.router,
+    views.router,
+    pages.router,
+)
+"""Every router the API serves, in this order."""
 
 DESCRIPTION = """\
 **chainkg** answers questions about industry chains (产业链) and innovation alliances (创新联盟) of
@@ -83,23 +90,6 @@ TAGS = [
     {"name": "Network / 创新网络", "description": "Whole-network questions, run by the engine of CHAINKG_ANALYTICS"},
     {"name": "Ingest / 导入", "description": "Upload data files (write key required)"},
 ]
-
-
-def _load_routers(names: Sequence[str], optional: Sequence[str]) -> list[APIRouter]:
-    routers: list[APIRouter] = []
-    for name in names:
-        routers.append(importlib.import_module(name).router)
-    for name in optional:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # the module itself is absent, not something it imports
-                continue
-            raise
-        router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):
-            routers.append(router)
-    return routers
 
 
 DOCS_STATIC = "/docs-static"
@@ -161,15 +151,12 @@ def _warm_pages(app: FastAPI, store: GraphStore) -> None:
     two cores): at start rather than in the first visitor's request. Skipped when the pages
     are not served.
     """
-    if any(
-        getattr(r, "routes", None) and any(getattr(x, "path", "") == "/" for x in r.routes) for r in app.state.routers
-    ):
-        from chainkg.api.pages import TEMPLATES
+    if pages.router in app.state.routers:
         from chainkg.views import pagedata
 
         pagedata.warm(store)
         for name in ("home.html", "base.html"):
-            TEMPLATES.get_template(name)  # compiled now, not in the first visitor's request
+            pages.TEMPLATES.get_template(name)  # compiled now, not in the first visitor's request
     # What start-up built (link graphs, kept chains, the scoreboard) lives as long as the
     # process: collect once now and freeze it, so no request pays a full collection over it.
     gc.collect()
@@ -240,8 +227,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     store: GraphStore | None = None,
-    routers: Sequence[str] | None = None,
-    optional_routers: Sequence[str] | None = None,
+    routers: Sequence[APIRouter] | None = None,
     cache_ttl_s: float = 60.0,
 ) -> FastAPI:
     """Build the API for ``settings`` (read from the environment when None).
@@ -315,9 +301,7 @@ def create_app(
             allow_headers=["X-API-Key", "Content-Type", "Accept"],
             expose_headers=["X-Chainkg-Analytics", "Content-Disposition"],
         )
-    chosen = ROUTERS if routers is None else routers
-    extra = OPTIONAL_ROUTERS if optional_routers is None else optional_routers
-    app.state.routers = _load_routers(chosen, extra)
+    app.state.routers = list(ROUTERS if routers is None else routers)
     for router in app.state.routers:
         app.include_router(router)
     return app

@@ -15,10 +15,10 @@ from chainkg.graph.model import PLATFORM_KIND_ZH
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
-    INDICATORS,
     MIN_ENTERPRISES,
     base_indicators,
     indicator_history,
+    parse_weights,
     rank_bases,
     unranked_bases,
 )
@@ -46,7 +46,7 @@ def _names(items: list[str], n: int = 6) -> str:
     return ", ".join(items[:n]) + (f" … (+{len(items) - n})" if len(items) > n else "")
 
 
-@app.command("collab")
+@app.command("collaboration")
 @friendly_errors
 def collab(
     org: str = typer.Argument(..., help="Key of the enterprise, university or institute"),
@@ -189,7 +189,7 @@ def alliance(
     )
 
 
-@app.command("pool")
+@app.command("patent-pool")
 @friendly_errors
 def pool(
     pool_id: str = typer.Argument(..., help="Key of the patent pool, e.g. pp-5g"),
@@ -289,24 +289,6 @@ def platforms(
     )
 
 
-def parse_weights(items: list[str]) -> dict[str, float]:
-    """Turn ``name=value`` texts into weights; a malformed one is an input error."""
-    out: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise InvalidInputError(
-                f"Cannot read the weight {item!r}. Write it as name=number, for example own_ip_share=0.3. "
-                f"Indicator names: {', '.join(INDICATORS)}.",
-                field="weight",
-            ) from None
-    return out
-
-
 @app.command("indicators")
 @friendly_errors
 def indicators(
@@ -328,7 +310,7 @@ def indicators(
     Examples: chainkg indicators sz-led --year 2021; chainkg indicators sz-led --history;
     chainkg indicators --rank --year 2021 -w own_ip_share=0.3
     """
-    weights = parse_weights(weight)
+    weights = parse_weights(weight, field="weight")
     targets = None
     before = None
     with store_session() as store:

@@ -205,7 +205,7 @@ def gaps_cmd(
         _table(wrows, title="Weak links (one enterprise) — 薄弱环节")
 
 
-@app.command("whatif")
+@app.command("what-if")
 @friendly_errors
 def whatif_cmd(
     base: str = typer.Argument(..., help="Key of the base"),

@@ -236,7 +236,7 @@ def segments_cmd(
     print_segment_gaps(r, drill=bool(segment))
 
 
-@app.command("segment-whatif")
+@app.command("segment-what-if")
 @friendly_errors
 def segment_whatif_cmd(
     base: str = typer.Argument(..., help="Key of the base"),

@@ -42,19 +42,21 @@ COMMANDS: list[Entry] = [
     Entry("ingest-demo", "cmd_ingest", "Load the bundled demo data set without serving."),
     Entry("chain", "cmd_gaps", "Show a base's industry chain (产业链): each segment's stage, coverage and path."),
     Entry("gaps", "cmd_gaps", "List the supporting segments a base lacks (配套缺口) and its weak links."),
-    Entry("whatif", "cmd_gaps", "What if enterprises leave a base: segments that become gaps or are cut off."),
+    Entry("what-if", "cmd_gaps", "What if enterprises leave a base: segments that become gaps or are cut off."),
     Entry("candidates", "cmd_gaps", "Rank enterprises outside a base that could fill a gap (招商 targets)."),
     Entry("complement", "cmd_gaps", "Which other bases cover this base's gaps (基地互补), best first."),
     Entry("maps", "cmd_maps", "List the chain maps (产业链图谱) with their segments, or one map's match report."),
     Entry("maps-report", "cmd_maps", "Write each chain map's match report (products, firms per segment) as Markdown."),
     Entry("segments", "cmd_maps", "A base per segment of a chain map: covered, weak, gap or no known supplier."),
-    Entry("segment-whatif", "cmd_maps", "Which chain-map segments a base loses if enterprises leave."),
+    Entry("segment-what-if", "cmd_maps", "Which chain-map segments a base loses if enterprises leave."),
     Entry("segment-candidates", "cmd_maps", "Firms elsewhere that could fill a base's gap segment (环节招商)."),
     Entry("segment-complement", "cmd_maps", "Where two bases fill each other's chain-map segments (环节互补)."),
     Entry("alliance-segments", "cmd_maps", "An alliance's coverage of a chain map's segments (联盟环节覆盖)."),
-    Entry("collab", "cmd_collab", "Propose collaboration partners for an organization (产学研), with evidence."),
+    Entry("collaboration", "cmd_collab", "Propose collaboration partners for an organization (产学研), with evidence."),
     Entry("alliance", "cmd_collab", "Map an alliance (产业联盟): members, coverage, brokers, communities, recruits."),
-    Entry("pool", "cmd_collab", "Analyse a patent pool (专利池): coverage, contributors, concentration, licensees."),
+    Entry(
+        "patent-pool", "cmd_collab", "Analyse a patent pool (专利池): coverage, contributors, concentration; licensees."
+    ),
     Entry("platforms", "cmd_collab", "Show the public service platform types each base has and lacks."),
     Entry("indicators", "cmd_collab", "Show base indicators, their history, or a ranking with stated weights."),
     Entry("targets", "cmd_measures", "Show a base's three §2 targets of the notice: value, threshold, met or not."),
@@ -68,6 +70,15 @@ COMMANDS: list[Entry] = [
 ]
 
 _BY_NAME = {e.name: e for e in COMMANDS}
+
+ALIASES: dict[str, str] = {
+    "whatif": "what-if",
+    "segment-whatif": "segment-what-if",
+    "collab": "collaboration",
+    "pool": "patent-pool",
+}
+"""Old command name -> new one (the API's). The old names still run, with a note, until the
+next release; they are not listed in ``chainkg --help`` (see README, "Renamed commands and routes")."""
 
 
 class LazyGroup(typer.core.TyperGroup):
@@ -85,6 +96,10 @@ class LazyGroup(typer.core.TyperGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The real command, importing its module on first use (a stand-in while listing)."""
+        if cmd_name in ALIASES and not self._listing:
+            new = ALIASES[cmd_name]
+            click.echo(f"提示：命令 {cmd_name} 已更名为 {new}，旧名称将在下一版本移除。(renamed: use {new})", err=True)
+            return self.get_command(ctx, new)
         cmd = self.commands.get(cmd_name)
         if cmd is not None:
             return cmd
@@ -177,4 +192,4 @@ def load_all() -> list[click.Command]:
     return [load_command(e) for e in COMMANDS]
 
 
-__all__: list[Any] = ["COMMANDS", "Entry", "app", "load_all"]
+__all__: list[Any] = ["ALIASES", "COMMANDS", "Entry", "app", "load_all"]

@@ -29,25 +29,3 @@ class NullProgress:
 
     def finish(self, task: str) -> None:
         """Ignore."""
-
-
-class PrintProgress:
-    """Progress as plain lines on stdout (``task: done/total``), for scripts and logs."""
-
-    def __init__(self) -> None:
-        self._done: dict[str, int] = {}
-        self._total: dict[str, int | None] = {}
-
-    def start(self, task: str, total: int | None) -> None:
-        """Remember the task."""
-        self._done[task] = 0
-        self._total[task] = total
-
-    def advance(self, task: str, n: int) -> None:
-        """Print the new count."""
-        self._done[task] = self._done.get(task, 0) + n
-        print(f"{task}: {self._done[task]}/{self._total.get(task) or '?'}", flush=True)
-
-    def finish(self, task: str) -> None:
-        """Print that the task is done."""
-        print(f"{task}: done", flush=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -131,19 +130,6 @@ class IngestReport(BaseModel):
         s = TypeStats(type=type_, kind=kind)
         self.types.append(s)
         return s
-
-    def absorb(self, other: IngestReport) -> None:
-        """Add another report's counts, files, rejections, merges and notes to this one."""
-        for s in other.types:
-            mine = self.stats(s.type, s.kind)
-            for name in ("read", "rejected", "merged", "loaded", "created", "updated", "unchanged"):
-                setattr(mine, name, getattr(mine, name) + getattr(s, name))
-        self.files.extend(other.files)
-        self.rejections.extend(other.rejections)
-        self.merges.extend(other.merges)
-        self.notes.extend(other.notes)
-        self.reviews.extend(other.reviews)
-        self.elapsed_s += other.elapsed_s
 
     # -- reading ------------------------------------------------------------------------------
     @property
@@ -268,11 +254,3 @@ def value_text(value: object, limit: int = 200) -> str | None:
     text = value if isinstance(value, str) else str(value)
     text = shown(text, keep_breaks=True)  # control characters and lone surrogates as escapes: printable and valid UTF-8
     return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
-
-
-def count_by(items: Iterable[str]) -> dict[str, int]:
-    """Occurrences of each item, most frequent first."""
-    out: dict[str, int] = {}
-    for i in items:
-        out[i] = out.get(i, 0) + 1
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))

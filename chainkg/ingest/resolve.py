@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -30,6 +29,10 @@ from chainkg.graph.model import node_type
 from chainkg.graph.store.base import GraphStore, chunks
 from chainkg.ingest import checks, places
 
+# Re-exported: normalisation lives in chainkg.text, below ingest and queries.
+from chainkg.text import LEGAL_SUFFIXES as LEGAL_SUFFIXES
+from chainkg.text import normalize_name as normalize_name
+
 FUZZY_MERGE = 97.0
 """rapidfuzz ``fuzz.ratio`` (0-100) on core names at or above which two names are one firm."""
 FUZZY_REVIEW = 85.0
@@ -38,45 +41,6 @@ FUZZY_BUDGET = 20_000_000
 """Name comparisons one load may spend on fuzzy matching; past it, fuzzy matching stops (noted)."""
 
 ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
-
-# Longest first, so 集团股份有限公司 goes before 股份有限公司 before 有限公司.
-LEGAL_SUFFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            "集团股份有限公司",
-            "控股股份有限公司",
-            "股份有限公司",
-            "集团有限公司",
-            "控股有限公司",
-            "有限责任公司",
-            "有限公司",
-            "股份公司",
-            "集团公司",
-            "集团",
-            "公司",
-            "co.,ltd.",
-            "co.,ltd",
-            "co.ltd.",
-            "co.ltd",
-            "ltd.",
-            "ltd",
-            "inc.",
-            "inc",
-            "corp.",
-            "corp",
-            "corporation",
-            "limited",
-            "company",
-            "group",
-        },
-        key=len,
-        reverse=True,
-    )
-)
-_BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕「」『』《》〈〉]")
-_SPACES = re.compile(r"[\s\u3000·・,，.。'\"“”‘’、]+")
-_SQUEEZED_SUFFIXES: tuple[str, ...] = tuple(_SPACES.sub("", s) for s in LEGAL_SUFFIXES)
-
 
 def core_name(name: str) -> tuple[tuple[str, ...], str]:
     """The places a name starts with (short form) and the normalized rest.
@@ -100,36 +64,6 @@ def core_name(name: str) -> tuple[tuple[str, ...], str]:
     ps, rest = places.split_place(normalize_name(t))
     return tuple(dict.fromkeys(ps + bracketed)), rest
 
-
-def normalize_name(name: str) -> str:
-    """The form two spellings of one organization's name share.
-
-    Full-width characters become half-width, letters lower-case; spaces, brackets and
-    punctuation go; common legal suffixes are dropped from the end (repeatedly).
-
-    Examples
-    --------
-    >>> normalize_name("比亚迪股份有限公司"), normalize_name("ＢＹＤ （比亚迪） 集团")
-    ('比亚迪', 'byd比亚迪')
-    >>> normalize_name("华为技术有限公司") == normalize_name("华为技术 有限责任公司")
-    True
-    """
-    return _normalize(name)
-
-
-@lru_cache(maxsize=1 << 17)
-def _normalize(name: str) -> str:
-    # Cached: a load compares every stored name (thousands) several ways.
-    t = _SPACES.sub("", _BRACKETS.sub("", unicodedata.normalize("NFKC", name).lower()))
-    changed = True
-    while changed and t:
-        changed = False
-        for s in _SQUEEZED_SUFFIXES:
-            if t.endswith(s) and len(t) > len(s):
-                t = t[: -len(s)]
-                changed = True
-                break
-    return t
 
 
 class AliasTable:

@@ -104,7 +104,7 @@ def convert(value: float, given: str, canonical: str, *, year: int | None, rate:
     --------
     >>> convert(1.5, "亿元", "万元", year=2021, rate=lambda c, y: None)
     15000.0
-    >>> convert(645.15, "万元", "万美元", year=2021, rate=lambda c, y: 6.4515)
+    >>> round(convert(645.15, "万元", "万美元", year=2021, rate=lambda c, y: 6.4515), 6)
     100.0
     """
     g, c = UNITS.get(norm_unit(given)), UNITS.get(canonical)

@@ -34,8 +34,8 @@ from chainkg.graph.analytics.community import Tie, brokers, communities, communi
 from chainkg.graph.analytics.community import betweenness as betweenness_of
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.orgs import ORG_LABELS, OrgRef, expand, org_refs, split_keys
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 SUB_INDUSTRY_DEPTH = 3

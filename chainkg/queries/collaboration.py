@@ -27,8 +27,8 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS, LinkScore, bipartite_graph, rank_partners
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.orgs import ORG_LABELS, OrgRef, expand, find_org, org_refs, split_keys
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record, to_frame
 
 if TYPE_CHECKING:  # pandas costs 0.25 s to import; only opportunities_frame returns a DataFrame

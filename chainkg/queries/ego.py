@@ -17,7 +17,7 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.model import MODEL, NodeType, node_type
 from chainkg.graph.nxgraph import node_id, split_node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 
 MAX_DEPTH = 2
 """Deepest ego network served: two hops already reach thousands of nodes around a hub."""
@@ -42,22 +42,19 @@ def _edge_query(n: NodeType, outgoing: bool) -> NamedQuery:
     )
     rel_cols = "".join(f", r.{p} AS {p}" for p in _REL_PROPS)
 
-    def text(rel_fn: str, label_fn: str) -> str:
-        return (
-            f"MATCH (c:{n.label}){arrow} WHERE c.key IN $keys "
-            f"RETURN '{n.label}' AS {ends[0]}, c.key AS {ends[1]}, {_name_expr(n, 'c')} AS {ends[2]}, "
-            f"{rel_fn} AS rel, {label_fn} AS {ends[3]}, m.key AS {ends[4]}, "
-            f"coalesce(m.name, m.title, m.key) AS {ends[5]}{rel_cols}, "
-            "r.source AS rel_source, r.source_row AS rel_source_row "
-            f"ORDER BY rel, {ends[4]} LIMIT $limit"
-        )
-
+    text = (
+        f"MATCH (c:{n.label}){arrow} WHERE c.key IN $keys "
+        f"RETURN '{n.label}' AS {ends[0]}, c.key AS {ends[1]}, {_name_expr(n, 'c')} AS {ends[2]}, "
+        f"__TYPE__(r) AS rel, __LABEL__(m) AS {ends[3]}, m.key AS {ends[4]}, "
+        f"coalesce(m.name, m.title, m.key) AS {ends[5]}{rel_cols}, "
+        "r.source AS rel_source, r.source_row AS rel_source_row "
+        f"ORDER BY rel, {ends[4]} LIMIT $limit"
+    )
     direction = "out" if outgoing else "in"
     return q(
         f"ego_{direction}_{n.label}",
-        text("label(r)", "label(m)"),
+        text,
         f"Relationships {'from' if outgoing else 'into'} {n.label} nodes with the given keys, with the far end.",
-        neo4j=text("type(r)", "labels(m)[0]"),
     )
 
 

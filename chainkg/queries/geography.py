@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.results import Record
 
 MAX_KEYS = 5000

@@ -29,7 +29,7 @@ segments, since there is nothing to be complete about.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +39,11 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 FIGURE_FIELDS: tuple[str, ...] = FIGURES
@@ -673,7 +673,7 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
     Examples
     --------
-    >>> check_weights({"gaps": 0})["gaps"]
+    >>> check_weights({"gap_share": 0})["gap_share"]
     0
     """
     merged = dict(DEFAULT_WEIGHTS)
@@ -688,6 +688,37 @@ def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     if not any(merged.values()):
         raise InvalidInputError("At least one weight must be above zero.", field="weights")
     return merged
+
+
+def parse_weights(items: Iterable[str] | None, field: str = "weights") -> dict[str, float]:
+    """Ranking weights from text, the same for the CLI and the API.
+
+    Each weight is ``name:number`` or ``name=number``; several may share one text, separated by
+    commas. More weights than there are indicators is refused (so no request runs away), as is
+    a malformed one, naming ``field``.
+
+    >>> parse_weights(["gaps:0.2,export_share=1", "pools:0"])
+    {'gaps': 0.2, 'export_share': 1.0, 'pools': 0.0}
+    """
+    out: dict[str, float] = {}
+    for part in (p.strip() for chunk in items or () for p in chunk.split(",")):
+        if not part:
+            continue
+        sep = ":" if ":" in part else "="
+        name, found, value = part.partition(sep)
+        try:
+            if not found or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InvalidInputError(
+                f"Cannot read the weight {part!r}. Write it as name:number or name=number, for example "
+                f"own_ip_share=0.3. Indicator names: {', '.join(INDICATORS)}.",
+                field=field,
+            ) from None
+        if len(out) > len(INDICATORS):
+            raise InvalidInputError(f"More weights than indicators ({len(INDICATORS)}).", field=field)
+    return out
 
 
 def rank_bases(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 
 FIGURES: tuple[str, ...] = (
     "revenue",

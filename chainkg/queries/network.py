@@ -45,8 +45,8 @@ from chainkg.graph.analytics.backend import AnalyticsBackend, NodeId
 from chainkg.graph.model import node_type, rel_type
 from chainkg.graph.nxgraph import split_node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.orgs import expand
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 V = TypeVar("V")
@@ -120,6 +120,7 @@ MATCH (n:{POOL}) WHERE n.key IN $pool
 RETURN '{POOL}' AS label, n.key AS key, n.name AS name, '' AS province""",
     "Name and province of the given network nodes ('' for pools, which have none; LadybugDB cannot unite a null "
     "column with a text one). Params: ent, res, alliance, pool (key lists).",
+    params={"ent": ["e"], "res": ["r"], "alliance": ["a"], "pool": ["p"]},
 )
 
 PROVINCE_KNOWN: NamedQuery = q(

@@ -13,7 +13,7 @@ from chainkg.errors import NotFoundError
 from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.results import Record
 
 ORG_LABELS: tuple[str, str] = (node_type("Enterprise").label, node_type("ResearchOrg").label)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from chainkg.errors import NotFoundError
 from chainkg.graph.model import PLATFORM_KIND_ZH, PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.results import Record
 
 BASES: NamedQuery = q(

@@ -22,8 +22,8 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.concentration import concentration_ratio, hhi, hhi_band
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.orgs import OrgRef, expand, org_refs, split_keys
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 SAMPLE_PATENTS = 3

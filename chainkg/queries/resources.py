@@ -24,8 +24,8 @@ from typing import Any, Literal
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.model import MEASURE_REL_TYPES, MODEL, NodeType, Prop, PropType, RelType, node_type
 from chainkg.graph.store.base import GraphStore, Row
-from chainkg.ingest.resolve import normalize_name as _normalize_name
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
+from chainkg.text import normalize_name as _normalize_name
 
 MAX_LIMIT = 500
 """No list or search returns more rows than this in one call."""
@@ -77,7 +77,7 @@ def filters_for(label: str) -> tuple[Filter, ...]:
     Examples
     --------
     >>> [f.name for f in filters_for("Platform")]
-    ['province', 'city', 'kind', 'base']
+    ['kind', 'province', 'city', 'base']
     """
     node = node_type(label)
     out: list[Filter] = []
@@ -193,7 +193,7 @@ SUB_INDUSTRIES = q(
 # One rule set for the whole project: the ingest resolver's (full-width to half-width, lower
 # case, spaces/brackets/punctuation dropped, legal suffixes such as 股份有限公司 stripped).
 normalize_name = _normalize_name
-"""The normalized form of a name (see :func:`chainkg.ingest.resolve.normalize_name`)."""
+"""The normalized form of a name (see :func:`chainkg.text.normalize_name`)."""
 
 
 # -- the functions the API and CLI call -------------------------------------------------------

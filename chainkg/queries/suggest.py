@@ -6,7 +6,7 @@ import difflib
 
 from chainkg.graph.model import MODEL
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
 
 # One query per label: labels come from the model, never from user text.
 KEYS: dict[str, NamedQuery] = {

@@ -8,10 +8,10 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.views.facts import add_tooltips
 from chainkg.views.layout import COL_GAP, MIN_BAND_WIDTH, NODE_GAP, Band, spring_positions
 from chainkg.views.render import View
 from chainkg.views.style import COMMUNITY_COLOURS, LABEL_STYLE, ROLE_STYLE, STATUS_STYLE, LegendItem, role_legend
+from chainkg.views.tooltips import add_tooltips
 
 MAX_SEGMENTS = 150
 """Most covered and most missing segments drawn (each); the header says when more exist."""

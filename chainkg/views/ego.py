@@ -6,10 +6,10 @@ from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
 from chainkg.queries.ego import check_label, ego_network
-from chainkg.views.facts import add_tooltips
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import label_legend, type_line
+from chainkg.views.tooltips import add_tooltips
 
 
 def ego_view(store: GraphStore, label: str, key: str, *, depth: int = 1, limit: int = 500) -> View:

@@ -213,7 +213,7 @@ def export_bytes(g: nx.Graph, fmt: str) -> bytes:
     Examples
     --------
     >>> g = nx.MultiDiGraph()
-    >>> g.add_edge("Product:硅片", "Product:光伏电池", key="INPUT_TO", type="INPUT_TO")
+    >>> _ = g.add_edge("Product:硅片", "Product:光伏电池", key="INPUT_TO", type="INPUT_TO")
     >>> export_bytes(g, "edges.csv").decode("utf-8-sig").splitlines()[1]
     'Product:硅片,Product:光伏电池,INPUT_TO'
     """

@@ -6,10 +6,10 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.views.facts import add_tooltips
 from chainkg.views.layout import COL_GAP, NODE_GAP, Band
 from chainkg.views.render import View
 from chainkg.views.style import STATUS_STYLE, LegendItem, label_legend
+from chainkg.views.tooltips import add_tooltips
 
 _CANDIDATE = "#1f78b4"
 

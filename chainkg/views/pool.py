@@ -8,10 +8,10 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.views.facts import add_tooltips
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import LegendItem, label_legend
+from chainkg.views.tooltips import add_tooltips
 
 MAX_CANDIDATES = 15
 _LICENSEE = "#8e44ad"

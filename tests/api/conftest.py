@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,32 +9,15 @@ from pathlib import Path
 import pytest
 from apitools import client_for, make_settings, seed_small
 from fastapi.testclient import TestClient
+from storetools import BACKENDS, fresh_store
 
 from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
-from chainkg.graph.store.neo4j_store import Neo4jStore
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
-NEO4J_URI = os.environ.get("CHAINKG_TEST_NEO4J_URI")
-NEO4J_USER = os.environ.get("CHAINKG_TEST_NEO4J_USER", "neo4j")
-NEO4J_PASSWORD = os.environ.get("CHAINKG_TEST_NEO4J_PASSWORD", "")
-
 
 def _fresh_store(backend: str, folder: Path) -> GraphStore:
-    """An empty store with the schema on ``backend`` (skips the Neo4j leg without a server)."""
-    if backend == "ladybug":
-        s: GraphStore = LadybugStore(folder / "g.lbug")
-    else:
-        if not NEO4J_URI:
-            pytest.skip("Neo4j leg skipped: CHAINKG_TEST_NEO4J_URI is not set (scripts/test.sh and .ci/run set it)")
-        s = Neo4jStore(NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD)
-    s.ensure_schema()
-    s.clear()
-    return s
-
-
-BACKENDS = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+    return fresh_store(backend, folder / "g.lbug")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -74,9 +74,11 @@ NOT_FOUND = [
     "/analytics/gaps?base=no-such-base",
     "/analytics/weak-links?base=no-such-base",
     "/analytics/chain-summary?base=no-such-base",
-    "/analytics/complementarity?base=no-such-base",
+    "/analytics/complement?base=no-such-base",
+    "/analytics/complementarity?base=no-such-base",  # the old name, kept one release
     "/analytics/what-if?base=no-such-base&remove=x",
-    "/analytics/fill-candidates?base=no-such-base&segment=x",
+    "/analytics/candidates?base=no-such-base&segment=x",
+    "/analytics/fill-candidates?base=no-such-base&segment=x",  # the old name, kept one release
     "/analytics/collaboration?org=no-such-org",
     "/analytics/alliance-map?alliance=no-such-alliance",
     "/analytics/patent-pool?pool=no-such-pool",
@@ -92,6 +94,16 @@ def test_unknown_keys_are_404(demo: TestClient) -> None:
         if r.status_code != 404 or r.json()["code"] != "not_found" or "no-such" not in r.json()["detail"]:
             bad.append(f"{url}: {r.status_code} {r.text[:200]}")
     assert not bad, "\n".join(bad)
+
+
+def test_old_paths_answer_like_the_new_ones(demo: TestClient, demo_keys: dict[str, str]) -> None:
+    base = demo_keys["base"]
+    new, old = demo.get(f"/analytics/complement?base={base}"), demo.get(f"/analytics/complementarity?base={base}")
+    assert new.status_code == 200 and old.json() == new.json()
+    ops = demo.get("/openapi.json").json()["paths"]
+    assert ops["/analytics/complementarity"]["get"]["deprecated"] is True
+    assert ops["/analytics/fill-candidates"]["get"]["deprecated"] is True
+    assert "deprecated" not in ops["/analytics/candidates"]["get"]
 
 
 BAD_PARAMETERS = [

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from chainkg.api.main import create_app
+from chainkg.api.routers import health
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.neo4j_store import Neo4jStore
 
@@ -98,7 +99,7 @@ def test_upload_over_the_cap_is_413(store: GraphStore, tmp_path: Path) -> None:
 
 
 def test_unexpected_error_is_500_without_traceback(store: GraphStore, tmp_path: Path) -> None:
-    app = create_app(make_settings(tmp_path), store=store, routers=["chainkg.api.routers.health"])
+    app = create_app(make_settings(tmp_path), store=store, routers=[health.router])
     boom = APIRouter()
 
     @boom.get("/boom")

@@ -90,6 +90,7 @@ def test_click_from_base_list_reaches_base_page(page: tuple[Any, Guard], site: d
 @pytest.mark.slow
 def test_every_base_page(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
     pg, guard = page
+    assert site["bases"], "the site serves bases"
     for b in site["bases"]:
         resp = pg.goto(f"{site['url']}/ui/bases/{quote(b['key'], safe='')}")
         assert resp is not None and resp.status == 200

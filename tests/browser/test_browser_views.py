@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from harness import Guard, screenshot, wait_ready
+from minigraph import load_mini
 
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.views.catalog import build_view
@@ -30,11 +31,6 @@ VIEWS = {
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     """Each view of the hand-built graph written as a standalone page (as `chainkg export … html` does)."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "views"))
-    from minigraph import load_mini
-
     folder = tmp_path_factory.mktemp("views")
     store = LadybugStore(folder / f"g-{uuid.uuid4().hex}.lbug")
     store.ensure_schema()
@@ -80,7 +76,7 @@ def test_tooltip_shows_facts_and_provenance(page: tuple[Any, Guard], files: dict
     tip = pg.locator("div.vis-tooltip")
     tip.wait_for(state="visible", timeout=5000)
     text = tip.inner_text()
-    assert "外延片" in text and "产品 Product" in text and "来源 source: tests/views/minigraph.py, row 2" in text
+    assert "外延片" in text and "产品 Product" in text and "来源 source: tests/minigraph.py, row 2" in text
     screenshot(pg, "view-ego-tooltip")
     guard.check()
 

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from servertools import live_server
-from storetools import fresh_store
+from storetools import BACKENDS, fresh_store
 
 from chainkg.api.main import create_app
 from chainkg.settings import Settings
@@ -73,13 +73,13 @@ def _serve(backend: str, tmp: Path, read_key: str | None) -> Iterator[str]:
         store.close()
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a live server over the demo data, with writes allowed by key and a read key."""
     yield from _serve(request.param, tmp_path_factory.mktemp(f"fuzz-{request.param}"), READ_KEY)
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def served_open(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The same without a read key: reads are open, as the document then says."""
     yield from _serve(request.param, tmp_path_factory.mktemp(f"fuzz-open-{request.param}"), None)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from servertools import live_server
-from storetools import fresh_store
+from storetools import BACKENDS, fresh_store
 
 from chainkg.api.main import create_app
 from chainkg.graph.store import GraphStore
@@ -52,7 +52,7 @@ def _capped() -> list[tuple[str, str, dict[str, Any], str]]:
 CAPPED = _capped()
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, GraphStore]]:

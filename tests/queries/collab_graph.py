@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storetools import fresh_store
+from storetools import BACKENDS, fresh_store
 
 from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
 
 FIELDS = {"H01L": "半导体器件", "G06F": "电数字数据处理", "H01M": "电池", "C08L": "高分子组合物"}
 
@@ -204,7 +203,7 @@ def open_store(backend: str, folder: Path) -> GraphStore:
     return fresh_store(backend, folder / f"g-{uuid.uuid4().hex}.lbug")
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """The hand-built graph for one test module and backend; tests must only read it.
 
@@ -217,8 +216,7 @@ def graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         if path.exists() and not built.exists():
             path.unlink()
         fresh = not built.exists()
-        store: GraphStore = LadybugStore(path)
-        store.ensure_schema()
+        store: GraphStore = fresh_store("ladybug", path)
     else:
         store, fresh = open_store(request.param, tmp_path_factory.mktemp("collab")), True
     try:

@@ -279,7 +279,6 @@ def test_answers_follow_every_write(g: GraphStore) -> None:
     """Kept chains (LadybugDB keeps them between questions) never outlive a change of the data."""
     before = {x.key for x in find_gaps(g, "b1", 3, level="product", suppliers="all")}
     assert "电池片" in before
-    assert find_gaps(g, "b1", 3, level="product") == find_gaps(g, "b1", 3, level="product")
     # The base now makes 电池片 too: it is no longer a gap, at once, in every answer.
     g.merge_nodes("Enterprise", [{"key": "G", "name": "庚电池", "province": "广东省"}])
     g.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": "G", "dst": "b1"}])

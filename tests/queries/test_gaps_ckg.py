@@ -363,7 +363,7 @@ def test_cli_on_public_data(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for args in (  # the table forms, kept cheap: depth 2
         ["chain", BASE, "--depth", "2", "--limit", "5"],
         ["gaps", BASE, "--depth", "2", "--limit", "5"],
-        ["whatif", BASE, member, "--depth", "2", "--limit", "5"],
+        ["what-if", BASE, member, "--depth", "2", "--limit", "5"],
         ["candidates", BASE, lib[0].key, "--limit", "5"],
         ["complement", BASE, "--level", "industry", "--limit", "5"],
     ):

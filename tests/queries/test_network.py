@@ -40,7 +40,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store
+from storetools import BACKENDS, NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
@@ -50,7 +50,6 @@ from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.analytics.backend import AnalyticsBackend, NetworkxBackend, open_backend
 from chainkg.graph.analytics.gds_backend import GdsBackend, gds_version
 from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.queries.network import NETWORK_EDGES, network_brokers, network_communities
 from chainkg.settings import Settings
 
@@ -255,13 +254,12 @@ def test_gds_equals_networkx(gds_store: GraphStore) -> None:
 # -- through the CLI -------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=BACKENDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     """A CLI runner whose settings point at a store holding the hand-built network."""
     if request.param == "ladybug":
         settings = Settings(_env_file=None, store="ladybug", data_dir=tmp_path)  # type: ignore[call-arg]
-        store: GraphStore = LadybugStore(settings.ladybug_path)
-        store.ensure_schema()
+        store: GraphStore = fresh_store("ladybug", settings.ladybug_path)
     else:
         if not NEO4J_URI:
             pytest.skip(NEO4J_SKIP)

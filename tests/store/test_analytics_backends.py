@@ -17,7 +17,7 @@ from chainkg.errors import InvalidInputError, SchemaError, StoreUnavailableError
 from chainkg.graph.analytics.backend import NetworkxBackend, open_backend, simple_graph
 from chainkg.graph.analytics.gds_backend import GdsBackend, gds_version
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 SUPPLY = NamedQuery(
     "test_supply_edges",

@@ -8,8 +8,9 @@ import pytest
 
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, PropType
+from chainkg.graph.nxgraph import graph_from_edge_rows
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 HOSTILE = [
     "d'zzit",
@@ -155,7 +156,7 @@ def test_subgraph_to_networkx(store: GraphStore) -> None:
         "RETURN 'Industry' AS src_label, a.key AS src, a.name AS src_name, 'UPSTREAM_OF' AS rel, "
         "'Industry' AS dst_label, b.key AS dst, b.name AS dst_name, r.weight AS weight",
     )
-    g = store.subgraph(q)
+    g = graph_from_edge_rows(store.run(q))
     assert sorted(g.nodes) == ["Industry:SW:1", "Industry:SW:2", "Industry:SW:3"]
     assert g.nodes["Industry:SW:2"]["name"] == "中游"
     assert sorted((u, v, d["weight"]) for u, v, d in g.edges(data=True)) == [

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 from minigraph import load_mini
-from storetools import fresh_store
+from storetools import BACKENDS, fresh_store
 
 from chainkg.graph.store import GraphStore
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def mini(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """A store of each backend holding :func:`minigraph.load_mini`'s graph (read-only use)."""
     s = fresh_store(request.param, tmp_path_factory.mktemp("mini") / f"g-{uuid.uuid4().hex}.lbug")

@@ -11,6 +11,7 @@ Every count-like parameter has a cap, so no request can run away.
 from typing import Annotated, Any, Literal, get_origin
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
@@ -37,6 +38,7 @@ from chainkg.queries.indicators import (
     BaseIndicators,
     BaseRank,
     base_indicators,
+    parse_weights,
     rank_bases,
 )
 from chainkg.queries.platforms import BasePlatforms, platform_coverage
@@ -285,7 +287,7 @@ def what_if_(
 
 
 @router.get(
-    "/fill-candidates",
+    "/candidates",
     response_model=FillCandidates,
     summary="Who could fill a gap / 补链候选企业",
     description=(
@@ -321,7 +323,7 @@ def candidates(
 
 
 @router.get(
-    "/complementarity",
+    "/complement",
     response_model=Complementarity,
     summary="Complementary bases / 基地间互补",
     description=(
@@ -535,36 +537,15 @@ def indicators(
     return respond(request, cache, fmt, lambda: base_indicators(store, base, year=year), name="indicators")
 
 
-def parse_weights(text: list[str] | None) -> dict[str, float] | None:
-    """``["gaps:0.2,export_share:1", "pools:0"]`` -> ``{"gaps": 0.2, "export_share": 1.0, "pools": 0.0}``."""
-    if not text:
-        return None
-    out: dict[str, float] = {}
-    for part in (p.strip() for chunk in text for p in chunk.split(",")):
-        if not part:
-            continue
-        name, sep, value = part.partition(":")
-        try:
-            if not sep:
-                raise ValueError
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise InvalidInputError(
-                f"Write each weight as name:number, e.g. gaps:0.2; got {part!r}", field="weights"
-            ) from None
-    if len(out) > len(INDICATORS):
-        raise InvalidInputError("More weights than indicators.", field="weights")
-    return out
-
-
 @router.get(
     "/ranking",
     response_model=list[BaseRank],
     summary="Ranking of bases / 基地排名",
     description=(
         "Bases ranked by a weighted score (0–1) of their indicators. `weights` overrides default weights "
-        "(`name:number`, comma-separated or repeated; 0 leaves one out); `only=true` ranks on the given weights "
-        "alone. Each row carries the values, the weights used and each indicator's contribution, so the score "
+        "(`name:number` or `name=number`, comma-separated or repeated; 0 leaves one out); `only=true` ranks on "
+        "the given weights alone. Each row carries the values, the weights used and each indicator's contribution, "
+        "so the score "
         "can be checked by hand. Only bases with at least `min_enterprises` enterprises in the year are ranked "
         f"(default {MIN_ENTERPRISES}); with `year` each row also has last year's rank and the change of score. "
         "Indicators and default weights: " + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
@@ -588,7 +569,7 @@ def ranking(
     ] = MIN_ENTERPRISES,
 ) -> Response:
     """The ranking (see the description)."""
-    parsed = parse_weights(weights)
+    parsed = parse_weights(weights) or None
     return respond(
         request,
         cache,
@@ -675,3 +656,31 @@ def compare(
     """The compared bases (see the description)."""
     keys = parse_bases(bases.split(","))
     return respond(request, cache, fmt, lambda: compare_bases(store, keys))
+
+
+OLD_PATHS: dict[str, str] = {
+    "/fill-candidates": "/candidates",
+    "/complementarity": "/complement",
+}
+"""Old path -> its new name (the CLI's). The old paths answer the same, marked deprecated in
+the OpenAPI document, until the next release (see README, "Renamed commands and routes")."""
+
+
+def _add_old_paths() -> None:
+    by_path = {r.path: r for r in router.routes if isinstance(r, APIRoute)}
+    for old, new in OLD_PATHS.items():
+        route = by_path[router.prefix + new]
+        router.add_api_route(
+            old,
+            route.endpoint,
+            methods=["GET"],
+            response_model=route.response_model,
+            summary=f"{route.summary} (old name of {router.prefix}{new})",
+            description=f"Deprecated: use {router.prefix}{new}; removed in the next release. {route.description}",
+            operation_id=f"{route.operation_id}_old",
+            responses=route.responses,
+            deprecated=True,
+        )
+
+
+_add_old_paths()

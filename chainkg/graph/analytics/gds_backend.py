@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
-from chainkg.graph.analytics.backend import (
+from chainkg.graph.analytics.edgequery import (
     EDGE_COLUMNS,
     NodeId,
     Pair,
@@ -49,8 +49,8 @@ from chainkg.graph.analytics.backend import (
 from chainkg.graph.model import MODEL
 from chainkg.graph.nxgraph import node_id, split_node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.graph.store.named import NamedQuery
 from chainkg.graph.store.neo4j_store import Neo4jStore
-from chainkg.queries.registry import NamedQuery
 
 log = logging.getLogger(__name__)
 

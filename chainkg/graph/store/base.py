@@ -14,13 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-import networkx as nx
 import pyarrow as pa
 
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
-from chainkg.graph.nxgraph import graph_from_edge_rows
-from chainkg.queries.registry import NamedQuery
+from chainkg.graph.store.named import NamedQuery
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -144,10 +142,6 @@ class GraphStore(ABC):
     def run(self, query: NamedQuery, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a named query with parameters and return its rows as dicts."""
         return self.execute(query.text_for(self.backend), params or {})
-
-    def subgraph(self, query: NamedQuery, params: Mapping[str, Any] | None = None) -> nx.MultiDiGraph:
-        """Run an edge query (see :func:`graph_from_edge_rows`) and return it as networkx."""
-        return graph_from_edge_rows(self.run(query, params))
 
     def count_nodes(self, label: str) -> int:
         """Number of nodes with ``label``."""

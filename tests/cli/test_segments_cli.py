@@ -8,23 +8,21 @@ from pathlib import Path
 
 import pytest
 from segments_graph import build
-from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
+from storetools import BACKENDS, NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store, neo4j_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
 from chainkg.cli import app
-from chainkg.graph.store.ladybug_store import LadybugStore
 
 runner = CliRunner()
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=BACKENDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(common, "_SETTINGS", None)
     monkeypatch.setenv("COLUMNS", "300")
     if request.param == "ladybug":
-        store = LadybugStore(tmp_path / "graph.lbug")
-        store.ensure_schema()
+        store = fresh_store("ladybug", tmp_path / "graph.lbug")
         build(store)
         store.close()
         monkeypatch.setenv("CHAINKG_STORE", "ladybug")
@@ -83,9 +81,9 @@ def test_gaps_by_segment(cli: None) -> None:
 
 
 def test_segment_whatif_candidates_complement_alliance(cli: None) -> None:
-    w = json.loads(run("segment-whatif", "b1", "甲显示", "--map", "mini-led", "--json"))
+    w = json.loads(run("segment-what-if", "b1", "甲显示", "--map", "mini-led", "--json"))
     assert [x["key"] for x in w["lost"]] == ["mini-led/display"]
-    out = run("segment-whatif", "b1", "甲显示", "--map", "mini-led")
+    out = run("segment-what-if", "b1", "甲显示", "--map", "mini-led")
     assert "lost 失去" in out and "weakened 变薄弱" in out
     c = json.loads(run("segment-candidates", "b1", "--map", "mini-led", "--segment", "substrate", "--json"))
     assert [x["key"] for x in c] == ["E7"]

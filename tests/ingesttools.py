@@ -11,7 +11,7 @@ from typing import Any
 from chainkg.graph.model import MODEL
 from chainkg.graph.store import GraphStore
 
-TEST_DATA = Path(__file__).resolve().parent.parent / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 def canonical_dump(store: GraphStore, *, provenance: bool = True) -> dict[str, list[tuple[Any, ...]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chainkg.graph.store.base import GraphStore
 
-SRC = "tests/views/minigraph.py"
+SRC = "tests/minigraph.py"
 
 
 def load_mini(store: GraphStore) -> None:

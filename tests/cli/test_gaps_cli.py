@@ -8,24 +8,22 @@ from pathlib import Path
 
 import pytest
 from gaps_graph import build, ind
-from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_store
+from storetools import BACKENDS, NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store, neo4j_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
 from chainkg.cli import app
-from chainkg.graph.store.ladybug_store import LadybugStore
 
 runner = CliRunner()
 
 
-@pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=BACKENDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The tiny graph in the store the CLI's settings point at."""
     monkeypatch.setattr(common, "_SETTINGS", None)
     monkeypatch.setenv("COLUMNS", "300")  # wide tables: no wrapped cells
     if request.param == "ladybug":
-        store = LadybugStore(tmp_path / "graph.lbug")
-        store.ensure_schema()
+        store = fresh_store("ladybug", tmp_path / "graph.lbug")
         build(store)
         store.close()
         monkeypatch.setenv("CHAINKG_STORE", "ladybug")
@@ -77,10 +75,10 @@ def test_gaps_command(cli: None) -> None:
 
 
 def test_whatif_command(cli: None) -> None:
-    data = json.loads(run("whatif", "b1", "丙芯片", "--json"))
+    data = json.loads(run("what-if", "b1", "丙芯片", "--json"))
     assert [g["key"] for g in data["new_gaps"]] == ["硅片", "芯片", ind("U2")]
     assert [c["key"] for c in data["cut_off"]] == ["组件", ind("I1")]
-    out = run("whatif", "b1", "C", "--level", "product")
+    out = run("what-if", "b1", "C", "--level", "product")
     assert "硅片 -[is input to]-> 电池片 -[is input to]-> 组件" in out
 
 
@@ -105,5 +103,5 @@ def test_errors_have_plain_messages_and_exit_codes(cli: None) -> None:
     assert res.exit_code == 4 and "from 1 to 6" in res.output
     res = runner.invoke(app, ["candidates", "b1", "不存在"])
     assert res.exit_code == 3
-    res = runner.invoke(app, ["whatif", "b1", "丁浆料"])
+    res = runner.invoke(app, ["what-if", "b1", "丁浆料"])
     assert res.exit_code == 3 and "丁浆料" in res.output

@@ -56,7 +56,7 @@ def test_root_help_imports_no_command_module() -> None:
     [
         ["gaps", "--help"],
         ["status", "--help"],
-        ["collab", "--help"],
+        ["collaboration", "--help"],
         ["ingest", "--help"],
         ["network-brokers", "--help"],
     ],
@@ -118,3 +118,17 @@ def test_a_mistyped_command_is_answered_with_the_nearest() -> None:
     res = CliRunner().invoke(app, ["gap", "sz-led"])
     assert res.exit_code == 2
     assert "Did you mean 'gaps'?" in " ".join(res.output.replace("│", " ").split())
+
+
+def test_old_command_names_still_run_with_a_note() -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.cli.main import ALIASES, COMMANDS, app
+
+    names = {e.name for e in COMMANDS}
+    assert set(ALIASES.values()) <= names and not set(ALIASES) & names
+    r = CliRunner().invoke(app, ["whatif", "--help"])
+    assert r.exit_code == 0, r.output
+    assert "已更名为 what-if" in r.stderr and "Usage:" in r.stdout and "--level" in r.stdout
+    listed = CliRunner().invoke(app, ["--help"]).stdout
+    assert "what-if" in listed and "whatif" not in listed

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from queries import collab_graph
+from storetools import BACKENDS, fresh_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
@@ -16,16 +17,13 @@ from chainkg.cli.main import app
 from chainkg.settings import Settings
 
 
-@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def cli_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings pointing at a store that holds the hand-built graph (built once per backend)."""
     folder = tmp_path_factory.mktemp("cli")
     if request.param == "ladybug":
-        from chainkg.graph.store.ladybug_store import LadybugStore
-
         settings = Settings(store="ladybug", data_dir=folder)
-        store = LadybugStore(settings.ladybug_path)
-        store.ensure_schema()
+        store = fresh_store("ladybug", settings.ladybug_path)
     else:
         store = collab_graph.open_store("neo4j", folder)
         settings = Settings(
@@ -54,10 +52,10 @@ def run_json(cli: CliRunner, *args: str) -> Any:
 
 
 def test_collab(cli: CliRunner) -> None:
-    data = run_json(cli, "collab", "e1", "--method", "jaccard", "--limit", "3")
+    data = run_json(cli, "collaboration", "e1", "--method", "jaccard", "--limit", "3")
     assert [(d["partner"], d["score"]) for d in data] == [("e2", 1.0), ("e6", 1.0), ("e4", 0.5)]
     assert data[0]["evidence"][0]["field"] == "G06F"
-    table = cli.invoke(app, ["collab", "e1", "--kind", "industry_academia"])
+    table = cli.invoke(app, ["collaboration", "e1", "--kind", "industry_academia"])
     assert table.exit_code == 0
     assert "中科院物理所" in table.stdout and "华芯科技" not in table.stdout
 
@@ -74,10 +72,10 @@ def test_alliance(cli: CliRunner) -> None:
 
 
 def test_pool(cli: CliRunner) -> None:
-    data = run_json(cli, "pool", "pp1")
+    data = run_json(cli, "patent-pool", "pp1")
     assert data["hhi"] == pytest.approx(2600.0)
     assert [c["key"] for c in data["candidates"]] == ["u2"]
-    table = cli.invoke(app, ["pool", "pp1"])
+    table = cli.invoke(app, ["patent-pool", "pp1"])
     assert table.exit_code == 0 and "HHI 2600 (high)" in table.stdout
 
 
@@ -119,5 +117,5 @@ def test_errors_have_plain_messages_and_exit_codes(cli: CliRunner) -> None:
     bad = cli.invoke(app, ["indicators", "--rank", "-w", "own_ip_share"])
     assert bad.exit_code == 4
     assert "name=number" in bad.output
-    assert cli.invoke(app, ["collab", "e1", "--method", "cosine"]).exit_code == 4
+    assert cli.invoke(app, ["collaboration", "e1", "--method", "cosine"]).exit_code == 4
     assert cli.invoke(app, ["indicators", "--history"]).exit_code == 4

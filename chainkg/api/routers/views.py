@@ -28,7 +28,7 @@ from chainkg.views.catalog import VIEW_KINDS, build_view, view_options
 from chainkg.views.export import FORMATS, check_format, export_bytes
 from chainkg.views.render import render_html
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 VENDOR = "/static/vendor"
 EGO_BASE = "/views/ego"
 
@@ -168,7 +168,7 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
         return HTMLResponse(cache.get_or_compute(params.cache_key(kind, "html"), compute))
     except ChainkgError as exc:
         # A person reads this page (often inside an iframe): answer a page, not JSON.
-        from chainkg.api.pages import error_page
+        from chainkg.api.routers.pages import error_page
 
         return error_page(request, exc)
 
