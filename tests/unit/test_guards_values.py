@@ -63,3 +63,17 @@ def test_focus_share_boundary() -> None:
     assert "focus" in _codes(share=0.2)
     assert "focus" not in _codes(share=0.1999)
     assert "focus" not in _codes(share=None)
+
+
+def test_a_base_without_a_chain_earns_nothing_for_having_no_gaps() -> None:
+    """Planted bug caught here: a base with no chain scoring best on "gaps" (0 gaps, lower is better)."""
+    from types import SimpleNamespace
+
+    from chainkg.queries.indicators import _value
+
+    no_chain = SimpleNamespace(chain_segments=0, gaps=0, weak_links=0, gap_share=0.0, weak_share=0.0, patents=3)
+    with_chain = SimpleNamespace(chain_segments=40, gaps=0, weak_links=2, gap_share=0.0, weak_share=0.05, patents=3)
+    for name in ("gaps", "weak_links", "gap_share", "weak_share"):
+        assert _value(no_chain, name) is None, name  # type: ignore[arg-type]
+        assert _value(with_chain, name) == float(getattr(with_chain, name)), name  # type: ignore[arg-type]
+    assert _value(no_chain, "patents") == 3.0  # type: ignore[arg-type]
