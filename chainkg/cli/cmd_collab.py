@@ -12,6 +12,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
+from chainkg.i18n import N_
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
@@ -35,7 +36,7 @@ from chainkg.views.measures import (
     weights_line,
 )
 
-JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
 
 def _pct(v: float | None) -> str:
@@ -78,13 +79,13 @@ def collab(
     rows = [
         {
             "#": o.rank,
-            "partner 伙伴": f"{o.partner_name} ({o.partner})",
-            "type 类型": o.partner_kind,
-            "pairing 合作": "产学研" if o.kind == "industry_academia" else "共性技术",
-            "score 得分": o.score,
-            "shared fields 共同领域": ", ".join(o.shared_fields),
-            "partner patents 专利": sum(e.partner_patents for e in o.evidence),
-            "ties 现有关系": "; ".join(o.ties),
+            "partner": f"{o.partner_name} ({o.partner})",
+            "type": o.partner_kind,
+            "pairing": "产学研" if o.kind == "industry_academia" else "共性技术",
+            "score": o.score,
+            "shared fields": ", ".join(o.shared_fields),
+            "partner patents": sum(e.partner_patents for e in o.evidence),
+            "ties": "; ".join(o.ties),
         }
         for o in found
     ]
@@ -122,14 +123,14 @@ def alliance(
     emit(
         [
             {
-                "member 成员": f"{x.name} ({x.key})",
-                "type 类型": x.kind,
-                "role 角色": x.role,
-                "since 加入": x.since,
-                "makes 产品": _names(x.makes_segments),
-                "community 社群": x.community,
-                "betweenness 中介性": x.betweenness,
-                "ties 关系": x.ties,
+                "member": f"{x.name} ({x.key})",
+                "type": x.kind,
+                "role": x.role,
+                "since": x.since,
+                "makes": _names(x.makes_segments),
+                "community": x.community,
+                "betweenness": x.betweenness,
+                "ties": x.ties,
             }
             for x in m.members
         ],
@@ -140,12 +141,12 @@ def alliance(
     emit(
         [
             {
-                "segment 环节": s.product,
-                "covered 覆盖": "yes 是" if s.covered else "NO 否",
-                "members making 成员生产": _names(s.members_making),
-                "others making 其他企业": s.others_making,
-                "fields 技术": ", ".join(s.fields),
-                "in chain 本链产品": "made 本链生产" if s.made_in_chain else "upstream 上游",
+                "segment": s.product,
+                "covered": "yes 是" if s.covered else "NO 否",
+                "members making": _names(s.members_making),
+                "others making": s.others_making,
+                "fields": ", ".join(s.fields),
+                "in chain": "made 本链生产" if s.made_in_chain else "upstream 上游",
             }
             for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
         ],
@@ -155,20 +156,20 @@ def alliance(
     )
     emit(
         [
-            {"broker 枢纽": f"{b.name} ({b.key})", "betweenness": b.betweenness, "links 连接": _names(b.neighbours)}
+            {"broker": f"{b.name} ({b.key})", "betweenness": b.betweenness, "links": _names(b.neighbours)}
             for b in m.brokers
         ],
         as_json=False,
         title="Brokers 枢纽成员",
     )
     emit(
-        [{"community 社群": c.index, "size 规模": c.size, "members 成员": _names(c.names, 10)} for c in m.communities],
+        [{"community": c.index, "size": c.size, "members": _names(c.names, 10)} for c in m.communities],
         as_json=False,
         title="Communities 社群 (Louvain)",
     )
     emit(
         [
-            {"alliance 联盟": f"{o.name} ({o.alliance})", "shared 共同成员": _names(o.shared), "jaccard": o.jaccard}
+            {"alliance": f"{o.name} ({o.alliance})", "shared": _names(o.shared), "jaccard": o.jaccard}
             for o in m.overlaps
         ],
         as_json=False,
@@ -178,9 +179,9 @@ def alliance(
         [
             {
                 "#": r.rank,
-                "recruit 建议吸纳": f"{r.name} ({r.key})",
-                "type 类型": r.kind,
-                "reasons 理由": "; ".join(r.reasons),
+                "recruit": f"{r.name} ({r.key})",
+                "type": r.kind,
+                "reasons": "; ".join(r.reasons),
             }
             for r in m.recruits
         ],
@@ -212,21 +213,18 @@ def pool(
         highlight=False,
     )
     emit(
-        [
-            {"field 领域": f.field, "name 名称": f.name, "patents 专利": f.patents, "share 占比": _pct(f.share)}
-            for f in a.fields
-        ],
+        [{"field": f.field, "name": f.name, "patents": f.patents, "share": _pct(f.share)} for f in a.fields],
         as_json=False,
         title="Tech-field coverage 技术领域覆盖",
     )
     emit(
         [
             {
-                "contributor 贡献方": f"{c.name} ({c.key})",
-                "type 类型": c.kind,
-                "patents 专利": c.patents,
-                "share 份额": _pct(c.share),
-                "declared licensor 许可方": "yes 是" if c.declared_licensor else "no 否",
+                "contributor": f"{c.name} ({c.key})",
+                "type": c.kind,
+                "patents": c.patents,
+                "share": _pct(c.share),
+                "declared licensor": "yes 是" if c.declared_licensor else "no 否",
                 "since": c.since,
             }
             for c in a.contributors
@@ -237,10 +235,10 @@ def pool(
     emit(
         [
             {
-                "licensee 被许可方": f"{x.name} ({x.key})",
+                "licensee": f"{x.name} ({x.key})",
                 "since": x.since,
-                "needs 所需领域": ", ".join(x.needs),
-                "not covered 未覆盖": ", ".join(x.uncovered),
+                "needs": ", ".join(x.needs),
+                "not covered": ", ".join(x.uncovered),
             }
             for x in a.licensees
         ],
@@ -248,10 +246,7 @@ def pool(
         title="Licensees 被许可方",
     )
     emit(
-        [
-            {"#": c.rank, "candidate 候选许可方": f"{c.name} ({c.key})", "type 类型": c.kind, "reason 理由": c.reason}
-            for c in a.candidates
-        ],
+        [{"#": c.rank, "candidate": f"{c.name} ({c.key})", "type": c.kind, "reason": c.reason} for c in a.candidates],
         as_json=False,
         title="Candidate licensors 候选许可方",
     )
@@ -276,11 +271,11 @@ def platforms(
     emit(
         [
             {
-                "base 基地": f"{b.name} ({b.base})",
-                "present 已有": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
-                "missing 缺少": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
-                "coverage 覆盖": _pct(b.coverage),
-                "shared 共享平台": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
+                "base": f"{b.name} ({b.base})",
+                "present": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
+                "missing": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
+                "coverage": _pct(b.coverage),
+                "shared": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
             }
             for b in found
         ],

@@ -93,10 +93,10 @@ def brokers_cmd(
 def _broker_row(b: NetworkBroker) -> dict[str, Any]:
     return {
         "#": b.rank,
-        "node 节点": f"{b.name} ({b.key})",
-        "type 类型": f"{b.label} {b.label_zh}",
-        "province 省份": b.province or "",
-        "betweenness 中介性": b.betweenness,
+        "node": f"{b.name} ({b.key})",
+        "type": f"{b.label} {b.label_zh}",
+        "province": b.province or "",
+        "betweenness": b.betweenness,
     }
 
 
@@ -121,11 +121,11 @@ def communities_cmd(
 
 def _community_row(c: NetworkCommunity) -> dict[str, Any]:
     return {
-        "community 社群": c.index,
-        "size 规模": c.size,
-        "enterprises 企业": c.enterprises,
-        "research 科研": c.research_orgs,
-        "alliances 联盟": c.alliances,
-        "pools 专利池": c.patent_pools,
-        "members 成员": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
+        "community": c.index,
+        "size": c.size,
+        "enterprises": c.enterprises,
+        "research": c.research_orgs,
+        "alliances": c.alliances,
+        "pools": c.patent_pools,
+        "members": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
     }

@@ -6,6 +6,7 @@ import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
+from chainkg.i18n import _
 from chainkg.queries.products import quality_report
 
 
@@ -41,21 +42,18 @@ def quality_cmd(
     emit(
         [
             {
-                "product 产品": f.key,
-                "flags 标记": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
-                "makers 企业数": f.makers,
-                "reasons 原因": "; ".join(f.reasons),
+                "product": f.key,
+                "flags": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
+                "makers": f.makers,
+                "reasons": "; ".join(f.reasons),
             }
             for f in r.flagged
         ],
         as_json=False,
-        title="Flagged products (most listed first) — 被标记条目",
+        title=_("Flagged products (most listed first)"),
     )
     emit(
-        [
-            {"group 组名": g.name, "members 成员": "、".join(g.members), "makers 企业数": g.makers}
-            for g in r.synonym_groups
-        ],
+        [{"group": g.name, "members": "、".join(g.members), "makers": g.makers} for g in r.synonym_groups],
         as_json=False,
-        title="Synonym groups — 同义词组",
+        title=_("Synonym groups"),
     )
