@@ -271,3 +271,8 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "why")
     pgettext("column", "why_zh")
     pgettext("column", "中文")
+    pgettext("column", "id")
+    pgettext("column", "source")
+    pgettext("column", "target")
+    pgettext("column", "value")
+    pgettext("column", "description")

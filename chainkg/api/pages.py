@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from chainkg import __version__
+from chainkg import __version__, i18n
 from chainkg.api.deps import StoreDep, require_read
 from chainkg.api.errors import status_of
 from chainkg.errors import ChainkgError
@@ -38,6 +38,10 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 TEMPLATES.env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f}%"
 TEMPLATES.env.filters["num"] = lambda v: "—" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
 TEMPLATES.env.filters["q"] = lambda v: quote(str(v), safe="")
+# Fixed texts through the catalogs ({{ _("Home") }}), coded values through `| v` (gap -> 缺口)
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+TEMPLATES.env.filters["v"] = i18n.value
 TEMPLATES.env.globals.update(
     version=__version__,
     urlencode=urlencode,
@@ -46,15 +50,16 @@ TEMPLATES.env.globals.update(
     STAGE_ZH=STAGE_ZH,
     PLATFORM_KINDS=PLATFORM_KIND_ZH_EN,
     INDICATOR_ZH=INDICATOR_ZH,
+    lang=i18n.get_locale,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
 
 
 ERROR_HEADINGS: dict[int, str] = {
-    404: "未找到 Not found",
-    422: "请检查输入 Please check the input",
-    503: "数据库暂不可用 Store unavailable",
+    404: i18n.N_("Not found"),
+    422: i18n.N_("Please check the input"),
+    503: i18n.N_("Store unavailable"),
 }
 
 
@@ -64,7 +69,7 @@ def error_page(request: Request, exc: ChainkgError) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"heading": ERROR_HEADINGS.get(status, "出错了 Something went wrong"), "message": str(exc), "status": status},
+        {"heading": i18n.gettext(ERROR_HEADINGS.get(status, i18n.N_("Something went wrong"))), "message": str(exc), "status": status},
         status_code=status,
     )
 

@@ -22,6 +22,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import column
 
 # Display-only attributes: useful in the browser, noise in an analyst's table.
 _DISPLAY_ONLY = frozenset({"title", "shape", "border", "size"})
@@ -63,11 +64,11 @@ def check_format(fmt: str) -> ExportFormat:
 
 
 def _scalar(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: lists joined with '; ', other objects as text, None dropped."""
+    """A value GraphML/GEXF can hold: lists joined with '；', other objects as text, None dropped."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(v) for v in value)
+        return "；".join(str(v) for v in value)
     return str(value)
 
 
@@ -181,6 +182,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     for c in safe.columns:
         # Rebuilt as object columns: a mapped column would be re-inferred (3 -> 3.0 next to blanks).
         safe[c] = pd.Series([_defuse(v) for v in frame[c]], dtype=object, index=frame.index)
+    safe.columns = pd.Index([column(str(c)) for c in safe.columns])
     # CRLF as RFC 4180 says; it also quotes a cell holding a bare "\r" (else read as a row end).
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -193,7 +195,7 @@ def to_xlsx(g: nx.Graph) -> bytes:
     ws_nodes.title = "nodes"
     ws_edges = wb.create_sheet("edges")
     for ws, frame in ((ws_nodes, nodes_frame(g)), (ws_edges, edges_frame(g))):
-        ws.append(list(frame.columns))
+        ws.append([column(str(c)) for c in frame.columns])
         for r, row in enumerate(frame.itertuples(index=False), start=2):
             for c, value in enumerate(row, start=1):
                 if value is None or (isinstance(value, float) and pd.isna(value)):
