@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level
+from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
 from chainkg.queries.gaps import Gap, gap_overview, what_if
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
@@ -34,6 +34,17 @@ LEVELS: dict[str, LevelChoice] = {"product": "product", "industry": "industry", 
 def _level(level: str) -> LevelChoice:
     check_level(level)  # the plain-words error for anything else
     return LEVELS[level]
+
+
+def _path(x: object) -> str:
+    """The record's path text with its link words in the current language (names are data)."""
+    text = str(getattr(x, "path_text", ""))
+    if get_locale() == "en":
+        return text
+    for rel in set(getattr(x, "path_rels", None) or []):
+        en, zh = rel_words(rel)
+        text = text.replace(f"-[{en}]->", f"-[{zh}]->")
+    return text
 
 
 def _pct(v: float | None) -> str:
@@ -94,7 +105,7 @@ def chain_cmd(
             "segment": s.name,
             "status": s.status,
             "enterprises": _names([e.name for e in s.enterprises]),
-            "path": s.path_text,
+            "path": _path(s),
         }
         for s in result.segments
     ]
@@ -167,7 +178,7 @@ def gaps_cmd(
                 "feeds": "" if g.feeds is None else g.feeds,
                 "makers": "" if g.makers is None else g.makers,
                 "needed by": _names(g.needed_by),
-                "path": g.path_text,
+                "path": _path(g),
             }
             for g in gaps
         ]
@@ -205,7 +216,7 @@ def gaps_cmd(
                 "only enterprise": w.enterprise.name,
                 "score": w.score,
                 "dependents": w.dependents,
-                "path": w.path_text,
+                "path": _path(w),
             }
             for w in o.weak_links
         ]
@@ -259,7 +270,7 @@ def whatif_cmd(
                 "lost": _names([e.name for e in g.lost]),
                 "score": g.score,
                 "dependents": g.dependents,
-                "path": g.path_text,
+                "path": _path(g),
             }
             for g in r.new_gaps
         ],
@@ -272,7 +283,7 @@ def whatif_cmd(
                 "cut off": c.name,
                 "because of": c.gap_name,
                 "steps": c.hops,
-                "path": c.path_text,
+                "path": _path(c),
             }
             for c in r.cut_off
         ],

@@ -26,7 +26,6 @@ from typer import _click as click
 
 from chainkg.i18n import N_, _, get_locale, set_locale
 
-
 # The language before any option is parsed, so `chainkg --help` (eager, parsed before --lang's
 # callback) follows CHAINKG_LANG too; Settings (which also reads .env) decides when a command runs.
 set_locale(os.environ.get("CHAINKG_LANG"))
