@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from chainkg import __version__, i18n
 from chainkg.api.deps import StoreDep, require_read
@@ -34,6 +35,13 @@ from chainkg.errors import ChainkgError
 from chainkg.views import pagedata
 from chainkg.views.style import INDICATOR_ZH, PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
 
+
+@pass_context
+def _value_filter(_ctx: Any, v: Any) -> Any:
+    """``value`` as a filter; pass_context keeps Jinja from folding ``"gap" | v`` once at compile time."""
+    return i18n.value(v)
+
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f}%"
 TEMPLATES.env.filters["num"] = lambda v: "—" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
@@ -41,7 +49,7 @@ TEMPLATES.env.filters["q"] = lambda v: quote(str(v), safe="")
 # Fixed texts through the catalogs ({{ _("Home") }}), coded values through `| v` (gap -> 缺口)
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
 TEMPLATES.env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-TEMPLATES.env.filters["v"] = i18n.value
+TEMPLATES.env.filters["v"] = _value_filter
 TEMPLATES.env.globals.update(
     version=__version__,
     urlencode=urlencode,
@@ -69,7 +77,11 @@ def error_page(request: Request, exc: ChainkgError) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"heading": i18n.gettext(ERROR_HEADINGS.get(status, i18n.N_("Something went wrong"))), "message": str(exc), "status": status},
+        {
+            "heading": i18n.gettext(ERROR_HEADINGS.get(status, i18n.N_("Something went wrong"))),
+            "message": str(exc),
+            "status": status,
+        },
         status_code=status,
     )
 

@@ -141,7 +141,8 @@ def localize(cmd: click.Command, line: str | None = None) -> click.Command:
     command is resolved or its help printed. A whole help text missing from the catalog is
     shown as its first line (``line``, the registry's, when given) translated and the rest as written.
     """
-    for obj in (cmd, *cmd.params):
+    objs: list[Any] = [cmd, *cmd.params]
+    for obj in objs:
         src = obj.__dict__.setdefault("_i18n_help", getattr(obj, "help", None))
         if not src:
             continue
