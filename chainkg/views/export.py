@@ -63,21 +63,21 @@ def check_format(fmt: str) -> ExportFormat:
         ) from None
 
 
-def _scalar(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: lists joined with '；', other objects as text, None dropped."""
+def _scalar(value: Any, sep: str = "; ") -> Any:
+    """A value GraphML/GEXF can hold: lists joined with ``sep``, other objects as text, None dropped."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return "；".join(str(v) for v in value)
+        return sep.join(str(v) for v in value)
     return str(value)
 
 
-def _attrs(data: Mapping[str, Any]) -> dict[str, Any]:
+def _attrs(data: Mapping[str, Any], sep: str = "; ") -> dict[str, Any]:
     out = {}
     for k, v in data.items():
         if k in _DISPLAY_ONLY:
             continue
-        s = _scalar(v)
+        s = _scalar(v, sep)
         if s is not None:
             out[k] = s
     return out
@@ -154,7 +154,8 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def nodes_frame(g: nx.Graph) -> pd.DataFrame:
     """One row per node: id, label, key, name, then the view's attributes in name order."""
-    rows = [{"id": str(n), **_attrs(d)} for n, d in g.nodes(data=True)]
+    # spreadsheet cells: lists joined with the Chinese semicolon people write (Gephi files keep "; ")
+    rows = [{"id": str(n), **_attrs(d, "；")} for n, d in g.nodes(data=True)]
     lead = ["id", "label", "key", "name"]
     rest = sorted({k for r in rows for k in r} - set(lead))
     return _frame(rows, [*lead, *rest])
