@@ -132,6 +132,11 @@ def value(v: Any) -> Any:
     return v
 
 
+def pick(zh: str, en: str) -> str:
+    """One of a pair written side by side in the code (labels kept in tables of both languages)."""
+    return en if _current.get() == "en" else zh
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (translate where it is shown)."""
     return message
@@ -276,3 +281,5 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "target")
     pgettext("column", "value")
     pgettext("column", "description")
+    pgettext("column", "indicator")
+    pgettext("column", "change")

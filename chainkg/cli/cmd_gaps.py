@@ -41,7 +41,10 @@ def _path(x: object) -> str:
     text = str(getattr(x, "path_text", ""))
     if get_locale() == "en":
         return text
-    for rel in set(getattr(x, "path_rels", None) or []):
+    rels = set(getattr(x, "path_rels", None) or []) | {
+        s.rel for s in getattr(x, "path", None) or [] if hasattr(s, "rel")
+    }
+    for rel in rels - {None}:
         en, zh = rel_words(rel)
         text = text.replace(f"-[{en}]->", f"-[{zh}]->")
     return text

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
-from chainkg.i18n import _, column, value
+from chainkg.i18n import N_, _, column, value
 from chainkg.settings import Settings
 
 if TYPE_CHECKING:  # the store modules load the drivers: imported when a command opens the store
@@ -36,6 +36,14 @@ EXIT_CODES: dict[type[ChainkgError], int] = {
     InvalidInputError: 4,
     StoreUnavailableError: 5,
 }
+
+
+ERROR_LABELS: dict[type[ChainkgError], str] = {
+    NotFoundError: N_("Not found:"),
+    InvalidInputError: N_("Please check the input:"),
+    StoreUnavailableError: N_("Store unavailable:"),
+}
+"""The lead word of an error on the terminal (the message itself is written where the error arises)."""
 
 
 def settings() -> Settings:
@@ -87,7 +95,8 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
         except ChainkgError as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
             # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
-            err_console.print(f"[bold red]{escape(_('Error:'))}[/] {escape(str(exc))}", highlight=False)
+            label = escape(_(ERROR_LABELS.get(type(exc), N_("Error:"))))
+            err_console.print(f"[bold red]{label}[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(code) from None
 
     return wrapper
