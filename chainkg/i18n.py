@@ -145,6 +145,8 @@ def N_(message: str) -> str:
 def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabulary for pybabel
     """The codes people read (context ``value``) and the headers (``column``): pybabel extracts them here."""
     pgettext("value", "product")
+    pgettext("value", "Product")
+    pgettext("value", "Industry")
     pgettext("value", "industry")
     pgettext("value", "gap")
     pgettext("value", "weak")

@@ -12,7 +12,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
-from chainkg.i18n import N_
+from chainkg.i18n import N_, _
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
@@ -135,7 +135,7 @@ def alliance(
             for x in m.members
         ],
         as_json=False,
-        title="Members 成员",
+        title=_("Members"),
     )
     shown = m.segments if all_segments else [s for s in m.segments if not s.covered]
     emit(
@@ -151,7 +151,7 @@ def alliance(
             for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
         ],
         as_json=False,
-        title="Chain segments 产业链环节"
+        title=_("Chain segments")
         + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
     )
     emit(
@@ -160,12 +160,12 @@ def alliance(
             for b in m.brokers
         ],
         as_json=False,
-        title="Brokers 枢纽成员",
+        title=_("Brokers"),
     )
     emit(
         [{"community": c.index, "size": c.size, "members": _names(c.names, 10)} for c in m.communities],
         as_json=False,
-        title="Communities 社群 (Louvain)",
+        title=_("Communities (Louvain)"),
     )
     emit(
         [
@@ -173,7 +173,7 @@ def alliance(
             for o in m.overlaps
         ],
         as_json=False,
-        title="Overlap with other alliances 联盟重叠",
+        title=_("Overlap with other alliances"),
     )
     emit(
         [
@@ -186,7 +186,7 @@ def alliance(
             for r in m.recruits
         ],
         as_json=False,
-        title="Recruits 建议吸纳",
+        title=_("Recruits"),
     )
 
 
@@ -215,7 +215,7 @@ def pool(
     emit(
         [{"field": f.field, "name": f.name, "patents": f.patents, "share": _pct(f.share)} for f in a.fields],
         as_json=False,
-        title="Tech-field coverage 技术领域覆盖",
+        title=_("Tech-field coverage"),
     )
     emit(
         [
@@ -230,7 +230,7 @@ def pool(
             for c in a.contributors
         ],
         as_json=False,
-        title="Contributors 贡献方",
+        title=_("Contributors"),
     )
     emit(
         [
@@ -243,12 +243,12 @@ def pool(
             for x in a.licensees
         ],
         as_json=False,
-        title="Licensees 被许可方",
+        title=_("Licensees"),
     )
     emit(
         [{"#": c.rank, "candidate": f"{c.name} ({c.key})", "type": c.kind, "reason": c.reason} for c in a.candidates],
         as_json=False,
-        title="Candidate licensors 候选许可方",
+        title=_("Candidate licensors"),
     )
 
 
@@ -280,7 +280,7 @@ def platforms(
             for b in found
         ],
         as_json=False,
-        title="Public service platforms 公共服务平台",
+        title=_("Public service platforms"),
     )
 
 

@@ -18,6 +18,7 @@ from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import _
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
 
 R = TypeVar("R")
@@ -87,7 +88,7 @@ def brokers_cmd(
     Example: chainkg network-brokers --province 广东省 --limit 10 --analytics auto
     """
     found, engine = _ask(analytics, lambda s, be: network_brokers(s, be, province=province, limit=limit))
-    _show(found, _broker_row, _title("Brokers of the network 创新网络枢纽", province), engine, as_json)
+    _show(found, _broker_row, _title(_("Brokers of the network"), province), engine, as_json)
 
 
 def _broker_row(b: NetworkBroker) -> dict[str, Any]:
@@ -116,7 +117,7 @@ def communities_cmd(
     Example: chainkg network-communities --province 北京市 --analytics networkx --json
     """
     found, engine = _ask(analytics, lambda s, be: network_communities(s, be, province=province, limit=limit))
-    _show(found, _community_row, _title("Communities of the network 创新网络社群", province), engine, as_json)
+    _show(found, _community_row, _title(_("Communities of the network"), province), engine, as_json)
 
 
 def _community_row(c: NetworkCommunity) -> dict[str, Any]:

@@ -31,8 +31,13 @@ def _english_words(text: str) -> set[str]:
 
 
 def _chinese_words(text: str) -> set[str]:
-    """The Chinese value words standing alone (a data name such as 显示产品 may hold one: data stays)."""
-    return {w for w in ZH_VALUES if re.search(rf"(?<![\u4e00-\u9fff]){w}(?![\u4e00-\u9fff])", text)}
+    """The Chinese value words standing alone (a data name such as 显示产品 or 上游：材料 may hold one: data stays)."""
+    return {w for w in ZH_VALUES if re.search(rf"(?<![\u4e00-\u9fff]){w}(?![\u4e00-\u9fff：])", text)}
+
+
+def _chinese_cells(text: str) -> set[str]:
+    """The Chinese value words that are a whole table cell (what a code translated to)."""
+    return {w for w in ZH_VALUES if re.search(rf"(?<=[│\s]){w}(?=[\s│])", text)}
 
 
 def test_catalogs_are_complete_and_fresh() -> None:
@@ -72,9 +77,17 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield d
 
 
-# `gaps` still leaks "upstream" in zh (a path text built in queries/) and chain-map stage names
-# are data (上游：材料与装备): those commands are checked in zh only where they are clean.
-COMMANDS = [["chain", "sz-led", "-n", "20"]]
+# The main commands on the demo; `indicators`, `targets`, `policy`, `alliance` and `status` still
+# print reason texts written bilingually in queries/ and are not listed yet.
+COMMANDS = [
+    ["chain", "sz-led", "-n", "20"],
+    ["gaps", "sz-led"],
+    ["whatif", "sz-led", "洲明科技"],
+    ["candidates", "sz-led", "SMDLED器件"],
+    ["complement", "sz-led"],
+    ["segments", "sz-led"],
+    ["platforms"],
+]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
@@ -85,12 +98,12 @@ def test_cli_speaks_one_language(demo_dir: Path, args: list[str]) -> None:
     env = {"CHAINKG_DATA_DIR": str(demo_dir), "CHAINKG_STORE": "ladybug", "COLUMNS": "250"}
     zh = runner.invoke(app, args, env=env)
     assert zh.exit_code == 0, zh.output
-    assert _chinese_words(zh.output), zh.output[:500]
+    assert re.search(r"[\u4e00-\u9fff]", zh.output), zh.output[:500]
     assert _english_words(zh.output) == set(), zh.output
     en = runner.invoke(app, ["--lang", "en", *args], env=env)
     assert en.exit_code == 0, en.output
-    assert _english_words(en.output), en.output[:500]
-    assert _chinese_words(en.output) == set(), en.output
+    assert not re.search(r"[┃│] *(层级|阶段|状态|企业|基地) *[┃│]", en.output), en.output[:500]  # English headers
+    assert _chinese_cells(en.output) == set(), en.output
     # CHAINKG_LANG picks English too
     env_en = runner.invoke(app, args, env={**env, "CHAINKG_LANG": "en"})
     assert env_en.output == en.output
