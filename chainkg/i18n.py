@@ -146,6 +146,9 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     """The codes people read (context ``value``) and the headers (``column``): pybabel extracts them here."""
     pgettext("value", "product")
     pgettext("value", "Product")
+    pgettext("value", "national")
+    pgettext("value", "provincial")
+    pgettext("value", "municipal")
     pgettext("value", "Industry")
     pgettext("value", "industry")
     pgettext("value", "gap")
