@@ -50,13 +50,13 @@ def _names(items: list[str], n: int = 6) -> str:
 @app.command("collab")
 @friendly_errors
 def collab(
-    org: str = typer.Argument(..., help="Key of the enterprise, university or institute"),
+    org: str = typer.Argument(..., help=N_("Key of the enterprise, university or institute")),
     method: str = typer.Option(
-        "resource_allocation", "--method", "-m", help="resource_allocation, adamic_adar or jaccard"
+        "resource_allocation", "--method", "-m", help=N_("resource_allocation, adamic_adar or jaccard")
     ),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most proposals to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most proposals to show")),
     kind: list[str] = typer.Option(
-        [], "--kind", "-k", help="industry_academia (产学研) or joint_rnd (共性技术); repeat for both (default)"
+        [], "--kind", "-k", help=N_("industry_academia (产学研) or joint_rnd (共性技术); repeat for both (default)")
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -97,10 +97,10 @@ def collab(
 @app.command("alliance")
 @friendly_errors
 def alliance(
-    alliance_id: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
-    recruits: int = typer.Option(20, "--recruits", "-r", help="Most recruits to show"),
-    shared_fields: bool = typer.Option(False, "--shared-fields", help="Also tie members that share a tech field"),
-    all_segments: bool = typer.Option(False, "--all-segments", help="List covered segments too, not only missing"),
+    alliance_id: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
+    recruits: int = typer.Option(20, "--recruits", "-r", help=N_("Most recruits to show")),
+    shared_fields: bool = typer.Option(False, "--shared-fields", help=N_("Also tie members that share a tech field")),
+    all_segments: bool = typer.Option(False, "--all-segments", help=N_("List covered segments too, not only missing")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Map an alliance: members and roles, chain segments covered and missing, brokers, communities,
@@ -151,8 +151,7 @@ def alliance(
             for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
         ],
         as_json=False,
-        title=_("Chain segments")
-        + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
+        title=_("Chain segments") + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
     )
     emit(
         [
@@ -193,8 +192,8 @@ def alliance(
 @app.command("pool")
 @friendly_errors
 def pool(
-    pool_id: str = typer.Argument(..., help="Key of the patent pool, e.g. pp-5g"),
-    candidates: int = typer.Option(20, "--candidates", "-c", help="Most candidate licensors to show"),
+    pool_id: str = typer.Argument(..., help=N_("Key of the patent pool, e.g. pp-5g")),
+    candidates: int = typer.Option(20, "--candidates", "-c", help=N_("Most candidate licensors to show")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Analyse a patent pool: tech-field coverage, contributors and concentration (HHI), licensees,
@@ -255,7 +254,7 @@ def pool(
 @app.command("platforms")
 @friendly_errors
 def platforms(
-    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
+    base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show the public service platform types each base has and lacks (研发 信息 认证 培训 孵化 检测),
@@ -305,14 +304,14 @@ def parse_weights(items: list[str]) -> dict[str, float]:
 @app.command("indicators")
 @friendly_errors
 def indicators(
-    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
-    year: int | None = typer.Option(None, "--year", "-y", help="As of the end of this year (年份)"),
-    history: bool = typer.Option(False, "--history", help="One snapshot per year for BASE, from its approval year"),
-    ranking: bool = typer.Option(False, "--rank", help="Rank the bases with enough data by a weighted score"),
-    weight: list[str] = typer.Option([], "--weight", "-w", help="Override a ranking weight: name=value (repeat)"),
-    only: bool = typer.Option(False, "--only", help="Rank on the given --weight values only"),
+    base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),
+    history: bool = typer.Option(False, "--history", help=N_("One snapshot per year for BASE, from its approval year")),
+    ranking: bool = typer.Option(False, "--rank", help=N_("Rank the bases with enough data by a weighted score")),
+    weight: list[str] = typer.Option([], "--weight", "-w", help=N_("Override a ranking weight: name=value (repeat)")),
+    only: bool = typer.Option(False, "--only", help=N_("Rank on the given --weight values only")),
     min_enterprises: int = typer.Option(
-        MIN_ENTERPRISES, "--min-enterprises", help="Fewest enterprises a base needs to be ranked"
+        MIN_ENTERPRISES, "--min-enterprises", help=N_("Fewest enterprises a base needs to be ranked")
     ),
     as_json: bool = JSON_OPT,
 ) -> None:

@@ -80,8 +80,8 @@ def chain_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    stage: str = typer.Option("", "--stage", "-s", help="Only one stage: downstream, midstream or upstream"),
-    limit: int = typer.Option(30, "--limit", "-n", help="Most segments to list per level (0 for all)"),
+    stage: str = typer.Option("", "--stage", "-s", help=N_("Only one stage: downstream, midstream or upstream")),
+    limit: int = typer.Option(30, "--limit", "-n", help=N_("Most segments to list per level (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a base's industry chain (产业链): each segment's stage, coverage and path.
@@ -121,16 +121,16 @@ def gaps_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most gaps and weak links to list per level (0 for all)"),
-    weak: bool = typer.Option(True, "--weak/--no-weak", help="Also list the weak links (one enterprise only)"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most gaps and weak links to list per level (0 for all)")),
+    weak: bool = typer.Option(True, "--weak/--no-weak", help=N_("Also list the weak links (one enterprise only)")),
     include_flagged: bool = typer.Option(
-        False, "--include-flagged", help="Also list products flagged as not products (segments, sales lines …)"
+        False, "--include-flagged", help=N_("Also list products flagged as not products (segments, sales lines …)")
     ),
     as_json: bool = JSON_OPT,
     maps: list[str] = typer.Option(
-        None, "--map", "-m", help="Answer per segment of this chain map (产业链图谱); default: the base's own maps"
+        None, "--map", "-m", help=N_("Answer per segment of this chain map (产业链图谱); default: the base's own maps")
     ),
-    segment: str = typer.Option("", "--segment", help="With --map: look into one segment (drill-down)"),
+    segment: str = typer.Option("", "--segment", help=N_("With --map: look into one segment (drill-down)")),
 ) -> None:
     """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
 
@@ -230,10 +230,12 @@ def gaps_cmd(
 @friendly_errors
 def whatif_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    enterprises: list[str] = typer.Argument(
+        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
+    ),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most new gaps and cut-off segments to list per level"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most new gaps and cut-off segments to list per level")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
@@ -298,8 +300,8 @@ def whatif_cmd(
 @friendly_errors
 def candidates_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
-    segment: str = typer.Argument(..., help="The gap: product name, industry key (SW2021:270100) or industry name"),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
@@ -360,7 +362,7 @@ def complement_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most bases to list (0 for all)"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most bases to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Which other bases cover this base's gaps (基地互补), best complement first.

@@ -35,7 +35,7 @@ from chainkg.queries.segments import (
 from chainkg.views.mapreport import render_map_report
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
-MAP_OPT = typer.Option(..., "--map", "-m", help="Key of the chain map, e.g. led (see `chainkg maps`)")
+MAP_OPT = typer.Option(..., "--map", "-m", help=N_("Key of the chain map, e.g. led (see `chainkg maps`)"))
 
 
 def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -> str:
@@ -51,8 +51,8 @@ def _seg_name(a: SegmentAnswer) -> str:
 @app.command("maps")
 @friendly_errors
 def maps_cmd(
-    key: str = typer.Argument("", help="Key of one map: show its segments"),
-    report: bool = typer.Option(False, "--report", help="Print the map's match report (products and firms)"),
+    key: str = typer.Argument("", help=N_("Key of one map: show its segments")),
+    report: bool = typer.Option(False, "--report", help=N_("Print the map's match report (products and firms)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """List the chain maps (产业链图谱) with their stage and segment counts, or show one.
@@ -132,8 +132,8 @@ def maps_cmd(
 @app.command("maps-report")
 @friendly_errors
 def maps_report_cmd(
-    keys: list[str] = typer.Argument(None, help="Maps to report on (all by default)"),
-    out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help="Folder for the <key>.md reports"),
+    keys: list[str] = typer.Argument(None, help=N_("Maps to report on (all by default)")),
+    out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help=N_("Folder for the <key>.md reports")),
 ) -> None:
     """Write each map's match report to OUT/<key>.md, for review.
 
@@ -232,8 +232,8 @@ def default_segment_gaps(store: GraphStore, base: str) -> SegmentGapsResult | No
 @friendly_errors
 def segments_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
-    maps: list[str] = typer.Option(None, "--map", "-m", help="Chain map(s); default: the base's own maps"),
-    segment: str = typer.Option("", "--segment", "-s", help="Look into one segment (drill-down)"),
+    maps: list[str] = typer.Option(None, "--map", "-m", help=N_("Chain map(s); default: the base's own maps")),
+    segment: str = typer.Option("", "--segment", "-s", help=N_("Look into one segment (drill-down)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """A base's status in every segment of a chain map: covered, weak, gap or no known supplier.
@@ -252,7 +252,9 @@ def segments_cmd(
 @friendly_errors
 def segment_whatif_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    enterprises: list[str] = typer.Argument(
+        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
+    ),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -286,8 +288,8 @@ def segment_whatif_cmd(
 def segment_candidates_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     map_key: str = MAP_OPT,
-    segment: str = typer.Option(..., "--segment", "-s", help="The segment to fill, e.g. chip"),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    segment: str = typer.Option(..., "--segment", "-s", help=N_("The segment to fill, e.g. chip")),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Firms elsewhere in a segment: candidates to fill it (招商), most related first.
@@ -306,8 +308,8 @@ def segment_candidates_cmd(
 @app.command("segment-complement")
 @friendly_errors
 def segment_complement_cmd(
-    a: str = typer.Argument(..., help="Key of one base"),
-    b: str = typer.Argument(..., help="Key of the other base"),
+    a: str = typer.Argument(..., help=N_("Key of one base")),
+    b: str = typer.Argument(..., help=N_("Key of the other base")),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -342,7 +344,7 @@ def segment_complement_cmd(
 @app.command("alliance-segments")
 @friendly_errors
 def alliance_segments_cmd(
-    alliance: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
+    alliance: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:

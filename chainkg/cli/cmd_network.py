@@ -18,18 +18,18 @@ from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import _
+from chainkg.i18n import N_, _
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
 
 R = TypeVar("R")
 
-JSON_OPT = typer.Option(False, "--json", help="Print the records as JSON instead of a table")
-PROVINCE_OPT = typer.Option(None, "--province", "-p", help="Only organizations of this province, e.g. 广东省")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the records as JSON instead of a table"))
+PROVINCE_OPT = typer.Option(None, "--province", "-p", help=N_("Only organizations of this province, e.g. 广东省"))
 ANALYTICS_OPT = typer.Option(
     None,
     "--analytics",
     "-a",
-    help="Where the algorithm runs: networkx, gds (inside Neo4j) or auto; default: CHAINKG_ANALYTICS",
+    help=N_("Where the algorithm runs: networkx, gds (inside Neo4j) or auto; default: CHAINKG_ANALYTICS"),
 )
 KINDS: dict[str, BackendKind] = {"networkx": "networkx", "gds": "gds", "auto": "auto"}
 
@@ -75,7 +75,7 @@ def _title(what: str, province: str | None) -> str:
 @friendly_errors
 def brokers_cmd(
     province: str | None = PROVINCE_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most brokers to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most brokers to show")),
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -105,7 +105,7 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
 @friendly_errors
 def communities_cmd(
     province: str | None = PROVINCE_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most communities to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most communities to show")),
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:

@@ -6,7 +6,7 @@ import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
-from chainkg.i18n import _
+from chainkg.i18n import N_, _
 from chainkg.queries.products import quality_report
 
 
@@ -14,10 +14,12 @@ from chainkg.queries.products import quality_report
 @friendly_errors
 def quality_cmd(
     flag: str = typer.Option(
-        "", "--flag", "-f", help="Only one flag: segment, sales_service, brand, fragment, unspecified"
+        "", "--flag", "-f", help=N_("Only one flag: segment, sales_service, brand, fragment, unspecified")
     ),
-    limit: int = typer.Option(30, "--limit", "-n", help="Most flagged products and synonym groups to list (0 for all)"),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON instead of tables"),
+    limit: int = typer.Option(
+        30, "--limit", "-n", help=N_("Most flagged products and synonym groups to list (0 for all)")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables")),
 ) -> None:
     """Report product data quality (产品数据质量): what is flagged as not a product, and synonym groups.
 
