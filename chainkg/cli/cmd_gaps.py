@@ -1,7 +1,7 @@
 """Commands for a base's industry chain: chain, gaps, whatif, candidates, complement.
 
-Each prints tables with English and Chinese headings and the reasons as paths, or, with
-``--json``, the full typed result.
+Each prints tables with headings in the current language (zh by default, --lang en) and
+the reasons as paths, or, with ``--json``, the full typed result.
 """
 
 from __future__ import annotations
