@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         description="Web origins (e.g. https://planner.example.org) whose pages may call the API from a browser; "
         "none by default. In the environment, a JSON list: CHAINKG_CORS_ORIGINS='[\"https://a.example\"]'",
     )
+    lang: Literal["zh", "en"] = Field(
+        "zh", description="Language of the CLI, pages and exports when the user asks for none: zh or en"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -44,3 +44,12 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         s.close()
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (zh): a CLI run with --lang en sets it for the process."""
+    from chainkg.i18n import use_locale
+
+    with use_locale(None):
+        yield

@@ -31,6 +31,7 @@ from chainkg.api.cache import ResultCache
 from chainkg.api.deps import ensure_schema
 from chainkg.api.guard import StoreGuard
 from chainkg.api.limits import BodyLimitMiddleware
+from chainkg.api.locale import LocaleMiddleware
 from chainkg.api.routers import (
     analytics,
     chainmap,
@@ -292,6 +293,7 @@ def create_app(
     app.state.guard = None
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(LocaleMiddleware, default=settings.lang)
     if settings.cors_origins:
         # Only the origins named: the pages chainkg serves are same-origin and need none.
         app.add_middleware(

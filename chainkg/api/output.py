@@ -1,7 +1,8 @@
 """Rendering answers as JSON or CSV bytes, through the answer cache.
 
 JSON is the default. CSV is offered where a table is the natural answer: each row becomes
-a line, nested values become JSON text in their cell, and the file starts with a UTF-8 BOM
+a line, headers and coded values follow the request's language, lists are joined with "；"
+(a list of records stays JSON text), and the file starts with a UTF-8 BOM
 so spreadsheet programs show Chinese correctly.
 """
 
@@ -21,6 +22,7 @@ from fastapi import HTTPException, Request, Response
 from chainkg.api.cache import ResultCache
 from chainkg.api.deps import OutputFormat
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import column, get_locale, value
 
 CSV_MEDIA = "text/csv; charset=utf-8"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,17 +48,23 @@ def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
     # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a bare "\r", which
     # a reader would otherwise take for the end of the row.
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(cols))
+    w.writerow([column(c) for c in cols])
     for r in rows:
         w.writerow([_cell(r.get(c)) for c in cols])
     return buf.getvalue().encode("utf-8-sig")
 
 
 def _cell(v: Any) -> str:
+    """A cell as people read it: plain values, lists joined with "；", codes in the current language."""
     if v is None:
         return ""
-    if isinstance(v, list | dict):
+    if isinstance(v, list) and all(not isinstance(x, list | dict) for x in v):
+        return _cell("；".join(str(value(x)) for x in v if x is not None))
+    if isinstance(v, dict):
+        return "；".join(f"{column(k)}: {value(x)}" for k, x in v.items())
+    if isinstance(v, list):
         return json.dumps(v, ensure_ascii=False)
+    v = value(v)
     if isinstance(v, str) and v.startswith(FORMULA_START):
         # A spreadsheet would run "=cmd|..." from a loaded name as a formula: keep it text (as views do).
         return "'" + v
@@ -116,19 +124,20 @@ def cache_key(request: Request, fmt: str) -> tuple[Any, ...]:
     declared = _declared(request)
     if declared is None:
         params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
-        return (request.url.path, params, fmt)
+        return (request.url.path, params, fmt, get_locale())
     scalars: dict[str, str | None] = {}
     lists: list[tuple[str, str | None]] = []
     for k, v in request.query_params.multi_items():
         info = declared.get(k)
-        if k == "format" or info is None:
+        if k in ("format", "lang") or info is None:
             continue
         if _is_list(info):
             lists.append((k, v))
         else:
             scalars[k] = _canon(v, info)
     items = [(k, v) for k, v in scalars.items() if v is not None] + lists
-    return (request.url.path, tuple(sorted(items, key=lambda kv: (kv[0], str(kv[1])))), fmt)
+    # the language too: pages, CSV headers and chart labels differ by it
+    return (request.url.path, tuple(sorted(items, key=lambda kv: (kv[0], str(kv[1])))), fmt, get_locale())
 
 
 def respond(

@@ -12,6 +12,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
+from chainkg.i18n import N_, _
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
@@ -35,7 +36,7 @@ from chainkg.views.measures import (
     weights_line,
 )
 
-JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
 
 def _pct(v: float | None) -> str:
@@ -49,13 +50,13 @@ def _names(items: list[str], n: int = 6) -> str:
 @app.command("collaboration")
 @friendly_errors
 def collab(
-    org: str = typer.Argument(..., help="Key of the enterprise, university or institute"),
+    org: str = typer.Argument(..., help=N_("Key of the enterprise, university or institute")),
     method: str = typer.Option(
-        "resource_allocation", "--method", "-m", help="resource_allocation, adamic_adar or jaccard"
+        "resource_allocation", "--method", "-m", help=N_("resource_allocation, adamic_adar or jaccard")
     ),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most proposals to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most proposals to show")),
     kind: list[str] = typer.Option(
-        [], "--kind", "-k", help="industry_academia (产学研) or joint_rnd (共性技术); repeat for both (default)"
+        [], "--kind", "-k", help=N_("industry_academia (产学研) or joint_rnd (共性技术); repeat for both (default)")
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -78,13 +79,13 @@ def collab(
     rows = [
         {
             "#": o.rank,
-            "partner 伙伴": f"{o.partner_name} ({o.partner})",
-            "type 类型": o.partner_kind,
-            "pairing 合作": "产学研" if o.kind == "industry_academia" else "共性技术",
-            "score 得分": o.score,
-            "shared fields 共同领域": ", ".join(o.shared_fields),
-            "partner patents 专利": sum(e.partner_patents for e in o.evidence),
-            "ties 现有关系": "; ".join(o.ties),
+            "partner": f"{o.partner_name} ({o.partner})",
+            "type": o.partner_kind,
+            "pairing": "产学研" if o.kind == "industry_academia" else "共性技术",
+            "score": o.score,
+            "shared fields": ", ".join(o.shared_fields),
+            "partner patents": sum(e.partner_patents for e in o.evidence),
+            "ties": "; ".join(o.ties),
         }
         for o in found
     ]
@@ -96,10 +97,10 @@ def collab(
 @app.command("alliance")
 @friendly_errors
 def alliance(
-    alliance_id: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
-    recruits: int = typer.Option(20, "--recruits", "-r", help="Most recruits to show"),
-    shared_fields: bool = typer.Option(False, "--shared-fields", help="Also tie members that share a tech field"),
-    all_segments: bool = typer.Option(False, "--all-segments", help="List covered segments too, not only missing"),
+    alliance_id: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
+    recruits: int = typer.Option(20, "--recruits", "-r", help=N_("Most recruits to show")),
+    shared_fields: bool = typer.Option(False, "--shared-fields", help=N_("Also tie members that share a tech field")),
+    all_segments: bool = typer.Option(False, "--all-segments", help=N_("List covered segments too, not only missing")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Map an alliance: members and roles, chain segments covered and missing, brokers, communities,
@@ -122,78 +123,77 @@ def alliance(
     emit(
         [
             {
-                "member 成员": f"{x.name} ({x.key})",
-                "type 类型": x.kind,
-                "role 角色": x.role,
-                "since 加入": x.since,
-                "makes 产品": _names(x.makes_segments),
-                "community 社群": x.community,
-                "betweenness 中介性": x.betweenness,
-                "ties 关系": x.ties,
+                "member": f"{x.name} ({x.key})",
+                "type": x.kind,
+                "role": x.role,
+                "since": x.since,
+                "makes": _names(x.makes_segments),
+                "community": x.community,
+                "betweenness": x.betweenness,
+                "ties": x.ties,
             }
             for x in m.members
         ],
         as_json=False,
-        title="Members 成员",
+        title=_("Members"),
     )
     shown = m.segments if all_segments else [s for s in m.segments if not s.covered]
     emit(
         [
             {
-                "segment 环节": s.product,
-                "covered 覆盖": "yes 是" if s.covered else "NO 否",
-                "members making 成员生产": _names(s.members_making),
-                "others making 其他企业": s.others_making,
-                "fields 技术": ", ".join(s.fields),
-                "in chain 本链产品": "made 本链生产" if s.made_in_chain else "upstream 上游",
+                "segment": s.product,
+                "covered": "yes 是" if s.covered else "NO 否",
+                "members making": _names(s.members_making),
+                "others making": s.others_making,
+                "fields": ", ".join(s.fields),
+                "in chain": "made 本链生产" if s.made_in_chain else "upstream 上游",
             }
             for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
         ],
         as_json=False,
-        title="Chain segments 产业链环节"
-        + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
+        title=_("Chain segments") + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
     )
     emit(
         [
-            {"broker 枢纽": f"{b.name} ({b.key})", "betweenness": b.betweenness, "links 连接": _names(b.neighbours)}
+            {"broker": f"{b.name} ({b.key})", "betweenness": b.betweenness, "links": _names(b.neighbours)}
             for b in m.brokers
         ],
         as_json=False,
-        title="Brokers 枢纽成员",
+        title=_("Brokers"),
     )
     emit(
-        [{"community 社群": c.index, "size 规模": c.size, "members 成员": _names(c.names, 10)} for c in m.communities],
+        [{"community": c.index, "size": c.size, "members": _names(c.names, 10)} for c in m.communities],
         as_json=False,
-        title="Communities 社群 (Louvain)",
+        title=_("Communities (Louvain)"),
     )
     emit(
         [
-            {"alliance 联盟": f"{o.name} ({o.alliance})", "shared 共同成员": _names(o.shared), "jaccard": o.jaccard}
+            {"alliance": f"{o.name} ({o.alliance})", "shared": _names(o.shared), "jaccard": o.jaccard}
             for o in m.overlaps
         ],
         as_json=False,
-        title="Overlap with other alliances 联盟重叠",
+        title=_("Overlap with other alliances"),
     )
     emit(
         [
             {
                 "#": r.rank,
-                "recruit 建议吸纳": f"{r.name} ({r.key})",
-                "type 类型": r.kind,
-                "reasons 理由": "; ".join(r.reasons),
+                "recruit": f"{r.name} ({r.key})",
+                "type": r.kind,
+                "reasons": "; ".join(r.reasons),
             }
             for r in m.recruits
         ],
         as_json=False,
-        title="Recruits 建议吸纳",
+        title=_("Recruits"),
     )
 
 
 @app.command("patent-pool")
 @friendly_errors
 def pool(
-    pool_id: str = typer.Argument(..., help="Key of the patent pool, e.g. pp-5g"),
-    candidates: int = typer.Option(20, "--candidates", "-c", help="Most candidate licensors to show"),
+    pool_id: str = typer.Argument(..., help=N_("Key of the patent pool, e.g. pp-5g")),
+    candidates: int = typer.Option(20, "--candidates", "-c", help=N_("Most candidate licensors to show")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Analyse a patent pool: tech-field coverage, contributors and concentration (HHI), licensees,
@@ -212,55 +212,49 @@ def pool(
         highlight=False,
     )
     emit(
-        [
-            {"field 领域": f.field, "name 名称": f.name, "patents 专利": f.patents, "share 占比": _pct(f.share)}
-            for f in a.fields
-        ],
+        [{"field": f.field, "name": f.name, "patents": f.patents, "share": _pct(f.share)} for f in a.fields],
         as_json=False,
-        title="Tech-field coverage 技术领域覆盖",
+        title=_("Tech-field coverage"),
     )
     emit(
         [
             {
-                "contributor 贡献方": f"{c.name} ({c.key})",
-                "type 类型": c.kind,
-                "patents 专利": c.patents,
-                "share 份额": _pct(c.share),
-                "declared licensor 许可方": "yes 是" if c.declared_licensor else "no 否",
+                "contributor": f"{c.name} ({c.key})",
+                "type": c.kind,
+                "patents": c.patents,
+                "share": _pct(c.share),
+                "declared licensor": "yes 是" if c.declared_licensor else "no 否",
                 "since": c.since,
             }
             for c in a.contributors
         ],
         as_json=False,
-        title="Contributors 贡献方",
+        title=_("Contributors"),
     )
     emit(
         [
             {
-                "licensee 被许可方": f"{x.name} ({x.key})",
+                "licensee": f"{x.name} ({x.key})",
                 "since": x.since,
-                "needs 所需领域": ", ".join(x.needs),
-                "not covered 未覆盖": ", ".join(x.uncovered),
+                "needs": ", ".join(x.needs),
+                "not covered": ", ".join(x.uncovered),
             }
             for x in a.licensees
         ],
         as_json=False,
-        title="Licensees 被许可方",
+        title=_("Licensees"),
     )
     emit(
-        [
-            {"#": c.rank, "candidate 候选许可方": f"{c.name} ({c.key})", "type 类型": c.kind, "reason 理由": c.reason}
-            for c in a.candidates
-        ],
+        [{"#": c.rank, "candidate": f"{c.name} ({c.key})", "type": c.kind, "reason": c.reason} for c in a.candidates],
         as_json=False,
-        title="Candidate licensors 候选许可方",
+        title=_("Candidate licensors"),
     )
 
 
 @app.command("platforms")
 @friendly_errors
 def platforms(
-    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
+    base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show the public service platform types each base has and lacks (研发 信息 认证 培训 孵化 检测),
@@ -276,30 +270,30 @@ def platforms(
     emit(
         [
             {
-                "base 基地": f"{b.name} ({b.base})",
-                "present 已有": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
-                "missing 缺少": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
-                "coverage 覆盖": _pct(b.coverage),
-                "shared 共享平台": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
+                "base": f"{b.name} ({b.base})",
+                "present": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
+                "missing": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
+                "coverage": _pct(b.coverage),
+                "shared": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
             }
             for b in found
         ],
         as_json=False,
-        title="Public service platforms 公共服务平台",
+        title=_("Public service platforms"),
     )
 
 
 @app.command("indicators")
 @friendly_errors
 def indicators(
-    base: str | None = typer.Argument(None, help="Key of the base; every base when omitted"),
-    year: int | None = typer.Option(None, "--year", "-y", help="As of the end of this year (年份)"),
-    history: bool = typer.Option(False, "--history", help="One snapshot per year for BASE, from its approval year"),
-    ranking: bool = typer.Option(False, "--rank", help="Rank the bases with enough data by a weighted score"),
-    weight: list[str] = typer.Option([], "--weight", "-w", help="Override a ranking weight: name=value (repeat)"),
-    only: bool = typer.Option(False, "--only", help="Rank on the given --weight values only"),
+    base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),
+    history: bool = typer.Option(False, "--history", help=N_("One snapshot per year for BASE, from its approval year")),
+    ranking: bool = typer.Option(False, "--rank", help=N_("Rank the bases with enough data by a weighted score")),
+    weight: list[str] = typer.Option([], "--weight", "-w", help=N_("Override a ranking weight: name=value (repeat)")),
+    only: bool = typer.Option(False, "--only", help=N_("Rank on the given --weight values only")),
     min_enterprises: int = typer.Option(
-        MIN_ENTERPRISES, "--min-enterprises", help="Fewest enterprises a base needs to be ranked"
+        MIN_ENTERPRISES, "--min-enterprises", help=N_("Fewest enterprises a base needs to be ranked")
     ),
     as_json: bool = JSON_OPT,
 ) -> None:

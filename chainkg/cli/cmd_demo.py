@@ -6,14 +6,15 @@ import typer
 
 from chainkg.cli.common import console, friendly_errors, store_session
 from chainkg.cli.main import app
+from chainkg.i18n import N_
 
 
 @app.command()
 @friendly_errors
 def demo(
-    host: str = typer.Option(None, help="Address to listen on (default CHAINKG_HOST, 127.0.0.1)"),
-    port: int = typer.Option(None, help="Port to listen on (default CHAINKG_PORT, 8000)", min=1, max=65535),
-    no_serve: bool = typer.Option(False, "--no-serve", help="Load the demo data, then stop"),
+    host: str = typer.Option(None, help=N_("Address to listen on (default CHAINKG_HOST, 127.0.0.1)")),
+    port: int = typer.Option(None, help=N_("Port to listen on (default CHAINKG_PORT, 8000)"), min=1, max=65535),
+    no_serve: bool = typer.Option(False, "--no-serve", help=N_("Load the demo data, then stop")),
 ) -> None:
     """Load the bundled demo data into the configured store (LadybugDB by default) and serve it.
 

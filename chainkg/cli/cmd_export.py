@@ -9,6 +9,7 @@ import typer
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import N_
 from chainkg.views.catalog import VIEW_KINDS, build_view, check_kind
 from chainkg.views.export import FORMATS, write_export
 from chainkg.views.render import write_html
@@ -25,19 +26,19 @@ def _stem(view: str, key: str) -> str:
 @friendly_errors
 def export(
     view: str = typer.Argument(..., help=f"Which view: {', '.join(VIEW_KINDS)}"),
-    key: str = typer.Argument(..., help="What it is about: base, alliance, organization, pool or node key"),
+    key: str = typer.Argument(..., help=N_("What it is about: base, alliance, organization, pool or node key")),
     fmt: str = typer.Option(
         "graphml", "--format", "-f", help=f"One of {', '.join(CHOICES)} (csv writes nodes and edges)"
     ),
     out: Path = typer.Option(
-        None, "--out", "-o", help="File (or name stem for csv/all); default chainkg-exports/chainkg-VIEW-KEY.*"
+        None, "--out", "-o", help=N_("File (or name stem for csv/all); default chainkg-exports/chainkg-VIEW-KEY.*")
     ),
-    label: str = typer.Option(None, help="ego view: the node's label, e.g. Enterprise"),
-    segment: str = typer.Option(None, help="gap view: product name or industry key"),
-    depth: int = typer.Option(None, help="chain/gap: chain depth; ego: hops (1 or 2)"),
-    method: str = typer.Option(None, help="collab view: resource_allocation, adamic_adar or jaccard"),
-    limit: int = typer.Option(None, help="Most items drawn (links, candidates, partners)"),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON"),
+    label: str = typer.Option(None, help=N_("ego view: the node's label, e.g. Enterprise")),
+    segment: str = typer.Option(None, help=N_("gap view: product name or industry key")),
+    depth: int = typer.Option(None, help=N_("chain/gap: chain depth; ego: hops (1 or 2)")),
+    method: str = typer.Option(None, help=N_("collab view: resource_allocation, adamic_adar or jaccard")),
+    limit: int = typer.Option(None, help=N_("Most items drawn (links, candidates, partners)")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print what was written as JSON")),
 ) -> None:
     """Write a view's subgraph to files: GraphML and GEXF open in Gephi, CSV and Excel in a
     spreadsheet, HTML in any browser without an internet connection.

@@ -1,7 +1,7 @@
 """Commands for a base's industry chain: chain, gaps, whatif, candidates, complement.
 
-Each prints tables with English and Chinese headings and the reasons as paths, or, with
-``--json``, the full typed result.
+Each prints tables with headings in the current language (zh by default, --lang en) and
+the reasons as paths, or, with ``--json``, the full typed result.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from rich.markup import escape
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level
+from chainkg.i18n import N_, _, get_locale, value
+from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
 from chainkg.queries.gaps import Gap, gap_overview, what_if
 
-JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
-DEPTH_OPT = typer.Option(3, "--depth", "-d", help="Steps upstream from what the base makes or leads in (1-6)")
-LEVEL_OPT = typer.Option("both", "--level", "-l", help="product, industry or both")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
+DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
+LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
 
 
 def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
@@ -35,6 +36,20 @@ def _level(level: str) -> LevelChoice:
     return LEVELS[level]
 
 
+def _path(x: object) -> str:
+    """The record's path text with its link words in the current language (names are data)."""
+    text = str(getattr(x, "path_text", ""))
+    if get_locale() == "en":
+        return text
+    rels = set(getattr(x, "path_rels", None) or []) | {
+        s.rel for s in getattr(x, "path", None) or [] if hasattr(s, "rel")
+    }
+    for rel in rels - {None}:
+        en, zh = rel_words(rel)
+        text = text.replace(f"-[{en}]->", f"-[{zh}]->")
+    return text
+
+
 def _pct(v: float | None) -> str:
     return "" if v is None else f"{100 * v:.1f}%"
 
@@ -46,13 +61,13 @@ def _names(items: list[str], n: int = 3) -> str:
 def _summaries(levels: list[LevelSummary], title: str) -> None:
     rows = [
         {
-            "level 层级": s.level,
-            "anchors 锚点": s.anchors,
-            "segments 环节": s.segments,
-            "covered 已覆盖": s.covered,
-            "gaps 缺口": s.gaps,
-            "weak 薄弱": s.weak_links,
-            "completeness 完整度": _pct(s.completeness),
+            "level": s.level,
+            "anchors": s.anchors,
+            "segments": s.segments,
+            "covered": s.covered,
+            "gaps": s.gaps,
+            "weak": s.weak_links,
+            "completeness": _pct(s.completeness),
         }
         for s in levels
     ]
@@ -62,11 +77,11 @@ def _summaries(levels: list[LevelSummary], title: str) -> None:
 @app.command("chain")
 @friendly_errors
 def chain_cmd(
-    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
+    base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    stage: str = typer.Option("", "--stage", "-s", help="Only one stage: downstream, midstream or upstream"),
-    limit: int = typer.Option(30, "--limit", "-n", help="Most segments to list per level (0 for all)"),
+    stage: str = typer.Option("", "--stage", "-s", help=N_("Only one stage: downstream, midstream or upstream")),
+    limit: int = typer.Option(30, "--limit", "-n", help=N_("Most segments to list per level (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Show a base's industry chain (产业链): each segment's stage, coverage and path.
@@ -85,37 +100,37 @@ def chain_cmd(
         emit(result, as_json=True)
         return
     b = result.base
-    _summaries(result.levels, f"Chain of {b.name} ({b.key}), depth {depth} — 产业链")
+    _summaries(result.levels, _("Chain of {name} ({key}), depth {depth}").format(name=b.name, key=b.key, depth=depth))
     rows = [
         {
-            "level 层级": s.level,
-            "stage 环节": f"{s.stage} {s.stage_zh}",
-            "segment 环节名": s.name,
-            "status 状态": s.status,
-            "enterprises 企业": _names([e.name for e in s.enterprises]),
-            "path 路径": s.path_text,
+            "level": s.level,
+            "stage": s.stage,
+            "segment": s.name,
+            "status": s.status,
+            "enterprises": _names([e.name for e in s.enterprises]),
+            "path": _path(s),
         }
         for s in result.segments
     ]
-    _table(rows, title="Segments (nearest first) — 环节")
+    _table(rows, title=_("Segments (nearest first)"))
 
 
 @app.command("gaps")
 @friendly_errors
 def gaps_cmd(
-    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
+    base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most gaps and weak links to list per level (0 for all)"),
-    weak: bool = typer.Option(True, "--weak/--no-weak", help="Also list the weak links (one enterprise only)"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most gaps and weak links to list per level (0 for all)")),
+    weak: bool = typer.Option(True, "--weak/--no-weak", help=N_("Also list the weak links (one enterprise only)")),
     include_flagged: bool = typer.Option(
-        False, "--include-flagged", help="Also list products flagged as not products (segments, sales lines …)"
+        False, "--include-flagged", help=N_("Also list products flagged as not products (segments, sales lines …)")
     ),
     as_json: bool = JSON_OPT,
     maps: list[str] = typer.Option(
-        None, "--map", "-m", help="Answer per segment of this chain map (产业链图谱); default: the base's own maps"
+        None, "--map", "-m", help=N_("Answer per segment of this chain map (产业链图谱); default: the base's own maps")
     ),
-    segment: str = typer.Option("", "--segment", help="With --map: look into one segment (drill-down)"),
+    segment: str = typer.Option("", "--segment", help=N_("With --map: look into one segment (drill-down)")),
 ) -> None:
     """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
 
@@ -158,61 +173,69 @@ def gaps_cmd(
     def gap_rows(gaps: list[Gap]) -> list[dict[str, object]]:
         return [
             {
-                "level 层级": g.level,
-                "gap 缺口": g.name,
-                "stage 环节": f"{g.stage} {g.stage_zh}",
-                "score 得分": g.score,
-                "dependents 依赖数": g.dependents,
-                "feeds 下游产品数": "" if g.feeds is None else g.feeds,
-                "makers 全国企业": "" if g.makers is None else g.makers,
-                "needed by 下游需求": _names(g.needed_by),
-                "path 路径": g.path_text,
+                "level": g.level,
+                "gap": g.name,
+                "stage": g.stage,
+                "score": g.score,
+                "dependents": g.dependents,
+                "feeds": "" if g.feeds is None else g.feeds,
+                "makers": "" if g.makers is None else g.makers,
+                "needed by": _names(g.needed_by),
+                "path": _path(g),
             }
             for g in gaps
         ]
 
     b = o.base
-    _table(gap_rows(o.gaps), title=f"招商缺口 Gaps to attract: {b.name} ({b.key}), depth {depth}")
+    _table(
+        gap_rows(o.gaps),
+        title=_("Gaps to attract: {name} ({key}), depth {depth}").format(name=b.name, key=b.key, depth=depth),
+    )
     for g in o.gaps[:3]:
-        console.print(f"• {g.why_zh}\n  {g.why}", highlight=False, markup=False)
+        console.print(f"• {g.why if get_locale() == 'en' else g.why_zh}", highlight=False, markup=False)
     if o.no_supplier:
-        _table(gap_rows(o.no_supplier), title="无已知供应商（研发目标）No known supplier in the data (R&D targets)")
+        _table(gap_rows(o.no_supplier), title=_("No known supplier in the data (R&D targets)"))
     counts = ", ".join(
-        f"{k}: {o.total_gaps[k]:,} 缺口 gaps, {o.total_no_supplier.get(k, 0):,} 无供应商 no supplier"
+        _("{level}: {gaps:,} gaps, {none:,} with no known supplier").format(
+            level=value(k), gaps=o.total_gaps[k], none=o.total_no_supplier.get(k, 0)
+        )
         for k in o.total_gaps
     )
     console.print(counts, highlight=False, markup=False)
     left = sum(o.flagged_left_out.values()) + sum(o.weak_flagged_left_out.values())
     if left:
         console.print(
-            f"已略去 {left:,} 个被标记为非产品的条目（业务分部、销售/服务、品牌、解析片段）；--include-flagged 显示。"
-            f"\nLeft out {left:,} items flagged as not products (see chainkg quality); --include-flagged shows them.",
+            _(
+                "Left out {n:,} items flagged as not products (see chainkg quality); --include-flagged shows them."
+            ).format(n=left),
             highlight=False,
             markup=False,
         )
     if weak:
         wrows = [
             {
-                "level 层级": w.level,
-                "segment 环节": w.name,
-                "only enterprise 唯一企业": w.enterprise.name,
-                "score 得分": w.score,
-                "dependents 依赖数": w.dependents,
-                "path 路径": w.path_text,
+                "level": w.level,
+                "segment": w.name,
+                "only enterprise": w.enterprise.name,
+                "score": w.score,
+                "dependents": w.dependents,
+                "path": _path(w),
             }
             for w in o.weak_links
         ]
-        _table(wrows, title="Weak links (one enterprise) — 薄弱环节")
+        _table(wrows, title=_("Weak links (one enterprise)"))
 
 
 @app.command("what-if")
 @friendly_errors
 def whatif_cmd(
-    base: str = typer.Argument(..., help="Key of the base"),
-    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
+    enterprises: list[str] = typer.Argument(
+        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
+    ),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most new gaps and cut-off segments to list per level"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most new gaps and cut-off segments to list per level")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
@@ -225,56 +248,60 @@ def whatif_cmd(
         emit(r, as_json=True)
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
-    console.print(f"Removing {who} from {r.base.name} ({r.base.key}) — 假设移除企业", highlight=False, markup=False)
+    console.print(
+        _("Removing {who} from {name} ({key})").format(who=who, name=r.base.name, key=r.base.key),
+        highlight=False,
+        markup=False,
+    )
     rows = []
     for b, a in zip(r.before, r.after, strict=True):
         rows.append(
             {
-                "level 层级": b.level,
-                "gaps before 原缺口": b.gaps,
-                "gaps after 新缺口数": a.gaps,
-                "weak before 原薄弱": b.weak_links,
-                "weak after 现薄弱": a.weak_links,
-                "completeness 完整度": f"{_pct(b.completeness)} → {_pct(a.completeness)}",
+                "level": b.level,
+                "gaps before": b.gaps,
+                "gaps after": a.gaps,
+                "weak before": b.weak_links,
+                "weak after": a.weak_links,
+                "completeness": f"{_pct(b.completeness)} → {_pct(a.completeness)}",
             }
         )
-    _table(rows, title="Before and after — 前后对比")
+    _table(rows, title=_("Before and after"))
     _table(
         [
             {
-                "level 层级": g.level,
-                "new gap 新缺口": g.name,
-                "stage 环节": g.stage,
-                "lost 失去的企业": _names([e.name for e in g.lost]),
-                "score 得分": g.score,
-                "dependents 依赖数": g.dependents,
-                "path 路径": g.path_text,
+                "level": g.level,
+                "new gap": g.name,
+                "stage": g.stage,
+                "lost": _names([e.name for e in g.lost]),
+                "score": g.score,
+                "dependents": g.dependents,
+                "path": _path(g),
             }
             for g in r.new_gaps
         ],
-        title="Segments that become gaps — 新增缺口",
+        title=_("Segments that become gaps"),
     )
     _table(
         [
             {
-                "level 层级": c.level,
-                "cut off 受影响环节": c.name,
-                "because of 因缺": c.gap_name,
-                "steps 步数": c.hops,
-                "path 路径": c.path_text,
+                "level": c.level,
+                "cut off": c.name,
+                "because of": c.gap_name,
+                "steps": c.hops,
+                "path": _path(c),
             }
             for c in r.cut_off
         ],
-        title="Covered segments cut off downstream — 下游受影响环节",
+        title=_("Covered segments cut off downstream"),
     )
 
 
 @app.command("candidates")
 @friendly_errors
 def candidates_cmd(
-    base: str = typer.Argument(..., help="Key of the base"),
-    segment: str = typer.Argument(..., help="The gap: product name, industry key (SW2021:270100) or industry name"),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
+    segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
@@ -292,7 +319,9 @@ def candidates_cmd(
         emit(r, as_json=True)
         return
     console.print(
-        f"Candidates to fill {r.segment.name} ({r.segment.label}) for {r.base.name} ({r.base.key}) — 招商对象",
+        _("Candidates to fill {segment} ({level}) for {name} ({key})").format(
+            segment=r.segment.name, level=value(r.segment.label), name=r.base.name, key=r.base.key
+        ),
         highlight=False,
         markup=False,
     )
@@ -301,38 +330,39 @@ def candidates_cmd(
         [
             {
                 "#": i,
-                "enterprise 企业": f"{c.name} ({c.key})",
-                "province 省份": c.province or "",
-                "relatedness 关联密度": "" if c.relatedness is None else f"{c.relatedness:.2f} {c.related_activity}",
-                "matched 匹配产品": f"{c.matched} ({c.match})" if c.matched else "",
-                "score 得分": c.score,
+                "enterprise": f"{c.name} ({c.key})",
+                "province": c.province or "",
+                "relatedness": "" if c.relatedness is None else f"{c.relatedness:.2f} {c.related_activity}",
+                "matched": f"{c.matched} ({c.match})" if c.matched else "",
+                "score": c.score,
                 # One column, Chinese first: the English reasons are in --json (reasons_text).
-                "理由 reasons": "\n".join(f"{x.zh} +{x.points:g}" for x in c.reasons) or "覆盖该环节",
+                "reasons": "\n".join(f"{x.text if get_locale() == 'en' else x.zh} +{x.points:g}" for x in c.reasons)
+                or _("covers the segment"),
             }
             for i, c in enumerate(r.candidates, 1)
         ],
-        title=f"Ranked candidates ({len(r.candidates)} of {r.total_candidates})",
+        title=_("Ranked candidates ({n} of {total})").format(n=len(r.candidates), total=r.total_candidates),
     )
     _table(
         [
             {
-                "base 基地": f"{b.name} ({b.key})",
-                "enterprises 企业数": b.enterprises,
-                "examples 示例": _names(b.examples),
+                "base": f"{b.name} ({b.key})",
+                "enterprises": b.enterprises,
+                "examples": _names(b.examples),
             }
             for b in r.other_bases
         ],
-        title="Other bases covering it — 其他覆盖基地",
+        title=_("Other bases covering it"),
     )
 
 
 @app.command("complement")
 @friendly_errors
 def complement_cmd(
-    base: str = typer.Argument(..., help="Key of the base"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most bases to list (0 for all)"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most bases to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Which other bases cover this base's gaps (基地互补), best complement first.
@@ -347,22 +377,23 @@ def complement_cmd(
         emit(r, as_json=True)
         return
     console.print(
-        f"{r.base.name} ({r.base.key}): {r.product_gaps} product gaps, {r.industry_gaps} industry gaps "
-        f"at depth {r.depth} — 基地互补",
+        _("{name} ({key}): {products} product gaps, {industries} industry gaps at depth {depth}").format(
+            name=r.base.name, key=r.base.key, products=r.product_gaps, industries=r.industry_gaps, depth=r.depth
+        ),
         highlight=False,
         markup=False,
     )
     _table(
         [
             {
-                "base 基地": f"{x.base.name} ({x.base.key})",
-                "complement 互补度": _pct(x.complement),
-                "product gaps 产品缺口": f"{x.product_gaps_covered} ({_pct(x.product_share)})",
-                "industry gaps 行业缺口": f"{x.industry_gaps_covered} ({_pct(x.industry_share)})",
-                "enterprises 企业": x.enterprises,
-                "most needed 最关键": _names(x.top_segments),
+                "base": f"{x.base.name} ({x.base.key})",
+                "complement": _pct(x.complement),
+                "product gaps": f"{x.product_gaps_covered} ({_pct(x.product_share)})",
+                "industry gaps": f"{x.industry_gaps_covered} ({_pct(x.industry_share)})",
+                "enterprises": x.enterprises,
+                "most needed": _names(x.top_segments),
             }
             for x in r.rows
         ],
-        title="Bases covering the gaps — 覆盖缺口的基地",
+        title=_("Bases covering the gaps"),
     )

@@ -15,6 +15,7 @@ from chainkg.cli.common import console, emit, friendly_errors, settings, store_s
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import N_
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -168,21 +169,21 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
 @app.command("ingest")
 @friendly_errors
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files (.csv, .xlsx, .jsonl) or folders of them"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and resolve only; write nothing"),
-    strict: bool = typer.Option(False, "--strict", help="Refuse the whole load on the first problem"),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help="Rows per write transaction"),
-    aliases: Path = typer.Option(None, "--aliases", help="Alias table (alias, canonical) for entity names"),
-    report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
-    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
+    paths: list[Path] = typer.Argument(..., help=N_("Files (.csv, .xlsx, .jsonl) or folders of them")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("Validate and resolve only; write nothing")),
+    strict: bool = typer.Option(False, "--strict", help=N_("Refuse the whole load on the first problem")),
+    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
+    aliases: Path = typer.Option(None, "--aliases", help=N_("Alias table (alias, canonical) for entity names")),
+    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
     reread: bool = typer.Option(
-        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
     ),
     type_name: str = typer.Option(
-        None, "--type", help="What every file holds: registry (企业名录 export) or a type, e.g. Enterprise, MAKES"
+        None, "--type", help=N_("What every file holds: registry (企业名录 export) or a type, e.g. Enterprise, MAKES")
     ),
-    explain: bool = typer.Option(False, "--explain", help="Show how each column would be read; load nothing"),
-    review: Path = typer.Option(None, "--review", help="resolution-review.csv with your decisions (同一/不同)"),
+    explain: bool = typer.Option(False, "--explain", help=N_("Show how each column would be read; load nothing")),
+    review: Path = typer.Option(None, "--review", help=N_("resolution-review.csv with your decisions (同一/不同)")),
 ) -> None:
     """Load CSV, Excel and JSON Lines files into the graph, in dependency order.
 
@@ -224,13 +225,15 @@ def ingest(
 @app.command("ingest-ckg")
 @friendly_errors
 def ingest_ckg(
-    folder: Path = typer.Argument(..., help="Folder with the ChainKnowledgeGraph JSONL files"),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help="Rows per write transaction"),
-    report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
-    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
-    mix: bool = typer.Option(False, "--mix", help="Load even onto a store holding the demo (answers then mix both)"),
+    folder: Path = typer.Argument(..., help=N_("Folder with the ChainKnowledgeGraph JSONL files")),
+    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
+    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
+    mix: bool = typer.Option(
+        False, "--mix", help=N_("Load even onto a store holding the demo (answers then mix both)")
+    ),
     reread: bool = typer.Option(
-        False, "--reread", help="Read and compare every row even when the files are those of the last load"
+        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
     ),
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
@@ -255,9 +258,9 @@ def ingest_ckg(
 @app.command("ingest-demo")
 @friendly_errors
 def ingest_demo(
-    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON"),
-    report_dir: Path = typer.Option(None, "--report-dir", help="Where summary.json and rejects.csv go"),
-    mix: bool = typer.Option(False, "--mix", help="Load even onto a store holding the public data"),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
+    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
+    mix: bool = typer.Option(False, "--mix", help=N_("Load even onto a store holding the public data")),
 ) -> None:
     """Load the bundled demo data set (bases in 深圳, 苏州 and 合肥, real listed companies, illustrative links).
 

@@ -16,6 +16,7 @@ from rich.markup import escape
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.segments import (
     SegmentAnswer,
     SegmentFirm,
@@ -33,14 +34,14 @@ from chainkg.queries.segments import (
 )
 from chainkg.views.mapreport import render_map_report
 
-JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
-MAP_OPT = typer.Option(..., "--map", "-m", help="Key of the chain map, e.g. led (see `chainkg maps`)")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
+MAP_OPT = typer.Option(..., "--map", "-m", help=N_("Key of the chain map, e.g. led (see `chainkg maps`)"))
 
 
 def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -> str:
     count = len(firms) if total is None else total
     shown = "、".join(f.name for f in firms[:n])
-    return shown + (f" 等{count}家" if count > min(n, len(firms)) else "")
+    return shown + (_(" ({count} in all)").format(count=count) if count > min(n, len(firms)) else "")
 
 
 def _seg_name(a: SegmentAnswer) -> str:
@@ -50,8 +51,8 @@ def _seg_name(a: SegmentAnswer) -> str:
 @app.command("maps")
 @friendly_errors
 def maps_cmd(
-    key: str = typer.Argument("", help="Key of one map: show its segments"),
-    report: bool = typer.Option(False, "--report", help="Print the map's match report (products and firms)"),
+    key: str = typer.Argument("", help=N_("Key of one map: show its segments")),
+    report: bool = typer.Option(False, "--report", help=N_("Print the map's match report (products and firms)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """List the chain maps (产业链图谱) with their stage and segment counts, or show one.
@@ -66,16 +67,16 @@ def maps_cmd(
                 return
             rows = [
                 {
-                    "key 编号": m.key,
-                    "name 名称": m.name,
-                    "version 版本": m.version or "",
-                    "stages 阶段": m.stages,
-                    "segments 环节": m.segments,
-                    "references 来源": len(m.references),
+                    "key": m.key,
+                    "name": m.name,
+                    "version": m.version or "",
+                    "stages": m.stages,
+                    "segments": m.segments,
+                    "references": len(m.references),
                 }
                 for m in maps
             ]
-            emit(rows, as_json=False, title="Chain maps — 产业链图谱")
+            emit(rows, as_json=False, title=_("Chain maps"))
             return
         if report:
             r = map_report(store, key)
@@ -84,16 +85,18 @@ def maps_cmd(
                 return
             rows = [
                 {
-                    "stage 阶段": s.stage_name,
-                    "segment 环节": f"  └ {s.name}" if s.parent else s.name,
-                    "products 产品": s.products_count,
-                    "firms 全国企业": s.enterprises_count,
-                    "sample 示例": "、".join(s.products[:4]),
-                    "defect 缺陷": ("已说明 explained" if s.unmatched_note else "缺陷 defect") if s.defect else "",
+                    "stage": s.stage_name,
+                    "segment": f"  └ {s.name}" if s.parent else s.name,
+                    "products": s.products_count,
+                    "firms": s.enterprises_count,
+                    "sample": "、".join(s.products[:4]),
+                    "defect": (_("explained") if s.unmatched_note else _("defect")) if s.defect else "",
                 }
                 for s in r.segments
             ]
-            emit(rows, as_json=False, title=escape(f"Match report of {r.map.name} ({key}) — 匹配报告"))
+            emit(
+                rows, as_json=False, title=escape(_("Match report of {name} ({key})").format(name=r.map.name, key=key))
+            )
             if r.unexplained:
                 console.print(
                     f"{len(r.unexplained)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.unexplained)}",
@@ -114,12 +117,12 @@ def maps_cmd(
         return
     rows = [
         {
-            "stage 阶段": md.stage_name(str(s["stage"])),
-            "segment 环节": f"  └ {s['name']}" if s["parent"] else str(s["name"]),
-            "key 编号": str(s["key"]),
-            "feeds 供给": ", ".join(x.split("/", 1)[1] for x in md.feeds.get(str(s["key"]), [])),
-            "products 产品": len(md.products.get(str(s["key"]), [])),
-            "firms 全国企业": len(md.firms.get(str(s["key"]), [])),
+            "stage": md.stage_name(str(s["stage"])),
+            "segment": f"  └ {s['name']}" if s["parent"] else str(s["name"]),
+            "key": str(s["key"]),
+            "feeds": ", ".join(x.split("/", 1)[1] for x in md.feeds.get(str(s["key"]), [])),
+            "products": len(md.products.get(str(s["key"]), [])),
+            "firms": len(md.firms.get(str(s["key"]), [])),
         }
         for s in md.segments
     ]
@@ -129,8 +132,8 @@ def maps_cmd(
 @app.command("maps-report")
 @friendly_errors
 def maps_report_cmd(
-    keys: list[str] = typer.Argument(None, help="Maps to report on (all by default)"),
-    out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help="Folder for the <key>.md reports"),
+    keys: list[str] = typer.Argument(None, help=N_("Maps to report on (all by default)")),
+    out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help=N_("Folder for the <key>.md reports")),
 ) -> None:
     """Write each map's match report to OUT/<key>.md, for review.
 
@@ -150,7 +153,9 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
     b = r.base
     if r.default_maps:
         console.print(
-            f"Maps of {b.name}'s leading industries 主导产业图谱: {', '.join(m.map.key for m in r.maps)}",
+            _("Maps of {name}'s leading industries: {maps}").format(
+                name=b.name, maps=", ".join(m.map.key for m in r.maps)
+            ),
             highlight=False,
             markup=False,
         )
@@ -158,43 +163,50 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
         if drill:
             for a in mg.segments:
                 console.print(
-                    f"{a.name}（{a.key}，{a.stage_name}）: {a.status_zh} {a.status}\n{a.why_zh}\n{a.why}",
+                    f"{a.name}（{a.key}，{a.stage_name}）: {value(a.status)}\n"
+                    + (a.why if get_locale() == "en" else a.why_zh),
                     highlight=False,
                     markup=False,
                 )
                 emit(
-                    [{"firm 企业": f.name, "rule 规则": f.rule, "evidence 依据": f.via} for f in a.base_firms],
+                    [{"firm": f.name, "rule": f.rule, "evidence": f.via} for f in a.base_firms],
                     as_json=False,
-                    title="Firms of the base — 本基地企业",
+                    title=_("Firms of the base"),
                 )
                 emit(
-                    [
-                        {"firm 企业": f.name, "place 地区": f.city or f.province or "", "evidence 依据": f.via}
-                        for f in a.makers
-                    ],
+                    [{"firm": f.name, "place": f.city or f.province or "", "evidence": f.via} for f in a.makers],
                     as_json=False,
-                    title=f"Firms nationwide ({a.makers_count}) — 全国企业",
+                    title=_("Firms nationwide ({n})").format(n=a.makers_count),
                 )
                 console.print(
-                    f"Products 产品 ({a.products_count}): " + "、".join(a.products), highlight=False, markup=False
+                    _("Products ({n}): ").format(n=a.products_count) + "、".join(a.products),
+                    highlight=False,
+                    markup=False,
                 )
             continue
         c = mg.counts
-        title = (
-            f"{b.name} on {mg.map.name} ({mg.map.key}) — 环节: 已覆盖 {c['covered']}, 薄弱 {c['weak']}, "
-            f"缺口 {c['gap']}, 无已知供应商 {c['no_supplier']}"
+        title = _(
+            "{name} on {map} ({key}) — segments: covered {covered}, weak {weak}, gap {gap}, no known supplier {none}"
+        ).format(
+            name=b.name,
+            map=mg.map.name,
+            key=mg.map.key,
+            covered=c["covered"],
+            weak=c["weak"],
+            gap=c["gap"],
+            none=c["no_supplier"],
         )
         rows = [
             {
-                "stage 阶段": a.stage_name,
-                "segment 环节": _seg_name(a),
-                "status 状态": f"{a.status_zh} {a.status}",
-                "base firms 本基地企业": _names(a.base_firms),
-                "nationwide 全国": a.makers_count,
-                "top makers 主要企业": _names(
+                "stage": a.stage_name,
+                "segment": _seg_name(a),
+                "status": a.status,
+                "base firms": _names(a.base_firms),
+                "nationwide": a.makers_count,
+                "top makers": _names(
                     [f for f in a.makers if f not in a.base_firms], total=a.makers_count - a.base_count
                 ),
-                "products 产品": a.products_count,
+                "products": a.products_count,
             }
             for a in mg.segments
             if a.status != "no_supplier"
@@ -203,9 +215,9 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
         rd = [a for a in mg.segments if a.status == "no_supplier"]
         if rd:
             emit(
-                [{"segment 环节": a.name, "stage 阶段": a.stage_name, "products 产品": a.products_count} for a in rd],
+                [{"segment": a.name, "stage": a.stage_name, "products": a.products_count} for a in rd],
                 as_json=False,
-                title="No known supplier (R&D targets) — 无已知供应商（研发攻关目标）",
+                title=_("No known supplier (R&D targets)"),
             )
 
 
@@ -219,9 +231,9 @@ def default_segment_gaps(store: GraphStore, base: str) -> SegmentGapsResult | No
 @app.command("segments")
 @friendly_errors
 def segments_cmd(
-    base: str = typer.Argument(..., help="Key of the base, e.g. sz-led or city:深圳市"),
-    maps: list[str] = typer.Option(None, "--map", "-m", help="Chain map(s); default: the base's own maps"),
-    segment: str = typer.Option("", "--segment", "-s", help="Look into one segment (drill-down)"),
+    base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
+    maps: list[str] = typer.Option(None, "--map", "-m", help=N_("Chain map(s); default: the base's own maps")),
+    segment: str = typer.Option("", "--segment", "-s", help=N_("Look into one segment (drill-down)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """A base's status in every segment of a chain map: covered, weak, gap or no known supplier.
@@ -239,8 +251,10 @@ def segments_cmd(
 @app.command("segment-what-if")
 @friendly_errors
 def segment_whatif_cmd(
-    base: str = typer.Argument(..., help="Key of the base"),
-    enterprises: list[str] = typer.Argument(..., help="Enterprises of the base to remove (key, short or full name)"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
+    enterprises: list[str] = typer.Argument(
+        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
+    ),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -254,28 +268,28 @@ def segment_whatif_cmd(
         emit(r, as_json=True)
         return
     who = "、".join(e.name for e in r.removed)
-    console.print(f"假设{who}离开{r.base.name} — if {who} leave", highlight=False, markup=False)
+    console.print(_("If {who} leave {name}").format(who=who, name=r.base.name), highlight=False, markup=False)
     rows = [
         {
-            "effect 影响": "lost 失去" if x in r.lost else "weakened 变薄弱",
-            "stage 阶段": x.stage_name,
-            "segment 环节": x.name,
-            "firms leaving 离开企业": "、".join(e.name for e in x.lost),
-            "after 之后": x.status_after,
-            "nationwide 全国": x.makers_count,
+            "effect": _("lost") if x in r.lost else _("weakened"),
+            "stage": x.stage_name,
+            "segment": x.name,
+            "firms leaving": "、".join(e.name for e in x.lost),
+            "after": x.status_after,
+            "nationwide": x.makers_count,
         }
         for x in [*r.lost, *r.weakened]
     ]
-    emit(rows, as_json=False, title="Segments affected — 受影响环节")
+    emit(rows, as_json=False, title=_("Segments affected"))
 
 
 @app.command("segment-candidates")
 @friendly_errors
 def segment_candidates_cmd(
-    base: str = typer.Argument(..., help="Key of the base"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
     map_key: str = MAP_OPT,
-    segment: str = typer.Option(..., "--segment", "-s", help="The segment to fill, e.g. chip"),
-    limit: int = typer.Option(20, "--limit", "-n", help="Most candidates to list (0 for all)"),
+    segment: str = typer.Option(..., "--segment", "-s", help=N_("The segment to fill, e.g. chip")),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Firms elsewhere in a segment: candidates to fill it (招商), most related first.
@@ -287,18 +301,15 @@ def segment_candidates_cmd(
     if as_json:
         emit(r, as_json=True)
         return
-    rows = [
-        {"firm 企业": c.name, "place 地区": c.city or c.province or "", "products 产品数": c.weight, "why 依据": c.via}
-        for c in r
-    ]
-    emit(rows, as_json=False, title=escape(f"Candidates for {segment} — 招商候选"))
+    rows = [{"firm": c.name, "place": c.city or c.province or "", "products": c.weight, "why": c.via} for c in r]
+    emit(rows, as_json=False, title=escape(_("Candidates for {segment}").format(segment=segment)))
 
 
 @app.command("segment-complement")
 @friendly_errors
 def segment_complement_cmd(
-    a: str = typer.Argument(..., help="Key of one base"),
-    b: str = typer.Argument(..., help="Key of the other base"),
+    a: str = typer.Argument(..., help=N_("Key of one base")),
+    b: str = typer.Argument(..., help=N_("Key of the other base")),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -315,25 +326,25 @@ def segment_complement_cmd(
     for label, items in (
         (f"{r.a.name} → {r.b.name}", r.a_fills_b),
         (f"{r.b.name} → {r.a.name}", r.b_fills_a),
-        ("both 双方都有", r.both),
-        ("neither 双方都无", r.neither),
+        (_("both"), r.both),
+        (_("neither"), r.neither),
     ):
         for x in items:
             rows.append(
                 {
-                    "who fills 互补方向": label,
-                    "segment 环节": x.name,
+                    "who fills": label,
+                    "segment": x.name,
                     "A firms": "、".join(e.name for e in x.a_firms[:3]),
                     "B firms": "、".join(e.name for e in x.b_firms[:3]),
                 }
             )
-    emit(rows, as_json=False, title="Complementarity by segment — 环节互补")
+    emit(rows, as_json=False, title=_("Complementarity by segment"))
 
 
 @app.command("alliance-segments")
 @friendly_errors
 def alliance_segments_cmd(
-    alliance: str = typer.Argument(..., help="Key of the alliance, e.g. al-led"),
+    alliance: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -348,12 +359,12 @@ def alliance_segments_cmd(
         return
     rows = [
         {
-            "stage 阶段": s.stage_name,
-            "segment 环节": f"  └ {s.name}" if s.parent else s.name,
-            "status 状态": f"{s.status_zh} {s.status}",
-            "members 成员": "、".join(m.name for m in s.members[:4]),
-            "nationwide 全国": s.makers_count,
+            "stage": s.stage_name,
+            "segment": f"  └ {s.name}" if s.parent else s.name,
+            "status": s.status,
+            "members": "、".join(m.name for m in s.members[:4]),
+            "nationwide": s.makers_count,
         }
         for s in r.segments
     ]
-    emit(rows, as_json=False, title=escape(f"{r.alliance.name} on {map_key} — 联盟环节覆盖"))
+    emit(rows, as_json=False, title=escape(_("{alliance} on {map}").format(alliance=r.alliance.name, map=map_key)))

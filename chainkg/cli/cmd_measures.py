@@ -6,18 +6,19 @@ import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
+from chainkg.i18n import N_
 from chainkg.queries.policy import policy_profile
 from chainkg.queries.targets import base_targets
 from chainkg.views.measures import profile_sections, target_details, target_rows
 
-JSON_OPT = typer.Option(False, "--json", help="Print the full result as JSON instead of tables")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
 
 @app.command("targets")
 @friendly_errors
 def targets(
-    base: str = typer.Argument(..., help="Key of the base"),
-    year: int | None = typer.Option(None, "--year", "-y", help="Year (年份); the base's latest year with figures"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("Year (年份); the base's latest year with figures")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """§2 目标: the three targets of the notice for a base — threshold, value, met or not, inputs.
@@ -37,8 +38,8 @@ def targets(
 @app.command("policy")
 @friendly_errors
 def policy(
-    base: str = typer.Argument(..., help="Key of the base"),
-    year: int | None = typer.Option(None, "--year", "-y", help="As of this year (年份); this year when omitted"),
+    base: str = typer.Argument(..., help=N_("Key of the base")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of this year (年份); this year when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
     """政策对象: standards, international patents, certifications, foreign R&D centres and

@@ -18,17 +18,18 @@ from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import N_, _
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
 
 R = TypeVar("R")
 
-JSON_OPT = typer.Option(False, "--json", help="Print the records as JSON instead of a table")
-PROVINCE_OPT = typer.Option(None, "--province", "-p", help="Only organizations of this province, e.g. 广东省")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the records as JSON instead of a table"))
+PROVINCE_OPT = typer.Option(None, "--province", "-p", help=N_("Only organizations of this province, e.g. 广东省"))
 ANALYTICS_OPT = typer.Option(
     None,
     "--analytics",
     "-a",
-    help="Where the algorithm runs: networkx, gds (inside Neo4j) or auto; default: CHAINKG_ANALYTICS",
+    help=N_("Where the algorithm runs: networkx, gds (inside Neo4j) or auto; default: CHAINKG_ANALYTICS"),
 )
 KINDS: dict[str, BackendKind] = {"networkx": "networkx", "gds": "gds", "auto": "auto"}
 
@@ -74,7 +75,7 @@ def _title(what: str, province: str | None) -> str:
 @friendly_errors
 def brokers_cmd(
     province: str | None = PROVINCE_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most brokers to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most brokers to show")),
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -87,16 +88,16 @@ def brokers_cmd(
     Example: chainkg network-brokers --province 广东省 --limit 10 --analytics auto
     """
     found, engine = _ask(analytics, lambda s, be: network_brokers(s, be, province=province, limit=limit))
-    _show(found, _broker_row, _title("Brokers of the network 创新网络枢纽", province), engine, as_json)
+    _show(found, _broker_row, _title(_("Brokers of the network"), province), engine, as_json)
 
 
 def _broker_row(b: NetworkBroker) -> dict[str, Any]:
     return {
         "#": b.rank,
-        "node 节点": f"{b.name} ({b.key})",
-        "type 类型": f"{b.label} {b.label_zh}",
-        "province 省份": b.province or "",
-        "betweenness 中介性": b.betweenness,
+        "node": f"{b.name} ({b.key})",
+        "type": f"{b.label} {b.label_zh}",
+        "province": b.province or "",
+        "betweenness": b.betweenness,
     }
 
 
@@ -104,7 +105,7 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
 @friendly_errors
 def communities_cmd(
     province: str | None = PROVINCE_OPT,
-    limit: int = typer.Option(20, "--limit", "-n", help="Most communities to show"),
+    limit: int = typer.Option(20, "--limit", "-n", help=N_("Most communities to show")),
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -116,16 +117,16 @@ def communities_cmd(
     Example: chainkg network-communities --province 北京市 --analytics networkx --json
     """
     found, engine = _ask(analytics, lambda s, be: network_communities(s, be, province=province, limit=limit))
-    _show(found, _community_row, _title("Communities of the network 创新网络社群", province), engine, as_json)
+    _show(found, _community_row, _title(_("Communities of the network"), province), engine, as_json)
 
 
 def _community_row(c: NetworkCommunity) -> dict[str, Any]:
     return {
-        "community 社群": c.index,
-        "size 规模": c.size,
-        "enterprises 企业": c.enterprises,
-        "research 科研": c.research_orgs,
-        "alliances 联盟": c.alliances,
-        "pools 专利池": c.patent_pools,
-        "members 成员": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
+        "community": c.index,
+        "size": c.size,
+        "enterprises": c.enterprises,
+        "research": c.research_orgs,
+        "alliances": c.alliances,
+        "pools": c.patent_pools,
+        "members": ", ".join(c.names) + (" …" if c.size > len(c.names) else ""),
     }

@@ -6,6 +6,7 @@ import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
+from chainkg.i18n import N_, _
 from chainkg.queries.products import quality_report
 
 
@@ -13,10 +14,12 @@ from chainkg.queries.products import quality_report
 @friendly_errors
 def quality_cmd(
     flag: str = typer.Option(
-        "", "--flag", "-f", help="Only one flag: segment, sales_service, brand, fragment, unspecified"
+        "", "--flag", "-f", help=N_("Only one flag: segment, sales_service, brand, fragment, unspecified")
     ),
-    limit: int = typer.Option(30, "--limit", "-n", help="Most flagged products and synonym groups to list (0 for all)"),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON instead of tables"),
+    limit: int = typer.Option(
+        30, "--limit", "-n", help=N_("Most flagged products and synonym groups to list (0 for all)")
+    ),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables")),
 ) -> None:
     """Report product data quality (产品数据质量): what is flagged as not a product, and synonym groups.
 
@@ -41,21 +44,18 @@ def quality_cmd(
     emit(
         [
             {
-                "product 产品": f.key,
-                "flags 标记": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
-                "makers 企业数": f.makers,
-                "reasons 原因": "; ".join(f.reasons),
+                "product": f.key,
+                "flags": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
+                "makers": f.makers,
+                "reasons": "; ".join(f.reasons),
             }
             for f in r.flagged
         ],
         as_json=False,
-        title="Flagged products (most listed first) — 被标记条目",
+        title=_("Flagged products (most listed first)"),
     )
     emit(
-        [
-            {"group 组名": g.name, "members 成员": "、".join(g.members), "makers 企业数": g.makers}
-            for g in r.synonym_groups
-        ],
+        [{"group": g.name, "members": "、".join(g.members), "makers": g.makers} for g in r.synonym_groups],
         as_json=False,
-        title="Synonym groups — 同义词组",
+        title=_("Synonym groups"),
     )

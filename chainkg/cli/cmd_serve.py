@@ -7,6 +7,7 @@ import typer
 from chainkg.cli.common import console, friendly_errors, quiet_driver_logs, settings
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError, StoreUnavailableError
+from chainkg.i18n import N_
 from chainkg.settings import Settings
 
 STORES = ("ladybug", "neo4j")
@@ -73,12 +74,12 @@ def serve(
 @app.command("serve")
 @friendly_errors
 def serve_command(
-    host: str = typer.Option(None, help="Address to listen on (default CHAINKG_HOST, 127.0.0.1)"),
-    port: int = typer.Option(None, help="Port to listen on (default CHAINKG_PORT, 8000)", min=1, max=65535),
-    store: str = typer.Option(None, "--store", help="Graph store: ladybug (embedded, default) or neo4j"),
-    load_demo: bool = typer.Option(False, "--load-demo", help="Load the bundled demo data before serving"),
-    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request"),
-    cache_ttl: float = typer.Option(60.0, "--cache-ttl", min=0, help="Seconds a read answer is reused (0: never)"),
+    host: str = typer.Option(None, help=N_("Address to listen on (default CHAINKG_HOST, 127.0.0.1)")),
+    port: int = typer.Option(None, help=N_("Port to listen on (default CHAINKG_PORT, 8000)"), min=1, max=65535),
+    store: str = typer.Option(None, "--store", help=N_("Graph store: ladybug (embedded, default) or neo4j")),
+    load_demo: bool = typer.Option(False, "--load-demo", help=N_("Load the bundled demo data before serving")),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help=N_("Log every request")),
+    cache_ttl: float = typer.Option(60.0, "--cache-ttl", min=0, help=N_("Seconds a read answer is reused (0: never)")),
 ) -> None:
     """Serve the HTTP API (JSON and CSV, OpenAPI docs at /docs) on the configured store.
 

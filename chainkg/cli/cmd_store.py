@@ -9,11 +9,12 @@ import typer
 from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
 from chainkg.cli.main import app
 from chainkg.graph.model import MODEL
+from chainkg.i18n import N_
 
 
 @app.command()
 @friendly_errors
-def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table")) -> None:
+def status(as_json: bool = typer.Option(False, "--json", help=N_("Print JSON instead of a table"))) -> None:
     """Create the store's schema if needed and print what it holds.
 
     Example: chainkg status --json
@@ -31,7 +32,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON instea
 
 @app.command("model-doc")
 def model_doc(
-    out: Path = typer.Option(Path("docs/model.md"), help="Where to write the Markdown"),
+    out: Path = typer.Option(Path("docs/model.md"), help=N_("Where to write the Markdown")),
 ) -> None:
     """Write docs/model.md (diagram and tables) from the model in code.
 

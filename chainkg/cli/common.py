@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
+from chainkg.i18n import N_, _, column, value
 from chainkg.ingest.textsafe import shown
 from chainkg.settings import Settings
 
@@ -36,6 +37,14 @@ EXIT_CODES: dict[type[ChainkgError], int] = {
     InvalidInputError: 4,
     StoreUnavailableError: 5,
 }
+
+
+ERROR_LABELS: dict[type[ChainkgError], str] = {
+    NotFoundError: N_("Not found:"),
+    InvalidInputError: N_("Please check the input:"),
+    StoreUnavailableError: N_("Store unavailable:"),
+}
+"""The lead word of an error on the terminal (the message itself is written where the error arises)."""
 
 
 def settings() -> Settings:
@@ -87,8 +96,9 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
         except ChainkgError as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
             # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
+            label = escape(_(ERROR_LABELS.get(type(exc), N_("Error:"))))
             # shown: a message may quote a file name holding ANSI escapes or undecodable bytes
-            err_console.print(f"[bold red]Error:[/] {escape(shown(str(exc), keep_breaks=True))}", highlight=False)
+            err_console.print(f"[bold red]{label}[/] {escape(shown(str(exc), keep_breaks=True))}", highlight=False)
             raise typer.Exit(code) from None
 
     return wrapper
@@ -103,19 +113,23 @@ def _plain(obj: Any) -> Any:
 
 
 def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", columns: Sequence[str] = ()) -> None:
-    """Print records as JSON (``--json``) or as a rich table of ``columns`` (all by default)."""
+    """Print records as JSON (``--json``) or as a rich table of ``columns`` (all by default).
+
+    In a table, headers are shown in the current language (:func:`chainkg.i18n.column`) and so
+    are coded values (``gap``, ``product``, yes/no; :func:`chainkg.i18n.value`); JSON stays as is.
+    """
     data = [_plain(r) for r in records] if isinstance(records, list | tuple) else _plain(records)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     rows = data if isinstance(data, list) else [data]
     if not rows:
-        console.print(f"{title}: nothing found." if title else "Nothing found.")
+        console.print(_("{title}: nothing found.").format(title=title) if title else _("Nothing found."))
         return
     cols = list(columns) or list(rows[0].keys())
     table = Table(title=title or None, show_lines=False)
     for c in cols:
-        table.add_column(c)
+        table.add_column(escape(column(c)))
     for r in rows:
         # Text: cells are data, never markup; fold: a long Chinese cell wraps instead of being cut off
         table.add_row(*(Text(_cell(r.get(c)), overflow="fold") for c in cols))
@@ -127,9 +141,11 @@ def _cell(v: Any) -> str:
         return ""
     if isinstance(v, float):
         return f"{v:.4g}"
+    if isinstance(v, list) and all(not isinstance(x, list | dict) for x in v):
+        return narrow("；".join(str(value(x)) for x in v)[:200])
     if isinstance(v, list | dict):
         return narrow(json.dumps(v, ensure_ascii=False, default=str)[:200])
-    return narrow(str(v))
+    return narrow(str(value(v)))
 
 
 def narrow(text: str) -> str:

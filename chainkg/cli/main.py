@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 from typing import Any, NamedTuple
 
 import typer
@@ -22,6 +23,12 @@ import typer.main
 
 # Typer >= 0.29 carries its own copy of click; its classes are the ones the group works with.
 from typer import _click as click
+
+from chainkg.i18n import N_, _, get_locale, set_locale
+
+# The language before any option is parsed, so `chainkg --help` (eager, parsed before --lang's
+# callback) follows CHAINKG_LANG too; Settings (which also reads .env) decides when a command runs.
+set_locale(os.environ.get("CHAINKG_LANG"))
 
 
 class Entry(NamedTuple):
@@ -34,39 +41,49 @@ class Entry(NamedTuple):
 
 # One line per command, in the order `chainkg --help` lists them.
 COMMANDS: list[Entry] = [
-    Entry("demo", "cmd_demo", "Load the bundled demo data and serve it (the first command on a fresh machine)."),
-    Entry("status", "cmd_store", "Create the store's schema if needed and print what it holds."),
-    Entry("serve", "cmd_serve", "Serve the HTTP API and the pages on the configured store."),
-    Entry("ingest", "cmd_ingest", "Load CSV, Excel and JSON Lines files into the graph, in dependency order."),
-    Entry("ingest-ckg", "cmd_ingest", "Load the public ChainKnowledgeGraph data set (listed companies, products)."),
-    Entry("ingest-demo", "cmd_ingest", "Load the bundled demo data set without serving."),
-    Entry("chain", "cmd_gaps", "Show a base's industry chain (产业链): each segment's stage, coverage and path."),
-    Entry("gaps", "cmd_gaps", "List the supporting segments a base lacks (配套缺口) and its weak links."),
-    Entry("what-if", "cmd_gaps", "What if enterprises leave a base: segments that become gaps or are cut off."),
-    Entry("candidates", "cmd_gaps", "Rank enterprises outside a base that could fill a gap (招商 targets)."),
-    Entry("complement", "cmd_gaps", "Which other bases cover this base's gaps (基地互补), best first."),
-    Entry("maps", "cmd_maps", "List the chain maps (产业链图谱) with their segments, or one map's match report."),
-    Entry("maps-report", "cmd_maps", "Write each chain map's match report (products, firms per segment) as Markdown."),
-    Entry("segments", "cmd_maps", "A base per segment of a chain map: covered, weak, gap or no known supplier."),
-    Entry("segment-what-if", "cmd_maps", "Which chain-map segments a base loses if enterprises leave."),
-    Entry("segment-candidates", "cmd_maps", "Firms elsewhere that could fill a base's gap segment (环节招商)."),
-    Entry("segment-complement", "cmd_maps", "Where two bases fill each other's chain-map segments (环节互补)."),
-    Entry("alliance-segments", "cmd_maps", "An alliance's coverage of a chain map's segments (联盟环节覆盖)."),
-    Entry("collaboration", "cmd_collab", "Propose collaboration partners for an organization (产学研), with evidence."),
-    Entry("alliance", "cmd_collab", "Map an alliance (产业联盟): members, coverage, brokers, communities, recruits."),
+    Entry("demo", "cmd_demo", N_("Load the bundled demo data and serve it (the first command on a fresh machine).")),
+    Entry("status", "cmd_store", N_("Create the store's schema if needed and print what it holds.")),
+    Entry("serve", "cmd_serve", N_("Serve the HTTP API and the pages on the configured store.")),
+    Entry("ingest", "cmd_ingest", N_("Load CSV, Excel and JSON Lines files into the graph, in dependency order.")),
+    Entry("ingest-ckg", "cmd_ingest", N_("Load the public ChainKnowledgeGraph data set (listed companies, products).")),
+    Entry("ingest-demo", "cmd_ingest", N_("Load the bundled demo data set without serving.")),
+    Entry("chain", "cmd_gaps", N_("Show a base's industry chain (产业链): each segment's stage, coverage and path.")),
+    Entry("gaps", "cmd_gaps", N_("List the supporting segments a base lacks (配套缺口) and its weak links.")),
+    Entry("what-if", "cmd_gaps", N_("What if enterprises leave a base: segments that become gaps or are cut off.")),
+    Entry("candidates", "cmd_gaps", N_("Rank enterprises outside a base that could fill a gap (招商 targets).")),
+    Entry("complement", "cmd_gaps", N_("Which other bases cover this base's gaps (基地互补), best first.")),
+    Entry("maps", "cmd_maps", N_("List the chain maps (产业链图谱) with their segments, or one map's match report.")),
     Entry(
-        "patent-pool", "cmd_collab", "Analyse a patent pool (专利池): coverage, contributors, concentration; licensees."
+        "maps-report", "cmd_maps", N_("Write each chain map's match report (products, firms per segment) as Markdown.")
     ),
-    Entry("platforms", "cmd_collab", "Show the public service platform types each base has and lacks."),
-    Entry("indicators", "cmd_collab", "Show base indicators, their history, or a ranking with stated weights."),
-    Entry("targets", "cmd_measures", "Show a base's three §2 targets of the notice: value, threshold, met or not."),
-    Entry("policy", "cmd_measures", "Show a base's policy objects: standards, foreign IP, certifications, financing."),
-    Entry("quality", "cmd_quality", "Report products flagged as not products (segments, brands ...) and synonyms."),
-    Entry("report", "cmd_report", "Write a base's annual review report (年度考核报告) as Excel, Word or PDF."),
-    Entry("network-brokers", "cmd_network", "List the brokers of the innovation network (创新网络枢纽)."),
-    Entry("network-communities", "cmd_network", "List the communities of the innovation network (创新网络社群)."),
-    Entry("export", "cmd_export", "Write a view's subgraph for Gephi, a spreadsheet or a browser."),
-    Entry("model-doc", "cmd_store", "Write docs/model.md (diagram and tables) from the model in code."),
+    Entry("segments", "cmd_maps", N_("A base per segment of a chain map: covered, weak, gap or no known supplier.")),
+    Entry("segment-what-if", "cmd_maps", N_("Which chain-map segments a base loses if enterprises leave.")),
+    Entry("segment-candidates", "cmd_maps", N_("Firms elsewhere that could fill a base's gap segment (环节招商).")),
+    Entry("segment-complement", "cmd_maps", N_("Where two bases fill each other's chain-map segments (环节互补).")),
+    Entry("alliance-segments", "cmd_maps", N_("An alliance's coverage of a chain map's segments (联盟环节覆盖).")),
+    Entry(
+        "collaboration", "cmd_collab", N_("Propose collaboration partners for an organization (产学研), with evidence.")
+    ),
+    Entry(
+        "alliance", "cmd_collab", N_("Map an alliance (产业联盟): members, coverage, brokers, communities, recruits.")
+    ),
+    Entry(
+        "patent-pool",
+        "cmd_collab",
+        N_("Analyse a patent pool (专利池): coverage, contributors, concentration; licensees."),
+    ),
+    Entry("platforms", "cmd_collab", N_("Show the public service platform types each base has and lacks.")),
+    Entry("indicators", "cmd_collab", N_("Show base indicators, their history, or a ranking with stated weights.")),
+    Entry("targets", "cmd_measures", N_("Show a base's three §2 targets of the notice: value, threshold, met or not.")),
+    Entry(
+        "policy", "cmd_measures", N_("Show a base's policy objects: standards, foreign IP, certifications, financing.")
+    ),
+    Entry("quality", "cmd_quality", N_("Report products flagged as not products (segments, brands ...) and synonyms.")),
+    Entry("report", "cmd_report", N_("Write a base's annual review report (年度考核报告) as Excel, Word or PDF.")),
+    Entry("network-brokers", "cmd_network", N_("List the brokers of the innovation network (创新网络枢纽).")),
+    Entry("network-communities", "cmd_network", N_("List the communities of the innovation network (创新网络社群).")),
+    Entry("export", "cmd_export", N_("Write a view's subgraph for Gephi, a spreadsheet or a browser.")),
+    Entry("model-doc", "cmd_store", N_("Write docs/model.md (diagram and tables) from the model in code.")),
 ]
 
 _BY_NAME = {e.name: e for e in COMMANDS}
@@ -102,15 +119,15 @@ class LazyGroup(typer.core.TyperGroup):
             return self.get_command(ctx, new)
         cmd = self.commands.get(cmd_name)
         if cmd is not None:
-            return cmd
+            return localize(cmd, _BY_NAME[cmd_name].help if cmd_name in _BY_NAME else None)
         entry = _BY_NAME.get(cmd_name) or _unlisted(cmd_name)
         if entry is None:
             return None
         if self._listing:
-            return typer.core.TyperCommand(cmd_name, help=entry.help, short_help=entry.help)
+            return typer.core.TyperCommand(cmd_name, help=_(entry.help), short_help=_(entry.help))
         cmd = load_command(entry)
         self.commands[cmd_name] = cmd
-        return cmd
+        return localize(cmd, entry.help)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -129,10 +146,43 @@ class LazyGroup(typer.core.TyperGroup):
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Print the root help from the registry without importing any command module."""
         self._listing = True
+        localize(self)
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+
+def localize(cmd: click.Command, line: str | None = None) -> click.Command:
+    """``cmd`` with its help texts in the current language (the English ones kept to switch back).
+
+    The language is known by then: ``--lang`` is an eager root option, parsed before any
+    command is resolved or its help printed. A whole help text missing from the catalog is
+    shown as its first line (``line``, the registry's, when given) translated and the rest as written.
+    """
+    objs: list[Any] = [cmd, *cmd.params]
+    for obj in objs:
+        src = obj.__dict__.setdefault("_i18n_help", getattr(obj, "help", None))
+        if not src:
+            continue
+        text = _(src)
+        if text == src and get_locale() != "en":
+            first, _sep, rest = src.partition("\n\n")
+            head = _(line) if line and isinstance(obj, click.Command) else _(first)
+            text = head + (_sep + rest if rest else "")
+        obj.help = text
+        if isinstance(obj, click.Command):
+            obj.short_help = _(line) if line else None
+    return cmd
+
+
+def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """Set the language before anything is printed (eager: runs before the command is resolved)."""
+    if value is None:
+        from chainkg.settings import Settings
+
+        value = Settings().lang
+    return set_locale(value)
 
 
 def _unlisted(cmd_name: str) -> Entry | None:
@@ -170,7 +220,7 @@ def load_command(entry: Entry) -> click.Command:
 
 
 app = typer.Typer(
-    help="chainkg: a knowledge graph of industry chains and innovation alliances (科技兴贸创新基地).",
+    help=N_("chainkg: a knowledge graph of industry chains and innovation alliances (科技兴贸创新基地)."),
     cls=LazyGroup,
     no_args_is_help=False,
     invoke_without_command=True,
@@ -179,7 +229,16 @@ app = typer.Typer(
 
 
 @app.callback()
-def root(ctx: typer.Context) -> None:
+def root(
+    ctx: typer.Context,
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        is_eager=True,
+        callback=_lang_option,
+        help=N_("Language of help, tables and messages: zh (default) or en; default from CHAINKG_LANG"),
+    ),
+) -> None:
     """Run a command; with none, show what the configured store holds."""
     if ctx.invoked_subcommand is None:
         from chainkg.cli.cmd_store import status

@@ -35,6 +35,7 @@ from chainkg.graph.analytics.community import betweenness as betweenness_of
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import N_, _
 from chainkg.queries.orgs import ORG_LABELS, OrgRef, expand, org_refs, split_keys
 from chainkg.queries.results import Record
 
@@ -290,10 +291,15 @@ class AllianceMap(Record):
     definition: str
 
 
-DEFINITION = (
+DEFINITION = N_(
     "Chain segments = products made by enterprises in the focus industries (and their sub-industries), "
     "plus their direct upstream inputs; a segment is covered when a member makes it. "
-    "Member ties = supply, 产学研 cooperation, co-held patents"
+    "Member ties = supply, 产学研 cooperation, co-held patents."
+)
+DEFINITION_SHARED = N_(
+    "Chain segments = products made by enterprises in the focus industries (and their sub-industries), "
+    "plus their direct upstream inputs; a segment is covered when a member makes it. "
+    "Member ties = supply, 产学研 cooperation, co-held patents and shared tech fields."
 )
 
 # -- building blocks ----------------------------------------------------------------------------
@@ -559,7 +565,7 @@ def alliance_map(
         recruits=_recruits(
             store, members, chain_ents, makers, missing, chain_patents, names, ties, chain_fields, recruits
         ),
-        definition=DEFINITION + (" and shared tech fields." if include_shared_fields else "."),
+        definition=_(DEFINITION_SHARED if include_shared_fields else DEFINITION),
     )
 
 
@@ -605,7 +611,7 @@ def _tie_text(t: Tie, forward: bool, other: str) -> str:
 def _few(items: list[str], n: int = 5) -> str:
     """A readable list: the first ``n`` items and how many more there are."""
     more = len(items) - n
-    return ", ".join(items[:n]) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(items[:n]) + (_(" and {n} more").format(n=more) if more > 0 else "")
 
 
 def _held_fields(store: GraphStore, nids: set[str], fields: list[str]) -> dict[str, set[str]]:
@@ -657,15 +663,17 @@ def _recruits(
         patents, fields = chain_patents.get(n, 0), sorted(held[n])
         reasons = []
         if gaps[n]:
-            reasons.append(f"makes {_few(gaps[n])}, which no member makes")
+            reasons.append(_("makes {items}, which no member makes").format(items=_few(gaps[n])))
         if made and made != gaps[n]:
-            reasons.append(f"makes chain segment(s) {_few(made)}")
+            reasons.append(_("makes chain segment(s) {items}").format(items=_few(made)))
         if focus:
-            reasons.append(f"is in focus industry {', '.join(focus)}")
+            reasons.append(_("is in focus industry {items}").format(items=", ".join(focus)))
         if patents:
-            reasons.append(f"holds {patents} patent(s) in chain field(s) {', '.join(fields)}")
+            reasons.append(
+                _("holds {n} patent(s) in chain field(s) {items}").format(n=patents, items=", ".join(fields))
+            )
         if ties[n]:
-            reasons.append(f"already tied to members: {'; '.join(sorted(ties[n]))}")
+            reasons.append(_("already tied to members: {items}").format(items="; ".join(sorted(ties[n]))))
         out.append(
             Recruit(
                 rank=i,

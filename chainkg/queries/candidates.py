@@ -21,6 +21,7 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.fill import CandidateFacts, rank_candidates
 from chainkg.graph.analytics.relatedness import place_density
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import _
 from chainkg.queries.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
 from chainkg.queries.products import held, product_info
 from chainkg.queries.registry import NamedQuery, q
@@ -318,13 +319,19 @@ def fill_candidates(
             by_base[b].append(covering[k]["name"] or k)
             base_names[b] = name
     other = sorted(by_base.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    verb = "makes" if seg.level == "product" else "is in"
+    # the note is read by people: in the current language (chainkg.i18n)
     if in_base:
-        note = f"{len(in_base)} enterprise(s) of the base already cover {seg.name}: it is not a gap of this base."
+        note = _("{n} enterprise(s) of the base already cover {name}: it is not a gap of this base.").format(
+            n=len(in_base), name=seg.name
+        )
     elif not outside:
-        note = f"No enterprise outside the base {verb} {seg.name}."
+        note = (
+            _("No enterprise outside the base makes {name}.")
+            if seg.level == "product"
+            else _("No enterprise outside the base is in {name}.")
+        ).format(name=seg.name)
     else:
-        note = f"{len(outside)} enterprise(s) outside the base cover {seg.name}."
+        note = _("{n} enterprise(s) outside the base cover {name}.").format(n=len(outside), name=seg.name)
     return FillCandidates(
         base=base,
         segment=seg,

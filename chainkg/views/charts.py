@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import get_locale
 
 log = logging.getLogger("chainkg.views")
 
@@ -110,11 +111,13 @@ def cjk_font() -> str | None:
 
 
 def _caption(zh: str, en: str) -> str:
-    return f"{zh} {en}" if cjk_font() else en
+    """The caption in the current language (English where no CJK font can draw Chinese)."""
+    return zh if cjk_font() and get_locale() == "zh" else en
 
 
 def _row_name(row: Mapping[str, Any]) -> str:
-    if cjk_font():
+    # Base names are data and stay Chinese in both languages; a CJK font is needed to draw them.
+    if cjk_font() and (get_locale() == "zh" or not row.get("name_en")):
         return str(row.get("name") or row.get("key"))
     return str(row.get("name_en") or row.get("key") or row.get("name"))
 
@@ -184,7 +187,11 @@ def grouped_bars(
                 ax.text(
                     (v or 0.0),
                     y,
-                    f" {v:.0f}%" if v is not None and m.share else f" {v:.3g}" if v is not None else " n/a",
+                    f" {v:.0f}%"
+                    if v is not None and m.share
+                    else f" {v:.3g}"
+                    if v is not None
+                    else " " + _caption("无数据", "n/a"),
                     va="center",
                     fontsize=8,
                 )

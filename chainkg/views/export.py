@@ -22,6 +22,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import column
 
 # Display-only attributes: useful in the browser, noise in an analyst's table.
 _DISPLAY_ONLY = frozenset({"title", "shape", "border", "size"})
@@ -62,21 +63,21 @@ def check_format(fmt: str) -> ExportFormat:
         ) from None
 
 
-def _scalar(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: lists joined with '; ', other objects as text, None dropped."""
+def _scalar(value: Any, sep: str = "; ") -> Any:
+    """A value GraphML/GEXF can hold: lists joined with ``sep``, other objects as text, None dropped."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(v) for v in value)
+        return sep.join(str(v) for v in value)
     return str(value)
 
 
-def _attrs(data: Mapping[str, Any]) -> dict[str, Any]:
+def _attrs(data: Mapping[str, Any], sep: str = "; ") -> dict[str, Any]:
     out = {}
     for k, v in data.items():
         if k in _DISPLAY_ONLY:
             continue
-        s = _scalar(v)
+        s = _scalar(v, sep)
         if s is not None:
             out[k] = s
     return out
@@ -153,7 +154,8 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def nodes_frame(g: nx.Graph) -> pd.DataFrame:
     """One row per node: id, label, key, name, then the view's attributes in name order."""
-    rows = [{"id": str(n), **_attrs(d)} for n, d in g.nodes(data=True)]
+    # spreadsheet cells: lists joined with the Chinese semicolon people write (Gephi files keep "; ")
+    rows = [{"id": str(n), **_attrs(d, "；")} for n, d in g.nodes(data=True)]
     lead = ["id", "label", "key", "name"]
     rest = sorted({k for r in rows for k in r} - set(lead))
     return _frame(rows, [*lead, *rest])
@@ -181,6 +183,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     for c in safe.columns:
         # Rebuilt as object columns: a mapped column would be re-inferred (3 -> 3.0 next to blanks).
         safe[c] = pd.Series([_defuse(v) for v in frame[c]], dtype=object, index=frame.index)
+    safe.columns = pd.Index([column(str(c)) for c in safe.columns])
     # CRLF as RFC 4180 says; it also quotes a cell holding a bare "\r" (else read as a row end).
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -193,7 +196,7 @@ def to_xlsx(g: nx.Graph) -> bytes:
     ws_nodes.title = "nodes"
     ws_edges = wb.create_sheet("edges")
     for ws, frame in ((ws_nodes, nodes_frame(g)), (ws_edges, edges_frame(g))):
-        ws.append(list(frame.columns))
+        ws.append([column(str(c)) for c in frame.columns])
         for r, row in enumerate(frame.itertuples(index=False), start=2):
             for c, value in enumerate(row, start=1):
                 if value is None or (isinstance(value, float) and pd.isna(value)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from chainkg.i18n import column, pick, value
 from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank
 from chainkg.queries.policy import PolicyProfile
 from chainkg.queries.targets import BaseTargets
@@ -84,7 +85,7 @@ def indicator_table(found: Sequence[BaseIndicators], heads: Sequence[str]) -> li
     """One row per indicator (指标), one column per base or year."""
     rows = []
     for name, zh, en, kind in INDICATOR_ROWS:
-        row = {"指标 indicator": f"{zh} {en}"}
+        row = {column("indicator"): pick(zh, en)}
         for h, i in zip(heads, found, strict=True):
             row[h] = show(getattr(i, name), kind)
         rows.append(row)
@@ -100,15 +101,15 @@ def change_table(now: BaseIndicators, before: BaseIndicators | None) -> list[dic
         if a is None or b is None:
             delta = NA
         elif kind in ("pct", "signed_pct"):
-            delta = f"{100 * (a - b):+.1f} 个百分点"
+            delta = f"{100 * (a - b):+.1f} " + pick("个百分点", "points")
         else:
             delta = f"{a - b:+,.4g}"
         rows.append(
             {
-                "指标 indicator": f"{zh} {en}",
+                column("indicator"): pick(zh, en),
                 str(now.year): show(a, kind),
-                str(now.year - 1 if now.year else "") or "上年": show(b, kind),
-                "同比变化 change": delta,
+                str(now.year - 1 if now.year else "") or pick("上年", "year before"): show(b, kind),
+                column("change"): delta,
             }
         )
     return rows
@@ -201,7 +202,7 @@ def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
                 "级别": level_zh.get(s.level or "", s.level or NA),
                 "年份": s.year,
                 "起草单位": "、".join(s.drafters),
-                "主起草": "是" if s.lead else "否",
+                "主起草": value(bool(s.lead)),
             }
             for s in p.standards
         ],
@@ -215,7 +216,7 @@ def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
                 "认证": c.certification,
                 "名称": c.name,
                 "市场": c.region,
-                "国际": "是" if c.international else "否",
+                "国际": value(bool(c.international)),
                 "起始": c.since,
             }
             for c in p.certifications
@@ -225,7 +226,7 @@ def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
                 "名称": r.name,
                 "母公司": r.parent,
                 "母国": r.country,
-                "外资": "是" if r.foreign else "否",
+                "外资": value(bool(r.foreign)),
                 "设立": r.founded,
             }
             for r in p.rd_centres

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import _, get_locale, value
 from chainkg.queries.resources import get_node, list_nodes, search_nodes
 from chainkg.views import charts
 
@@ -227,6 +228,7 @@ def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, lis
     from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links
 
     summary = base_chain_summary(store, key)
+    en = get_locale() == "en"  # texts for people in the request's language (the answers carry both)
     # find_gaps cuts per level; the page lists one ranking, highest score first, as it says.
     gaps = sorted(find_gaps(store, key, limit=PAGE_GAPS), key=lambda g: (-g.score, g.level, g.key))[:PAGE_GAPS]
     rows = []
@@ -239,17 +241,29 @@ def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, lis
                 name=gap.name,
                 stage=gap.stage,
                 score=gap.score,
-                reason=f"{gap.why_zh} {gap.why}",
-                candidates=[{"name": c.name, "reasons": [r.zh or r.text for r in c.reasons]} for c in fc.candidates],
+                reason=gap.why if en else gap.why_zh,
+                candidates=[
+                    {"name": c.name, "reasons": [(r.text if en else r.zh) or r.text for r in c.reasons]}
+                    for c in fc.candidates
+                ],
                 other_bases=[b.name for b in fc.other_bases],
             )
         )
     found = sorted(weak_links(store, key, limit=PAGE_GAPS), key=lambda w: (-w.score, w.level, w.key))[:PAGE_GAPS]
-    weak = [{"name": w.name, "stage": w.stage, "enterprise": w.enterprise.name, "why": w.why} for w in found]
+    weak = [
+        {"name": w.name, "stage": w.stage, "enterprise": w.enterprise.name, "why": w.why if en else w.why_zh}
+        for w in found
+    ]
     levels = "; ".join(
-        f"{zh} {lv.level}: {lv.covered}/{lv.segments} 已覆盖 covered (其中 of which {lv.weak_links} 薄弱 weak), "
-        f"{lv.gaps} 缺口 gaps"
-        for zh, lv in (("产品层", summary.product), ("行业层", summary.industry))
+        _("%(level)s: %(covered)s/%(segments)s covered (of which %(weak)s weak), %(gaps)s gaps")
+        % {
+            "level": value(lv.level),
+            "covered": lv.covered,
+            "segments": lv.segments,
+            "weak": lv.weak_links,
+            "gaps": lv.gaps,
+        }
+        for lv in (summary.product, summary.industry)
     )
     return rows, summary.gaps, weak, levels, summary.weak_links
 

@@ -18,6 +18,7 @@ import jinja2
 import networkx as nx
 from pyvis.network import Network
 
+from chainkg import i18n
 from chainkg.views.assets import VIS_VERSION, asset_text
 from chainkg.views.layout import Band, spring_positions
 from chainkg.views.style import LABEL_STYLE, LegendItem, rel_line
@@ -27,7 +28,11 @@ _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
     autoescape=jinja2.select_autoescape(["html"]),
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# The page's fixed texts in the current language ({{ _("Find") }}); see chainkg.i18n
+_ENV.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+_ENV.globals["lang"] = i18n.get_locale
 
 LABEL_CHARS = 14
 """Node captions longer than this are shortened with an ellipsis (the tooltip has the full name)."""

@@ -45,6 +45,7 @@ def test_every_endpoint_answers_on_the_demo(demo: TestClient, demo_keys: dict[st
 
 
 def test_csv_forms(demo: TestClient, demo_keys: dict[str, str]) -> None:
+    demo.headers["Accept-Language"] = "en"  # English headers, to compare with the JSON field names
     p = demo_keys
     base = quote(p["base"])
     gaps = demo.get(f"/analytics/gaps?base={base}&format=csv")

@@ -28,7 +28,9 @@ def test_places_of_a_base_add_up(demo: TestClient, demo_store: GraphStore) -> No
             by_prov[e["province"]] = by_prov.get(e["province"], 0) + 1
     assert {p["province"]: p["enterprises"] for p in body["provinces"]} == by_prov
     csv = demo.get("/analytics/places", params={"base": "sz-led", "format": "csv"})
-    assert csv.status_code == 200 and "province" in csv.text.splitlines()[0]
+    assert csv.status_code == 200 and "省份" in csv.text.splitlines()[0]
+    csv_en = demo.get("/analytics/places", params={"base": "sz-led", "format": "csv", "lang": "en"})
+    assert "province" in csv_en.text.splitlines()[0]
 
 
 def test_places_of_given_keys_name_the_missing(demo: TestClient, demo_store: GraphStore) -> None:
@@ -117,9 +119,10 @@ def test_home_pages_through_hundreds_of_bases(tmp_path: Path) -> None:
         with TestClient(create_app(Settings(_env_file=None, data_dir=tmp_path), store=store)) as c:  # type: ignore[call-arg]
             home = c.get("/")
             assert home.status_code == 200
-            assert f"共 {n} 个" in home.text and "showing bases 1–30 of 75" in home.text
+            assert "显示第 1–30 个基地，共 75 个。" in home.text  # Chinese by default
+            assert "Showing bases 1–30 of 75." in c.get("/?lang=en").text
             last = c.get("/?page=3")
-            assert "showing bases 61–75 of 75" in last.text
+            assert "显示第 61–75 个基地，共 75 个。" in last.text
             charts = [u for u in last.text.split('"') if u.startswith("/charts/")]
             assert charts
             for u in charts:

@@ -81,9 +81,57 @@ def test_click_from_base_list_reaches_base_page(page: tuple[Any, Guard], site: d
     assert pg.locator("#indicators .card").count() >= 8
     wait_ready(pg)  # the chain map (or, for a base without one, the maps to choose from)
     pg.locator("#base-chain[data-loaded='1']").wait_for(timeout=20_000)  # product-level sections, after the map
-    for section in ("产业链图谱 Chain map", "产品层缺口与招商候选", "公共服务平台"):
+    for section in ("产业链图谱", "产品层缺口与招商候选", "公共服务平台"):  # Chinese by default, one language
         assert section in pg.inner_text("main")
+    assert "Industry chain" not in pg.inner_text("main")
     screenshot(pg, "page-base")
+    guard.check()
+
+
+EN_VALUE_WORDS = ("product", "industry", "gap", "weak", "covered", "upstream", "midstream", "downstream", "chair",
+                  "member", "yes", "no")  # fmt: skip
+ZH_VALUE_WORDS = ("缺口", "薄弱", "已覆盖", "上游", "中游", "下游", "理事长单位")
+
+
+def test_every_page_in_both_languages(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
+    """Issue 15: every page in zh and en (screenshots kept); no English value word on a zh page, and back."""
+    import re
+
+    pg, guard = page
+    base = quote(site["bases"][0]["key"], safe="")
+    paths = {
+        "home": "/",
+        "base": f"/ui/bases/{base}",
+        "ranking": "/ui/ranking",
+        "alliances": "/ui/alliances",
+        "platforms": "/ui/platforms",
+        "pools": "/ui/pools",
+        "map": "/ui/map",
+        "search": "/ui/search?q=光电",
+    }
+    if site["alliances"]:
+        paths["alliance"] = f"/ui/alliances/{quote(site['alliances'][0]['key'], safe='')}"
+    for name, path in paths.items():
+        for lang in ("zh", "en"):
+            sep = "&" if "?" in path else "?"
+            resp = pg.goto(f"{site['url']}{path}{sep}lang={lang}")
+            assert resp is not None and resp.status == 200, (path, lang)
+            text = pg.inner_text("body")
+            if lang == "zh":
+                leaked = [w for w in EN_VALUE_WORDS if re.search(rf"(?<![\w/:.-]){w}(?![\w/:.-])", text)]
+                assert leaked == [], (path, leaked)
+                assert pg.locator("html").get_attribute("lang") == "zh-CN"
+            else:
+                alone = r"(?<![\u4e00-\u9fff]){}(?![\u4e00-\u9fff：])"
+                leaked = [w for w in ZH_VALUE_WORDS if re.search(alone.format(w), text)]
+                assert leaked == [], (path, leaked)
+                assert pg.locator("html").get_attribute("lang") == "en"
+            screenshot(pg, f"page-{name}-{lang}")
+    # the switch link keeps the page and flips the language
+    pg.goto(f"{site['url']}/ui/bases/{base}")
+    pg.locator("nav a.lang").click()
+    pg.wait_for_url("**lang=en**")
+    assert "Industry chain" in pg.inner_text("main")
     guard.check()
 
 

@@ -45,7 +45,8 @@ def modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str
 def test_root_help_imports_no_command_module() -> None:
     mods = modules_after(["--help"])
     ours = {m for m in mods if m == "chainkg" or m.startswith("chainkg.")}
-    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main"}, ours
+    # chainkg.i18n: the help's language (stdlib gettext only)
+    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main", "chainkg.i18n"}, ours
     third = {m.split(".")[0] for m in mods}
     for heavy in (*HEAVY, "numpy", "networkx", "ladybug", "neo4j", "fastapi", "pydantic"):
         assert heavy not in third, f"`chainkg --help` imported {heavy}"

@@ -62,5 +62,5 @@ def test_neo4j_down_prints_only_the_clean_error() -> None:
     code = "import sys; from chainkg.cli import app; sys.argv = ['chainkg', 'gaps', 'sz-led']; app()"
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 5
-    assert proc.stderr.lstrip().startswith("Error: Neo4j at"), proc.stderr
+    assert proc.stderr.lstrip().startswith("数据库不可用： Neo4j at"), proc.stderr  # Chinese lead word by default
     assert "Transaction failed" not in proc.stderr + proc.stdout

@@ -66,7 +66,7 @@ def test_export_one_file_where_asked(cli: Path) -> None:
 def test_export_csv_writes_nodes_and_edges(cli: Path) -> None:
     r = runner.invoke(app, ["export", "gap", "b-sz", "--segment", "衬底", "-f", "csv", "-o", "gap"])
     assert r.exit_code == 0, r.output
-    assert (cli / "gap.nodes.csv").read_text(encoding="utf-8-sig").startswith("id,label,key,name")
+    assert (cli / "gap.nodes.csv").read_text(encoding="utf-8-sig").startswith("标识,类型,编号,名称")  # zh by default
     assert "COULD_FILL" in (cli / "gap.edges.csv").read_text(encoding="utf-8-sig")
 
 

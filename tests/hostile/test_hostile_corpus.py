@@ -277,7 +277,7 @@ def test_cli_reports_without_a_traceback(cli_data: Path, tmp_path: Path, c: Case
     if e.rejected:
         strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(reports)])
         assert strict.exit_code == 4, strict.output
-        assert "Error:" in strict.output and "Traceback" not in strict.output
+        assert "请检查输入：" in strict.output and "Traceback" not in strict.output  # InvalidInputError, zh
 
 
 def test_cli_on_the_whole_corpus_in_a_real_process(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from queries import collab_graph
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import use_locale
 from chainkg.queries.alliances import alliance_graph, alliance_map
 
 graph = collab_graph.graph
@@ -84,7 +85,9 @@ def test_recruits_with_reasons(graph: GraphStore) -> None:
     assert e6.focus_industries == ["半导体"] and e6.makes == ["芯片"] and e6.chain_patents == 1
     assert (u3.kind, u3.chain_patents, u3.chain_fields) == ("institute", 2, ["C08L", "H01L"])
     assert (u2.chain_patents, u2.chain_fields) == (1, ["H01L"])
-    assert e4.reasons[0] == "makes 硅片, which no member makes"
+    assert e4.reasons[0] == "生产硅片，联盟成员均不生产"  # Chinese by default (chainkg.i18n)
+    with use_locale("en"):
+        assert alliance_map(graph, "al1").recruits[0].reasons[0] == "makes 硅片, which no member makes"
     assert all(r.reasons for r in m.recruits)
     assert [r.key for r in alliance_map(graph, "al1", recruits=2).recruits] == ["e4", "e7"]
 

@@ -59,3 +59,13 @@ def test_bad_requests_are_explained() -> None:
         charts.indicator_chart(ROWS, "gif")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="at most"):
         charts.indicator_chart([ROWS[0]] * (charts.MAX_BARS + 1))
+
+
+def test_captions_follow_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chainkg.i18n import use_locale
+
+    monkeypatch.setattr(charts, "cjk_font", lambda: "Noto Sans CJK SC")
+    assert charts._caption("指标", "Indicators") == "指标"  # zh by default, one language
+    with use_locale("en"):
+        assert charts._caption("指标", "Indicators") == "Indicators"
+        assert charts._row_name(ROWS[0]) == "Shenzhen"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import use_locale
 from chainkg.views.chain import chain_view_from_graph, synthetic_chain
 from chainkg.views.export import FORMATS, check_format, edges_frame, export_bytes, nodes_frame, write_export
 
@@ -59,9 +60,17 @@ def test_gexf_round_trip(graph: nx.MultiDiGraph) -> None:
         assert b["viz"]["color"]["r"] == int(a["color"][1:3], 16)
 
 
-def test_csv_round_trip(graph: nx.MultiDiGraph) -> None:
+def test_csv_headers_are_chinese_by_default(graph: nx.MultiDiGraph) -> None:
     nodes = pd.read_csv(io.BytesIO(export_bytes(graph, "nodes.csv")), encoding="utf-8-sig", keep_default_na=False)
-    edges = pd.read_csv(io.BytesIO(export_bytes(graph, "edges.csv")), encoding="utf-8-sig")
+    assert list(nodes.columns[:4]) == ["标识", "类型", "编号", "名称"]
+    wb = openpyxl.load_workbook(io.BytesIO(export_bytes(graph, "xlsx")))
+    assert [c.value for c in wb["edges"][1][:3]] == ["来源", "终点", "类型"]
+
+
+def test_csv_round_trip(graph: nx.MultiDiGraph) -> None:
+    with use_locale("en"):
+        nodes = pd.read_csv(io.BytesIO(export_bytes(graph, "nodes.csv")), encoding="utf-8-sig", keep_default_na=False)
+        edges = pd.read_csv(io.BytesIO(export_bytes(graph, "edges.csv")), encoding="utf-8-sig")
     assert list(nodes.columns[:4]) == ["id", "label", "key", "name"]
     assert dict(zip(nodes["id"], nodes["name"], strict=True)) == {n: a["name"] for n, a in graph.nodes(data=True)}
     assert sorted(zip(edges["source"], edges["target"], edges["type"], strict=True)) == _edge_multiset(graph)
@@ -69,7 +78,8 @@ def test_csv_round_trip(graph: nx.MultiDiGraph) -> None:
 
 
 def test_xlsx_round_trip(graph: nx.MultiDiGraph) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(export_bytes(graph, "xlsx")))
+    with use_locale("en"):
+        wb = openpyxl.load_workbook(io.BytesIO(export_bytes(graph, "xlsx")))
     assert wb.sheetnames == ["nodes", "edges"]
     rows = list(wb["nodes"].iter_rows(values_only=True))
     header = rows[0]

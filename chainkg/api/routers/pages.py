@@ -29,8 +29,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
-from chainkg import __version__
+from chainkg import __version__, i18n
 from chainkg.api.deps import StoreDep, require_read
 from chainkg.api.errors import status_of
 from chainkg.errors import ChainkgError
@@ -38,10 +39,21 @@ from chainkg.views import pagedata
 from chainkg.views.chainmap import STATUS_LEGEND, ChainMapView, chain_map_view
 from chainkg.views.style import INDICATOR_ZH, PLATFORM_KIND_ZH_EN, ROLE_STYLE, STAGE_ZH, STATUS_STYLE
 
+
+@pass_context
+def _value_filter(_ctx: Any, v: Any) -> Any:
+    """``value`` as a filter; pass_context keeps Jinja from folding ``"gap" | v`` once at compile time."""
+    return i18n.value(v)
+
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 TEMPLATES.env.filters["pct"] = lambda v: "—" if v is None else f"{float(v) * 100:.0f}%"
 TEMPLATES.env.filters["num"] = lambda v: "—" if v is None else (f"{v:.3g}" if isinstance(v, float) else str(v))
 TEMPLATES.env.filters["q"] = lambda v: quote(str(v), safe="")
+# Fixed texts through the catalogs ({{ _("Home") }}), coded values through `| v` (gap -> 缺口)
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+TEMPLATES.env.filters["v"] = _value_filter
 TEMPLATES.env.globals.update(
     version=__version__,
     urlencode=urlencode,
@@ -51,6 +63,7 @@ TEMPLATES.env.globals.update(
     PLATFORM_KINDS=PLATFORM_KIND_ZH_EN,
     INDICATOR_ZH=INDICATOR_ZH,
     LEGEND=STATUS_LEGEND,
+    lang=i18n.get_locale,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
@@ -61,9 +74,9 @@ for _name in TEMPLATES.env.list_templates(extensions=["html"]):
 
 
 ERROR_HEADINGS: dict[int, str] = {
-    404: "未找到 Not found",
-    422: "请检查输入 Please check the input",
-    503: "数据库暂不可用 Store unavailable",
+    404: i18n.N_("Not found"),
+    422: i18n.N_("Please check the input"),
+    503: i18n.N_("Store unavailable"),
 }
 
 
@@ -73,7 +86,11 @@ def error_page(request: Request, exc: ChainkgError) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
-        {"heading": ERROR_HEADINGS.get(status, "出错了 Something went wrong"), "message": str(exc), "status": status},
+        {
+            "heading": i18n.gettext(ERROR_HEADINGS.get(status, i18n.N_("Something went wrong"))),
+            "message": str(exc),
+            "status": status,
+        },
         status_code=status,
     )
 

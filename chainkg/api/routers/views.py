@@ -23,6 +23,7 @@ from chainkg.api.deps import CacheDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, json_error_responses
 from chainkg.api.output import cache_key
 from chainkg.errors import ChainkgError, NotFoundError
+from chainkg.i18n import get_locale
 from chainkg.views.assets import asset_path, media_type
 from chainkg.views.catalog import VIEW_KINDS, build_view, view_options
 from chainkg.views.export import FORMATS, check_format, export_bytes
@@ -118,7 +119,8 @@ class ViewParams:
 
     def cache_key(self, kind: str, fmt: str) -> tuple[Any, ...]:
         """The answer cache key: the view, its key and the options it is built with (defaults filled in)."""
-        return ("view", kind, self.key, tuple(sorted(view_options(kind, **self.options()).items())), fmt)
+        options = tuple(sorted(view_options(kind, **self.options()).items()))
+        return ("view", kind, self.key, options, fmt, get_locale())
 
     def query(self) -> str:
         """These parameters as a URL query string (unset ones left out)."""

@@ -1,0 +1,290 @@
+"""The language of what people read: Chinese (``zh``) by default, English (``en``) on request.
+
+Strings are written in English in the code and looked up in gettext catalogs
+(``chainkg/locale/<lang>/LC_MESSAGES/chainkg.mo``, compiled from the ``.po`` files beside them
+by ``python tools/i18n.py``; tests/unit/test_i18n.py checks they are complete and fresh).
+The current language is context-local: the CLI sets it once from ``--lang`` / ``CHAINKG_LANG``,
+the API per request from ``lang=`` / ``Accept-Language``.
+
+Three kinds of text:
+
+- ``_("Gaps to attract")`` — a sentence or a title;
+- ``column("stage")`` — a table, CSV or Excel header (context ``column``);
+- ``value("gap")`` — a code shown to people (level, status, role, stage, yes/no; context ``value``).
+  Data (names of firms, products, places) is never translated: an unknown value comes back as is.
+
+This module is the bottom layer: it imports nothing of chainkg, so any layer may use it.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LOCALES: tuple[str, ...] = ("zh", "en")
+DEFAULT_LOCALE = "zh"
+DOMAIN = "chainkg"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_current: ContextVar[str] = ContextVar("chainkg_locale", default=DEFAULT_LOCALE)
+
+
+def normalize(tag: str | None) -> str | None:
+    """``zh``/``en`` for a language tag (``zh-CN``, ``en_US``, ``EN``), None when unsupported."""
+    if not tag:
+        return None
+    base = tag.strip().replace("_", "-").split("-")[0].lower()
+    return base if base in LOCALES else None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The supported language an ``Accept-Language`` header prefers most, None when it names none.
+
+    >>> from_accept_language("en-GB,en;q=0.9,zh;q=0.8")
+    'en'
+    >>> from_accept_language("fr, zh-CN;q=0.5")
+    'zh'
+    """
+    if not header:
+        return None
+    best: tuple[float, int, str] | None = None
+    for i, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        lang = normalize(tag)
+        if lang is None:
+            continue
+        q = 1.0
+        for p in params.split(";"):
+            name, _eq, val = p.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(val)
+                except ValueError:
+                    q = 0.0
+        # higher q first, then the earlier entry
+        if q > 0 and (best is None or (q, -i) > (best[0], best[1])):
+            best = (q, -i, lang)
+    return best[2] if best else None
+
+
+def get_locale() -> str:
+    """The language of the current command or request."""
+    return _current.get()
+
+
+def set_locale(lang: str | None) -> str:
+    """Make ``lang`` (or the default, when None/unsupported) the current language; returns it."""
+    chosen = normalize(lang) or DEFAULT_LOCALE
+    _current.set(chosen)
+    return chosen
+
+
+@contextmanager
+def use_locale(lang: str | None) -> Iterator[str]:
+    """Within the block, speak ``lang``."""
+    token = _current.set(normalize(lang) or DEFAULT_LOCALE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@lru_cache(maxsize=len(LOCALES))
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (a catalog that changes nothing when there is none)."""
+    return _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return translations(_current.get()).gettext(message)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` for ``n``, in the current language."""
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, as meant in ``context``."""
+    return translations(_current.get()).pgettext(context, message)
+
+
+def column(name: str) -> str:
+    """A header (table, CSV, Excel) in the current language; unknown names come back as they are."""
+    return pgettext("column", name)
+
+
+def value(v: Any) -> Any:
+    """A value shown to people: codes (``gap``, ``product``, ``chair``…) and booleans translated, data as is."""
+    if isinstance(v, bool):
+        return pgettext("value", "yes") if v else pgettext("value", "no")
+    if isinstance(v, str) and v and v.isascii():
+        return pgettext("value", v)
+    return v
+
+
+def pick(zh: str, en: str) -> str:
+    """One of a pair written side by side in the code (labels kept in tables of both languages)."""
+    return en if _current.get() == "en" else zh
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (translate where it is shown)."""
+    return message
+
+
+def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabulary for pybabel
+    """The codes people read (context ``value``) and the headers (``column``): pybabel extracts them here."""
+    pgettext("value", "product")
+    pgettext("value", "Product")
+    pgettext("value", "national")
+    pgettext("value", "provincial")
+    pgettext("value", "municipal")
+    pgettext("value", "Industry")
+    pgettext("value", "industry")
+    pgettext("value", "gap")
+    pgettext("value", "weak")
+    pgettext("value", "covered")
+    pgettext("value", "no_supplier")
+    pgettext("value", "upstream")
+    pgettext("value", "midstream")
+    pgettext("value", "downstream")
+    pgettext("value", "chair")
+    pgettext("value", "vice_chair")
+    pgettext("value", "secretariat")
+    pgettext("value", "member")
+    pgettext("value", "yes")
+    pgettext("value", "no")
+    pgettext("value", "rnd")
+    pgettext("value", "information")
+    pgettext("value", "certification")
+    pgettext("value", "training")
+    pgettext("value", "incubator")
+    pgettext("value", "testing")
+    pgettext("column", "after")
+    pgettext("column", "alliance")
+    pgettext("column", "alliances")
+    pgettext("column", "anchors")
+    pgettext("column", "base")
+    pgettext("column", "base firms")
+    pgettext("column", "because of")
+    pgettext("column", "betweenness")
+    pgettext("column", "broker")
+    pgettext("column", "candidate")
+    pgettext("column", "community")
+    pgettext("column", "complement")
+    pgettext("column", "completeness")
+    pgettext("column", "contributor")
+    pgettext("column", "count")
+    pgettext("column", "coverage")
+    pgettext("column", "covered")
+    pgettext("column", "cut off")
+    pgettext("column", "declared licensor")
+    pgettext("column", "defect")
+    pgettext("column", "dependents")
+    pgettext("column", "effect")
+    pgettext("column", "enterprise")
+    pgettext("column", "enterprises")
+    pgettext("column", "evidence")
+    pgettext("column", "examples")
+    pgettext("column", "feeds")
+    pgettext("column", "field")
+    pgettext("column", "fields")
+    pgettext("column", "firm")
+    pgettext("column", "firms")
+    pgettext("column", "firms leaving")
+    pgettext("column", "flags")
+    pgettext("column", "gap")
+    pgettext("column", "gaps")
+    pgettext("column", "gaps after")
+    pgettext("column", "gaps before")
+    pgettext("column", "group")
+    pgettext("column", "in chain")
+    pgettext("column", "industry gaps")
+    pgettext("column", "key")
+    pgettext("column", "label")
+    pgettext("column", "level")
+    pgettext("column", "licensee")
+    pgettext("column", "links")
+    pgettext("column", "lost")
+    pgettext("column", "makers")
+    pgettext("column", "makes")
+    pgettext("column", "matched")
+    pgettext("column", "member")
+    pgettext("column", "members")
+    pgettext("column", "members making")
+    pgettext("column", "missing")
+    pgettext("column", "most needed")
+    pgettext("column", "name")
+    pgettext("column", "nationwide")
+    pgettext("column", "needed by")
+    pgettext("column", "needs")
+    pgettext("column", "new gap")
+    pgettext("column", "node")
+    pgettext("column", "not covered")
+    pgettext("column", "only enterprise")
+    pgettext("column", "others making")
+    pgettext("column", "pairing")
+    pgettext("column", "partner")
+    pgettext("column", "partner patents")
+    pgettext("column", "patents")
+    pgettext("column", "path")
+    pgettext("column", "place")
+    pgettext("column", "pools")
+    pgettext("column", "present")
+    pgettext("column", "product")
+    pgettext("column", "product gaps")
+    pgettext("column", "products")
+    pgettext("column", "province")
+    pgettext("column", "reason")
+    pgettext("column", "reasons")
+    pgettext("column", "recruit")
+    pgettext("column", "references")
+    pgettext("column", "relatedness")
+    pgettext("column", "research")
+    pgettext("column", "role")
+    pgettext("column", "rule")
+    pgettext("column", "sample")
+    pgettext("column", "score")
+    pgettext("column", "segment")
+    pgettext("column", "segments")
+    pgettext("column", "share")
+    pgettext("column", "shared")
+    pgettext("column", "shared fields")
+    pgettext("column", "since")
+    pgettext("column", "size")
+    pgettext("column", "source")
+    pgettext("column", "stage")
+    pgettext("column", "stage_zh")
+    pgettext("column", "stages")
+    pgettext("column", "status")
+    pgettext("column", "status_zh")
+    pgettext("column", "steps")
+    pgettext("column", "ties")
+    pgettext("column", "top makers")
+    pgettext("column", "type")
+    pgettext("column", "value")
+    pgettext("column", "version")
+    pgettext("column", "weak")
+    pgettext("column", "weak after")
+    pgettext("column", "weak before")
+    pgettext("column", "who fills")
+    pgettext("column", "why")
+    pgettext("column", "why_zh")
+    pgettext("column", "中文")
+    pgettext("column", "id")
+    pgettext("column", "source")
+    pgettext("column", "target")
+    pgettext("column", "value")
+    pgettext("column", "description")
+    pgettext("column", "indicator")
+    pgettext("column", "change")

@@ -1,0 +1,107 @@
+"""Extract, update and compile chainkg's message catalogs (pybabel, driven from one place).
+
+    python tools/i18n.py            # extract → chainkg/locale/chainkg.pot, update zh/en .po, compile .mo
+    python tools/i18n.py --check    # exit 1 when a catalog is stale or a zh message is untranslated
+
+The compiled ``.mo`` files are committed and shipped as package data: a runtime install needs
+no Babel (a build tool here, like ruff), and what runs is byte for byte what was reviewed.
+tests/unit/test_i18n.py recompiles in memory and compares, so a stale ``.mo`` fails the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIR = ROOT / "chainkg" / "locale"
+POT = LOCALE_DIR / "chainkg.pot"
+LOCALES = ("zh", "en")
+METHOD_MAP = [("chainkg/**.py", "python"), ("chainkg/**/templates/**.html", "jinja2")]
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "chainkg.po"
+
+
+def mo_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "chainkg.mo"
+
+
+def extract() -> Catalog:
+    """Every message of the code and templates, as pybabel extract -F babel.cfg finds them."""
+    cat = Catalog(project="chainkg", fuzzy=False)
+    for _file, _line, msg, comments, ctx in extract_from_dir(
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"chainkg/**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    ):
+        cat.add(msg, None, [], auto_comments=comments, context=ctx)
+    return cat
+
+
+def read(path: Path, lang: str | None = None) -> Catalog:
+    with path.open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def po_bytes(cat: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, cat, omit_header=False, sort_output=True, width=120, no_location=True, ignore_obsolete=True)
+    return buf.getvalue()
+
+
+def mo_bytes(cat: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, cat, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def ids(cat: Catalog) -> set[tuple[str, str | None]]:
+    return {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in cat if m.id}
+
+
+def build() -> None:
+    pot = extract()
+    POT.parent.mkdir(parents=True, exist_ok=True)
+    POT.write_bytes(po_bytes(pot))
+    for lang in LOCALES:
+        path = po_path(lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cat = read(path, lang) if path.exists() else Catalog(locale=lang, project="chainkg")
+        cat.update(pot, no_fuzzy_matching=True)
+        cat.obsolete.clear()
+        path.write_bytes(po_bytes(cat))
+        mo_path(lang).write_bytes(mo_bytes(read(path, lang)))
+
+
+def check() -> list[str]:
+    """What is stale or missing, in words (empty when the catalogs are complete and fresh)."""
+    problems = []
+    want = ids(extract())
+    if ids(read(POT)) != want:
+        problems.append(f"{POT.name} is stale: run python tools/i18n.py")
+    for lang in LOCALES:
+        cat = read(po_path(lang), lang)
+        if ids(cat) != want:
+            problems.append(f"{lang}.po does not list the extracted messages: run python tools/i18n.py")
+        if lang == "zh":
+            missing = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+            if missing:
+                problems.append(f"zh.po: {len(missing)} untranslated, e.g. {missing[:5]}")
+        if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(cat):
+            problems.append(f"{lang}/chainkg.mo is stale: run python tools/i18n.py")
+    return problems
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv:
+        found = check()
+        print("\n".join(found) or "catalogs complete and fresh")
+        sys.exit(1 if found else 0)
+    build()
