@@ -52,7 +52,7 @@ def run(*args: str) -> str:
 
 def test_chain_command(cli: None) -> None:
     out = run("chain", "b1", "--level", "product")
-    assert "光伏基地" in out and "石英 -[is input to]-> 多晶硅" in out and "upstream 上游" in out
+    assert "光伏基地" in out and "石英 -[上游材料]-> 多晶硅" in out and "上游" in out
     data = json.loads(run("chain", "b1", "--json", "--stage", "upstream", "--level", "product"))
     assert [s["key"] for s in data["segments"]] == ["银浆", "石英"]
     assert data["levels"][0]["segments"] == 7  # 单晶组件, a sub-class of 组件, is matched, not walked
@@ -70,8 +70,8 @@ def test_gaps_command(cli: None) -> None:
     assert data["flagged_left_out"] == {"product": 0, "industry": 0}
     assert [w["key"] for w in data["weak_links"]][:2] == ["硅片", "芯片"]
     out = run("gaps", "b1", "--level", "industry", "--no-weak")
-    assert "硅料 -[upstream of]-> 光伏设备" in out and "Weak links" not in out
-    assert "no enterprise in the base works in 硅料" in out
+    assert "硅料 -[上游行业]-> 光伏设备" in out and "Weak links" not in out
+    assert "基地内没有企业从事硅料" in out
 
 
 def test_whatif_command(cli: None) -> None:
@@ -79,7 +79,7 @@ def test_whatif_command(cli: None) -> None:
     assert [g["key"] for g in data["new_gaps"]] == ["硅片", "芯片", ind("U2")]
     assert [c["key"] for c in data["cut_off"]] == ["组件", ind("I1")]
     out = run("what-if", "b1", "C", "--level", "product")
-    assert "硅片 -[is input to]-> 电池片 -[is input to]-> 组件" in out
+    assert "硅片 -[上游材料]-> 电池片 -[上游材料]-> 组件" in out
 
 
 def test_candidates_command(cli: None) -> None:

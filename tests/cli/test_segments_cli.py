@@ -43,6 +43,11 @@ def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Monk
         s.close()
 
 
+def flat(text: str) -> str:
+    """The output without the line breaks and spaces a table wraps in."""
+    return "".join(text.split())
+
+
 def run(*args: str, code: int = 0) -> str:
     res = runner.invoke(app, list(args))
     assert res.exit_code == code, res.output
@@ -69,8 +74,8 @@ def test_maps_list_show_and_report(cli: None, tmp_path: Path) -> None:
 
 def test_gaps_by_segment(cli: None) -> None:
     out = run("gaps", "b1", "--map", "mini-led")
-    assert "已覆盖 1, 薄弱 4, 缺口 1, 无已知供应商 1" in out
-    assert "无已知供应商（研发攻关目标）" in out and "无人环节" in out
+    assert "已覆盖1，薄弱4，缺口1，无已知供应商1" in flat(out)
+    assert "无已知供应商（研发攻关目标）" in flat(out) and "无人环节" in out
     data = json.loads(run("segments", "b1", "--map", "mini-led", "--json"))
     assert data["maps"][0]["counts"] == {"covered": 1, "weak": 4, "gap": 1, "no_supplier": 1}
     # Without --map the base's own map answers first, then the product-level gaps as before.
@@ -84,7 +89,7 @@ def test_segment_whatif_candidates_complement_alliance(cli: None) -> None:
     w = json.loads(run("segment-what-if", "b1", "甲显示", "--map", "mini-led", "--json"))
     assert [x["key"] for x in w["lost"]] == ["mini-led/display"]
     out = run("segment-what-if", "b1", "甲显示", "--map", "mini-led")
-    assert "lost 失去" in out and "weakened 变薄弱" in out
+    assert "失去" in out and "变薄弱" in out
     c = json.loads(run("segment-candidates", "b1", "--map", "mini-led", "--segment", "substrate", "--json"))
     assert [x["key"] for x in c] == ["E7"]
     comp = json.loads(run("segment-complement", "b1", "b2", "--map", "mini-led", "--json"))
