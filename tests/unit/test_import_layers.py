@@ -20,6 +20,7 @@ RANK: dict[str, int] = {
     "errors": 0,
     "settings": 0,
     "text": 0,
+    "i18n": 0,  # the language of what people read: imports nothing of chainkg
     "gctuning": 0,
     "graph": 1,
     "ingest": 2,
