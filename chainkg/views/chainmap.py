@@ -177,10 +177,8 @@ def chain_map_view(store: GraphStore, base_key: str, map_key: str | None = None)
             ) % {"base": base.name}
         return ChainMapView(base=base, default_maps=defaults, choices=choices, message=msg)
     if chosen not in {m.key for m in maps}:
-        known = "、".join(m.key for m in maps) or "（无）"
-        raise NotFoundError(
-            f"没有编号为「{chosen}」的产业链图谱。已有图谱：{known}。 There is no chain map '{chosen}'."
-        )
+        known = _(", ").join(m.key for m in maps) or _("(none)")
+        raise NotFoundError(_("There is no chain map '%(key)s'. Maps: %(known)s.") % {"key": chosen, "known": known})
     mg = segment_gaps(store, base_key, [chosen]).maps[0]
     names = {a.key: a.name for a in mg.segments}
     flow = [
