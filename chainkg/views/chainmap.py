@@ -17,6 +17,7 @@ from pydantic import Field
 
 from chainkg.errors import NotFoundError
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _
 from chainkg.queries.chain import BaseRef, get_base
 from chainkg.queries.results import Record
 from chainkg.queries.segments import (
@@ -30,12 +31,13 @@ from chainkg.queries.segments import (
 )
 
 STATUS_LEGEND: tuple[tuple[str, str, str, str], ...] = (
-    ("covered", "已覆盖", "covered", "基地有两家及以上企业"),
-    ("weak", "薄弱", "weak", "基地仅一家企业"),
-    ("gap", "缺口", "gap", "基地无企业，外地有（招商目标）"),
-    ("no_supplier", "无已知供应商", "no known supplier", "数据中无企业（研发攻关目标）"),
+    ("covered", "已覆盖", "covered", N_("two or more firms in the base")),
+    ("weak", "薄弱", "weak", N_("only one firm in the base")),
+    ("gap", "缺口", "gap", N_("none in the base, some elsewhere (firms to attract)")),
+    ("no_supplier", "无已知供应商", "no known supplier", N_("nobody in the data (a research target)")),
 )
-"""Status, Chinese label, English label, what it means — in the order of the legend."""
+"""Status, Chinese label, English label, what it means (an English msgid: show it with ``_()``),
+in the order of the legend. Pages show ``value(status)`` and ``_(means)``: one language."""
 
 
 class MapChoice(Record):
@@ -164,21 +166,19 @@ def chain_map_view(store: GraphStore, base_key: str, map_key: str | None = None)
     chosen = map_key or (defaults[0] if defaults else None)
     if chosen is None:
         if not maps:
-            msg = (
-                "尚未载入任何产业链图谱：请先用 chainkg ingest 载入图谱文件"
-                "（软件自带的图谱随 ingest-demo / ingest-ckg 载入）。"
+            msg = _(
+                "No chain map is loaded yet: load a map file with chainkg ingest "
+                "(the bundled maps come with ingest-demo / ingest-ckg)."
             )
         else:
-            msg = (
-                f"{base.name}尚未指定产业链图谱（也没有与其主导产业对应的图谱）。请从下列图谱中选择一个查看；"
-                "排在前面的图谱中本基地企业较多。"
-            )
+            msg = _(
+                "%(base)s names no chain map (and none matches its leading industry). Pick one below; "
+                "the maps listed first hold more of the base's firms."
+            ) % {"base": base.name}
         return ChainMapView(base=base, default_maps=defaults, choices=choices, message=msg)
     if chosen not in {m.key for m in maps}:
-        known = "、".join(m.key for m in maps) or "（无）"
-        raise NotFoundError(
-            f"没有编号为「{chosen}」的产业链图谱。已有图谱：{known}。 There is no chain map '{chosen}'."
-        )
+        known = _(", ").join(m.key for m in maps) or _("(none)")
+        raise NotFoundError(_("There is no chain map '%(key)s'. Maps: %(known)s.") % {"key": chosen, "known": known})
     mg = segment_gaps(store, base_key, [chosen]).maps[0]
     names = {a.key: a.name for a in mg.segments}
     flow = [

@@ -7,6 +7,7 @@ A zh answer holds none of the English value words, an en answer none of the Chin
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,6 +139,8 @@ PAGES = [
     "/ui/search?q=光电",
     "/ui/compare?bases=sz-led,sz-hitech",
     "/ui/alliances/al-sz-led",
+    "/ui/chainmap?base=sz-led&map=led",
+    "/ui/base-chain?key=sz-led",
 ]
 
 
@@ -156,6 +159,8 @@ def _text(html: str) -> str:
 def test_pages_speak_one_language(demo: TestClient, path: str) -> None:
     zh = demo.get(path, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert zh.status_code == 200
+    if path.startswith("/ui/base-chain"):  # a fragment the base page fetches: no layout around it
+        return _check_fragment(demo, path)
     assert 'lang="zh-CN"' in zh.text and "首页" in zh.text and "English" in zh.text
     assert "Home" not in _text(zh.text)
     assert _english_words(_text(zh.text)) == set()
@@ -185,3 +190,52 @@ def test_csv_headers_follow_the_language(demo: TestClient) -> None:
     assert "name" in head_en.split(",") and "名称" not in head_en
     # cells: plain values, lists joined with "；", never a JSON array
     assert '["' not in r.content.decode("utf-8-sig")
+
+
+STATUS_ZH = ["已覆盖", "薄弱", "缺口", "无已知供应商"]
+
+
+def _check_fragment(demo: TestClient, path: str) -> None:
+    zh = _text(demo.get(path).text)
+    en = _text(demo.get(path + "&lang=en").text)
+    assert "产品层缺口与招商候选" in zh and _english_words(zh) == set(), zh[:500]
+    assert "Product-level gaps and whom to attract" in en and "产品层" not in en, en[:500]
+    assert _chinese_words(en) - _chinese_words(zh) == set()
+
+
+def _labels(html: str) -> dict[str, object]:
+    m = re.search(r"window\.CHAINKG_LABELS = (\{.*?\});", html)
+    assert m, "the chain map page gives its script no labels"
+    got: dict[str, object] = json.loads(m.group(1))
+    return got
+
+
+@pytest.mark.parametrize("path", ["/ui/bases/sz-led", "/ui/chainmap?base=sz-led&map=led"])
+def test_chain_map_speaks_one_language(demo: TestClient, path: str) -> None:
+    """The map (legend, boxes, flow) and the labels of its click panel: one language each."""
+    zh_html = demo.get(path).text
+    en_html = demo.get(path + ("&" if "?" in path else "?") + "lang=en").text
+    assert 'id="chain-map"' in zh_html and 'id="chain-map"' in en_html
+    zh, en = _text(zh_html), _text(en_html)
+    assert "图例" in zh_html and "产业链图谱" in zh and _english_words(zh) == set()
+    # The status words are ours, never data: none of them on the English page (legend, boxes)
+    assert {w for w in STATUS_ZH if w in en} == set(), en[:800]
+    assert "no known supplier" in en and "box: base firms / makers nationwide" in en
+    assert "基地企业" not in en and "全国企业" not in en and "点击方框" not in en
+    # The click panel's texts, handed to chainmap.js
+    lz, le = _labels(zh_html), _labels(en_html)
+    assert lz["status"] == {"covered": "已覆盖", "weak": "薄弱", "gap": "缺口", "no_supplier": "无已知供应商"}
+    assert le["status"] == {"covered": "covered", "weak": "weak", "gap": "gap", "no_supplier": "no known supplier"}
+    assert lz["show_all"] == "显示全部企业和产品" and le["show_all"] == "show every firm and product"
+    # the texts only (not the keys), placeholders such as {total} dropped
+    flat_zh = re.sub(r"\{\w+\}", "", " ".join(_strings(lz)))
+    flat_en = " ".join(_strings(le))
+    assert not re.search(r"[A-Za-z]{3,}", flat_zh.replace("JSON", "")), flat_zh
+    assert not re.search(r"[\u4e00-\u9fff]", flat_en), flat_en
+    assert set(lz) == set(le)
+
+
+def _strings(d: object) -> list[str]:
+    if isinstance(d, dict):
+        return [x for v in d.values() for x in _strings(v)]
+    return [str(d)]

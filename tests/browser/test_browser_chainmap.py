@@ -150,10 +150,21 @@ def test_sz_led_led_map(page: tuple[Any, Guard], site: dict[str, Any]) -> None:
     text = panel.inner_text()
     assert target.why_zh in text
     assert target.makers[0].name in text
-    assert f"全国企业 Makers nationwide（{target.makers_count}）" in text
+    assert f"全国企业 ({target.makers_count})" in text and "Makers nationwide" not in text
     if target.products:
         assert target.products[0] in text
     screenshot(pg, "chainmap-sz-led-click")
+    # In English the panel speaks English: its labels come from the page, the status too.
+    pg.goto(f"{site['url']}/ui/bases/sz-led?{urlencode({'map': 'led', 'lang': 'en'})}")
+    wait_ready(pg)
+    pg.locator(f".cmap-seg[data-seg='{target.key}'] .nm").first.click()
+    panel.wait_for(state="visible")
+    en = panel.inner_text()
+    assert f"Makers nationwide ({target.makers_count})" in en and "全国企业" not in en
+    assert target.why in en and target.why_zh not in en
+    assert {"已覆盖", "薄弱", "缺口", "无已知供应商"} & set(panel.locator(".tag").first.inner_text().split()) == set()
+    pg.goto(f"{site['url']}/ui/bases/sz-led?{urlencode({'map': 'led'})}")
+    wait_ready(pg)
     # "Show all" fetches the segment in full: every maker nationwide is listed.
     big = next(a for a in expected.segments if a.makers_count > len(a.makers))
     pg.locator(f".cmap-seg[data-seg='{big.key}'] .nm").first.click()

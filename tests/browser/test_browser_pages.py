@@ -83,7 +83,7 @@ def test_click_from_base_list_reaches_base_page(page: tuple[Any, Guard], site: d
     pg.locator("#base-chain[data-loaded='1']").wait_for(timeout=20_000)  # product-level sections, after the map
     for section in ("产业链图谱", "产品层缺口与招商候选", "公共服务平台"):  # Chinese by default, one language
         assert section in pg.inner_text("main")
-    assert "Industry chain" not in pg.inner_text("main")
+    assert "Chain map" not in pg.inner_text("main")
     screenshot(pg, "page-base")
     guard.check()
 
@@ -108,6 +108,7 @@ def test_every_page_in_both_languages(page: tuple[Any, Guard], site: dict[str, A
         "pools": "/ui/pools",
         "map": "/ui/map",
         "search": "/ui/search?q=光电",
+        "chainmap": "/ui/chainmap?base=sz-led&map=led",
     }
     if site["alliances"]:
         paths["alliance"] = f"/ui/alliances/{quote(site['alliances'][0]['key'], safe='')}"
@@ -131,7 +132,7 @@ def test_every_page_in_both_languages(page: tuple[Any, Guard], site: dict[str, A
     pg.goto(f"{site['url']}/ui/bases/{base}")
     pg.locator("nav a.lang").click()
     pg.wait_for_url("**lang=en**")
-    assert "Industry chain" in pg.inner_text("main")
+    assert "Chain map" in pg.inner_text("main") and "产业链图谱" not in pg.inner_text("main")
     guard.check()
 
 

@@ -1,5 +1,6 @@
-/* The chain map view (产业链图谱): click a box for its firms, products and why; its flow is drawn
-   as lines to and from the box. Plain JavaScript, no library, nothing from the internet. */
+/* The chain map view: click a box for its firms, products and why; its flow is drawn
+   as lines to and from the box. Plain JavaScript, no library, nothing from the internet.
+   Its texts come translated from the page (window.CHAINKG_LABELS, set in _chainmap.html). */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("cmap-data").textContent);
@@ -11,7 +12,10 @@
   var svg = wrap.querySelector("svg.cmap-lines");
   var panel = document.getElementById("cmap-panel");
   var body = panel.querySelector(".cmap-body");
-  var RULE_ZH = {makes: "生产", industry: "所属行业", gb4754: "国标行业", enterprise: "图谱指定"};
+  var L = window.CHAINKG_LABELS || {};
+  var EN = window.CHAINKG_LANG === "en";
+  // "{n} of {total}" -> "3 of 10": the page's translated text with its placeholders filled in
+  function fmt(text, args) { return String(text).replace(/\{(\w+)\}/g, function (m, k) { return k in args ? args[k] : m; }); }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -20,6 +24,11 @@
     return e;
   }
   function boxOf(key) { return wrap.querySelector('.cmap-seg[data-seg="' + CSS.escape(key) + '"]'); }
+  // The stage's name as its column shows it (in the page's language), else the data's
+  function stageName(s) {
+    var h = wrap.querySelector('.cmap-stage[data-stage="' + CSS.escape(s.stage) + '"] h3');
+    return h ? h.textContent : s.stage_name;
+  }
   function place(f) { return [f.province, f.city].filter(Boolean).join(" ") || ""; }
 
   function firmList(firms, total, empty) {
@@ -28,13 +37,13 @@
     var ol = el("ol", {"class": "cmap-firms"});
     firms.forEach(function (f) {
       var li = el("li", {}, f.name);
-      var why = (RULE_ZH[f.rule] || f.rule) + (f.via ? "：" + f.via : "");
+      var why = ((L.rule || {})[f.rule] || f.rule) + (f.via ? ": " + f.via : "");
       li.appendChild(el("span", {"class": "muted"}, " " + place(f) + (why ? " · " + why : "")));
       ol.appendChild(li);
     });
     box.appendChild(ol);
     if (total > firms.length) {
-      box.appendChild(el("p", {"class": "muted"}, "显示前 " + firms.length + " 家，共 " + total + " 家 · top " + firms.length + " of " + total));
+      box.appendChild(el("p", {"class": "muted"}, fmt(L.top_firms, {n: firms.length, total: total})));
     }
     return box;
   }
@@ -43,7 +52,7 @@
     var p = el("p", {"class": "cmap-links"});
     p.appendChild(el("b", {}, title + " "));
     keys.forEach(function (k, i) {
-      if (i) { p.appendChild(document.createTextNode("、")); }
+      if (i) { p.appendChild(document.createTextNode(L.sep)); }
       var a = el("a", {href: "#", "data-go": k}, byKey[k] ? byKey[k].name : k);
       p.appendChild(a);
     });
@@ -68,53 +77,52 @@
 
     body.textContent = "";
     body.appendChild(el("h3", {}, s.name));
-    var sub = el("p", {"class": "muted"}, s.stage_name + (s.name_en ? " · " + s.name_en : ""));
+    var sub = el("p", {"class": "muted"}, stageName(s) + (EN && s.name_en ? " · " + s.name_en : ""));
     body.appendChild(sub);
     var tag = el("p");
-    tag.appendChild(el("span", {"class": "tag st-" + s.status}, s.status_zh));
-    tag.appendChild(document.createTextNode(" 基地企业 " + s.base_count + " 家 · 全国 " + s.makers_count + " 家 · 产品 " + s.products_count + " 项"));
+    tag.appendChild(el("span", {"class": "tag st-" + s.status}, (L.status || {})[s.status] || s.status));
+    tag.appendChild(document.createTextNode(" " + fmt(L.counts, {base: s.base_count, makers: s.makers_count, products: s.products_count})));
     body.appendChild(tag);
     if (s.description) { body.appendChild(el("p", {"class": "explain"}, s.description)); }
-    body.appendChild(el("p", {"class": "cmap-why"}, s.why_zh));
-    body.appendChild(el("p", {"class": "explain"}, s.why));
-    body.appendChild(el("h4", {}, "本基地企业 The base's firms（" + s.base_count + "）"));
-    body.appendChild(firmList(s.base_firms, s.base_count, "基地内没有该环节的企业 none in the base"));
-    body.appendChild(el("h4", {}, "全国企业 Makers nationwide（" + s.makers_count + "）"));
-    body.appendChild(firmList(s.makers, s.makers_count, "数据中没有该环节的企业 nobody in the data"));
-    body.appendChild(el("h4", {}, "环节产品 Products（" + s.products_count + "）"));
+    body.appendChild(el("p", {"class": "cmap-why"}, EN ? s.why : s.why_zh));
+    body.appendChild(el("h4", {}, L.base_firms + " (" + s.base_count + ")"));
+    body.appendChild(firmList(s.base_firms, s.base_count, L.none_in_base));
+    body.appendChild(el("h4", {}, L.makers + " (" + s.makers_count + ")"));
+    body.appendChild(firmList(s.makers, s.makers_count, L.nobody));
+    body.appendChild(el("h4", {}, L.products + " (" + s.products_count + ")"));
     if (s.products.length) {
       var ul = el("ul", {"class": "cmap-products"});
       s.products.forEach(function (p) {
         var li = el("li");
         li.appendChild(el("a", {href: "/views/gap?key=" + encodeURIComponent(data.base.key) + "&segment=" + encodeURIComponent(p),
-                                target: "_blank", title: "产品关系图 product graph"}, p));
+                                target: "_blank", title: L.product_graph}, p));
         ul.appendChild(li);
       });
       body.appendChild(ul);
       if (s.products_count > s.products.length) {
-        body.appendChild(el("p", {"class": "muted"}, "显示前 " + s.products.length + " 项，共 " + s.products_count + " 项"));
+        body.appendChild(el("p", {"class": "muted"}, fmt(L.top_products, {n: s.products.length, total: s.products_count})));
       }
     } else {
-      body.appendChild(el("p", {"class": "muted"}, "没有匹配的产品 no product matched"));
+      body.appendChild(el("p", {"class": "muted"}, L.no_product));
     }
-    if (from.length) { body.appendChild(linkList(from, "来自 Fed by ←")); }
-    if (feeds.length) { body.appendChild(linkList(feeds, "供给 Feeds →")); }
+    if (from.length) { body.appendChild(linkList(from, L.fed_by)); }
+    if (feeds.length) { body.appendChild(linkList(feeds, L.feeds)); }
     var url = "/analytics/chain-map/segment?base=" + encodeURIComponent(data.base.key) + "&map=" +
       encodeURIComponent(data.map.key) + "&segment=" + encodeURIComponent(s.segment);
     var more = el("p", {"class": "explain"});
     if (!s.full && (s.makers_count > s.makers.length || s.products_count > s.products.length)) {
-      var btn = el("button", {type: "button", "class": "cmap-more"}, "显示全部企业和产品 show every firm and product");
+      var btn = el("button", {type: "button", "class": "cmap-more"}, L.show_all);
       btn.addEventListener("click", function () {
         btn.disabled = true;
-        btn.textContent = "载入中… loading…";
+        btn.textContent = L.loading;
         fetch(url).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
           .then(function (all) { all.full = true; byKey[key] = all; show(key); })
-          .catch(function () { btn.textContent = "载入失败 could not load"; });
+          .catch(function () { btn.textContent = L.load_failed; });
       });
       more.appendChild(btn);
       more.appendChild(document.createTextNode(" "));
     }
-    more.appendChild(el("a", {href: url, target: "_blank"}, "数据 (JSON)"));
+    more.appendChild(el("a", {href: url, target: "_blank"}, L.data));
     body.appendChild(more);
     panel.hidden = false;
   }
