@@ -2,13 +2,11 @@
 
 A CLI command or a new worker process starts with nothing held; fetching a whole level from
 the store costs hundreds of milliseconds (and grows with the data), loading it from a ``.npz``
-file a few. The files live in ``<data dir>/chain-index/`` and are named by a fingerprint of
-the store's files (size and modification time, in nanoseconds, of ``graph.lbug`` and its
-write-ahead log): every committed write changes the fingerprint, so a file can only be found
-for the data it was made from. The fingerprint stands for the data only while this process has
-written nothing (the store's in-process version is 0; LadybugDB lets one process write, and it
-holds the file's lock), so the engine reads and writes these files only then. Files of other
-fingerprints are removed when a new one is written.
+file a few. The files live in ``<data dir>/chain-index/`` and are named by the store's data
+stamp (:meth:`~chainkg.graph.store.ladybug_store.LadybugStore.data_stamp`): a token that every
+write replaces, so a file can only be found for the data it was made from. The engine reads the
+stamp before and after a fetch: a graph fetched while a write landed is not kept. Files of other
+stamps are removed when a new one is written.
 
 Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
 are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
@@ -17,7 +15,6 @@ directory, where the store file it describes lives with the same trust.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
@@ -37,23 +34,12 @@ FORMAT = 1
 
 
 def fingerprint(store: GraphStore) -> str | None:
-    """A name for the embedded store's current data, or ``None`` where it cannot be told.
-
-    ``None`` for a server store, and once this process has written (its files are then not
-    settled until it closes the store).
-    """
-    path = getattr(store, "path", None)
-    if store.backend != "ladybug" or not isinstance(path, Path) or store.data_version() != 0:
+    """A name for the embedded store's current data that holds across processes, or ``None``."""
+    stamp = getattr(store, "data_stamp", None)
+    if store.backend != "ladybug" or stamp is None:
         return None
-    parts = [f"v{FORMAT}"]
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            st = p.stat()
-        except FileNotFoundError:
-            parts.append("-")
-            continue
-        parts.append(f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+    value = stamp()
+    return None if value is None else f"{value}-f{FORMAT}"
 
 
 class DiskCache:
