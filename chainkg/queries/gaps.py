@@ -514,7 +514,8 @@ def find_gaps(
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
 
-    return list(cached(store, key, compute, size, version=version))
+    kept: list[Gap] = cached(store, key, compute, size, version=version)
+    return list(kept)  # a copy: callers may reorder or trim their list (the records are frozen)
 
 
 def _find_gaps(
