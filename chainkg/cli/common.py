@@ -61,12 +61,16 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
         # A command answers one question and exits: fetching whole link graphs (0.2 s on the
         # public data) would cost more than walking one chain in the store (0.1 s). `serve` holds them.
         engine.set_limit(0)
-    # Beside the embedded store they are kept on disk per data version: the first command after
-    # a load fetches and writes them, every later one loads them in milliseconds.
+    # Beside the embedded store they are kept on disk per data version: a command that wrote
+    # (a load) writes them for the new data before it exits, every later one loads them in
+    # milliseconds.
     try:
         if ensure_schema:
             store.ensure_schema()
+        before = store.data_version()
         yield store
+        if engine.disk is not None and store.data_version() != before:
+            engine.warm()
     finally:
         store.close()
 
