@@ -6,7 +6,9 @@ file a few. The files live in ``<data dir>/chain-index/`` and are named by the s
 stamp (:meth:`~chainkg.graph.store.ladybug_store.LadybugStore.data_stamp`): a token that every
 write replaces, so a file can only be found for the data it was made from. The engine reads the
 stamp before and after a fetch: a graph fetched while a write landed is not kept. Files of other
-stamps are removed when a new one is written.
+stamps are removed when a new one is written. The name also carries the store file's inode
+and size, a guard against a store file replaced by hand beside an old stamp; whoever restores a
+store from a copy should still delete ``chain-index/`` (or ``graph.lbug.stamp``) with it.
 
 Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
 are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
@@ -39,7 +41,15 @@ def fingerprint(store: GraphStore) -> str | None:
     if store.backend != "ladybug" or stamp is None:
         return None
     value = stamp()
-    return None if value is None else f"{value}-f{FORMAT}"
+    if value is None:
+        return None
+    # The store file's inode and size too: a file replaced by hand (a restored copy) beside an
+    # old stamp is then not taken for the data the stamp named (unless it has both the same).
+    try:
+        st = Path(getattr(store, "path", "")).stat()
+    except OSError:
+        return None
+    return f"{value}-{st.st_ino:x}-{st.st_size:x}-f{FORMAT}"
 
 
 class DiskCache:
