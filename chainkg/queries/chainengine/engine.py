@@ -46,7 +46,7 @@ DEFAULT_MAX_LINKS = 2_000_000
 product links; ten times it, 1.1 million, are held in about 180 MB (keys included)."""
 
 DISK_FOLDER = "chain-index"
-"""The folder of the on-disk link graphs and product facts, inside the data directory."""
+"""The folder of the on-disk link graphs and product facts, beside the embedded store's file."""
 
 _READ: Any = object()
 
@@ -94,7 +94,8 @@ class ChainEngine:
     @classmethod
     def from_settings(cls, store: GraphStore, settings: Settings) -> ChainEngine:
         """The engine the settings ask for (budget, link limit; on-disk copies beside an embedded store)."""
-        disk = settings.data_dir / DISK_FOLDER if store.backend == "ladybug" else None
+        path = getattr(store, "path", None)  # beside the store's own file, wherever it was opened
+        disk = path.parent / DISK_FOLDER if store.backend == "ladybug" and isinstance(path, Path) else None
         return cls(store, budget_mb=settings.chain_cache_mb, max_links=settings.chain_index_links, disk=disk)
 
     @property
