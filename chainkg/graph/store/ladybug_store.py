@@ -32,6 +32,8 @@ _ARROW: dict[PropType, pa.DataType] = {
 
 # Statements that may change data (any clause that writes, and DDL). Named queries only read.
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
+# Creating a table only if it is missing changes no data: the data stamp stays (see data_stamp).
+_CREATE_IF_MISSING = re.compile(r"\s*CREATE\s+(NODE|REL)\s+TABLE\s+IF\s+NOT\s+EXISTS\b", re.IGNORECASE)
 
 # Above this many keys a full scan of the table beats an ``IN $keys`` filter.
 _SCAN_THRESHOLD = 2000
@@ -123,7 +125,7 @@ class LadybugStore(GraphStore):
 
     def _restamp(self) -> None:
         # Called with the version lock held; only when someone has read the stamp since it was written.
-        if not self._stamp_read or getattr(self._local, "schema_only", False):
+        if not self._stamp_read:
             return
         try:
             self._stamp_file.write_text(secrets.token_hex(8), encoding="ascii")
@@ -132,22 +134,24 @@ class LadybugStore(GraphStore):
         self._stamp_read = False
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, *, stamp: bool = True) -> Iterator[None]:
         # Counted before and after: a reader that starts during the write sees a number that
         # is gone once the write is done, so nothing it computed is taken as current.
         with self._version_lock:
             self._version += 1
-            self._restamp()
+            if stamp:
+                self._restamp()
         try:
             yield
         finally:
             with self._version_lock:
                 self._version += 1
-                self._restamp()
+                if stamp:
+                    self._restamp()
 
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run Cypher and return rows as dicts keyed by column name."""
-        counted = self._writing() if _WRITES.search(cypher) else nullcontext()
+        counted = self._writing(stamp=not _CREATE_IF_MISSING.match(cypher)) if _WRITES.search(cypher) else nullcontext()
         try:
             with counted:
                 result = self._conn().execute(cypher, dict(params or {}))
@@ -168,12 +172,8 @@ class LadybugStore(GraphStore):
     def ensure_schema(self) -> None:
         """Create every node and relationship table that does not exist yet, and add the
         properties the model gained since an existing table was made."""
-        self._local.schema_only = True  # IF NOT EXISTS: no data changes, the stamp stays
-        try:
-            for stmt in ladybug_schema():
-                self._write(stmt)
-        finally:
-            self._local.schema_only = False
+        for stmt in ladybug_schema():
+            self._write(stmt)
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
