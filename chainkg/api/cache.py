@@ -1,9 +1,13 @@
 """A small in-process cache of encoded answers, so a dashboard's repeated call costs no query.
 
-Answers are cached as the bytes sent, keyed by endpoint and parameters. Every write through
-the API calls :meth:`ResultCache.clear`; entries also expire after a time-to-live, which
-bounds staleness when another process writes to a shared Neo4j. Concurrent misses of the
-same key compute once (the others wait for that answer).
+Answers are cached as the bytes sent, keyed by endpoint, parameters and the store's data
+version (:meth:`~chainkg.graph.store.base.GraphStore.data_version`, read once per request:
+a counter in the embedded store, the last committed transaction's bookmark in Neo4j). So a
+write by anyone, another process writing to a shared Neo4j included, is never answered from
+the cache: the next request sees a new version and every older entry is dropped. Every write
+through the API also calls :meth:`ResultCache.clear`. Where the store cannot tell its version,
+entries expire after the time-to-live instead. Concurrent misses of the same key compute once
+(the others wait for that answer).
 """
 
 from __future__ import annotations
@@ -32,7 +36,16 @@ class ResultCache:
     of the budget is not kept.
     """
 
-    def __init__(self, max_entries: int = 512, ttl_s: float = 60.0, max_bytes: int = 256 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        max_entries: int = 512,
+        ttl_s: float = 60.0,
+        max_bytes: int = 256 * 1024 * 1024,
+        *,
+        version: Callable[[], Hashable | None] | None = None,
+    ) -> None:
+        self.version = version
+        self._version: Hashable | None = None
         self.max_entries = max_entries
         self.ttl_s = ttl_s
         self.max_bytes = max_bytes
@@ -47,6 +60,14 @@ class ResultCache:
         """The cached value for ``key``, computing and storing it on a miss."""
         if self.ttl_s <= 0:
             return compute()
+        version = self.version() if self.version is not None else None
+        if version is not None:
+            with self._lock:
+                if version != self._version:  # the data changed (any writer): nothing kept holds
+                    self._data.clear()
+                    self.bytes = 0
+                    self._version = version
+            key = (version, key)
         found, value = self._get(key)
         if found:
             return value  # type: ignore[return-value]

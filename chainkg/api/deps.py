@@ -22,6 +22,7 @@ from chainkg.api.cache import ResultCache
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
 from chainkg.graph.analytics.backend import AnalyticsBackend, open_backend
 from chainkg.graph.store import GraphStore
+from chainkg.queries.chainengine import ChainEngine, engine_for
 from chainkg.queries.resources import MAX_LIMIT
 from chainkg.settings import Settings
 
@@ -99,6 +100,14 @@ def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_sto
     # Two first requests at once may both open one; backends hold no state, so either will do.
     state.analytics = backend
     return backend
+
+
+def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> ChainEngine:
+    """The app's chain engine (built at start from the store and the settings; attached to the store)."""
+    engine: ChainEngine | None = getattr(request.app.state, "engine", None)
+    if engine is None:  # an app whose lifespan did not run: the store's own engine
+        engine = engine_for(store)
+    return engine
 
 
 def get_cache(request: Request) -> ResultCache:
@@ -229,6 +238,7 @@ def output_format(
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ResultCache, Depends(get_cache)]
+EngineDep = Annotated[ChainEngine, Depends(get_engine)]
 AnalyticsDep = Annotated[AnalyticsBackend, Depends(get_analytics)]
 PagingDep = Annotated[Paging, Depends(paging)]
 FormatDep = Annotated[OutputFormat, Depends(output_format)]

@@ -47,8 +47,7 @@ from chainkg.api.routers import (
 )
 from chainkg.errors import StoreUnavailableError
 from chainkg.graph.store import GraphStore, open_store
-from chainkg.queries import chainindex
-from chainkg.queries.chaincache import set_budget
+from chainkg.queries.chainengine import ChainEngine, attach
 from chainkg.settings import Settings
 
 log = logging.getLogger("chainkg.api")
@@ -143,6 +142,12 @@ def _add_offline_docs(app: FastAPI, folder: Path) -> None:
             redoc_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
             with_google_fonts=False,  # the page would fetch fonts from fonts.googleapis.com
         )
+
+
+def _data_version(app: FastAPI) -> Any:
+    """The store's data version for the answer cache (``None`` before the store is open)."""
+    store: GraphStore | None = getattr(app.state, "store", None)
+    return None if store is None else store.data_version()
 
 
 def _warm_pages(app: FastAPI, store: GraphStore) -> None:
@@ -250,8 +255,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         s = store if store is not None else open_store(settings)
-        set_budget(s, settings.chain_cache_mb)
-        chainindex.set_limit(s, settings.chain_index_links)
+        # The app's one chain engine: the question functions find it through the store (attach).
+        app.state.engine = attach(ChainEngine.from_settings(s, settings))
         app.state.store = s
         app.state.guard = None if s.backend == "ladybug" else StoreGuard(s)
         try:
@@ -262,7 +267,7 @@ def create_app(
             # Serve anyway: /health answers, reads answer 503 until the store is back.
             log.warning("store not reachable at start; retrying on each request: %s", exc)
         else:
-            chainindex.warm(s)  # so that no planner's first question waits for the link graphs
+            app.state.engine.warm()  # so that no planner's first question waits for the link graphs
             _warm_pages(app, s)
         await _warm_routes(app)
         try:
@@ -288,7 +293,7 @@ def create_app(
         _add_offline_docs(app, offline)
     _declare_security(app, settings)
     app.state.settings = settings
-    app.state.cache = ResultCache(ttl_s=cache_ttl_s)
+    app.state.cache = ResultCache(ttl_s=cache_ttl_s, version=lambda: _data_version(app))
     app.state.schema_ok = False
     app.state.guard = None
     errors.install(app)

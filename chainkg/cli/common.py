@@ -63,18 +63,24 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
     """Open the configured store for one command and close it afterwards."""
     quiet_driver_logs()
     from chainkg.graph.store import open_store
-    from chainkg.queries import chainindex
-    from chainkg.queries.chaincache import set_budget
+    from chainkg.queries.chainengine import ChainEngine, attach
 
     store = open_store(settings())
-    set_budget(store, settings().chain_cache_mb)
-    # A command answers one question and exits: fetching whole link graphs (0.2 s on the
-    # public data) would cost more than walking one chain in the store (0.1 s). `serve` holds them.
-    chainindex.set_limit(store, 0)
+    engine = attach(ChainEngine.from_settings(store, settings()))
+    if engine.disk is None:
+        # A command answers one question and exits: fetching whole link graphs (0.2 s on the
+        # public data) would cost more than walking one chain in the store (0.1 s). `serve` holds them.
+        engine.set_limit(0)
+    # Beside the embedded store they are kept on disk per data version: a command that wrote
+    # (a load) writes them for the new data before it exits, every later one loads them in
+    # milliseconds.
     try:
         if ensure_schema:
             store.ensure_schema()
+        before = store.data_version()
         yield store
+        if engine.disk is not None and store.data_version() != before:
+            engine.warm()
     finally:
         store.close()
 

@@ -45,6 +45,7 @@ from chainkg.queries.chain import (
     path_steps,
     path_text,
 )
+from chainkg.queries.chaincache import cached
 from chainkg.queries.products import ProductInfo, product_info
 from chainkg.queries.results import Record
 
@@ -500,7 +501,31 @@ def find_gaps(
     """
     if suppliers not in SUPPLIERS:
         raise InvalidInputError(f"suppliers must be known, none or all; got {suppliers!r}.", field="suppliers")
-    data = data or load_chain(store, base_key, depth, level)
+    if data is not None:
+        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
+    # The answer is kept by the chain engine per base, question and data version: asked again
+    # (by anyone, any page) it costs no walk, scoring or explanation until the data changes.
+    version = store.data_version()
+    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged)
+
+    def compute() -> list[Gap]:
+        return _find_gaps(store, load_chain(store, base_key, depth, level), level, limit, suppliers, include_flagged)
+
+    def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
+        return 20 * len(rows) + 1
+
+    kept: list[Gap] = cached(store, key, compute, size, version=version)
+    return list(kept)  # a copy: callers may reorder or trim their list (the records are frozen)
+
+
+def _find_gaps(
+    store: GraphStore,
+    data: BaseChainData,
+    level: LevelChoice,
+    limit: int | None,
+    suppliers: Suppliers,
+    include_flagged: bool,
+) -> list[Gap]:
     info = product_info(store) if "product" in data.levels else None
     out: list[Gap] = []
     for lc in _levels(data, level):

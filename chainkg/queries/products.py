@@ -7,7 +7,7 @@ sub-classes of which (``SUBTYPE_OF``: taxonomy, used to match, never walked as s
 many distinct products each input feeds (how generic it is) and how many enterprises make
 each product. They change when data is loaded, not between questions, so they are fetched
 once per :meth:`~chainkg.graph.store.base.GraphStore.data_version` (five queries, about
-0.3 s on the public data) and held like the link graphs of :mod:`chainkg.queries.chainindex`.
+0.3 s on the public data) and held by the chain engine like the link graphs (:mod:`chainkg.queries.chainengine`).
 
 ``chainkg quality`` reports the flags and synonym groups (:func:`quality_report`).
 """
@@ -15,7 +15,6 @@ once per :meth:`~chainkg.graph.store.base.GraphStore.data_version` (five queries
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import TypeVar
 
 from chainkg.graph.analytics.products import FLAG_CODES
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chaincache import PerStore
+from chainkg.queries.chainengine import engine_for
 from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
@@ -178,31 +177,12 @@ def build_info(
     return info
 
 
-class _Held:
-    def __init__(self) -> None:
-        self.kept: dict[str, tuple[Hashable, object]] = {}
-        self.lock = threading.Lock()
-
-
-_HELD: PerStore[_Held] = PerStore(_Held)
-
-
-def held(store: GraphStore, name: str, fetch: Callable[[], T], version: Hashable | None = None) -> T:
-    """``fetch()`` once per data version of ``store`` (always, for a store that cannot tell it)."""
-    h = _HELD.of(store)
-    if version is None:
-        version = store.data_version()
-    kept = h.kept.get(name)
-    if version is not None and kept is not None and kept[0] == version:
-        return kept[1]  # type: ignore[return-value]
-    with h.lock:
-        kept = h.kept.get(name)
-        if version is not None and kept is not None and kept[0] == version:
-            return kept[1]  # type: ignore[return-value]
-        value = fetch()
-        if version is not None and store.data_version() == version:  # nothing written meanwhile
-            h.kept[name] = (version, value)
-        return value
+def held(
+    store: GraphStore, name: str, fetch: Callable[[], T], version: Hashable | None = None, *, on_disk: bool = False
+) -> T:
+    """``fetch()`` once per data version of ``store``, held by its chain engine (always, for a store
+    that cannot tell its version); ``on_disk``: kept beside an embedded store for the next process."""
+    return engine_for(store).held(name, fetch, version, on_disk=on_disk)
 
 
 def _fetch(store: GraphStore) -> ProductInfo:
@@ -218,7 +198,7 @@ def _fetch(store: GraphStore) -> ProductInfo:
 
 def product_info(store: GraphStore, version: Hashable | None = None) -> ProductInfo:
     """The product facts of the store's current data (fetched once per data version)."""
-    return held(store, "product_info", lambda: _fetch(store), version)
+    return held(store, "product_info", lambda: _fetch(store), version, on_disk=True)
 
 
 # -- the quality report -------------------------------------------------------------------------

@@ -73,3 +73,15 @@ def test_errors_are_not_cached() -> None:
             c.get_or_compute("k", boom)
     assert len(c) == 0
     assert c.get_or_compute("k", lambda: (b"ok", "m")) == (b"ok", "m")
+
+
+def test_keyed_on_the_data_version() -> None:
+    # A write by anyone moves the store's data version: the next read is computed afresh
+    # even within the time-to-live, and the entries of the old version are gone.
+    version = [1]
+    c = ResultCache(ttl_s=600, version=lambda: version[0])
+    assert c.get_or_compute("k", lambda: (b"before", "m")) == (b"before", "m")
+    assert c.get_or_compute("k", lambda: (b"other", "m")) == (b"before", "m")
+    version[0] = 2
+    assert c.get_or_compute("k", lambda: (b"after", "m")) == (b"after", "m")
+    assert len(c) == 1

@@ -149,3 +149,43 @@ def _factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
 
     codes, uniques = pd.factorize(np.array(values, dtype=object), sort=True)
     return np.asarray(codes), list(uniques.tolist())
+
+
+def to_arrays(graph: LinkGraph) -> dict[str, np.ndarray]:
+    """The graph as plain arrays (fixed-width strings for the keys), to be written as one ``.npz``.
+
+    Examples
+    --------
+    >>> g = LinkGraph.from_columns(["硅片"], ["电池片"], ["INPUT_TO"], names={"硅片": "硅"})
+    >>> h = from_arrays(to_arrays(g))
+    >>> h.keys, h.rels, h.names, h.src.tolist(), h.ptr.tolist()
+    (['电池片', '硅片'], ('INPUT_TO',), {'硅片': '硅'}, [1], [0, 1, 1])
+    """
+    return {
+        "keys": np.array(graph.keys, dtype=str),
+        "rels": np.array(graph.rels, dtype=str),
+        "src": graph.src,
+        "dst": graph.dst,
+        "rel": graph.rel,
+        "weight": graph.weight,
+        "ptr": graph.ptr,
+        "name_keys": np.array(list(graph.names), dtype=str),
+        "name_values": np.array(list(graph.names.values()), dtype=str),
+    }
+
+
+def from_arrays(arrays: Mapping[str, np.ndarray]) -> LinkGraph:
+    """The graph written by :func:`to_arrays` (already sorted and de-duplicated: nothing is redone)."""
+    keys: list[str] = arrays["keys"].tolist()
+    names = dict(zip(arrays["name_keys"].tolist(), arrays["name_values"].tolist(), strict=True))
+    return LinkGraph(
+        keys,
+        dict(zip(keys, range(len(keys)), strict=True)),
+        tuple(arrays["rels"].tolist()),
+        arrays["src"],
+        arrays["dst"],
+        arrays["rel"],
+        arrays["weight"],
+        arrays["ptr"],
+        names,
+    )

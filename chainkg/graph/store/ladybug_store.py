@@ -7,6 +7,7 @@ New rows go in through ``COPY <table> FROM <arrow table>`` (about 100× faster t
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -32,6 +33,8 @@ _ARROW: dict[PropType, pa.DataType] = {
 
 # Statements that may change data (any clause that writes, and DDL). Named queries only read.
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
+# Creating a table only if it is missing changes no data: the data stamp stays (see data_stamp).
+_CREATE_IF_MISSING = re.compile(r"\s*CREATE\s+(NODE|REL)\s+TABLE\s+IF\s+NOT\s+EXISTS\b", re.IGNORECASE)
 
 # Above this many keys a full scan of the table beats an ``IN $keys`` filter.
 _SCAN_THRESHOLD = 2000
@@ -85,6 +88,11 @@ class LadybugStore(GraphStore):
         self._columns: dict[str, list[str]] = {}  # table -> stored column order, for COPY
         self._version = 0
         self._version_lock = threading.Lock()
+        self._stamp_file = self.path.with_name(self.path.name + ".stamp")
+        self._stamp_read = True  # a stamp of unknown age is replaced by the first write
+        if not read_only and not self._stamp_file.exists():
+            with self._version_lock:
+                self._restamp()  # a store from before stamps: a new token names nothing kept yet
 
     # -- connection -------------------------------------------------------------------------
     def _conn(self) -> ladybug.Connection:
@@ -101,21 +109,52 @@ class LadybugStore(GraphStore):
         the file's lock), so an answer computed at one version holds until the number changes."""
         return self._version
 
+    def data_stamp(self) -> str | None:
+        """A name for the stored data that holds across processes, or ``None`` if there is none yet.
+
+        :meth:`data_version` counts this process's writes and starts at 0 in every process, and
+        the file's modification time changes whenever it is opened; so answers kept on disk
+        for the next process (:mod:`chainkg.queries.chainengine.disk`) are named by a token in
+        ``graph.lbug.stamp`` instead, which every write replaces with a new one once the token
+        has been read (before and after the write, like the version). Creating missing tables
+        at start (``ensure_schema``) changes no data and keeps it.
+        """
+        with self._version_lock:
+            self._stamp_read = True
+            try:
+                return self._stamp_file.read_text(encoding="ascii").strip() or None
+            except (FileNotFoundError, UnicodeDecodeError):
+                return None
+
+    def _restamp(self) -> None:
+        # Called with the version lock held; only when someone has read the stamp since it was written.
+        if not self._stamp_read:
+            return
+        try:
+            self._stamp_file.write_text(secrets.token_hex(8), encoding="ascii")
+        except OSError:  # cannot write it (read-only folder): remove it, so no kept answer is named by it
+            self._stamp_file.unlink(missing_ok=True)
+        self._stamp_read = False
+
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self, *, stamp: bool = True) -> Iterator[None]:
         # Counted before and after: a reader that starts during the write sees a number that
         # is gone once the write is done, so nothing it computed is taken as current.
         with self._version_lock:
             self._version += 1
+            if stamp:
+                self._restamp()
         try:
             yield
         finally:
             with self._version_lock:
                 self._version += 1
+                if stamp:
+                    self._restamp()
 
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run Cypher and return rows as dicts keyed by column name."""
-        counted = self._writing() if _WRITES.search(cypher) else nullcontext()
+        counted = self._writing(stamp=not _CREATE_IF_MISSING.match(cypher)) if _WRITES.search(cypher) else nullcontext()
         try:
             with counted:
                 result = self._conn().execute(cypher, dict(params or {}))

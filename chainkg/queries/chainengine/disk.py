@@ -1,0 +1,110 @@
+"""Link graphs and product facts kept on disk beside the embedded store, one set per data version.
+
+A CLI command or a new worker process starts with nothing held; fetching a whole level from
+the store costs hundreds of milliseconds (and grows with the data), loading it from a ``.npz``
+file a few. The files live in ``<data dir>/chain-index/`` and are named by the store's data
+stamp (:meth:`~chainkg.graph.store.ladybug_store.LadybugStore.data_stamp`): a token that every
+write replaces, so a file can only be found for the data it was made from. The engine reads the
+stamp before and after a fetch: a graph fetched while a write landed is not kept. Files of other
+stamps are removed when a new one is written. The name also carries the store file's inode
+and size, a guard against a store file replaced by hand beside an old stamp; whoever restores a
+store from a copy should still delete ``chain-index/`` (or ``graph.lbug.stamp``) with it.
+
+Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
+are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
+directory, where the store file it describes lives with the same trust.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chainkg.graph.analytics.linkgraph import LinkGraph, from_arrays, to_arrays
+from chainkg.graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+"""Bumped when what is written changes shape: files of another format are never read."""
+
+
+def fingerprint(store: GraphStore) -> str | None:
+    """A name for the embedded store's current data that holds across processes, or ``None``."""
+    stamp = getattr(store, "data_stamp", None)
+    if store.backend != "ladybug" or stamp is None:
+        return None
+    value = stamp()
+    if value is None:
+        return None
+    # The store file's inode and size too: a file replaced by hand (a restored copy) beside an
+    # old stamp is then not taken for the data the stamp named (unless it has both the same).
+    try:
+        st = Path(getattr(store, "path", "")).stat()
+    except OSError:
+        return None
+    return f"{value}-{st.st_ino:x}-{st.st_size:x}-f{FORMAT}"
+
+
+class DiskCache:
+    """Files of one fingerprint in ``folder``; a missing or unreadable file is a miss."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, name: str, print_: str, suffix: str) -> Path:
+        return self.folder / f"{name}-{print_}{suffix}"
+
+    def load_graph(self, name: str, print_: str) -> LinkGraph | None:
+        """The link graph ``name`` kept for the fingerprint ``print_``, or ``None``."""
+        f = self._file(name, print_, ".npz")
+        try:
+            with np.load(f, allow_pickle=False) as z:
+                return from_arrays({k: z[k] for k in z.files})
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring the unreadable link graph %s: %s", f, exc)
+            return None
+
+    def save_graph(self, name: str, print_: str, graph: LinkGraph) -> None:
+        """Keep ``graph`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""
+        arrays: dict[str, Any] = to_arrays(graph)
+        self._write(name, print_, ".npz", lambda fh: np.savez(fh, **arrays))
+
+    def load_value(self, name: str, print_: str) -> Any:
+        """The value ``name`` kept for the fingerprint ``print_``, or ``None``."""
+        f = self._file(name, print_, ".pickle")
+        try:
+            with f.open("rb") as fh:
+                return pickle.load(fh)  # our own file in our own data directory (see module doc)
+        except FileNotFoundError:
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            log.warning("ignoring the unreadable %s: %s", f, exc)
+            return None
+
+    def save_value(self, name: str, print_: str, value: object) -> None:
+        """Keep ``value`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""
+        self._write(name, print_, ".pickle", lambda fh: pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, name: str, print_: str, suffix: str, write: Any) -> None:
+        # Written to a temporary file and renamed: a reader never sees half a file.
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}-", suffix=suffix)
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+            target = self._file(name, print_, suffix)
+            os.replace(tmp, target)
+            for old in self.folder.glob(f"{name}-*{suffix}"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:  # a read-only data directory: answers still come, only slower next time
+            log.warning("could not keep %s on disk in %s: %s", name, self.folder, exc)
