@@ -187,7 +187,7 @@ def test_spreadsheet_formulas_stay_text_in_csv_answers(store: GraphStore, tmp_pa
     formula = "=cmd|' /C calc'!A0"
     settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
     with TestClient(create_app(settings, store=store, cache_ttl_s=0), raise_server_exceptions=False) as client:
-        r = client.get("/enterprises", params={"format": "csv", "limit": 500})
+        r = client.get("/enterprises", params={"format": "csv", "limit": 500, "lang": "en"})
         assert r.status_code == 200
         rows = list(csv.DictReader(r.content.decode("utf-8-sig").splitlines()))
         assert "'" + formula in {row["name"] for row in rows}

@@ -177,7 +177,7 @@ def test_candidates_ranked_with_reasons(g: GraphStore) -> None:
     # A covered segment: no candidate outside, and the note says it is no gap.
     covered = fill_candidates(g, "b1", "Product:组件")
     assert [e.key for e in covered.in_base] == ["A", "B"]
-    assert covered.candidates == [] and "not a gap" in covered.note
+    assert covered.candidates == [] and "不是本基地的缺口" in covered.note  # Chinese by default
     # A product nobody in a base makes: F has no base.
     f = fill_candidates(g, "b1", "多晶硅")
     assert [c.key for c in f.candidates] == ["F"] and f.other_bases == []

@@ -62,7 +62,16 @@ def test_chain_figures_come_from_the_gap_analysis(graph: GraphStore) -> None:
 
 def test_without_the_chain_the_other_figures_stay(graph: GraphStore) -> None:
     """The base page asks without the chain (no chain walk); everything else is the same."""
-    chain_fields = {"chain_completeness", "chain_segments", "gaps", "weak_links", "gap_segments", "weak_segments"}
+    chain_fields = {
+        "chain_completeness",
+        "chain_segments",
+        "gaps",
+        "weak_links",
+        "gap_segments",
+        "weak_segments",
+        "gap_share",
+        "weak_share",
+    }
     b1 = base_indicators(graph, "b1")[0]
     bare = base_indicators(graph, "b1", chain=False)[0]
     assert bare.model_dump(exclude=chain_fields) == b1.model_dump(exclude=chain_fields)

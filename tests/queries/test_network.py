@@ -337,7 +337,8 @@ def test_api_brokers_and_communities(store: GraphStore, tmp_path: Path) -> None:
         assert [(x["size"], x["enterprises"], x["patent_pools"]) for x in r.json()] == [(5, 3, 1), (4, 3, 0), (2, 0, 0)]
         csv = c.get("/network/brokers", params={"format": "csv"})
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-        assert csv.text.lstrip("\ufeff").startswith("node,label,label_zh,key,name,province,rank,betweenness")
+        # Chinese headers by default
+        assert csv.text.lstrip("\ufeff").startswith("节点,类型,label_zh,编号,名称,省份,rank,中介性")
         assert "第三代半导体联盟" in csv.text
         assert c.get("/network/brokers", params={"province": "火星省"}).status_code == 404
         bad = c.get("/network/communities", params={"limit": 0})
