@@ -107,7 +107,11 @@ def test_list_pages(lang_page: tuple[Any, Guard, str], site: str, path: str, tab
     assert resp is not None and resp.status == 200
     assert pg.locator(f"{table} tbody tr").count() >= 1
     text = pg.inner_text("main")
-    assert "共" in text or "显示第" in text  # each table says whether it shows all or part
+    # Each table says whether it shows all or part, in the page's language.
+    if lang == "zh":
+        assert "共" in text or "显示第" in text
+    else:
+        assert "All " in text or "Showing " in text
     for img in pg.locator("img").all():
         img.scroll_into_view_if_needed()
     pg.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
