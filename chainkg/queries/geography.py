@@ -22,7 +22,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.results import Record
 
-MAX_KEYS = 5000
+MAX_KEYS = 500
 """Most enterprise keys one question may name."""
 
 BASE_NAME: NamedQuery = q(

@@ -92,6 +92,10 @@ def required(served: tuple[str, GraphStore]) -> dict[str, Any]:
         "segment": k["segment"] or "LED",
         "q": "深圳",
         "remove": [k["enterprise"]],
+        "map": k["map"] or "led",
+        "a": k["base"],
+        "b": k["other_base"] or k["base"],
+        "bases": f"{k['base']},{k['other_base'] or k['base']}",
     }
 
 
