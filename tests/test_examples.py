@@ -127,6 +127,10 @@ def workspace(tmp: Path) -> Path:
         shutil.copytree(DEMO_FILES, work / name)
     (work / "chainkg").mkdir()
     (work / "chainkg" / "demo").symlink_to(ROOT / "chainkg" / "demo")  # the README checks the demo's own files
+    (work / "chainkg" / "chainmaps").symlink_to(ROOT / "chainkg" / "chainmaps")  # a map file to load
+    registry = ROOT / "tests" / "data" / "registry" / "企查查导出_示例.xlsx"  # an illustrative registry export
+    for name in ("企查查导出.xlsx", "名单.xlsx"):
+        shutil.copy(registry, work / name)
     shutil.copy(DEMO_FILES / "member_of.csv", work / "member_of.csv")
     shutil.copy(DEMO_FILES / "aliases.csv", work / "aliases.csv")
     _csv_to_xlsx(DEMO_FILES / "enterprise.csv", work / "企业名录.xlsx", sheet="企业")

@@ -193,7 +193,7 @@ def ingest(
     format). Invalid rows are reported and skipped; the rest load. Running the same load
     again changes nothing.
 
-    Example: chainkg ingest data/ --dry-run (or: chainkg ingest 企业名录.xlsx --explain)
+    Example: chainkg ingest 企业名录.xlsx --explain
     """
     from chainkg.ingest.pipeline import ingest_paths, resolve_type
     from chainkg.ingest.readers import ReadLimits

@@ -238,7 +238,7 @@ def segments_cmd(
 ) -> None:
     """A base's status in every segment of a chain map: covered, weak, gap or no known supplier.
 
-    Example: chainkg segments city:深圳市 --map led
+    Example: chainkg segments sz-led --map led
     """
     with store_session() as store:
         r = segment_gaps(store, base, maps or None, segment=segment or None)
@@ -294,7 +294,7 @@ def segment_candidates_cmd(
 ) -> None:
     """Firms elsewhere in a segment: candidates to fill it (招商), most related first.
 
-    Example: chainkg segment-candidates city:深圳市 --map led --segment chip
+    Example: chainkg segment-candidates sz-led --map led --segment chip
     """
     with store_session() as store:
         r = segment_candidates(store, base, map_key, segment, limit or None)
@@ -350,7 +350,7 @@ def alliance_segments_cmd(
 ) -> None:
     """Which segments of a map an alliance's member firms cover.
 
-    Example: chainkg alliance-segments al-led --map led
+    Example: chainkg alliance-segments al-sz-led --map led
     """
     with store_session() as store:
         r = alliance_segments(store, alliance, map_key)
