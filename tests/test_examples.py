@@ -129,6 +129,8 @@ def workspace(tmp: Path) -> Path:
     (work / "chainkg" / "demo").symlink_to(ROOT / "chainkg" / "demo")  # the README checks the demo's own files
     (work / "chainkg" / "chainmaps").symlink_to(ROOT / "chainkg" / "chainmaps")  # a map file to load
     registry = ROOT / "tests" / "data" / "registry" / "企查查导出_示例.xlsx"  # an illustrative registry export
+    (work / "tests" / "data").mkdir(parents=True)
+    (work / "tests" / "data" / "registry").symlink_to(registry.parent)  # the README names it by this path
     for name in ("企查查导出.xlsx", "名单.xlsx"):
         shutil.copy(registry, work / name)
     shutil.copy(DEMO_FILES / "member_of.csv", work / "member_of.csv")
