@@ -54,7 +54,9 @@ def test_readme_documents_public_keys_neo4j_and_docker() -> None:
     for var in ("CHAINKG_STORE", "CHAINKG_NEO4J_URI", "CHAINKG_NEO4J_USER", "CHAINKG_NEO4J_PASSWORD"):
         assert f"{var}=" in text, var
     not_run = readme_blocks("console")
-    assert not_run and all(("docker" in "".join(b)) or ("neo4j" in "".join(b)) for b in not_run)
+    # Not run in the fresh clone: Docker, a Neo4j server, and the test suite's fast loop (needs the dev extras).
+    shown_only = ("docker", "neo4j", "python -m pytest")
+    assert not_run and all(any(w in "".join(b) for w in shown_only) for b in not_run)
     assert "docker compose up" in text
 
 
