@@ -43,6 +43,7 @@ class TargetInput(Record):
     unit: str
     year: int | None
     source: str
+    name_en: str = ""
 
 
 class Target(Record):
@@ -110,6 +111,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             inputs.append(
                 TargetInput(
                     name=f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
+                    name_en=f"Output of the base's {ind_name} enterprises ({len(vals)}/{len(ents)} reporting)",
                     value=float(math.fsum(vals)),
                     unit="万元",
                     year=year,
@@ -120,6 +122,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             inputs.append(
                 TargetInput(
                     name=f"全国{ind_name}产值",
+                    name_en=f"National {ind_name} output",
                     value=nat["value"],
                     unit=nat.get("unit") or "万元",
                     year=year,
@@ -130,7 +133,16 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             (notes if len(leads) > 1 else missing).extend(lack)
             continue
         share = math.fsum(vals) / nat["value"]  # type: ignore[index]
-        inputs.append(TargetInput(name=f"{ind_name} 占全国份额", value=share, unit="", year=year, source="computed"))
+        inputs.append(
+            TargetInput(
+                name=f"{ind_name} 占全国份额",
+                name_en=f"{ind_name} share of the nation",
+                value=share,
+                unit="",
+                year=year,
+                source="computed",
+            )
+        )
         best = share if best is None else max(best, share)
     if best is None and leads and len(leads) > 1:
         missing, notes = notes, []
@@ -192,17 +204,30 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
     inputs = [
         TargetInput(
             name="本基地符合条件的出口企业",
+            name_en="Qualifying export enterprises of the base",
             value=None if mine is None else float(len(mine)),
             unit="家",
             year=year,
             source="Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
         ),
         TargetInput(
-            name="其中持有国际专利或国际认证", value=float(strong), unit="家", year=year, source="Patent, CERTIFIED"
+            name="其中持有国际专利或国际认证",
+            name_en="of which holding an international patent or certification",
+            value=float(strong),
+            unit="家",
+            year=year,
+            source="Patent, CERTIFIED",
         ),
-        TargetInput(name="全部基地合计（每家企业计一次）", value=total, unit="家", year=year, source="all bases"),
+        TargetInput(
+            name="全部基地合计（每家企业计一次）",
+            name_en="All bases together (each enterprise once)",
+            value=total,
+            unit="家",
+            year=year,
+            source="all bases",
+        ),
     ]
-    note = f"{na_bases} 个基地缺少数据未计入 (bases without the inputs)" if na_bases else ""
+    note = f"{na_bases} 个基地缺少数据未计入 ({na_bases} bases without the inputs)" if na_bases else ""
     return Target(
         code="2b",
         name="拥有自主知识产权、自主品牌、较强国际竞争力的出口企业数",
@@ -252,6 +277,7 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
     inputs = [
         TargetInput(
             name="本基地自主知识产权高新技术产品出口额",
+            name_en="High-tech exports with own IP of the base",
             value=mine,
             unit="万美元",
             year=year,
@@ -259,6 +285,7 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
         ),
         TargetInput(
             name="全部基地合计",
+            name_en="All bases together",
             value=math.fsum(everyone.values()) if everyone else None,
             unit="万美元",
             year=year,
@@ -266,6 +293,7 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
         ),
         TargetInput(
             name="全国高新技术产品出口额",
+            name_en="National high-tech exports",
             value=None if nat is None else nat["value"],
             unit="万美元",
             year=year,

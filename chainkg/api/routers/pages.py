@@ -10,7 +10,8 @@
 - ``GET /ui/ranking`` — every base ranked, a page at a time, with each indicator's share of the score;
 - ``GET /ui/compare?bases=a,b`` — 2 to 5 bases side by side;
 - ``GET /ui/map?base=`` (or ``?enterprises=k1,k2``, or ``?base=&segment=map/segment``) — where the firms are;
-- ``GET /ui/pools`` and ``GET /ui/platforms`` — patent pools and public service platforms.
+- ``GET /ui/pools`` and ``GET /ui/platforms`` — patent pools and public service platforms;
+- ``GET /ui/policy?base=&year=`` — a base's three §2 targets and its policy objects in a year.
 
 Pages take their numbers leniently (``?page=abc`` is page 1): a person typing a URL gets a
 page, never a 422.
@@ -270,3 +271,29 @@ def search_page(
 ) -> HTMLResponse:
     """Nodes of every kind whose name contains the text (also in normalized form)."""
     return _page(request, "search.html", lambda: {"q": q, "hits": pagedata.search_data(store, q) if q.strip() else []})
+
+
+@router.get("/ui/policy", response_class=HTMLResponse)
+def policy_page(
+    request: Request,
+    store: StoreDep,
+    base: Annotated[str | None, Query(max_length=200)] = None,
+    year: PageQ = None,
+) -> HTMLResponse:
+    """The three §2 targets of a base and its policy objects in a year (default: the base's
+    latest year with figures); without ``base``, the first base in rank order."""
+    from chainkg.views.policypage import policy_page as page_data
+
+    def load() -> dict[str, Any]:
+        key = base
+        if not key:
+            board = pagedata.scoreboard(store)
+            key = board.keys()[0] if board.rows else None
+        choices = [(b["key"], b.get("name") or b["key"]) for b in pagedata.all_bases(store)]
+        if key is None:
+            return {"p": None, "choices": choices, "key": None}
+        chosen = _int(year, 0) if year is not None else 0
+        p = page_data(store, key, chosen if 1949 <= chosen <= 2100 else None)
+        return {"p": p, "choices": choices, "key": key}
+
+    return _page(request, "policy.html", load)
