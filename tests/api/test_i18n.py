@@ -141,6 +141,7 @@ PAGES = [
     "/ui/alliances/al-sz-led",
     "/ui/chainmap?base=sz-led&map=led",
     "/ui/base-chain?key=sz-led",
+    "/ui/policy?base=sz-led&year=2021",
 ]
 
 
