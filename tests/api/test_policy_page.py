@@ -85,7 +85,8 @@ def test_policy_objects_equal_the_api(demo: TestClient, lang: str) -> None:
     centres = _table_rows(page, "rd-centres")
     assert [r[0] for r in centres] == [r["name"] for r in api["rd_centres"]] and centres
     financing = _table_rows(page, "financing")
-    assert [(r[0], r[2]) for r in financing] == [(f["enterprise"], show(f["amount"], "wan_cny")) for f in api["financing"]]
+    expected = [(f["enterprise"], show(f["amount"], "wan_cny")) for f in api["financing"]]
+    assert [(r[0], r[2]) for r in financing] == expected and expected
     keys = _table_rows(page, "key-enterprises")
     assert [r[0] for r in keys] == [k["name"] for k in api["key_enterprises"]] and len(keys) == 4
     contacts = {k["name"]: k["contact"] for k in api["key_enterprises"]}
