@@ -203,7 +203,7 @@ INDICATORS: dict[str, Indicator] = {
         "Chain segments the base covers ÷ all its chain segments (today's chain)",
         "产业链完整度",
         "%",
-        f"{_N} §7 定期考核 (supporting industries; clause not checked against the notice text)",
+        f"{_N} §3(一) 产业发展规划 (配套产业向基地集聚、延长产业链)",
     ),
     "gap_share": Indicator(
         0.04,
@@ -211,7 +211,7 @@ INDICATORS: dict[str, Indicator] = {
         "Chain segments no enterprise of the base makes ÷ chain segments (lower is better)",
         "产业链缺口占比",
         "%",
-        f"{_N} §7 定期考核 (supporting industries; clause not checked)",
+        f"{_N} §3(一) 产业发展规划 (配套产业向基地集聚、延长产业链)",
     ),
     "weak_share": Indicator(
         0.04,
@@ -219,7 +219,7 @@ INDICATORS: dict[str, Indicator] = {
         "Chain segments resting on one enterprise ÷ chain segments (lower is better)",
         "薄弱环节占比",
         "%",
-        f"{_N} §7 定期考核 (supporting industries; clause not checked)",
+        f"{_N} §3(一) 产业发展规划 (配套产业向基地集聚、延长产业链)",
     ),
     "alliance_share": Indicator(
         0.04,
@@ -243,7 +243,7 @@ INDICATORS: dict[str, Indicator] = {
         "Policy platform types serving the base, of six (bounded, not a size count)",
         "公共服务平台类型数",
         "种 (of 6)",
-        f"{_N} 公共服务平台 (clause not checked against the notice text)",
+        f"{_N} §2(二) 以创新基地公共平台体系建设为重点",
     ),
     "cooperation_per_enterprise": Indicator(
         0.04,

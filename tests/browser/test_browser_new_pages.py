@@ -118,3 +118,22 @@ def test_list_pages(lang_page: tuple[Any, Guard, str], site: str, path: str, tab
     name = path.strip("/").replace("ui/", "") or "home"
     screenshot(pg, f"page-{name}-{lang}")
     guard.check()
+
+
+def test_policy_page_year_picked(lang_page: tuple[Any, Guard, str], site: str) -> None:
+    """The §2 targets and policy objects: reached from the base page, another year picked in the form."""
+    pg, guard, lang = lang_page
+    pg.goto(site + "/ui/bases/sz-led")
+    pg.click("#policy-link a")
+    pg.wait_for_url("**/ui/policy?base=sz-led")
+    assert pg.locator("#targets-table tr[data-code]").count() == 3
+    assert pg.locator("#policy-year").input_value() == "2021"  # the demo's latest year with figures
+    pg.select_option("#policy-year", "2016")
+    pg.click("#policy-form button")
+    pg.wait_for_url("**year=2016**")
+    status = pg.locator("#target-2a .t-status").inner_text()
+    assert status == {"zh": "未达标", "en": "not met"}[lang], status
+    assert pg.locator("#table-key-enterprises tbody tr").count() >= 1
+    full = screenshot(pg, f"page-policy-{lang}")
+    pg.locator("#targets-section").screenshot(path=str(full.with_name(f"page-policy-targets-{lang}.png")))
+    guard.check()
