@@ -85,6 +85,11 @@ def _src(row: dict[str, object] | None) -> str:
     return "; ".join(parts)
 
 
+def _input(name: str, name_en: str, value: float | None, unit: str, year: int, source: str) -> TargetInput:
+    """One input, its Chinese and English names first (the order of the lists below)."""
+    return TargetInput(name=name, name_en=name_en, value=value, unit=unit, year=year, source=source)
+
+
 def output_share(data: MeasureData, base: str, year: int) -> Target:
     """Target 2a for ``base`` in ``year`` (see the module text)."""
     inputs: list[TargetInput] = []
@@ -109,40 +114,31 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             lack.append(f"缺少全国{ind_name}产值 {year} 年 (missing NationalTotal output {ind} {year})")
         if vals:
             inputs.append(
-                TargetInput(
-                    name=f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
-                    name_en=f"Output of the base's {ind_name} enterprises ({len(vals)}/{len(ents)} reporting)",
-                    value=float(math.fsum(vals)),
-                    unit="万元",
-                    year=year,
-                    source="EnterpriseYear.output",
+                _input(
+                    f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
+                    f"Output of the base's {ind_name} enterprises ({len(vals)}/{len(ents)} reporting)",
+                    float(math.fsum(vals)),
+                    "万元",
+                    year,
+                    "EnterpriseYear.output",
                 )
             )
         if nat is not None:
             inputs.append(
-                TargetInput(
-                    name=f"全国{ind_name}产值",
-                    name_en=f"National {ind_name} output",
-                    value=nat["value"],
-                    unit=nat.get("unit") or "万元",
-                    year=year,
-                    source=_src(nat),
+                _input(
+                    f"全国{ind_name}产值",
+                    f"National {ind_name} output",
+                    nat["value"],
+                    nat.get("unit") or "万元",
+                    year,
+                    _src(nat),
                 )
             )
         if lack:
             (notes if len(leads) > 1 else missing).extend(lack)
             continue
         share = math.fsum(vals) / nat["value"]  # type: ignore[index]
-        inputs.append(
-            TargetInput(
-                name=f"{ind_name} 占全国份额",
-                name_en=f"{ind_name} share of the nation",
-                value=share,
-                unit="",
-                year=year,
-                source="computed",
-            )
-        )
+        inputs.append(_input(f"{ind_name} 占全国份额", f"{ind_name} share of the nation", share, "", year, "computed"))
         best = share if best is None else max(best, share)
     if best is None and leads and len(leads) > 1:
         missing, notes = notes, []
@@ -202,29 +198,29 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
         strong += intl_ip or intl_cert
     met = None if total is None else total >= EXPORT_ENTERPRISES_THRESHOLD
     inputs = [
-        TargetInput(
-            name="本基地符合条件的出口企业",
-            name_en="Qualifying export enterprises of the base",
-            value=None if mine is None else float(len(mine)),
-            unit="家",
-            year=year,
-            source="Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
+        _input(
+            "本基地符合条件的出口企业",
+            "Qualifying export enterprises of the base",
+            None if mine is None else float(len(mine)),
+            "家",
+            year,
+            "Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
         ),
-        TargetInput(
-            name="其中持有国际专利或国际认证",
-            name_en="of which holding an international patent or certification",
-            value=float(strong),
-            unit="家",
-            year=year,
-            source="Patent, CERTIFIED",
+        _input(
+            "其中持有国际专利或国际认证",
+            "of which holding an international patent or certification",
+            float(strong),
+            "家",
+            year,
+            "Patent, CERTIFIED",
         ),
-        TargetInput(
-            name="全部基地合计（每家企业计一次）",
-            name_en="All bases together (each enterprise once)",
-            value=total,
-            unit="家",
-            year=year,
-            source="all bases",
+        _input(
+            "全部基地合计（每家企业计一次）",
+            "All bases together (each enterprise once)",
+            total,
+            "家",
+            year,
+            "all bases",
         ),
     ]
     note = f"{na_bases} 个基地缺少数据未计入 ({na_bases} bases without the inputs)" if na_bases else ""
@@ -275,29 +271,29 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
             total = math.fsum(everyone.values()) / nat["value"]
     met = None if total is None else total >= HIGH_TECH_SHARE_THRESHOLD
     inputs = [
-        TargetInput(
-            name="本基地自主知识产权高新技术产品出口额",
-            name_en="High-tech exports with own IP of the base",
-            value=mine,
-            unit="万美元",
-            year=year,
-            source="EnterpriseYear.exports_high_tech_own_ip",
+        _input(
+            "本基地自主知识产权高新技术产品出口额",
+            "High-tech exports with own IP of the base",
+            mine,
+            "万美元",
+            year,
+            "EnterpriseYear.exports_high_tech_own_ip",
         ),
-        TargetInput(
-            name="全部基地合计",
-            name_en="All bases together",
-            value=math.fsum(everyone.values()) if everyone else None,
-            unit="万美元",
-            year=year,
-            source="all bases",
+        _input(
+            "全部基地合计",
+            "All bases together",
+            math.fsum(everyone.values()) if everyone else None,
+            "万美元",
+            year,
+            "all bases",
         ),
-        TargetInput(
-            name="全国高新技术产品出口额",
-            name_en="National high-tech exports",
-            value=None if nat is None else nat["value"],
-            unit="万美元",
-            year=year,
-            source=_src(nat),
+        _input(
+            "全国高新技术产品出口额",
+            "National high-tech exports",
+            None if nat is None else nat["value"],
+            "万美元",
+            year,
+            _src(nat),
         ),
     ]
     return Target(
