@@ -175,13 +175,8 @@ def _first_of(*cols: pa.Array) -> np.ndarray:
 
 def _folded(type_: str, file: str, line: int, src: str, dst: str, first_line: int) -> Merge:
     """The merge reported for a relationship given again (it is folded into its first row)."""
-    return Merge(
-        type=type_,
-        file=file,
-        line=line,
-        given=f"{src} → {dst}",
-        key=f"{src} → {dst}",
-        how=f"same relationship again: folded into line {first_line}",
+    return Merge.of(
+        type_, file, line, f"{src} → {dst}", f"{src} → {dst}", f"same relationship again: folded into line {first_line}"
     )
 
 
@@ -502,12 +497,13 @@ class _CkgLoad:
                 self.fold("UPSTREAM_OF", out, (src, target), row, "industry_up.json", no)
         for name in sorted(via_older):
             self.report.merges.append(
-                Merge(
-                    type="Industry",
-                    file="industry_up.json",
-                    given=name,
-                    key=older[name],
-                    how="industry name not in industry.json; matched through its code in company_industry.json",
+                Merge.of(
+                    "Industry",
+                    "industry_up.json",
+                    None,
+                    name,
+                    older[name],
+                    "industry name not in industry.json; matched through its code in company_industry.json",
                 )
             )
         self.write_rels("UPSTREAM_OF", "Industry", "Industry", out)
@@ -641,13 +637,8 @@ class _CkgLoad:
         if len(keys) == 1:
             key = next(iter(keys))
             self.merge(
-                Merge(
-                    type="Enterprise",
-                    file=file,
-                    line=line,
-                    given=f"{code} {name}",
-                    key=key,
-                    how="stock code unknown; matched by unique short name",
+                Merge.of(
+                    "Enterprise", file, line, f"{code} {name}", key, "stock code unknown; matched by unique short name"
                 )
             )
             return key
@@ -684,13 +675,13 @@ class _CkgLoad:
                     )
                     continue
                 self.report.merges.append(
-                    Merge(
-                        type="Industry",
-                        file="company_industry.json",
-                        line=no,
-                        given=f"{code} {iname}",
-                        key=industry,
-                        how="industry code unknown; matched by name",
+                    Merge.of(
+                        "Industry",
+                        "company_industry.json",
+                        no,
+                        f"{code} {iname}",
+                        industry,
+                        "industry code unknown; matched by name",
                     )
                 )
             elif iname and self.industry_by_name.get(iname) != industry:
@@ -753,13 +744,13 @@ class _CkgLoad:
             if len(hits) == 1:
                 key = next(iter(hits))
                 self.merge(
-                    Merge(
-                        type="Product",
-                        file=file,
-                        line=line,
-                        given=name,
-                        key=key,
-                        how="spelled with other quotes, slashes, escapes or spaces than in product.json",
+                    Merge.of(
+                        "Product",
+                        file,
+                        line,
+                        name,
+                        key,
+                        "spelled with other quotes, slashes, escapes or spaces than in product.json",
                     )
                 )
                 return key

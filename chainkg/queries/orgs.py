@@ -9,6 +9,8 @@ stores) is needed. Labels come from the model; keys travel as parameters.
 
 from __future__ import annotations
 
+from typing import Any
+
 from chainkg.errors import NotFoundError
 from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
@@ -61,6 +63,10 @@ class OrgRef(Record):
     def nid(self) -> str:
         """The networkx id, ``"Label:key"``."""
         return node_id(self.label, self.key)
+
+    def fields(self) -> dict[str, Any]:
+        """``label``, ``key``, ``name`` and ``kind`` as keyword arguments, for a record that names the org."""
+        return {"label": self.label, "key": self.key, "name": self.name, "kind": self.kind}
 
 
 ORG_LOOKUP: NamedQuery = q(
