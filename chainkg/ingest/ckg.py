@@ -49,7 +49,7 @@ from chainkg.ingest.jsonl import ANY, Columns, read_columns
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.receipts import files_fingerprint, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.write import write_node_table, write_nodes, write_rel_table, write_rels
+from chainkg.ingest.write import write_nodes, write_rels
 
 CKG_FILES: tuple[str, ...] = (
     "industry.json",
@@ -371,12 +371,12 @@ class _CkgLoad:
         if ends is None:
             self.stats(type_).loaded += table.num_rows
             future = self.writer.submit(
-                write_node_table, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
+                write_nodes, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
             )
         else:
             self.stats(type_, "rel").loaded += table.num_rows
             future = self.writer.submit(
-                write_rel_table, self.store, type_, *ends, table, batch_size=self.batch_size, progress=self.progress
+                write_rels, self.store, type_, *ends, table, batch_size=self.batch_size, progress=self.progress
             )
         self.pending.append((type_, future))
 

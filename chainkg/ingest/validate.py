@@ -87,20 +87,32 @@ def _to_text(v: Any) -> Any:
     return v
 
 
+def _unless_blank(pre: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``pre`` for a cell with a value; a blank cell (empty or a placeholder) is no value."""
+
+    def clean(v: Any) -> Any:
+        return None if _blank(v) else pre(v)
+
+    return clean
+
+
+def _number_text(v: str) -> str:
+    """A number as written, in ASCII without thousands separators or spaces: ``"１,２00 "`` -> ``"1200"``."""
+    return unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+
+
+@_unless_blank
 def _pre_string(v: Any) -> Any:
-    if _blank(v):
-        return None
     v = _to_text(v)
     return v.strip() if isinstance(v, str) else v
 
 
+@_unless_blank
 def _pre_int(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, bool):
         return str(v).lower()  # a yes/no is not a count: fails as "must be a whole number"
     if isinstance(v, str):
-        t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+        t = _number_text(v)
         t = re.sub(r"(年|人|家)$", "", t)
         if re.fullmatch(r"[+-]?[0-9]{1,30}", t):
             return int(t)  # exact: through a float, 19-digit numbers would lose their last digits
@@ -112,13 +124,12 @@ def _pre_int(v: Any) -> Any:
     return v
 
 
+@_unless_blank
 def _pre_float(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, str):
-        t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+        t = _number_text(v)
         if t.endswith("%"):
             try:
                 return float(t[:-1]) / 100
@@ -128,9 +139,8 @@ def _pre_float(v: Any) -> Any:
     return v
 
 
+@_unless_blank
 def _pre_bool(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, str):
         t = unicodedata.normalize("NFKC", v).strip().lower()
         if t in _TRUE:
@@ -141,9 +151,8 @@ def _pre_bool(v: Any) -> Any:
     return v
 
 
+@_unless_blank
 def _pre_list(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, str):
         items = [p.strip() for p in _LIST_SPLIT.split(v)]
         return [p for p in items if p] or None

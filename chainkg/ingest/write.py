@@ -65,20 +65,28 @@ def _write_chunked(
 def write_nodes(
     store: GraphStore,
     label: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | pa.Table,
     *,
     batch_size: int | None = None,
     progress: Progress | None = None,
     task: str | None = None,
 ) -> WriteResult:
-    """Merge ``rows`` into nodes of ``label`` in batches; returns the added-up result."""
+    """Merge ``rows`` into nodes of ``label`` in batches; returns the added-up result.
+
+    Rows held as an Arrow table go to the store as Arrow: no Python dict per row on the way
+    to a bulk-loading store.
+    """
+    if isinstance(rows, pa.Table):
+        return _write_chunked(
+            store,
+            rows,
+            lambda part: store.merge_node_table(label, part),
+            task or f"write {label}",
+            batch_size,
+            progress,
+        )
     return _write_chunked(
-        store,
-        rows,
-        lambda part: store.merge_nodes(label, part),
-        task or f"write {label}",
-        batch_size,
-        progress,
+        store, rows, lambda part: store.merge_nodes(label, part), task or f"write {label}", batch_size, progress
     )
 
 
@@ -87,61 +95,23 @@ def write_rels(
     type_: str,
     from_label: str,
     to_label: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | pa.Table,
     *,
     batch_size: int | None = None,
     progress: Progress | None = None,
     task: str | None = None,
 ) -> WriteResult:
-    """Merge ``rows`` (``src``, ``dst``, props) into relationships in batches."""
+    """Merge ``rows`` (``src``, ``dst``, props; a sequence or an Arrow table) into relationships in batches."""
+    name = task or f"write {type_} ({from_label}→{to_label})"
+    if isinstance(rows, pa.Table):
+        return _write_chunked(
+            store,
+            rows,
+            lambda part: store.merge_rel_table(type_, from_label, to_label, part),
+            name,
+            batch_size,
+            progress,
+        )
     return _write_chunked(
-        store,
-        rows,
-        lambda part: store.merge_rels(type_, from_label, to_label, part),
-        task or f"write {type_} ({from_label}→{to_label})",
-        batch_size,
-        progress,
-    )
-
-
-def write_node_table(
-    store: GraphStore,
-    label: str,
-    table: pa.Table,
-    *,
-    batch_size: int | None = None,
-    progress: Progress | None = None,
-    task: str | None = None,
-) -> WriteResult:
-    """:func:`write_nodes` for rows held as an Arrow table: no Python dict per row on the way to
-    a bulk-loading store."""
-    return _write_chunked(
-        store,
-        table,
-        lambda part: store.merge_node_table(label, part),
-        task or f"write {label}",
-        batch_size,
-        progress,
-    )
-
-
-def write_rel_table(
-    store: GraphStore,
-    type_: str,
-    from_label: str,
-    to_label: str,
-    table: pa.Table,
-    *,
-    batch_size: int | None = None,
-    progress: Progress | None = None,
-    task: str | None = None,
-) -> WriteResult:
-    """:func:`write_rels` for rows held as an Arrow table (``src``, ``dst``, properties)."""
-    return _write_chunked(
-        store,
-        table,
-        lambda part: store.merge_rel_table(type_, from_label, to_label, part),
-        task or f"write {type_} ({from_label}→{to_label})",
-        batch_size,
-        progress,
+        store, rows, lambda part: store.merge_rels(type_, from_label, to_label, part), name, batch_size, progress
     )
