@@ -35,13 +35,13 @@ from typing import Any
 
 from pydantic import Field
 
-from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.gaps import ChainSummary, base_chain_summary
-from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, today_year, year_of
+from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.results import Record
@@ -62,11 +62,6 @@ _FROM_FIGURES = frozenset(
 CHAIN_DEPTH = 3
 CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH}), product and industry levels"
 
-BASES: NamedQuery = q(
-    "indicator.bases",
-    "MATCH (b:Base) RETURN b.key AS key, b.name AS name ORDER BY key",
-    "Every base.",
-)
 ENTERPRISES: NamedQuery = q(
     "indicator.enterprises",
     """
@@ -416,12 +411,8 @@ def _share(n: int, total: int) -> float | None:
 
 
 def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
-    names = {r["key"]: r["name"] or r["key"] for r in store.run(BASES)}
-    if base_key is None:
-        return names
-    if base_key not in names:
-        raise NotFoundError(f"No base has the key {base_key!r}. Check the base id (for example 'sz-hitech').")
-    return {base_key: names[base_key]}
+    names = base_names(store, base_key)
+    return names if base_key is None else {base_key: names[base_key]}
 
 
 def _snapshot(

@@ -19,9 +19,8 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, holds, today_year
+from chainkg.queries.measures import MeasureData, base_names, fetch, holds, today_year
 from chainkg.queries.results import Record, optional
 
 
@@ -121,8 +120,7 @@ def policy_profile(store: GraphStore, base: str, year: int | None = None) -> Pol
     >>> p.standards_by_level, [k.contact for k in p.key_enterprises]   # doctest: +SKIP
     ({'national': 1, ...}, ['王示例', ...])
     """
-    if base not in {r["key"] for r in store.run(ALL_BASES)}:
-        raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
+    base_names(store, base)
     y = year if year is not None else today_year()
     return _profile(fetch(store, [base]), base, y)
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, today_year
+from chainkg.queries.measures import MeasureData, base_names, fetch, today_year
 from chainkg.queries.results import Record
 
 OUTPUT_SHARE_THRESHOLD = 0.30
@@ -311,10 +310,7 @@ def base_targets(
     [('2a', '达标 met'), ('2b', '未达标 not met'), ('2c', '未达标 not met')]
     """
     if data is None:
-        bases = [r["key"] for r in store.run(ALL_BASES)]
-        if base not in bases:
-            raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
-        data = fetch(store, bases)
+        data = fetch(store, list(base_names(store, base)))
     if year is None:
         year = data.latest_figure_year(base, today_year()) or today_year()
     return BaseTargets(
