@@ -49,7 +49,7 @@ from chainkg.ingest.jsonl import ANY, Columns, read_columns
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.receipts import files_fingerprint, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.write import write_nodes, write_rels
+from chainkg.ingest.write import write_rows
 
 CKG_FILES: tuple[str, ...] = (
     "industry.json",
@@ -354,7 +354,7 @@ class _CkgLoad:
         """Queue a node write; it runs on the writer thread while the next file is parsed."""
         self.stats(label).loaded += len(rows)
         future = self.writer.submit(
-            write_nodes, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
+            write_rows, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
         )
         self.pending.append((label, future))
 
@@ -362,7 +362,13 @@ class _CkgLoad:
         """Queue a relationship write (after the node writes queued before it)."""
         self.stats(type_, "rel").loaded += len(rows)
         future = self.writer.submit(
-            write_rels, self.store, type_, a, b, list(rows.values()), batch_size=self.batch_size, progress=self.progress
+            write_rows,
+            self.store,
+            type_,
+            list(rows.values()),
+            ends=(a, b),
+            batch_size=self.batch_size,
+            progress=self.progress,
         )
         self.pending.append((type_, future))
 
@@ -371,12 +377,12 @@ class _CkgLoad:
         if ends is None:
             self.stats(type_).loaded += table.num_rows
             future = self.writer.submit(
-                write_nodes, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
+                write_rows, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
             )
         else:
             self.stats(type_, "rel").loaded += table.num_rows
             future = self.writer.submit(
-                write_rels, self.store, type_, *ends, table, batch_size=self.batch_size, progress=self.progress
+                write_rows, self.store, type_, table, ends=ends, batch_size=self.batch_size, progress=self.progress
             )
         self.pending.append((type_, future))
 

@@ -59,7 +59,7 @@ from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, Revi
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolved, Resolver, decision_word
 from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
-from chainkg.ingest.write import write_nodes, write_rels
+from chainkg.ingest.write import write_rows
 
 MEMBERSHIP_INPUTS = frozenset(
     {"Product", "Enterprise", "Industry", "MAKES", "SUBTYPE_OF", "IN_INDUSTRY", "SUB_INDUSTRY_OF"}
@@ -797,7 +797,7 @@ class _Load:
                 for x in nodes.values()
             ]
             nodes.clear()
-            res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
+            res = write_rows(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
         # Maps after the other nodes, before the relationship tables (which may point at a map).
         for m in self.maps.values():
@@ -818,7 +818,9 @@ class _Load:
                     }
                     for x in rels.values()
                 ]
-                res = write_rels(self.store, r.type, a, b, rows, batch_size=self.batch_size, progress=self.progress)
+                res = write_rows(
+                    self.store, r.type, rows, ends=(a, b), batch_size=self.batch_size, progress=self.progress
+                )
                 stats = self.report.stats(r.type, "rel")
                 stats.add_write(res.created, res.updated, res.unchanged)
                 for sk in res.skipped:
