@@ -44,7 +44,7 @@ from chainkg.queries.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
-from chainkg.queries.results import Record
+from chainkg.queries.results import Record, same_named
 
 FIGURE_FIELDS: tuple[str, ...] = FIGURES
 # Measures an indicator takes as they are, under the same name: the ratios of the enterprise
@@ -516,8 +516,8 @@ def _snapshot(
                 approved_year=data.approved.get(b),
                 figures_year=fy,
                 **{k: fm.totals[k] for k in FIGURE_FIELDS},
-                **{k: getattr(fm, k) for k in _FIGURE_RATIOS},
-                **{k: getattr(m, k) for k in _AS_MEASURED},
+                **same_named(fm, _FIGURE_RATIOS),
+                **same_named(m, _AS_MEASURED),
                 figure_coverage=max(fm.coverage.values(), default=0) if fy is not None else 0,
                 gap_share=len(chain.gaps) / segs if segs else None,
                 weak_share=len(chain.weak) / segs if segs else None,

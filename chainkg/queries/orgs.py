@@ -16,7 +16,7 @@ from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
-from chainkg.queries.results import Record
+from chainkg.queries.results import Record, same_named
 
 ORG_LABELS: tuple[str, str] = (node_type("Enterprise").label, node_type("ResearchOrg").label)
 
@@ -66,7 +66,7 @@ class OrgRef(Record):
 
     def fields(self) -> dict[str, Any]:
         """``label``, ``key``, ``name`` and ``kind`` as keyword arguments, for a record that names the org."""
-        return {"label": self.label, "key": self.key, "name": self.name, "kind": self.kind}
+        return same_named(self, ("label", "key", "name", "kind"))
 
 
 ORG_LOOKUP: NamedQuery = q(

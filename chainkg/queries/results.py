@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -22,6 +22,18 @@ def to_frame(records: Sequence[BaseModel]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame([r.model_dump() for r in records])
+
+
+def same_named(source: object, names: Iterable[str]) -> dict[str, Any]:
+    """The attributes ``names`` of ``source`` as keyword arguments under the same names.
+
+    For a record that carries some of another's values as they are.
+
+    >>> from types import SimpleNamespace
+    >>> same_named(SimpleNamespace(a=1, b=2), ["a"])
+    {'a': 1}
+    """
+    return {n: getattr(source, n) for n in names}
 
 
 def optional(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
