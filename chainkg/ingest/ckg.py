@@ -353,37 +353,26 @@ class _CkgLoad:
     def write_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         """Queue a node write; it runs on the writer thread while the next file is parsed."""
         self.stats(label).loaded += len(rows)
-        future = self.writer.submit(
-            write_rows, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
-        )
-        self.pending.append((label, future))
+        self._queue(label, rows)
 
     def write_rels(self, type_: str, a: str, b: str, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
         """Queue a relationship write (after the node writes queued before it)."""
         self.stats(type_, "rel").loaded += len(rows)
-        future = self.writer.submit(
-            write_rows,
-            self.store,
-            type_,
-            list(rows.values()),
-            ends=(a, b),
-            batch_size=self.batch_size,
-            progress=self.progress,
-        )
-        self.pending.append((type_, future))
+        self._queue(type_, list(rows.values()), (a, b))
 
     def write_table(self, type_: str, table: pa.Table, ends: tuple[str, str] | None = None) -> None:
         """Queue a node write (``ends`` None) or a relationship write of rows held as an Arrow table."""
         if ends is None:
             self.stats(type_).loaded += table.num_rows
-            future = self.writer.submit(
-                write_rows, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
-            )
         else:
             self.stats(type_, "rel").loaded += table.num_rows
-            future = self.writer.submit(
-                write_rows, self.store, type_, table, ends=ends, batch_size=self.batch_size, progress=self.progress
-            )
+        self._queue(type_, table, ends)
+
+    def _queue(self, type_: str, rows: list[dict[str, Any]] | pa.Table, ends: tuple[str, str] | None = None) -> None:
+        """Hand a write to the writer thread; writes run in the order they are queued."""
+        future = self.writer.submit(
+            write_rows, self.store, type_, rows, ends=ends, batch_size=self.batch_size, progress=self.progress
+        )
         self.pending.append((type_, future))
 
     def finish_writes(self) -> None:
