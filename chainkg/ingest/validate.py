@@ -99,36 +99,40 @@ def _pre_string(v: Any) -> Any:
     return v.strip() if isinstance(v, str) else v
 
 
-@_unless_blank
-def _pre_int(v: Any) -> Any:
-    if isinstance(v, bool):
-        return str(v).lower()  # a yes/no is not a count: fails as "must be a whole number"
-    if isinstance(v, str):
-        t = _number_text(v)
-        t = re.sub(r"(年|人|家)$", "", t)
-        if re.fullmatch(r"[+-]?[0-9]{1,30}", t):
-            return int(t)  # exact: through a float, 19-digit numbers would lose their last digits
+def _number_cleaner(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A cleaner for a number column: text goes to ``parse`` as :func:`_number_text` gives it."""
+
+    @_unless_blank
+    def clean(v: Any) -> Any:
+        if isinstance(v, bool):
+            return str(v).lower()  # a yes/no is not a number: it fails validation as text
+        return parse(_number_text(v)) if isinstance(v, str) else v
+
+    return clean
+
+
+def _int_text(t: str) -> Any:
+    t = re.sub(r"(年|人|家)$", "", t)
+    if re.fullmatch(r"[+-]?[0-9]{1,30}", t):
+        return int(t)  # exact: through a float, 19-digit numbers would lose their last digits
+    try:
+        f = float(t)
+    except ValueError:
+        return t
+    return int(f) if f.is_integer() else f
+
+
+def _float_text(t: str) -> Any:
+    if t.endswith("%"):
         try:
-            f = float(t)
+            return float(t[:-1]) / 100
         except ValueError:
             return t
-        return int(f) if f.is_integer() else f
-    return v
+    return t
 
 
-@_unless_blank
-def _pre_float(v: Any) -> Any:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, str):
-        t = _number_text(v)
-        if t.endswith("%"):
-            try:
-                return float(t[:-1]) / 100
-            except ValueError:
-                return t
-        return t
-    return v
+_pre_int = _number_cleaner(_int_text)
+_pre_float = _number_cleaner(_float_text)
 
 
 @_unless_blank
