@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class PropType(StrEnum):
@@ -22,6 +23,16 @@ class PropType(StrEnum):
     FLOAT = "DOUBLE"
     BOOL = "BOOLEAN"
     STRING_LIST = "STRING[]"
+
+
+#: The Python type of a value of each property type (row models and API schemas use it).
+PY_TYPES: dict[PropType, Any] = {
+    PropType.STRING: str,
+    PropType.INT: int,
+    PropType.FLOAT: float,
+    PropType.BOOL: bool,
+    PropType.STRING_LIST: list[str],
+}
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from chainkg.ingest.jsonl import ANY, Columns, read_columns
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.receipts import files_fingerprint, save_receipt, unchanged_reload
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.write import write_node_table, write_nodes, write_rel_table, write_rels
+from chainkg.ingest.write import write_rows
 
 CKG_FILES: tuple[str, ...] = (
     "industry.json",
@@ -175,13 +175,8 @@ def _first_of(*cols: pa.Array) -> np.ndarray:
 
 def _folded(type_: str, file: str, line: int, src: str, dst: str, first_line: int) -> Merge:
     """The merge reported for a relationship given again (it is folded into its first row)."""
-    return Merge(
-        type=type_,
-        file=file,
-        line=line,
-        given=f"{src} → {dst}",
-        key=f"{src} → {dst}",
-        how=f"same relationship again: folded into line {first_line}",
+    return Merge.of(
+        type_, file, line, f"{src} → {dst}", f"{src} → {dst}", f"same relationship again: folded into line {first_line}"
     )
 
 
@@ -358,31 +353,26 @@ class _CkgLoad:
     def write_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
         """Queue a node write; it runs on the writer thread while the next file is parsed."""
         self.stats(label).loaded += len(rows)
-        future = self.writer.submit(
-            write_nodes, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
-        )
-        self.pending.append((label, future))
+        self._queue(label, rows)
 
     def write_rels(self, type_: str, a: str, b: str, rows: dict[tuple[str, str], dict[str, Any]]) -> None:
         """Queue a relationship write (after the node writes queued before it)."""
         self.stats(type_, "rel").loaded += len(rows)
-        future = self.writer.submit(
-            write_rels, self.store, type_, a, b, list(rows.values()), batch_size=self.batch_size, progress=self.progress
-        )
-        self.pending.append((type_, future))
+        self._queue(type_, list(rows.values()), (a, b))
 
     def write_table(self, type_: str, table: pa.Table, ends: tuple[str, str] | None = None) -> None:
         """Queue a node write (``ends`` None) or a relationship write of rows held as an Arrow table."""
         if ends is None:
             self.stats(type_).loaded += table.num_rows
-            future = self.writer.submit(
-                write_node_table, self.store, type_, table, batch_size=self.batch_size, progress=self.progress
-            )
         else:
             self.stats(type_, "rel").loaded += table.num_rows
-            future = self.writer.submit(
-                write_rel_table, self.store, type_, *ends, table, batch_size=self.batch_size, progress=self.progress
-            )
+        self._queue(type_, table, ends)
+
+    def _queue(self, type_: str, rows: list[dict[str, Any]] | pa.Table, ends: tuple[str, str] | None = None) -> None:
+        """Hand a write to the writer thread; writes run in the order they are queued."""
+        future = self.writer.submit(
+            write_rows, self.store, type_, rows, ends=ends, batch_size=self.batch_size, progress=self.progress
+        )
         self.pending.append((type_, future))
 
     def finish_writes(self) -> None:
@@ -502,12 +492,13 @@ class _CkgLoad:
                 self.fold("UPSTREAM_OF", out, (src, target), row, "industry_up.json", no)
         for name in sorted(via_older):
             self.report.merges.append(
-                Merge(
-                    type="Industry",
-                    file="industry_up.json",
-                    given=name,
-                    key=older[name],
-                    how="industry name not in industry.json; matched through its code in company_industry.json",
+                Merge.of(
+                    "Industry",
+                    "industry_up.json",
+                    None,
+                    name,
+                    older[name],
+                    "industry name not in industry.json; matched through its code in company_industry.json",
                 )
             )
         self.write_rels("UPSTREAM_OF", "Industry", "Industry", out)
@@ -641,13 +632,8 @@ class _CkgLoad:
         if len(keys) == 1:
             key = next(iter(keys))
             self.merge(
-                Merge(
-                    type="Enterprise",
-                    file=file,
-                    line=line,
-                    given=f"{code} {name}",
-                    key=key,
-                    how="stock code unknown; matched by unique short name",
+                Merge.of(
+                    "Enterprise", file, line, f"{code} {name}", key, "stock code unknown; matched by unique short name"
                 )
             )
             return key
@@ -684,13 +670,13 @@ class _CkgLoad:
                     )
                     continue
                 self.report.merges.append(
-                    Merge(
-                        type="Industry",
-                        file="company_industry.json",
-                        line=no,
-                        given=f"{code} {iname}",
-                        key=industry,
-                        how="industry code unknown; matched by name",
+                    Merge.of(
+                        "Industry",
+                        "company_industry.json",
+                        no,
+                        f"{code} {iname}",
+                        industry,
+                        "industry code unknown; matched by name",
                     )
                 )
             elif iname and self.industry_by_name.get(iname) != industry:
@@ -753,13 +739,13 @@ class _CkgLoad:
             if len(hits) == 1:
                 key = next(iter(hits))
                 self.merge(
-                    Merge(
-                        type="Product",
-                        file=file,
-                        line=line,
-                        given=name,
-                        key=key,
-                        how="spelled with other quotes, slashes, escapes or spaces than in product.json",
+                    Merge.of(
+                        "Product",
+                        file,
+                        line,
+                        name,
+                        key,
+                        "spelled with other quotes, slashes, escapes or spaces than in product.json",
                     )
                 )
                 return key

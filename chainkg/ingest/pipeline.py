@@ -59,7 +59,7 @@ from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, Revi
 from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolved, Resolver, decision_word
 from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
-from chainkg.ingest.write import write_nodes, write_rels
+from chainkg.ingest.write import write_rows
 
 MEMBERSHIP_INPUTS = frozenset(
     {"Product", "Enterprise", "Industry", "MAKES", "SUBTYPE_OF", "IN_INDUSTRY", "SUB_INDUSTRY_OF"}
@@ -203,9 +203,7 @@ class _Load:
                 t.type_hint = type_name
         return tables
 
-    def process(
-        self, tables: Sequence[RawTable], *, forced: TypeSpec | None = None, registry: bool = False
-    ) -> None:
+    def process(self, tables: Sequence[RawTable], *, forced: TypeSpec | None = None, registry: bool = False) -> None:
         """Validate every table, node tables first, then resolve relationship rows.
 
         A table's type comes from ``forced`` (``--type``), else its file or sheet name, else its
@@ -628,13 +626,13 @@ class _Load:
             stats.merged += 1
             reason = "same key" if how in ("key", "new") else how
             self.report.merges.append(
-                Merge(
-                    type=label,
-                    file=t.source,
-                    line=line,
-                    given=given,
-                    key=key,
-                    how=f"{reason}: folded into {first.source} line {first.line}{renamed or ''}",
+                Merge.of(
+                    label,
+                    t.source,
+                    line,
+                    given,
+                    key,
+                    f"{reason}: folded into {first.source} line {first.line}{renamed or ''}",
                 )
             )
         else:
@@ -642,14 +640,7 @@ class _Load:
             stats.loaded += 1
             if how not in ("key", "new") or renamed:
                 self.report.merges.append(
-                    Merge(
-                        type=label,
-                        file=t.source,
-                        line=line,
-                        given=given,
-                        key=key,
-                        how=f"{how}: matches a stored node{renamed or ''}",
-                    )
+                    Merge.of(label, t.source, line, given, key, f"{how}: matches a stored node{renamed or ''}")
                 )
         self.resolver.add_node(label, key, row)
         owner = OWNED.get(label)
@@ -728,14 +719,7 @@ class _Load:
                 return
             if hit.how in ("alias", "normalized name"):
                 self.report.merges.append(
-                    Merge(
-                        type=hit.label,
-                        file=p.table.source,
-                        line=p.line,
-                        given=str(p.given.get(fld) or row[fld]),
-                        key=hit.key,
-                        how=hit.how,
-                    )
+                    Merge.of(hit.label, p.table.source, p.line, str(p.given.get(fld) or row[fld]), hit.key, hit.how)
                 )
             ends.append(hit)
         a, b = ends
@@ -747,13 +731,13 @@ class _Load:
             first.props.update({k: v for k, v in props.items() if v is not None})
             stats.merged += 1
             self.report.merges.append(
-                Merge(
-                    type=s.name,
-                    file=p.table.source,
-                    line=p.line,
-                    given=f"{row['src']} → {row['dst']}",
-                    key=f"{a.key} → {b.key}",
-                    how=f"same relationship: folded into {first.source} line {first.line}",
+                Merge.of(
+                    s.name,
+                    p.table.source,
+                    p.line,
+                    f"{row['src']} → {row['dst']}",
+                    f"{a.key} → {b.key}",
+                    f"same relationship: folded into {first.source} line {first.line}",
                 )
             )
             return
@@ -813,7 +797,7 @@ class _Load:
                 for x in nodes.values()
             ]
             nodes.clear()
-            res = write_nodes(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
+            res = write_rows(self.store, n.label, rows, batch_size=self.batch_size, progress=self.progress)
             self.report.stats(n.label, "node").add_write(res.created, res.updated, res.unchanged)
         # Maps after the other nodes, before the relationship tables (which may point at a map).
         for m in self.maps.values():
@@ -834,7 +818,9 @@ class _Load:
                     }
                     for x in rels.values()
                 ]
-                res = write_rels(self.store, r.type, a, b, rows, batch_size=self.batch_size, progress=self.progress)
+                res = write_rows(
+                    self.store, r.type, rows, ends=(a, b), batch_size=self.batch_size, progress=self.progress
+                )
                 stats = self.report.stats(r.type, "rel")
                 stats.add_write(res.created, res.updated, res.unchanged)
                 for sk in res.skipped:
@@ -1001,6 +987,8 @@ def ingest_file(
     report = load.run(load.add_file(p, source), t0, forced=forced, registry=registry)
     load.keep_receipt()
     return report
+
+
 def resolve_type(type_name: str | None) -> tuple[TypeSpec | None, bool]:
     """``(format, is_registry)`` for a ``--type`` value; raises on a type chainkg does not know."""
     if not type_name:

@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,20 +196,12 @@ def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, d
             table.preamble, (_line, head_cells), rest = locate_header(lead)
             header = [c.strip() for c in head_cells]
             table.header = header
-            for n, vals in rest:
-                row = _zip_row(header, vals, n, table)
-                if row is not None:
-                    table.rows.append((n, row))
+            _add_rows(table, header, rest)
             continue
-        row = _zip_row(header, cells, start, table)
-        if row is not None:
-            table.rows.append((start, row))
+        _add_rows(table, header, [(start, cells)])
     if header is None and lead:  # only title-like rows: the first is the header after all
         table.header = header = [c.strip() for c in lead[0][1]]
-        for n, vals in lead[1:]:
-            row = _zip_row(header, vals, n, table)
-            if row is not None:
-                table.rows.append((n, row))
+        _add_rows(table, header, lead[1:])
 
 
 def _unclosed_quote(raw: str, delimiter: str, columns: int) -> str | None:
@@ -227,6 +219,14 @@ def _unclosed_quote(raw: str, delimiter: str, columns: int) -> str | None:
     if columns >= 3 and any(ln.count(delimiter) >= columns - 1 for ln in lines):
         return "the lines inside it look like rows of their own"
     return None
+
+
+def _add_rows(table: RawTable, header: list[str], rows: Iterable[tuple[int, list[Any]]]) -> None:
+    """Append each ``(line, cells)`` of ``rows`` to ``table`` as a row of ``header`` (bad rows are noted)."""
+    for n, cells in rows:
+        row = _zip_row(header, cells, n, table)
+        if row is not None:
+            table.rows.append((n, row))
 
 
 def _zip_row(header: list[str], cells: list[Any], line: int, table: RawTable) -> dict[str, Any] | None:
@@ -475,21 +475,13 @@ def _sheet_rows(t: RawTable, ws: Any, wf: Any) -> None:
             t.preamble, (_line, first), rest = locate_header(lead)
             header = ["" if v is None else str(v).strip() for v in first]
             t.header = header
-            for n, vals in rest:
-                row = _zip_row(header, vals, n, t)
-                if row is not None:
-                    t.rows.append((n, row))
+            _add_rows(t, header, rest)
             continue
-        row = _zip_row(header, values, row_no, t)
-        if row is not None:
-            t.rows.append((row_no, row))
+        _add_rows(t, header, [(row_no, values)])
     if header is None and lead:  # only title-like rows: the first is the header after all
         header = ["" if v is None else str(v).strip() for v in lead[0][1]]
         t.header = header
-        for n, vals in lead[1:]:
-            row = _zip_row(header, vals, n, t)
-            if row is not None:
-                t.rows.append((n, row))
+        _add_rows(t, header, lead[1:])
     t.empty = header is None
 
 

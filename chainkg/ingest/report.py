@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +47,11 @@ class Merge(BaseModel):
     given: str = Field(description="The name, code or key as written in the file")
     key: str = Field(description="The key of the entity it was merged into")
     how: str = Field(description="duplicate key, USCC, stock code, normalized name or alias")
+
+    @classmethod
+    def of(cls, type_: str, file: str, line: int | None, given: str, key: str, how: str) -> Merge:
+        """The merge of ``given`` in ``file`` at ``line`` into ``key`` of ``type_``, and why."""
+        return cls(type=type_, file=file, line=line, given=given, key=key, how=how)
 
 
 class ReviewPair(BaseModel):
@@ -179,54 +185,63 @@ class IngestReport(BaseModel):
 
     def write_rejects(self, path: Path | str) -> Path:
         """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path."""
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["file", "line", "type", "field", "value", "reason"])
-            for r in self.rejections:
-                w.writerow(
-                    [r.file, "" if r.line is None else r.line, r.type or "", r.field or "", _text(r.value), r.reason]
-                )
-        return out
+        return _write_csv(
+            path,
+            ["file", "line", "type", "field", "value", "reason"],
+            (
+                [r.file, _cell(r.line), r.type or "", r.field or "", _text(r.value), r.reason]
+                for r in self.rejections
+            ),
+        )
 
     def write_merges(self, path: Path | str) -> Path:
         """Write the merges entity resolution made to a CSV, for review."""
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["type", "file", "line", "given", "merged_into_key", "how"])
-            for m in self.merges:
-                w.writerow([m.type, m.file, "" if m.line is None else m.line, _text(m.given), _text(m.key), m.how])
-        return out
+        return _write_csv(
+            path,
+            ["type", "file", "line", "given", "merged_into_key", "how"],
+            ([m.type, m.file, _cell(m.line), _text(m.given), _text(m.key), m.how] for m in self.merges),
+        )
 
     def write_reviews(self, path: Path | str) -> Path:
         """Write the pairs waiting for a person's decision (resolution-review.csv); see docs/ingest.md."""
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(REVIEW_COLUMNS)
-            for r in self.reviews:
-                w.writerow(
-                    [
-                        r.type,
-                        _text(r.file),
-                        "" if r.line is None else r.line,
-                        _text(r.given_name),
-                        r.given_uscc or "",
-                        _text(r.candidate_key),
-                        _text(r.candidate_name),
-                        "" if r.score is None else r.score,
-                        r.decision,
-                    ]
-                )
-        return out
+        return _write_csv(
+            path,
+            REVIEW_COLUMNS,
+            (
+                [
+                    r.type,
+                    _text(r.file),
+                    _cell(r.line),
+                    _text(r.given_name),
+                    r.given_uscc or "",
+                    _text(r.candidate_key),
+                    _text(r.candidate_name),
+                    _cell(r.score),
+                    r.decision,
+                ]
+                for r in self.reviews
+            ),
+        )
 
     def check_balanced(self) -> list[str]:
         """Types whose counts do not add up (``read != rejected + merged + loaded``); empty when all do."""
         return [s.type for s in self.types if s.read != s.rejected + s.merged + s.loaded]
+
+
+def _write_csv(path: Path | str, header: Sequence[str], rows: Iterable[list[object]]) -> Path:
+    """Write ``header`` and ``rows`` to a CSV Excel opens as UTF-8 (with a BOM) and return its path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return out
+
+
+def _cell(value: float | None) -> float | str:
+    """A number as a CSV cell: empty where there is none (never the text ``None``)."""
+    return "" if value is None else value
 
 
 def _text(value: str | None) -> str:

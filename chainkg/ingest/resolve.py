@@ -42,6 +42,7 @@ FUZZY_BUDGET = 20_000_000
 
 ORG_LABELS = frozenset({"Enterprise", "ResearchOrg"})
 
+
 def core_name(name: str) -> tuple[tuple[str, ...], str]:
     """The places a name starts with (short form) and the normalized rest.
 
@@ -63,7 +64,6 @@ def core_name(name: str) -> tuple[tuple[str, ...], str]:
             t = t.replace(m.group(0), "")
     ps, rest = places.split_place(normalize_name(t))
     return tuple(dict.fromkeys(ps + bracketed)), rest
-
 
 
 class AliasTable:
@@ -333,9 +333,7 @@ class Resolver:
             return next(iter(hits)), "normalized name"
         return None
 
-    def _similar(
-        self, label: str, idx: _LabelIndex, name: str, uscc: str | None, stock: str | None
-    ) -> Resolved | None:
+    def _similar(self, label: str, idx: _LabelIndex, name: str, uscc: str | None, stock: str | None) -> Resolved | None:
         """The core-name and fuzzy tiers: a match, a pair for review, or ``None`` (a new firm)."""
         ps, core = core_name(name)
         if len(core) < 2:
@@ -343,13 +341,10 @@ class Resolver:
         given = normalize_name(name)
         review: Resolved | None = None
         for key, their in sorted(idx.by_core.get(core, {}).items()):
-            if not self._compatible(idx, key, uscc, stock):
+            if not self._open(idx, given, key, uscc, stock):
                 continue
-            decided = self.decisions.get((given, key))
-            if decided == SAME:
+            if self.decisions.get((given, key)) == SAME:
                 return Resolved(label, key, "review decision: same firm")
-            if decided == DIFFERENT:
-                continue
             if ps and their and _same_place(ps, their):
                 return Resolved(label, key, "name without province/city prefix")
             if ps and their:
@@ -368,17 +363,18 @@ class Resolver:
         ):
             key = idx.fuzzy_keys[i]
             their = idx.by_core.get(idx.fuzzy_names[i], {}).get(key, ())
-            if not self._compatible(idx, key, uscc, stock) or (ps and their and not _same_place(ps, their)):
+            if not self._open(idx, given, key, uscc, stock) or (ps and their and not _same_place(ps, their)):
                 continue
-            decided = self.decisions.get((given, key))
-            if decided == SAME:
+            if self.decisions.get((given, key)) == SAME:
                 return Resolved(label, key, "review decision: same firm")
-            if decided == DIFFERENT:
-                continue
             if score >= FUZZY_MERGE:
                 return Resolved(label, key, f"similar name (rapidfuzz ratio {score:.0f})", float(score))
             return Resolved(label, key, "review", round(float(score), 1), idx.names_of.get(key))
         return None
+
+    def _open(self, idx: _LabelIndex, given: str, key: str, uscc: str | None, stock: str | None) -> bool:
+        """``key`` may still be the firm named ``given``: no code clash, not reviewed as different."""
+        return self._compatible(idx, key, uscc, stock) and self.decisions.get((given, key)) != DIFFERENT
 
     @staticmethod
     def _compatible(idx: _LabelIndex, key: str, uscc: str | None, stock: str | None) -> bool:

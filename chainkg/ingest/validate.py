@@ -18,18 +18,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 
-from chainkg.graph.model import PropType
+from chainkg.graph.model import PY_TYPES, PropType
 from chainkg.ingest import checks
 from chainkg.ingest.formats import CHOICE_SYNONYMS, Column, TypeSpec, choice_key, spec
 from chainkg.ingest.readers import CellError
-
-_PY_TYPES: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INT: int,
-    PropType.FLOAT: float,
-    PropType.BOOL: bool,
-    PropType.STRING_LIST: list[str],
-}
 
 _TRUE = {"true", "yes", "y", "t", "1", "是", "有", "√", "✓", "对", "x"}
 _FALSE = {"false", "no", "n", "f", "0", "否", "无", "×", "✗", "不", "-"}
@@ -87,50 +79,64 @@ def _to_text(v: Any) -> Any:
     return v
 
 
+def _unless_blank(pre: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``pre`` for a cell with a value; a blank cell (empty or a placeholder) is no value."""
+
+    def clean(v: Any) -> Any:
+        return None if _blank(v) else pre(v)
+
+    return clean
+
+
+def _number_text(v: str) -> str:
+    """A number as written, in ASCII without thousands separators or spaces: ``"１,２00 "`` -> ``"1200"``."""
+    return unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
+
+
+@_unless_blank
 def _pre_string(v: Any) -> Any:
-    if _blank(v):
-        return None
     v = _to_text(v)
     return v.strip() if isinstance(v, str) else v
 
 
-def _pre_int(v: Any) -> Any:
-    if _blank(v):
-        return None
-    if isinstance(v, bool):
-        return str(v).lower()  # a yes/no is not a count: fails as "must be a whole number"
-    if isinstance(v, str):
-        t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
-        t = re.sub(r"(年|人|家)$", "", t)
-        if re.fullmatch(r"[+-]?[0-9]{1,30}", t):
-            return int(t)  # exact: through a float, 19-digit numbers would lose their last digits
+def _number_cleaner(parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A cleaner for a number column: text goes to ``parse`` as :func:`_number_text` gives it."""
+
+    @_unless_blank
+    def clean(v: Any) -> Any:
+        if isinstance(v, bool):
+            return str(v).lower()  # a yes/no is not a number: it fails validation as text
+        return parse(_number_text(v)) if isinstance(v, str) else v
+
+    return clean
+
+
+def _int_text(t: str) -> Any:
+    t = re.sub(r"(年|人|家)$", "", t)
+    if re.fullmatch(r"[+-]?[0-9]{1,30}", t):
+        return int(t)  # exact: through a float, 19-digit numbers would lose their last digits
+    try:
+        f = float(t)
+    except ValueError:
+        return t
+    return int(f) if f.is_integer() else f
+
+
+def _float_text(t: str) -> Any:
+    if t.endswith("%"):
         try:
-            f = float(t)
+            return float(t[:-1]) / 100
         except ValueError:
             return t
-        return int(f) if f.is_integer() else f
-    return v
+    return t
 
 
-def _pre_float(v: Any) -> Any:
-    if _blank(v):
-        return None
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, str):
-        t = unicodedata.normalize("NFKC", v).strip().replace(",", "").replace(" ", "")
-        if t.endswith("%"):
-            try:
-                return float(t[:-1]) / 100
-            except ValueError:
-                return t
-        return t
-    return v
+_pre_int = _number_cleaner(_int_text)
+_pre_float = _number_cleaner(_float_text)
 
 
+@_unless_blank
 def _pre_bool(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, str):
         t = unicodedata.normalize("NFKC", v).strip().lower()
         if t in _TRUE:
@@ -141,9 +147,8 @@ def _pre_bool(v: Any) -> Any:
     return v
 
 
+@_unless_blank
 def _pre_list(v: Any) -> Any:
-    if _blank(v):
-        return None
     if isinstance(v, str):
         items = [p.strip() for p in _LIST_SPLIT.split(v)]
         return [p for p in items if p] or None
@@ -241,7 +246,7 @@ def _after_checks(owner: str, c: Column) -> list[Callable[[Any], Any]]:
 
 
 def _field_type(owner: str, c: Column) -> Any:
-    base = _PY_TYPES[c.type]
+    base = PY_TYPES[c.type]
     key = choice_key(owner, c)
     if c.choices and c.name != "src_type":
         before: Callable[[Any], Any] = _choice_cleaner(c.choices, CHOICE_SYNONYMS.get(key or "", {}))

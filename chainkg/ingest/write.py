@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -62,86 +63,28 @@ def _write_chunked(
     return total
 
 
-def write_nodes(
-    store: GraphStore,
-    label: str,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    batch_size: int | None = None,
-    progress: Progress | None = None,
-    task: str | None = None,
-) -> WriteResult:
-    """Merge ``rows`` into nodes of ``label`` in batches; returns the added-up result."""
-    return _write_chunked(
-        store,
-        rows,
-        lambda part: store.merge_nodes(label, part),
-        task or f"write {label}",
-        batch_size,
-        progress,
-    )
-
-
-def write_rels(
+def write_rows(
     store: GraphStore,
     type_: str,
-    from_label: str,
-    to_label: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | pa.Table,
     *,
+    ends: tuple[str, str] | None = None,
     batch_size: int | None = None,
     progress: Progress | None = None,
     task: str | None = None,
 ) -> WriteResult:
-    """Merge ``rows`` (``src``, ``dst``, props) into relationships in batches."""
-    return _write_chunked(
-        store,
-        rows,
-        lambda part: store.merge_rels(type_, from_label, to_label, part),
-        task or f"write {type_} ({from_label}→{to_label})",
-        batch_size,
-        progress,
-    )
+    """Merge ``rows`` into nodes of label ``type_`` or, with ``ends`` (from label, to label),
+    into relationships of type ``type_`` (rows hold ``src``, ``dst`` and properties).
 
-
-def write_node_table(
-    store: GraphStore,
-    label: str,
-    table: pa.Table,
-    *,
-    batch_size: int | None = None,
-    progress: Progress | None = None,
-    task: str | None = None,
-) -> WriteResult:
-    """:func:`write_nodes` for rows held as an Arrow table: no Python dict per row on the way to
-    a bulk-loading store."""
-    return _write_chunked(
-        store,
-        table,
-        lambda part: store.merge_node_table(label, part),
-        task or f"write {label}",
-        batch_size,
-        progress,
-    )
-
-
-def write_rel_table(
-    store: GraphStore,
-    type_: str,
-    from_label: str,
-    to_label: str,
-    table: pa.Table,
-    *,
-    batch_size: int | None = None,
-    progress: Progress | None = None,
-    task: str | None = None,
-) -> WriteResult:
-    """:func:`write_rels` for rows held as an Arrow table (``src``, ``dst``, properties)."""
-    return _write_chunked(
-        store,
-        table,
-        lambda part: store.merge_rel_table(type_, from_label, to_label, part),
-        task or f"write {type_} ({from_label}→{to_label})",
-        batch_size,
-        progress,
-    )
+    Writes in batches and returns the added-up result. Rows held as an Arrow table go to the
+    store as Arrow: no Python dict per row on the way to a bulk-loading store.
+    """
+    arrow = isinstance(rows, pa.Table)
+    merge: Callable[[Any], WriteResult]
+    if ends is None:
+        merge = partial(store.merge_node_table if arrow else store.merge_nodes, type_)
+        name = task or f"write {type_}"
+    else:
+        merge = partial(store.merge_rel_table if arrow else store.merge_rels, type_, *ends)
+        name = task or f"write {type_} ({ends[0]}→{ends[1]})"
+    return _write_chunked(store, rows, merge, name, batch_size, progress)

@@ -374,10 +374,7 @@ def _network(members: dict[str, tuple[OrgRef, str, int | None]], ties: list[Tie]
     between = betweenness_of(g)
     for nid, (ref, role, since) in members.items():
         g.nodes[nid].update(
-            label=ref.label,
-            key=ref.key,
-            name=ref.name,
-            kind=ref.kind,
+            **ref.fields(),
             role=role,
             since=since,
             community=where.get(nid, -1),
@@ -516,10 +513,7 @@ def alliance_map(
     g = _network(members, ties)
     member_rows = [
         AllianceMember(
-            label=ref.label,
-            key=ref.key,
-            name=ref.name,
-            kind=ref.kind,
+            **ref.fields(),
             role=role,
             since=since,
             makes_segments=sorted(p for p in products if nid in makers[p]),
@@ -677,10 +671,7 @@ def _recruits(
         out.append(
             Recruit(
                 rank=i,
-                label=ref.label,
-                key=ref.key,
-                name=ref.name,
-                kind=ref.kind,
+                **ref.fields(),
                 fills_gaps=gaps[n],
                 makes=made,
                 focus_industries=focus,

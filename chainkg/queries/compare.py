@@ -29,7 +29,7 @@ from chainkg.queries.chaincache import cached
 from chainkg.queries.complement import complementarity
 from chainkg.queries.gaps import base_chain_summary, scored_gaps
 from chainkg.queries.indicators import BaseIndicators, base_indicators
-from chainkg.queries.results import Record
+from chainkg.queries.results import Record, same_named
 
 MIN_BASES = 2
 MAX_BASES = 5
@@ -71,6 +71,18 @@ class SupplyLink(Record):
     top_segments: list[str]
     why_zh: str
     why: str
+
+
+# What a supply link repeats, as it is, from the complementarity row it comes from.
+_SUPPLY_FIELDS = (
+    "product_gaps_covered",
+    "industry_gaps_covered",
+    "complement",
+    "enterprises",
+    "top_segments",
+    "why_zh",
+    "why",
+)
 
 
 class BaseComparison(Record):
@@ -172,13 +184,7 @@ def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseCompa
                     SupplyLink(
                         supplier=row.base,
                         of_base=comp.base,
-                        product_gaps_covered=row.product_gaps_covered,
-                        industry_gaps_covered=row.industry_gaps_covered,
-                        complement=row.complement,
-                        enterprises=row.enterprises,
-                        top_segments=row.top_segments,
-                        why_zh=row.why_zh,
-                        why=row.why,
+                        **same_named(row, _SUPPLY_FIELDS),
                     )
                 )
     return BaseComparison(

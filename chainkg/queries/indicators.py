@@ -35,38 +35,52 @@ from typing import Any
 
 from pydantic import Field
 
-from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.gaps import ChainSummary, base_chain_summary
-from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, today_year, year_of
+from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
-from chainkg.queries.results import Record
+from chainkg.queries.results import Record, same_named
 
 FIGURE_FIELDS: tuple[str, ...] = FIGURES
-_FROM_FIGURES = frozenset(
-    {
-        *FIGURES,
-        "triple_enterprises",
-        "triple_share",
-        "own_ip_export_share",
-        "rnd_intensity",
-        "export_intensity",
-        "output_growth",
-        "exports_growth",
-    }
+# Measures an indicator takes as they are, under the same name: the ratios of the enterprise
+# figures (from the latest year with figures) and the rest (from the snapshot year).
+_FIGURE_RATIOS: tuple[str, ...] = (
+    "triple_enterprises",
+    "triple_share",
+    "own_ip_export_share",
+    "rnd_intensity",
+    "export_intensity",
+    "output_growth",
+    "exports_growth",
 )
+_AS_MEASURED: tuple[str, ...] = (
+    "research_orgs",
+    "own_ip_share",
+    "own_brand_share",
+    "export_share",
+    "intl_patents",
+    "intl_ip_share",
+    "intl_cert_share",
+    "standards",
+    "standards_by_level",
+    "standards_per_enterprise",
+    "foreign_invested_share",
+    "foreign_rd_centres",
+    "financing_amount",
+    "financing_events",
+    "financing_by_instrument",
+    "key_enterprises",
+    "key_contacts",
+)
+_FROM_FIGURES = frozenset({*FIGURES, *_FIGURE_RATIOS})
 CHAIN_DEPTH = 3
 CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH}), product and industry levels"
 
-BASES: NamedQuery = q(
-    "indicator.bases",
-    "MATCH (b:Base) RETURN b.key AS key, b.name AS name ORDER BY key",
-    "Every base.",
-)
 ENTERPRISES: NamedQuery = q(
     "indicator.enterprises",
     """
@@ -416,12 +430,8 @@ def _share(n: int, total: int) -> float | None:
 
 
 def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
-    names = {r["key"]: r["name"] or r["key"] for r in store.run(BASES)}
-    if base_key is None:
-        return names
-    if base_key not in names:
-        raise NotFoundError(f"No base has the key {base_key!r}. Check the base id (for example 'sz-hitech').")
-    return {base_key: names[base_key]}
+    names = base_names(store, base_key)
+    return names if base_key is None else {base_key: names[base_key]}
 
 
 def _snapshot(
@@ -487,10 +497,6 @@ def _snapshot(
                 name=names[b],
                 year=y,
                 enterprises=n,
-                research_orgs=m.research_orgs,
-                own_ip_share=m.own_ip_share,
-                own_brand_share=m.own_brand_share,
-                export_share=m.export_share,
                 chain_completeness=chain.completeness,
                 chain_segments=segs,
                 gaps=len(chain.gaps),
@@ -510,32 +516,14 @@ def _snapshot(
                 approved_year=data.approved.get(b),
                 figures_year=fy,
                 **{k: fm.totals[k] for k in FIGURE_FIELDS},
+                **same_named(fm, _FIGURE_RATIOS),
+                **same_named(m, _AS_MEASURED),
                 figure_coverage=max(fm.coverage.values(), default=0) if fy is not None else 0,
-                triple_enterprises=fm.triple_enterprises,
-                triple_share=fm.triple_share,
-                own_ip_export_share=fm.own_ip_export_share,
-                rnd_intensity=fm.rnd_intensity,
-                export_intensity=fm.export_intensity,
-                output_growth=fm.output_growth,
-                exports_growth=fm.exports_growth,
                 gap_share=len(chain.gaps) / segs if segs else None,
                 weak_share=len(chain.weak) / segs if segs else None,
                 alliance_share=len(joined_ents["alliances"]) / n if n else None,
                 pool_share=len(joined_ents["pools"]) / n if n else None,
                 cooperation_per_enterprise=n_coop / n if n else None,
-                intl_patents=m.intl_patents,
-                intl_ip_share=m.intl_ip_share,
-                intl_cert_share=m.intl_cert_share,
-                standards=m.standards,
-                standards_by_level=m.standards_by_level,
-                standards_per_enterprise=m.standards_per_enterprise,
-                foreign_invested_share=m.foreign_invested_share,
-                foreign_rd_centres=m.foreign_rd_centres,
-                financing_amount=m.financing_amount,
-                financing_events=m.financing_events,
-                financing_by_instrument=m.financing_by_instrument,
-                key_enterprises=m.key_enterprises,
-                key_contacts=m.key_contacts,
                 missing=missing,
             )
     return out

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 
@@ -65,7 +66,22 @@ FIGURE_UNIT: dict[str, str] = {
     "patents_granted": "件",
 }
 
-ALL_BASES: NamedQuery = q("measure.all_bases", "MATCH (b:Base) RETURN b.key AS key ORDER BY key", "Every base.")
+ALL_BASES: NamedQuery = q(
+    "measure.all_bases", "MATCH (b:Base) RETURN b.key AS key, b.name AS name ORDER BY key", "Every base with its name."
+)
+
+
+def base_names(store: GraphStore, check: str | None = None) -> dict[str, str]:
+    """The name of every base by key (the key where it has no name).
+
+    Raises ``NotFoundError`` when ``check`` is given and no base has that key.
+    """
+    names = {r["key"]: r["name"] or r["key"] for r in store.run(ALL_BASES)}
+    if check is not None and check not in names:
+        raise NotFoundError(f"No base has the key {check!r}. Check the base id (for example 'sz-led').")
+    return names
+
+
 BASE_INFO: NamedQuery = q(
     "measure.bases",
     "MATCH (b:Base) WHERE b.key IN $bases RETURN b.key AS key, b.name AS name, b.approved_year AS approved",

@@ -9,12 +9,14 @@ stores) is needed. Labels come from the model; keys travel as parameters.
 
 from __future__ import annotations
 
+from typing import Any
+
 from chainkg.errors import NotFoundError
 from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
-from chainkg.queries.results import Record
+from chainkg.queries.results import Record, same_named
 
 ORG_LABELS: tuple[str, str] = (node_type("Enterprise").label, node_type("ResearchOrg").label)
 
@@ -61,6 +63,10 @@ class OrgRef(Record):
     def nid(self) -> str:
         """The networkx id, ``"Label:key"``."""
         return node_id(self.label, self.key)
+
+    def fields(self) -> dict[str, Any]:
+        """``label``, ``key``, ``name`` and ``kind`` as keyword arguments, for a record that names the org."""
+        return same_named(self, ("label", "key", "name", "kind"))
 
 
 ORG_LOOKUP: NamedQuery = q(

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.model import PLATFORM_KIND_ZH, PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.queries.measures import base_names
 from chainkg.queries.results import Record
 
-BASES: NamedQuery = q(
-    "platform.bases",
-    "MATCH (b:Base) RETURN b.key AS key, b.name AS name ORDER BY key",
-    "Every base, by key.",
-)
 SERVES: NamedQuery = q(
     "platform.serves",
     """
@@ -114,9 +109,7 @@ def platform_coverage(store: GraphStore, base_key: str | None = None) -> list[Ba
     >>> [(b.base, b.kinds_missing) for b in platform_coverage(store, "b2")]  # doctest: +SKIP
     [('b2', ['rnd', 'information', 'certification', 'training'])]
     """
-    all_bases = {r["key"]: r["name"] or r["key"] for r in store.run(BASES)}
-    if base_key is not None and base_key not in all_bases:
-        raise NotFoundError(f"No base has the key {base_key!r}. Check the base id (for example 'sz-hitech').")
+    all_bases = base_names(store, base_key)
     refs, _ = _platforms(store)
     wanted = [base_key] if base_key is not None else sorted(all_bases)
     out = []

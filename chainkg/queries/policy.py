@@ -19,10 +19,9 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, holds, today_year
-from chainkg.queries.results import Record
+from chainkg.queries.measures import MeasureData, base_names, fetch, holds, today_year
+from chainkg.queries.results import Record, optional
 
 
 class StandardRow(Record):
@@ -121,8 +120,7 @@ def policy_profile(store: GraphStore, base: str, year: int | None = None) -> Pol
     >>> p.standards_by_level, [k.contact for k in p.key_enterprises]   # doctest: +SKIP
     ({'national': 1, ...}, ['王示例', ...])
     """
-    if base not in {r["key"] for r in store.run(ALL_BASES)}:
-        raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
+    base_names(store, base)
     y = year if year is not None else today_year()
     return _profile(fetch(store, [base]), base, y)
 
@@ -172,10 +170,8 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         CertRow(
             enterprise=names.get(e, e),
             certification=c["cert"],
-            name=c.get("name"),
-            region=c.get("region"),
             international=bool(c.get("international")),
-            since=c.get("since"),
+            **optional(c, "name", "region", "since"),
         )
         for e in ents
         for c in data.certs.get(e, [])
@@ -185,10 +181,8 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         RDCentreRow(
             centre=r["centre"],
             name=r["name"] or r["centre"],
-            parent=r.get("parent"),
-            country=r.get("country"),
             foreign=bool(r.get("foreign")),
-            founded=r.get("founded"),
+            **optional(r, "parent", "country", "founded"),
         )
         for r in data.rd_centres.get(base, [])
         if holds(r.get("founded"), r.get("closed"), y)
@@ -197,9 +191,8 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         FinancingRow(
             enterprise=names.get(e, e),
             instrument=f["instrument"],
-            amount=f.get("amount"),
             year=f["year"],
-            provider=f.get("provider"),
+            **optional(f, "amount", "provider"),
         )
         for e in ents
         for f in data.financing.get(e, [])
@@ -213,10 +206,7 @@ def _profile(data: MeasureData, base: str, y: int) -> PolicyProfile:
         KeyEnterpriseRow(
             enterprise=k["ent"],
             name=k["name"] or k["ent"],
-            contact=k.get("contact"),
-            contact_role=k.get("contact_role"),
-            liaison=k.get("liaison"),
-            since=k.get("since"),
+            **optional(k, "contact", "contact_role", "liaison", "since"),
         )
         for k in data.key_enterprises.get(base, [])
         if holds(k.get("since"), k.get("until"), y)

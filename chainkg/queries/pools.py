@@ -235,10 +235,7 @@ def pool_analysis(store: GraphStore, pool_key: str, *, candidates: int = 20) -> 
     total = sum(credit.values())
     contributors = [
         PoolContributor(
-            label=refs[n].label,
-            key=refs[n].key,
-            name=refs[n].name,
-            kind=refs[n].kind,
+            **refs[n].fields(),
             patents=round(credit.get(n, 0.0), 6),
             share=credit.get(n, 0.0) / total if total else 0.0,
             declared_licensor=n in licensors,
@@ -278,10 +275,7 @@ def _licensees(
         needs[node_id("Enterprise", r["key"])].add(r["field"])
     out = [
         PoolLicensee(
-            label=refs[n].label,
-            key=refs[n].key,
-            name=refs[n].name,
-            kind=refs[n].kind,
+            **refs[n].fields(),
             since=s,
             needs=sorted(needs[n]),
             covered=sorted(needs[n] & covered),
@@ -319,10 +313,7 @@ def _candidates(
         out.append(
             CandidateLicensor(
                 rank=i,
-                label=ref.label,
-                key=ref.key,
-                name=ref.name,
-                kind=ref.kind,
+                **ref.fields(),
                 patents=counts[n],
                 fields=fs,
                 sample_patents=sorted(patents[n])[:SAMPLE_PATENTS],

@@ -22,11 +22,10 @@ A target whose inputs are missing is "n/a" and names what is missing; it is neve
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, today_year
+from chainkg.queries.measures import MeasureData, base_names, fetch, today_year
 from chainkg.queries.results import Record
 
 OUTPUT_SHARE_THRESHOLD = 0.30
@@ -76,6 +75,38 @@ class BaseTargets(Record):
 
 def _status(met: bool | None) -> str:
     return "n/a" if met is None else ("达标 met" if met else "未达标 not met")
+
+
+# Each §2 target as the notice words it: name, English name, scope, threshold and unit.
+_DEFINED: dict[str, tuple[str, str, Literal["base", "national"], float, str]] = {
+    "2a": (
+        "特色主导产业产值占全国该产业产值比重",
+        "Leading industry's output as a share of the national industry",
+        "base",
+        OUTPUT_SHARE_THRESHOLD,
+        "%",
+    ),
+    "2b": (
+        "拥有自主知识产权、自主品牌、较强国际竞争力的出口企业数",
+        "Export enterprises with own IP, own brand and strong international competitiveness",
+        "national",
+        float(EXPORT_ENTERPRISES_THRESHOLD),
+        "家",
+    ),
+    "2c": (
+        "自主知识产权高新技术产品出口占全国高新技术产品出口比重",
+        "High-tech exports with own IP as a share of national high-tech exports",
+        "national",
+        HIGH_TECH_SHARE_THRESHOLD,
+        "%",
+    ),
+}
+
+
+def _target(code: str, met: bool | None, **figures: Any) -> Target:
+    """Target ``code`` as :data:`_DEFINED` words it, with ``met``, its status and the ``figures`` found."""
+    defined = dict(zip(("name", "name_en", "scope", "threshold", "unit"), _DEFINED[code], strict=True))
+    return Target(code=code, clause=f"{NOTICE} §2", met=met, status=_status(met), **defined, **figures)
 
 
 def _src(row: dict[str, object] | None) -> str:
@@ -143,21 +174,8 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
     if best is None and leads and len(leads) > 1:
         missing, notes = notes, []
     met = None if best is None else best >= OUTPUT_SHARE_THRESHOLD
-    return Target(
-        code="2a",
-        name="特色主导产业产值占全国该产业产值比重",
-        name_en="Leading industry's output as a share of the national industry",
-        clause=f"{NOTICE} §2",
-        scope="base",
-        threshold=OUTPUT_SHARE_THRESHOLD,
-        unit="%",
-        value=best,
-        total=None,
-        met=met,
-        status=_status(met),
-        missing=missing if best is None else [],
-        inputs=inputs,
-        note="; ".join(notes),
+    return _target(
+        "2a", met, value=best, total=None, missing=missing if best is None else [], inputs=inputs, note="; ".join(notes)
     )
 
 
@@ -224,18 +242,11 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
         ),
     ]
     note = f"{na_bases} 个基地缺少数据未计入 ({na_bases} bases without the inputs)" if na_bases else ""
-    return Target(
-        code="2b",
-        name="拥有自主知识产权、自主品牌、较强国际竞争力的出口企业数",
-        name_en="Export enterprises with own IP, own brand and strong international competitiveness",
-        clause=f"{NOTICE} §2",
-        scope="national",
-        threshold=float(EXPORT_ENTERPRISES_THRESHOLD),
-        unit="家",
+    return _target(
+        "2b",
+        met,
         value=None if mine is None else float(len(mine)),
         total=total,
-        met=met,
-        status=_status(met),
         missing=[why] if mine is None and why else [],
         inputs=inputs,
         note=note,
@@ -296,18 +307,11 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
             _src(nat),
         ),
     ]
-    return Target(
-        code="2c",
-        name="自主知识产权高新技术产品出口占全国高新技术产品出口比重",
-        name_en="High-tech exports with own IP as a share of national high-tech exports",
-        clause=f"{NOTICE} §2",
-        scope="national",
-        threshold=HIGH_TECH_SHARE_THRESHOLD,
-        unit="%",
+    return _target(
+        "2c",
+        met,
         value=value,
         total=total,
-        met=met,
-        status=_status(met),
         missing=missing if (value is None or total is None) else [],
         inputs=inputs,
         note="",
@@ -330,10 +334,7 @@ def base_targets(
     [('2a', '达标 met'), ('2b', '未达标 not met'), ('2c', '未达标 not met')]
     """
     if data is None:
-        bases = [r["key"] for r in store.run(ALL_BASES)]
-        if base not in bases:
-            raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
-        data = fetch(store, bases)
+        data = fetch(store, list(base_names(store, base)))
     if year is None:
         year = data.latest_figure_year(base, today_year()) or today_year()
     return BaseTargets(

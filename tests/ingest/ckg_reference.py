@@ -1,7 +1,7 @@
 """The per-line ChainKnowledgeGraph loader as it was before the columnar one (frozen oracle).
 
 A verbatim copy of chainkg/ingest/ckg.py at commit 99420b1 (one ``json`` object and one row
-dict per line, relationship rows as dicts through ``write_nodes``/``write_rels``). The
+dict per line, relationship rows as dicts through ``write_rows``). The
 columnar loader must build the same graph and the same report from the same files:
 tests/ingest/test_ingest_ckg_equivalence.py loads both and compares them. Do not "improve"
 this file: its value is that it is the old behaviour, line for line.
@@ -24,7 +24,7 @@ from chainkg.graph.store.base import GraphStore, WriteResult
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
 from chainkg.ingest.progress import NullProgress, Progress
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, TypeStats, value_text
-from chainkg.ingest.write import write_nodes, write_rels
+from chainkg.ingest.write import write_rows
 
 CKG_FILES: tuple[str, ...] = (
     "industry.json",
@@ -175,7 +175,7 @@ class _CkgLoad:
         """Queue a node write; it runs on the writer thread while the next file is parsed."""
         self.stats(label).loaded += len(rows)
         future = self.writer.submit(
-            write_nodes, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
+            write_rows, self.store, label, rows, batch_size=self.batch_size, progress=self.progress
         )
         self.pending.append((label, future))
 
@@ -183,7 +183,13 @@ class _CkgLoad:
         """Queue a relationship write (after the node writes queued before it)."""
         self.stats(type_, "rel").loaded += len(rows)
         future = self.writer.submit(
-            write_rels, self.store, type_, a, b, list(rows.values()), batch_size=self.batch_size, progress=self.progress
+            write_rows,
+            self.store,
+            type_,
+            list(rows.values()),
+            ends=(a, b),
+            batch_size=self.batch_size,
+            progress=self.progress,
         )
         self.pending.append((type_, future))
 

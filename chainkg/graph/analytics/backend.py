@@ -26,7 +26,7 @@ Betweenness and link scores ignore weights (hops only); Louvain uses them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import networkx as nx
@@ -66,7 +66,7 @@ __all__ = [
 BackendKind = Literal["networkx", "gds", "auto"]
 
 
-class NetworkxBackend:
+class NetworkxBackend(AnalyticsBackend):
     """Pull the edge rows out of the store and run networkx in this process.
 
     Works on every store. Memory and time grow with the whole graph in Python; for large
@@ -101,17 +101,10 @@ class NetworkxBackend:
         groups = community.communities(self.graph(query, params), seed=seed)
         return {str(n): i for n, i in community.community_index(groups).items()}
 
-    def link_scores(
-        self,
-        query: NamedQuery,
-        params: Mapping[str, Any] | None,
-        pairs: Iterable[Pair],
-        method: str = "resource_allocation",
+    def _link_scores(
+        self, query: NamedQuery, params: Mapping[str, Any] | None, wanted: list[Pair], method: linkpred.Method
     ) -> dict[Pair, float]:
-        """Score each pair with ``method`` (resource_allocation, adamic_adar or jaccard)."""
-        m = check_method(method)
-        wanted = check_pairs(pairs)
-        scores = linkpred.score_pairs(self.graph(query, params), wanted, m)
+        scores = linkpred.score_pairs(self.graph(query, params), wanted, method)
         return {(str(a), str(b)): s for (a, b), s in scores.items()}
 
 

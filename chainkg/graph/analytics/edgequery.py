@@ -5,8 +5,9 @@ Kept apart so the networkx and GDS engines both build on it without importing ea
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import networkx as nx
 
@@ -22,21 +23,24 @@ Pair = tuple[NodeId, NodeId]
 EDGE_COLUMNS: tuple[str, ...] = ("src_label", "src", "rel", "dst_label", "dst", "weight")
 
 
-@runtime_checkable
-class AnalyticsBackend(Protocol):
-    """Graph algorithms over the undirected simple graph of an edge query (see the module text)."""
+class AnalyticsBackend(ABC):
+    """Graph algorithms over the undirected simple graph of an edge query (see the module text).
+
+    The engines (networkx, GDS) subclass it; what they share, checking the link-prediction
+    arguments, is done here once.
+    """
 
     name: str
 
+    @abstractmethod
     def betweenness(self, query: NamedQuery, params: Mapping[str, Any] | None = None) -> dict[NodeId, float]:
         """Normalized betweenness centrality (0–1, hops) of every node, like networkx's default."""
-        ...
 
+    @abstractmethod
     def communities(
         self, query: NamedQuery, params: Mapping[str, Any] | None = None, seed: int = 42
     ) -> dict[NodeId, int]:
         """Louvain community of every node; 0 is the largest community (see :func:`number_communities`)."""
-        ...
 
     def link_scores(
         self,
@@ -45,8 +49,19 @@ class AnalyticsBackend(Protocol):
         pairs: Iterable[Pair],
         method: str = "resource_allocation",
     ) -> dict[Pair, float]:
-        """Link-prediction score of each pair whose two nodes are in the graph (others are left out)."""
-        ...
+        """Link-prediction score of each pair whose two nodes are in the graph (others are left out).
+
+        ``method`` is resource_allocation, adamic_adar or jaccard; an unknown method or
+        something that is not a pair of node ids raises ``InvalidInputError``.
+        """
+        m = check_method(method)
+        return self._link_scores(query, params, list(dict.fromkeys(check_pairs(pairs))), m)
+
+    @abstractmethod
+    def _link_scores(
+        self, query: NamedQuery, params: Mapping[str, Any] | None, wanted: list[Pair], method: linkpred.Method
+    ) -> dict[Pair, float]:
+        """:meth:`link_scores` of checked, distinct pairs."""
 
 
 def check_method(method: str) -> linkpred.Method:

@@ -37,12 +37,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
+from chainkg.graph.analytics import linkpred
 from chainkg.graph.analytics.edgequery import (
     EDGE_COLUMNS,
+    AnalyticsBackend,
     NodeId,
     Pair,
-    check_method,
-    check_pairs,
     missing_columns,
     number_communities,
 )
@@ -223,7 +223,7 @@ class Projection:
     edge_count: int
 
 
-class GdsBackend:
+class GdsBackend(AnalyticsBackend):
     """Run chainkg's graph algorithms inside Neo4j with GDS (see the module text).
 
     ``concurrency`` is passed to betweenness and node similarity (GDS Community allows up
@@ -325,16 +325,10 @@ class GdsBackend:
             rows = self._run(LOUVAIN, {"chainkg_graph": p.name})
         return number_communities({node_id(r["label"], r["key"]): r["community"] for r in rows})
 
-    def link_scores(
-        self,
-        query: NamedQuery,
-        params: Mapping[str, Any] | None,
-        pairs: Iterable[Pair],
-        method: str = "resource_allocation",
+    def _link_scores(
+        self, query: NamedQuery, params: Mapping[str, Any] | None, wanted: list[Pair], m: linkpred.Method
     ) -> dict[Pair, float]:
-        """Score each pair whose nodes are both in the graph; jaccard by GDS, the others by Cypher."""
-        m = check_method(method)
-        wanted = list(dict.fromkeys(check_pairs(pairs)))
+        """Jaccard by GDS, the others by Cypher."""
         if not wanted:
             return {}
         if m == "jaccard":

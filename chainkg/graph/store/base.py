@@ -9,7 +9,7 @@ nothing and a changed file updates only what changed.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -69,6 +69,14 @@ def _changed(new: Mapping[str, Any], stored: Mapping[str, Any], names: Iterable[
         if v is not None and v != stored.get(n):
             return True
     return False
+
+
+def _defined(lookup: Callable[[str], T], name: str) -> T:
+    """``lookup(name)`` from the model; a name the model does not define raises ``SchemaError``."""
+    try:
+        return lookup(name)
+    except KeyError as exc:
+        raise SchemaError(str(exc)) from None
 
 
 class GraphStore(ABC):
@@ -337,17 +345,11 @@ class GraphStore(ABC):
 
     @staticmethod
     def _node(label: str) -> NodeType:
-        try:
-            return node_type(label)
-        except KeyError as exc:
-            raise SchemaError(str(exc)) from None
+        return _defined(node_type, label)
 
     @staticmethod
     def _rel(type_: str) -> RelType:
-        try:
-            return rel_type(type_)
-        except KeyError as exc:
-            raise SchemaError(str(exc)) from None
+        return _defined(rel_type, type_)
 
     def __enter__(self) -> GraphStore:
         return self
