@@ -15,8 +15,8 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
-from chainkg.queries.gaps import Gap, gap_overview, what_if
+from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
+from chainkg.queries.chainengine.gaps import Gap, gap_overview, what_if
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
@@ -312,7 +312,7 @@ def candidates_cmd(
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
-        from chainkg.queries.candidates import fill_candidates  # only this command needs it
+        from chainkg.queries.chainengine.candidates import fill_candidates  # only this command needs it
 
         r = fill_candidates(store, base, segment, limit=limit or None)
     if as_json:
@@ -370,7 +370,7 @@ def complement_cmd(
     Example: chainkg complement sz-led --level product
     """
     with store_session() as store:
-        from chainkg.queries.complement import complementarity  # only this command needs it
+        from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
     if as_json:

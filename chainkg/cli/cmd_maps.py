@@ -17,7 +17,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.segments import (
     SegmentAnswer,
     SegmentFirm,
     SegmentGapsResult,

@@ -225,7 +225,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
     >>> {a["status"] for _n, a in v.graph.nodes(data=True)} <= {"covered", "weak", "gap"}  # doctest: +SKIP
     True
     """
-    from chainkg.queries.chain import chain_graph, get_base
+    from chainkg.queries.chainengine import chain_graph, get_base
 
     base = get_base(store, base_key)
     g = chain_graph(store, base_key, depth, level=level)  # type: ignore[arg-type]
@@ -239,7 +239,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
 
 def _add_gap_scores(store: GraphStore, base_key: str, depth: int, level: str, g: nx.Graph) -> None:
     """Put each gap's score and reason on its node (bigger gaps draw bigger)."""
-    from chainkg.queries.gaps import find_gaps
+    from chainkg.queries.chainengine import find_gaps
 
     # Scores decide which gaps a capped view draws; more than the cap are never drawn.
     for gap in find_gaps(store, base_key, depth, level=level, limit=MAX_CHAIN_NODES):  # type: ignore[arg-type]

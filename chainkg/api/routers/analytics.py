@@ -21,15 +21,23 @@ from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
-from chainkg.queries.candidates import FillCandidates, fill_candidates
-from chainkg.queries.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.candidates import FillCandidates, fill_candidates
+from chainkg.queries.chainengine.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.complement import Complementarity, complementarity
+from chainkg.queries.chainengine.gaps import (
+    ChainSummary,
+    Gap,
+    WeakLink,
+    WhatIfResult,
+    base_chain_summary,
+    find_gaps,
+    what_if,
+)
+from chainkg.queries.chainengine.gaps import weak_links as find_weak_links
 from chainkg.queries.collaboration import PARTNER_KINDS, CollaborationOpportunity, collaboration_opportunities
 from chainkg.queries.compare import MAX_BASES as COMPARE_MAX
 from chainkg.queries.compare import MIN_BASES as COMPARE_MIN
 from chainkg.queries.compare import BaseComparison, compare_bases, parse_bases
-from chainkg.queries.complement import Complementarity, complementarity
-from chainkg.queries.gaps import ChainSummary, Gap, WeakLink, WhatIfResult, base_chain_summary, find_gaps, what_if
-from chainkg.queries.gaps import weak_links as find_weak_links
 from chainkg.queries.geography import MAX_KEYS as GEO_MAX_KEYS
 from chainkg.queries.geography import PlaceCounts, enterprise_places
 from chainkg.queries.indicators import (

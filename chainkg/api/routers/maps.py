@@ -1,7 +1,7 @@
 """Chain-map routes (产业链图谱): the maps, their match reports, and the answers per segment.
 
 Under ``/analytics`` like the other questions and built the same way (thin: bound the
-parameters, call :mod:`chainkg.queries.segments`, send JSON or a CSV table).
+parameters, call :mod:`chainkg.queries.chainengine.segments`, send JSON or a CSV table).
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
@@ -13,7 +13,7 @@ from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.output import respond
 from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, _responses, _table_picker
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.segments import (
     AllianceSegments,
     MapReport,
     MapSummary,

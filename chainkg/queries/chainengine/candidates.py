@@ -21,10 +21,10 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.fill import CandidateFacts, rank_candidates
 from chainkg.graph.analytics.relatedness import place_density
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import _
-from chainkg.queries.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
 from chainkg.queries.products import held, product_info
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 DEFAULT_LIMIT = 20

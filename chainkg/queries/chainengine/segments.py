@@ -33,8 +33,8 @@ from chainkg.graph.analytics.segments import (
     sole_firm_losses,
 )
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import BaseRef, EnterpriseRef, get_base
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, get_base
 from chainkg.queries.results import Record
 
 MAKERS_SHOWN = 5
@@ -622,7 +622,7 @@ def _refs(firms: Sequence[Firm], keys: set[str]) -> list[EnterpriseRef]:
 def segment_what_if(store: GraphStore, base_key: str, enterprises: Sequence[str], map_key: str) -> SegmentWhatIf:
     """Which segments of the map the base loses (no firm left) or weakens (one left) when the
     named enterprises (keys or names of the base's firms) leave."""
-    from chainkg.queries.gaps import resolve_enterprises
+    from chainkg.queries.chainengine.gaps import resolve_enterprises
 
     base = get_base(store, base_key)
     removed = resolve_enterprises(store, base_key, enterprises)

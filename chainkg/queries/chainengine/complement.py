@@ -1,7 +1,7 @@
 """Inter-base complementarity (基地互补): which other bases cover a base's chain gaps.
 
 For each other base: how many of this base's gaps its enterprises cover, and which share of
-the gaps' total score (:func:`chainkg.queries.gaps.find_gaps`) that is, per level. The
+the gaps' total score (:func:`chainkg.queries.chainengine.gaps.find_gaps`) that is, per level. The
 ``complement`` figure is the mean of those shares over the levels that have gaps, so a base
 covering the gaps the chain depends on most ranks first. As a table (:func:`complementarity`)
 and as a graph (:func:`complementarity_graph`).
@@ -19,9 +19,9 @@ import networkx as nx
 from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import DEFAULT_DEPTH, LEVEL_LABEL, BaseRef, LevelChoice, load_chain
-from chainkg.queries.gaps import ScoredGap, scored_gaps
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
+from chainkg.queries.chainengine.chain import DEFAULT_DEPTH, LEVEL_LABEL, BaseRef, LevelChoice, load_chain
+from chainkg.queries.chainengine.gaps import ScoredGap, scored_gaps
 from chainkg.queries.results import Record
 
 DEFAULT_LIMIT = 20

@@ -1,6 +1,6 @@
 """Chain gaps (配套产业缺口), weak links and what-if removals for a base.
 
-- **Gaps**: chain segments (see :mod:`chainkg.queries.chain`) that no enterprise in the base
+- **Gaps**: chain segments (see :mod:`chainkg.queries.chainengine.chain`) that no enterprise in the base
   covers, scored by how much of the base's covered chain depends on them
   (:func:`chainkg.graph.analytics.chain.dependency`): every covered segment downstream within
   the chain's depth adds ``strength / hops``. Each gap carries the path that makes it one
@@ -26,7 +26,7 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.chain import Dependency, DependencyTable, Stage, covered_set, dependency
 from chainkg.graph.analytics.whatif import what_if as what_if_analysis
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import (
+from chainkg.queries.chainengine.chain import (
     BASE_ENTERPRISES,
     DEFAULT_DEPTH,
     STAGE_ZH,
@@ -45,7 +45,7 @@ from chainkg.queries.chain import (
     path_steps,
     path_text,
 )
-from chainkg.queries.chaincache import cached
+from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.products import ProductInfo, product_info
 from chainkg.queries.results import Record
 
@@ -478,7 +478,7 @@ def find_gaps(
     limit
         At most this many gaps per level; ``None`` or 0 for all.
     data
-        A chain already fetched with :func:`chainkg.queries.chain.load_chain` (saves the fetch;
+        A chain already fetched with :func:`chainkg.queries.chainengine.chain.load_chain` (saves the fetch;
         ``base_key`` and ``depth`` are then those of ``data``).
     suppliers
         ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
@@ -514,7 +514,7 @@ def find_gaps(
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
 
-    kept: list[Gap] = cached(store, key, compute, size, version=version)
+    kept: list[Gap] = engine_for(store).cached(key, compute, size, version=version)
     return list(kept)  # a copy: callers may reorder or trim their list (the records are frozen)
 
 

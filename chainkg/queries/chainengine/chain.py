@@ -26,7 +26,7 @@ the chain.
 
 Per question the store is asked only for the base's own rows (what its enterprises make, the
 industries they are in, what it leads in). The walk upstream runs in memory over the level's
-link graph, which :mod:`chainkg.queries.chainindex` fetches once per data version; where no
+link graph, which :class:`~chainkg.queries.chainengine.ChainEngine` fetches once per data version; where no
 graph is held (too large, or a store that cannot tell its data version) the walk asks the
 store one query per step, each starting from the base, so its cost grows with the base's chain
 and the depth, not with the graph.
@@ -50,6 +50,7 @@ from chainkg.graph.analytics.chain import (
     Stage,
     Status,
     status,
+    sub_industry_parents,
     to_networkx,
     walk_graph,
     walk_upstream,
@@ -58,11 +59,9 @@ from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chaincache import cached
-from chainkg.queries.chainindex import level_graph
-from chainkg.queries.chainindex import parents as held_parents
+from chainkg.graph.store.named import NamedQuery, q, q_rel_type
+from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.products import product_info
-from chainkg.queries.registry import NamedQuery, q, q_rel_type
 from chainkg.queries.results import Record
 
 Level = Literal["product", "industry"]
@@ -381,7 +380,7 @@ def product_chain(
     # What the base covers anchors its chain (a class's inputs are its sub-classes' inputs);
     # a sales line or a business segment anchors nothing.
     anchors = sorted(k for k in coverage if not info.flagged(k))
-    graph = level_graph(store, "product", version) if anchors else None
+    graph = engine_for(store).level_graph("product", version) if anchors else None
     if graph is not None:
         chain = walk_graph(graph, anchors, depth)
     else:  # no graph held: walk in the store, step by step from the base
@@ -417,7 +416,7 @@ def industry_chain(
             names[key] = name
             ent_names[ent] = ent_name
     own = set(coverage)
-    graph = level_graph(store, "industry", version)
+    graph = engine_for(store).level_graph("industry", version)
     # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
     parents = _parents(store, graph, own, names)
     for key in own:
@@ -457,7 +456,7 @@ def _parents(store: GraphStore, graph: LinkGraph | None, own: set[str], names: d
             break
         asked.update(frontier)
         if graph is not None:
-            held = held_parents(graph)
+            held = sub_industry_parents(graph)
             for key in frontier:
                 parents[key].extend(held.get(key, ()))
         else:
@@ -516,8 +515,8 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
             ents.update(names)
         return BaseChainData(base, depth, ents, out)
 
-    # Kept between requests while the store's data is unchanged (chaincache explains when).
-    return cached(store, ("chain", base_key, depth, levels), fetch, chain_size, version=version)
+    # Kept between requests while the store's data is unchanged (the engine explains when).
+    return engine_for(store).cached(("chain", base_key, depth, levels), fetch, chain_size, version=version)
 
 
 def chain_size(data: BaseChainData) -> int:
