@@ -148,7 +148,7 @@ def chain_view_from_graph(
     >>> g.add_node("Product:硅片", label="Product", key="硅片", name="硅片", stage="upstream", status="gap")
     >>> g.add_node("Product:电池", label="Product", key="电池", name="电池", stage="downstream",
     ...            status="covered", enterprises=["甲公司", "乙公司"])
-    >>> g.add_edge("Product:硅片", "Product:电池", key="INPUT_TO", type="INPUT_TO")
+    >>> _ = g.add_edge("Product:硅片", "Product:电池", key="INPUT_TO", type="INPUT_TO")
     >>> v = chain_view_from_graph(g, key="b", base_name="示范基地")
     >>> v.graph.nodes["Product:硅片"]["color"] == STATUS_STYLE["gap"][0]
     True

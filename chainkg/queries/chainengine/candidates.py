@@ -45,13 +45,8 @@ INDUSTRY_MEMBERS: NamedQuery = q(
 MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
 WHERE coalesce(e.defunct, false) = false
 WITH DISTINCT e
-RETURN {_ENT_COLS}, NULL AS share""",
+RETURN {_ENT_COLS}, __NULL_FLOAT__ AS share""",
     "Every enterprise in the industry or one of its sub-industries. Params: seg.",
-    ladybug=f"""
-MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
-WHERE coalesce(e.defunct, false) = false
-WITH DISTINCT e
-RETURN {_ENT_COLS}, CAST(NULL AS DOUBLE) AS share""",
 )
 MATCHED_MAKERS: NamedQuery = q(
     "candidates.matched_makers",
