@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -61,6 +61,7 @@ from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q, q_rel_type
 from chainkg.queries.chainengine.engine import engine_for
+from chainkg.queries.measures import holds
 from chainkg.queries.products import product_info
 from chainkg.queries.results import Record
 
@@ -98,6 +99,33 @@ WHERE coalesce(e.defunct, false) = false
 RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, collect(p.key) AS key""",
     "Every (enterprise, product) pair of the base's enterprises still in business (not 注销/吊销), as three "
     "parallel lists in one row. Params: base.",
+)
+# As of a year (``--year``): one row per tie with the dates that decide whether it held then
+# (:func:`dated_rows`). A firm flagged defunct counts only where its closing date says when.
+_AS_OF = """
+WHERE coalesce(e.defunct, false) = false OR e.closed IS NOT NULL
+RETURN e.key AS ent, coalesce(e.name, e.key) AS ent_name, {cols}, l.since AS l_since, l.until AS l_until,
+       {tie}.since AS since, {tie}.until AS until, e.founded AS founded, e.closed AS closed"""
+BASE_MAKES_AS_OF: NamedQuery = q(
+    "chain.base_makes_as_of",
+    "MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)-[m:MAKES]->(p:Product)"
+    + _AS_OF.format(cols="p.key AS key", tie="m"),
+    "Every (enterprise, product) pair of the base with the years of its location, making, founding and "
+    "closing, one row each. Params: base.",
+)
+BASE_INDUSTRIES_AS_OF: NamedQuery = q(
+    "chain.base_industries_as_of",
+    "MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)"
+    + _AS_OF.format(cols="i.key AS key, coalesce(i.name, i.key) AS name", tie="l"),
+    "Every (enterprise, industry) pair of the base with the years of its location, founding and closing, "
+    "one row each. Params: base.",
+)
+BASE_PRESENT_AS_OF: NamedQuery = q(
+    "chain.base_present_as_of",
+    """
+MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)
+RETURN e.key AS ent, l.since AS l_since, l.until AS l_until, e.founded AS founded, e.closed AS closed""",
+    "The base's enterprises with the years of their location, founding and closing. Params: base.",
 )
 BASE_ENTERPRISES: NamedQuery = q(
     "chain.base_enterprises",
@@ -359,19 +387,55 @@ def get_base(store: GraphStore, base_key: str) -> BaseRef:
     return BaseRef(key=r["key"], name=r["name"] or r["key"], province=r["province"], city=r["city"])
 
 
+def dated_rows(rows: Sequence[Mapping[str, Any]], year: int) -> list[Mapping[str, Any]]:
+    """The rows of a ``*_AS_OF`` query whose ties all held in ``year``.
+
+    One rule with the policy measures (:func:`chainkg.queries.measures.holds`): the location
+    (``l_since``..``l_until``), the tie itself (``since``..``until``) and the firm's life
+    (``founded``..``closed``), both ends included, an open end holding.
+
+    >>> rows = [{"l_since": 2015, "l_until": None, "since": None, "until": 2018,
+    ...          "founded": "2012-05-01", "closed": None}]
+    >>> [len(dated_rows(rows, y)) for y in (2014, 2015, 2018, 2019)]
+    [0, 1, 1, 0]
+    """
+    return [
+        r
+        for r in rows
+        if holds(r["l_since"], r["l_until"], year)
+        and holds(r.get("since"), r.get("until"), year)
+        and holds(r["founded"], r["closed"], year)
+    ]
+
+
+def present_in(store: GraphStore, base_key: str, year: int) -> set[str]:
+    """Keys of the base's enterprises located in it and in business in ``year`` (see :func:`dated_rows`)."""
+    return {r["ent"] for r in dated_rows(store.run(BASE_PRESENT_AS_OF, {"base": base_key}), year)}
+
+
+def _base_pairs(store: GraphStore, base_key: str, year: int | None, level: Level) -> list[tuple[str, ...]]:
+    """(enterprise, its name, key[, name]) for every tie of the base's firms at ``level``, now or in ``year``."""
+    cols = ("ent", "ent_name", "key") + (("name",) if level == "industry" else ())
+    if year is None:  # the current state: one row of parallel lists (see BASE_MAKES)
+        query = BASE_MAKES if level == "product" else BASE_INDUSTRIES
+        return [t for r in store.run(query, {"base": base_key}) for t in zip(*(r[c] for c in cols), strict=True)]
+    query = BASE_MAKES_AS_OF if level == "product" else BASE_INDUSTRIES_AS_OF
+    return [tuple(r[c] for c in cols) for r in dated_rows(store.run(query, {"base": base_key}), year)]
+
+
 def product_chain(
-    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None, year: int | None = None
 ) -> tuple[LevelChain, dict[str, str]]:
     """The product level of a base's chain, and the names of the base's enterprises that make something.
 
     ``version``: the store's data version if the caller has just read it (see :func:`level_graph`).
+    ``year``: as of that year (see :func:`dated_rows`); ``None``: as the data stands.
     """
     made: dict[str, set[str]] = defaultdict(set)
     ent_names: dict[str, str] = {}
-    for r in store.run(BASE_MAKES, {"base": base_key}):
-        for ent, name, key in zip(r["ent"], r["ent_name"], r["key"], strict=True):
-            made[key].add(ent)
-            ent_names[ent] = name
+    for ent, name, key in _base_pairs(store, base_key, year, "product"):
+        made[key].add(ent)
+        ent_names[ent] = name
     info = product_info(store, version)
     coverage: dict[str, set[str]] = defaultdict(set)
     for key, ents in made.items():
@@ -401,20 +465,19 @@ def _product_links(store: GraphStore, anchors: Sequence[str], depth: int) -> lis
 
 
 def industry_chain(
-    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None, year: int | None = None
 ) -> tuple[LevelChain, dict[str, str]]:
     """The industry level of a base's chain, and the names of the base's enterprises in an industry.
 
-    ``version``: as for :func:`product_chain`.
+    ``version``, ``year``: as for :func:`product_chain`.
     """
     coverage: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     ent_names: dict[str, str] = {}
-    for r in store.run(BASE_INDUSTRIES, {"base": base_key}):
-        for ent, ent_name, key, name in zip(r["ent"], r["ent_name"], r["key"], r["name"], strict=True):
-            coverage[key].add(ent)
-            names[key] = name
-            ent_names[ent] = ent_name
+    for ent, ent_name, key, name in _base_pairs(store, base_key, year, "industry"):
+        coverage[key].add(ent)
+        names[key] = name
+        ent_names[ent] = ent_name
     own = set(coverage)
     graph = engine_for(store).level_graph("industry", version)
     # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
@@ -488,8 +551,13 @@ def _industry_links(store: GraphStore, anchors: set[str], depth: int, names: dic
     return links
 
 
-def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both") -> BaseChainData:
+def load_chain(
+    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both", year: int | None = None
+) -> BaseChainData:
     """Fetch a base's chain at the levels asked for (``product``, ``industry`` or ``both``).
+
+    ``year``: the chain as of that year — only the ties (location, making, the firm's life)
+    that held then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Examples
     --------
@@ -508,15 +576,15 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
         ents: dict[str, str] = {}
         for lv in levels:
             if lv == "product":
-                lc, names = product_chain(store, base_key, depth, version=version)
+                lc, names = product_chain(store, base_key, depth, version=version, year=year)
             else:
-                lc, names = industry_chain(store, base_key, depth, version=version)
+                lc, names = industry_chain(store, base_key, depth, version=version, year=year)
             out[lv] = lc
             ents.update(names)
         return BaseChainData(base, depth, ents, out)
 
     # Kept between requests while the store's data is unchanged (the engine explains when).
-    return engine_for(store).cached(("chain", base_key, depth, levels), fetch, chain_size, version=version)
+    return engine_for(store).cached(("chain", base_key, depth, levels, year), fetch, chain_size, version=version)
 
 
 def chain_size(data: BaseChainData) -> int:
@@ -698,6 +766,7 @@ def base_chain(
     level: LevelChoice = "both",
     stage: Stage | None = None,
     limit: int | None = None,
+    year: int | None = None,
 ) -> BaseChain:
     """The upstream chain of a base at the product and industry levels.
 
@@ -717,6 +786,8 @@ def base_chain(
         Keep at most this many segments per level (nearest first); ``None`` keeps all. The
         counts in ``levels`` always describe the whole chain; ``links`` holds the links
         between the segments kept.
+    year
+        The chain as of that year (see :func:`load_chain`); ``None``: as the data stands.
 
     Returns
     -------
@@ -735,7 +806,7 @@ def base_chain(
     >>> [(s.name, s.stage, s.status) for s in c.segments][:2]        # doctest: +SKIP
     [('LED封装器件', 'upstream', 'weak'), ('LED驱动芯片', 'upstream', 'weak')]
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     segments: list[ChainSegment] = []
     links: list[ChainLink] = []
     for lc in data.levels.values():
@@ -768,7 +839,12 @@ def base_chain(
 
 @with_fewer_collections
 def chain_graph(
-    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, level: LevelChoice = "both"
+    store: GraphStore,
+    base_key: str,
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    year: int | None = None,
 ) -> nx.DiGraph:
     """A base's chain as a networkx graph, for views (pyvis) and notebooks.
 
@@ -783,7 +859,7 @@ def chain_graph(
     >>> g.nodes["Product:SMDLED器件"]["status"], g.nodes["Product:SMDLED器件"]["stage"]  # doctest: +SKIP
     ('gap', 'midstream')
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     out = nx.DiGraph(base=data.base.key, depth=depth)
     for lc in data.levels.values():
         g = to_networkx(lc.chain, lc.coverage, labels=dict(lc.names))

@@ -461,6 +461,7 @@ def find_gaps(
     data: BaseChainData | None = None,
     suppliers: Suppliers = "known",
     include_flagged: bool = False,
+    year: int | None = None,
 ) -> list[Gap]:
     """The segments of a base's chain that no enterprise in the base covers, most depended-on first.
 
@@ -486,6 +487,10 @@ def find_gaps(
         Industry gaps are listed with ``known`` and ``all`` (makers are a product notion).
     include_flagged
         Also list product gaps flagged as not products (left out by default).
+    year
+        The chain as of that year: only the firms located in the base, alive and making the
+        product then cover a segment (:func:`chainkg.queries.chainengine.chain.dated_rows`);
+        ``None`` (default): as the data stands. Makers nationwide are counted as the data stands.
 
     Returns
     -------
@@ -506,10 +511,11 @@ def find_gaps(
     # The answer is kept by the chain engine per base, question and data version: asked again
     # (by anyone, any page) it costs no walk, scoring or explanation until the data changes.
     version = store.data_version()
-    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged)
+    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged, year)
 
     def compute() -> list[Gap]:
-        return _find_gaps(store, load_chain(store, base_key, depth, level), level, limit, suppliers, include_flagged)
+        data = load_chain(store, base_key, depth, level, year)
+        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
 
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
@@ -570,11 +576,12 @@ def gap_overview(
     limit: int | None = DEFAULT_LIMIT,
     include_flagged: bool = False,
     weak: bool = True,
+    year: int | None = None,
 ) -> GapOverview:
     """A base's gaps split into 招商 targets (someone makes them) and R&D targets (nobody does).
 
     Flagged products (business segments, sales lines, fragments …) are left out and counted
-    unless ``include_flagged``. See :class:`GapOverview`.
+    unless ``include_flagged``; ``year`` as for :func:`find_gaps`. See :class:`GapOverview`.
 
     Examples
     --------
@@ -582,7 +589,7 @@ def gap_overview(
     >>> o.gaps[0].makers > 0, o.flagged_left_out["product"] > 0           # doctest: +SKIP
     (True, True)
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     info = product_info(store) if "product" in data.levels else None
     total: dict[str, int] = {}
     total_none: dict[str, int] = {}
@@ -630,6 +637,7 @@ def weak_links(
     limit: int | None = DEFAULT_LIMIT,
     data: BaseChainData | None = None,
     include_flagged: bool = False,
+    year: int | None = None,
 ) -> list[WeakLink]:
     """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
 
@@ -642,7 +650,7 @@ def weak_links(
     >>> w[0].name, w[0].enterprise.name, w[0].score                  # doctest: +SKIP
     ('LED驱动芯片', '芯光驱动', 1.5)
     """
-    data = data or load_chain(store, base_key, depth, level)
+    data = data or load_chain(store, base_key, depth, level, year)
     out: list[WeakLink] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
@@ -706,6 +714,7 @@ def what_if(
     *,
     level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
+    year: int | None = None,
 ) -> WhatIfResult:
     """What happens to a base's chain if some of its enterprises leave.
 
@@ -721,7 +730,7 @@ def what_if(
         The base's key.
     enterprises
         Keys, short names or full names of the base's enterprises to remove.
-    depth, level, limit
+    depth, level, limit, year
         As for :func:`find_gaps`; ``limit`` applies to each list per level.
 
     Returns
@@ -736,7 +745,7 @@ def what_if(
     >>> [g.name for g in r.new_gaps][:2], [c.name for c in r.cut_off]  # doctest: +SKIP
     (['LED封装器件', 'EMC项目'], ['LED照明灯'])
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     removed = resolve_enterprises(store, base_key, enterprises)
     gone = [e.key for e in removed]
     before: list[LevelSummary] = []
@@ -797,8 +806,12 @@ def what_if(
 
 
 @with_fewer_collections
-def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH) -> ChainSummary:
+def base_chain_summary(
+    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, year: int | None = None
+) -> ChainSummary:
     """Counts of a base's chain at both levels: segments, covered, gaps, weak links, completeness.
+
+    ``year``: as of that year (see :func:`find_gaps`); ``None``: as the data stands.
 
     The top-level fields add the two levels up; ``product`` and ``industry`` hold each.
     ``completeness`` is covered / segments (``None`` for a base without any chain).
@@ -809,7 +822,7 @@ def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DE
     >>> round(s.product.completeness, 3), s.industry.gaps            # doctest: +SKIP
     (0.866, 5)
     """
-    data = load_chain(store, base_key, depth, "both")
+    data = load_chain(store, base_key, depth, "both", year)
     prod, ind = data.levels["product"], data.levels["industry"]
     ps, is_ = level_summary(prod), level_summary(ind)
     segments = ps.segments + is_.segments

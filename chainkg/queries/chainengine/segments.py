@@ -34,7 +34,7 @@ from chainkg.graph.analytics.segments import (
 )
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
-from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, get_base
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, get_base, present_in
 from chainkg.queries.results import Record
 
 MAKERS_SHOWN = 5
@@ -580,11 +580,14 @@ def segment_gaps(
     maps: Sequence[str] | None = None,
     *,
     segment: str | None = None,
+    year: int | None = None,
 ) -> SegmentGapsResult:
     """A base's status in every segment of the maps (default: the base's own maps).
 
     With ``segment`` (drill-down; needs exactly one map) only that segment is answered, and
-    its makers and products are listed in full.
+    its makers and products are listed in full. With ``year``, the base's firms are those
+    located in it and in business that year (:func:`chainkg.queries.chainengine.chain.present_in`);
+    makers nationwide are counted as the data stands.
 
     Examples
     --------
@@ -597,10 +600,13 @@ def segment_gaps(
     if segment and len(keys) != 1:
         raise InvalidInputError("Name one map with --map to look into a segment.", field="segment")
     out: list[MapGaps] = []
+    present = None if year is None else present_in(store, base_key, year)
     for mk in keys:
         md = read_map(store, mk)
         own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": mk})
         own = set().union(*own_by_seg.values()) if own_by_seg else set()
+        if present is not None:
+            own &= present
         rows = [md.segment(segment)] if segment else md.segments
         answers = [_answer(md, s, base, own, full=bool(segment)) for s in rows]
         out.append(
