@@ -530,7 +530,6 @@ def platforms(
 # -- indicators and ranking ---------------------------------------------------------------------
 
 
-
 @router.get(
     "/indicators",
     response_model=list[BaseIndicators],
