@@ -93,14 +93,19 @@ MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(o)-[:MEMBER_OF]->(a:Alliance)
 RETURN DISTINCT a.key AS key, a.name AS name""",
     "Alliances the base's enterprises and research organisations belong to. Params: base.",
 )
-ALLIANCES: NamedQuery = q(
-    "candidates.alliances",
-    """
-UNWIND $keys AS k
-MATCH (e:Enterprise {key: k})-[:MEMBER_OF]->(a:Alliance)
-RETURN e.key AS ent, a.key AS key, a.name AS name""",
-    "Alliances of the given enterprises. Params: keys.",
-)
+
+
+def _ties_of(name: str, rel: str, label: str, doc: str) -> NamedQuery:
+    """(enterprise, key, name) of what the given enterprises reach over ``rel`` (``label`` nodes)."""
+    return q(
+        f"candidates.{name}",
+        f"UNWIND $keys AS k MATCH (e:Enterprise {{key: k}})-[:{rel}]->(x:{label}) "
+        "RETURN e.key AS ent, x.key AS key, x.name AS name",
+        f"{doc} of the given enterprises. Params: keys.",
+    )
+
+
+ALLIANCES = _ties_of("alliances", "MEMBER_OF", "Alliance", "Alliances")
 BASE_PARTNERS: NamedQuery = q(
     "candidates.base_partners",
     """
@@ -111,14 +116,7 @@ MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(r:ResearchOrg)
 RETURN DISTINCT r.key AS key, r.name AS name""",
     "Research organisations in the base or cooperating with its enterprises. Params: base.",
 )
-PARTNERS: NamedQuery = q(
-    "candidates.partners",
-    """
-UNWIND $keys AS k
-MATCH (e:Enterprise {key: k})-[:COOPERATES_WITH]->(r:ResearchOrg)
-RETURN e.key AS ent, r.key AS key, r.name AS name""",
-    "Research partners of the given enterprises. Params: keys.",
-)
+PARTNERS = _ties_of("partners", "COOPERATES_WITH", "ResearchOrg", "Research partners")
 SUPPLY_TIES: NamedQuery = q(
     "candidates.supply_ties",
     """
@@ -208,10 +206,8 @@ def fill_candidates(
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
+    store, base_key
+        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
     segment
         A product name, an industry key (``SW2021:270100``) or a unique industry name;
         ``Product:<name>`` or ``Industry:<key>`` to be explicit.

@@ -100,33 +100,39 @@ RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, coll
     "Every (enterprise, product) pair of the base's enterprises still in business (not 注销/吊销), as three "
     "parallel lists in one row. Params: base.",
 )
-# As of a year (``--year``): one row per tie with the dates that decide whether it held then
-# (:func:`dated_rows`). A firm flagged defunct counts only where its closing date says when.
-_AS_OF = """
-WHERE coalesce(e.defunct, false) = false OR e.closed IS NOT NULL
-RETURN e.key AS ent, coalesce(e.name, e.key) AS ent_name, {cols}, l.since AS l_since, l.until AS l_until,
-       {tie}.since AS since, {tie}.until AS until, e.founded AS founded, e.closed AS closed"""
-BASE_MAKES_AS_OF: NamedQuery = q(
-    "chain.base_makes_as_of",
-    "MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)-[m:MAKES]->(p:Product)"
-    + _AS_OF.format(cols="p.key AS key", tie="m"),
-    "Every (enterprise, product) pair of the base with the years of its location, making, founding and "
-    "closing, one row each. Params: base.",
-)
-BASE_INDUSTRIES_AS_OF: NamedQuery = q(
-    "chain.base_industries_as_of",
-    "MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)"
-    + _AS_OF.format(cols="i.key AS key, coalesce(i.name, i.key) AS name", tie="l"),
-    "Every (enterprise, industry) pair of the base with the years of its location, founding and closing, "
-    "one row each. Params: base.",
-)
-BASE_PRESENT_AS_OF: NamedQuery = q(
-    "chain.base_present_as_of",
+
+
+def _as_of(name: str, pattern: str, cols: str, tie: str | None, doc: str) -> NamedQuery:
+    """A query of the base's enterprises (and what ``pattern`` reaches from them) as of a year.
+
+    One row per tie with the years that decide whether it held then (:func:`dated_rows`): the
+    location's, the tie's own (``tie``, where it has them) and the firm's founding and closing.
+    A firm flagged defunct counts only where its closing date says when.
     """
-MATCH (b:Base {key: $base})<-[l:LOCATED_IN]-(e:Enterprise)
-RETURN e.key AS ent, l.since AS l_since, l.until AS l_until, e.founded AS founded, e.closed AS closed""",
-    "The base's enterprises with the years of their location, founding and closing. Params: base.",
+    dates = f", {tie}.since AS since, {tie}.until AS until" if tie else ""
+    return q(
+        f"chain.{name}",
+        f"""
+MATCH (b:Base {{key: $base}})<-[l:LOCATED_IN]-(e:Enterprise){pattern}
+WHERE coalesce(e.defunct, false) = false OR e.closed IS NOT NULL
+RETURN e.key AS ent, coalesce(e.name, e.key) AS ent_name{cols}, l.since AS l_since, l.until AS l_until{dates},
+       e.founded AS founded, e.closed AS closed""",
+        f"{doc}, with the years of location, founding and closing, one row each. Params: base.",
+    )
+
+
+BASE_MAKES_AS_OF = _as_of(
+    "base_makes_as_of", "-[m:MAKES]->(p:Product)", ", p.key AS key", "m", "Every (enterprise, product) pair of the base"
 )
+BASE_INDUSTRIES_AS_OF = _as_of(
+    "base_industries_as_of",
+    "-[:IN_INDUSTRY]->(i:Industry)",
+    ", i.key AS key, coalesce(i.name, i.key) AS name",
+    None,
+    "Every (enterprise, industry) pair of the base",
+)
+BASE_PRESENT_AS_OF = _as_of("base_present_as_of", "", "", None, "The base's enterprises")
+
 BASE_ENTERPRISES: NamedQuery = q(
     "chain.base_enterprises",
     """
@@ -787,7 +793,8 @@ def base_chain(
         counts in ``levels`` always describe the whole chain; ``links`` holds the links
         between the segments kept.
     year
-        The chain as of that year (see :func:`load_chain`); ``None``: as the data stands.
+        The chain as of that year: only the firms located in the base, in business and making
+        the product then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Returns
     -------

@@ -154,14 +154,8 @@ def complementarity(
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
-    depth
-        Chain depth, 1 to 6 (default 3).
-    level
-        ``product``, ``industry`` or ``both``.
+    store, base_key, depth, level
+        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
     limit
         At most this many other bases (``None`` or 0 for all).
 
@@ -209,6 +203,8 @@ def complementarity_graph(
 
     Parameters
     ----------
+    store, base_key, depth, level
+        As for :func:`complementarity`.
     bases
         Keep the best this many other bases.
     segments

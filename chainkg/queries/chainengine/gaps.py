@@ -467,12 +467,9 @@ def find_gaps(
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
-    depth
-        Steps upstream, 1 to 6 (default 3).
+    store, base_key, depth, year
+        As for :func:`~chainkg.queries.chainengine.chain.base_chain`; with ``year`` the makers
+        nationwide are still counted as the data stands.
     level
         ``product``, ``industry`` or ``both`` (product gaps first, then industry gaps; scores
         are comparable only within a level).
@@ -487,10 +484,6 @@ def find_gaps(
         Industry gaps are listed with ``known`` and ``all`` (makers are a product notion).
     include_flagged
         Also list product gaps flagged as not products (left out by default).
-    year
-        The chain as of that year: only the firms located in the base, alive and making the
-        product then cover a segment (:func:`chainkg.queries.chainengine.chain.dated_rows`);
-        ``None`` (default): as the data stands. Makers nationwide are counted as the data stands.
 
     Returns
     -------
@@ -536,12 +529,18 @@ def _find_gaps(
     out: list[Gap] = []
     for lc in _levels(data, level):
         dep = _gap_scores(lc, info)
-        covered = _covered(lc)
         picked = _picked(_split_gaps(lc, info), suppliers, include_flagged)
-        keys = _order(lc, picked, dep, _limit_value(limit))
-        needed = needed_by_many(lc, keys, covered)
+        keys, needed = _ranked(lc, picked, dep, limit)
         out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises, info) for k in keys)
     return out
+
+
+def _ranked(
+    lc: LevelChain, picked: Sequence[str] | np.ndarray, dep: Mapping[str, Dependency], limit: int | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The first ``limit`` of ``picked`` in answer order, and for each the covered segments that need it."""
+    keys = _order(lc, picked, dep, _limit_value(limit))
+    return keys, needed_by_many(lc, keys, _covered(lc))
 
 
 def _gap_record(
@@ -654,13 +653,11 @@ def weak_links(
     out: list[WeakLink] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
-        covered = _covered(lc)
         weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
         if lc.level == "product" and not include_flagged:
             info = product_info(store)
             weak = [s for s in weak if not info.flagged(s)]
-        keys = _order(lc, weak, dep, _limit_value(limit))
-        needed = needed_by_many(lc, keys, covered)
+        keys, needed = _ranked(lc, weak, dep, limit)
         for k in keys:
             ent = next(iter(lc.coverage[k]))
             out.append(

@@ -256,17 +256,9 @@ class SegmentWhatIf(Record):
     after: dict[str, int]
 
 
-class SegmentCandidate(Record):
-    """A firm outside the base in a segment: a candidate to fill it (招商)."""
+class SegmentCandidate(SegmentFirm):
+    """A firm outside the base in a segment: a candidate to fill it (招商), and why."""
 
-    key: str
-    name: str
-    province: str | None = None
-    city: str | None = None
-    rule: str
-    via: str
-    weight: int
-    revenue_musd: float | None = None
     why: str
     why_zh: str
 
@@ -388,6 +380,15 @@ class MapData:
     def stage_name(self, key: str) -> str:
         """Display name of a stage key."""
         return next((s.name for s in self.stages if s.key == key), key)
+
+    def head(self, s: Mapping[str, object]) -> dict[str, Any]:
+        """The fields every per-segment answer starts with: key, name, stage name and parent."""
+        return {
+            "key": str(s["key"]),
+            "name": str(s["name"]),
+            "stage_name": self.stage_name(str(s["stage"])),
+            "parent": str(s["parent"] or "") or None,
+        }
 
     def segment(self, key: str) -> dict[str, object]:
         """The segment ``key`` (``map/segment`` or just ``segment``); NotFoundError otherwise."""
@@ -746,10 +747,7 @@ def alliance_segments(store: GraphStore, alliance_key: str, map_key: str) -> All
         st = segment_status(len(mine), len(firms))
         segs.append(
             AllianceSegment(
-                key=key,
-                name=str(s["name"]),
-                stage_name=md.stage_name(str(s["stage"])),
-                parent=str(s["parent"] or "") or None,
+                **md.head(s),
                 status=st,
                 status_zh=SEGMENT_STATUS_ZH[st],
                 members=_refs(firms, mine),
@@ -780,10 +778,7 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
         rules = {r: list(s[r] or []) for r in _RULES if s[r]}  # type: ignore[call-overload]
         segs.append(
             SegmentReport(
-                key=key,
-                name=str(s["name"]),
-                stage_name=md.stage_name(str(s["stage"])),
-                parent=str(s["parent"] or "") or None,
+                **md.head(s),
                 rules=rules,
                 products_count=len(prods),
                 products=[p for p, _ in prods[:shown]],
