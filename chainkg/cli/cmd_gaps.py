@@ -315,18 +315,20 @@ def candidates_cmd(
     segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
+    year: int | None = YEAR_OPT,
 ) -> None:
     """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
 
     Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
-    export orientation, scale, and how much of their revenue the segment brings.
+    export orientation, scale, and how much of their revenue the segment brings. With --year,
+    as of that year: makers in business and making it then, the base's firms as located then.
 
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
         from chainkg.queries.chainengine.candidates import fill_candidates  # only this command needs it
 
-        r = fill_candidates(store, base, segment, limit=limit or None)
+        r = fill_candidates(store, base, segment, limit=limit or None, year=year)
     if as_json:
         emit(r, as_json=True)
         return

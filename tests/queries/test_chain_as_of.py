@@ -15,6 +15,7 @@ from storetools import BACKENDS, fresh_store
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine import engine_for
+from chainkg.queries.chainengine.candidates import fill_candidates
 from chainkg.queries.chainengine.chain import base_chain, dated_rows
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links
 from chainkg.queries.chainengine.segments import segment_gaps
@@ -57,8 +58,10 @@ def test_gaps_and_coverage_follow_the_dates(demo: GraphStore) -> None:
 
 
 def test_weak_links_and_summary_follow_the_dates(demo: GraphStore) -> None:
-    weak_2015 = {w.key: w.enterprise.name for w in weak_links(demo, "sz-led", 3, level="product", limit=None, year=2015)}
-    weak_2016 = {w.key: w.enterprise.name for w in weak_links(demo, "sz-led", 3, level="product", limit=None, year=2016)}
+    def weak(year: int) -> dict[str, str]:
+        return {w.key: w.enterprise.name for w in weak_links(demo, "sz-led", 3, level="product", limit=None, year=year)}
+
+    weak_2015, weak_2016 = weak(2015), weak(2016)
     assert "LED驱动芯片" not in weak_2015 and weak_2016["LED驱动芯片"] == "芯光驱动"
     # 长方集团 leaves after 2019: what only it made drops out of the covered chain.
     assert covering(demo, "sz-led", "贴片光源", 2019) == ["长方集团"]
@@ -76,6 +79,21 @@ def test_segment_answers_follow_the_dates(demo: GraphStore) -> None:
     assert pkg_lamp(2019) == ("weak", ["长方集团"])
     assert pkg_lamp(2020) == ("gap", [])
     assert pkg_lamp(None) == ("weak", ["长方集团"])
+
+
+def test_candidates_follow_the_dates(demo: GraphStore) -> None:
+    def names(base: str, segment: str, year: int | None) -> tuple[list[str], list[str]]:
+        c = fill_candidates(demo, base, segment, limit=None, year=year)
+        return sorted(x.name for x in c.candidates), sorted(e.name for e in c.in_base)
+
+    # 长方集团 is sz-led's own maker of 贴片光源 until 2019, a candidate once it has left.
+    assert names("sz-led", "贴片光源", 2019) == ([], ["长方集团"])
+    assert names("sz-led", "贴片光源", 2020) == (["长方集团"], [])
+    assert names("sz-led", "贴片光源", None) == ([], ["长方集团"])
+    # 精光透镜 makes 光学透镜 from 2015 and closes in 2020: no candidate before or after.
+    assert names("su-ind", "光学透镜", 2014) == ([], [])
+    assert names("su-ind", "光学透镜", 2020) == (["精光透镜"], [])
+    assert names("su-ind", "光学透镜", 2021) == ([], [])
 
 
 def test_no_dates_in_force_no_change(demo: GraphStore) -> None:

@@ -333,6 +333,7 @@ def candidates(
     segment: Annotated[str, Query(min_length=1, max_length=200, description="The segment to fill / 待补环节")],
     limit: Limit = 20,
     table: Table = None,
+    year: Year = None,
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
     pick = _table_picker(FillCandidates, "candidates", table)
@@ -340,7 +341,7 @@ def candidates(
         request,
         cache,
         fmt,
-        lambda: fill_candidates(store, base, segment, limit=limit),
+        lambda: fill_candidates(store, base, segment, limit=limit, year=year),
         table=pick,
         name=f"fill-{base}",
     )

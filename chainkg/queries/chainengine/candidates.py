@@ -23,7 +23,8 @@ from chainkg.graph.analytics.relatedness import place_density
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import _
-from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, present_in, resolve_segment
+from chainkg.queries.measures import holds
 from chainkg.queries.products import held, product_info
 from chainkg.queries.results import Record
 
@@ -31,7 +32,7 @@ DEFAULT_LIMIT = 20
 
 _ENT_COLS = """e.key AS key, e.name AS name, e.province AS province, e.city AS city, e.size AS size,
        e.revenue_musd AS revenue_musd, e.own_ip AS own_ip, e.own_brand AS own_brand,
-       e.export_oriented AS export_oriented, e.high_tech AS high_tech"""
+       e.export_oriented AS export_oriented, e.high_tech AS high_tech, e.founded AS founded, e.closed AS closed"""
 
 PRODUCT_MAKERS: NamedQuery = q(
     "candidates.product_makers",
@@ -53,7 +54,7 @@ MATCHED_MAKERS: NamedQuery = q(
     f"""
 UNWIND $keys AS k
 MATCH (e:Enterprise)-[m:MAKES]->(p:Product {{key: k}})
-RETURN {_ENT_COLS}, m.share AS share, p.key AS product""",
+RETURN {_ENT_COLS}, m.share AS share, p.key AS product, m.since AS since, m.until AS until""",
     "Every enterprise making one of the given products (the segment, its synonyms and sub-classes). Params: keys.",
 )
 ACTIVITIES: NamedQuery = q(
@@ -198,9 +199,16 @@ def _pairs(
     return out
 
 
+def _in_year(rows: list[dict[str, Any]], year: int | None) -> list[dict[str, Any]]:
+    """The rows (enterprise facts, with ``since``/``until`` of a tie where they have one) that held in ``year``."""
+    if year is None:
+        return rows
+    return [r for r in rows if holds(r["founded"], r["closed"], year) and holds(r.get("since"), r.get("until"), year)]
+
+
 @with_fewer_collections
 def fill_candidates(
-    store: GraphStore, base_key: str, segment: str, *, limit: int | None = DEFAULT_LIMIT
+    store: GraphStore, base_key: str, segment: str, *, limit: int | None = DEFAULT_LIMIT, year: int | None = None
 ) -> FillCandidates:
     """Enterprises outside a base that could fill a segment of its chain, best first, with reasons.
 
@@ -213,6 +221,10 @@ def fill_candidates(
         ``Product:<name>`` or ``Industry:<key>`` to be explicit.
     limit
         At most this many candidates (``None`` or 0 for all); ``total_candidates`` counts all.
+    year
+        As of that year: a maker counts while it is in business and makes the product then,
+        and the base's own firms are those located in it then (a firm that joined later is a
+        candidate); the other facts (alliances, locations elsewhere, relatedness) as the data stands.
 
     Returns
     -------
@@ -239,17 +251,21 @@ def fill_candidates(
         how = product_info(store).matches(seg.key)
         covering: dict[str, dict[str, Any]] = {}
         rank = {"exact": 0, "synonym": 1, "subclass": 2}
-        for r in store.run(MATCHED_MAKERS, {"keys": sorted(how)}):
+        for r in _in_year(store.run(MATCHED_MAKERS, {"keys": sorted(how)}), year):
             k, prod = r["key"], r["product"]
             best = matched.get(k)
             if best is None or (rank[how[prod]], prod) < (rank[best[1]], best[0]):
                 matched[k] = (prod, how[prod])
                 covering[k] = r
     else:
-        covering = {r["key"]: r for r in store.run(INDUSTRY_MEMBERS, {"seg": seg.key})}
+        covering = {r["key"]: r for r in _in_year(store.run(INDUSTRY_MEMBERS, {"seg": seg.key}), year)}
     keys = sorted(covering)
     located = _pairs(store, LOCATIONS, {"keys": keys}, key="base")
-    in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
+    if year is None:
+        in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
+    else:
+        present = present_in(store, base.key, year)
+        in_base = [k for k in keys if k in present]
     in_base_set = set(in_base)
     outside = [k for k in keys if k not in in_base_set]
 
