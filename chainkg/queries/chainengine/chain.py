@@ -178,21 +178,20 @@ INDUSTRY_NAMES: NamedQuery = q(
     "UNWIND $keys AS k MATCH (i:Industry {key: k}) RETURN i.key AS key, i.name AS name",
     "Names of the given industries. Params: keys.",
 )
-FIND_PRODUCT: NamedQuery = q(
-    "chain.find_product",
-    "MATCH (p:Product {key: $key}) RETURN p.key AS key, p.name AS name",
-    "A product by key. Params: key.",
-)
-FIND_INDUSTRY: NamedQuery = q(
-    "chain.find_industry",
-    "MATCH (i:Industry {key: $key}) RETURN i.key AS key, i.name AS name",
-    "An industry by key. Params: key.",
-)
-FIND_INDUSTRY_BY_NAME: NamedQuery = q(
-    "chain.find_industry_by_name",
-    "MATCH (i:Industry) WHERE i.name = $name RETURN i.key AS key, i.name AS name ORDER BY key",
-    "Industries with this exact name. Params: name.",
-)
+
+
+def _find(name: str, label: str, prop: str, doc: str) -> NamedQuery:
+    """The ``label`` nodes whose ``prop`` equals the parameter of that name, by key."""
+    return q(
+        f"chain.{name}",
+        f"MATCH (n:{label}) WHERE n.{prop} = ${prop} RETURN n.key AS key, n.name AS name ORDER BY key",
+        f"{doc} Params: {prop}.",
+    )
+
+
+FIND_PRODUCT = _find("find_product", "Product", "key", "A product by key.")
+FIND_INDUSTRY = _find("find_industry", "Industry", "key", "An industry by key.")
+FIND_INDUSTRY_BY_NAME = _find("find_industry_by_name", "Industry", "name", "Industries with this exact name.")
 
 
 def _product_links_text(step: int) -> str:
