@@ -15,10 +15,10 @@ process, and the size of what was fetched.
 
 Each chain question is timed three ways, side by side: as a *first question* (the kept chains
 are forgotten before every call, so the store is asked for the base's rows and the chain is
-walked over the link graphs held in memory, chainkg.queries.chainindex, and scored); as a
+walked over the link graphs held in memory, chainkg.queries.chainengine, and scored); as a
 first question *walked in the store* step by step (no link graphs held: what a level larger
 than CHAINKG_CHAIN_INDEX_LINKS gets); and as a question *asked again* while the data is
-unchanged (chainkg.queries.chaincache keeps the fetched chain). Fetching the link graphs,
+unchanged (the chain engine, chainkg.queries.chainengine, keeps the fetched chain). Fetching the link graphs,
 once per data version (at API start and after a write), is timed on its own.
 
 Targets (issue 4): gap query ≤ 50 ms median at public-data scale, ≤ 2× that at 10×.
@@ -47,12 +47,11 @@ from typing import Any
 
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
-from chainkg.queries import chainindex
-from chainkg.queries.candidates import fill_candidates
-from chainkg.queries.chain import base_chain, load_chain
-from chainkg.queries.chaincache import cache_for
-from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
-from chainkg.queries.segments import segment_candidates, segment_gaps, segment_what_if
+from chainkg.queries.chainengine import DEFAULT_MAX_LINKS, engine_for
+from chainkg.queries.chainengine.candidates import fill_candidates
+from chainkg.queries.chainengine.chain import base_chain, load_chain
+from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
+from chainkg.queries.chainengine.segments import segment_candidates, segment_gaps, segment_what_if
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth_chain import DEFAULT_CKG, export, generate  # a sibling script, not a package
@@ -85,12 +84,12 @@ def timed(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = N
 
 
 def forget(store: GraphStore) -> Callable[[], None]:
-    """Forget the chains kept for ``store`` (chainkg.queries.chaincache): the next question is a first one."""
-    return cache_for(store).clear
+    """Forget the chains kept for ``store`` (the chain engine): the next question is a first one."""
+    return engine_for(store).chains.clear
 
 
 Mode = str
-"""``first``: a first question, the link graphs held (chainkg.queries.chainindex), no chain kept;
+"""``first``: a first question, the link graphs held (the chain engine), no chain kept;
 ``walk``: a first question walked in the store step by step (no link graphs held);
 ``again``: the question asked again while the data is unchanged (the chain is kept)."""
 
@@ -100,11 +99,11 @@ def suite(
 ) -> list[tuple[str, tuple[list[float], list[float]], str]]:
     """(query, milliseconds, size note) for each measured query, asked as ``mode`` says."""
     if mode == "walk":
-        chainindex.set_limit(store, 0)
+        engine_for(store).set_limit(0)
         try:
             return suite(store, base, runs, "first")
         finally:
-            chainindex.set_limit(store, chainindex.DEFAULT_MAX_LINKS)
+            engine_for(store).set_limit(DEFAULT_MAX_LINKS)
     data = load_chain(store, base, 3)
     prod, ind = data.levels["product"], data.levels["industry"]
     size = f"{len(prod.chain):,} product + {len(ind.chain):,} industry segments, {prod.chain.n_links:,} links"
@@ -153,11 +152,11 @@ def link_graphs(store: GraphStore, runs: int = 3) -> list[tuple[str, tuple[list[
     """Fetching both levels' link graphs: once per data version (at API start and after a write)."""
 
     def fetch() -> None:
-        chainindex.forget(store)
-        chainindex.warm(store)
+        engine_for(store).forget()
+        engine_for(store).warm()
 
     ms = timed(fetch, runs)
-    prod = chainindex.level_graph(store, "product")
+    prod = engine_for(store).level_graph("product")
     note = f"{len(prod):,} product links" if prod is not None else "not held"
     return [("link graphs fetched (once per data version)", ms, note)]
 

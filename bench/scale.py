@@ -110,7 +110,7 @@ def median_base(store: GraphStore) -> str:
 def measure_queries(store: GraphStore, runs: int) -> list[dict[str, Any]]:
     from collections import Counter
 
-    from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
+    from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
     from chainkg.queries.resources import get_node, list_nodes, search_nodes
 
     who = Counter(w.enterprise.key for w in weak_links(store, BIG_BASE, 3, level="product", limit=None))
@@ -126,11 +126,11 @@ def measure_queries(store: GraphStore, runs: int) -> list[dict[str, Any]]:
         ("get one product by key", lambda: get_node(store, "Product", "锂电池")),
         ("count every label (/resources)", lambda: [store.count_nodes(n) for n in ("Enterprise", "Product")]),
     ]
-    from chainkg.queries.chaincache import cache_for
+    from chainkg.queries.chainengine import engine_for
 
     out = []
     for name, fn in cases:
-        wall, cpu = timed(fn, runs, cache_for(store).clear)  # each a first question: nothing kept
+        wall, cpu = timed(fn, runs, engine_for(store).chains.clear)  # each a first question: nothing kept
         out.append({"query": name, "median": statistics.median(wall), "p95": p95(wall), "cpu": statistics.median(cpu)})
     return out
 

@@ -60,7 +60,7 @@ def export(
         v = build_view(store, view, key, label=label, segment=segment, depth=depth, method=method, limit=limit)
         base_name = None
         if view == "chain":
-            from chainkg.queries.chain import get_base
+            from chainkg.queries.chainengine.chain import get_base
 
             base_name = get_base(store, key).name
     # Files go to their own folder, not loose into the current one; the table prints where.

@@ -15,12 +15,13 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
-from chainkg.queries.gaps import Gap, gap_overview, what_if
+from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
+from chainkg.queries.chainengine.gaps import Gap, gap_overview, what_if
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
 LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
+YEAR_OPT = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)"))
 
 
 def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
@@ -83,11 +84,13 @@ def chain_cmd(
     stage: str = typer.Option("", "--stage", "-s", help=N_("Only one stage: downstream, midstream or upstream")),
     limit: int = typer.Option(30, "--limit", "-n", help=N_("Most segments to list per level (0 for all)")),
     as_json: bool = JSON_OPT,
+    year: int | None = YEAR_OPT,
 ) -> None:
     """Show a base's industry chain (产业链): each segment's stage, coverage and path.
 
     The chain runs upstream from the products the base's enterprises make and from the
-    industries it leads in or works in.
+    industries it leads in or works in. With --year, as of that year: only the firms located
+    in the base, in business and making the product then cover a segment.
 
     Example: chainkg chain sz-led --depth 2 --level product
     """
@@ -95,7 +98,9 @@ def chain_cmd(
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
     with store_session() as store:
-        result = base_chain(store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None)
+        result = base_chain(
+            store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
+        )
     if as_json:
         emit(result, as_json=True)
         return
@@ -131,6 +136,7 @@ def gaps_cmd(
         None, "--map", "-m", help=N_("Answer per segment of this chain map (产业链图谱); default: the base's own maps")
     ),
     segment: str = typer.Option("", "--segment", help=N_("With --map: look into one segment (drill-down)")),
+    year: int | None = YEAR_OPT,
 ) -> None:
     """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
 
@@ -142,25 +148,30 @@ def gaps_cmd(
     covered segment downstream that needs it, times (products) how specific the input is.
     Gaps somebody in the data makes are 招商 targets; gaps nobody makes are listed apart
     (无已知供应商: R&D targets). Products flagged as not products are left out and counted.
-    A weak link rests on a single enterprise of the base.
+    A weak link rests on a single enterprise of the base. With --year, as of that year (the
+    dates of location, making, founding and closing decide who covers a segment).
 
     Examples:
 
       chainkg gaps sz-led --level product --limit 10
+
+      chainkg gaps sz-led --level product --year 2015
 
       chainkg gaps city:深圳市 --limit 10   # on the public data
     """
     if maps or segment:
         from chainkg.cli.cmd_maps import segments_cmd
 
-        segments_cmd(base, maps or [], segment, as_json)
+        segments_cmd(base, maps or [], segment, as_json, year)
         return
     from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
 
     lv = _level(level)
     with store_session() as store:
-        by_segment = default_segment_gaps(store, base)
-        o = gap_overview(store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak)
+        by_segment = default_segment_gaps(store, base, year)
+        o = gap_overview(
+            store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
+        )
     if as_json:
         payload = o.model_dump(mode="json")
         if by_segment is not None:
@@ -237,13 +248,14 @@ def whatif_cmd(
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most new gaps and cut-off segments to list per level")),
     as_json: bool = JSON_OPT,
+    year: int | None = YEAR_OPT,
 ) -> None:
     """What if enterprises leave a base: segments that become gaps and segments cut off downstream.
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
     with store_session() as store:
-        r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
+        r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
     if as_json:
         emit(r, as_json=True)
         return
@@ -303,18 +315,20 @@ def candidates_cmd(
     segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
+    year: int | None = YEAR_OPT,
 ) -> None:
     """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
 
     Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
-    export orientation, scale, and how much of their revenue the segment brings.
+    export orientation, scale, and how much of their revenue the segment brings. With --year,
+    as of that year: makers in business and making it then, the base's firms as located then.
 
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
     with store_session() as store:
-        from chainkg.queries.candidates import fill_candidates  # only this command needs it
+        from chainkg.queries.chainengine.candidates import fill_candidates  # only this command needs it
 
-        r = fill_candidates(store, base, segment, limit=limit or None)
+        r = fill_candidates(store, base, segment, limit=limit or None, year=year)
     if as_json:
         emit(r, as_json=True)
         return
@@ -370,7 +384,7 @@ def complement_cmd(
     Example: chainkg complement sz-led --level product
     """
     with store_session() as store:
-        from chainkg.queries.complement import complementarity  # only this command needs it
+        from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
     if as_json:

@@ -17,7 +17,7 @@ from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.segments import (
     SegmentAnswer,
     SegmentFirm,
     SegmentGapsResult,
@@ -221,11 +221,11 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
             )
 
 
-def default_segment_gaps(store: GraphStore, base: str) -> SegmentGapsResult | None:
-    """The segment answers on the base's own maps, or None when it has none."""
+def default_segment_gaps(store: GraphStore, base: str, year: int | None = None) -> SegmentGapsResult | None:
+    """The segment answers on the base's own maps (as of ``year``), or None when it has none."""
     if not default_map_keys(store, base):
         return None
-    return segment_gaps(store, base)
+    return segment_gaps(store, base, year=year)
 
 
 @app.command("segments")
@@ -235,13 +235,16 @@ def segments_cmd(
     maps: list[str] = typer.Option(None, "--map", "-m", help=N_("Chain map(s); default: the base's own maps")),
     segment: str = typer.Option("", "--segment", "-s", help=N_("Look into one segment (drill-down)")),
     as_json: bool = JSON_OPT,
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),
 ) -> None:
     """A base's status in every segment of a chain map: covered, weak, gap or no known supplier.
+
+    With --year, the base's firms are those located in it and in business that year.
 
     Example: chainkg segments sz-led --map led
     """
     with store_session() as store:
-        r = segment_gaps(store, base, maps or None, segment=segment or None)
+        r = segment_gaps(store, base, maps or None, segment=segment or None, year=year)
     if as_json:
         emit(r, as_json=True)
         return

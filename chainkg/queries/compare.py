@@ -7,13 +7,13 @@ For 2 to 5 bases:
   the gaps are in ``shared_gaps`` and ``/analytics/gaps``);
 - ``coverage``: each base's chain, per level: segments, covered (at least one enterprise of
   the base makes the product or is in the industry), gaps, weak links, completeness. Today
-  this is the supply-chain walk of :func:`chainkg.queries.gaps.base_chain_summary`
+  this is the supply-chain walk of :func:`chainkg.queries.chainengine.gaps.base_chain_summary`
   (``coverage_source``); when chain maps (产业链图谱) are loaded, their per-stage coverage
   belongs in ``chain_map`` of each row, which stays ``None`` until then;
 - ``shared_gaps``: segments that are gaps of two or more of the bases, most shared first,
   then by the sum of their gap scores (a joint 招商 target);
 - ``supply``: for each ordered pair, how many of one base's gaps the other's enterprises
-  cover (from :func:`chainkg.queries.complement.complementarity`): who could supply whom.
+  cover (from :func:`chainkg.queries.chainengine.complement.complementarity`): who could supply whom.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from typing import Any
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import DEFAULT_DEPTH, BaseRef, LevelSummary, load_chain
-from chainkg.queries.chaincache import cached
-from chainkg.queries.complement import complementarity
-from chainkg.queries.gaps import base_chain_summary, scored_gaps
+from chainkg.queries.chainengine import engine_for
+from chainkg.queries.chainengine.chain import DEFAULT_DEPTH, BaseRef, LevelSummary, load_chain
+from chainkg.queries.chainengine.complement import complementarity
+from chainkg.queries.chainengine.gaps import base_chain_summary, scored_gaps
 from chainkg.queries.indicators import BaseIndicators, base_indicators
 from chainkg.queries.results import Record, same_named
 
@@ -131,8 +131,7 @@ def compare_bases(store: GraphStore, keys: Sequence[str], *, shared_limit: int =
     """
     chosen = parse_bases(keys)
     # Kept while the data is unchanged: a comparison walks every compared base's chain and gaps.
-    return cached(
-        store,
+    return engine_for(store).cached(
         ("compare", tuple(chosen), shared_limit),
         lambda: _compare(store, chosen, shared_limit),
         lambda c: 100 + len(c.shared_gaps) + len(c.supply),

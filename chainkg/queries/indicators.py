@@ -7,7 +7,7 @@ Per base (科技兴贸创新基地), counting what is located in it (``LOCATED_I
   true ÷ all enterprises of the base (an unknown flag counts as not shown); none without
   enterprises;
 - ``chain_completeness``, ``chain_segments``, ``gaps``, ``weak_links``: from the supply-chain
-  gap analysis (:func:`chainkg.queries.gaps.base_chain_summary`, depth 3, its product and
+  gap analysis (:func:`chainkg.queries.chainengine.gaps.base_chain_summary`, depth 3, its product and
   industry levels added up): covered ÷ all chain segments, segments no enterprise of the base
   covers, and segments exactly one covers;
 - ``alliances`` and ``pools`` joined (any organization of the base is a member, licensor or
@@ -40,7 +40,7 @@ from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
-from chainkg.queries.gaps import ChainSummary, base_chain_summary
+from chainkg.queries.chainengine.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage

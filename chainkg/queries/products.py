@@ -22,8 +22,8 @@ from typing import TypeVar
 
 from chainkg.graph.analytics.products import FLAG_CODES
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.chainengine import engine_for
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 T = TypeVar("T")

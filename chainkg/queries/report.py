@@ -12,9 +12,9 @@ from collections import defaultdict
 
 from chainkg.graph.model import NODE_TYPES
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.measures import holds
 from chainkg.queries.orgs import expand
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 BASE_ALLIANCES: NamedQuery = q(

@@ -148,7 +148,7 @@ def chain_view_from_graph(
     >>> g.add_node("Product:硅片", label="Product", key="硅片", name="硅片", stage="upstream", status="gap")
     >>> g.add_node("Product:电池", label="Product", key="电池", name="电池", stage="downstream",
     ...            status="covered", enterprises=["甲公司", "乙公司"])
-    >>> g.add_edge("Product:硅片", "Product:电池", key="INPUT_TO", type="INPUT_TO")
+    >>> _ = g.add_edge("Product:硅片", "Product:电池", key="INPUT_TO", type="INPUT_TO")
     >>> v = chain_view_from_graph(g, key="b", base_name="示范基地")
     >>> v.graph.nodes["Product:硅片"]["color"] == STATUS_STYLE["gap"][0]
     True
@@ -225,7 +225,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
     >>> {a["status"] for _n, a in v.graph.nodes(data=True)} <= {"covered", "weak", "gap"}  # doctest: +SKIP
     True
     """
-    from chainkg.queries.chain import chain_graph, get_base
+    from chainkg.queries.chainengine import chain_graph, get_base
 
     base = get_base(store, base_key)
     g = chain_graph(store, base_key, depth, level=level)  # type: ignore[arg-type]
@@ -239,7 +239,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
 
 def _add_gap_scores(store: GraphStore, base_key: str, depth: int, level: str, g: nx.Graph) -> None:
     """Put each gap's score and reason on its node (bigger gaps draw bigger)."""
-    from chainkg.queries.gaps import find_gaps
+    from chainkg.queries.chainengine import find_gaps
 
     # Scores decide which gaps a capped view draws; more than the cap are never drawn.
     for gap in find_gaps(store, base_key, depth, level=level, limit=MAX_CHAIN_NODES):  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ Stages are columns (上游 → 中游 → 下游), top-level segments are boxes 
 column in the map's order, and children sit inside their parent's box. Every box carries the
 base's status in the segment (covered / weak / gap / no known supplier) and its counts (the
 base's firms, the makers nationwide); the details a click shows (firms, products, why) are the
-segment answers of :func:`chainkg.queries.segments.segment_gaps`, unchanged.
+segment answers of :func:`chainkg.queries.chainengine.segments.segment_gaps`, unchanged.
 
 The same record is the page's data and the JSON of ``GET /analytics/chain-map``.
 """
@@ -18,9 +18,8 @@ from pydantic import Field
 from chainkg.errors import NotFoundError
 from chainkg.graph.store.base import GraphStore
 from chainkg.i18n import N_, _
-from chainkg.queries.chain import BaseRef, get_base
-from chainkg.queries.results import Record
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.chain import BaseRef, get_base
+from chainkg.queries.chainengine.segments import (
     MapSummary,
     SegmentAnswer,
     StageRef,
@@ -29,6 +28,7 @@ from chainkg.queries.segments import (
     list_maps,
     segment_gaps,
 )
+from chainkg.queries.results import Record
 
 STATUS_LEGEND: tuple[tuple[str, str, str, str], ...] = (
     ("covered", "已覆盖", "covered", N_("two or more firms in the base")),

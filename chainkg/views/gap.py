@@ -37,8 +37,8 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
     >>> v.kind                                                    # doctest: +SKIP
     'gap'
     """
-    from chainkg.queries.candidates import fill_candidates
-    from chainkg.queries.gaps import find_gaps
+    from chainkg.queries.chainengine.candidates import fill_candidates
+    from chainkg.queries.chainengine.gaps import find_gaps
 
     fc = fill_candidates(store, base_key, segment, limit=limit)
     seg = fc.segment

@@ -9,7 +9,7 @@ store holding the maps and the public data.
 
 from __future__ import annotations
 
-from chainkg.queries.segments import MapReport
+from chainkg.queries.chainengine.segments import MapReport
 
 RULE_ZH = {
     "products": "产品",

@@ -42,7 +42,7 @@ class Scoreboard:
     """Every base with its indicators, rank and chain completeness per level, best rank first.
 
     Computed once per data version (kept with the fetched chains, see
-    :mod:`chainkg.queries.chaincache`) and shared by the home page, the ranking page and the
+    :class:`chainkg.queries.chainengine.ChainEngine`) and shared by the home page, the ranking page and the
     charts, so none of them walks every base's chain again.
     """
 
@@ -55,7 +55,7 @@ class Scoreboard:
 
 
 def _compute_scoreboard(store: GraphStore) -> Scoreboard:
-    from chainkg.queries.gaps import base_chain_summary
+    from chainkg.queries.chainengine.gaps import base_chain_summary
     from chainkg.queries.indicators import CHAIN_DEPTH, base_indicators, rank_bases
 
     bases = all_bases(store)
@@ -82,9 +82,11 @@ def _compute_scoreboard(store: GraphStore) -> Scoreboard:
 
 def scoreboard(store: GraphStore) -> Scoreboard:
     """The :class:`Scoreboard` of the store's current data (computed on the first call after a change)."""
-    from chainkg.queries.chaincache import cached
+    from chainkg.queries.chainengine import engine_for
 
-    return cached(store, ("pages.scoreboard",), lambda: _compute_scoreboard(store), lambda sb: 50 * len(sb.rows))
+    return engine_for(store).cached(
+        ("pages.scoreboard",), lambda: _compute_scoreboard(store), lambda sb: 50 * len(sb.rows)
+    )
 
 
 def warm(store: GraphStore) -> bool:
@@ -214,7 +216,7 @@ class BaseChainData:
 
 def base_chain_data(store: GraphStore, key: str) -> BaseChainData:
     """The product-level chain sections of the base page (fetched after the page is drawn)."""
-    from chainkg.queries.gaps import base_chain_summary
+    from chainkg.queries.chainengine.gaps import base_chain_summary
 
     node = get_node(store, "Base", key)
     gaps, gap_total, weak, summary, weak_total = _chain_sections(store, key)
@@ -224,8 +226,8 @@ def base_chain_data(store: GraphStore, key: str) -> BaseChainData:
 
 def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, list[dict[str, Any]], str, int]:
     """Top gaps with their fill candidates, the weak links and a one-line chain summary of a base."""
-    from chainkg.queries.candidates import fill_candidates
-    from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links
+    from chainkg.queries.chainengine.candidates import fill_candidates
+    from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links
 
     summary = base_chain_summary(store, key)
     en = get_locale() == "en"  # texts for people in the request's language (the answers carry both)
@@ -375,8 +377,8 @@ def segment_places(store: GraphStore, base: str | None, segment: str) -> Any:
     The makers are the segment's firms as the base's segment answer lists them in full; they
     are counted through :func:`chainkg.queries.geography.enterprise_places` by key.
     """
+    from chainkg.queries.chainengine.segments import segment_gaps
     from chainkg.queries.geography import PlaceCounts, enterprise_places
-    from chainkg.queries.segments import segment_gaps
 
     if not base:
         raise InvalidInputError("Give the base with the segment: ?base=sz-led&segment=led/chip", field="base")

@@ -18,20 +18,20 @@ from pydantic import Field
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import BaseRef, get_base
-from chainkg.queries.gaps import WeakLink, gap_overview, weak_links
-from chainkg.queries.indicators import BaseIndicators, base_indicators
-from chainkg.queries.measures import today_year
-from chainkg.queries.platforms import BasePlatforms, platform_coverage
-from chainkg.queries.report import HubRow, SourceRow, base_alliances, base_pools, data_sources
-from chainkg.queries.results import Record
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.chain import BaseRef, get_base
+from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
+from chainkg.queries.chainengine.segments import (
     SegmentAnswer,
     SegmentCandidate,
     SegmentGapsResult,
     segment_candidates,
     segment_gaps,
 )
+from chainkg.queries.indicators import BaseIndicators, base_indicators
+from chainkg.queries.measures import today_year
+from chainkg.queries.platforms import BasePlatforms, platform_coverage
+from chainkg.queries.report import HubRow, SourceRow, base_alliances, base_pools, data_sources
+from chainkg.queries.results import Record
 from chainkg.queries.targets import BaseTargets, base_targets
 from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, show
 

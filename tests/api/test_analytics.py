@@ -140,3 +140,24 @@ def test_what_if_cap_on_removed(demo: TestClient, demo_keys: dict[str, str]) -> 
     many = "&".join(f"remove=e{i}" for i in range(51))
     r = demo.get(f"/analytics/what-if?base={base}&{many}")
     assert r.status_code == 422 and r.json()["field"] == "remove"
+
+
+def test_chain_answers_as_of_a_year(demo: TestClient) -> None:
+    """`year` answers as of that year (芯光驱动 makes LED驱动芯片 in sz-led from 2016), each year kept apart."""
+
+    def gaps(year: int) -> set[str]:
+        r = demo.get(f"/analytics/gaps?base=sz-led&level=product&suppliers=all&limit=500&year={year}")
+        assert r.status_code == 200, r.text
+        return {g["key"] for g in r.json()}
+
+    assert "LED驱动芯片" in gaps(2015)
+    assert "LED驱动芯片" not in gaps(2016)
+    assert "LED驱动芯片" in gaps(2015)  # the 2016 answer is not served for 2015
+    weak = demo.get("/analytics/weak-links?base=sz-led&level=product&limit=500&year=2016").json()
+    assert any(w["key"] == "LED驱动芯片" for w in weak)
+    s19 = demo.get("/analytics/chain-summary?base=sz-led&year=2019").json()
+    s20 = demo.get("/analytics/chain-summary?base=sz-led&year=2020").json()
+    assert s20["covered"] < s19["covered"]  # 长方集团 leaves after 2019
+    seg = demo.get("/analytics/segments?base=sz-led&map=led&segment=led/pkg-lamp&year=2020").json()
+    assert seg["maps"][0]["segments"][0]["status"] == "gap"
+    assert demo.get("/analytics/gaps?base=sz-led&year=1800").status_code == 422

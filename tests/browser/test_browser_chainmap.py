@@ -20,7 +20,7 @@ from harness import SCREENSHOTS, Guard, screenshot, serve, wait_ready
 from chainkg.api.main import create_app
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.pipeline import ingest_paths
-from chainkg.queries.segments import default_map_keys, segment_gaps
+from chainkg.queries.chainengine.segments import default_map_keys, segment_gaps
 from chainkg.settings import Settings
 
 pytestmark = pytest.mark.browser

@@ -240,8 +240,8 @@ def test_spreadsheet_values(store: GraphStore, tmp_path: Path) -> None:
 
 
 def test_queries_terminate_on_circular_chains(store: GraphStore, tmp_path: Path) -> None:
-    from chainkg.queries.chain import base_chain
-    from chainkg.queries.gaps import find_gaps
+    from chainkg.queries.chainengine.chain import base_chain
+    from chainkg.queries.chainengine.gaps import find_gaps
 
     load(store, "circular-references", tmp_path)
     chain = base_chain(store, "b-loop", 4)

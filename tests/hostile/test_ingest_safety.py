@@ -275,12 +275,12 @@ def test_upload_of_lone_surrogates_answers_its_report(client: tuple[TestClient, 
 def test_a_committed_load_is_never_a_500(
     client: tuple[TestClient, GraphStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chainkg.queries import chainindex
+    from chainkg.queries.chainengine import ChainEngine
 
-    def broken(store: GraphStore) -> bool:
+    def broken(engine: ChainEngine) -> bool:
         raise RuntimeError("the warm-up failed after the load")
 
-    monkeypatch.setattr(chainindex, "warm", broken)
+    monkeypatch.setattr(ChainEngine, "warm", broken)
     c, store = client
     r = c.post("/ingest", files={"file": ("product.csv", b"name\nchip\n")}, headers=KEY)
     assert r.status_code == 200, r.text

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.pipeline import ingest_file, ingest_paths
-from chainkg.queries.candidates import PRODUCT_MAKERS
-from chainkg.queries.chain import BASE_MAKES
+from chainkg.queries.chainengine.candidates import PRODUCT_MAKERS
+from chainkg.queries.chainengine.chain import BASE_MAKES
 
 WORKBOOK = TEST_DATA / "registry" / "企查查导出_示例.xlsx"
 STORED_KEY = "name:示例光电"

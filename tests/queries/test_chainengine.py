@@ -8,8 +8,8 @@ import numpy as np
 
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
-from chainkg.queries.chain import load_chain
 from chainkg.queries.chainengine import ChainEngine, attach, engine_for
+from chainkg.queries.chainengine.chain import load_chain
 from chainkg.queries.chainengine.disk import fingerprint
 from chainkg.queries.products import product_info
 

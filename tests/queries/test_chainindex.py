@@ -1,4 +1,4 @@
-"""The held link graphs (chainindex) give the same chains as the step-by-step store walk, on both stores."""
+"""The held link graphs (the chain engine) give the same chains as the step-by-step store walk, on both stores."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.demo import DEMO_BASES, load_demo
-from chainkg.queries import chainindex
-from chainkg.queries.chain import BASE_MAKES, load_chain
-from chainkg.queries.chaincache import cache_for
-from chainkg.queries.gaps import find_gaps, weak_links
+from chainkg.queries.chainengine import DEFAULT_MAX_LINKS, engine_for
+from chainkg.queries.chainengine.chain import BASE_MAKES, load_chain
+from chainkg.queries.chainengine.fetch import Level
+from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 
 
 @pytest.fixture
@@ -22,12 +22,12 @@ def demo(store: GraphStore) -> Iterator[GraphStore]:
     try:
         yield store
     finally:
-        chainindex.set_limit(store, chainindex.DEFAULT_MAX_LINKS)
+        engine_for(store).set_limit(DEFAULT_MAX_LINKS)
 
 
 def chain_facts(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
     """Everything a base's chain says, per level, as plain comparable data (cache cleared first)."""
-    cache_for(store).clear()
+    engine_for(store).chains.clear()
     data = load_chain(store, base, depth, "both")
     out: dict[str, Any] = {}
     for name, lc in data.levels.items():
@@ -46,7 +46,7 @@ def chain_facts(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
 
 def gap_answers(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
     """find_gaps and weak_links for a base, as plain data (cache cleared first)."""
-    cache_for(store).clear()
+    engine_for(store).chains.clear()
     return {
         "gaps": [g.model_dump() for g in find_gaps(store, base, depth, limit=None)],
         "weak": [w.model_dump() for w in weak_links(store, base, depth, limit=None)],
@@ -58,10 +58,10 @@ def test_held_graph_gives_the_same_chains_as_the_store_walk(demo: GraphStore) ->
     for base in DEMO_BASES:
         for depth in (1, 2, 3):
             held[(base, depth)] = (chain_facts(demo, base, depth), gap_answers(demo, base, depth))
-    assert chainindex.level_graph(demo, "product") is not None
-    assert chainindex.level_graph(demo, "industry") is not None
-    chainindex.set_limit(demo, 0)  # walk every chain step by step in the store
-    assert chainindex.level_graph(demo, "product") is None
+    assert engine_for(demo).level_graph("product") is not None
+    assert engine_for(demo).level_graph("industry") is not None
+    engine_for(demo).set_limit(0)  # walk every chain step by step in the store
+    assert engine_for(demo).level_graph("product") is None
     nonempty = 0
     for (base, depth), (facts, answers) in held.items():
         stepwise = chain_facts(demo, base, depth)
@@ -75,7 +75,7 @@ def test_held_graph_is_refreshed_after_a_write(demo: GraphStore) -> None:
     base = DEMO_BASES[0]
     made = sorted(demo.run(BASE_MAKES, {"base": base})[0]["key"])[0]
     before = load_chain(demo, base, 2, "product").levels["product"].chain
-    graph = chainindex.level_graph(demo, "product")
+    graph = engine_for(demo).level_graph("product")
     assert graph is not None
     new = "测试新原料"
     assert new not in before
@@ -85,21 +85,21 @@ def test_held_graph_is_refreshed_after_a_write(demo: GraphStore) -> None:
     assert after.distance[new] == 1
     assert after.path(new) == [(new, "INPUT_TO"), (made, None)]
     assert after.stage(new) == "upstream"
-    refreshed = chainindex.level_graph(demo, "product")
+    refreshed = engine_for(demo).level_graph("product")
     assert refreshed is not None and refreshed is not graph and new in refreshed.ids
 
 
 def test_level_over_the_limit_is_not_held(demo: GraphStore) -> None:
     with_index = {b: gap_answers(demo, b, 3) for b in DEMO_BASES}
-    chainindex.set_limit(demo, 1)
-    assert chainindex.level_graph(demo, "product") is None
+    engine_for(demo).set_limit(1)
+    assert engine_for(demo).level_graph("product") is None
     for b in DEMO_BASES:
         assert gap_answers(demo, b, 3) == with_index[b], b
 
 
 def test_level_graph_is_held_while_nothing_is_written(demo: GraphStore) -> None:
-    levels: tuple[chainindex.Level, ...] = ("product", "industry")
+    levels: tuple[Level, ...] = ("product", "industry")
     for level in levels:
-        first = chainindex.level_graph(demo, level)
+        first = engine_for(demo).level_graph(level)
         assert first is not None and len(first) > 0
-        assert chainindex.level_graph(demo, level) is first
+        assert engine_for(demo).level_graph(level) is first

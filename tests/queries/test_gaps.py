@@ -11,10 +11,10 @@ from gaps_graph import build, ind
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.candidates import fill_candidates
-from chainkg.queries.chain import base_chain, chain_graph, resolve_segment
-from chainkg.queries.complement import complementarity, complementarity_graph
-from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
+from chainkg.queries.chainengine.candidates import fill_candidates
+from chainkg.queries.chainengine.chain import base_chain, chain_graph, resolve_segment
+from chainkg.queries.chainengine.complement import complementarity, complementarity_graph
+from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
 from chainkg.queries.results import to_frame
 
 

@@ -26,9 +26,9 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg.graph.store.ladybug_store import LadybugStore
-from chainkg.queries.candidates import fill_candidates
-from chainkg.queries.chain import load_chain
-from chainkg.queries.gaps import find_gaps, weak_links, what_if
+from chainkg.queries.chainengine.candidates import fill_candidates
+from chainkg.queries.chainengine.chain import load_chain
+from chainkg.queries.chainengine.gaps import find_gaps, weak_links, what_if
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 

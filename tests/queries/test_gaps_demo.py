@@ -12,10 +12,10 @@ from storetools import NEO4J_SKIP, NEO4J_URI, neo4j_store
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
-from chainkg.queries.candidates import fill_candidates
-from chainkg.queries.chain import base_chain, chain_graph
-from chainkg.queries.complement import complementarity
-from chainkg.queries.gaps import base_chain_summary, find_gaps, weak_links, what_if
+from chainkg.queries.chainengine.candidates import fill_candidates
+from chainkg.queries.chainengine.chain import base_chain, chain_graph
+from chainkg.queries.chainengine.complement import complementarity
+from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
 
 BASES = ["sz-led", "sz-hitech", "su-ind", "hf-new"]
 

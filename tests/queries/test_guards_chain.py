@@ -11,8 +11,8 @@ import pytest
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import industry_chain
-from chainkg.queries.gaps import resolve_enterprises
+from chainkg.queries.chainengine.chain import industry_chain
+from chainkg.queries.chainengine.gaps import resolve_enterprises
 
 
 def _three_levels(store: GraphStore) -> None:

@@ -18,7 +18,7 @@ from queries import collab_graph
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.gaps import base_chain_summary
+from chainkg.queries.chainengine.gaps import base_chain_summary
 from chainkg.queries.indicators import DEFAULT_WEIGHTS, base_indicators, indicator_history, rank_bases
 
 graph = collab_graph.graph

@@ -21,9 +21,9 @@ import pytest
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.product_quality import run_quality_pass
-from chainkg.queries.candidates import fill_candidates
-from chainkg.queries.chain import base_chain
-from chainkg.queries.gaps import find_gaps, gap_overview
+from chainkg.queries.chainengine.candidates import fill_candidates
+from chainkg.queries.chainengine.chain import base_chain
+from chainkg.queries.chainengine.gaps import find_gaps, gap_overview
 from chainkg.queries.products import quality_report
 
 MAKES = [

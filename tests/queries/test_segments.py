@@ -21,7 +21,7 @@ from segments_graph import MINI, build
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.pipeline import ingest_paths
-from chainkg.queries.segments import (
+from chainkg.queries.chainengine.segments import (
     alliance_segments,
     default_map_keys,
     list_maps,

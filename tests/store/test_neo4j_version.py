@@ -10,7 +10,7 @@ from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, neo4j_
 
 from chainkg.errors import StoreUnavailableError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chaincache import cache_for, cached
+from chainkg.queries.chainengine import engine_for
 
 pytestmark = pytest.mark.neo4j
 
@@ -58,11 +58,11 @@ def test_a_kept_chain_is_recomputed_after_another_client_writes(store: GraphStor
         n = store.count_nodes("Product")
         return f"{n} products, computation {len(calls)}"
 
-    assert cached(store, "k", compute, len) == "0 products, computation 1"
-    assert cached(store, "k", compute, len) == "0 products, computation 1"  # unchanged data: kept
+    assert engine_for(store).cached("k", compute, len) == "0 products, computation 1"
+    assert engine_for(store).cached("k", compute, len) == "0 products, computation 1"  # unchanged data: kept
     other_client.execute_query("CREATE (:Product {key: $k, name: $k})", {"k": "硅片"}, database_="neo4j")
-    assert cached(store, "k", compute, len) == "1 products, computation 2"  # another client wrote
-    assert cached(store, "k", compute, len) == "1 products, computation 2"
+    assert engine_for(store).cached("k", compute, len) == "1 products, computation 2"  # another client wrote
+    assert engine_for(store).cached("k", compute, len) == "1 products, computation 2"
     assert len(calls) == 2
 
 
@@ -71,8 +71,8 @@ def test_a_value_computed_while_another_client_wrote_is_not_kept(store: GraphSto
         other_client.execute_query("CREATE (:Product {key: $k})", {"k": "硅片"}, database_="neo4j")
         return "seen mid-write"
 
-    assert cached(store, "k", compute_during_a_write, len) == "seen mid-write"
-    assert cache_for(store).get("k", store.data_version()) is None
+    assert engine_for(store).cached("k", compute_during_a_write, len) == "seen mid-write"
+    assert engine_for(store).chains.get("k", store.data_version()) is None
 
 
 def test_an_unreachable_server_is_a_store_unavailable_error() -> None:

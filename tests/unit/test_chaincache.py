@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from chainkg.graph.store.ladybug_store import LadybugStore
-from chainkg.queries.chaincache import BYTES_PER_ITEM, ChainCache, cache_for, cached, set_budget
+from chainkg.queries.chainengine import engine_for
+from chainkg.queries.chainengine.kept import BYTES_PER_ITEM, ChainCache
 
 
 def test_a_value_holds_for_its_version_only() -> None:
@@ -48,10 +49,10 @@ def test_cached_recomputes_after_a_write_and_not_before(tmp_path: Path) -> None:
             calls.append(1)
             return f"value {len(calls)}"
 
-        assert cached(store, "k", compute, len) == "value 1"
-        assert cached(store, "k", compute, len) == "value 1"  # unchanged data: kept
+        assert engine_for(store).cached("k", compute, len) == "value 1"
+        assert engine_for(store).cached("k", compute, len) == "value 1"  # unchanged data: kept
         store.merge_nodes("Product", [{"key": "硅片"}])
-        assert cached(store, "k", compute, len) == "value 2"  # a write: computed again
+        assert engine_for(store).cached("k", compute, len) == "value 2"  # a write: computed again
         assert len(calls) == 2
     finally:
         store.close()
@@ -66,8 +67,8 @@ def test_a_value_computed_while_the_data_changed_is_not_kept(tmp_path: Path) -> 
             store.merge_nodes("Product", [{"key": "硅片"}])
             return "seen mid-write"
 
-        assert cached(store, "k", compute_during_a_write, len) == "seen mid-write"
-        assert cache_for(store).get("k", store.data_version()) is None
+        assert engine_for(store).cached("k", compute_during_a_write, len) == "seen mid-write"
+        assert engine_for(store).chains.get("k", store.data_version()) is None
     finally:
         store.close()
 
@@ -76,19 +77,19 @@ def test_the_budget_resizes_and_zero_keeps_nothing(tmp_path: Path) -> None:
     store = LadybugStore(tmp_path / "g.lbug")
     try:
         store.ensure_schema()
-        set_budget(store, 1)  # 1 MB: about 2,900 segments and links
-        cache = cache_for(store)
+        engine_for(store).set_budget(1)  # 1 MB: about 2,900 segments and links
+        cache = engine_for(store).chains
         assert cache.max_items == 1_000_000 // BYTES_PER_ITEM
-        cached(store, "a", lambda: "A", lambda _: 2_000)
-        cached(store, "b", lambda: "B", lambda _: 800)
+        engine_for(store).cached("a", lambda: "A", lambda _: 2_000)
+        engine_for(store).cached("b", lambda: "B", lambda _: 800)
         assert cache.size == 2_800
-        set_budget(store, 0.5)  # 1,449 items: a (least recently used) goes
+        engine_for(store).set_budget(0.5)  # 1,449 items: a (least recently used) goes
         assert cache.get("a", store.data_version()) is None and cache.size == 800
-        set_budget(store, 0)
+        engine_for(store).set_budget(0)
         assert len(cache) == 0
         calls: list[int] = []
-        cached(store, "c", lambda: calls.append(1), lambda _: 1)
-        cached(store, "c", lambda: calls.append(1), lambda _: 1)
+        engine_for(store).cached("c", lambda: calls.append(1), lambda _: 1)
+        engine_for(store).cached("c", lambda: calls.append(1), lambda _: 1)
         assert len(calls) == 2  # nothing is kept
     finally:
         store.close()

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chainkg.graph.analytics.chain import DependencyTable, Link, walk_upstream
-from chainkg.queries.chain import LevelChain
-from chainkg.queries.gaps import _order, needed_by, needed_by_many
+from chainkg.queries.chainengine.chain import LevelChain
+from chainkg.queries.chainengine.gaps import _order, needed_by, needed_by_many
 
 NODES = [f"n{i}" for i in range(8)]
 

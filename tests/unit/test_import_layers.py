@@ -85,7 +85,7 @@ def test_the_contract_sees_a_violation(tmp_path: Path) -> None:
     fake = tmp_path / "chainkg"
     (fake / "graph").mkdir(parents=True)
     (fake / "queries").mkdir()
-    (fake / "graph" / "store.py").write_text("def f():\n    from chainkg.queries.registry import q\n")
+    (fake / "graph" / "store.py").write_text("def f():\n    from chainkg.queries.chainengine.chain import get_base\n")
     (fake / "queries" / "a.py").write_text("from chainkg.ingest import resolve\n")
     (fake / "queries" / "b.py").write_text("from ..graph import store\n")
     found = _violations(fake)

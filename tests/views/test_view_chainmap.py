@@ -17,7 +17,7 @@ from chainkg.api.main import create_app
 from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.pipeline import ingest_paths
-from chainkg.queries.segments import SegmentAnswer, StageRef
+from chainkg.queries.chainengine.segments import SegmentAnswer, StageRef
 from chainkg.settings import Settings
 from chainkg.views.chainmap import chain_map_view, layout
 

@@ -21,15 +21,23 @@ from chainkg.api.output import CSV_RESPONSE, respond
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
-from chainkg.queries.candidates import FillCandidates, fill_candidates
-from chainkg.queries.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.candidates import FillCandidates, fill_candidates
+from chainkg.queries.chainengine.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.complement import Complementarity, complementarity
+from chainkg.queries.chainengine.gaps import (
+    ChainSummary,
+    Gap,
+    WeakLink,
+    WhatIfResult,
+    base_chain_summary,
+    find_gaps,
+    what_if,
+)
+from chainkg.queries.chainengine.gaps import weak_links as find_weak_links
 from chainkg.queries.collaboration import PARTNER_KINDS, CollaborationOpportunity, collaboration_opportunities
 from chainkg.queries.compare import MAX_BASES as COMPARE_MAX
 from chainkg.queries.compare import MIN_BASES as COMPARE_MIN
 from chainkg.queries.compare import BaseComparison, compare_bases, parse_bases
-from chainkg.queries.complement import Complementarity, complementarity
-from chainkg.queries.gaps import ChainSummary, Gap, WeakLink, WhatIfResult, base_chain_summary, find_gaps, what_if
-from chainkg.queries.gaps import weak_links as find_weak_links
 from chainkg.queries.geography import MAX_KEYS as GEO_MAX_KEYS
 from chainkg.queries.geography import PlaceCounts, enterprise_places
 from chainkg.queries.indicators import (
@@ -103,6 +111,9 @@ SegLimit = Annotated[
     int, Query(ge=1, le=MAX_SEGMENTS, description=f"Most rows per level, at most {MAX_SEGMENTS} / 每层最多条数")
 ]
 Table = Annotated[str | None, Query(max_length=40, description="CSV only: which table of the answer / CSV表")]
+Year = Annotated[
+    int | None, Query(ge=1949, le=2100, description="Snapshot at the end of this year; today when left out / 年份")
+]
 
 
 def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
@@ -142,6 +153,7 @@ def chain(
     limit: SegLimit = 200,
     max_links: Annotated[int, Query(ge=0, le=MAX_LINKS, description="Most links / 最多连线数")] = 2000,
     table: Table = None,
+    year: Year = None,
 ) -> Response:
     """The chain of one base (see the description)."""
     pick = _table_picker(BaseChain, "segments", table)
@@ -149,7 +161,9 @@ def chain(
         request,
         cache,
         fmt,
-        lambda: _trim_links(base_chain(store, base, depth, level=level, stage=stage, limit=limit), max_links),
+        lambda: _trim_links(
+            base_chain(store, base, depth, level=level, stage=stage, limit=limit, year=year), max_links
+        ),
         table=pick,
         name=f"chain-{base}",
     )
@@ -164,10 +178,10 @@ def chain(
     responses=_responses("chain_summary", csv=False),
 )
 def chain_summary(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, depth: Depth = 3
+    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, depth: Depth = 3, year: Year = None
 ) -> Response:
     """Counts of one base's chain (JSON only: it is not a table)."""
-    return respond(request, cache, fmt, lambda: base_chain_summary(store, base, depth))
+    return respond(request, cache, fmt, lambda: base_chain_summary(store, base, depth, year=year))
 
 
 @router.get(
@@ -198,6 +212,7 @@ def gaps(
         Literal["known", "none", "all"], Query(description="known (招商), none (研发) or all / 供应商")
     ] = "known",
     include_flagged: Annotated[bool, Query(description="Also list flagged non-products / 含被标记条目")] = False,
+    year: Year = None,
 ) -> Response:
     """Gaps of one base (see the description)."""
     return respond(
@@ -205,7 +220,14 @@ def gaps(
         cache,
         fmt,
         lambda: find_gaps(
-            store, base, depth, level=level, limit=limit, suppliers=suppliers, include_flagged=include_flagged
+            store,
+            base,
+            depth,
+            level=level,
+            limit=limit,
+            suppliers=suppliers,
+            include_flagged=include_flagged,
+            year=year,
         ),
         name=f"gaps-{base}",
     )
@@ -231,13 +253,14 @@ def weak_links(
     depth: Depth = 3,
     level: LevelQ = "both",
     limit: SegLimit = 100,
+    year: Year = None,
 ) -> Response:
     """Weak links of one base (see the description)."""
     return respond(
         request,
         cache,
         fmt,
-        lambda: find_weak_links(store, base, depth, level=level, limit=limit),
+        lambda: find_weak_links(store, base, depth, level=level, limit=limit, year=year),
         name=f"weak-links-{base}",
     )
 
@@ -273,6 +296,7 @@ def what_if_(
     level: LevelQ = "both",
     limit: SegLimit = 100,
     table: Table = None,
+    year: Year = None,
 ) -> Response:
     """The what-if of one base (see the description)."""
     pick = _table_picker(WhatIfResult, "new_gaps", table)
@@ -280,7 +304,7 @@ def what_if_(
         request,
         cache,
         fmt,
-        lambda: what_if(store, base, remove, depth, level=level, limit=limit),
+        lambda: what_if(store, base, remove, depth, level=level, limit=limit, year=year),
         table=pick,
         name=f"what-if-{base}",
     )
@@ -309,6 +333,7 @@ def candidates(
     segment: Annotated[str, Query(min_length=1, max_length=200, description="The segment to fill / 待补环节")],
     limit: Limit = 20,
     table: Table = None,
+    year: Year = None,
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
     pick = _table_picker(FillCandidates, "candidates", table)
@@ -316,7 +341,7 @@ def candidates(
         request,
         cache,
         fmt,
-        lambda: fill_candidates(store, base, segment, limit=limit),
+        lambda: fill_candidates(store, base, segment, limit=limit, year=year),
         table=pick,
         name=f"fill-{base}",
     )
@@ -504,10 +529,6 @@ def platforms(
 
 
 # -- indicators and ranking ---------------------------------------------------------------------
-
-Year = Annotated[
-    int | None, Query(ge=1949, le=2100, description="Snapshot at the end of this year; today when left out / 年份")
-]
 
 
 @router.get(

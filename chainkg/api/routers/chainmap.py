@@ -17,7 +17,7 @@ from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.examples import example_for
 from chainkg.api.output import CSV_RESPONSE, respond
-from chainkg.queries.segments import SegmentAnswer, segment_gaps
+from chainkg.queries.chainengine.segments import SegmentAnswer, segment_gaps
 from chainkg.views.chainmap import ChainMapView, chain_map_view
 
 TAG = "Chain maps / 产业链图谱"

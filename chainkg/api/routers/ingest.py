@@ -28,7 +28,7 @@ from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
 from chainkg.ingest.readers import SUPPORTED_SUFFIXES, ReadLimits
 from chainkg.ingest.report import IngestReport
 from chainkg.ingest.textsafe import shown
-from chainkg.queries import chainindex
+from chainkg.queries.chainengine import engine_for
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["Ingest / 导入"], responses=ERROR_RESPONSES)
@@ -220,7 +220,7 @@ def ingest(
                     cache.clear()  # answers computed before the load may now be stale
     if not dry_run:
         try:
-            chainindex.warm(store)  # what the load changed, fetched now rather than in someone's next question
+            engine_for(store).warm()  # what the load changed, fetched now rather than in someone's next question
         except Exception:  # the load is committed: a failed head start must not turn its answer into a 500
             log.exception("link graphs not fetched after an upload")
     return _json_safe(report)

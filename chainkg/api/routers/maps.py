@@ -1,7 +1,7 @@
 """Chain-map routes (产业链图谱): the maps, their match reports, and the answers per segment.
 
 Under ``/analytics`` like the other questions and built the same way (thin: bound the
-parameters, call :mod:`chainkg.queries.segments`, send JSON or a CSV table).
+parameters, call :mod:`chainkg.queries.chainengine.segments`, send JSON or a CSV table).
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
@@ -12,8 +12,17 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.output import respond
-from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, _responses, _table_picker
-from chainkg.queries.segments import (
+from chainkg.api.routers.analytics import (
+    MAX_REMOVED,
+    MAX_RESULTS,
+    Base,
+    Limit,
+    Table,
+    Year,
+    _responses,
+    _table_picker,
+)
+from chainkg.queries.chainengine.segments import (
     AllianceSegments,
     MapReport,
     MapSummary,
@@ -106,13 +115,14 @@ def segments(
         Query(max_length=MAX_MAPS, description="Chain map key (repeatable); default: the base's own maps / 图谱"),
     ] = None,
     segment: Annotated[str | None, Query(max_length=120, description="One segment, in full / 环节")] = None,
+    year: Year = None,
 ) -> Response:
     """A base per segment (see the description)."""
     return respond(
         request,
         cache,
         fmt,
-        lambda: segment_gaps(store, base, map or None, segment=segment),
+        lambda: segment_gaps(store, base, map or None, segment=segment, year=year),
         table=lambda r: r.maps[0].segments if r.maps else [],
         name=f"segments-{base}",
     )

@@ -38,6 +38,9 @@ STAGE_RELS: frozenset[str] = frozenset({"INPUT_TO", "UPSTREAM_OF"})
 (``SUBTYPE_OF``) or a sub-industry (``SUB_INDUSTRY_OF``) refines a segment instead and takes
 its stage."""
 
+SUB_INDUSTRY = "SUB_INDUSTRY_OF"
+"""The link from an industry to the industry it refines."""
+
 MAX_DEPTH = 6
 """The deepest walk a caller may ask for; beyond it the public data's chains cover most of
 the product graph, which is neither bounded nor useful."""
@@ -97,10 +100,6 @@ class DependencyTable(Mapping[str, Dependency]):
     def positions(self, segments: Sequence[str]) -> np.ndarray:
         """The positions of ``segments`` in ``scores`` and ``counts``, in their order."""
         return np.fromiter((self.index[s] for s in segments), dtype=np.int64, count=len(segments))
-
-    def scores_of(self, segments: Sequence[str]) -> np.ndarray:
-        """The scores of ``segments``, in their order."""
-        return self.scores[self.positions(segments)]
 
 
 class ChainLinks(NamedTuple):
@@ -283,9 +282,25 @@ class Chain:
         out.append((nodes[i], None))
         return out
 
-    def anchor_of(self, segment: str) -> str:
-        """The anchor at the end of :meth:`path`."""
-        return self.path(segment)[-1][0]
+
+def sub_industry_parents(graph: LinkGraph) -> dict[str, list[str]]:
+    """Industry -> the industries it is a sub-industry of, from a held industry graph (computed once).
+
+    >>> g = LinkGraph.from_columns(["光源"], ["照明"], ["SUB_INDUSTRY_OF"])
+    >>> sub_industry_parents(g)
+    {'光源': ['照明']}
+    """
+    out = graph.memo.get("parents")
+    if out is None:
+        found: dict[str, list[str]] = defaultdict(list)
+        if SUB_INDUSTRY in graph.rels:
+            code = graph.rels.index(SUB_INDUSTRY)
+            keys = graph.keys
+            pick = graph.rel == code
+            for c, p in zip(graph.src[pick].tolist(), graph.dst[pick].tolist(), strict=True):
+                found[keys[c]].append(keys[p])
+        out = graph.memo["parents"] = dict(found)
+    return out
 
 
 def walk_upstream(links: Iterable[Link], anchors: Iterable[str], depth: int) -> Chain:

@@ -134,7 +134,7 @@ class GraphStore(ABC):
         """An opaque value that changes whenever the stored data may have changed, or ``None``.
 
         Equal values mean unchanged data, so an answer computed from the data at one value may
-        be kept while the store still gives that value (see :mod:`chainkg.queries.chaincache`);
+        be kept while the store still gives that value (see :mod:`chainkg.queries.chainengine`);
         values are only compared for equality, never ordered. ``None`` (the default) means the
         store cannot tell, and nothing may be kept between requests. The embedded store, which
         only its own process can write, counts its writes; Neo4j gives the bookmark of the

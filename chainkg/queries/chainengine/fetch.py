@@ -14,7 +14,7 @@ from typing import Literal
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.store import GraphStore
-from chainkg.queries.registry import NamedQuery, q, q_rel_type
+from chainkg.graph.store.named import NamedQuery, q, q_rel_type
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ the chain.
 
 Per question the store is asked only for the base's own rows (what its enterprises make, the
 industries they are in, what it leads in). The walk upstream runs in memory over the level's
-link graph, which :mod:`chainkg.queries.chainindex` fetches once per data version; where no
+link graph, which :class:`~chainkg.queries.chainengine.ChainEngine` fetches once per data version; where no
 graph is held (too large, or a store that cannot tell its data version) the walk asks the
 store one query per step, each starting from the base, so its cost grows with the base's chain
 and the depth, not with the graph.
@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -50,6 +50,7 @@ from chainkg.graph.analytics.chain import (
     Stage,
     Status,
     status,
+    sub_industry_parents,
     to_networkx,
     walk_graph,
     walk_upstream,
@@ -58,11 +59,10 @@ from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chaincache import cached
-from chainkg.queries.chainindex import level_graph
-from chainkg.queries.chainindex import parents as held_parents
+from chainkg.graph.store.named import NamedQuery, q, q_rel_type
+from chainkg.queries.chainengine.engine import engine_for
+from chainkg.queries.measures import holds
 from chainkg.queries.products import product_info
-from chainkg.queries.registry import NamedQuery, q, q_rel_type
 from chainkg.queries.results import Record
 
 Level = Literal["product", "industry"]
@@ -100,6 +100,39 @@ RETURN collect(e.key) AS ent, collect(coalesce(e.name, e.key)) AS ent_name, coll
     "Every (enterprise, product) pair of the base's enterprises still in business (not 注销/吊销), as three "
     "parallel lists in one row. Params: base.",
 )
+
+
+def _as_of(name: str, pattern: str, cols: str, tie: str | None, doc: str) -> NamedQuery:
+    """A query of the base's enterprises (and what ``pattern`` reaches from them) as of a year.
+
+    One row per tie with the years that decide whether it held then (:func:`dated_rows`): the
+    location's, the tie's own (``tie``, where it has them) and the firm's founding and closing.
+    A firm flagged defunct counts only where its closing date says when.
+    """
+    dates = f", {tie}.since AS since, {tie}.until AS until" if tie else ""
+    return q(
+        f"chain.{name}",
+        f"""
+MATCH (b:Base {{key: $base}})<-[l:LOCATED_IN]-(e:Enterprise){pattern}
+WHERE coalesce(e.defunct, false) = false OR e.closed IS NOT NULL
+RETURN e.key AS ent, coalesce(e.name, e.key) AS ent_name{cols}, l.since AS l_since, l.until AS l_until{dates},
+       e.founded AS founded, e.closed AS closed""",
+        f"{doc}, with the years of location, founding and closing, one row each. Params: base.",
+    )
+
+
+BASE_MAKES_AS_OF = _as_of(
+    "base_makes_as_of", "-[m:MAKES]->(p:Product)", ", p.key AS key", "m", "Every (enterprise, product) pair of the base"
+)
+BASE_INDUSTRIES_AS_OF = _as_of(
+    "base_industries_as_of",
+    "-[:IN_INDUSTRY]->(i:Industry)",
+    ", i.key AS key, coalesce(i.name, i.key) AS name",
+    None,
+    "Every (enterprise, industry) pair of the base",
+)
+BASE_PRESENT_AS_OF = _as_of("base_present_as_of", "", "", None, "The base's enterprises")
+
 BASE_ENTERPRISES: NamedQuery = q(
     "chain.base_enterprises",
     """
@@ -145,21 +178,20 @@ INDUSTRY_NAMES: NamedQuery = q(
     "UNWIND $keys AS k MATCH (i:Industry {key: k}) RETURN i.key AS key, i.name AS name",
     "Names of the given industries. Params: keys.",
 )
-FIND_PRODUCT: NamedQuery = q(
-    "chain.find_product",
-    "MATCH (p:Product {key: $key}) RETURN p.key AS key, p.name AS name",
-    "A product by key. Params: key.",
-)
-FIND_INDUSTRY: NamedQuery = q(
-    "chain.find_industry",
-    "MATCH (i:Industry {key: $key}) RETURN i.key AS key, i.name AS name",
-    "An industry by key. Params: key.",
-)
-FIND_INDUSTRY_BY_NAME: NamedQuery = q(
-    "chain.find_industry_by_name",
-    "MATCH (i:Industry) WHERE i.name = $name RETURN i.key AS key, i.name AS name ORDER BY key",
-    "Industries with this exact name. Params: name.",
-)
+
+
+def _find(name: str, label: str, prop: str, doc: str) -> NamedQuery:
+    """The ``label`` nodes whose ``prop`` equals the parameter of that name, by key."""
+    return q(
+        f"chain.{name}",
+        f"MATCH (n:{label}) WHERE n.{prop} = ${prop} RETURN n.key AS key, n.name AS name ORDER BY key",
+        f"{doc} Params: {prop}.",
+    )
+
+
+FIND_PRODUCT = _find("find_product", "Product", "key", "A product by key.")
+FIND_INDUSTRY = _find("find_industry", "Industry", "key", "An industry by key.")
+FIND_INDUSTRY_BY_NAME = _find("find_industry_by_name", "Industry", "name", "Industries with this exact name.")
 
 
 def _product_links_text(step: int) -> str:
@@ -360,19 +392,55 @@ def get_base(store: GraphStore, base_key: str) -> BaseRef:
     return BaseRef(key=r["key"], name=r["name"] or r["key"], province=r["province"], city=r["city"])
 
 
+def dated_rows(rows: Sequence[Mapping[str, Any]], year: int) -> list[Mapping[str, Any]]:
+    """The rows of a ``*_AS_OF`` query whose ties all held in ``year``.
+
+    One rule with the policy measures (:func:`chainkg.queries.measures.holds`): the location
+    (``l_since``..``l_until``), the tie itself (``since``..``until``) and the firm's life
+    (``founded``..``closed``), both ends included, an open end holding.
+
+    >>> rows = [{"l_since": 2015, "l_until": None, "since": None, "until": 2018,
+    ...          "founded": "2012-05-01", "closed": None}]
+    >>> [len(dated_rows(rows, y)) for y in (2014, 2015, 2018, 2019)]
+    [0, 1, 1, 0]
+    """
+    return [
+        r
+        for r in rows
+        if holds(r["l_since"], r["l_until"], year)
+        and holds(r.get("since"), r.get("until"), year)
+        and holds(r["founded"], r["closed"], year)
+    ]
+
+
+def present_in(store: GraphStore, base_key: str, year: int) -> set[str]:
+    """Keys of the base's enterprises located in it and in business in ``year`` (see :func:`dated_rows`)."""
+    return {r["ent"] for r in dated_rows(store.run(BASE_PRESENT_AS_OF, {"base": base_key}), year)}
+
+
+def _base_pairs(store: GraphStore, base_key: str, year: int | None, level: Level) -> list[tuple[str, ...]]:
+    """(enterprise, its name, key[, name]) for every tie of the base's firms at ``level``, now or in ``year``."""
+    cols = ("ent", "ent_name", "key") + (("name",) if level == "industry" else ())
+    if year is None:  # the current state: one row of parallel lists (see BASE_MAKES)
+        query = BASE_MAKES if level == "product" else BASE_INDUSTRIES
+        return [t for r in store.run(query, {"base": base_key}) for t in zip(*(r[c] for c in cols), strict=True)]
+    query = BASE_MAKES_AS_OF if level == "product" else BASE_INDUSTRIES_AS_OF
+    return [tuple(r[c] for c in cols) for r in dated_rows(store.run(query, {"base": base_key}), year)]
+
+
 def product_chain(
-    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None, year: int | None = None
 ) -> tuple[LevelChain, dict[str, str]]:
     """The product level of a base's chain, and the names of the base's enterprises that make something.
 
     ``version``: the store's data version if the caller has just read it (see :func:`level_graph`).
+    ``year``: as of that year (see :func:`dated_rows`); ``None``: as the data stands.
     """
     made: dict[str, set[str]] = defaultdict(set)
     ent_names: dict[str, str] = {}
-    for r in store.run(BASE_MAKES, {"base": base_key}):
-        for ent, name, key in zip(r["ent"], r["ent_name"], r["key"], strict=True):
-            made[key].add(ent)
-            ent_names[ent] = name
+    for ent, name, key in _base_pairs(store, base_key, year, "product"):
+        made[key].add(ent)
+        ent_names[ent] = name
     info = product_info(store, version)
     coverage: dict[str, set[str]] = defaultdict(set)
     for key, ents in made.items():
@@ -381,7 +449,7 @@ def product_chain(
     # What the base covers anchors its chain (a class's inputs are its sub-classes' inputs);
     # a sales line or a business segment anchors nothing.
     anchors = sorted(k for k in coverage if not info.flagged(k))
-    graph = level_graph(store, "product", version) if anchors else None
+    graph = engine_for(store).level_graph("product", version) if anchors else None
     if graph is not None:
         chain = walk_graph(graph, anchors, depth)
     else:  # no graph held: walk in the store, step by step from the base
@@ -402,22 +470,21 @@ def _product_links(store: GraphStore, anchors: Sequence[str], depth: int) -> lis
 
 
 def industry_chain(
-    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None
+    store: GraphStore, base_key: str, depth: int, *, version: Hashable | None = None, year: int | None = None
 ) -> tuple[LevelChain, dict[str, str]]:
     """The industry level of a base's chain, and the names of the base's enterprises in an industry.
 
-    ``version``: as for :func:`product_chain`.
+    ``version``, ``year``: as for :func:`product_chain`.
     """
     coverage: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
     ent_names: dict[str, str] = {}
-    for r in store.run(BASE_INDUSTRIES, {"base": base_key}):
-        for ent, ent_name, key, name in zip(r["ent"], r["ent_name"], r["key"], r["name"], strict=True):
-            coverage[key].add(ent)
-            names[key] = name
-            ent_names[ent] = ent_name
+    for ent, ent_name, key, name in _base_pairs(store, base_key, year, "industry"):
+        coverage[key].add(ent)
+        names[key] = name
+        ent_names[ent] = ent_name
     own = set(coverage)
-    graph = level_graph(store, "industry", version)
+    graph = engine_for(store).level_graph("industry", version)
     # A firm in an industry is in every industry above it, up to MAX_HIERARCHY levels.
     parents = _parents(store, graph, own, names)
     for key in own:
@@ -457,7 +524,7 @@ def _parents(store: GraphStore, graph: LinkGraph | None, own: set[str], names: d
             break
         asked.update(frontier)
         if graph is not None:
-            held = held_parents(graph)
+            held = sub_industry_parents(graph)
             for key in frontier:
                 parents[key].extend(held.get(key, ()))
         else:
@@ -489,8 +556,13 @@ def _industry_links(store: GraphStore, anchors: set[str], depth: int, names: dic
     return links
 
 
-def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both") -> BaseChainData:
+def load_chain(
+    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both", year: int | None = None
+) -> BaseChainData:
     """Fetch a base's chain at the levels asked for (``product``, ``industry`` or ``both``).
+
+    ``year``: the chain as of that year — only the ties (location, making, the firm's life)
+    that held then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Examples
     --------
@@ -509,15 +581,15 @@ def load_chain(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, lev
         ents: dict[str, str] = {}
         for lv in levels:
             if lv == "product":
-                lc, names = product_chain(store, base_key, depth, version=version)
+                lc, names = product_chain(store, base_key, depth, version=version, year=year)
             else:
-                lc, names = industry_chain(store, base_key, depth, version=version)
+                lc, names = industry_chain(store, base_key, depth, version=version, year=year)
             out[lv] = lc
             ents.update(names)
         return BaseChainData(base, depth, ents, out)
 
-    # Kept between requests while the store's data is unchanged (chaincache explains when).
-    return cached(store, ("chain", base_key, depth, levels), fetch, chain_size, version=version)
+    # Kept between requests while the store's data is unchanged (the engine explains when).
+    return engine_for(store).cached(("chain", base_key, depth, levels, year), fetch, chain_size, version=version)
 
 
 def chain_size(data: BaseChainData) -> int:
@@ -699,6 +771,7 @@ def base_chain(
     level: LevelChoice = "both",
     stage: Stage | None = None,
     limit: int | None = None,
+    year: int | None = None,
 ) -> BaseChain:
     """The upstream chain of a base at the product and industry levels.
 
@@ -718,6 +791,9 @@ def base_chain(
         Keep at most this many segments per level (nearest first); ``None`` keeps all. The
         counts in ``levels`` always describe the whole chain; ``links`` holds the links
         between the segments kept.
+    year
+        The chain as of that year: only the firms located in the base, in business and making
+        the product then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Returns
     -------
@@ -736,7 +812,7 @@ def base_chain(
     >>> [(s.name, s.stage, s.status) for s in c.segments][:2]        # doctest: +SKIP
     [('LED封装器件', 'upstream', 'weak'), ('LED驱动芯片', 'upstream', 'weak')]
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     segments: list[ChainSegment] = []
     links: list[ChainLink] = []
     for lc in data.levels.values():
@@ -769,7 +845,12 @@ def base_chain(
 
 @with_fewer_collections
 def chain_graph(
-    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, level: LevelChoice = "both"
+    store: GraphStore,
+    base_key: str,
+    depth: int = DEFAULT_DEPTH,
+    *,
+    level: LevelChoice = "both",
+    year: int | None = None,
 ) -> nx.DiGraph:
     """A base's chain as a networkx graph, for views (pyvis) and notebooks.
 
@@ -784,7 +865,7 @@ def chain_graph(
     >>> g.nodes["Product:SMDLED器件"]["status"], g.nodes["Product:SMDLED器件"]["stage"]  # doctest: +SKIP
     ('gap', 'midstream')
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     out = nx.DiGraph(base=data.base.key, depth=depth)
     for lc in data.levels.values():
         g = to_networkx(lc.chain, lc.coverage, labels=dict(lc.names))

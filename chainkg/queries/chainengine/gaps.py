@@ -1,6 +1,6 @@
 """Chain gaps (配套产业缺口), weak links and what-if removals for a base.
 
-- **Gaps**: chain segments (see :mod:`chainkg.queries.chain`) that no enterprise in the base
+- **Gaps**: chain segments (see :mod:`chainkg.queries.chainengine.chain`) that no enterprise in the base
   covers, scored by how much of the base's covered chain depends on them
   (:func:`chainkg.graph.analytics.chain.dependency`): every covered segment downstream within
   the chain's depth adds ``strength / hops``. Each gap carries the path that makes it one
@@ -26,7 +26,7 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.chain import Dependency, DependencyTable, Stage, covered_set, dependency
 from chainkg.graph.analytics.whatif import what_if as what_if_analysis
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import (
+from chainkg.queries.chainengine.chain import (
     BASE_ENTERPRISES,
     DEFAULT_DEPTH,
     STAGE_ZH,
@@ -45,7 +45,7 @@ from chainkg.queries.chain import (
     path_steps,
     path_text,
 )
-from chainkg.queries.chaincache import cached
+from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.products import ProductInfo, product_info
 from chainkg.queries.results import Record
 
@@ -461,24 +461,22 @@ def find_gaps(
     data: BaseChainData | None = None,
     suppliers: Suppliers = "known",
     include_flagged: bool = False,
+    year: int | None = None,
 ) -> list[Gap]:
     """The segments of a base's chain that no enterprise in the base covers, most depended-on first.
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
-    depth
-        Steps upstream, 1 to 6 (default 3).
+    store, base_key, depth, year
+        As for :func:`~chainkg.queries.chainengine.chain.base_chain`; with ``year`` the makers
+        nationwide are still counted as the data stands.
     level
         ``product``, ``industry`` or ``both`` (product gaps first, then industry gaps; scores
         are comparable only within a level).
     limit
         At most this many gaps per level; ``None`` or 0 for all.
     data
-        A chain already fetched with :func:`chainkg.queries.chain.load_chain` (saves the fetch;
+        A chain already fetched with :func:`chainkg.queries.chainengine.chain.load_chain` (saves the fetch;
         ``base_key`` and ``depth`` are then those of ``data``).
     suppliers
         ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
@@ -506,15 +504,16 @@ def find_gaps(
     # The answer is kept by the chain engine per base, question and data version: asked again
     # (by anyone, any page) it costs no walk, scoring or explanation until the data changes.
     version = store.data_version()
-    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged)
+    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged, year)
 
     def compute() -> list[Gap]:
-        return _find_gaps(store, load_chain(store, base_key, depth, level), level, limit, suppliers, include_flagged)
+        data = load_chain(store, base_key, depth, level, year)
+        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
 
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
 
-    kept: list[Gap] = cached(store, key, compute, size, version=version)
+    kept: list[Gap] = engine_for(store).cached(key, compute, size, version=version)
     return list(kept)  # a copy: callers may reorder or trim their list (the records are frozen)
 
 
@@ -530,12 +529,18 @@ def _find_gaps(
     out: list[Gap] = []
     for lc in _levels(data, level):
         dep = _gap_scores(lc, info)
-        covered = _covered(lc)
         picked = _picked(_split_gaps(lc, info), suppliers, include_flagged)
-        keys = _order(lc, picked, dep, _limit_value(limit))
-        needed = needed_by_many(lc, keys, covered)
+        keys, needed = _ranked(lc, picked, dep, limit)
         out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises, info) for k in keys)
     return out
+
+
+def _ranked(
+    lc: LevelChain, picked: Sequence[str] | np.ndarray, dep: Mapping[str, Dependency], limit: int | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The first ``limit`` of ``picked`` in answer order, and for each the covered segments that need it."""
+    keys = _order(lc, picked, dep, _limit_value(limit))
+    return keys, needed_by_many(lc, keys, _covered(lc))
 
 
 def _gap_record(
@@ -570,11 +575,12 @@ def gap_overview(
     limit: int | None = DEFAULT_LIMIT,
     include_flagged: bool = False,
     weak: bool = True,
+    year: int | None = None,
 ) -> GapOverview:
     """A base's gaps split into 招商 targets (someone makes them) and R&D targets (nobody does).
 
     Flagged products (business segments, sales lines, fragments …) are left out and counted
-    unless ``include_flagged``. See :class:`GapOverview`.
+    unless ``include_flagged``; ``year`` as for :func:`find_gaps`. See :class:`GapOverview`.
 
     Examples
     --------
@@ -582,7 +588,7 @@ def gap_overview(
     >>> o.gaps[0].makers > 0, o.flagged_left_out["product"] > 0           # doctest: +SKIP
     (True, True)
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     info = product_info(store) if "product" in data.levels else None
     total: dict[str, int] = {}
     total_none: dict[str, int] = {}
@@ -630,6 +636,7 @@ def weak_links(
     limit: int | None = DEFAULT_LIMIT,
     data: BaseChainData | None = None,
     include_flagged: bool = False,
+    year: int | None = None,
 ) -> list[WeakLink]:
     """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
 
@@ -642,17 +649,15 @@ def weak_links(
     >>> w[0].name, w[0].enterprise.name, w[0].score                  # doctest: +SKIP
     ('LED驱动芯片', '芯光驱动', 1.5)
     """
-    data = data or load_chain(store, base_key, depth, level)
+    data = data or load_chain(store, base_key, depth, level, year)
     out: list[WeakLink] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
-        covered = _covered(lc)
         weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
         if lc.level == "product" and not include_flagged:
             info = product_info(store)
             weak = [s for s in weak if not info.flagged(s)]
-        keys = _order(lc, weak, dep, _limit_value(limit))
-        needed = needed_by_many(lc, keys, covered)
+        keys, needed = _ranked(lc, weak, dep, limit)
         for k in keys:
             ent = next(iter(lc.coverage[k]))
             out.append(
@@ -706,6 +711,7 @@ def what_if(
     *,
     level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
+    year: int | None = None,
 ) -> WhatIfResult:
     """What happens to a base's chain if some of its enterprises leave.
 
@@ -721,7 +727,7 @@ def what_if(
         The base's key.
     enterprises
         Keys, short names or full names of the base's enterprises to remove.
-    depth, level, limit
+    depth, level, limit, year
         As for :func:`find_gaps`; ``limit`` applies to each list per level.
 
     Returns
@@ -736,7 +742,7 @@ def what_if(
     >>> [g.name for g in r.new_gaps][:2], [c.name for c in r.cut_off]  # doctest: +SKIP
     (['LED封装器件', 'EMC项目'], ['LED照明灯'])
     """
-    data = load_chain(store, base_key, depth, level)
+    data = load_chain(store, base_key, depth, level, year)
     removed = resolve_enterprises(store, base_key, enterprises)
     gone = [e.key for e in removed]
     before: list[LevelSummary] = []
@@ -797,8 +803,12 @@ def what_if(
 
 
 @with_fewer_collections
-def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH) -> ChainSummary:
+def base_chain_summary(
+    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, year: int | None = None
+) -> ChainSummary:
     """Counts of a base's chain at both levels: segments, covered, gaps, weak links, completeness.
+
+    ``year``: as of that year (see :func:`find_gaps`); ``None``: as the data stands.
 
     The top-level fields add the two levels up; ``product`` and ``industry`` hold each.
     ``completeness`` is covered / segments (``None`` for a base without any chain).
@@ -809,7 +819,7 @@ def base_chain_summary(store: GraphStore, base_key: str, depth: int = DEFAULT_DE
     >>> round(s.product.completeness, 3), s.industry.gaps            # doctest: +SKIP
     (0.866, 5)
     """
-    data = load_chain(store, base_key, depth, "both")
+    data = load_chain(store, base_key, depth, "both", year)
     prod, ind = data.levels["product"], data.levels["industry"]
     ps, is_ = level_summary(prod), level_summary(ind)
     segments = ps.segments + is_.segments

@@ -1,7 +1,7 @@
 """Inter-base complementarity (基地互补): which other bases cover a base's chain gaps.
 
 For each other base: how many of this base's gaps its enterprises cover, and which share of
-the gaps' total score (:func:`chainkg.queries.gaps.find_gaps`) that is, per level. The
+the gaps' total score (:func:`chainkg.queries.chainengine.gaps.find_gaps`) that is, per level. The
 ``complement`` figure is the mean of those shares over the levels that have gaps, so a base
 covering the gaps the chain depends on most ranks first. As a table (:func:`complementarity`)
 and as a graph (:func:`complementarity_graph`).
@@ -19,9 +19,16 @@ import networkx as nx
 from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import DEFAULT_DEPTH, LEVEL_LABEL, BaseRef, LevelChoice, load_chain
-from chainkg.queries.gaps import ScoredGap, scored_gaps
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
+from chainkg.queries.chainengine.chain import (
+    DEFAULT_DEPTH,
+    LEVEL_LABEL,
+    BaseChainData,
+    BaseRef,
+    LevelChoice,
+    load_chain,
+)
+from chainkg.queries.chainengine.gaps import ScoredGap, scored_gaps
 from chainkg.queries.results import Record
 
 DEFAULT_LIMIT = 20
@@ -75,11 +82,13 @@ class Complementarity(Record):
     rows: list[ComplementRow]
 
 
-def _covers(
-    store: GraphStore, base_key: str, gaps: list[ScoredGap]
-) -> tuple[dict[str, dict[tuple[str, str], set[str]]], dict[str, str]]:
+Covers = dict[str, dict[tuple[str, str], set[str]]]
+"""Other base -> {(level, gap key): its enterprises covering that gap}."""
+
+
+def _covers(store: GraphStore, base_key: str, gaps: list[ScoredGap]) -> tuple[Covers, dict[str, str]]:
     """Other base -> {(level, gap key): enterprises there covering it}, and the bases' names."""
-    covers: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+    covers: Covers = defaultdict(lambda: defaultdict(set))
     names: dict[str, str] = {}
     for level, query in (("product", PRODUCT_COVERS), ("industry", INDUSTRY_COVERS)):
         keys = sorted({g.key for g in gaps if g.level == level})
@@ -141,6 +150,16 @@ def _rows(
     return rows
 
 
+def _complements(
+    store: GraphStore, base_key: str, depth: int, level: LevelChoice
+) -> tuple[BaseChainData, list[ScoredGap], Covers, list[ComplementRow]]:
+    """A base's chain, its scored gaps, who covers them and the other bases, best complement first."""
+    data = load_chain(store, base_key, depth, level)
+    gaps = scored_gaps(data, level)
+    covers, names = _covers(store, data.base.key, gaps)
+    return data, gaps, covers, _rows(gaps, covers, names)
+
+
 @with_fewer_collections
 def complementarity(
     store: GraphStore,
@@ -154,14 +173,8 @@ def complementarity(
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
-    depth
-        Chain depth, 1 to 6 (default 3).
-    level
-        ``product``, ``industry`` or ``both``.
+    store, base_key, depth, level
+        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
     limit
         At most this many other bases (``None`` or 0 for all).
 
@@ -182,10 +195,7 @@ def complementarity(
     >>> c.rows[0].base.key, c.rows[0].complement                       # doctest: +SKIP
     ('hf-new', 0.424753)
     """
-    data = load_chain(store, base_key, depth, level)
-    gaps = scored_gaps(data, level)
-    covers, names = _covers(store, data.base.key, gaps)
-    rows = _rows(gaps, covers, names)
+    data, gaps, _, rows = _complements(store, base_key, depth, level)
     return Complementarity(
         base=data.base,
         depth=depth,
@@ -209,6 +219,8 @@ def complementarity_graph(
 
     Parameters
     ----------
+    store, base_key, depth, level
+        As for :func:`complementarity`.
     bases
         Keep the best this many other bases.
     segments
@@ -228,10 +240,8 @@ def complementarity_graph(
     >>> sorted(g.successors("Base:hf-new"))[-2:]                       # doctest: +SKIP
     ['Product:显示器件业务', 'Product:玻璃基板']
     """
-    data = load_chain(store, base_key, depth, level)
-    gaps = scored_gaps(data, level)
-    covers, names = _covers(store, data.base.key, gaps)
-    rows = _rows(gaps, covers, names)[:bases]
+    data, gaps, covers, rows = _complements(store, base_key, depth, level)
+    rows = rows[:bases]
     by_key: dict[tuple[str, str], ScoredGap] = {(g.level, g.key): g for g in gaps}
     wanted = {s for r in rows for s in covers[r.base.key]}
     keep = sorted(wanted, key=lambda s: (-by_key[s].score, s))[:segments]

@@ -21,17 +21,18 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.fill import CandidateFacts, rank_candidates
 from chainkg.graph.analytics.relatedness import place_density
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import _
-from chainkg.queries.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, resolve_segment
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, SegmentRef, get_base, present_in, resolve_segment
+from chainkg.queries.measures import holds
 from chainkg.queries.products import held, product_info
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 DEFAULT_LIMIT = 20
 
 _ENT_COLS = """e.key AS key, e.name AS name, e.province AS province, e.city AS city, e.size AS size,
        e.revenue_musd AS revenue_musd, e.own_ip AS own_ip, e.own_brand AS own_brand,
-       e.export_oriented AS export_oriented, e.high_tech AS high_tech"""
+       e.export_oriented AS export_oriented, e.high_tech AS high_tech, e.founded AS founded, e.closed AS closed"""
 
 PRODUCT_MAKERS: NamedQuery = q(
     "candidates.product_makers",
@@ -45,20 +46,15 @@ INDUSTRY_MEMBERS: NamedQuery = q(
 MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
 WHERE coalesce(e.defunct, false) = false
 WITH DISTINCT e
-RETURN {_ENT_COLS}, NULL AS share""",
+RETURN {_ENT_COLS}, __NULL_FLOAT__ AS share""",
     "Every enterprise in the industry or one of its sub-industries. Params: seg.",
-    ladybug=f"""
-MATCH (e:Enterprise)-[:IN_INDUSTRY]->(:Industry)-[:SUB_INDUSTRY_OF*0..4]->(s:Industry {{key: $seg}})
-WHERE coalesce(e.defunct, false) = false
-WITH DISTINCT e
-RETURN {_ENT_COLS}, CAST(NULL AS DOUBLE) AS share""",
 )
 MATCHED_MAKERS: NamedQuery = q(
     "candidates.matched_makers",
     f"""
 UNWIND $keys AS k
 MATCH (e:Enterprise)-[m:MAKES]->(p:Product {{key: k}})
-RETURN {_ENT_COLS}, m.share AS share, p.key AS product""",
+RETURN {_ENT_COLS}, m.share AS share, p.key AS product, m.since AS since, m.until AS until""",
     "Every enterprise making one of the given products (the segment, its synonyms and sub-classes). Params: keys.",
 )
 ACTIVITIES: NamedQuery = q(
@@ -98,14 +94,19 @@ MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(o)-[:MEMBER_OF]->(a:Alliance)
 RETURN DISTINCT a.key AS key, a.name AS name""",
     "Alliances the base's enterprises and research organisations belong to. Params: base.",
 )
-ALLIANCES: NamedQuery = q(
-    "candidates.alliances",
-    """
-UNWIND $keys AS k
-MATCH (e:Enterprise {key: k})-[:MEMBER_OF]->(a:Alliance)
-RETURN e.key AS ent, a.key AS key, a.name AS name""",
-    "Alliances of the given enterprises. Params: keys.",
-)
+
+
+def _ties_of(name: str, rel: str, label: str, doc: str) -> NamedQuery:
+    """(enterprise, key, name) of what the given enterprises reach over ``rel`` (``label`` nodes)."""
+    return q(
+        f"candidates.{name}",
+        f"UNWIND $keys AS k MATCH (e:Enterprise {{key: k}})-[:{rel}]->(x:{label}) "
+        "RETURN e.key AS ent, x.key AS key, x.name AS name",
+        f"{doc} of the given enterprises. Params: keys.",
+    )
+
+
+ALLIANCES = _ties_of("alliances", "MEMBER_OF", "Alliance", "Alliances")
 BASE_PARTNERS: NamedQuery = q(
     "candidates.base_partners",
     """
@@ -116,14 +117,7 @@ MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(r:ResearchOrg)
 RETURN DISTINCT r.key AS key, r.name AS name""",
     "Research organisations in the base or cooperating with its enterprises. Params: base.",
 )
-PARTNERS: NamedQuery = q(
-    "candidates.partners",
-    """
-UNWIND $keys AS k
-MATCH (e:Enterprise {key: k})-[:COOPERATES_WITH]->(r:ResearchOrg)
-RETURN e.key AS ent, r.key AS key, r.name AS name""",
-    "Research partners of the given enterprises. Params: keys.",
-)
+PARTNERS = _ties_of("partners", "COOPERATES_WITH", "ResearchOrg", "Research partners")
 SUPPLY_TIES: NamedQuery = q(
     "candidates.supply_ties",
     """
@@ -205,23 +199,32 @@ def _pairs(
     return out
 
 
+def _in_year(rows: list[dict[str, Any]], year: int | None) -> list[dict[str, Any]]:
+    """The rows (enterprise facts, with ``since``/``until`` of a tie where they have one) that held in ``year``."""
+    if year is None:
+        return rows
+    return [r for r in rows if holds(r["founded"], r["closed"], year) and holds(r.get("since"), r.get("until"), year)]
+
+
 @with_fewer_collections
 def fill_candidates(
-    store: GraphStore, base_key: str, segment: str, *, limit: int | None = DEFAULT_LIMIT
+    store: GraphStore, base_key: str, segment: str, *, limit: int | None = DEFAULT_LIMIT, year: int | None = None
 ) -> FillCandidates:
     """Enterprises outside a base that could fill a segment of its chain, best first, with reasons.
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
+    store, base_key
+        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
     segment
         A product name, an industry key (``SW2021:270100``) or a unique industry name;
         ``Product:<name>`` or ``Industry:<key>`` to be explicit.
     limit
         At most this many candidates (``None`` or 0 for all); ``total_candidates`` counts all.
+    year
+        As of that year: a maker counts while it is in business and makes the product then,
+        and the base's own firms are those located in it then (a firm that joined later is a
+        candidate); the other facts (alliances, locations elsewhere, relatedness) as the data stands.
 
     Returns
     -------
@@ -248,17 +251,21 @@ def fill_candidates(
         how = product_info(store).matches(seg.key)
         covering: dict[str, dict[str, Any]] = {}
         rank = {"exact": 0, "synonym": 1, "subclass": 2}
-        for r in store.run(MATCHED_MAKERS, {"keys": sorted(how)}):
+        for r in _in_year(store.run(MATCHED_MAKERS, {"keys": sorted(how)}), year):
             k, prod = r["key"], r["product"]
             best = matched.get(k)
             if best is None or (rank[how[prod]], prod) < (rank[best[1]], best[0]):
                 matched[k] = (prod, how[prod])
                 covering[k] = r
     else:
-        covering = {r["key"]: r for r in store.run(INDUSTRY_MEMBERS, {"seg": seg.key})}
+        covering = {r["key"]: r for r in _in_year(store.run(INDUSTRY_MEMBERS, {"seg": seg.key}), year)}
     keys = sorted(covering)
     located = _pairs(store, LOCATIONS, {"keys": keys}, key="base")
-    in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
+    if year is None:
+        in_base = sorted(k for k in keys if any(b == base.key for b, _ in located[k]))
+    else:
+        present = present_in(store, base.key, year)
+        in_base = [k for k in keys if k in present]
     in_base_set = set(in_base)
     outside = [k for k in keys if k not in in_base_set]
 

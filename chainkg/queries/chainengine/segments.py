@@ -33,8 +33,8 @@ from chainkg.graph.analytics.segments import (
     sole_firm_losses,
 )
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chain import BaseRef, EnterpriseRef, get_base
-from chainkg.queries.registry import NamedQuery, q
+from chainkg.graph.store.named import NamedQuery, q
+from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, get_base, present_in
 from chainkg.queries.results import Record
 
 MAKERS_SHOWN = 5
@@ -256,17 +256,9 @@ class SegmentWhatIf(Record):
     after: dict[str, int]
 
 
-class SegmentCandidate(Record):
-    """A firm outside the base in a segment: a candidate to fill it (招商)."""
+class SegmentCandidate(SegmentFirm):
+    """A firm outside the base in a segment: a candidate to fill it (招商), and why."""
 
-    key: str
-    name: str
-    province: str | None = None
-    city: str | None = None
-    rule: str
-    via: str
-    weight: int
-    revenue_musd: float | None = None
     why: str
     why_zh: str
 
@@ -388,6 +380,15 @@ class MapData:
     def stage_name(self, key: str) -> str:
         """Display name of a stage key."""
         return next((s.name for s in self.stages if s.key == key), key)
+
+    def head(self, s: Mapping[str, object]) -> dict[str, Any]:
+        """The fields every per-segment answer starts with: key, name, stage name and parent."""
+        return {
+            "key": str(s["key"]),
+            "name": str(s["name"]),
+            "stage_name": self.stage_name(str(s["stage"])),
+            "parent": str(s["parent"] or "") or None,
+        }
 
     def segment(self, key: str) -> dict[str, object]:
         """The segment ``key`` (``map/segment`` or just ``segment``); NotFoundError otherwise."""
@@ -580,11 +581,14 @@ def segment_gaps(
     maps: Sequence[str] | None = None,
     *,
     segment: str | None = None,
+    year: int | None = None,
 ) -> SegmentGapsResult:
     """A base's status in every segment of the maps (default: the base's own maps).
 
     With ``segment`` (drill-down; needs exactly one map) only that segment is answered, and
-    its makers and products are listed in full.
+    its makers and products are listed in full. With ``year``, the base's firms are those
+    located in it and in business that year (:func:`chainkg.queries.chainengine.chain.present_in`);
+    makers nationwide are counted as the data stands.
 
     Examples
     --------
@@ -597,10 +601,13 @@ def segment_gaps(
     if segment and len(keys) != 1:
         raise InvalidInputError("Name one map with --map to look into a segment.", field="segment")
     out: list[MapGaps] = []
+    present = None if year is None else present_in(store, base_key, year)
     for mk in keys:
         md = read_map(store, mk)
         own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": mk})
         own = set().union(*own_by_seg.values()) if own_by_seg else set()
+        if present is not None:
+            own &= present
         rows = [md.segment(segment)] if segment else md.segments
         answers = [_answer(md, s, base, own, full=bool(segment)) for s in rows]
         out.append(
@@ -622,7 +629,7 @@ def _refs(firms: Sequence[Firm], keys: set[str]) -> list[EnterpriseRef]:
 def segment_what_if(store: GraphStore, base_key: str, enterprises: Sequence[str], map_key: str) -> SegmentWhatIf:
     """Which segments of the map the base loses (no firm left) or weakens (one left) when the
     named enterprises (keys or names of the base's firms) leave."""
-    from chainkg.queries.gaps import resolve_enterprises
+    from chainkg.queries.chainengine.gaps import resolve_enterprises
 
     base = get_base(store, base_key)
     removed = resolve_enterprises(store, base_key, enterprises)
@@ -740,10 +747,7 @@ def alliance_segments(store: GraphStore, alliance_key: str, map_key: str) -> All
         st = segment_status(len(mine), len(firms))
         segs.append(
             AllianceSegment(
-                key=key,
-                name=str(s["name"]),
-                stage_name=md.stage_name(str(s["stage"])),
-                parent=str(s["parent"] or "") or None,
+                **md.head(s),
                 status=st,
                 status_zh=SEGMENT_STATUS_ZH[st],
                 members=_refs(firms, mine),
@@ -774,10 +778,7 @@ def map_report(store: GraphStore, map_key: str, *, shown: int = 12) -> MapReport
         rules = {r: list(s[r] or []) for r in _RULES if s[r]}  # type: ignore[call-overload]
         segs.append(
             SegmentReport(
-                key=key,
-                name=str(s["name"]),
-                stage_name=md.stage_name(str(s["stage"])),
-                parent=str(s["parent"] or "") or None,
+                **md.head(s),
                 rules=rules,
                 products_count=len(prods),
                 products=[p for p, _ in prods[:shown]],
