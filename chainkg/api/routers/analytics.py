@@ -10,14 +10,14 @@ Every count-like parameter has a cap, so no request can run away.
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated, Any, Literal, get_origin
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.api.output import CSV_RESPONSE, AnswerDep
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
@@ -128,10 +128,7 @@ def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
     responses=_responses("base_chain"),
 )
 def chain(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
@@ -145,11 +142,8 @@ def chain(
 ) -> Response:
     """The chain of one base (see the description)."""
     pick = _table_picker(BaseChain, "segments", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: _trim_links(base_chain(store, base, depth, level=level, stage=stage, limit=limit), max_links),
+    return ans.send(
+        lambda: _trim_links(base_chain(ans.store, base, depth, level=level, stage=stage, limit=limit), max_links),
         table=pick,
         name=f"chain-{base}",
     )
@@ -163,11 +157,9 @@ def chain(
     operation_id="chain_summary",
     responses=_responses("chain_summary", csv=False),
 )
-def chain_summary(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, depth: Depth = 3
-) -> Response:
+def chain_summary(ans: AnswerDep, base: Base, depth: Depth = 3) -> Response:
     """Counts of one base's chain (JSON only: it is not a table)."""
-    return respond(request, cache, fmt, lambda: base_chain_summary(store, base, depth))
+    return ans.send(lambda: base_chain_summary(ans.store, base, depth))
 
 
 @router.get(
@@ -186,10 +178,7 @@ def chain_summary(
     responses=_responses("find_gaps"),
 )
 def gaps(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
@@ -200,12 +189,9 @@ def gaps(
     include_flagged: Annotated[bool, Query(description="Also list flagged non-products / 含被标记条目")] = False,
 ) -> Response:
     """Gaps of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
+    return ans.send(
         lambda: find_gaps(
-            store, base, depth, level=level, limit=limit, suppliers=suppliers, include_flagged=include_flagged
+            ans.store, base, depth, level=level, limit=limit, suppliers=suppliers, include_flagged=include_flagged
         ),
         name=f"gaps-{base}",
     )
@@ -223,21 +209,15 @@ def gaps(
     responses=_responses("weak_links"),
 )
 def weak_links(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
     limit: SegLimit = 100,
 ) -> Response:
     """Weak links of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: find_weak_links(store, base, depth, level=level, limit=limit),
+    return ans.send(
+        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit),
         name=f"weak-links-{base}",
     )
 
@@ -256,10 +236,7 @@ def weak_links(
     responses=_responses("what_if"),
 )
 def what_if_(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     remove: Annotated[
         list[str],
@@ -276,11 +253,8 @@ def what_if_(
 ) -> Response:
     """The what-if of one base (see the description)."""
     pick = _table_picker(WhatIfResult, "new_gaps", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: what_if(store, base, remove, depth, level=level, limit=limit),
+    return ans.send(
+        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit),
         table=pick,
         name=f"what-if-{base}",
     )
@@ -301,10 +275,7 @@ def what_if_(
     responses=_responses("fill_candidates"),
 )
 def candidates(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     segment: Annotated[str, Query(min_length=1, max_length=200, description="The segment to fill / 待补环节")],
     limit: Limit = 20,
@@ -312,11 +283,8 @@ def candidates(
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
     pick = _table_picker(FillCandidates, "candidates", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: fill_candidates(store, base, segment, limit=limit),
+    return ans.send(
+        lambda: fill_candidates(ans.store, base, segment, limit=limit),
         table=pick,
         name=f"fill-{base}",
     )
@@ -335,21 +303,15 @@ def candidates(
     responses=_responses("complementarity"),
 )
 def complement(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
     limit: Limit = 20,
 ) -> Response:
     """Complementarity of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: complementarity(store, base, depth, level=level, limit=limit),
+    return ans.send(
+        lambda: complementarity(ans.store, base, depth, level=level, limit=limit),
         table=lambda r: r.rows,
         name=f"complementarity-{base}",
     )
@@ -372,10 +334,7 @@ def complement(
     responses=_responses("collaboration_opportunities"),
 )
 def collaboration(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     org: Annotated[
         str,
         Query(min_length=1, max_length=200, description="Key of the enterprise or research org / 机构主键"),
@@ -392,11 +351,8 @@ def collaboration(
 ) -> Response:
     """Proposals for one organization (see the description)."""
     chosen = tuple(kinds) if kinds else PARTNER_KINDS
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: collaboration_opportunities(store, org, method=method, limit=limit, kinds=chosen),
+    return ans.send(
+        lambda: collaboration_opportunities(ans.store, org, method=method, limit=limit, kinds=chosen),
         name=f"collaboration-{org}",
     )
 
@@ -419,10 +375,7 @@ def collaboration(
     responses=_responses("alliance_map"),
 )
 def alliance(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     alliance: Annotated[str, Query(min_length=1, max_length=200, description="Key of the alliance / 联盟主键")],
     recruits: Annotated[
         int, Query(ge=0, le=MAX_RESULTS, description="Most recruits to propose (0 for none) / 建议吸纳数")
@@ -434,11 +387,8 @@ def alliance(
 ) -> Response:
     """The alliance map (see the description)."""
     pick = _table_picker(AllianceMap, "members", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: alliance_map(store, alliance, recruits=recruits, include_shared_fields=shared_fields),
+    return ans.send(
+        lambda: alliance_map(ans.store, alliance, recruits=recruits, include_shared_fields=shared_fields),
         table=pick,
         name=f"alliance-{alliance}",
     )
@@ -459,21 +409,15 @@ def alliance(
     responses=_responses("patent_pool_analysis"),
 )
 def patent_pool(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     pool: Annotated[str, Query(min_length=1, max_length=200, description="Key of the patent pool / 专利池主键")],
     candidates: Annotated[int, Query(ge=0, le=MAX_RESULTS, description="Most candidate licensors / 候选许可方数")] = 20,
     table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
 ) -> Response:
     """The pool analysis (see the description)."""
     pick = _table_picker(PoolAnalysis, "contributors", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: pool_analysis(store, pool, candidates=candidates),
+    return ans.send(
+        lambda: pool_analysis(ans.store, pool, candidates=candidates),
         table=pick,
         name=f"pool-{pool}",
     )
@@ -491,16 +435,13 @@ def patent_pool(
     responses=_responses("platform_coverage"),
 )
 def platforms(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
     ] = None,
 ) -> Response:
     """Platform coverage (see the description)."""
-    return respond(request, cache, fmt, lambda: platform_coverage(store, base), name="platform-coverage")
+    return ans.send(lambda: platform_coverage(ans.store, base), name="platform-coverage")
 
 
 # -- indicators and ranking ---------------------------------------------------------------------
@@ -524,17 +465,14 @@ Year = Annotated[
     responses=_responses("base_indicators"),
 )
 def indicators(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
     ] = None,
     year: Year = None,
 ) -> Response:
     """Indicators of one base or of all (see the description)."""
-    return respond(request, cache, fmt, lambda: base_indicators(store, base, year=year), name="indicators")
+    return ans.send(lambda: base_indicators(ans.store, base, year=year), name="indicators")
 
 
 @router.get(
@@ -554,10 +492,7 @@ def indicators(
     responses=_responses("rank_bases", not_found=False),
 )
 def ranking(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     weights: Annotated[
         list[str] | None,
         Query(max_length=2000, description="Weights as name:number, e.g. gaps:0.2,export_share:0.3 / 权重"),
@@ -570,11 +505,8 @@ def ranking(
 ) -> Response:
     """The ranking (see the description)."""
     parsed = parse_weights(weights) or None
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: rank_bases(store, parsed, year=year, only=only, min_enterprises=min_enterprises),
+    return ans.send(
+        lambda: rank_bases(ans.store, parsed, year=year, only=only, min_enterprises=min_enterprises),
         name="ranking",
     )
 
@@ -596,10 +528,7 @@ def ranking(
     responses=_responses("enterprise_places"),
 )
 def places(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led / 基地主键")
     ] = None,
@@ -611,11 +540,8 @@ def places(
 ) -> Response:
     """Province and city counts of a base's enterprises or of the given ones (see the description)."""
     keys = enterprises.split(",") if enterprises is not None else None
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: enterprise_places(store, base=base, enterprises=keys),
+    return ans.send(
+        lambda: enterprise_places(ans.store, base=base, enterprises=keys),
         table=lambda r: [
             {
                 "province": p.province,
@@ -645,10 +571,7 @@ def places(
     responses=_responses("compare_bases", csv=False),
 )
 def compare(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     bases: Annotated[
         str,
         Query(min_length=1, max_length=1000, description="2 to 5 base keys, comma-separated / 基地主键（逗号分隔）"),
@@ -656,7 +579,7 @@ def compare(
 ) -> Response:
     """The compared bases (see the description)."""
     keys = parse_bases(bases.split(","))
-    return respond(request, cache, fmt, lambda: compare_bases(store, keys))
+    return ans.send(lambda: compare_bases(ans.store, keys))
 
 
 OLD_PATHS: dict[str, str] = {
