@@ -208,17 +208,10 @@ def gaps(
     operation_id="weak_links",
     responses=_responses("weak_links"),
 )
-def weak_links(
-    ans: AnswerDep,
-    base: Base,
-    depth: Depth = 3,
-    level: LevelQ = "both",
-    limit: SegLimit = 100,
-) -> Response:
+def weak_links(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: SegLimit = 100) -> Response:
     """Weak links of one base (see the description)."""
     return ans.send(
-        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit),
-        name=f"weak-links-{base}",
+        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit), name=f"weak-links-{base}"
     )
 
 
@@ -254,9 +247,7 @@ def what_if_(
     """The what-if of one base (see the description)."""
     pick = _table_picker(WhatIfResult, "new_gaps", table)
     return ans.send(
-        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit),
-        table=pick,
-        name=f"what-if-{base}",
+        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit), table=pick, name=f"what-if-{base}"
     )
 
 
@@ -283,11 +274,7 @@ def candidates(
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
     pick = _table_picker(FillCandidates, "candidates", table)
-    return ans.send(
-        lambda: fill_candidates(ans.store, base, segment, limit=limit),
-        table=pick,
-        name=f"fill-{base}",
-    )
+    return ans.send(lambda: fill_candidates(ans.store, base, segment, limit=limit), table=pick, name=f"fill-{base}")
 
 
 @router.get(
@@ -302,13 +289,7 @@ def candidates(
     operation_id="complementarity",
     responses=_responses("complementarity"),
 )
-def complement(
-    ans: AnswerDep,
-    base: Base,
-    depth: Depth = 3,
-    level: LevelQ = "both",
-    limit: Limit = 20,
-) -> Response:
+def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: Limit = 20) -> Response:
     """Complementarity of one base (see the description)."""
     return ans.send(
         lambda: complementarity(ans.store, base, depth, level=level, limit=limit),
@@ -416,11 +397,7 @@ def patent_pool(
 ) -> Response:
     """The pool analysis (see the description)."""
     pick = _table_picker(PoolAnalysis, "contributors", table)
-    return ans.send(
-        lambda: pool_analysis(ans.store, pool, candidates=candidates),
-        table=pick,
-        name=f"pool-{pool}",
-    )
+    return ans.send(lambda: pool_analysis(ans.store, pool, candidates=candidates), table=pick, name=f"pool-{pool}")
 
 
 @router.get(
@@ -506,8 +483,7 @@ def ranking(
     """The ranking (see the description)."""
     parsed = parse_weights(weights) or None
     return ans.send(
-        lambda: rank_bases(ans.store, parsed, year=year, only=only, min_enterprises=min_enterprises),
-        name="ranking",
+        lambda: rank_bases(ans.store, parsed, year=year, only=only, min_enterprises=min_enterprises), name="ranking"
     )
 
 

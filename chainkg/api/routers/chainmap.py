@@ -61,11 +61,7 @@ MapQ = Annotated[
 )
 def chain_map(ans: AnswerDep, base: BaseQ, map: MapQ = None) -> Response:
     """The chain map view of one base (see the description)."""
-    return ans.send(
-        lambda: chain_map_view(ans.store, base, map),
-        table=lambda r: r.segments,
-        name=f"chain-map-{base}",
-    )
+    return ans.send(lambda: chain_map_view(ans.store, base, map), table=lambda r: r.segments, name=f"chain-map-{base}")
 
 
 @router.get(

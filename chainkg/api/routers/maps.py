@@ -132,11 +132,7 @@ def segment_whatif(
 ) -> Response:
     """The segment what-if of one base."""
     pick = _table_picker(SegmentWhatIf, "lost", table)
-    return ans.send(
-        lambda: segment_what_if(ans.store, base, remove, map),
-        table=pick,
-        name=f"segment-what-if-{base}",
-    )
+    return ans.send(lambda: segment_what_if(ans.store, base, remove, map), table=pick, name=f"segment-what-if-{base}")
 
 
 @router.get(
@@ -150,18 +146,9 @@ def segment_whatif(
     operation_id="segment_candidates",
     responses=_responses("segment_candidates"),
 )
-def candidates(
-    ans: AnswerDep,
-    base: Base,
-    map: MapKey,
-    segment: SegmentKey,
-    limit: Limit = 20,
-) -> Response:
+def candidates(ans: AnswerDep, base: Base, map: MapKey, segment: SegmentKey, limit: Limit = 20) -> Response:
     """Fill candidates for one segment."""
-    return ans.send(
-        lambda: segment_candidates(ans.store, base, map, segment, limit),
-        name=f"segment-candidates-{base}",
-    )
+    return ans.send(lambda: segment_candidates(ans.store, base, map, segment, limit), name=f"segment-candidates-{base}")
 
 
 @router.get(
@@ -175,13 +162,7 @@ def candidates(
     operation_id="segment_complement",
     responses=_responses("segment_complement"),
 )
-def complement(
-    ans: AnswerDep,
-    a: Base,
-    b: Base,
-    map: MapKey,
-    table: Table = None,
-) -> Response:
+def complement(ans: AnswerDep, a: Base, b: Base, map: MapKey, table: Table = None) -> Response:
     """Complementarity of two bases per segment."""
     pick = _table_picker(SegmentComplement, "a_fills_b", table)
     return ans.send(lambda: segment_complement(ans.store, a, b, map), table=pick, name=f"segment-complement-{a}")
