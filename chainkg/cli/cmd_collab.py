@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
@@ -35,8 +35,6 @@ from chainkg.views.measures import (
     target_rows,
     weights_line,
 )
-
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
 
 def _pct(v: float | None) -> str:
@@ -67,10 +65,8 @@ def collab(
 
     Example: chainkg collab 300323.SZ --method jaccard --limit 10
     """
-    with store_session() as store:
-        found = collaboration_opportunities(store, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(collaboration_opportunities, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
+    if emit_json(found, as_json):
         return
     if not found:
         console.print(f"No partner proposals for {org}: it shares no tech field with anyone it does not work with yet.")
@@ -108,10 +104,8 @@ def alliance(
 
     Example: chainkg alliance al-sz-led --recruits 10
     """
-    with store_session() as store:
-        m = alliance_map(store, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
-    if as_json:
-        emit(m, as_json=True)
+    m = ask(alliance_map, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
+    if emit_json(m, as_json):
         return
     console.print(
         f"[bold]{m.name}[/] ({m.key}), founded {m.founded_year or '?'}; focus 聚焦: "
@@ -201,10 +195,8 @@ def pool(
 
     Example: chainkg pool pp-led --json
     """
-    with store_session() as store:
-        a = pool_analysis(store, pool_id, candidates=candidates)
-    if as_json:
-        emit(a, as_json=True)
+    a = ask(pool_analysis, pool_id, candidates=candidates)
+    if emit_json(a, as_json):
         return
     console.print(
         f"[bold]{a.name}[/] ({a.key}): {a.patents} patents 专利; HHI {a.hhi:.0f} ({a.concentration}); "
@@ -262,10 +254,8 @@ def platforms(
 
     Example: chainkg platforms sz-hitech
     """
-    with store_session() as store:
-        found = platform_coverage(store, base)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(platform_coverage, base)
+    if emit_json(found, as_json):
         return
     emit(
         [
@@ -327,8 +317,7 @@ def indicators(
                 if year is not None:
                     before = base_indicators(store, base, year=year - 1)[0]
     if ranking:
-        if as_json:
-            emit(ranked, as_json=True)
+        if emit_json(ranked, as_json):
             return
         used = ranked[0].weights if ranked else {}
         console.print(weights_line(used), highlight=False)
@@ -341,8 +330,7 @@ def indicators(
             highlight=False,
         )
         return
-    if as_json:
-        emit(found, as_json=True)
+    if emit_json(found, as_json):
         return
     if targets is not None:
         emit(

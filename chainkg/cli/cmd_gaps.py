@@ -11,14 +11,13 @@ from collections.abc import Mapping, Sequence
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
 from chainkg.queries.gaps import Gap, gap_overview, what_if
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
 LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
 
@@ -94,10 +93,8 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
-    with store_session() as store:
-        result = base_chain(store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None)
-    if as_json:
-        emit(result, as_json=True)
+    result = ask(base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None)
+    if emit_json(result, as_json):
         return
     b = result.base
     _summaries(result.levels, _("Chain of {name} ({key}), depth {depth}").format(name=b.name, key=b.key, depth=depth))
@@ -242,10 +239,8 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
-    with store_session() as store:
-        r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(what_if, base, enterprises, depth, level=_level(level), limit=limit or None)
+    if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
     console.print(
@@ -315,8 +310,7 @@ def candidates_cmd(
         from chainkg.queries.candidates import fill_candidates  # only this command needs it
 
         r = fill_candidates(store, base, segment, limit=limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    if emit_json(r, as_json):
         return
     console.print(
         _("Candidates to fill {segment} ({level}) for {name} ({key})").format(
@@ -373,8 +367,7 @@ def complement_cmd(
         from chainkg.queries.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    if emit_json(r, as_json):
         return
     console.print(
         _("{name} ({key}): {products} product gaps, {industries} industry gaps at depth {depth}").format(

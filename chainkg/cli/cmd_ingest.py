@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, emit_json, friendly_errors, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
@@ -110,8 +110,7 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     rejects = report.write_rejects(out / "rejects.csv")
     merges = report.write_merges(out / "merges.csv")
     review = report.write_reviews(out / "resolution-review.csv") if report.reviews else None
-    if as_json:
-        emit(report, as_json=True)
+    if emit_json(report, as_json):
         return
     emit(report.summary_rows(), as_json=False, title=title, columns=SUMMARY_COLUMNS)
     console.print(report.summary_line())
@@ -146,8 +145,7 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
 
     files, _ = _expand(paths)
     tables = [t for path, _ in files for t in explain_file(path, type_name)]
-    if as_json:
-        emit([asdict(t) for t in tables], as_json=True)
+    if emit_json([asdict(t) for t in tables], as_json):
         return
     for t in tables:
         console.print(

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
@@ -34,7 +34,6 @@ from chainkg.queries.segments import (
 )
 from chainkg.views.mapreport import render_map_report
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 MAP_OPT = typer.Option(..., "--map", "-m", help=N_("Key of the chain map, e.g. led (see `chainkg maps`)"))
 
 
@@ -62,8 +61,7 @@ def maps_cmd(
     with store_session() as store:
         if not key:
             maps = list_maps(store)
-            if as_json:
-                emit(maps, as_json=True)
+            if emit_json(maps, as_json):
                 return
             rows = [
                 {
@@ -80,8 +78,7 @@ def maps_cmd(
             return
         if report:
             r = map_report(store, key)
-            if as_json:
-                emit(r, as_json=True)
+            if emit_json(r, as_json):
                 return
             rows = [
                 {
@@ -112,8 +109,7 @@ def maps_cmd(
                 )
             return
         md = read_map(store, key)
-    if as_json:
-        emit({"map": md.summary, "stages": md.stages, "segments": md.segments}, as_json=True)
+    if emit_json({"map": md.summary, "stages": md.stages, "segments": md.segments}, as_json):
         return
     rows = [
         {
@@ -240,10 +236,8 @@ def segments_cmd(
 
     Example: chainkg segments sz-led --map led
     """
-    with store_session() as store:
-        r = segment_gaps(store, base, maps or None, segment=segment or None)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_gaps, base, maps or None, segment=segment or None)
+    if emit_json(r, as_json):
         return
     print_segment_gaps(r, drill=bool(segment))
 
@@ -262,10 +256,8 @@ def segment_whatif_cmd(
 
     Example: chainkg segment-whatif sz-led 雷曼光电 --map led
     """
-    with store_session() as store:
-        r = segment_what_if(store, base, enterprises, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_what_if, base, enterprises, map_key)
+    if emit_json(r, as_json):
         return
     who = "、".join(e.name for e in r.removed)
     console.print(_("If {who} leave {name}").format(who=who, name=r.base.name), highlight=False, markup=False)
@@ -296,10 +288,8 @@ def segment_candidates_cmd(
 
     Example: chainkg segment-candidates sz-led --map led --segment chip
     """
-    with store_session() as store:
-        r = segment_candidates(store, base, map_key, segment, limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_candidates, base, map_key, segment, limit or None)
+    if emit_json(r, as_json):
         return
     rows = [{"firm": c.name, "place": c.city or c.province or "", "products": c.weight, "why": c.via} for c in r]
     emit(rows, as_json=False, title=escape(_("Candidates for {segment}").format(segment=segment)))
@@ -317,10 +307,8 @@ def segment_complement_cmd(
 
     Example: chainkg segment-complement sz-led sz-hitech --map led
     """
-    with store_session() as store:
-        r = segment_complement(store, a, b, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_complement, a, b, map_key)
+    if emit_json(r, as_json):
         return
     rows = []
     for label, items in (
@@ -352,10 +340,8 @@ def alliance_segments_cmd(
 
     Example: chainkg alliance-segments al-sz-led --map led
     """
-    with store_session() as store:
-        r = alliance_segments(store, alliance, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(alliance_segments, alliance, map_key)
+    if emit_json(r, as_json):
         return
     rows = [
         {

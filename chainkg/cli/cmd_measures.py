@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors
 from chainkg.cli.main import app
 from chainkg.i18n import N_
 from chainkg.queries.policy import policy_profile
 from chainkg.queries.targets import base_targets
 from chainkg.views.measures import profile_sections, target_details, target_rows
-
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
 
 @app.command("targets")
@@ -25,10 +23,8 @@ def targets(
 
     Example: chainkg targets sz-led --year 2021
     """
-    with store_session() as store:
-        found = base_targets(store, base, year)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(base_targets, base, year)
+    if emit_json(found, as_json):
         return
     emit(target_rows(found), as_json=False, title=f"§2 目标 Targets of {found.name} ({found.base}), {found.year} 年")
     for line in target_details(found):
@@ -47,10 +43,8 @@ def policy(
 
     Example: chainkg policy sz-led --year 2021
     """
-    with store_session() as store:
-        found = policy_profile(store, base, year)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(policy_profile, base, year)
+    if emit_json(found, as_json):
         return
     console.print(f"[bold]{found.name}[/] ({found.base}) — 截至 {found.year} 年 as of {found.year}", highlight=False)
     for title, rows in profile_sections(found).items():
