@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
@@ -46,7 +46,6 @@ def _names(items: list[str], n: int = 6) -> str:
 
 
 @app.command("collaboration")
-@friendly_errors
 def collab(
     org: str = typer.Argument(..., help=N_("Key of the enterprise, university or institute")),
     method: str = typer.Option(
@@ -91,7 +90,6 @@ def collab(
 
 
 @app.command("alliance")
-@friendly_errors
 def alliance(
     alliance_id: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     recruits: int = typer.Option(20, "--recruits", "-r", help=N_("Most recruits to show")),
@@ -184,7 +182,6 @@ def alliance(
 
 
 @app.command("patent-pool")
-@friendly_errors
 def pool(
     pool_id: str = typer.Argument(..., help=N_("Key of the patent pool, e.g. pp-5g")),
     candidates: int = typer.Option(20, "--candidates", "-c", help=N_("Most candidate licensors to show")),
@@ -244,7 +241,6 @@ def pool(
 
 
 @app.command("platforms")
-@friendly_errors
 def platforms(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
@@ -274,7 +270,6 @@ def platforms(
 
 
 @app.command("indicators")
-@friendly_errors
 def indicators(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
@@ -74,7 +74,6 @@ def _summaries(levels: list[LevelSummary], title: str) -> None:
 
 
 @app.command("chain")
-@friendly_errors
 def chain_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
@@ -113,7 +112,6 @@ def chain_cmd(
 
 
 @app.command("gaps")
-@friendly_errors
 def gaps_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
@@ -224,7 +222,6 @@ def gaps_cmd(
 
 
 @app.command("what-if")
-@friendly_errors
 def whatif_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     enterprises: list[str] = typer.Argument(
@@ -292,7 +289,6 @@ def whatif_cmd(
 
 
 @app.command("candidates")
-@friendly_errors
 def candidates_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
@@ -351,7 +347,6 @@ def candidates_cmd(
 
 
 @app.command("complement")
-@friendly_errors
 def complement_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     depth: int = DEPTH_OPT,

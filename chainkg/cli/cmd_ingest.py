@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from chainkg.cli.common import console, emit, emit_json, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
@@ -165,7 +165,6 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
 
 
 @app.command("ingest")
-@friendly_errors
 def ingest(
     paths: list[Path] = typer.Argument(..., help=N_("Files (.csv, .xlsx, .jsonl) or folders of them")),
     dry_run: bool = typer.Option(False, "--dry-run", help=N_("Validate and resolve only; write nothing")),
@@ -221,7 +220,6 @@ def ingest(
 
 
 @app.command("ingest-ckg")
-@friendly_errors
 def ingest_ckg(
     folder: Path = typer.Argument(..., help=N_("Folder with the ChainKnowledgeGraph JSONL files")),
     batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
@@ -254,7 +252,6 @@ def ingest_ckg(
 
 
 @app.command("ingest-demo")
-@friendly_errors
 def ingest_demo(
     as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
     report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
@@ -48,7 +48,6 @@ def _seg_name(a: SegmentAnswer) -> str:
 
 
 @app.command("maps")
-@friendly_errors
 def maps_cmd(
     key: str = typer.Argument("", help=N_("Key of one map: show its segments")),
     report: bool = typer.Option(False, "--report", help=N_("Print the map's match report (products and firms)")),
@@ -126,7 +125,6 @@ def maps_cmd(
 
 
 @app.command("maps-report")
-@friendly_errors
 def maps_report_cmd(
     keys: list[str] = typer.Argument(None, help=N_("Maps to report on (all by default)")),
     out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help=N_("Folder for the <key>.md reports")),
@@ -225,7 +223,6 @@ def default_segment_gaps(store: GraphStore, base: str) -> SegmentGapsResult | No
 
 
 @app.command("segments")
-@friendly_errors
 def segments_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     maps: list[str] = typer.Option(None, "--map", "-m", help=N_("Chain map(s); default: the base's own maps")),
@@ -243,7 +240,6 @@ def segments_cmd(
 
 
 @app.command("segment-what-if")
-@friendly_errors
 def segment_whatif_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     enterprises: list[str] = typer.Argument(
@@ -276,7 +272,6 @@ def segment_whatif_cmd(
 
 
 @app.command("segment-candidates")
-@friendly_errors
 def segment_candidates_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     map_key: str = MAP_OPT,
@@ -296,7 +291,6 @@ def segment_candidates_cmd(
 
 
 @app.command("segment-complement")
-@friendly_errors
 def segment_complement_cmd(
     a: str = typer.Argument(..., help=N_("Key of one base")),
     b: str = typer.Argument(..., help=N_("Key of the other base")),
@@ -330,7 +324,6 @@ def segment_complement_cmd(
 
 
 @app.command("alliance-segments")
-@friendly_errors
 def alliance_segments_cmd(
     alliance: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     map_key: str = MAP_OPT,

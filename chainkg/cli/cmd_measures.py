@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, friendly_errors
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json
 from chainkg.cli.main import app
 from chainkg.i18n import N_
 from chainkg.queries.policy import policy_profile
@@ -13,7 +13,6 @@ from chainkg.views.measures import profile_sections, target_details, target_rows
 
 
 @app.command("targets")
-@friendly_errors
 def targets(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     year: int | None = typer.Option(None, "--year", "-y", help=N_("Year (年份); the base's latest year with figures")),
@@ -32,7 +31,6 @@ def targets(
 
 
 @app.command("policy")
-@friendly_errors
 def policy(
     base: str = typer.Argument(..., help=N_("Key of the base")),
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of this year (年份); this year when omitted")),

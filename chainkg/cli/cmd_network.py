@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, emit_json, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
@@ -71,7 +71,6 @@ def _title(what: str, province: str | None) -> str:
 
 
 @app.command("network-brokers")
-@friendly_errors
 def brokers_cmd(
     province: str | None = PROVINCE_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most brokers to show")),
@@ -101,7 +100,6 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
 
 
 @app.command("network-communities")
-@friendly_errors
 def communities_cmd(
     province: str | None = PROVINCE_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most communities to show")),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import ask, console, emit, emit_json, friendly_errors
+from chainkg.cli.common import ask, console, emit, emit_json
 from chainkg.cli.main import app
 from chainkg.i18n import N_, _
 from chainkg.queries.products import quality_report
 
 
 @app.command("quality")
-@friendly_errors
 def quality_cmd(
     flag: str = typer.Option(
         "", "--flag", "-f", help=N_("Only one flag: segment, sales_service, brand, fragment, unspecified")

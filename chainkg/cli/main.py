@@ -15,7 +15,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 import typer
 import typer.core
@@ -219,7 +220,26 @@ def load_command(entry: Entry) -> click.Command:
     raise LookupError(f"chainkg.cli.{entry.module} defines no command {entry.name!r}")
 
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ChainkgTyper(typer.Typer):
+    """The root app: every command it registers answers chainkg errors plainly, with an exit code."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        """``typer.Typer.command``, the command wrapped in :func:`chainkg.cli.common.friendly_errors`."""
+        register = super().command(*args, **kwargs)
+
+        def decorator(func: F) -> F:
+            # common loads rich and the settings: imported when a command module is, never for --help
+            from chainkg.cli.common import friendly_errors
+
+            return register(friendly_errors(func))  # type: ignore[return-value]
+
+        return decorator
+
+
+app = ChainkgTyper(
     help=N_("chainkg: a knowledge graph of industry chains and innovation alliances (科技兴贸创新基地)."),
     cls=LazyGroup,
     no_args_is_help=False,
