@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
@@ -223,10 +223,8 @@ def gaps_cmd(
 
 @app.command("what-if")
 def whatif_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(
-        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
-    ),
+    base: str = BASE_ARG,
+    enterprises: list[str] = REMOVE_ARG,
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most new gaps and cut-off segments to list per level")),
@@ -290,7 +288,7 @@ def whatif_cmd(
 
 @app.command("candidates")
 def candidates_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
@@ -348,7 +346,7 @@ def candidates_cmd(
 
 @app.command("complement")
 def complement_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most bases to list (0 for all)")),

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 SUMMARY_COLUMNS = ("type", "read", "loaded", "created", "updated", "unchanged", "merged", "rejected")
 
+# Options the load commands share.
+BATCH_OPT = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction"))
+REPORT_DIR_OPT = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go"))
+REPORT_JSON_OPT = typer.Option(False, "--json", help=N_("Print the full report as JSON"))
+REREAD_OPT = typer.Option(
+    False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
+)
+
 
 class RichProgress:
     """The ingest progress protocol drawn as rich progress bars, one per file or type."""
@@ -169,13 +177,11 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help=N_("Files (.csv, .xlsx, .jsonl) or folders of them")),
     dry_run: bool = typer.Option(False, "--dry-run", help=N_("Validate and resolve only; write nothing")),
     strict: bool = typer.Option(False, "--strict", help=N_("Refuse the whole load on the first problem")),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
+    batch_size: int = BATCH_OPT,
     aliases: Path = typer.Option(None, "--aliases", help=N_("Alias table (alias, canonical) for entity names")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
-    reread: bool = typer.Option(
-        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
-    ),
+    report_dir: Path = REPORT_DIR_OPT,
+    as_json: bool = REPORT_JSON_OPT,
+    reread: bool = REREAD_OPT,
     type_name: str = typer.Option(
         None, "--type", help=N_("What every file holds: registry (企业名录 export) or a type, e.g. Enterprise, MAKES")
     ),
@@ -222,15 +228,13 @@ def ingest(
 @app.command("ingest-ckg")
 def ingest_ckg(
     folder: Path = typer.Argument(..., help=N_("Folder with the ChainKnowledgeGraph JSONL files")),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
+    batch_size: int = BATCH_OPT,
+    report_dir: Path = REPORT_DIR_OPT,
+    as_json: bool = REPORT_JSON_OPT,
     mix: bool = typer.Option(
         False, "--mix", help=N_("Load even onto a store holding the demo (answers then mix both)")
     ),
-    reread: bool = typer.Option(
-        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
-    ),
+    reread: bool = REREAD_OPT,
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
 
@@ -253,8 +257,8 @@ def ingest_ckg(
 
 @app.command("ingest-demo")
 def ingest_demo(
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
+    as_json: bool = REPORT_JSON_OPT,
+    report_dir: Path = REPORT_DIR_OPT,
     mix: bool = typer.Option(False, "--mix", help=N_("Load even onto a store holding the public data")),
 ) -> None:
     """Load the bundled demo data set (bases in 深圳, 苏州 and 合肥, real listed companies, illustrative links).

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
@@ -241,10 +241,8 @@ def segments_cmd(
 
 @app.command("segment-what-if")
 def segment_whatif_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(
-        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
-    ),
+    base: str = BASE_ARG,
+    enterprises: list[str] = REMOVE_ARG,
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -273,7 +271,7 @@ def segment_whatif_cmd(
 
 @app.command("segment-candidates")
 def segment_candidates_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     map_key: str = MAP_OPT,
     segment: str = typer.Option(..., "--segment", "-s", help=N_("The segment to fill, e.g. chip")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json
+from chainkg.cli.common import BASE_ARG, JSON_OPT, ask, console, emit, emit_json
 from chainkg.cli.main import app
 from chainkg.i18n import N_
 from chainkg.queries.policy import policy_profile
@@ -14,7 +14,7 @@ from chainkg.views.measures import profile_sections, target_details, target_rows
 
 @app.command("targets")
 def targets(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     year: int | None = typer.Option(None, "--year", "-y", help=N_("Year (年份); the base's latest year with figures")),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -32,7 +32,7 @@ def targets(
 
 @app.command("policy")
 def policy(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of this year (年份); this year when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:

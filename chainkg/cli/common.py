@@ -48,6 +48,9 @@ ERROR_LABELS: dict[type[ChainkgError], str] = {
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 """The ``--json`` switch of the commands that print tables."""
+BASE_ARG = typer.Argument(..., help=N_("Key of the base"))
+REMOVE_ARG = typer.Argument(..., help=N_("Enterprises of the base to remove (key, short or full name)"))
+"""The enterprises a what-if takes out of the base."""
 
 
 def settings() -> Settings:
