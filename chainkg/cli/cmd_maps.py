@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import typer
 from rich.markup import escape
@@ -18,7 +19,6 @@ from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.segments import (
-    SegmentAnswer,
     SegmentFirm,
     SegmentGapsResult,
     alliance_segments,
@@ -43,8 +43,23 @@ def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -
     return shown + (_(" ({count} in all)").format(count=count) if count > min(n, len(firms)) else "")
 
 
-def _seg_name(a: SegmentAnswer) -> str:
-    return f"  └ {a.name}" if a.parent else a.name
+def _seg_name(name: str, parent: object) -> str:
+    """A segment's name, indented under its parent's when it has one (the tables list parents first)."""
+    return f"  └ {name}" if parent else name
+
+
+class _Placed(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
+    @property
+    def stage_name(self) -> str: ...
+
+
+def _placed(s: _Placed) -> dict[str, object]:
+    """The first two columns of a segment's row: its stage and its (indented) name."""
+    return {"stage": s.stage_name, "segment": _seg_name(s.name, s.parent)}
 
 
 @app.command("maps")
@@ -81,8 +96,7 @@ def maps_cmd(
                 return
             rows = [
                 {
-                    "stage": s.stage_name,
-                    "segment": f"  └ {s.name}" if s.parent else s.name,
+                    **_placed(s),
                     "products": s.products_count,
                     "firms": s.enterprises_count,
                     "sample": "、".join(s.products[:4]),
@@ -113,7 +127,7 @@ def maps_cmd(
     rows = [
         {
             "stage": md.stage_name(str(s["stage"])),
-            "segment": f"  └ {s['name']}" if s["parent"] else str(s["name"]),
+            "segment": _seg_name(str(s["name"]), s["parent"]),
             "key": str(s["key"]),
             "feeds": ", ".join(x.split("/", 1)[1] for x in md.feeds.get(str(s["key"]), [])),
             "products": len(md.products.get(str(s["key"]), [])),
@@ -192,8 +206,7 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
         )
         rows = [
             {
-                "stage": a.stage_name,
-                "segment": _seg_name(a),
+                **_placed(a),
                 "status": a.status,
                 "base firms": _names(a.base_firms),
                 "nationwide": a.makers_count,
@@ -336,8 +349,7 @@ def alliance_segments_cmd(
         return
     rows = [
         {
-            "stage": s.stage_name,
-            "segment": f"  └ {s.name}" if s.parent else s.name,
+            **_placed(s),
             "status": s.status,
             "members": "、".join(m.name for m in s.members[:4]),
             "nationwide": s.makers_count,
