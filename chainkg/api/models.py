@@ -10,15 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from chainkg.graph.model import MODEL, NodeType, Prop, PropType
-
-_PY: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INT: int,
-    PropType.FLOAT: float,
-    PropType.BOOL: bool,
-    PropType.STRING_LIST: list[str],
-}
+from chainkg.graph.model import MODEL, PYTHON_TYPES, NodeType, Prop
 
 # One plausible example value per property name, for the OpenAPI document.
 _EXAMPLES: dict[str, dict[str, Any]] = {
@@ -48,7 +40,7 @@ def _field(p: Prop) -> tuple[Any, Any]:
         desc += f" (one of: {', '.join(p.choices)})"
     if p.name == "key":
         return (str, Field(..., description=desc))
-    return (_PY[p.type] | None, Field(None, description=desc))
+    return (PYTHON_TYPES[p.type] | None, Field(None, description=desc))
 
 
 def _resource_model(node: NodeType) -> type[BaseModel]:

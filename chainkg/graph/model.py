@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class PropType(StrEnum):
@@ -22,6 +23,16 @@ class PropType(StrEnum):
     FLOAT = "DOUBLE"
     BOOL = "BOOLEAN"
     STRING_LIST = "STRING[]"
+
+
+PYTHON_TYPES: dict[PropType, Any] = {
+    PropType.STRING: str,
+    PropType.INT: int,
+    PropType.FLOAT: float,
+    PropType.BOOL: bool,
+    PropType.STRING_LIST: list[str],
+}
+"""The Python type of each property type: what the API's models and the loader's row checks hold a value to."""
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 
-from chainkg.graph.model import PropType
+from chainkg.graph.model import PYTHON_TYPES, PropType
 from chainkg.ingest import checks
 from chainkg.ingest.formats import CHOICE_SYNONYMS, Column, TypeSpec, choice_key, spec
 from chainkg.ingest.readers import CellError
-
-_PY_TYPES: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INT: int,
-    PropType.FLOAT: float,
-    PropType.BOOL: bool,
-    PropType.STRING_LIST: list[str],
-}
 
 _TRUE = {"true", "yes", "y", "t", "1", "是", "有", "√", "✓", "对", "x"}
 _FALSE = {"false", "no", "n", "f", "0", "否", "无", "×", "✗", "不", "-"}
@@ -241,7 +233,7 @@ def _after_checks(owner: str, c: Column) -> list[Callable[[Any], Any]]:
 
 
 def _field_type(owner: str, c: Column) -> Any:
-    base = _PY_TYPES[c.type]
+    base = PYTHON_TYPES[c.type]
     key = choice_key(owner, c)
     if c.choices and c.name != "src_type":
         before: Callable[[Any], Any] = _choice_cleaner(c.choices, CHOICE_SYNONYMS.get(key or "", {}))
