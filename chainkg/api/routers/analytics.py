@@ -8,6 +8,8 @@ Every count-like parameter has a cap, so no request can run away.
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_origin
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -78,13 +80,32 @@ def list_tables(model: type[BaseModel]) -> list[str]:
     return [name for name, f in model.model_fields.items() if get_origin(f.annotation) is list]
 
 
-def _table_picker(model: type[BaseModel], default: str, table: str | None) -> Any:
-    tables = list_tables(model)
-    name = table or default
-    if name not in tables:
-        raise InvalidInputError(f"'table' must be one of {', '.join(tables)}; got {name!r}", field="table")
-    return lambda result: getattr(result, name)
+@dataclass(frozen=True)
+class Tables:
+    """The tables of an answer that ``?table=`` picks from for CSV, and the one it gives by default."""
 
+    model: type[BaseModel]
+    default: str
+
+    @property
+    def doc(self) -> str:
+        """The sentence of the route's description that names them."""
+        return f"CSV: `table=` one of {', '.join(list_tables(self.model))} (default {self.default})."
+
+    def pick(self, table: str | None) -> Callable[[Any], Any]:
+        """The rows of table ``table`` (the default when None) of an answer; another name is invalid input."""
+        tables = list_tables(self.model)
+        name = table or self.default
+        if name not in tables:
+            raise InvalidInputError(f"'table' must be one of {', '.join(tables)}; got {name!r}", field="table")
+        return lambda result: getattr(result, name)
+
+
+CHAIN_TABLES = Tables(BaseChain, "segments")
+WHAT_IF_TABLES = Tables(WhatIfResult, "new_gaps")
+CANDIDATES_TABLES = Tables(FillCandidates, "candidates")
+ALLIANCE_TABLES = Tables(AllianceMap, "members")
+POOL_TABLES = Tables(PoolAnalysis, "contributors")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS, description=f"Most rows to return, at most {MAX_RESULTS} / 条数")]
 
@@ -122,7 +143,7 @@ def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
         "its stage (下游/中游/上游), status (covered 已覆盖 / weak 薄弱 / gap 缺口), the base's enterprises "
         "covering it, and the path that puts it in the chain (`why`, `why_zh`). `levels` counts the whole "
         "chain; `segments` holds the nearest `limit` per level, `links` the links between them (at most "
-        f"`max_links`). CSV: `table=` one of {', '.join(list_tables(BaseChain))} (default segments)."
+        "`max_links`). " + CHAIN_TABLES.doc
     ),
     operation_id="base_chain",
     responses=_responses("base_chain"),
@@ -141,7 +162,7 @@ def chain(
     table: Table = None,
 ) -> Response:
     """The chain of one base (see the description)."""
-    pick = _table_picker(BaseChain, "segments", table)
+    pick = CHAIN_TABLES.pick(table)
     return ans.send(
         lambda: _trim_links(base_chain(ans.store, base, depth, level=level, stage=stage, limit=limit), max_links),
         table=pick,
@@ -222,8 +243,7 @@ def weak_links(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "bo
     description=(
         "Removes the named enterprises (keys, short or full names; repeat `remove`) from the base and answers "
         "the segments that become gaps (`new_gaps`, with who covered them), the covered segments downstream "
-        "that lose their in-base supply (`cut_off`), and the counts per level before and after. CSV: `table=` "
-        f"one of {', '.join(list_tables(WhatIfResult))} (default new_gaps)."
+        "that lose their in-base supply (`cut_off`), and the counts per level before and after. " + WHAT_IF_TABLES.doc
     ),
     operation_id="what_if",
     responses=_responses("what_if"),
@@ -245,7 +265,7 @@ def what_if_(
     table: Table = None,
 ) -> Response:
     """The what-if of one base (see the description)."""
-    pick = _table_picker(WhatIfResult, "new_gaps", table)
+    pick = WHAT_IF_TABLES.pick(table)
     return ans.send(
         lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit), table=pick, name=f"what-if-{base}"
     )
@@ -260,7 +280,7 @@ def what_if_(
         "their points (same province or city, alliance or partner ties, supply ties, patents, revenue share), "
         "and the other bases whose enterprises cover it. `segment`: a product name, an industry key "
         "(SW2021:270100) or a unique industry name; `Product:<name>` / `Industry:<key>` to be explicit. "
-        f"CSV: `table=` one of {', '.join(list_tables(FillCandidates))} (default candidates)."
+        + CANDIDATES_TABLES.doc
     ),
     operation_id="fill_candidates",
     responses=_responses("fill_candidates"),
@@ -273,7 +293,7 @@ def candidates(
     table: Table = None,
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
-    pick = _table_picker(FillCandidates, "candidates", table)
+    pick = CANDIDATES_TABLES.pick(table)
     return ans.send(lambda: fill_candidates(ans.store, base, segment, limit=limit), table=pick, name=f"fill-{base}")
 
 
@@ -348,9 +368,7 @@ def collaboration(
     description=(
         "Members and roles, chain segments the members cover and miss, the member network (supply, 产学研, "
         "co-held patents), brokers (betweenness), communities (Louvain), overlapping alliances and recruits "
-        "with reasons. `definition` says how coverage is measured. CSV: `table=` one of "
-        + ", ".join(list_tables(AllianceMap))
-        + " (default members)."
+        "with reasons. `definition` says how coverage is measured. " + ALLIANCE_TABLES.doc
     ),
     operation_id="alliance_map",
     responses=_responses("alliance_map"),
@@ -367,7 +385,7 @@ def alliance(
     table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
 ) -> Response:
     """The alliance map (see the description)."""
-    pick = _table_picker(AllianceMap, "members", table)
+    pick = ALLIANCE_TABLES.pick(table)
     return ans.send(
         lambda: alliance_map(ans.store, alliance, recruits=recruits, include_shared_fields=shared_fields),
         table=pick,
@@ -382,9 +400,7 @@ def alliance(
     description=(
         "Tech fields the pool covers, contributors with their share and the concentration (HHI, 0–10,000, "
         "and its band), holders that have not declared, licensees and the needs the pool does not cover, and "
-        "candidate licensors with a reason each. CSV: `table=` one of "
-        + ", ".join(list_tables(PoolAnalysis))
-        + " (default contributors)."
+        "candidate licensors with a reason each. " + POOL_TABLES.doc
     ),
     operation_id="patent_pool_analysis",
     responses=_responses("patent_pool_analysis"),
@@ -396,7 +412,7 @@ def patent_pool(
     table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
 ) -> Response:
     """The pool analysis (see the description)."""
-    pick = _table_picker(PoolAnalysis, "contributors", table)
+    pick = POOL_TABLES.pick(table)
     return ans.send(lambda: pool_analysis(ans.store, pool, candidates=candidates), table=pick, name=f"pool-{pool}")
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.output import AnswerDep
-from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, _responses, _table_picker
+from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, Tables, _responses
 from chainkg.queries.segments import (
     AllianceSegments,
     MapReport,
@@ -131,7 +131,7 @@ def segment_whatif(
     table: Table = None,
 ) -> Response:
     """The segment what-if of one base."""
-    pick = _table_picker(SegmentWhatIf, "lost", table)
+    pick = Tables(SegmentWhatIf, "lost").pick(table)
     return ans.send(lambda: segment_what_if(ans.store, base, remove, map), table=pick, name=f"segment-what-if-{base}")
 
 
@@ -164,7 +164,7 @@ def candidates(ans: AnswerDep, base: Base, map: MapKey, segment: SegmentKey, lim
 )
 def complement(ans: AnswerDep, a: Base, b: Base, map: MapKey, table: Table = None) -> Response:
     """Complementarity of two bases per segment."""
-    pick = _table_picker(SegmentComplement, "a_fills_b", table)
+    pick = Tables(SegmentComplement, "a_fills_b").pick(table)
     return ans.send(lambda: segment_complement(ans.store, a, b, map), table=pick, name=f"segment-complement-{a}")
 
 
