@@ -116,7 +116,8 @@ def get_cache(request: Request) -> ResultCache:
     return cache
 
 
-def _key_from(request: Request, header: str | None) -> str | None:
+def _given_key(request: Request, header: Annotated[str | None, Depends(_key_header)]) -> str | None:
+    """The key the request sends: the X-API-Key header, else an 'Authorization: Bearer' token."""
     if header:
         return header
     auth = request.headers.get("authorization", "")
@@ -130,32 +131,28 @@ def _matches(given: str | None, expected: str) -> bool:
     return given is not None and secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def require_read(
-    request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    header: Annotated[str | None, Depends(_key_header)],
-) -> None:
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+GivenKey = Annotated[str | None, Depends(_given_key)]
+
+
+def require_read(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
     """Let a read through when no read key is set, or when the read (or write) key is given."""
     if settings.read_key is None:
         return
-    given = _key_from(request, header)
     ok = _matches(given, settings.read_key.get_secret_value())
     if settings.api_key is not None:
         ok = _matches(given, settings.api_key.get_secret_value()) or ok
     if not ok:
-        raise HTTPException(
-            401,
+        raise _unauthorized(
             f"This server needs a read key: send it in the {API_KEY_HEADER} header "
-            "(or as 'Authorization: Bearer <key>'). Ask the server's operator for it.",
-            headers={"WWW-Authenticate": "Bearer"},
+            "(or as 'Authorization: Bearer <key>'). Ask the server's operator for it."
         )
 
 
-def require_write(
-    request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    header: Annotated[str | None, Depends(_key_header)],
-) -> None:
+def require_write(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
     """Let a write through only with the write key; refuse all writes when none is set."""
     if settings.api_key is None:
         raise HTTPException(
@@ -163,12 +160,9 @@ def require_write(
             "Writes over HTTP are switched off on this server: its operator must set CHAINKG_API_KEY "
             "to allow uploads. Until then, load files with 'chainkg ingest' on the server.",
         )
-    if not _matches(_key_from(request, header), settings.api_key.get_secret_value()):
-        raise HTTPException(
-            401,
-            f"Uploads need the write key: send it in the {API_KEY_HEADER} header "
-            "(or as 'Authorization: Bearer <key>').",
-            headers={"WWW-Authenticate": "Bearer"},
+    if not _matches(given, settings.api_key.get_secret_value()):
+        raise _unauthorized(
+            f"Uploads need the write key: send it in the {API_KEY_HEADER} header (or as 'Authorization: Bearer <key>')."
         )
 
 

@@ -116,16 +116,22 @@ def _add_offline_docs(app: FastAPI, folder: Path) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
 
+    def urls(request: Request, **files: str) -> dict[str, Any]:
+        """The OpenAPI document's URL and those of the named static ``files``, under the app's root path."""
+        root = request.scope.get("root_path", "")
+        return {"openapi_url": f"{root}{openapi_url}", **{k: f"{root}{DOCS_STATIC}/{v}" for k, v in files.items()}}
+
     @app.get("/docs", include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
         return get_swagger_ui_html(
-            openapi_url=f"{root}{openapi_url}",
             title=f"{app.title} - Swagger UI",
-            oauth2_redirect_url=f"{root}{redirect_url}",
-            swagger_js_url=f"{root}{DOCS_STATIC}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{DOCS_STATIC}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+            oauth2_redirect_url=f"{request.scope.get('root_path', '')}{redirect_url}",
+            **urls(
+                request,
+                swagger_js_url="swagger-ui-bundle.js",
+                swagger_css_url="swagger-ui.css",
+                swagger_favicon_url="favicon.png",
+            ),
         )
 
     @app.get(redirect_url, include_in_schema=False)
@@ -134,13 +140,10 @@ def _add_offline_docs(app: FastAPI, folder: Path) -> None:
 
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
         return get_redoc_html(
-            openapi_url=f"{root}{openapi_url}",
             title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}{DOCS_STATIC}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
             with_google_fonts=False,  # the page would fetch fonts from fonts.googleapis.com
+            **urls(request, redoc_js_url="redoc.standalone.js", redoc_favicon_url="favicon.png"),
         )
 
 

@@ -12,16 +12,18 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import quote
 
 import pydantic_core
-from fastapi import HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
 
 from chainkg.api.cache import ResultCache
-from chainkg.api.deps import OutputFormat
+from chainkg.api.deps import CacheDep, FormatDep, OutputFormat, StoreDep
 from chainkg.errors import InvalidInputError
+from chainkg.graph.store import GraphStore
 from chainkg.i18n import column, get_locale, value
 
 CSV_MEDIA = "text/csv; charset=utf-8"
@@ -180,3 +182,34 @@ def respond(
     if fmt == "csv":
         headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.csv"
     return Response(content=body, media_type=media, headers=headers)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a question route needs to answer: its request, the store, the answer cache and the format.
+
+    Routes take it as :data:`AnswerDep` and end with ``ans.send(lambda: question(ans.store, ...))``.
+    """
+
+    request: Request
+    store: GraphStore
+    cache: ResultCache
+    fmt: OutputFormat
+
+    def send(
+        self,
+        compute: Callable[[], Any],
+        *,
+        table: Callable[[Any], Sequence[Any]] | None = None,
+        name: str = "chainkg",
+    ) -> Response:
+        """:func:`respond` with this route's request, cache and format."""
+        return respond(self.request, self.cache, self.fmt, compute, table=table, name=name)
+
+
+def answer(request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep) -> Answer:
+    """The :class:`Answer` of the request (a dependency; ``?format=`` is its query parameter)."""
+    return Answer(request, store, cache, fmt)
+
+
+AnswerDep = Annotated[Answer, Depends(answer)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import PLATFORM_KIND_ZH
@@ -36,8 +36,6 @@ from chainkg.views.measures import (
     weights_line,
 )
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
-
 
 def _pct(v: float | None) -> str:
     return "" if v is None else f"{100 * v:.0f}%"
@@ -48,7 +46,6 @@ def _names(items: list[str], n: int = 6) -> str:
 
 
 @app.command("collaboration")
-@friendly_errors
 def collab(
     org: str = typer.Argument(..., help=N_("Key of the enterprise, university or institute")),
     method: str = typer.Option(
@@ -67,10 +64,8 @@ def collab(
 
     Example: chainkg collab 300323.SZ --method jaccard --limit 10
     """
-    with store_session() as store:
-        found = collaboration_opportunities(store, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(collaboration_opportunities, org, method, limit, kinds=tuple(kind) or PARTNER_KINDS)
+    if emit_json(found, as_json):
         return
     if not found:
         console.print(f"No partner proposals for {org}: it shares no tech field with anyone it does not work with yet.")
@@ -95,7 +90,6 @@ def collab(
 
 
 @app.command("alliance")
-@friendly_errors
 def alliance(
     alliance_id: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     recruits: int = typer.Option(20, "--recruits", "-r", help=N_("Most recruits to show")),
@@ -108,10 +102,8 @@ def alliance(
 
     Example: chainkg alliance al-sz-led --recruits 10
     """
-    with store_session() as store:
-        m = alliance_map(store, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
-    if as_json:
-        emit(m, as_json=True)
+    m = ask(alliance_map, alliance_id, recruits=recruits, include_shared_fields=shared_fields)
+    if emit_json(m, as_json):
         return
     console.print(
         f"[bold]{m.name}[/] ({m.key}), founded {m.founded_year or '?'}; focus 聚焦: "
@@ -190,7 +182,6 @@ def alliance(
 
 
 @app.command("patent-pool")
-@friendly_errors
 def pool(
     pool_id: str = typer.Argument(..., help=N_("Key of the patent pool, e.g. pp-5g")),
     candidates: int = typer.Option(20, "--candidates", "-c", help=N_("Most candidate licensors to show")),
@@ -201,10 +192,8 @@ def pool(
 
     Example: chainkg pool pp-led --json
     """
-    with store_session() as store:
-        a = pool_analysis(store, pool_id, candidates=candidates)
-    if as_json:
-        emit(a, as_json=True)
+    a = ask(pool_analysis, pool_id, candidates=candidates)
+    if emit_json(a, as_json):
         return
     console.print(
         f"[bold]{a.name}[/] ({a.key}): {a.patents} patents 专利; HHI {a.hhi:.0f} ({a.concentration}); "
@@ -252,7 +241,6 @@ def pool(
 
 
 @app.command("platforms")
-@friendly_errors
 def platforms(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
@@ -262,10 +250,8 @@ def platforms(
 
     Example: chainkg platforms sz-hitech
     """
-    with store_session() as store:
-        found = platform_coverage(store, base)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(platform_coverage, base)
+    if emit_json(found, as_json):
         return
     emit(
         [
@@ -284,7 +270,6 @@ def platforms(
 
 
 @app.command("indicators")
-@friendly_errors
 def indicators(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),
@@ -327,8 +312,7 @@ def indicators(
                 if year is not None:
                     before = base_indicators(store, base, year=year - 1)[0]
     if ranking:
-        if as_json:
-            emit(ranked, as_json=True)
+        if emit_json(ranked, as_json):
             return
         used = ranked[0].weights if ranked else {}
         console.print(weights_line(used), highlight=False)
@@ -341,8 +325,7 @@ def indicators(
             highlight=False,
         )
         return
-    if as_json:
-        emit(found, as_json=True)
+    if emit_json(found, as_json):
         return
     if targets is not None:
         emit(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, friendly_errors, store_session
+from chainkg.cli.common import console, store_session
 from chainkg.cli.main import app
 from chainkg.i18n import N_
 
 
 @app.command()
-@friendly_errors
 def demo(
     host: str = typer.Option(None, help=N_("Address to listen on (default CHAINKG_HOST, 127.0.0.1)")),
     port: int = typer.Option(None, help=N_("Port to listen on (default CHAINKG_PORT, 8000)"), min=1, max=65535),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import console, emit, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_
@@ -23,7 +23,6 @@ def _stem(view: str, key: str) -> str:
 
 
 @app.command("export")
-@friendly_errors
 def export(
     view: str = typer.Argument(..., help=f"Which view: {', '.join(VIEW_KINDS)}"),
     key: str = typer.Argument(..., help=N_("What it is about: base, alliance, organization, pool or node key")),

@@ -11,14 +11,13 @@ from collections.abc import Mapping, Sequence
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
 from chainkg.queries.chainengine.gaps import Gap, gap_overview, what_if
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
 LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
 YEAR_OPT = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)"))
@@ -76,7 +75,6 @@ def _summaries(levels: list[LevelSummary], title: str) -> None:
 
 
 @app.command("chain")
-@friendly_errors
 def chain_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
@@ -97,12 +95,8 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
-    with store_session() as store:
-        result = base_chain(
-            store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
-        )
-    if as_json:
-        emit(result, as_json=True)
+    result = ask(base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year)
+    if emit_json(result, as_json):
         return
     b = result.base
     _summaries(result.levels, _("Chain of {name} ({key}), depth {depth}").format(name=b.name, key=b.key, depth=depth))
@@ -121,7 +115,6 @@ def chain_cmd(
 
 
 @app.command("gaps")
-@friendly_errors
 def gaps_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     depth: int = DEPTH_OPT,
@@ -238,12 +231,9 @@ def gaps_cmd(
 
 
 @app.command("what-if")
-@friendly_errors
 def whatif_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(
-        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
-    ),
+    base: str = BASE_ARG,
+    enterprises: list[str] = REMOVE_ARG,
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most new gaps and cut-off segments to list per level")),
@@ -254,10 +244,8 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
-    with store_session() as store:
-        r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
+    if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
     console.print(
@@ -309,9 +297,8 @@ def whatif_cmd(
 
 
 @app.command("candidates")
-@friendly_errors
 def candidates_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     segment: str = typer.Argument(..., help=N_("The gap: product name, industry key (SW2021:270100) or industry name")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
@@ -329,8 +316,7 @@ def candidates_cmd(
         from chainkg.queries.chainengine.candidates import fill_candidates  # only this command needs it
 
         r = fill_candidates(store, base, segment, limit=limit or None, year=year)
-    if as_json:
-        emit(r, as_json=True)
+    if emit_json(r, as_json):
         return
     console.print(
         _("Candidates to fill {segment} ({level}) for {name} ({key})").format(
@@ -371,9 +357,8 @@ def candidates_cmd(
 
 
 @app.command("complement")
-@friendly_errors
 def complement_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     depth: int = DEPTH_OPT,
     level: str = LEVEL_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most bases to list (0 for all)")),
@@ -387,8 +372,7 @@ def complement_cmd(
         from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    if emit_json(r, as_json):
         return
     console.print(
         _("{name} ({key}): {products} product gaps, {industries} industry gaps at depth {depth}").format(

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from chainkg.graph.store import GraphStore
 
 SUMMARY_COLUMNS = ("type", "read", "loaded", "created", "updated", "unchanged", "merged", "rejected")
+
+# Options the load commands share.
+BATCH_OPT = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction"))
+REPORT_DIR_OPT = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go"))
+REPORT_JSON_OPT = typer.Option(False, "--json", help=N_("Print the full report as JSON"))
+REREAD_OPT = typer.Option(
+    False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
+)
 
 
 class RichProgress:
@@ -110,8 +118,7 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     rejects = report.write_rejects(out / "rejects.csv")
     merges = report.write_merges(out / "merges.csv")
     review = report.write_reviews(out / "resolution-review.csv") if report.reviews else None
-    if as_json:
-        emit(report, as_json=True)
+    if emit_json(report, as_json):
         return
     emit(report.summary_rows(), as_json=False, title=title, columns=SUMMARY_COLUMNS)
     console.print(report.summary_line())
@@ -146,8 +153,7 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
 
     files, _ = _expand(paths)
     tables = [t for path, _ in files for t in explain_file(path, type_name)]
-    if as_json:
-        emit([asdict(t) for t in tables], as_json=True)
+    if emit_json([asdict(t) for t in tables], as_json):
         return
     for t in tables:
         console.print(
@@ -167,18 +173,15 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
 
 
 @app.command("ingest")
-@friendly_errors
 def ingest(
     paths: list[Path] = typer.Argument(..., help=N_("Files (.csv, .xlsx, .jsonl) or folders of them")),
     dry_run: bool = typer.Option(False, "--dry-run", help=N_("Validate and resolve only; write nothing")),
     strict: bool = typer.Option(False, "--strict", help=N_("Refuse the whole load on the first problem")),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
+    batch_size: int = BATCH_OPT,
     aliases: Path = typer.Option(None, "--aliases", help=N_("Alias table (alias, canonical) for entity names")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
-    reread: bool = typer.Option(
-        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
-    ),
+    report_dir: Path = REPORT_DIR_OPT,
+    as_json: bool = REPORT_JSON_OPT,
+    reread: bool = REREAD_OPT,
     type_name: str = typer.Option(
         None, "--type", help=N_("What every file holds: registry (企业名录 export) or a type, e.g. Enterprise, MAKES")
     ),
@@ -223,18 +226,15 @@ def ingest(
 
 
 @app.command("ingest-ckg")
-@friendly_errors
 def ingest_ckg(
     folder: Path = typer.Argument(..., help=N_("Folder with the ChainKnowledgeGraph JSONL files")),
-    batch_size: int = typer.Option(None, "--batch-size", min=1, help=N_("Rows per write transaction")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
+    batch_size: int = BATCH_OPT,
+    report_dir: Path = REPORT_DIR_OPT,
+    as_json: bool = REPORT_JSON_OPT,
     mix: bool = typer.Option(
         False, "--mix", help=N_("Load even onto a store holding the demo (answers then mix both)")
     ),
-    reread: bool = typer.Option(
-        False, "--reread", help=N_("Read and compare every row even when the files are those of the last load")
-    ),
+    reread: bool = REREAD_OPT,
 ) -> None:
     """Load the public ChainKnowledgeGraph data set (listed companies, SW2021 industries, products).
 
@@ -256,10 +256,9 @@ def ingest_ckg(
 
 
 @app.command("ingest-demo")
-@friendly_errors
 def ingest_demo(
-    as_json: bool = typer.Option(False, "--json", help=N_("Print the full report as JSON")),
-    report_dir: Path = typer.Option(None, "--report-dir", help=N_("Where summary.json and rejects.csv go")),
+    as_json: bool = REPORT_JSON_OPT,
+    report_dir: Path = REPORT_DIR_OPT,
     mix: bool = typer.Option(False, "--mix", help=N_("Load even onto a store holding the public data")),
 ) -> None:
     """Load the bundled demo data set (bases in 深圳, 苏州 and 合肥, real listed companies, illustrative links).

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chainengine.segments import (
-    SegmentAnswer,
     SegmentFirm,
     SegmentGapsResult,
     alliance_segments,
@@ -34,7 +34,6 @@ from chainkg.queries.chainengine.segments import (
 )
 from chainkg.views.mapreport import render_map_report
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 MAP_OPT = typer.Option(..., "--map", "-m", help=N_("Key of the chain map, e.g. led (see `chainkg maps`)"))
 
 
@@ -44,12 +43,26 @@ def _names(firms: Sequence[SegmentFirm], n: int = 3, total: int | None = None) -
     return shown + (_(" ({count} in all)").format(count=count) if count > min(n, len(firms)) else "")
 
 
-def _seg_name(a: SegmentAnswer) -> str:
-    return f"  └ {a.name}" if a.parent else a.name
+def _seg_name(name: str, parent: object) -> str:
+    """A segment's name, indented under its parent's when it has one (the tables list parents first)."""
+    return f"  └ {name}" if parent else name
+
+
+class _Placed(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
+    @property
+    def stage_name(self) -> str: ...
+
+
+def _placed(s: _Placed) -> dict[str, object]:
+    """The first two columns of a segment's row: its stage and its (indented) name."""
+    return {"stage": s.stage_name, "segment": _seg_name(s.name, s.parent)}
 
 
 @app.command("maps")
-@friendly_errors
 def maps_cmd(
     key: str = typer.Argument("", help=N_("Key of one map: show its segments")),
     report: bool = typer.Option(False, "--report", help=N_("Print the map's match report (products and firms)")),
@@ -62,8 +75,7 @@ def maps_cmd(
     with store_session() as store:
         if not key:
             maps = list_maps(store)
-            if as_json:
-                emit(maps, as_json=True)
+            if emit_json(maps, as_json):
                 return
             rows = [
                 {
@@ -80,13 +92,11 @@ def maps_cmd(
             return
         if report:
             r = map_report(store, key)
-            if as_json:
-                emit(r, as_json=True)
+            if emit_json(r, as_json):
                 return
             rows = [
                 {
-                    "stage": s.stage_name,
-                    "segment": f"  └ {s.name}" if s.parent else s.name,
+                    **_placed(s),
                     "products": s.products_count,
                     "firms": s.enterprises_count,
                     "sample": "、".join(s.products[:4]),
@@ -112,13 +122,12 @@ def maps_cmd(
                 )
             return
         md = read_map(store, key)
-    if as_json:
-        emit({"map": md.summary, "stages": md.stages, "segments": md.segments}, as_json=True)
+    if emit_json({"map": md.summary, "stages": md.stages, "segments": md.segments}, as_json):
         return
     rows = [
         {
             "stage": md.stage_name(str(s["stage"])),
-            "segment": f"  └ {s['name']}" if s["parent"] else str(s["name"]),
+            "segment": _seg_name(str(s["name"]), s["parent"]),
             "key": str(s["key"]),
             "feeds": ", ".join(x.split("/", 1)[1] for x in md.feeds.get(str(s["key"]), [])),
             "products": len(md.products.get(str(s["key"]), [])),
@@ -130,7 +139,6 @@ def maps_cmd(
 
 
 @app.command("maps-report")
-@friendly_errors
 def maps_report_cmd(
     keys: list[str] = typer.Argument(None, help=N_("Maps to report on (all by default)")),
     out: Path = typer.Option(Path("docs/maps"), "--out", "-o", help=N_("Folder for the <key>.md reports")),
@@ -198,8 +206,7 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
         )
         rows = [
             {
-                "stage": a.stage_name,
-                "segment": _seg_name(a),
+                **_placed(a),
                 "status": a.status,
                 "base firms": _names(a.base_firms),
                 "nationwide": a.makers_count,
@@ -229,7 +236,6 @@ def default_segment_gaps(store: GraphStore, base: str, year: int | None = None) 
 
 
 @app.command("segments")
-@friendly_errors
 def segments_cmd(
     base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
     maps: list[str] = typer.Option(None, "--map", "-m", help=N_("Chain map(s); default: the base's own maps")),
@@ -243,21 +249,16 @@ def segments_cmd(
 
     Example: chainkg segments sz-led --map led
     """
-    with store_session() as store:
-        r = segment_gaps(store, base, maps or None, segment=segment or None, year=year)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_gaps, base, maps or None, segment=segment or None, year=year)
+    if emit_json(r, as_json):
         return
     print_segment_gaps(r, drill=bool(segment))
 
 
 @app.command("segment-what-if")
-@friendly_errors
 def segment_whatif_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
-    enterprises: list[str] = typer.Argument(
-        ..., help=N_("Enterprises of the base to remove (key, short or full name)")
-    ),
+    base: str = BASE_ARG,
+    enterprises: list[str] = REMOVE_ARG,
     map_key: str = MAP_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -265,10 +266,8 @@ def segment_whatif_cmd(
 
     Example: chainkg segment-whatif sz-led 雷曼光电 --map led
     """
-    with store_session() as store:
-        r = segment_what_if(store, base, enterprises, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_what_if, base, enterprises, map_key)
+    if emit_json(r, as_json):
         return
     who = "、".join(e.name for e in r.removed)
     console.print(_("If {who} leave {name}").format(who=who, name=r.base.name), highlight=False, markup=False)
@@ -287,9 +286,8 @@ def segment_whatif_cmd(
 
 
 @app.command("segment-candidates")
-@friendly_errors
 def segment_candidates_cmd(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     map_key: str = MAP_OPT,
     segment: str = typer.Option(..., "--segment", "-s", help=N_("The segment to fill, e.g. chip")),
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
@@ -299,17 +297,14 @@ def segment_candidates_cmd(
 
     Example: chainkg segment-candidates sz-led --map led --segment chip
     """
-    with store_session() as store:
-        r = segment_candidates(store, base, map_key, segment, limit or None)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_candidates, base, map_key, segment, limit or None)
+    if emit_json(r, as_json):
         return
     rows = [{"firm": c.name, "place": c.city or c.province or "", "products": c.weight, "why": c.via} for c in r]
     emit(rows, as_json=False, title=escape(_("Candidates for {segment}").format(segment=segment)))
 
 
 @app.command("segment-complement")
-@friendly_errors
 def segment_complement_cmd(
     a: str = typer.Argument(..., help=N_("Key of one base")),
     b: str = typer.Argument(..., help=N_("Key of the other base")),
@@ -320,10 +315,8 @@ def segment_complement_cmd(
 
     Example: chainkg segment-complement sz-led sz-hitech --map led
     """
-    with store_session() as store:
-        r = segment_complement(store, a, b, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(segment_complement, a, b, map_key)
+    if emit_json(r, as_json):
         return
     rows = []
     for label, items in (
@@ -345,7 +338,6 @@ def segment_complement_cmd(
 
 
 @app.command("alliance-segments")
-@friendly_errors
 def alliance_segments_cmd(
     alliance: str = typer.Argument(..., help=N_("Key of the alliance, e.g. al-led")),
     map_key: str = MAP_OPT,
@@ -355,15 +347,12 @@ def alliance_segments_cmd(
 
     Example: chainkg alliance-segments al-sz-led --map led
     """
-    with store_session() as store:
-        r = alliance_segments(store, alliance, map_key)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(alliance_segments, alliance, map_key)
+    if emit_json(r, as_json):
         return
     rows = [
         {
-            "stage": s.stage_name,
-            "segment": f"  └ {s.name}" if s.parent else s.name,
+            **_placed(s),
             "status": s.status,
             "members": "、".join(m.name for m in s.members[:4]),
             "nationwide": s.makers_count,

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, ask, console, emit, emit_json
 from chainkg.cli.main import app
 from chainkg.i18n import N_
 from chainkg.queries.policy import policy_profile
 from chainkg.queries.targets import base_targets
 from chainkg.views.measures import profile_sections, target_details, target_rows
 
-JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
-
 
 @app.command("targets")
-@friendly_errors
 def targets(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     year: int | None = typer.Option(None, "--year", "-y", help=N_("Year (年份); the base's latest year with figures")),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -25,10 +22,8 @@ def targets(
 
     Example: chainkg targets sz-led --year 2021
     """
-    with store_session() as store:
-        found = base_targets(store, base, year)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(base_targets, base, year)
+    if emit_json(found, as_json):
         return
     emit(target_rows(found), as_json=False, title=f"§2 目标 Targets of {found.name} ({found.base}), {found.year} 年")
     for line in target_details(found):
@@ -36,9 +31,8 @@ def targets(
 
 
 @app.command("policy")
-@friendly_errors
 def policy(
-    base: str = typer.Argument(..., help=N_("Key of the base")),
+    base: str = BASE_ARG,
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of this year (年份); this year when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -47,10 +41,8 @@ def policy(
 
     Example: chainkg policy sz-led --year 2021
     """
-    with store_session() as store:
-        found = policy_profile(store, base, year)
-    if as_json:
-        emit(found, as_json=True)
+    found = ask(policy_profile, base, year)
+    if emit_json(found, as_json):
         return
     console.print(f"[bold]{found.name}[/] ({found.base}) — 截至 {found.year} 年 as of {found.year}", highlight=False)
     for title, rows in profile_sections(found).items():

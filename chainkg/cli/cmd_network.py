@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_backend
@@ -59,8 +59,7 @@ def _ask(analytics: str | None, question: Callable[[GraphStore, AnalyticsBackend
 
 def _show(found: list[R], row: Callable[[R], dict[str, Any]], title: str, engine: str, as_json: bool) -> None:
     """The records as JSON, or as a table (one ``row`` each) followed by the engine that computed them."""
-    if as_json:
-        emit(found, as_json=True)
+    if emit_json(found, as_json):
         return
     emit([row(x) for x in found], as_json=False, title=title)
     console.print(f"Computed by {engine}.", style="dim", highlight=False)
@@ -72,7 +71,6 @@ def _title(what: str, province: str | None) -> str:
 
 
 @app.command("network-brokers")
-@friendly_errors
 def brokers_cmd(
     province: str | None = PROVINCE_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most brokers to show")),
@@ -102,7 +100,6 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
 
 
 @app.command("network-communities")
-@friendly_errors
 def communities_cmd(
     province: str | None = PROVINCE_OPT,
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most communities to show")),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, store_session
+from chainkg.cli.common import ask, console, emit, emit_json
 from chainkg.cli.main import app
 from chainkg.i18n import N_, _
 from chainkg.queries.products import quality_report
 
 
 @app.command("quality")
-@friendly_errors
 def quality_cmd(
     flag: str = typer.Option(
         "", "--flag", "-f", help=N_("Only one flag: segment, sales_service, brand, fragment, unspecified")
@@ -28,10 +27,8 @@ def quality_cmd(
 
     Example: chainkg quality --flag segment --limit 20
     """
-    with store_session() as store:
-        r = quality_report(store, limit=limit or None, flag=flag or None)
-    if as_json:
-        emit(r, as_json=True)
+    r = ask(quality_report, limit=limit or None, flag=flag or None)
+    if emit_json(r, as_json):
         return
     by = ", ".join(f"{k} {v:,}" for k, v in r.by_flag.items())
     console.print(

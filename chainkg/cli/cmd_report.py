@@ -6,13 +6,12 @@ from pathlib import Path
 
 import typer
 
-from chainkg.cli.common import console, friendly_errors, store_session
+from chainkg.cli.common import console, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 
 
 @app.command("report")
-@friendly_errors
 def report(
     base: str = typer.Argument(..., help="Key of the base (基地主键)"),
     year: int | None = typer.Option(None, "--year", "-y", help="Year under review (考核年度); last year when omitted"),

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import typer
 
-from chainkg.cli.common import console, emit, friendly_errors, settings, store_session
+from chainkg.cli.common import console, emit, settings, store_session
 from chainkg.cli.main import app
 from chainkg.graph.model import MODEL
 from chainkg.i18n import N_
 
 
 @app.command()
-@friendly_errors
 def status(as_json: bool = typer.Option(False, "--json", help=N_("Print JSON instead of a table"))) -> None:
     """Create the store's schema if needed and print what it holds.
 

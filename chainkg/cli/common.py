@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache, wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -45,6 +45,12 @@ ERROR_LABELS: dict[type[ChainkgError], str] = {
     StoreUnavailableError: N_("Store unavailable:"),
 }
 """The lead word of an error on the terminal (the message itself is written where the error arises)."""
+
+JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
+"""The ``--json`` switch of the commands that print tables."""
+BASE_ARG = typer.Argument(..., help=N_("Key of the base"))
+REMOVE_ARG = typer.Argument(..., help=N_("Enterprises of the base to remove (key, short or full name)"))
+"""The enterprises a what-if takes out of the base."""
 
 
 def settings() -> Settings:
@@ -83,6 +89,12 @@ def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
             engine.warm()
     finally:
         store.close()
+
+
+def ask(question: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``question(store, *args, **kwargs)`` on the configured store, opened for it and closed after."""
+    with store_session() as store:
+        return question(store, *args, **kwargs)
 
 
 def quiet_driver_logs() -> None:
@@ -140,6 +152,13 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
         # Text: cells are data, never markup; fold: a long Chinese cell wraps instead of being cut off
         table.add_row(*(Text(_cell(r.get(c)), overflow="fold") for c in cols))
     console.print(table)
+
+
+def emit_json(result: Any, as_json: bool) -> bool:
+    """Print ``result`` as JSON when ``--json`` was given, and say whether it was (the command is then done)."""
+    if as_json:
+        emit(result, as_json=True)
+    return as_json
 
 
 def _cell(v: Any) -> str:

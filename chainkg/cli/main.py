@@ -15,7 +15,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 import typer
 import typer.core
@@ -198,28 +199,51 @@ def _unlisted(cmd_name: str) -> Entry | None:
     for mod in pkgutil.iter_modules(pkg.__path__):
         if mod.name.startswith("cmd_") and mod.name not in listed:
             importlib.import_module(f"chainkg.cli.{mod.name}")
-            for info in app.registered_commands:
-                name = info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
-                if name == cmd_name:
-                    return Entry(cmd_name, mod.name, "")
+            if _registered(cmd_name) is not None:
+                return Entry(cmd_name, mod.name, "")
+    return None
+
+
+def _registered(cmd_name: str) -> typer.models.CommandInfo | None:
+    """The command ``cmd_name`` among those the loaded modules attached to ``app``."""
+    for info in app.registered_commands:
+        name = info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
+        if name == cmd_name:
+            return info
     return None
 
 
 def load_command(entry: Entry) -> click.Command:
     """Import ``entry``'s module (its decorators attach to ``app``) and build its click command."""
     importlib.import_module(f"chainkg.cli.{entry.module}")
-    for info in app.registered_commands:
-        name = info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")
-        if name == entry.name:
-            return typer.main.get_command_from_info(
-                info,
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
-            )
-    raise LookupError(f"chainkg.cli.{entry.module} defines no command {entry.name!r}")
+    info = _registered(entry.name)
+    if info is None:
+        raise LookupError(f"chainkg.cli.{entry.module} defines no command {entry.name!r}")
+    return typer.main.get_command_from_info(
+        info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+    )
 
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ChainkgTyper(typer.Typer):
+    """The root app: every command it registers answers chainkg errors plainly, with an exit code."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        """``typer.Typer.command``, the command wrapped in :func:`chainkg.cli.common.friendly_errors`."""
+        register = super().command(*args, **kwargs)
+
+        def decorator(func: F) -> F:
+            # common loads rich and the settings: imported when a command module is, never for --help
+            from chainkg.cli.common import friendly_errors
+
+            return register(friendly_errors(func))  # type: ignore[return-value]
+
+        return decorator
+
+
+app = ChainkgTyper(
     help=N_("chainkg: a knowledge graph of industry chains and innovation alliances (科技兴贸创新基地)."),
     cls=LazyGroup,
     no_args_is_help=False,

@@ -64,3 +64,36 @@ def test_neo4j_down_prints_only_the_clean_error() -> None:
     assert proc.returncode == 5
     assert proc.stderr.lstrip().startswith("数据库不可用： Neo4j at"), proc.stderr  # Chinese lead word by default
     assert "Transaction failed" not in proc.stderr + proc.stdout
+
+
+def test_every_command_of_the_app_answers_chainkg_errors_plainly() -> None:
+    """The app wraps each command it registers: a chainkg error is a message and its exit code, no traceback."""
+    from typer.testing import CliRunner
+
+    from chainkg.cli.main import ChainkgTyper
+    from chainkg.errors import InvalidInputError, NotFoundError
+
+    app = ChainkgTyper()
+
+    @app.command("missing")
+    def missing() -> None:
+        raise NotFoundError("There is no base called 'nope'.")
+
+    @app.command("invalid")
+    def invalid() -> None:
+        raise InvalidInputError("The depth must be 1 to 6.", field="depth")
+
+    runner = CliRunner()
+    gone = runner.invoke(app, ["missing"])
+    bad = runner.invoke(app, ["invalid"])
+    assert (gone.exit_code, bad.exit_code) == (3, 4)
+    assert "There is no base called 'nope'." in gone.output and "Traceback" not in gone.output
+    assert "The depth must be 1 to 6." in bad.output
+    assert not isinstance(gone.exception, NotFoundError)  # turned into typer.Exit, not raised through
+
+
+def test_emit_json_prints_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert common.emit_json({"key": "sz-led", "名称": "深圳"}, as_json=True) is True
+    assert '"名称": "深圳"' in capsys.readouterr().out
+    assert common.emit_json({"key": "sz-led"}, as_json=False) is False
+    assert capsys.readouterr().out == ""

@@ -8,16 +8,18 @@ Every count-like parameter has a cap, so no request can run away.
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_origin
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.api.output import CSV_RESPONSE, AnswerDep
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
@@ -86,13 +88,32 @@ def list_tables(model: type[BaseModel]) -> list[str]:
     return [name for name, f in model.model_fields.items() if get_origin(f.annotation) is list]
 
 
-def _table_picker(model: type[BaseModel], default: str, table: str | None) -> Any:
-    tables = list_tables(model)
-    name = table or default
-    if name not in tables:
-        raise InvalidInputError(f"'table' must be one of {', '.join(tables)}; got {name!r}", field="table")
-    return lambda result: getattr(result, name)
+@dataclass(frozen=True)
+class Tables:
+    """The tables of an answer that ``?table=`` picks from for CSV, and the one it gives by default."""
 
+    model: type[BaseModel]
+    default: str
+
+    @property
+    def doc(self) -> str:
+        """The sentence of the route's description that names them."""
+        return f"CSV: `table=` one of {', '.join(list_tables(self.model))} (default {self.default})."
+
+    def pick(self, table: str | None) -> Callable[[Any], Any]:
+        """The rows of table ``table`` (the default when None) of an answer; another name is invalid input."""
+        tables = list_tables(self.model)
+        name = table or self.default
+        if name not in tables:
+            raise InvalidInputError(f"'table' must be one of {', '.join(tables)}; got {name!r}", field="table")
+        return lambda result: getattr(result, name)
+
+
+CHAIN_TABLES = Tables(BaseChain, "segments")
+WHAT_IF_TABLES = Tables(WhatIfResult, "new_gaps")
+CANDIDATES_TABLES = Tables(FillCandidates, "candidates")
+ALLIANCE_TABLES = Tables(AllianceMap, "members")
+POOL_TABLES = Tables(PoolAnalysis, "contributors")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS, description=f"Most rows to return, at most {MAX_RESULTS} / 条数")]
 
@@ -133,16 +154,13 @@ def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
         "its stage (下游/中游/上游), status (covered 已覆盖 / weak 薄弱 / gap 缺口), the base's enterprises "
         "covering it, and the path that puts it in the chain (`why`, `why_zh`). `levels` counts the whole "
         "chain; `segments` holds the nearest `limit` per level, `links` the links between them (at most "
-        f"`max_links`). CSV: `table=` one of {', '.join(list_tables(BaseChain))} (default segments)."
+        "`max_links`). " + CHAIN_TABLES.doc
     ),
     operation_id="base_chain",
     responses=_responses("base_chain"),
 )
 def chain(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
@@ -156,13 +174,10 @@ def chain(
     year: Year = None,
 ) -> Response:
     """The chain of one base (see the description)."""
-    pick = _table_picker(BaseChain, "segments", table)
-    return respond(
-        request,
-        cache,
-        fmt,
+    pick = CHAIN_TABLES.pick(table)
+    return ans.send(
         lambda: _trim_links(
-            base_chain(store, base, depth, level=level, stage=stage, limit=limit, year=year), max_links
+            base_chain(ans.store, base, depth, level=level, stage=stage, limit=limit, year=year), max_links
         ),
         table=pick,
         name=f"chain-{base}",
@@ -177,11 +192,9 @@ def chain(
     operation_id="chain_summary",
     responses=_responses("chain_summary", csv=False),
 )
-def chain_summary(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, depth: Depth = 3, year: Year = None
-) -> Response:
+def chain_summary(ans: AnswerDep, base: Base, depth: Depth = 3, year: Year = None) -> Response:
     """Counts of one base's chain (JSON only: it is not a table)."""
-    return respond(request, cache, fmt, lambda: base_chain_summary(store, base, depth, year=year))
+    return ans.send(lambda: base_chain_summary(ans.store, base, depth, year=year))
 
 
 @router.get(
@@ -200,10 +213,7 @@ def chain_summary(
     responses=_responses("find_gaps"),
 )
 def gaps(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     depth: Depth = 3,
     level: LevelQ = "both",
@@ -215,12 +225,9 @@ def gaps(
     year: Year = None,
 ) -> Response:
     """Gaps of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
+    return ans.send(
         lambda: find_gaps(
-            store,
+            ans.store,
             base,
             depth,
             level=level,
@@ -245,23 +252,11 @@ def gaps(
     responses=_responses("weak_links"),
 )
 def weak_links(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    base: Base,
-    depth: Depth = 3,
-    level: LevelQ = "both",
-    limit: SegLimit = 100,
-    year: Year = None,
+    ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: SegLimit = 100, year: Year = None
 ) -> Response:
     """Weak links of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: find_weak_links(store, base, depth, level=level, limit=limit, year=year),
-        name=f"weak-links-{base}",
+    return ans.send(
+        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit, year=year), name=f"weak-links-{base}"
     )
 
 
@@ -272,17 +267,13 @@ def weak_links(
     description=(
         "Removes the named enterprises (keys, short or full names; repeat `remove`) from the base and answers "
         "the segments that become gaps (`new_gaps`, with who covered them), the covered segments downstream "
-        "that lose their in-base supply (`cut_off`), and the counts per level before and after. CSV: `table=` "
-        f"one of {', '.join(list_tables(WhatIfResult))} (default new_gaps)."
+        "that lose their in-base supply (`cut_off`), and the counts per level before and after. " + WHAT_IF_TABLES.doc
     ),
     operation_id="what_if",
     responses=_responses("what_if"),
 )
 def what_if_(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     remove: Annotated[
         list[str],
@@ -299,12 +290,9 @@ def what_if_(
     year: Year = None,
 ) -> Response:
     """The what-if of one base (see the description)."""
-    pick = _table_picker(WhatIfResult, "new_gaps", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: what_if(store, base, remove, depth, level=level, limit=limit, year=year),
+    pick = WHAT_IF_TABLES.pick(table)
+    return ans.send(
+        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit, year=year),
         table=pick,
         name=f"what-if-{base}",
     )
@@ -319,16 +307,13 @@ def what_if_(
         "their points (same province or city, alliance or partner ties, supply ties, patents, revenue share), "
         "and the other bases whose enterprises cover it. `segment`: a product name, an industry key "
         "(SW2021:270100) or a unique industry name; `Product:<name>` / `Industry:<key>` to be explicit. "
-        f"CSV: `table=` one of {', '.join(list_tables(FillCandidates))} (default candidates)."
+        + CANDIDATES_TABLES.doc
     ),
     operation_id="fill_candidates",
     responses=_responses("fill_candidates"),
 )
 def candidates(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     segment: Annotated[str, Query(min_length=1, max_length=200, description="The segment to fill / 待补环节")],
     limit: Limit = 20,
@@ -336,14 +321,9 @@ def candidates(
     year: Year = None,
 ) -> Response:
     """Fill candidates for one segment of one base (see the description)."""
-    pick = _table_picker(FillCandidates, "candidates", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: fill_candidates(store, base, segment, limit=limit, year=year),
-        table=pick,
-        name=f"fill-{base}",
+    pick = CANDIDATES_TABLES.pick(table)
+    return ans.send(
+        lambda: fill_candidates(ans.store, base, segment, limit=limit, year=year), table=pick, name=f"fill-{base}"
     )
 
 
@@ -359,22 +339,10 @@ def candidates(
     operation_id="complementarity",
     responses=_responses("complementarity"),
 )
-def complement(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    base: Base,
-    depth: Depth = 3,
-    level: LevelQ = "both",
-    limit: Limit = 20,
-) -> Response:
+def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: Limit = 20) -> Response:
     """Complementarity of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: complementarity(store, base, depth, level=level, limit=limit),
+    return ans.send(
+        lambda: complementarity(ans.store, base, depth, level=level, limit=limit),
         table=lambda r: r.rows,
         name=f"complementarity-{base}",
     )
@@ -397,10 +365,7 @@ def complement(
     responses=_responses("collaboration_opportunities"),
 )
 def collaboration(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     org: Annotated[
         str,
         Query(min_length=1, max_length=200, description="Key of the enterprise or research org / 机构主键"),
@@ -417,11 +382,8 @@ def collaboration(
 ) -> Response:
     """Proposals for one organization (see the description)."""
     chosen = tuple(kinds) if kinds else PARTNER_KINDS
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: collaboration_opportunities(store, org, method=method, limit=limit, kinds=chosen),
+    return ans.send(
+        lambda: collaboration_opportunities(ans.store, org, method=method, limit=limit, kinds=chosen),
         name=f"collaboration-{org}",
     )
 
@@ -436,18 +398,13 @@ def collaboration(
     description=(
         "Members and roles, chain segments the members cover and miss, the member network (supply, 产学研, "
         "co-held patents), brokers (betweenness), communities (Louvain), overlapping alliances and recruits "
-        "with reasons. `definition` says how coverage is measured. CSV: `table=` one of "
-        + ", ".join(list_tables(AllianceMap))
-        + " (default members)."
+        "with reasons. `definition` says how coverage is measured. " + ALLIANCE_TABLES.doc
     ),
     operation_id="alliance_map",
     responses=_responses("alliance_map"),
 )
 def alliance(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     alliance: Annotated[str, Query(min_length=1, max_length=200, description="Key of the alliance / 联盟主键")],
     recruits: Annotated[
         int, Query(ge=0, le=MAX_RESULTS, description="Most recruits to propose (0 for none) / 建议吸纳数")
@@ -458,12 +415,9 @@ def alliance(
     table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
 ) -> Response:
     """The alliance map (see the description)."""
-    pick = _table_picker(AllianceMap, "members", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: alliance_map(store, alliance, recruits=recruits, include_shared_fields=shared_fields),
+    pick = ALLIANCE_TABLES.pick(table)
+    return ans.send(
+        lambda: alliance_map(ans.store, alliance, recruits=recruits, include_shared_fields=shared_fields),
         table=pick,
         name=f"alliance-{alliance}",
     )
@@ -476,32 +430,20 @@ def alliance(
     description=(
         "Tech fields the pool covers, contributors with their share and the concentration (HHI, 0–10,000, "
         "and its band), holders that have not declared, licensees and the needs the pool does not cover, and "
-        "candidate licensors with a reason each. CSV: `table=` one of "
-        + ", ".join(list_tables(PoolAnalysis))
-        + " (default contributors)."
+        "candidate licensors with a reason each. " + POOL_TABLES.doc
     ),
     operation_id="patent_pool_analysis",
     responses=_responses("patent_pool_analysis"),
 )
 def patent_pool(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     pool: Annotated[str, Query(min_length=1, max_length=200, description="Key of the patent pool / 专利池主键")],
     candidates: Annotated[int, Query(ge=0, le=MAX_RESULTS, description="Most candidate licensors / 候选许可方数")] = 20,
     table: Annotated[str | None, Query(description="CSV only: which table / CSV表")] = None,
 ) -> Response:
     """The pool analysis (see the description)."""
-    pick = _table_picker(PoolAnalysis, "contributors", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: pool_analysis(store, pool, candidates=candidates),
-        table=pick,
-        name=f"pool-{pool}",
-    )
+    pick = POOL_TABLES.pick(table)
+    return ans.send(lambda: pool_analysis(ans.store, pool, candidates=candidates), table=pick, name=f"pool-{pool}")
 
 
 @router.get(
@@ -516,16 +458,13 @@ def patent_pool(
     responses=_responses("platform_coverage"),
 )
 def platforms(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
     ] = None,
 ) -> Response:
     """Platform coverage (see the description)."""
-    return respond(request, cache, fmt, lambda: platform_coverage(store, base), name="platform-coverage")
+    return ans.send(lambda: platform_coverage(ans.store, base), name="platform-coverage")
 
 
 # -- indicators and ranking ---------------------------------------------------------------------
@@ -545,17 +484,14 @@ def platforms(
     responses=_responses("base_indicators"),
 )
 def indicators(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
     ] = None,
     year: Year = None,
 ) -> Response:
     """Indicators of one base or of all (see the description)."""
-    return respond(request, cache, fmt, lambda: base_indicators(store, base, year=year), name="indicators")
+    return ans.send(lambda: base_indicators(ans.store, base, year=year), name="indicators")
 
 
 @router.get(
@@ -575,10 +511,7 @@ def indicators(
     responses=_responses("rank_bases", not_found=False),
 )
 def ranking(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     weights: Annotated[
         list[str] | None,
         Query(max_length=2000, description="Weights as name:number, e.g. gaps:0.2,export_share:0.3 / 权重"),
@@ -591,12 +524,8 @@ def ranking(
 ) -> Response:
     """The ranking (see the description)."""
     parsed = parse_weights(weights) or None
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: rank_bases(store, parsed, year=year, only=only, min_enterprises=min_enterprises),
-        name="ranking",
+    return ans.send(
+        lambda: rank_bases(ans.store, parsed, year=year, only=only, min_enterprises=min_enterprises), name="ranking"
     )
 
 
@@ -617,10 +546,7 @@ def ranking(
     responses=_responses("enterprise_places"),
 )
 def places(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led / 基地主键")
     ] = None,
@@ -632,11 +558,8 @@ def places(
 ) -> Response:
     """Province and city counts of a base's enterprises or of the given ones (see the description)."""
     keys = enterprises.split(",") if enterprises is not None else None
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: enterprise_places(store, base=base, enterprises=keys),
+    return ans.send(
+        lambda: enterprise_places(ans.store, base=base, enterprises=keys),
         table=lambda r: [
             {
                 "province": p.province,
@@ -666,10 +589,7 @@ def places(
     responses=_responses("compare_bases", csv=False),
 )
 def compare(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     bases: Annotated[
         str,
         Query(min_length=1, max_length=1000, description="2 to 5 base keys, comma-separated / 基地主键（逗号分隔）"),
@@ -677,7 +597,7 @@ def compare(
 ) -> Response:
     """The compared bases (see the description)."""
     keys = parse_bases(bases.split(","))
-    return respond(request, cache, fmt, lambda: compare_bases(store, keys))
+    return ans.send(lambda: compare_bases(ans.store, keys))
 
 
 OLD_PATHS: dict[str, str] = {

@@ -11,12 +11,12 @@
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.api.output import CSV_RESPONSE, AnswerDep
 from chainkg.queries.chainengine.segments import SegmentAnswer, segment_gaps
 from chainkg.views.chainmap import ChainMapView, chain_map_view
 
@@ -59,18 +59,9 @@ MapQ = Annotated[
         },
     },
 )
-def chain_map(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: BaseQ, map: MapQ = None
-) -> Response:
+def chain_map(ans: AnswerDep, base: BaseQ, map: MapQ = None) -> Response:
     """The chain map view of one base (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: chain_map_view(store, base, map),
-        table=lambda r: r.segments,
-        name=f"chain-map-{base}",
-    )
+    return ans.send(lambda: chain_map_view(ans.store, base, map), table=lambda r: r.segments, name=f"chain-map-{base}")
 
 
 @router.get(
@@ -85,13 +76,10 @@ def chain_map(
     responses={**NOT_FOUND, 200: {"content": {"application/json": {"example": example_for("chain_map_segment")}}}},
 )
 def chain_map_segment(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: BaseQ,
     map: Annotated[str, Query(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Map / 图谱")],
     segment: Annotated[str, Query(min_length=1, max_length=120, description="Segment key, e.g. chip / 环节")],
 ) -> Response:
     """One segment in full (see the description)."""
-    return respond(request, cache, fmt, lambda: segment_gaps(store, base, [map], segment=segment).maps[0].segments[0])
+    return ans.send(lambda: segment_gaps(ans.store, base, [map], segment=segment).maps[0].segments[0])

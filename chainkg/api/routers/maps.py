@@ -7,21 +7,12 @@ parameters, call :mod:`chainkg.queries.chainengine.segments`, send JSON or a CSV
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
-from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
-from chainkg.api.output import respond
-from chainkg.api.routers.analytics import (
-    MAX_REMOVED,
-    MAX_RESULTS,
-    Base,
-    Limit,
-    Table,
-    Year,
-    _responses,
-    _table_picker,
-)
+from chainkg.api.output import AnswerDep
+from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, Tables, Year, _responses
 from chainkg.queries.chainengine.segments import (
     AllianceSegments,
     MapReport,
@@ -63,9 +54,9 @@ SegmentKey = Annotated[
     operation_id="list_maps",
     responses=_responses("list_maps", not_found=False),
 )
-def maps(request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep) -> Response:
+def maps(ans: AnswerDep) -> Response:
     """The chain maps."""
-    return respond(request, cache, fmt, lambda: list_maps(store), name="maps")
+    return ans.send(lambda: list_maps(ans.store), name="maps")
 
 
 @router.get(
@@ -80,14 +71,11 @@ def maps(request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep) -> 
     responses=_responses("map_report"),
 )
 def report(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     key: Annotated[str, Path(max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Map key / 图谱编号")],
 ) -> Response:
     """The match report of one map."""
-    return respond(request, cache, fmt, lambda: map_report(store, key), table=lambda r: r.segments, name=f"map-{key}")
+    return ans.send(lambda: map_report(ans.store, key), table=lambda r: r.segments, name=f"map-{key}")
 
 
 @router.get(
@@ -105,10 +93,7 @@ def report(
     responses=_responses("segment_gaps"),
 )
 def segments(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     map: Annotated[
         list[str] | None,
@@ -118,11 +103,8 @@ def segments(
     year: Year = None,
 ) -> Response:
     """A base per segment (see the description)."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: segment_gaps(store, base, map or None, segment=segment, year=year),
+    return ans.send(
+        lambda: segment_gaps(ans.store, base, map or None, segment=segment, year=year),
         table=lambda r: r.maps[0].segments if r.maps else [],
         name=f"segments-{base}",
     )
@@ -140,10 +122,7 @@ def segments(
     responses=_responses("segment_what_if"),
 )
 def segment_whatif(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     base: Base,
     map: MapKey,
     remove: Annotated[
@@ -153,15 +132,8 @@ def segment_whatif(
     table: Table = None,
 ) -> Response:
     """The segment what-if of one base."""
-    pick = _table_picker(SegmentWhatIf, "lost", table)
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: segment_what_if(store, base, remove, map),
-        table=pick,
-        name=f"segment-what-if-{base}",
-    )
+    pick = Tables(SegmentWhatIf, "lost").pick(table)
+    return ans.send(lambda: segment_what_if(ans.store, base, remove, map), table=pick, name=f"segment-what-if-{base}")
 
 
 @router.get(
@@ -175,24 +147,9 @@ def segment_whatif(
     operation_id="segment_candidates",
     responses=_responses("segment_candidates"),
 )
-def candidates(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    base: Base,
-    map: MapKey,
-    segment: SegmentKey,
-    limit: Limit = 20,
-) -> Response:
+def candidates(ans: AnswerDep, base: Base, map: MapKey, segment: SegmentKey, limit: Limit = 20) -> Response:
     """Fill candidates for one segment."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: segment_candidates(store, base, map, segment, limit),
-        name=f"segment-candidates-{base}",
-    )
+    return ans.send(lambda: segment_candidates(ans.store, base, map, segment, limit), name=f"segment-candidates-{base}")
 
 
 @router.get(
@@ -206,21 +163,10 @@ def candidates(
     operation_id="segment_complement",
     responses=_responses("segment_complement"),
 )
-def complement(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    a: Base,
-    b: Base,
-    map: MapKey,
-    table: Table = None,
-) -> Response:
+def complement(ans: AnswerDep, a: Base, b: Base, map: MapKey, table: Table = None) -> Response:
     """Complementarity of two bases per segment."""
-    pick = _table_picker(SegmentComplement, "a_fills_b", table)
-    return respond(
-        request, cache, fmt, lambda: segment_complement(store, a, b, map), table=pick, name=f"segment-complement-{a}"
-    )
+    pick = Tables(SegmentComplement, "a_fills_b").pick(table)
+    return ans.send(lambda: segment_complement(ans.store, a, b, map), table=pick, name=f"segment-complement-{a}")
 
 
 @router.get(
@@ -232,19 +178,13 @@ def complement(
     responses=_responses("alliance_segments"),
 )
 def alliance(
-    request: Request,
-    store: StoreDep,
-    cache: CacheDep,
-    fmt: FormatDep,
+    ans: AnswerDep,
     alliance: Annotated[str, Query(min_length=1, max_length=200, description="Alliance key / 联盟主键")],
     map: MapKey,
 ) -> Response:
     """An alliance's coverage per segment."""
-    return respond(
-        request,
-        cache,
-        fmt,
-        lambda: alliance_segments(store, alliance, map),
+    return ans.send(
+        lambda: alliance_segments(ans.store, alliance, map),
         table=lambda r: r.segments,
         name=f"alliance-segments-{alliance}",
     )

@@ -3,12 +3,12 @@
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from chainkg.api.deps import CacheDep, FormatDep, StoreDep, require_read
+from chainkg.api.deps import require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
 from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.api.output import CSV_RESPONSE, AnswerDep
 from chainkg.queries.indicators import BaseIndicators, indicator_history
 from chainkg.queries.policy import PolicyProfile, policy_profile
 from chainkg.queries.targets import BaseTargets, base_targets
@@ -43,13 +43,9 @@ def _responses(operation_id: str, *, csv: bool) -> dict[int | str, dict[str, Any
     operation_id="base_targets",
     responses=_responses("base_targets", csv=True),
 )
-def targets(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, year: Year = None
-) -> Response:
+def targets(ans: AnswerDep, base: Base, year: Year = None) -> Response:
     """The §2 targets (see the description)."""
-    return respond(
-        request, cache, fmt, lambda: base_targets(store, base, year), table=lambda r: r.targets, name="targets"
-    )
+    return ans.send(lambda: base_targets(ans.store, base, year), table=lambda r: r.targets, name="targets")
 
 
 @router.get(
@@ -65,11 +61,9 @@ def targets(
     operation_id="policy_profile",
     responses=_responses("policy_profile", csv=False),
 )
-def policy(
-    request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base, year: Year = None
-) -> Response:
+def policy(ans: AnswerDep, base: Base, year: Year = None) -> Response:
     """The policy objects (see the description)."""
-    return respond(request, cache, fmt, lambda: policy_profile(store, base, year), name="policy")
+    return ans.send(lambda: policy_profile(ans.store, base, year), name="policy")
 
 
 @router.get(
@@ -83,6 +77,6 @@ def policy(
     operation_id="indicator_history",
     responses=_responses("indicator_history", csv=True),
 )
-def history(request: Request, store: StoreDep, cache: CacheDep, fmt: FormatDep, base: Base) -> Response:
+def history(ans: AnswerDep, base: Base) -> Response:
     """The indicator history (see the description)."""
-    return respond(request, cache, fmt, lambda: indicator_history(store, base), name="indicator-history")
+    return ans.send(lambda: indicator_history(ans.store, base), name="indicator-history")

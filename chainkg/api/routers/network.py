@@ -8,16 +8,16 @@ header; the answer itself is the same either way.
 """
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from chainkg.api.cache import ResultCache
-from chainkg.api.deps import AnalyticsDep, CacheDep, FormatDep, OutputFormat, StoreDep, require_read
+from chainkg.api.deps import AnalyticsDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
-from chainkg.api.output import CSV_RESPONSE, respond
+from chainkg.api.output import CSV_RESPONSE, Answer, AnswerDep
 from chainkg.graph.analytics.backend import AnalyticsBackend
+from chainkg.graph.store import GraphStore
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
 
 TAG = "Network / 创新网络"
@@ -98,16 +98,17 @@ def _responses(example: Any) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": content, "headers": headers}, **NOT_FOUND}
 
 
+class _Question(Protocol):
+    def __call__(
+        self, store: GraphStore, backend: AnalyticsBackend, *, province: str | None, limit: int
+    ) -> Sequence[Any]: ...
+
+
 def _answer(
-    request: Request,
-    cache: ResultCache,
-    fmt: OutputFormat,
-    backend: AnalyticsBackend,
-    ask: Callable[[], Sequence[Any]],
-    name: str,
+    ans: Answer, backend: AnalyticsBackend, ask: _Question, province: str | None, limit: int, name: str
 ) -> Response:
     """The answer of ``ask`` (cached, JSON or CSV), saying which engine computed it."""
-    out = respond(request, cache, fmt, ask, name=name)
+    out = ans.send(lambda: ask(ans.store, backend, province=province, limit=limit), name=name)
     out.headers[ENGINE_HEADER] = backend.name
     return out
 
@@ -142,24 +143,9 @@ _WHAT = (
     operation_id="network_brokers",
     responses=_responses(BROKERS_EXAMPLE),
 )
-def brokers(
-    request: Request,
-    store: StoreDep,
-    backend: AnalyticsDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    province: Province = None,
-    limit: Limit = 20,
-) -> Response:
+def brokers(ans: AnswerDep, backend: AnalyticsDep, province: Province = None, limit: Limit = 20) -> Response:
     """Brokers of the network (see the description)."""
-    return _answer(
-        request,
-        cache,
-        fmt,
-        backend,
-        lambda: network_brokers(store, backend, province=province, limit=limit),
-        "network-brokers",
-    )
+    return _answer(ans, backend, network_brokers, province, limit, "network-brokers")
 
 
 @router.get(
@@ -175,21 +161,6 @@ def brokers(
     operation_id="network_communities",
     responses=_responses(COMMUNITIES_EXAMPLE),
 )
-def communities(
-    request: Request,
-    store: StoreDep,
-    backend: AnalyticsDep,
-    cache: CacheDep,
-    fmt: FormatDep,
-    province: Province = None,
-    limit: Limit = 20,
-) -> Response:
+def communities(ans: AnswerDep, backend: AnalyticsDep, province: Province = None, limit: Limit = 20) -> Response:
     """Communities of the network (see the description)."""
-    return _answer(
-        request,
-        cache,
-        fmt,
-        backend,
-        lambda: network_communities(store, backend, province=province, limit=limit),
-        "network-communities",
-    )
+    return _answer(ans, backend, network_communities, province, limit, "network-communities")

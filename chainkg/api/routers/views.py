@@ -39,7 +39,9 @@ ChartName = Literal["indicators", "completeness"]
 
 static_router = APIRouter(include_in_schema=False)
 read_router = APIRouter(
-    dependencies=[Depends(require_read)], responses=json_error_responses(ERROR_RESPONSES, NOT_FOUND, AUTH)
+    tags=["Views / 图谱"],
+    dependencies=[Depends(require_read)],
+    responses=json_error_responses(ERROR_RESPONSES, NOT_FOUND, AUTH),
 )
 router = APIRouter()
 
@@ -136,6 +138,11 @@ def _filename(kind: str, key: str, suffix: str) -> str:
     return f"chainkg-{kind}-{safe}{suffix}"
 
 
+def _file_answer(description: str, examples: dict[str, str]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route answering a file: an example per media type."""
+    return {200: {"description": description, "content": {m: {"example": x} for m, x in examples.items()}}}
+
+
 def _disposition(name: str) -> str:
     # ASCII fallback plus RFC 5987 UTF-8 name, so Chinese keys survive in every browser.
     ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
@@ -146,7 +153,6 @@ def _disposition(name: str) -> str:
     "/views/{kind}",
     response_class=HTMLResponse,
     summary="An interactive view as an HTML page / 交互式图谱页面",
-    tags=["Views / 图谱"],
     responses={
         200: {"content": {"text/html": {"example": "<!DOCTYPE html>…"}}, "description": "The view page"},
         # A key that matches nothing, or a view that cannot be drawn, answers a page a person can read.
@@ -179,16 +185,13 @@ def view_page(kind: ViewName, params: ParamsDep, store: StoreDep, cache: CacheDe
     "/views/{kind}/export",
     response_class=Response,
     summary="A view's subgraph as GraphML, GEXF, CSV, Excel or standalone HTML / 导出图谱",
-    tags=["Views / 图谱"],
-    responses={
-        200: {
-            "description": "The file, as an attachment",
-            "content": {
-                "application/graphml+xml": {"example": "<?xml version='1.0' encoding='utf-8'?><graphml …>"},
-                "text/csv": {"example": "id,label,key,name\nBase:sz-led,Base,sz-led,深圳LED创新基地\n"},
-            },
-        }
-    },
+    responses=_file_answer(
+        "The file, as an attachment",
+        {
+            "application/graphml+xml": "<?xml version='1.0' encoding='utf-8'?><graphml …>",
+            "text/csv": "id,label,key,name\nBase:sz-led,Base,sz-led,深圳LED创新基地\n",
+        },
+    ),
 )
 def view_export(
     kind: ViewName,
@@ -224,13 +227,7 @@ def view_export(
     "/charts/{chart}",
     response_class=Response,
     summary="Base indicators or chain completeness compared, as PNG or SVG / 指标对比图",
-    tags=["Views / 图谱"],
-    responses={
-        200: {
-            "description": "The chart",
-            "content": {"image/png": {"example": "(PNG bytes)"}, "image/svg+xml": {"example": "<svg …>"}},
-        }
-    },
+    responses=_file_answer("The chart", {"image/png": "(PNG bytes)", "image/svg+xml": "<svg …>"}),
 )
 def chart(
     chart: ChartName,
