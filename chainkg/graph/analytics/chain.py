@@ -477,6 +477,7 @@ def dependency(
     hops: int | None = None,
     method: Literal["auto", "bfs", "bitset", "matrix"] = "auto",
     block_cells: int = 4_000_000,
+    strengths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Mapping[str, Dependency]:
     """For every segment, how much of the covered chain downstream depends on it.
 
@@ -505,6 +506,11 @@ def dependency(
     block_cells
         The ``matrix`` method walks from blocks of segments of at most this many cells
         (links × segments) at a time: a memory bound.
+    strengths
+        ``(src, dst, strength)`` over the chain's node numbers in place of
+        :attr:`Chain.strengths` (the same pairs, other strengths in (0, 1]): how the product
+        gaps weigh a link by its share of the downstream product's inputs (docs/gaps.md).
+        Not with ``bfs``.
 
     Examples
     --------
@@ -515,10 +521,12 @@ def dependency(
     (Dependency(score=2.0, dependents=2), Dependency(score=1.0, dependents=2))
     """
     h = chain.depth if hops is None else hops
-    src, dst, strength = chain.strengths
+    src, dst, strength = chain.strengths if strengths is None else strengths
     unit = bool(np.all(strength == 1.0))
     if method == "bitset" and not unit:
         raise ValueError("the bitset method needs every link strength to be 1")
+    if method == "bfs" and strengths is not None:
+        raise ValueError("the bfs method walks the chain's own strengths")
     if method == "bfs":
         return _dependency_bfs(chain, set(covered) & set(chain.distance), h)
     index = chain.index
