@@ -154,3 +154,13 @@ def test_unmatched_note_explains_a_defect(g: GraphStore, tmp_path: Path) -> None
     assert (rep.defects, rep.explained, rep.unexplained) == (["mini-led/nothing"], ["mini-led/nothing"], [])
     nothing = next(s for s in rep.segments if s.key == "mini-led/nothing")
     assert nothing.unmatched_note == "公开数据中没有此类产品（测试）"
+
+
+def test_the_base_page_draws_its_default_map_and_says_why(g: GraphStore) -> None:
+    from chainkg.views.chainmap import chain_map_view
+
+    v = chain_map_view(g, "b1")  # no map asked for: the one serving b1's leading industry
+    assert v.map is not None and v.map.key == "mini-led" and v.default_maps == ["mini-led"]
+    assert v.reason is not None and not v.reason.named and "SW2021:270302" in v.reason.why_zh
+    assert len(v.segments) == 7
+    assert chain_map_view(g, "b2", "mini-led").reason is None  # b2 neither names nor leads: no reason
