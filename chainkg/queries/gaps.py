@@ -312,7 +312,9 @@ def _supply_scores(lc: LevelChain, info: ProductInfo, lead: Collection[str]) -> 
         src, dst, _ = lc.chain.strengths
         nodes = lc.chain.nodes
         share = np.array([info.input_share(nodes[j]) for j in dst.tolist()], dtype=np.float64)
-        return dependency(lc.chain, lead, strengths=(src, dst, share))
+        # Only the gaps are ranked by it: walk from them alone (a tenth of a large base's chain).
+        gaps = _gap_keys(lc, _covered(lc))
+        return dependency(lc.chain, lead, strengths=(src, dst, share), sources=gaps, method="matrix")
 
     return _memo(lc, "supply_scores", compute)
 
