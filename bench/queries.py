@@ -51,7 +51,7 @@ from chainkg.queries.chainengine import DEFAULT_MAX_LINKS, engine_for
 from chainkg.queries.chainengine.candidates import fill_candidates
 from chainkg.queries.chainengine.chain import base_chain, load_chain
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
-from chainkg.queries.chainengine.segments import segment_candidates, segment_gaps, segment_what_if
+from chainkg.queries.chainengine.segments import default_map_keys, segment_candidates, segment_gaps, segment_what_if
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth_chain import DEFAULT_CKG, export, generate  # a sibling script, not a package
@@ -145,6 +145,11 @@ def segment_suite(store: GraphStore, base: str, map_key: str, runs: int) -> list
     ]
     if firm is not None:
         cases.append((f"segment what-if, remove {firm}", lambda: segment_what_if(store, base, [firm], map_key), ""))
+    own = segment_gaps(store, base).maps if default_map_keys(store, base) else []
+    if own:  # no map asked for: the maps of the base's leading industries, as `chainkg gaps BASE` answers
+        rows = sum(len(m.segments) for m in own)
+        note = f"{len(own)} maps ({', '.join(m.map.key for m in own)}), {rows} segment rows"
+        cases.append(("segment gaps, default maps", lambda: segment_gaps(store, base), note))
     return [(name, timed(fn, runs), note) for name, fn, note in cases]
 
 

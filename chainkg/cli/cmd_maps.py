@@ -167,6 +167,10 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
             highlight=False,
             markup=False,
         )
+        for mg in r.maps:
+            if mg.reason is not None:  # which maps, and why: named by the base or serving its leading industry
+                why = mg.reason.why if get_locale() == "en" else mg.reason.why_zh
+                console.print(f"• {why}", highlight=False, markup=False)
     for mg in r.maps:
         if drill:
             for a in mg.segments:

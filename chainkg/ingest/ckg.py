@@ -11,7 +11,8 @@ industry_up.json          UPSTREAM_OF (upstream industry -> industry, ``weight``
 company.json              Enterprise, key = stock code with exchange suffix; province/city
                           derived from the full name; a Base ``city:<city>`` per city, with
                           LOCATED_IN from each company placed there
-company_industry.json     IN_INDUSTRY
+company_industry.json     IN_INDUSTRY; after the load, LEADS_IN from each city base to the
+                          SW2021 level-3 industries it is specialised in (:func:`derive_city_leads`)
 product.json              Product, key = the name verbatim
 company_product.json      MAKES, ``share`` = rel_weight (may be negative or zero)
 product_product.json      上游材料: INPUT_TO(to_entity -> from_entity);
@@ -28,10 +29,11 @@ and negative weights. Each row that cannot be resolved is a rejection with its f
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +91,41 @@ def industry_level(code: str) -> int:
     if code.endswith("00"):
         return 2
     return 3
+
+
+LEAD_MIN_LQ = 2.0
+"""A city leads in an industry whose share of its firms is at least this many times the national share."""
+LEAD_MIN_SHARE = 0.01
+"""... and that holds at least this share of the city's firms (and at least two firms)."""
+
+
+def leading_industries(
+    city: Mapping[str, int], national: Mapping[str, int], city_total: int, national_total: int
+) -> dict[str, tuple[int, float]]:
+    """The industries a city leads in, each with its firm count and location quotient.
+
+    ``city`` and ``national`` count firms per industry; the totals count firms with an
+    industry. An industry leads when the city has at least ``max(2, ⌈1 % of its firms⌉)``
+    firms in it and its location quotient ``(city[i] / city_total) / (national[i] /
+    national_total)`` is at least 2: a specialisation, not a big city being big (docs/ingest.md).
+
+    Examples
+    --------
+    >>> leading_industries({"LED": 11, "软件": 8, "面板": 1}, {"LED": 29, "软件": 150, "面板": 35}, 271, 4328)
+    {'LED': (11, 6.06)}
+    """
+    if city_total <= 0 or national_total <= 0:
+        return {}
+    least = max(2, math.ceil(LEAD_MIN_SHARE * city_total - 1e-9))
+    out: dict[str, tuple[int, float]] = {}
+    for ind, n in sorted(city.items()):
+        nat = national.get(ind, 0)
+        if n < least or nat <= 0:
+            continue
+        lq = (n / city_total) / (nat / national_total)
+        if lq >= LEAD_MIN_LQ:
+            out[ind] = (n, round(lq, 2))
+    return out
 
 
 def canonical_product(name: str) -> str:
@@ -931,6 +968,7 @@ def load_ckg(
     if reuse:
         again = unchanged_reload(store, RECEIPT, fingerprint, t0)
         if again is not None:
+            derive_city_leads(store, again)  # a store loaded before leading industries were derived
             return again
     load = _CkgLoad(store, root, progress or NullProgress(), batch_size)
     try:
@@ -944,6 +982,7 @@ def load_ckg(
         load.product_links()
     finally:
         load.finish_writes()
+    derive_city_leads(store, load.report)
     # The shipped chain maps come with the public data, so a user sees them without extra steps.
     load_shipped_maps(store, load.report)
     load.report.elapsed_s = round(time.perf_counter() - t0, 3)
@@ -952,3 +991,56 @@ def load_ckg(
 
 
 RECEIPT = "ckg"
+
+_CITY_FIRM_INDUSTRIES = """
+MATCH (e:Enterprise)-[:IN_INDUSTRY]->(i:Industry) WHERE i.level = 3
+OPTIONAL MATCH (e)-[:LOCATED_IN]->(b:Base) WHERE b.key STARTS WITH 'city:'
+RETURN collect(e.key) AS ent, collect(i.key) AS ind, collect(coalesce(b.key, '')) AS base"""
+_CITY_LEADS = """
+MATCH (b:Base)-[:LEADS_IN]->(i:Industry) WHERE b.key STARTS WITH 'city:'
+RETURN collect(b.key) AS base, collect(i.key) AS ind"""
+_DROP_LEADS = """
+UNWIND $pairs AS pr MATCH (b:Base {key: pr.src})-[r:LEADS_IN]->(i:Industry {key: pr.dst}) DELETE r"""
+
+
+def derive_city_leads(store: GraphStore, report: IngestReport) -> None:
+    """LEADS_IN from each city base to the SW2021 level-3 industries it is specialised in.
+
+    The data names no leading industry (主导产业); without one a city base gets no default chain
+    map. Derived from the stored firms' industries (:func:`leading_industries`) after every load,
+    level 3 only (where firms are filed); writes only what changed (a reload of the same files
+    writes nothing), and drops the city bases' leading industries that no longer qualify.
+    """
+    rows = store.execute(_CITY_FIRM_INDUSTRIES)
+    r = rows[0] if rows else {"ent": [], "ind": [], "base": []}
+    firms_in: dict[str, set[str]] = {}
+    by_city: dict[str, dict[str, set[str]]] = {}
+    for ent, ind, base in zip(r["ent"], r["ind"], r["base"], strict=True):
+        firms_in.setdefault(ind, set()).add(ent)
+        if base:
+            by_city.setdefault(base, {}).setdefault(ind, set()).add(ent)
+    national = {k: len(v) for k, v in firms_in.items()}
+    total = sum(national.values())
+    want: set[tuple[str, str]] = set()
+    for city, inds in by_city.items():
+        counts = {k: len(v) for k, v in inds.items()}
+        want |= {(city, k) for k in leading_industries(counts, national, sum(counts.values()), total)}
+    old = store.execute(_CITY_LEADS)
+    have = set(zip(old[0]["base"], old[0]["ind"], strict=True)) if old else set()
+    stale = sorted(have - want)
+    if stale:
+        store.execute(_DROP_LEADS, {"pairs": [{"src": a, "dst": b} for a, b in stale]})
+    new = sorted(want - have)
+    if new:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        prov = {"source": SOURCE_PREFIX + "company_industry.json (derived)", "source_row": None, "loaded_at": now}
+        res = write_rows(store, "LEADS_IN", [{"src": a, "dst": b} | prov for a, b in new], ends=("Base", "Industry"))
+        s = report.stats("LEADS_IN", "rel")
+        s.read += len(new)
+        s.loaded += len(new)
+        s.add_write(res.created, res.updated, res.unchanged)
+    report.notes.append(
+        f"Leading industries (LEADS_IN) of {len({c for c, _ in want}):,} city bases: {len(want):,} SW2021 level-3 "
+        "industries holding at least max(2, 1 %) of the city's firms at twice the national share or more "
+        f"(location quotient ≥ 2); {len(new):,} new, {len(stale):,} dropped."
+    )

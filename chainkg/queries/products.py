@@ -66,7 +66,8 @@ MADE: NamedQuery = q(
 class ProductInfo:
     """Facts about every product of the graph, as held for one data version.
 
-    ``feeds[p]`` counts the distinct products ``p`` is an input of; ``inputs_total`` counts the
+    ``feeds[p]`` counts the distinct products ``p`` is an input of, ``inputs[p]`` the distinct
+    inputs of ``p``; ``inputs_total`` counts the
     products that have at least one input (the N of the specificity weight). ``makers[p]``
     counts the enterprises making ``p`` itself.
     """
@@ -77,6 +78,7 @@ class ProductInfo:
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     children: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feeds: dict[str, int] = field(default_factory=dict)
+    inputs: dict[str, int] = field(default_factory=dict)
     inputs_total: int = 0
     makers: dict[str, int] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict, repr=False)
@@ -127,6 +129,10 @@ class ProductInfo:
         """Enterprises making ``key``, a synonym or a sub-class of it (an enterprise may count twice)."""
         return sum(self.makers.get(m, 0) for m in self.matches(key))
 
+    def input_share(self, key: str) -> float:
+        """The share of ``key``'s inputs that one of them is: ``1 / inputs``, 1 for a product with none known."""
+        return 1.0 / max(self.inputs.get(key, 0), 1)
+
     def specificity(self, key: str) -> float:
         """How specific an input is: ``ln((N + 1) / f) / ln(N + 1)`` (an IDF weight scaled to (0, 1]).
 
@@ -172,6 +178,7 @@ def build_info(
     info.children.update({k: tuple(v) for k, v in children.items()})
     links = {(x, p) for x, p in inputs if x != p}
     info.feeds.update(Counter(x for x, _ in links))
+    info.inputs.update(Counter(p for _, p in links))
     object.__setattr__(info, "inputs_total", len({p for _, p in links}))
     info.makers.update(Counter(made))
     return info

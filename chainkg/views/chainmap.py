@@ -20,11 +20,12 @@ from chainkg.graph.store.base import GraphStore
 from chainkg.i18n import N_, _
 from chainkg.queries.chainengine.chain import BaseRef, get_base
 from chainkg.queries.chainengine.segments import (
+    MapChoiceReason,
     MapSummary,
     SegmentAnswer,
     StageRef,
     base_map_presence,
-    default_map_keys,
+    default_maps,
     list_maps,
     segment_gaps,
 )
@@ -93,6 +94,8 @@ class ChainMapView(Record):
     base: BaseRef
     map: MapSummary | None = None
     default_maps: list[str] = Field(default_factory=list)
+    reason: MapChoiceReason | None = None
+    """Why the map shown is one of the base's own: named by it, or serving its leading industries."""
     choices: list[MapChoice] = Field(default_factory=list)
     message: str | None = None
     counts: dict[str, int] = Field(default_factory=dict)
@@ -161,7 +164,8 @@ def chain_map_view(store: GraphStore, base_key: str, map_key: str | None = None)
     """
     base = get_base(store, base_key)
     maps = list_maps(store)
-    defaults = default_map_keys(store, base_key)
+    reasons = {r.map: r for r in default_maps(store, base_key, base.name)}
+    defaults = list(reasons)
     choices = _choices(maps, defaults, base_map_presence(store, base_key))
     chosen = map_key or (defaults[0] if defaults else None)
     if chosen is None:
@@ -191,6 +195,7 @@ def chain_map_view(store: GraphStore, base_key: str, map_key: str | None = None)
         base=base,
         map=mg.map,
         default_maps=defaults,
+        reason=reasons.get(chosen),
         choices=choices,
         counts=mg.counts,
         stages=mg.stages,

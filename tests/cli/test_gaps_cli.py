@@ -60,11 +60,12 @@ def test_chain_command(cli: None) -> None:
 
 def test_gaps_command(cli: None) -> None:
     data = json.loads(run("gaps", "b1", "--json"))
-    # Weighted by specificity (test_gaps.test_gaps_scores_and_order); 石英, made by nobody, apart.
+    # Supply shares into the leading chain's 组件, times specificity (hand-computed in
+    # test_gaps.test_gaps_scores_and_order); 石英, made by nobody, apart.
     assert [(g["key"], g["score"]) for g in data["gaps"]][:3] == [
-        ("多晶硅", 1.333333),
         ("电池片", 1.0),
-        ("银浆", 0.919721),
+        ("多晶硅", 0.166667),
+        ("银浆", 0.153287),
     ]
     assert [g["key"] for g in data["no_supplier"]] == ["石英"]
     assert data["flagged_left_out"] == {"product": 0, "industry": 0}

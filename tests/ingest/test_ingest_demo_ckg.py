@@ -169,6 +169,9 @@ def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
     assert report.check_balanced() == []
     every = {s.type: (s.read, s.loaded, s.merged, s.rejected) for s in report.types}
     assert every["ChainMap"] == (len(shipped_map_files()),) * 2 + (0, 0)  # the shipped maps come along
+    # Derived after the load: the city bases' leading industries (docs/ingest.md), 151 on this data.
+    assert every.pop("LEADS_IN") == (151, 151, 0, 0)
+    assert any("Leading industries (LEADS_IN) of 27 city bases: 151" in n for n in report.notes)
     rows = {k: v for k, v in every.items() if k not in CHAIN_MAP_TYPES}
     assert rows == PUBLISHED
     # the published row counts of the data set's README (its 510 and 4,429 miss a last line)
@@ -176,7 +179,7 @@ def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
     assert rows["INPUT_TO"][0] == 56826 + 390 and rows["SUBTYPE_OF"][0] == 52937
     counts = store.counts()
     stored = {k: v for k, v in counts.items() if v and k not in CHAIN_MAP_TYPES}
-    assert stored == {k: v[1] for k, v in PUBLISHED.items()}
+    assert stored == {k: v[1] for k, v in PUBLISHED.items()} | {"LEADS_IN": 151}
     assert any("Placed 3,032 of 4,586 enterprises in a province and 1,757 in a city" in n for n in report.notes)
     unresolved = [r for r in report.rejections if r.type == "IN_INDUSTRY"]
     assert len(unresolved) == 102 and all(r.line and r.field == "company_code" for r in unresolved)
@@ -193,7 +196,7 @@ def test_ckg_full_data_set(store: GraphStore, shared_data: Path) -> None:
         "ckg:product_product.json": 110153,
     }
     map_rows = sum(v[0] for k, v in every.items() if k in CHAIN_MAP_TYPES)
-    assert report.summary_line().startswith(f"Read {276_721 + map_rows:,} rows from 8 tables;")
+    assert report.summary_line().startswith(f"Read {276_721 + map_rows + 151:,} rows from 8 tables;")  # + LEADS_IN
 
 
 def test_docs_reference_is_generated_from_the_formats() -> None:

@@ -91,28 +91,33 @@ def test_chain_options(g: GraphStore) -> None:
 def test_gaps_scores_and_order(g: GraphStore) -> None:
     gaps = find_gaps(g, "b1", 3)
     got = [(x.level, x.key, x.score, x.dependents) for x in gaps]
-    # Product scores are dependency x specificity, specificity = ln((N + 1) / f) / ln(N + 1) with
-    # N = 5 products that have an input (组件, 电池片, 硅片, 芯片, 多晶硅) and f the products an
-    # input feeds: 1 for 多晶硅 and 电池片 (weight 1), 2 for 银浆 (weight ln 3 / ln 6 = 0.613147).
+    # Product scores (docs/gaps.md): the dependency on the products of the base's leading chains,
+    # each link weighed by its share of the downstream product's inputs, times specificity.
+    # b1 leads in I1; A is in S1 (below I1), so 组件 (A, B) is the one product of a leading chain
+    # (C, making 芯片 and 硅片, is in U2). Inputs in the whole graph: 组件 1 (电池片), 电池片 2
+    # (硅片, 银浆), 硅片 1, 芯片 1. Specificity = ln((N + 1) / f) / ln(N + 1) with N = 5 products
+    # that have an input and f the products an input feeds: 1 for 多晶硅 and 电池片 (weight 1),
+    # 2 for 银浆 (weight ln 3 / ln 6 = 0.613147).
     assert got == [
-        # 多晶硅: 硅片 at 1 + 组件 at 3 = 4/3, weight 1
-        ("product", "多晶硅", 1.333333, 2),
-        # 电池片: 组件 at 1 step
+        # 电池片 -> 组件: share 1/1, 1 step
         ("product", "电池片", 1.0, 1),
-        # 银浆: 芯片 at 1 step + 组件 at 2 = 1.5, times 0.613147
-        ("product", "银浆", 0.919721, 2),
+        # 多晶硅 -> 硅片 -> 电池片 -> 组件: shares 1 x 1/2 x 1 over 3 steps = 1/6
+        ("product", "多晶硅", 0.166667, 1),
+        # 银浆 -> 电池片 -> 组件: shares 1/2 x 1 over 2 steps = 0.25, times 0.613147
+        ("product", "银浆", 0.153287, 1),
         # U1 -> I1 carries 3 of the 4 weight units into I1
         ("industry", ind("U1"), 0.75, 1),
         # S2, U3: 1.0 into U1 then 0.75 into I1, over 2 steps; tie broken by key
         ("industry", ind("S2"), 0.375, 1),
         ("industry", ind("U3"), 0.375, 1),
     ]
-    # 石英 (2 steps up, feeds only 多晶硅) is made by nobody in the data: an R&D target, listed apart.
+    # 石英 (2 steps up, feeds only 多晶硅) is made by nobody in the data: an R&D target, listed apart;
+    # 组件 is 4 steps down from it, beyond the depth: it scores 0.
     none = find_gaps(g, "b1", 3, suppliers="none")
-    assert [(x.level, x.key, x.score, x.makers) for x in none] == [("product", "石英", 0.5, 0)]
+    assert [(x.level, x.key, x.score, x.makers) for x in none] == [("product", "石英", 0.0, 0)]
     first = next(x for x in gaps if x.key == "银浆")
-    assert (first.raw_score, first.feeds, first.makers) == (1.5, 2, 2)
-    assert first.needed_by == ["芯片", "组件"]
+    assert (first.raw_score, first.feeds, first.makers) == (0.25, 2, 2)
+    assert first.needed_by == ["组件"]  # 芯片 is covered too, but not by a firm of a leading industry
     assert first.path_text == "银浆 -[is input to]-> 芯片"
     assert first.why == "银浆 -[is input to]-> 芯片 (made in the base by 丙芯片); no enterprise in the base makes 银浆."
     assert first.why_zh == "银浆 -[上游材料]-> 芯片（基地内由丙芯片生产）；基地内没有企业生产银浆。"
@@ -122,9 +127,9 @@ def test_gaps_scores_and_order(g: GraphStore) -> None:
         "硅料 -[upstream of]-> 光伏设备 (a leading industry of the base; 甲组件 works in it); "
         "no enterprise in the base works in 硅料."
     )
-    assert [x.key for x in find_gaps(g, "b1", 3, level="product", limit=2)] == ["多晶硅", "电池片"]
+    assert [x.key for x in find_gaps(g, "b1", 3, level="product", limit=2)] == ["电池片", "多晶硅"]
     frame = to_frame(gaps)
-    assert list(frame["key"])[:2] == ["多晶硅", "电池片"]
+    assert list(frame["key"])[:2] == ["电池片", "多晶硅"]
 
 
 def test_weak_links(g: GraphStore) -> None:
@@ -268,7 +273,8 @@ def test_hostile_names_travel_as_values(store: GraphStore) -> None:
     store.merge_rels("INPUT_TO", "Product", "Product", [{"src": n, "dst": HOSTILE[0]} for n in HOSTILE[1:]])
     gaps = find_gaps(store, "hb", 2, level="product", suppliers="all")  # only e2 makes one of them
     assert sorted(g.key for g in gaps) == sorted(HOSTILE[1:])
-    assert all(g.score == 1.0 for g in gaps)
+    # Each is one of the five inputs of HOSTILE[0] (share 1/5) and feeds one product (specificity 1).
+    assert all(g.score == 0.2 for g in gaps)
     assert [c.key for c in fill_candidates(store, "hb", "Product:" + HOSTILE[1]).candidates] == ["e2"]
     assert resolve_segment(store, "a:b").key == "a:b"  # not an industry key: the product of that name
     assert [g.key for g in what_if(store, "hb", ["甲'"], 2, level="product").new_gaps] == [HOSTILE[0]]

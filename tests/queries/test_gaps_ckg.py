@@ -81,8 +81,12 @@ def walk(anchors: set[str], into: dict[str, list[tuple[str, float | None]]], dep
     return distance, kept
 
 
-def score(distance: dict[str, int], kept: dict, covered: set[str], depth: int) -> tuple[dict, dict]:
-    """Σ over covered segments downstream (≤ depth steps) of best path strength / steps."""
+def score(
+    distance: dict[str, int], kept: dict, covered: set[str], depth: int, share: dict[str, float] | None = None
+) -> tuple[dict, dict]:
+    """Σ over covered segments downstream (≤ depth steps) of best path strength / steps.
+
+    ``share``: products, a link into ``dst`` has strength ``share[dst]`` (1 / its inputs in the data)."""
     total: dict[str, float] = defaultdict(float)
     for (_, dst), w in kept.items():
         if w is not None:
@@ -90,6 +94,8 @@ def score(distance: dict[str, int], kept: dict, covered: set[str], depth: int) -
     down: dict[str, dict[str, float]] = defaultdict(dict)
     for (src, dst), w in kept.items():
         s = 1.0 if w is None or total[dst] <= 0 else max(w, 0.0) / total[dst]
+        if share is not None:
+            s = share.get(dst, 1.0)
         if s > 0:
             down[src][dst] = max(s, down[src].get(dst, 0.0))
     scores, deps = {}, {}
@@ -166,7 +172,13 @@ def raw(quality: tuple[frozenset[str], dict[str, str]]) -> dict[str, Level]:
             covered[c] |= ents
     anchors = {k for k in covered if k not in flagged}
     distance, kept = walk(anchors, into, DEPTH)
-    scores, deps = score(distance, kept, {k for k in distance if covered.get(k)}, DEPTH)
+    # Supply shares: the test base leads in no industry, so every covered product counts.
+    inputs_of: dict[str, set[str]] = defaultdict(set)
+    for src, dsts in feeds.items():
+        for d in dsts:
+            inputs_of[d].add(src)
+    share = {k: 1.0 / max(len(v), 1) for k, v in inputs_of.items()}
+    scores, deps = score(distance, kept, {k for k in distance if covered.get(k)}, DEPTH, share)
     n_fed = len({d for ds in feeds.values() for d in ds})
     weight = {k: math.log((n_fed + 1) / max(len(feeds.get(k, ())), 1)) / math.log(n_fed + 1) for k in distance}
 

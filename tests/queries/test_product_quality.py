@@ -111,11 +111,14 @@ def test_gaps_match_through_synonyms_and_taxonomy(q: tuple[GraphStore, Path]) ->
     assert seg["LED封装"].status == "weak" and [e.key for e in seg["LED封装"].enterprises] == ["Q1"]
     o = gap_overview(store, "q1", 2, level="product")
     # Gaps: 不锈钢 (made as 不锈钢管 and 不锈钢材 outside), 稀土 and 镍 (made by nobody), 者工程塑料 (flagged).
-    # Scores: N = 4 products with inputs (显示屏, LED封装, 不锈钢, 刀具); 不锈钢 feeds 2 products
-    # (weight ln(5/2) / ln 5 = 0.569323) and needs 显示屏 at 1 step: 1 x 0.569323;
-    # 稀土 -> LED封装 (1 step, covered) -> 显示屏 (2): 1.5 x 1; 镍 -> 不锈钢 -> 显示屏: 0.5 x 1.
-    assert [(g.key, g.score, g.makers) for g in o.gaps] == [("不锈钢", 0.569323, 2)]
-    assert [(g.key, g.score, g.makers) for g in o.no_supplier] == [("稀土", 1.5, 0), ("镍", 0.5, 0)]
+    # Scores (q1 leads in nothing: every covered product counts): supply shares, a link weighing
+    # 1 / the inputs of the product it feeds (显示屏 has 3: LED封装, 不锈钢, 者工程塑料; LED封装 1,
+    # 不锈钢 1), over steps, times specificity. N = 4 products with inputs (显示屏, LED封装,
+    # 不锈钢, 刀具); 不锈钢 feeds 2 products (weight ln(5/2) / ln 5 = 0.569323) and needs 显示屏
+    # at 1 step: 1/3 x 0.569323 = 0.189774; 稀土 -> LED封装 (1 step, share 1, covered) ->
+    # 显示屏 (2 steps, share 1/3): 1 + 1/6 = 1.166667; 镍 -> 不锈钢 -> 显示屏: (1 x 1/3) / 2.
+    assert [(g.key, g.score, g.makers) for g in o.gaps] == [("不锈钢", 0.189774, 2)]
+    assert [(g.key, g.score, g.makers) for g in o.no_supplier] == [("稀土", 1.166667, 0), ("镍", 0.166667, 0)]
     assert o.flagged_left_out == {"product": 1}
     assert (o.total_gaps, o.total_no_supplier) == ({"product": 3}, {"product": 2})
     both = find_gaps(store, "q1", 2, level="product", suppliers="all", include_flagged=True)

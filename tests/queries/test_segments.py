@@ -43,6 +43,11 @@ def test_segment_gaps_by_hand(g: GraphStore) -> None:
     r = segment_gaps(g, "b1")
     assert r.default_maps  # b1 leads in SW2021:270302, which the map serves
     (mg,) = r.maps
+    # Why the map was chosen: the leading industry it serves (no firm of b1 is filed in it).
+    assert mg.reason is not None and not mg.reason.named
+    assert [k for k, _, _ in mg.reason.industries] == ["SW2021:270302"]
+    assert "SW2021:270302" in mg.reason.why_zh and "主导产业" in mg.reason.why_zh
+    assert segment_gaps(g, "b1", ["mini-led"]).maps[0].reason is None  # asked for: no reason needed
     got = {a.segment: (a.status, [f.key for f in a.base_firms], a.makers_count, a.products_count) for a in mg.segments}
     assert got == {
         "substrate": ("weak", ["E1"], 2, 2),
@@ -92,6 +97,8 @@ def test_base_named_map(g: GraphStore) -> None:
     g.merge_rels("USES_MAP", "Base", "ChainMap", [{"src": "b2", "dst": "mini-led"}])
     r = segment_gaps(g, "b2")
     assert r.default_maps and r.maps[0].counts == {"covered": 0, "weak": 4, "gap": 2, "no_supplier": 1}
+    reason = r.maps[0].reason
+    assert reason is not None and reason.named and reason.industries == [] and "自选图谱" in reason.why_zh
 
 
 def test_what_if_candidates_complement_alliance(g: GraphStore) -> None:
@@ -147,3 +154,13 @@ def test_unmatched_note_explains_a_defect(g: GraphStore, tmp_path: Path) -> None
     assert (rep.defects, rep.explained, rep.unexplained) == (["mini-led/nothing"], ["mini-led/nothing"], [])
     nothing = next(s for s in rep.segments if s.key == "mini-led/nothing")
     assert nothing.unmatched_note == "公开数据中没有此类产品（测试）"
+
+
+def test_the_base_page_draws_its_default_map_and_says_why(g: GraphStore) -> None:
+    from chainkg.views.chainmap import chain_map_view
+
+    v = chain_map_view(g, "b1")  # no map asked for: the one serving b1's leading industry
+    assert v.map is not None and v.map.key == "mini-led" and v.default_maps == ["mini-led"]
+    assert v.reason is not None and not v.reason.named and "SW2021:270302" in v.reason.why_zh
+    assert len(v.segments) == 7
+    assert chain_map_view(g, "b2", "mini-led").reason is None  # b2 neither names nor leads: no reason

@@ -320,3 +320,30 @@ def test_weighted_methods_agree(case: tuple[list[Link], list[str], dict[str, set
         for k in got:
             assert got[k].dependents == ref[k].dependents
             assert got[k].score == pytest.approx(ref[k].score)
+
+
+def test_dependency_from_some_sources_with_other_strengths() -> None:
+    """``sources`` scores only those segments, as the full walk does; other strengths replace the chain's."""
+    import numpy as np
+
+    from chainkg.graph.analytics.chain import Link, dependency, walk_upstream
+
+    c = walk_upstream(
+        [
+            Link("硅", "片", "INPUT_TO"),
+            Link("片", "组件", "INPUT_TO"),
+            Link("浆", "片", "INPUT_TO"),
+            Link("浆", "芯片", "INPUT_TO"),
+        ],
+        ["组件", "芯片"],
+        3,
+    )
+    src, dst, _ = c.strengths
+    # 片 has two inputs (硅, 浆): each link into it weighs 1/2; the others 1.
+    share = np.array([0.5 if c.nodes[j] == "片" else 1.0 for j in dst.tolist()])
+    full = dependency(c, {"组件", "芯片"}, strengths=(src, dst, share), method="matrix")
+    some = dependency(c, {"组件", "芯片"}, strengths=(src, dst, share), sources=np.array([c.index["浆"]]))
+    # 浆 -> 芯片 (1 step, 1) + 浆 -> 片 -> 组件 (2 steps, 1/2 x 1): 1 + 0.25; 硅 -> 片 -> 组件: 0.5 / 2.
+    assert (round(full["浆"].score, 6), full["浆"].dependents) == (1.25, 2)
+    assert round(full["硅"].score, 6) == 0.25
+    assert some["浆"] == full["浆"] and some["硅"].score == 0.0

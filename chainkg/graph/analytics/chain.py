@@ -492,6 +492,8 @@ def dependency(
     hops: int | None = None,
     method: Literal["auto", "bfs", "bitset", "matrix"] = "auto",
     block_cells: int = 4_000_000,
+    strengths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    sources: np.ndarray | None = None,
 ) -> Mapping[str, Dependency]:
     """For every segment, how much of the covered chain downstream depends on it.
 
@@ -520,6 +522,14 @@ def dependency(
     block_cells
         The ``matrix`` method walks from blocks of segments of at most this many cells
         (links × segments) at a time: a memory bound.
+    strengths
+        ``(src, dst, strength)`` over the chain's node numbers in place of
+        :attr:`Chain.strengths` (the same pairs, other strengths in (0, 1]): how the product
+        gaps weigh a link by its share of the downstream product's inputs (docs/gaps.md).
+        Not with ``bfs``.
+    sources
+        Node numbers to score (``matrix`` only; the others score 0): a caller needing a few
+        segments' scores (the gaps) walks from those alone.
 
     Examples
     --------
@@ -530,10 +540,12 @@ def dependency(
     (Dependency(score=2.0, dependents=2), Dependency(score=1.0, dependents=2))
     """
     h = chain.depth if hops is None else hops
-    src, dst, strength = chain.strengths
+    src, dst, strength = chain.strengths if strengths is None else strengths
     unit = bool(np.all(strength == 1.0))
     if method == "bitset" and not unit:
         raise ValueError("the bitset method needs every link strength to be 1")
+    if method == "bfs" and (strengths is not None or sources is not None):
+        raise ValueError("the bfs method walks the chain's own strengths from every segment")
     if method == "bfs":
         return _dependency_bfs(chain, set(covered) & set(chain.distance), h)
     index = chain.index
@@ -541,10 +553,10 @@ def dependency(
     n = len(chain.nodes)
     if not len(src) or not len(cov):
         return DependencyTable(index, np.zeros(n), np.zeros(n, dtype=np.int64))
-    if method == "bitset" or (method == "auto" and unit):
+    if sources is None and (method == "bitset" or (method == "auto" and unit)):
         score, count = _dependency_bitset(n, src, dst, cov, h)
     else:
-        score, count = _dependency_matrix(n, src, dst, strength, cov, h, block_cells=block_cells)
+        score, count = _dependency_matrix(n, src, dst, strength, cov, h, block_cells=block_cells, sources=sources)
     return DependencyTable(index, score, count)
 
 
@@ -582,6 +594,7 @@ def _dependency_matrix(
     hops: int,
     *,
     block_cells: int = 4_000_000,
+    sources: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The :func:`_dependency_bfs` walk for a block of source segments at once.
 
@@ -604,12 +617,16 @@ def _dependency_matrix(
     score = np.zeros(n)
     count = np.zeros(n, dtype=np.int64)
     block = max(1, block_cells // max(len(src), n))
-    for b0 in range(0, n, block):
-        rows = np.arange(b0, min(n, b0 + block))
+    todo = np.arange(n) if sources is None else np.unique(np.asarray(sources, dtype=np.int64))
+    row_of = np.full(n, -1, dtype=np.int64)
+    for b0 in range(0, len(todo), block):
+        rows = todo[b0 : b0 + block]
         # Level 1 is the links themselves (one per pair): best[s, v] = strength of s -> v.
         best = np.zeros((len(rows), n))
-        mine = (src >= b0) & (src < b0 + len(rows))
-        best[src[mine] - b0, dst[mine]] = weight[mine]
+        row_of[rows] = np.arange(len(rows))
+        mine = row_of[src] >= 0
+        best[row_of[src[mine]], dst[mine]] = weight[mine]
+        row_of[rows] = -1
         reached = best > 0
         reached[np.arange(len(rows)), rows] = True  # a segment does not depend on itself
         for h in range(1, hops + 1):

@@ -31,7 +31,7 @@ from chainkg.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what is written changes shape: files of another format are never read."""
 
 

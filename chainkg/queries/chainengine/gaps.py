@@ -28,6 +28,7 @@ from chainkg.graph.analytics.whatif import what_if as what_if_analysis
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chainengine.chain import (
     BASE_ENTERPRISES,
+    BASE_INDUSTRIES,
     DEFAULT_DEPTH,
     STAGE_ZH,
     BaseChainData,
@@ -47,6 +48,7 @@ from chainkg.queries.chainengine.chain import (
 )
 from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.products import ProductInfo, product_info
+from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 T = TypeVar("T")
@@ -54,12 +56,23 @@ DEFAULT_LIMIT = 50
 NEEDED_BY = 5
 """How many of the covered segments that need a gap are named as evidence."""
 
+LEADING_DOWN: NamedQuery = q(
+    "gaps.leading_down",
+    """
+MATCH (b:Base {key: $base})-[:LEADS_IN]->(l:Industry)
+OPTIONAL MATCH (s:Industry)-[:SUB_INDUSTRY_OF*1..3]->(l)
+RETURN l.key AS key, collect(s.key) AS subs""",
+    "The base's leading industries with the industries below them. Params: base.",
+)
+
 
 class Gap(Record):
     """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
 
     ``score`` sums ``strength / hops`` over the ``dependents`` (covered segments downstream
-    within the chain's depth); ``needed_by`` names the nearest of them.
+    within the chain's depth); ``needed_by`` names the nearest of them. For a product the
+    dependents are the products of the base's leading chains, a link's strength is its share
+    of the downstream product's inputs, and the sum is weighed by specificity (docs/gaps.md).
     """
 
     level: Level
@@ -77,7 +90,7 @@ class Gap(Record):
     why: str
     why_zh: str
     raw_score: float | None = None
-    """The dependency score before the specificity weight (products); ``score`` for industries."""
+    """The supply-share dependency before the specificity weight (products); ``score`` for industries."""
     specificity: float | None = None
     """``ln((N + 1) / feeds) / ln(N + 1)`` for a product (see docs/gaps.md); ``None`` for industries."""
     feeds: int | None = None
@@ -264,11 +277,56 @@ def _specificity(lc: LevelChain, info: ProductInfo) -> np.ndarray:
     return _memo(lc, "specificity", lambda: np.array([info.specificity(k) for k in lc.chain.nodes], dtype=np.float64))
 
 
-def _gap_scores(lc: LevelChain, info: ProductInfo | None) -> Mapping[str, Dependency]:
-    """Gap scores: the dependency score times the specificity weight (products); as is for industries."""
-    dep = _scores(lc)
-    if lc.level != "product" or info is None:
-        return dep
+def _leading_firms(store: GraphStore, base_key: str) -> set[str]:
+    """The base's enterprises in one of its leading industries or an industry below one."""
+    lead: set[str] = set()
+    for r in store.run(LEADING_DOWN, {"base": base_key}):
+        lead.add(r["key"])
+        lead.update(x for x in r["subs"] or [] if x)
+    if not lead:
+        return set()
+    out: set[str] = set()
+    for r in store.run(BASE_INDUSTRIES, {"base": base_key}):
+        out.update(e for e, k in zip(r["ent"], r["key"], strict=True) if k in lead)
+    return out
+
+
+def leading_covered(store: GraphStore, base_key: str, lc: LevelChain) -> frozenset[str]:
+    """The covered products of the base's leading chains: made (or covered) by one of its firms in
+    a leading industry; every covered product when it has no leading industry or no such firm (memoised)."""
+
+    def compute() -> frozenset[str]:
+        lead = _leading_firms(store, base_key)
+        covered = _covered(lc)
+        mine = frozenset(k for k in covered if lead & lc.coverage.get(k, frozenset()))
+        return mine or frozenset(covered)
+
+    return _memo(lc, "leading_covered", compute)
+
+
+def _supply_scores(lc: LevelChain, info: ProductInfo, lead: Collection[str]) -> Mapping[str, Dependency]:
+    """Product dependency on the leading chains' products, each link weighed by its share of the
+    downstream product's inputs (``1 / inputs``): the product form of an industry link's share."""
+
+    def compute() -> Mapping[str, Dependency]:
+        src, dst, _ = lc.chain.strengths
+        nodes = lc.chain.nodes
+        share = np.array([info.input_share(nodes[j]) for j in dst.tolist()], dtype=np.float64)
+        # Only the gaps are ranked by it: walk from them alone (a tenth of a large base's chain).
+        gaps = _gap_keys(lc, _covered(lc))
+        return dependency(lc.chain, lead, strengths=(src, dst, share), sources=gaps, method="matrix")
+
+    return _memo(lc, "supply_scores", compute)
+
+
+def _gap_scores(
+    lc: LevelChain, info: ProductInfo | None, lead: Collection[str] | None = None
+) -> Mapping[str, Dependency]:
+    """Gap scores: the supply-share dependency on the leading chains times the specificity weight
+    (products); the dependency score as is for industries."""
+    if lc.level != "product" or info is None or lead is None:
+        return _scores(lc)
+    dep = _supply_scores(lc, info, lead)
 
     def weigh() -> Mapping[str, Dependency]:
         w = _specificity(lc, info)
@@ -528,19 +586,25 @@ def _find_gaps(
     info = product_info(store) if "product" in data.levels else None
     out: list[Gap] = []
     for lc in _levels(data, level):
-        dep = _gap_scores(lc, info)
+        lead = leading_covered(store, data.base.key, lc) if lc.level == "product" and info is not None else None
+        dep = _gap_scores(lc, info, lead)
         picked = _picked(_split_gaps(lc, info), suppliers, include_flagged)
-        keys, needed = _ranked(lc, picked, dep, limit)
-        out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises, info) for k in keys)
+        keys, needed = _ranked(lc, picked, dep, limit, lead)
+        out.extend(_gap_record(lc, k, dep[k], needed[k], data.enterprises, info, lead) for k in keys)
     return out
 
 
 def _ranked(
-    lc: LevelChain, picked: Sequence[str] | np.ndarray, dep: Mapping[str, Dependency], limit: int | None
+    lc: LevelChain,
+    picked: Sequence[str] | np.ndarray,
+    dep: Mapping[str, Dependency],
+    limit: int | None,
+    covered: Collection[str] | None = None,
 ) -> tuple[list[str], dict[str, list[str]]]:
-    """The first ``limit`` of ``picked`` in answer order, and for each the covered segments that need it."""
+    """The first ``limit`` of ``picked`` in answer order, and for each the covered segments that need it
+    (of ``covered`` where given: the segments the score counted, else every covered one)."""
     keys = _order(lc, picked, dep, _limit_value(limit))
-    return keys, needed_by_many(lc, keys, _covered(lc))
+    return keys, needed_by_many(lc, keys, _covered(lc) if covered is None else covered)
 
 
 def _gap_record(
@@ -550,10 +614,11 @@ def _gap_record(
     needed: list[str],
     ents: Mapping[str, str],
     info: ProductInfo | None,
+    lead: Collection[str] | None = None,
 ) -> Gap:
     fields = _segment_fields(lc, key, dep, needed, ents)
-    if lc.level == "product" and info is not None:
-        raw = _scores(lc)[key].score
+    if lc.level == "product" and info is not None and lead is not None:
+        raw = _supply_scores(lc, info, lead)[key].score
         fields.update(
             raw_score=round(raw, 6),
             specificity=round(info.specificity(key), 6),

@@ -135,8 +135,15 @@ BASE_LEADING_UP: NamedQuery = q(
     """
 MATCH (b:Base {key: $base})-[:LEADS_IN]->(i:Industry)
 OPTIONAL MATCH (i)-[:SUB_INDUSTRY_OF*1..3]->(p:Industry)
-RETURN i.key AS key, collect(p.key) AS parents""",
+RETURN i.key AS key, i.name AS name, collect(p.key) AS parents""",
     "The base's leading industries and the industries above them. Params: base.",
+)
+BASE_INDUSTRY_FIRMS: NamedQuery = q(
+    "segments.base_industry_firms",
+    """
+MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_INDUSTRY]->(i:Industry)
+RETURN i.key AS key, count(DISTINCT e) AS firms""",
+    "How many of the base's enterprises are in each industry. Params: base.",
 )
 
 # -- records ------------------------------------------------------------------------------------
@@ -210,14 +217,32 @@ class SegmentAnswer(Record):
     why_zh: str
 
 
+class MapChoiceReason(Record):
+    """Why a base gets a map without asking: it names the map, or leads in an industry it serves.
+
+    ``industries`` are the base's leading industries the map serves (itself or an industry
+    above it), each as ``(key, name, the base's firms in it)``.
+    """
+
+    map: str
+    named: bool = False
+    industries: list[tuple[str, str, int]] = Field(default_factory=list)
+    why: str
+    why_zh: str
+
+
 class MapGaps(Record):
-    """A base's segments on one map, in the map's order, with a count per status."""
+    """A base's segments on one map, in the map's order, with a count per status.
+
+    ``reason`` says why the map was chosen when the base did not ask for it.
+    """
 
     map: MapSummary
     stages: list[StageRef]
     counts: dict[str, int]
     segments: list[SegmentAnswer]
     rd_targets: list[str] = Field(default_factory=list)
+    reason: MapChoiceReason | None = None
 
 
 class SegmentGapsResult(Record):
@@ -472,13 +497,43 @@ def read_map(store: GraphStore, key: str) -> MapData:
 def default_map_keys(store: GraphStore, base_key: str) -> list[str]:
     """The maps a base gets without asking: those it names (``USES_MAP``) and those serving one
     of its leading industries (or an industry above one)."""
+    return [r.map for r in default_maps(store, base_key)]
+
+
+def default_maps(store: GraphStore, base_key: str, base_name: str | None = None) -> list[MapChoiceReason]:
+    """:func:`default_map_keys` with the reason for each: named by the base, or serving which of
+    its leading industries (how many of its firms are in each)."""
     named = [r["key"] for r in store.run(BASE_MAPS, {"base": base_key})]
-    leading: set[str] = set()
+    lead_up: dict[str, set[str]] = {}
+    lead_name: dict[str, str] = {}
     for r in store.run(BASE_LEADING_UP, {"base": base_key}):
-        leading.add(r["key"])
-        leading.update(x for x in r["parents"] or [] if x)
-    served = [m.key for m in list_maps(store) if leading & set(m.serves_industries)]
-    return list(dict.fromkeys(named + served))
+        lead_up[r["key"]] = {r["key"], *(x for x in r["parents"] or [] if x)}
+        lead_name[r["key"]] = r["name"] or r["key"]
+    firms: dict[str, int] = {}
+    if lead_up:
+        firms = {r["key"]: int(r["firms"] or 0) for r in store.run(BASE_INDUSTRY_FIRMS, {"base": base_key})}
+    who = base_name or base_key
+    out: dict[str, MapChoiceReason] = {}
+    for m in list_maps(store):
+        serves = set(m.serves_industries)
+        via = sorted((k for k, up in lead_up.items() if up & serves), key=lambda k: (-firms.get(k, 0), k))
+        if m.key not in named and not via:
+            continue
+        inds = [(k, lead_name[k], firms.get(k, 0)) for k in via]
+        en = "; ".join(f"{n} ({k}, {c} firms)" for k, n, c in inds)
+        zh = "、".join(f"{n}（{k}，{c}家企业）" for k, n, c in inds)
+        if m.key in named:
+            why, why_zh = f"{who} names the map {m.name} itself.", f"{who}自选图谱「{m.name}」。"
+            if inds:
+                why += f" It also serves its leading industries {en}."
+                why_zh += f"该图谱也服务于其主导产业{zh}。"
+        else:
+            why = f"{m.name} serves {who}'s leading industries {en}."
+            why_zh = f"「{m.name}」服务于{who}的主导产业{zh}。"
+        out[m.key] = MapChoiceReason(map=m.key, named=m.key in named, industries=inds, why=why, why_zh=why_zh)
+    # The maps the base names, then those serving more of its firms first.
+    served = sorted((r for r in out.values() if not r.named), key=lambda r: (-sum(c for *_, c in r.industries), r.map))
+    return [out[k] for k in named if k in out] + served
 
 
 def _base_firms(store: GraphStore, query: NamedQuery, params: Mapping[str, str]) -> dict[str, set[str]]:
@@ -561,10 +616,13 @@ def _counts(statuses: Sequence[str]) -> dict[str, int]:
     return {k: sum(1 for s in statuses if s == k) for k in SEGMENT_STATUS_ZH}
 
 
-def _map_keys(store: GraphStore, base_key: str, maps: Sequence[str] | None) -> tuple[list[str], bool]:
+def _map_keys(
+    store: GraphStore, base_key: str, maps: Sequence[str] | None, base_name: str | None = None
+) -> tuple[list[str], dict[str, MapChoiceReason]]:
     if maps:
-        return list(dict.fromkeys(maps)), False
-    found = default_map_keys(store, base_key)
+        return list(dict.fromkeys(maps)), {}
+    reasons = default_maps(store, base_key, base_name)
+    found = [r.map for r in reasons]
     if not found:
         known = ", ".join(m.key for m in list_maps(store)) or "none loaded yet"
         raise InvalidInputError(
@@ -572,7 +630,7 @@ def _map_keys(store: GraphStore, base_key: str, maps: Sequence[str] | None) -> t
             f"(maps: {known}).",
             field="map",
         )
-    return found, True
+    return found, {r.map: r for r in reasons}
 
 
 def segment_gaps(
@@ -597,7 +655,7 @@ def segment_gaps(
     [('衬底材料', 'gap'), ('外延片', 'gap')]
     """
     base = get_base(store, base_key)
-    keys, default = _map_keys(store, base_key, maps)
+    keys, reasons = _map_keys(store, base_key, maps, base.name)
     if segment and len(keys) != 1:
         raise InvalidInputError("Name one map with --map to look into a segment.", field="segment")
     out: list[MapGaps] = []
@@ -617,9 +675,10 @@ def segment_gaps(
                 counts=_counts([a.status for a in answers]),
                 segments=answers,
                 rd_targets=[a.key for a in answers if a.status == "no_supplier"],
+                reason=reasons.get(mk),
             )
         )
-    return SegmentGapsResult(base=base, maps=out, default_maps=default)
+    return SegmentGapsResult(base=base, maps=out, default_maps=bool(reasons))
 
 
 def _refs(firms: Sequence[Firm], keys: set[str]) -> list[EnterpriseRef]:
