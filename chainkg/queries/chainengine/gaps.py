@@ -26,6 +26,7 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.analytics.chain import Dependency, DependencyTable, Stage, covered_set, dependency
 from chainkg.graph.analytics.whatif import what_if as what_if_analysis
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.chainengine.chain import (
     BASE_ENTERPRISES,
     BASE_INDUSTRIES,
@@ -48,7 +49,6 @@ from chainkg.queries.chainengine.chain import (
 )
 from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.products import ProductInfo, product_info
-from chainkg.queries.registry import NamedQuery, q
 from chainkg.queries.results import Record
 
 T = TypeVar("T")
