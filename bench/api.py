@@ -167,8 +167,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data_dir: Path, cache_ttl: float) -> Iterator[int]:
-    """``chainkg serve`` on a free loopback port; stopped on exit."""
+def server(data_dir: Path, cache_ttl: float, workers: int = 1) -> Iterator[int]:
+    """``chainkg serve --workers N`` on a free loopback port; stopped on exit."""
     port = free_port()
     env = dict(os.environ, CHAINKG_DATA_DIR=str(data_dir), CHAINKG_STORE="ladybug")
     cmd = [
@@ -183,6 +183,8 @@ def server(data_dir: Path, cache_ttl: float) -> Iterator[int]:
         "--no-access-log",
         "--cache-ttl",
         str(cache_ttl),
+        "--workers",
+        str(workers),
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=data_dir)
     try:
@@ -226,7 +228,14 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0, help="Length of each timed run")
     ap.add_argument("--max-requests", type=int, default=200_000, help="Cap on requests per run")
+    ap.add_argument(
+        "--workers",
+        default="1,2",
+        help="Worker processes to compare for gaps against /health without the answer cache (comma list)",
+    )
+    ap.add_argument("--only-share", action="store_true", help="Only the gaps against /health runs, per worker count")
     args = ap.parse_args()
+    worker_counts = [int(w) for w in str(args.workers).split(",") if w.strip()]
     if not (args.data / "company.json").exists():
         raise SystemExit(f"public data set not found at {args.data}")
 
@@ -266,6 +275,50 @@ def main() -> None:
         gap_paths = [f"/analytics/gaps?base={q(b)}" for b in bases]
         list_paths = [f"/enterprises?province={q(p)}&limit=50" for p in provinces]
         print(f"Load: {args.connections} keep-alive connections, {args.seconds:g} s per timed run\n")
+
+        shares: list[tuple[int, Run, Run]] = []
+        for w in worker_counts:
+            with server(data_dir, cache_ttl=0, workers=w) as port:
+                sequential("(warming every worker)", port, gap_paths * (2 * w))
+                g = load(
+                    f"gaps, no answer cache, {w} worker(s)",
+                    port,
+                    gap_paths,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    max_requests=args.max_requests,
+                )
+                h = load(
+                    f"/health, {w} worker(s)",
+                    port,
+                    ["/health"],
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    max_requests=args.max_requests,
+                )
+                shares.append((w, g, h))
+        print("gaps against /health without the answer cache, side by side:")
+        for _w, g, h in shares:
+            print(g.line())
+            print(h.line())
+        for w, g, h in shares:
+            share = g.rps() / h.rps() if h.rps() else 0.0
+            met = share >= TARGET_HEALTH_SHARE and g.p99_ms() <= TARGET_P99_MS and g.errors == 0
+            print(
+                f"workers {w}: gaps {g.rps():.0f} req/s, /health {h.rps():.0f} req/s, share {share:.0%}, "
+                f"gaps p99 {g.p99_ms():.1f} ms -> {'MET' if met else 'NOT MET'} (>= {TARGET_HEALTH_SHARE:.0%}, "
+                f"p99 <= {TARGET_P99_MS} ms)"
+            )
+        if len(shares) > 1 and shares[0][1].rps():
+            base = shares[0]
+            for w, g, h in shares[1:]:
+                print(
+                    f"workers {w} against {base[0]}: gaps {g.rps() / base[1].rps():.2f}x, "
+                    f"/health {h.rps() / base[2].rps():.2f}x"
+                )
+        if args.only_share:
+            return
+        print()
 
         runs: list[Run] = []
         with server(data_dir, cache_ttl=0) as port:

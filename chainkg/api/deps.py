@@ -12,6 +12,8 @@ import base64
 import binascii
 import logging
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -22,7 +24,7 @@ from chainkg.api.cache import ResultCache
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
 from chainkg.graph.analytics.backend import AnalyticsBackend, open_backend
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chainengine import ChainEngine, engine_for
+from chainkg.queries.chainengine import ChainEngine, attach, engine_for
 from chainkg.queries.resources import MAX_LIMIT
 from chainkg.settings import Settings
 
@@ -68,6 +70,43 @@ def get_store(request: Request) -> GraphStore:
     ensure_schema(request.app.state)
     store: GraphStore = request.app.state.store
     return store
+
+
+WRITER_WAIT_S = 30.0
+"""How long an upload to a read-only worker waits for the store's one writer lock (another
+worker's upload, a ``chainkg ingest``) before it is answered 503."""
+
+
+def get_write_store(request: Request) -> Iterator[GraphStore]:
+    """The store an upload writes to: the app's own, or in a read-only worker the one writer.
+
+    A worker of ``chainkg serve --workers N`` on the embedded store opens it read-only; LadybugDB
+    lets one process write at a time (a file lock) while others read. So an upload opens the
+    store for writing for its own duration, waiting up to :data:`WRITER_WAIT_S` for another
+    writer to finish, and closes it after: the write changes the data stamp and every worker
+    reopens its read-only database at its next request. The link graphs the upload warms are
+    kept on disk for the new stamp, so the workers load them instead of fetching them again.
+    """
+    store = get_store(request)
+    if not getattr(store, "read_only", False):
+        yield store
+        return
+    from chainkg.graph.store.ladybug_store import LadybugStore
+
+    deadline = time.monotonic() + WRITER_WAIT_S
+    while True:
+        try:
+            writer = LadybugStore(getattr(store, "path"))  # noqa: B009 - read_only is set on LadybugStore only
+            break
+        except StoreUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        attach(ChainEngine.from_settings(writer, request.app.state.settings))
+        yield writer
+    finally:
+        writer.close()
 
 
 def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> AnalyticsBackend:
@@ -236,6 +275,7 @@ def output_format(
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+WriteStoreDep = Annotated[GraphStore, Depends(get_write_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ResultCache, Depends(get_cache)]
 EngineDep = Annotated[ChainEngine, Depends(get_engine)]

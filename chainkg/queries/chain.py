@@ -37,9 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Literal
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.gctuning import with_fewer_collections
@@ -56,7 +54,6 @@ from chainkg.graph.analytics.chain import (
 )
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
-from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chaincache import cached
 from chainkg.queries.chainindex import level_graph
@@ -64,6 +61,9 @@ from chainkg.queries.chainindex import parents as held_parents
 from chainkg.queries.products import product_info
 from chainkg.queries.registry import NamedQuery, q, q_rel_type
 from chainkg.queries.results import Record
+
+if TYPE_CHECKING:  # networkx (0.2 s to import) only for chain_graph, which imports it when called
+    import networkx as nx
 
 Level = Literal["product", "industry"]
 LevelChoice = Literal["product", "industry", "both"]
@@ -784,6 +784,10 @@ def chain_graph(
     >>> g.nodes["Product:SMDLED器件"]["status"], g.nodes["Product:SMDLED器件"]["stage"]  # doctest: +SKIP
     ('gap', 'midstream')
     """
+    import networkx as nx
+
+    from chainkg.graph.nxgraph import node_id
+
     data = load_chain(store, base_key, depth, level)
     out = nx.DiGraph(base=data.base.key, depth=depth)
     for lc in data.levels.values():
