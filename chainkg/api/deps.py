@@ -69,6 +69,8 @@ def get_store(request: Request) -> GraphStore:
         guard.check()
     ensure_schema(request.app.state)
     store: GraphStore = request.app.state.store
+    if getattr(store, "read_only", False):
+        store.data_version()  # a read-only worker reopens here when another process has written
     return store
 
 
