@@ -24,6 +24,7 @@ directory, where the store file it describes lives with the same trust.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -113,14 +114,21 @@ class DiskCache:
     def load_value(self, name: str, print_: str) -> Any:
         """The value ``name`` kept for the fingerprint ``print_``, or ``None``."""
         f = self._file(name, print_, ".pickle")
+        collecting = gc.isenabled()
         try:
             with f.open("rb") as fh:
+                # Hundreds of thousands of sets and dicts are made here, none of them garbage:
+                # without the collector the load takes about 40 % less (measured 0.19 against 0.30 s).
+                gc.disable()
                 return pickle.load(fh)  # our own file in our own data directory (see module doc)
         except FileNotFoundError:
             return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             log.warning("ignoring the unreadable %s: %s", f, exc)
             return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def save_value(self, name: str, print_: str, value: object) -> None:
         """Keep ``value`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""
