@@ -1,5 +1,10 @@
 """Every dependency of the routes, in one place: settings, store, keys, paging, output format.
 
+Dependencies that only look at the request and the app's state are ``async def``: FastAPI runs
+a plain ``def`` dependency in its thread pool, a hop per dependency and request. Those that may
+wait on the store (the store itself, with its guard's probe; the writer) stay plain functions,
+off the event loop, and so do the routes that compute.
+
 The store is opened once by the app's lifespan and kept on ``app.state``; routes receive it
 through :func:`get_store`. Keys are compared in constant time. Reads are open unless
 ``CHAINKG_READ_KEY`` is set; writes need ``CHAINKG_API_KEY`` and are refused while it is
@@ -38,7 +43,7 @@ _key_header = APIKeyHeader(
 )
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -143,7 +148,7 @@ def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_sto
     return backend
 
 
-def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> ChainEngine:
+async def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> ChainEngine:
     """The app's chain engine (built at start from the store and the settings; attached to the store)."""
     engine: ChainEngine | None = getattr(request.app.state, "engine", None)
     if engine is None:  # an app whose lifespan did not run: the store's own engine
@@ -151,7 +156,7 @@ def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)
     return engine
 
 
-def get_cache(request: Request) -> ResultCache:
+async def get_cache(request: Request) -> ResultCache:
     """The app's cache of analytics answers (emptied by every write through the API)."""
     cache: ResultCache = request.app.state.cache
     return cache
@@ -171,7 +176,7 @@ def _matches(given: str | None, expected: str) -> bool:
     return given is not None and secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def require_read(
+async def require_read(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     header: Annotated[str | None, Depends(_key_header)],
@@ -192,7 +197,7 @@ def require_read(
         )
 
 
-def require_write(
+async def require_write(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     header: Annotated[str | None, Depends(_key_header)],
@@ -241,7 +246,7 @@ class Paging:
     after: str | None
 
 
-def paging(
+async def paging(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT} / 每页条数", examples=[20])
     ] = 50,
@@ -258,7 +263,7 @@ def paging(
 OutputFormat = Literal["json", "csv"]
 
 
-def output_format(
+async def output_format(
     request: Request,
     format: Annotated[
         OutputFormat | None,

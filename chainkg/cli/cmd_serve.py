@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,9 +12,6 @@ from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError, StoreUnavailableError
 from chainkg.i18n import N_
 from chainkg.settings import Settings
-
-if TYPE_CHECKING:
-    from chainkg.graph.store import GraphStore
 
 STORES = ("ladybug", "neo4j")
 
@@ -81,8 +77,8 @@ def serve(
         where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
         console.print(f"Serving the {s.store} store at {where} on [bold]http://{host}:{port}[/] (docs at /docs)")
         if workers > 1:
-            _prepare_workers(graph, s)
             graph.close()  # the workers open it themselves (read-only on the embedded store)
+            _prepare_workers(s)
             console.print(f"{workers} worker processes serve (reads in each; uploads through one writer at a time).")
             from chainkg.api.main import WORKER_ENV
 
@@ -104,15 +100,32 @@ def serve(
         graph.close()
 
 
-def _prepare_workers(graph: GraphStore, s: Settings) -> None:
+def _prepare_workers(s: Settings) -> None:
     """Keep the link graphs and product facts on disk for the current data, so N workers load
-    them instead of each fetching them (best effort: a worker fetches what it does not find)."""
+    them instead of each fetching them (best effort: a worker fetches what it does not find).
+
+    Done in a short-lived child process: what it fetches (hundreds of MB at peak) is then given
+    back when it exits, instead of staying in this supervising process while the workers serve.
+    """
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_warm_on_disk, args=(s,), name="chainkg-prepare")
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        console.print("[yellow]Warning:[/] the link graphs were not kept on disk; each worker fetches them.")
+
+
+def _warm_on_disk(s: Settings) -> None:
+    from chainkg.graph.store import open_store
     from chainkg.queries.chainengine import ChainEngine
 
+    quiet_driver_logs()
+    graph = open_store(s)
     try:
         ChainEngine.from_settings(graph, s).warm()
-    except StoreUnavailableError as exc:
-        console.print(f"[yellow]Warning:[/] {exc}")
+    finally:
+        graph.close()
 
 
 @app.command("serve")
