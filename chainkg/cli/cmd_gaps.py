@@ -94,7 +94,7 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         result = base_chain(store, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None)
     if as_json:
         emit(result, as_json=True)
@@ -158,7 +158,7 @@ def gaps_cmd(
     from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
 
     lv = _level(level)
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         by_segment = default_segment_gaps(store, base)
         o = gap_overview(store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak)
     if as_json:
@@ -242,7 +242,7 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         r = what_if(store, base, enterprises, depth, level=_level(level), limit=limit or None)
     if as_json:
         emit(r, as_json=True)
@@ -311,7 +311,7 @@ def candidates_cmd(
 
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         from chainkg.queries.candidates import fill_candidates  # only this command needs it
 
         r = fill_candidates(store, base, segment, limit=limit or None)
@@ -369,7 +369,7 @@ def complement_cmd(
 
     Example: chainkg complement sz-led --level product
     """
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         from chainkg.queries.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
