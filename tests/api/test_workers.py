@@ -9,7 +9,6 @@ one writer for its own duration (docs/scaling.md).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 from apitools import WRITE_KEY, make_settings
 from fastapi.testclient import TestClient
+from servertools import chainkg_serve, http_get
 
 from chainkg.api import deps
 from chainkg.api.main import create_app
@@ -158,43 +158,18 @@ def test_an_upload_waits_for_the_writer_and_then_says_why(tmp_path: Path, monkey
         assert c.get("/bases/zz-new").status_code == 404  # nothing was written
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
 @pytest.mark.slow
 def test_serve_with_two_workers_reads_and_writes(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")}
-    env.update(CHAINKG_DATA_DIR=str(tmp_path / "data"), CHAINKG_API_KEY=WRITE_KEY)
-    cmd = [sys.executable, "-c", "from chainkg.cli import app; app()", "serve", "--port", str(port)]
-    cmd += ["--load-demo", "--workers", "2", "--cache-ttl", "0", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
-            try:
-                if _get(f"{base}/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the workers did not become ready in 120 s"
-            time.sleep(0.3)
+    args = ["--load-demo", "--workers", "2", "--cache-ttl", "0", "--no-access-log"]
+    with chainkg_serve(args, tmp_path / "data", tmp_path, env={"CHAINKG_API_KEY": WRITE_KEY}, ready_s=120) as run:
+        base = run.base
         # The link graphs were written to disk once, before the workers started.
         assert sorted(p.name.split("-")[0] for p in (tmp_path / "data" / "chain-index").glob("*-f*")) == [
             "industry",
             "product",
             "product_info",
         ]
-        assert _get(f"{base}/analytics/gaps?base=sz-led")[0] == 200
+        assert http_get(f"{base}/analytics/gaps?base=sz-led")[0] == 200
         boundary = "chainkgboundary"
         body = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bases.csv"\r\n'
@@ -208,12 +183,6 @@ def test_serve_with_two_workers_reads_and_writes(tmp_path: Path) -> None:
         with urllib.request.urlopen(req, timeout=120) as resp:
             assert resp.status == 200
         # Whichever worker answers (the kernel spreads connections), it sees the upload.
-        answers = [_get(f"{base}/bases/zz-new")[0] for _ in range(20)]
+        answers = [http_get(f"{base}/bases/zz-new")[0] for _ in range(20)]
         assert answers == [200] * 20
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    assert b"Traceback" not in run.output, run.output.decode()[-2000:]

@@ -10,10 +10,11 @@ import os
 import re
 import secrets
 import threading
+import time
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import ladybug
 import pyarrow as pa
@@ -96,16 +97,28 @@ class LadybugStore(GraphStore):
                 self._restamp()  # a store from before stamps: a new token names nothing kept yet
 
     def _open(self) -> ladybug.Database:
-        try:
-            return ladybug.Database(str(self.path), read_only=self.read_only)
-        except RuntimeError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreUnavailableError(
-                    f"The embedded store {self.path} is in use by another chainkg process "
-                    "(for example a running 'chainkg serve'). Stop that process, or point "
-                    "CHAINKG_DATA_DIR at another folder, then try again."
-                ) from exc
-            raise StoreUnavailableError(f"Cannot open the embedded store {self.path}: {exc}") from exc
+        # A read-only open can meet the file while another process's write or checkpoint is
+        # extending it ("Reading past the end of the file", seen once in a test of two workers
+        # starting): tried again for up to a second before it counts as a failure.
+        tries = 10 if self.read_only else 1
+        for attempt in range(tries):
+            try:
+                return ladybug.Database(str(self.path), read_only=self.read_only)
+            except RuntimeError as exc:
+                if attempt + 1 < tries and "lock" not in str(exc).lower():
+                    time.sleep(0.1)
+                    continue
+                self._refuse(exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refuse(self, exc: RuntimeError) -> NoReturn:
+        if "lock" in str(exc).lower():
+            raise StoreUnavailableError(
+                f"The embedded store {self.path} is in use by another chainkg process "
+                "(for example a running 'chainkg serve'). Stop that process, or point "
+                "CHAINKG_DATA_DIR at another folder, then try again."
+            ) from exc
+        raise StoreUnavailableError(f"Cannot open the embedded store {self.path}: {exc}") from exc
 
     # -- connection -------------------------------------------------------------------------
     def _conn(self) -> ladybug.Connection:
