@@ -211,6 +211,12 @@ def server(data_dir: Path, cache_ttl: float, workers: int = 1) -> Iterator[int]:
             proc.wait()
 
 
+def share_met(gaps: Run, health: Run) -> tuple[float, bool]:
+    """The gap rate as a share of /health's, and whether both targets (share, p99) are met without errors."""
+    share = gaps.rps() / health.rps() if health.rps() else 0.0
+    return share, share >= TARGET_HEALTH_SHARE and gaps.p99_ms() <= TARGET_P99_MS and gaps.errors == 0
+
+
 def get_json(port: int, path: str) -> object:
     with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=120) as r:
         return json.loads(r.read())
@@ -236,6 +242,11 @@ def main() -> None:
     ap.add_argument("--only-share", action="store_true", help="Only the gaps against /health runs, per worker count")
     args = ap.parse_args()
     worker_counts = [int(w) for w in str(args.workers).split(",") if w.strip()]
+
+    def timed(name: str, port: int, paths: Sequence[str]) -> Run:
+        return load(
+            name, port, paths, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
+        )
     if not (args.data / "company.json").exists():
         raise SystemExit(f"public data set not found at {args.data}")
 
@@ -280,30 +291,15 @@ def main() -> None:
         for w in worker_counts:
             with server(data_dir, cache_ttl=0, workers=w) as port:
                 sequential("(warming every worker)", port, gap_paths * (2 * w))
-                g = load(
-                    f"gaps, no answer cache, {w} worker(s)",
-                    port,
-                    gap_paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
-                h = load(
-                    f"/health, {w} worker(s)",
-                    port,
-                    ["/health"],
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                g = timed(f"gaps, no answer cache, {w} worker(s)", port, gap_paths)
+                h = timed(f"/health, {w} worker(s)", port, ["/health"])
                 shares.append((w, g, h))
         print("gaps against /health without the answer cache, side by side:")
         for _w, g, h in shares:
             print(g.line())
             print(h.line())
         for w, g, h in shares:
-            share = g.rps() / h.rps() if h.rps() else 0.0
-            met = share >= TARGET_HEALTH_SHARE and g.p99_ms() <= TARGET_P99_MS and g.errors == 0
+            share, met = share_met(g, h)
             print(
                 f"workers {w}: gaps {g.rps():.0f} req/s, /health {h.rps():.0f} req/s, share {share:.0%}, "
                 f"gaps p99 {g.p99_ms():.1f} ms -> {'MET' if met else 'NOT MET'} (>= {TARGET_HEALTH_SHARE:.0%}, "
@@ -329,61 +325,25 @@ def main() -> None:
                 if body.get("next_cursor"):
                     list_paths.append(f"{p}&cursor={body['next_cursor']}")
             runs.append(sequential("gaps, cold (no cache), 1 by 1", port, gap_paths))
-            nocache = load(
-                "gaps, steady (no answer cache)",
-                port,
-                gap_paths,
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
-            health = load(
-                "/health",
-                port,
-                ["/health"],
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
+            nocache = timed("gaps, steady (no answer cache)", port, gap_paths)
+            health = timed("/health", port, ["/health"])
             runs += [nocache, health]
             runs.append(
-                load(
-                    "enterprises list, no cache",
-                    port,
-                    list_paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                timed("enterprises list, no cache", port, list_paths)
             )
         with server(data_dir, cache_ttl=600) as port:
             sequential("(warming the cache)", port, gap_paths + list_paths)
-            gaps_run = load(
-                "gaps, steady (cache on)",
-                port,
-                gap_paths,
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
+            gaps_run = timed("gaps, steady (cache on)", port, gap_paths)
             runs.append(gaps_run)
             runs.append(
-                load(
-                    "enterprises list, steady (cache on)",
-                    port,
-                    list_paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                timed("enterprises list, steady (cache on)", port, list_paths)
             )
         for r in runs:
             print(r.line())
         cold = sorted(runs[0].latencies)
         if cold:
             print(f"\ngaps cold: median {statistics.median(cold) * 1000:.0f} ms over {len(cold)} bases")
-        share = nocache.rps() / health.rps() if health.rps() else 0.0
-        ok_nc = share >= TARGET_HEALTH_SHARE and nocache.p99_ms() <= TARGET_P99_MS and nocache.errors == 0
+        share, ok_nc = share_met(nocache, health)
         print(
             f"target (gaps, no answer cache): >= {TARGET_HEALTH_SHARE:.0%} of /health's rate at p99 <= "
             f"{TARGET_P99_MS} ms -> {'MET' if ok_nc else 'NOT MET'} ({nocache.rps():.0f} vs {health.rps():.0f} req/s "
