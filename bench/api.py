@@ -167,8 +167,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data_dir: Path, cache_ttl: float) -> Iterator[int]:
-    """``chainkg serve`` on a free loopback port; stopped on exit."""
+def server(data_dir: Path, cache_ttl: float, workers: int = 1) -> Iterator[int]:
+    """``chainkg serve --workers N`` on a free loopback port; stopped on exit."""
     port = free_port()
     env = dict(os.environ, CHAINKG_DATA_DIR=str(data_dir), CHAINKG_STORE="ladybug")
     cmd = [
@@ -183,6 +183,8 @@ def server(data_dir: Path, cache_ttl: float) -> Iterator[int]:
         "--no-access-log",
         "--cache-ttl",
         str(cache_ttl),
+        "--workers",
+        str(workers),
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=data_dir)
     try:
@@ -209,6 +211,12 @@ def server(data_dir: Path, cache_ttl: float) -> Iterator[int]:
             proc.wait()
 
 
+def share_met(gaps: Run, health: Run) -> tuple[float, bool]:
+    """The gap rate as a share of /health's, and whether both targets (share, p99) are met without errors."""
+    share = gaps.rps() / health.rps() if health.rps() else 0.0
+    return share, share >= TARGET_HEALTH_SHARE and gaps.p99_ms() <= TARGET_P99_MS and gaps.errors == 0
+
+
 def get_json(port: int, path: str) -> object:
     with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=120) as r:
         return json.loads(r.read())
@@ -226,7 +234,19 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0, help="Length of each timed run")
     ap.add_argument("--max-requests", type=int, default=200_000, help="Cap on requests per run")
+    ap.add_argument(
+        "--workers",
+        default="1,2",
+        help="Worker processes to compare for gaps against /health without the answer cache (comma list)",
+    )
+    ap.add_argument("--only-share", action="store_true", help="Only the gaps against /health runs, per worker count")
     args = ap.parse_args()
+    worker_counts = [int(w) for w in str(args.workers).split(",") if w.strip()]
+
+    def timed(name: str, port: int, paths: Sequence[str]) -> Run:
+        return load(
+            name, port, paths, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
+        )
     if not (args.data / "company.json").exists():
         raise SystemExit(f"public data set not found at {args.data}")
 
@@ -267,6 +287,35 @@ def main() -> None:
         list_paths = [f"/enterprises?province={q(p)}&limit=50" for p in provinces]
         print(f"Load: {args.connections} keep-alive connections, {args.seconds:g} s per timed run\n")
 
+        shares: list[tuple[int, Run, Run]] = []
+        for w in worker_counts:
+            with server(data_dir, cache_ttl=0, workers=w) as port:
+                sequential("(warming every worker)", port, gap_paths * (2 * w))
+                g = timed(f"gaps, no answer cache, {w} worker(s)", port, gap_paths)
+                h = timed(f"/health, {w} worker(s)", port, ["/health"])
+                shares.append((w, g, h))
+        print("gaps against /health without the answer cache, side by side:")
+        for _w, g, h in shares:
+            print(g.line())
+            print(h.line())
+        for w, g, h in shares:
+            share, met = share_met(g, h)
+            print(
+                f"workers {w}: gaps {g.rps():.0f} req/s, /health {h.rps():.0f} req/s, share {share:.0%}, "
+                f"gaps p99 {g.p99_ms():.1f} ms -> {'MET' if met else 'NOT MET'} (>= {TARGET_HEALTH_SHARE:.0%}, "
+                f"p99 <= {TARGET_P99_MS} ms)"
+            )
+        if len(shares) > 1 and shares[0][1].rps():
+            base = shares[0]
+            for w, g, h in shares[1:]:
+                print(
+                    f"workers {w} against {base[0]}: gaps {g.rps() / base[1].rps():.2f}x, "
+                    f"/health {h.rps() / base[2].rps():.2f}x"
+                )
+        if args.only_share:
+            return
+        print()
+
         runs: list[Run] = []
         with server(data_dir, cache_ttl=0) as port:
             # Second pages need a cursor: fetch them once, then they are plain URLs.
@@ -276,61 +325,25 @@ def main() -> None:
                 if body.get("next_cursor"):
                     list_paths.append(f"{p}&cursor={body['next_cursor']}")
             runs.append(sequential("gaps, cold (no cache), 1 by 1", port, gap_paths))
-            nocache = load(
-                "gaps, steady (no answer cache)",
-                port,
-                gap_paths,
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
-            health = load(
-                "/health",
-                port,
-                ["/health"],
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
+            nocache = timed("gaps, steady (no answer cache)", port, gap_paths)
+            health = timed("/health", port, ["/health"])
             runs += [nocache, health]
             runs.append(
-                load(
-                    "enterprises list, no cache",
-                    port,
-                    list_paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                timed("enterprises list, no cache", port, list_paths)
             )
         with server(data_dir, cache_ttl=600) as port:
             sequential("(warming the cache)", port, gap_paths + list_paths)
-            gaps_run = load(
-                "gaps, steady (cache on)",
-                port,
-                gap_paths,
-                connections=args.connections,
-                seconds=args.seconds,
-                max_requests=args.max_requests,
-            )
+            gaps_run = timed("gaps, steady (cache on)", port, gap_paths)
             runs.append(gaps_run)
             runs.append(
-                load(
-                    "enterprises list, steady (cache on)",
-                    port,
-                    list_paths,
-                    connections=args.connections,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                timed("enterprises list, steady (cache on)", port, list_paths)
             )
         for r in runs:
             print(r.line())
         cold = sorted(runs[0].latencies)
         if cold:
             print(f"\ngaps cold: median {statistics.median(cold) * 1000:.0f} ms over {len(cold)} bases")
-        share = nocache.rps() / health.rps() if health.rps() else 0.0
-        ok_nc = share >= TARGET_HEALTH_SHARE and nocache.p99_ms() <= TARGET_P99_MS and nocache.errors == 0
+        share, ok_nc = share_met(nocache, health)
         print(
             f"target (gaps, no answer cache): >= {TARGET_HEALTH_SHARE:.0%} of /health's rate at p99 <= "
             f"{TARGET_P99_MS} ms -> {'MET' if ok_nc else 'NOT MET'} ({nocache.rps():.0f} vs {health.rps():.0f} req/s "

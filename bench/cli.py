@@ -3,6 +3,7 @@
     python bench/cli.py                          # loads the public data into a temp folder first
     python bench/cli.py --data-dir /tmp/pub      # reuse a folder holding the public data
     python bench/cli.py --runs 9
+    python bench/cli.py --data-dir /tmp/pub --against /work/main   # the gaps command of another checkout too
 
 Each figure is the median (and the best) wall time of whole processes, run one after the
 other. Targets (issue 17): `chainkg --help` at most 3x `import typer`; the gaps question
@@ -55,6 +56,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--data-dir", type=Path, help="a CHAINKG_DATA_DIR holding the public data (else loaded now)")
+    ap.add_argument("--against", type=Path, help="another checkout of chainkg: its gaps command is timed too")
     args = ap.parse_args()
     env = os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "120"}
     env.pop("CHAINKG_STORE", None)
@@ -83,10 +85,15 @@ def main() -> None:
     try:
         genv = env | {"CHAINKG_DATA_DIR": str(data)}
         rows.append(("chainkg gaps city:深圳市", *timed([*chainkg(), "gaps", "city:深圳市"], genv, args.runs)))
+        if args.against:
+            other = genv | {"PYTHONPATH": str(args.against.resolve())}
+            rows.append(("  the same, --against", *timed([*chainkg(), "gaps", "city:深圳市"], other, args.runs)))
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    if args.against:
+        print(f"--against: {args.against.resolve()}")
     print(f"{'command':<26} {'wall median s':>14} {'wall best s':>12} {'CPU median s':>13}")
     for name, med, best, cpu in rows:
         print(f"{name:<26} {med:>14.3f} {best:>12.3f} {cpu:>13.3f}")
@@ -98,6 +105,12 @@ def main() -> None:
     for what, i in (("wall median", 0), ("wall best", 1), ("CPU median", 2)):
         ok = "OK" if gaps_t[i] <= 0.6 else "OVER"
         print(f"chainkg gaps city:深圳市 ({what}): {gaps_t[i]:.3f} s (target 0.6 s) {ok}")
+    if args.against:
+        was = by["  the same, --against"]
+        print(
+            f"chainkg gaps city:深圳市 against {args.against}: wall median {gaps_t[0] / was[0]:.2f}x, "
+            f"CPU median {gaps_t[2] / was[2]:.2f}x"
+        )
 
 
 if __name__ == "__main__":

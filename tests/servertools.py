@@ -44,3 +44,60 @@ def live_server(app: Any, start_timeout: float = 30, stop_timeout: float = 15, p
     finally:
         server.should_exit = True
         thread.join(timeout=stop_timeout)
+
+
+def http_get(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    """Status and body of a GET, HTTP errors included (a 404 is an answer, not an exception)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+class ServeRun:
+    """A running ``chainkg serve``: its base URL, and its output once it has stopped."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.output = b""
+
+
+@contextlib.contextmanager
+def chainkg_serve(
+    args: list[str], data_dir: Any, cwd: Any, *, env: dict[str, str] | None = None, ready_s: float = 90
+) -> Iterator[ServeRun]:
+    """``chainkg serve --port <free> *args`` in a subprocess on ``data_dir`` (no other CHAINKG_ setting
+    but ``env``), ready when /ready answers 200 (within ``ready_s``); stopped on exit."""
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")}
+    full_env.update(env or {}, CHAINKG_DATA_DIR=str(data_dir))
+    cmd = [sys.executable, "-c", "from chainkg.cli import app; app()", "serve", "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    run = ServeRun(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + ready_s
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            try:
+                if http_get(f"{run.base}/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"chainkg serve was not ready within {ready_s:g} s"
+            time.sleep(0.3)
+        yield run
+    finally:
+        proc.terminate()
+        try:
+            run.output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            run.output, _ = proc.communicate()

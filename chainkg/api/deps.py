@@ -1,5 +1,10 @@
 """Every dependency of the routes, in one place: settings, store, keys, paging, output format.
 
+Dependencies that only look at the request and the app's state are ``async def``: FastAPI runs
+a plain ``def`` dependency in its thread pool, a hop per dependency and request. Those that may
+wait on the store (the store itself, with its guard's probe; the writer) stay plain functions,
+off the event loop, and so do the routes that compute.
+
 The store is opened once by the app's lifespan and kept on ``app.state``; routes receive it
 through :func:`get_store`. Keys are compared in constant time. Reads are open unless
 ``CHAINKG_READ_KEY`` is set; writes need ``CHAINKG_API_KEY`` and are refused while it is
@@ -12,6 +17,8 @@ import base64
 import binascii
 import logging
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -22,7 +29,7 @@ from chainkg.api.cache import ResultCache
 from chainkg.errors import ChainkgError, InvalidInputError, StoreUnavailableError
 from chainkg.graph.analytics.backend import AnalyticsBackend, open_backend
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chainengine import ChainEngine, engine_for
+from chainkg.queries.chainengine import ChainEngine, attach, engine_for
 from chainkg.queries.resources import MAX_LIMIT
 from chainkg.settings import Settings
 
@@ -36,7 +43,7 @@ _key_header = APIKeyHeader(
 )
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -67,7 +74,46 @@ def get_store(request: Request) -> GraphStore:
         guard.check()
     ensure_schema(request.app.state)
     store: GraphStore = request.app.state.store
+    if getattr(store, "read_only", False):
+        store.data_version()  # a read-only worker reopens here when another process has written
     return store
+
+
+WRITER_WAIT_S = 30.0
+"""How long an upload to a read-only worker waits for the store's one writer lock (another
+worker's upload, a ``chainkg ingest``) before it is answered 503."""
+
+
+def get_write_store(request: Request) -> Iterator[GraphStore]:
+    """The store an upload writes to: the app's own, or in a read-only worker the one writer.
+
+    A worker of ``chainkg serve --workers N`` on the embedded store opens it read-only; LadybugDB
+    lets one process write at a time (a file lock) while others read. So an upload opens the
+    store for writing for its own duration, waiting up to :data:`WRITER_WAIT_S` for another
+    writer to finish, and closes it after: the write changes the data stamp and every worker
+    reopens its read-only database at its next request. The link graphs the upload warms are
+    kept on disk for the new stamp, so the workers load them instead of fetching them again.
+    """
+    store = get_store(request)
+    if not getattr(store, "read_only", False):
+        yield store
+        return
+    from chainkg.graph.store.ladybug_store import LadybugStore
+
+    deadline = time.monotonic() + WRITER_WAIT_S
+    while True:
+        try:
+            writer = LadybugStore(getattr(store, "path"))  # noqa: B009 - read_only is set on LadybugStore only
+            break
+        except StoreUnavailableError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        attach(ChainEngine.from_settings(writer, request.app.state.settings))
+        yield writer
+    finally:
+        writer.close()
 
 
 def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> AnalyticsBackend:
@@ -102,7 +148,7 @@ def get_analytics(request: Request, store: Annotated[GraphStore, Depends(get_sto
     return backend
 
 
-def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> ChainEngine:
+async def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)]) -> ChainEngine:
     """The app's chain engine (built at start from the store and the settings; attached to the store)."""
     engine: ChainEngine | None = getattr(request.app.state, "engine", None)
     if engine is None:  # an app whose lifespan did not run: the store's own engine
@@ -110,13 +156,13 @@ def get_engine(request: Request, store: Annotated[GraphStore, Depends(get_store)
     return engine
 
 
-def get_cache(request: Request) -> ResultCache:
+async def get_cache(request: Request) -> ResultCache:
     """The app's cache of analytics answers (emptied by every write through the API)."""
     cache: ResultCache = request.app.state.cache
     return cache
 
 
-def _given_key(request: Request, header: Annotated[str | None, Depends(_key_header)]) -> str | None:
+async def _given_key(request: Request, header: Annotated[str | None, Depends(_key_header)]) -> str | None:
     """The key the request sends: the X-API-Key header, else an 'Authorization: Bearer' token."""
     if header:
         return header
@@ -138,7 +184,7 @@ def _unauthorized(message: str) -> HTTPException:
 GivenKey = Annotated[str | None, Depends(_given_key)]
 
 
-def require_read(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
+async def require_read(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
     """Let a read through when no read key is set, or when the read (or write) key is given."""
     if settings.read_key is None:
         return
@@ -152,7 +198,7 @@ def require_read(settings: Annotated[Settings, Depends(get_settings)], given: Gi
         )
 
 
-def require_write(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
+async def require_write(settings: Annotated[Settings, Depends(get_settings)], given: GivenKey) -> None:
     """Let a write through only with the write key; refuse all writes when none is set."""
     if settings.api_key is None:
         raise HTTPException(
@@ -194,7 +240,7 @@ class Paging:
     after: str | None
 
 
-def paging(
+async def paging(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT} / 每页条数", examples=[20])
     ] = 50,
@@ -211,7 +257,7 @@ def paging(
 OutputFormat = Literal["json", "csv"]
 
 
-def output_format(
+async def output_format(
     request: Request,
     format: Annotated[
         OutputFormat | None,
@@ -230,6 +276,7 @@ def output_format(
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+WriteStoreDep = Annotated[GraphStore, Depends(get_write_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[ResultCache, Depends(get_cache)]
 EngineDep = Annotated[ChainEngine, Depends(get_engine)]

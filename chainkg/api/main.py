@@ -16,7 +16,9 @@ answer HTML or files set ``include_in_schema=False`` or a non-JSON ``response_cl
 from __future__ import annotations
 
 import gc
+import json
 import logging
+import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -232,18 +234,37 @@ async def _warm_routes(app: FastAPI) -> None:
         log.info("routes not prepared at start: %s", exc)
 
 
+WORKER_ENV = "CHAINKG_SERVE_WORKER"
+"""How ``chainkg serve --workers N`` tells its worker processes their options (JSON)."""
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``chainkg serve --workers N`` (uvicorn's app factory).
+
+    The settings come from the environment the serving command set; the options it does not
+    keep in settings (answer-cache time, read-only store) from :data:`WORKER_ENV`.
+    """
+    opts = json.loads(os.environ.get(WORKER_ENV) or "{}")
+    return create_app(
+        Settings(), cache_ttl_s=float(opts.get("cache_ttl_s", 60.0)), read_only=bool(opts.get("read_only", False))
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     store: GraphStore | None = None,
     routers: Sequence[APIRouter] | None = None,
     cache_ttl_s: float = 60.0,
+    read_only: bool = False,
 ) -> FastAPI:
     """Build the API for ``settings`` (read from the environment when None).
 
     ``store``: an open store to serve (the caller closes it); by default the lifespan opens
     the configured store and closes it at shutdown. ``cache_ttl_s``: how long an answer may
     be served from the cache (0 switches caching off); writes through the API empty it.
+    ``read_only``: open the embedded store read-only (a worker of ``chainkg serve --workers N``:
+    it reopens when another process writes, and an upload opens the one writer for its duration).
 
     Examples
     --------
@@ -257,7 +278,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        s = store if store is not None else open_store(settings)
+        s = store if store is not None else open_store(settings, read_only=read_only)
         # The app's one chain engine: the question functions find it through the store (attach).
         app.state.engine = attach(ChainEngine.from_settings(s, settings))
         app.state.store = s

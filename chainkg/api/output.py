@@ -22,6 +22,7 @@ from fastapi import Depends, HTTPException, Request, Response
 
 from chainkg.api.cache import ResultCache
 from chainkg.api.deps import CacheDep, FormatDep, OutputFormat, StoreDep
+from chainkg.api.encode import to_json
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import column, get_locale, value
@@ -164,7 +165,7 @@ def respond(
             if not isinstance(rows, list | tuple):
                 return b"", ""
             return csv_bytes(to_rows(rows)), CSV_MEDIA
-        return pydantic_core.to_json(result), "application/json"
+        return to_json(result), "application/json"  # rows of a kept answer are encoded once
 
     if cache is None:
         body, media = render()

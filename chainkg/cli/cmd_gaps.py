@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import typer
 from rich.markup import escape
 
-from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask_read, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
@@ -95,7 +95,9 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
-    result = ask(base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year)
+    result = ask_read(
+        base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
+    )
     if emit_json(result, as_json):
         return
     b = result.base
@@ -160,7 +162,7 @@ def gaps_cmd(
     from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
 
     lv = _level(level)
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         by_segment = default_segment_gaps(store, base, year)
         o = gap_overview(
             store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
@@ -244,7 +246,7 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
-    r = ask(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
+    r = ask_read(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
     if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
@@ -312,7 +314,7 @@ def candidates_cmd(
 
     Example: chainkg candidates sz-led SMDLED器件 --limit 10
     """
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         from chainkg.queries.chainengine.candidates import fill_candidates  # only this command needs it
 
         r = fill_candidates(store, base, segment, limit=limit or None, year=year)
@@ -368,7 +370,7 @@ def complement_cmd(
 
     Example: chainkg complement sz-led --level product
     """
-    with store_session() as store:
+    with store_session(read_only=True) as store:
         from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)

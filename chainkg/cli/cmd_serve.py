@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import typer
 
 from chainkg.cli.common import console, friendly_errors, quiet_driver_logs, settings
@@ -22,6 +25,7 @@ def serve(
     access_log: bool = True,
     cache_ttl_s: float = 60.0,
     cfg: Settings | None = None,
+    workers: int = 1,
 ) -> None:
     """Open the store once, optionally load the demo data, and serve the API until Ctrl-C.
 
@@ -29,6 +33,13 @@ def serve(
     CHAINKG_STORE). ``cache_ttl_s``: how long a read answer is reused (0: never); uploads
     through the API empty the cache. The embedded store is held by this process while it serves, so other
     ``chainkg`` commands on the same data folder wait until it stops.
+
+    ``workers`` > 1: that many processes serve (uvicorn's workers on one port). On the embedded
+    store each opens it read-only and reopens it when the data stamp changes; an upload opens
+    the one writer for its duration, and ``chainkg ingest`` can load while they serve. Before
+    they start, this process makes the schema, loads the demo if asked and writes the link
+    graphs to disk, so every worker loads them in milliseconds. The workers read their settings
+    from the environment (``cfg`` is not passed to them; ``store`` is).
 
     Examples
     --------
@@ -65,8 +76,54 @@ def serve(
             _quality_pass(graph, quiet=False)
         where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
         console.print(f"Serving the {s.store} store at {where} on [bold]http://{host}:{port}[/] (docs at /docs)")
+        if workers > 1:
+            graph.close()  # the workers open it themselves (read-only on the embedded store)
+            _prepare_workers(s)
+            console.print(f"{workers} worker processes serve (reads in each; uploads through one writer at a time).")
+            from chainkg.api.main import WORKER_ENV
+
+            os.environ["CHAINKG_STORE"] = s.store
+            os.environ[WORKER_ENV] = json.dumps({"cache_ttl_s": cache_ttl_s, "read_only": s.store == "ladybug"})
+            uvicorn.run(
+                "chainkg.api.main:worker_app",
+                factory=True,
+                host=host,
+                port=port,
+                access_log=access_log,
+                log_level="info",
+                workers=workers,
+            )
+            return
         api = create_app(s, store=graph, cache_ttl_s=cache_ttl_s)
         uvicorn.run(api, host=host, port=port, access_log=access_log, log_level="info", workers=1)
+    finally:
+        graph.close()
+
+
+def _prepare_workers(s: Settings) -> None:
+    """Keep the link graphs and product facts on disk for the current data, so N workers load
+    them instead of each fetching them (best effort: a worker fetches what it does not find).
+
+    Done in a short-lived child process: what it fetches (hundreds of MB at peak) is then given
+    back when it exits, instead of staying in this supervising process while the workers serve.
+    """
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_warm_on_disk, args=(s,), name="chainkg-prepare")
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        console.print("[yellow]Warning:[/] the link graphs were not kept on disk; each worker fetches them.")
+
+
+def _warm_on_disk(s: Settings) -> None:
+    from chainkg.graph.store import open_store
+    from chainkg.queries.chainengine import ChainEngine
+
+    quiet_driver_logs()
+    graph = open_store(s)
+    try:
+        ChainEngine.from_settings(graph, s).warm()
     finally:
         graph.close()
 
@@ -80,6 +137,14 @@ def serve_command(
     load_demo: bool = typer.Option(False, "--load-demo", help=N_("Load the bundled demo data before serving")),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help=N_("Log every request")),
     cache_ttl: float = typer.Option(60.0, "--cache-ttl", min=0, help=N_("Seconds a read answer is reused (0: never)")),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        envvar="CHAINKG_WORKERS",
+        help=N_("Processes serving requests (default CHAINKG_WORKERS, 1); more serve more reads at once"),
+    ),
 ) -> None:
     """Serve the HTTP API (JSON and CSV, OpenAPI docs at /docs) on the configured store.
 
@@ -87,4 +152,12 @@ def serve_command(
 
     Example: chainkg serve --port 8000 --load-demo
     """
-    serve(host=host, port=port, store=store, load_demo=load_demo, access_log=access_log, cache_ttl_s=cache_ttl)
+    serve(
+        host=host,
+        port=port,
+        store=store,
+        load_demo=load_demo,
+        access_log=access_log,
+        cache_ttl_s=cache_ttl,
+        workers=workers,
+    )

@@ -65,13 +65,22 @@ _SETTINGS: Settings | None = None
 
 
 @contextmanager
-def store_session(*, ensure_schema: bool = True) -> Iterator[GraphStore]:
-    """Open the configured store for one command and close it afterwards."""
+def store_session(*, ensure_schema: bool = True, read_only: bool = False) -> Iterator[GraphStore]:
+    """Open the configured store for one command and close it afterwards.
+
+    ``read_only``: a command that only reads opens an existing embedded store read-only (about
+    0.2 s sooner than for writing, and it runs beside a `chainkg serve` holding the store); a
+    store that does not exist yet or lacks the schema is opened for writing as before.
+    """
     quiet_driver_logs()
     from chainkg.graph.store import open_store
     from chainkg.queries.chainengine import ChainEngine, attach
 
-    store = open_store(settings())
+    store = _open_read_only() if read_only else None
+    if store is not None:
+        ensure_schema = False  # checked by _open_read_only
+    else:
+        store = open_store(settings())
     engine = attach(ChainEngine.from_settings(store, settings()))
     if engine.disk is None:
         # A command answers one question and exits: fetching whole link graphs (0.2 s on the
@@ -95,6 +104,35 @@ def ask(question: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwar
     """``question(store, *args, **kwargs)`` on the configured store, opened for it and closed after."""
     with store_session() as store:
         return question(store, *args, **kwargs)
+
+
+def ask_read(question: Callable[Concatenate[GraphStore, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """:func:`ask` for a question that only reads: an existing embedded store is opened read-only
+    (sooner, and beside a running ``chainkg serve``)."""
+    with store_session(read_only=True) as store:
+        return question(store, *args, **kwargs)
+
+
+def _open_read_only() -> GraphStore | None:
+    """The embedded store opened read-only with its schema checked, or ``None`` (open it for writing)."""
+    from chainkg.errors import SchemaError
+    from chainkg.graph.store import open_store
+
+    cfg = settings()
+    if cfg.store != "ladybug" or not cfg.ladybug_path.exists():
+        return None
+    try:
+        store = open_store(cfg, read_only=True)
+    except StoreUnavailableError:
+        return None
+    try:
+        store.ensure_schema()  # read-only: checks that every table is there, creates nothing
+    except SchemaError:
+        store.close()
+        return None
+    return store
+
+
 
 
 def quiet_driver_logs() -> None:

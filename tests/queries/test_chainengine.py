@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine import ChainEngine, attach, engine_for
+from chainkg.queries.chainengine import engine as engine_module
 from chainkg.queries.chainengine.chain import load_chain
 from chainkg.queries.chainengine.disk import fingerprint
 from chainkg.queries.products import product_info
+from chainkg.settings import Settings
 
 
 def _same(a: object, b: object) -> bool:
@@ -67,3 +71,40 @@ def test_one_engine_per_store_holds_chains_within_its_budget(tmp_path: Path) -> 
     load_chain(store, "sz-led", 2)
     assert len(engine.chains) == 1
     store.close()
+
+
+def test_link_graphs_on_disk_for_either_store_and_a_new_engine_loads_them(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(store)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    first = ChainEngine.from_settings(store, settings)
+    assert first.disk is not None
+    if store.backend == "neo4j":  # one folder per server and database, under the data dir
+        assert first.disk.folder.parent == settings.data_dir / "chain-index"
+        assert first.disk.folder.name.startswith("neo4j-")
+    graph = first.level_graph("product")
+    assert graph is not None and len(graph) > 0
+    print_ = fingerprint(store)
+    assert print_ is not None and fingerprint(store) == print_  # the same data: the same name
+    kept = first.disk.load_graph("product", print_)
+    assert kept is not None and _same(kept, graph)
+
+    # A new engine (a new worker, a CLI command) holds nothing: it loads the file, fetches nothing.
+    def no_fetch(*args: object) -> None:
+        raise AssertionError("fetched from the store although the disk copy was current")
+
+    monkeypatch.setattr(engine_module, "fetch_level", no_fetch)
+    second = ChainEngine.from_settings(store, settings)
+    assert second.disk is not None and second.disk.folder == first.disk.folder
+    loaded = second.level_graph("product")
+    assert loaded is not None and _same(loaded, graph)
+    monkeypatch.undo()
+
+    # A write (by anyone) changes the name: the old file is not taken for the new data.
+    store.merge_nodes("Product", [{"key": "新产品-测试", "name": "新产品-测试"}])
+    after = fingerprint(store)
+    assert after is not None and after != print_
+    assert second.disk.load_graph("product", after) is None
+    assert second.level_graph("product") is not None  # fetched again, and kept under the new name
+    assert second.disk.load_graph("product", after) is not None

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from chainkg.api.deps import CacheDep, SettingsDep, StoreDep, require_read, require_write
+from chainkg.api.deps import CacheDep, SettingsDep, WriteStoreDep, require_read, require_write
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.models import ErrorBody
 from chainkg.errors import InvalidInputError
@@ -146,7 +146,7 @@ def _json_safe(report: IngestReport) -> IngestReport:
     },
 )
 def ingest(
-    store: StoreDep,
+    store: WriteStoreDep,
     cache: CacheDep,
     settings: SettingsDep,
     file: Annotated[

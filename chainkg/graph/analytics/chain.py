@@ -23,12 +23,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import networkx as nx
 import numpy as np
 
 from chainkg.graph.analytics.linkgraph import LinkGraph
+
+if TYPE_CHECKING:  # networkx (0.2 s to import) only for the views that ask for a graph
+    import networkx as nx
 
 Stage = Literal["downstream", "midstream", "upstream"]
 Status = Literal["covered", "weak", "gap"]
@@ -730,6 +732,8 @@ def to_networkx(
     >>> g.nodes["硅片"]["status"], g.nodes["组件"]["enterprises"]
     ('gap', ['甲'])
     """
+    import networkx as nx
+
     coverage = coverage or {}
     g = nx.DiGraph()
     for s in chain.segments:
@@ -755,6 +759,7 @@ def chain_from_networkx(g: nx.DiGraph, anchors: Iterable[str], depth: int) -> Ch
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.DiGraph([("硅片", "组件", {"type": "INPUT_TO"})])
     >>> chain_from_networkx(g, ["组件"], 2).distance["硅片"]
     1

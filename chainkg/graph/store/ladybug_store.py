@@ -6,13 +6,15 @@ New rows go in through ``COPY <table> FROM <arrow table>`` (about 100× faster t
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import ladybug
 import pyarrow as pa
@@ -70,17 +72,18 @@ class LadybugStore(GraphStore):
     def __init__(self, path: Path | str, *, batch_size: int = 100_000, read_only: bool = False) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
-        except RuntimeError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreUnavailableError(
-                    f"The embedded store {self.path} is in use by another chainkg process "
-                    "(for example a running 'chainkg serve'). Stop that process, or point "
-                    "CHAINKG_DATA_DIR at another folder, then try again."
-                ) from exc
-            raise StoreUnavailableError(f"Cannot open the embedded store {self.path}: {exc}") from exc
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreUnavailableError(
+                f"The embedded store {self.path} does not exist yet: a read-only process cannot create it. "
+                "Run 'chainkg status' (or load data) once, then start again."
+            )
+        self._stamp_file = self.path.with_name(self.path.name + ".stamp")
+        self._opened_stamp = self._read_stamp() if read_only else None
+        self._db = self._open()
+        self._generation = 0  # read-only: bumped by each reopen; connections of older ones are dropped
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._closed = False
@@ -88,26 +91,80 @@ class LadybugStore(GraphStore):
         self._columns: dict[str, list[str]] = {}  # table -> stored column order, for COPY
         self._version = 0
         self._version_lock = threading.Lock()
-        self._stamp_file = self.path.with_name(self.path.name + ".stamp")
         self._stamp_read = True  # a stamp of unknown age is replaced by the first write
         if not read_only and not self._stamp_file.exists():
             with self._version_lock:
                 self._restamp()  # a store from before stamps: a new token names nothing kept yet
+
+    def _open(self) -> ladybug.Database:
+        # A read-only open can meet the file while another process's write or checkpoint is
+        # extending it ("Reading past the end of the file", seen once in a test of two workers
+        # starting): tried again for up to a second before it counts as a failure.
+        tries = 10 if self.read_only else 1
+        for attempt in range(tries):
+            try:
+                return ladybug.Database(str(self.path), read_only=self.read_only)
+            except RuntimeError as exc:
+                if attempt + 1 < tries and "lock" not in str(exc).lower():
+                    time.sleep(0.1)
+                    continue
+                self._refuse(exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refuse(self, exc: RuntimeError) -> NoReturn:
+        if "lock" in str(exc).lower():
+            raise StoreUnavailableError(
+                f"The embedded store {self.path} is in use by another chainkg process "
+                "(for example a running 'chainkg serve'). Stop that process, or point "
+                "CHAINKG_DATA_DIR at another folder, then try again."
+            ) from exc
+        raise StoreUnavailableError(f"Cannot open the embedded store {self.path}: {exc}") from exc
 
     # -- connection -------------------------------------------------------------------------
     def _conn(self) -> ladybug.Connection:
         if self._closed:
             raise StoreUnavailableError("The embedded store has been closed.")
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or self._local.generation != self._generation:
+            # A connection keeps its database object alive: a query still running on the one
+            # before a reopen finishes on it, and the old database closes when it is dropped.
             conn = ladybug.Connection(self._db)
             self._local.conn = conn
+            self._local.generation = self._generation
         return conn
 
-    def data_version(self) -> int:
+    def data_version(self) -> Hashable:
         """Counts the statements that may write: the database is this process's alone (it holds
-        the file's lock), so an answer computed at one version holds until the number changes."""
-        return self._version
+        the file's lock), so an answer computed at one version holds until the number changes.
+
+        A read-only store (a serving worker beside one writer, see docs/scaling.md) sees the
+        data as of its opening; its version is the writer's data stamp, and when the stamp
+        has changed since it opened (another process wrote), it reopens the database first, so
+        the answer computed after this call reads the new data.
+        """
+        if not self.read_only:
+            return self._version
+        return self._fresh()
+
+    def _fresh(self) -> tuple[int, str | None]:
+        stamp = self._read_stamp()
+        if stamp != self._opened_stamp or stamp is None:
+            with self._version_lock:
+                stamp = self._read_stamp()
+                if (stamp != self._opened_stamp or stamp is None) and not self._closed:
+                    # The stamp read before opening: a write that lands while opening changes
+                    # it again, so the next call reopens once more rather than keep stale data.
+                    self._db = self._open()
+                    self._opened_stamp = stamp
+                    self._generation += 1
+                    self._columns.clear()
+        return (self._generation, self._opened_stamp)
+
+    def _read_stamp(self) -> str | None:
+        try:
+            return self._stamp_file.read_text(encoding="ascii").strip() or None
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
 
     def data_stamp(self) -> str | None:
         """A name for the stored data that holds across processes, or ``None`` if there is none yet.
@@ -119,19 +176,23 @@ class LadybugStore(GraphStore):
         has been read (before and after the write, like the version). Creating missing tables
         at start (``ensure_schema``) changes no data and keeps it.
         """
+        if self.read_only:
+            return self._fresh()[1]
         with self._version_lock:
             self._stamp_read = True
-            try:
-                return self._stamp_file.read_text(encoding="ascii").strip() or None
-            except (FileNotFoundError, UnicodeDecodeError):
-                return None
+            return self._read_stamp()
 
-    def _restamp(self) -> None:
-        # Called with the version lock held; only when someone has read the stamp since it was written.
-        if not self._stamp_read:
+    def _restamp(self, *, always: bool = False) -> None:
+        # Called with the version lock held; before a write only when someone in this process has
+        # read the stamp since it was written; after a write always (``always``), because readers
+        # in other processes (read-only workers) reopen when it changes and must see every write.
+        if not (self._stamp_read or always):
             return
         try:
-            self._stamp_file.write_text(secrets.token_hex(8), encoding="ascii")
+            # A new file renamed over the old one: a reader never reads half a token.
+            tmp = self._stamp_file.with_name(f".{self._stamp_file.name}.{os.getpid()}")
+            tmp.write_text(secrets.token_hex(8), encoding="ascii")
+            os.replace(tmp, self._stamp_file)
         except OSError:  # cannot write it (read-only folder): remove it, so no kept answer is named by it
             self._stamp_file.unlink(missing_ok=True)
         self._stamp_read = False
@@ -150,7 +211,7 @@ class LadybugStore(GraphStore):
             with self._version_lock:
                 self._version += 1
                 if stamp:
-                    self._restamp()
+                    self._restamp(always=True)
 
     def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run Cypher and return rows as dicts keyed by column name."""
@@ -174,7 +235,15 @@ class LadybugStore(GraphStore):
     # -- schema -----------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Create every node and relationship table that does not exist yet, and add the
-        properties the model gained since an existing table was made."""
+        properties the model gained since an existing table was made. A read-only store only
+        checks that the schema is there: the writer that made the store creates it."""
+        if self.read_only:
+            if not self.schema_present():
+                raise SchemaError(
+                    f"The embedded store {self.path} has no schema yet and this process opened it read-only; "
+                    "run 'chainkg status' once (it creates the schema), then start again."
+                )
+            return
         for stmt in ladybug_schema():
             self._write(stmt)
         self._add_missing_columns()

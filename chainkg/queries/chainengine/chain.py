@@ -37,9 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.gctuning import with_fewer_collections
@@ -57,13 +55,15 @@ from chainkg.graph.analytics.chain import (
 )
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
-from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q, q_rel_type
 from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.measures import holds
 from chainkg.queries.products import product_info
 from chainkg.queries.results import Record
+
+if TYPE_CHECKING:  # networkx (0.2 s to import) only for chain_graph, which imports it when called
+    import networkx as nx
 
 Level = Literal["product", "industry"]
 LevelChoice = Literal["product", "industry", "both"]
@@ -865,6 +865,10 @@ def chain_graph(
     >>> g.nodes["Product:SMDLED器件"]["status"], g.nodes["Product:SMDLED器件"]["stage"]  # doctest: +SKIP
     ('gap', 'midstream')
     """
+    import networkx as nx
+
+    from chainkg.graph.nxgraph import node_id
+
     data = load_chain(store, base_key, depth, level, year)
     out = nx.DiGraph(base=data.base.key, depth=depth)
     for lc in data.levels.values():

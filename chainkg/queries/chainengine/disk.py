@@ -1,4 +1,4 @@
-"""Link graphs and product facts kept on disk beside the embedded store, one set per data version.
+"""Link graphs and product facts kept on disk, one set per data version, for both stores.
 
 A CLI command or a new worker process starts with nothing held; fetching a whole level from
 the store costs hundreds of milliseconds (and grows with the data), loading it from a ``.npz``
@@ -10,6 +10,13 @@ stamps are removed when a new one is written. The name also carries the store fi
 and size, a guard against a store file replaced by hand beside an old stamp; whoever restores a
 store from a copy should still delete ``chain-index/`` (or ``graph.lbug.stamp``) with it.
 
+For Neo4j the files live under ``<CHAINKG_DATA_DIR>/chain-index/neo4j-<server>/`` (``<server>``
+a digest of the address and the database: one folder per database served) and are named by a
+digest of the database's data version, the bookmark of its last committed transaction, which
+every client's write changes and which every process reading the same committed state is given
+(:meth:`~chainkg.graph.store.neo4j_store.Neo4jStore.data_version`). A new worker or a CLI command
+on Neo4j therefore loads what another process fetched, as long as nothing was written since.
+
 Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
 are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
 directory, where the store file it describes lives with the same trust.
@@ -17,6 +24,8 @@ directory, where the store file it describes lives with the same trust.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import logging
 import os
 import pickle
@@ -34,9 +43,17 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 """Bumped when what is written changes shape: files of another format are never read."""
 
+FOLDER = "chain-index"
+"""The folder of the on-disk link graphs and product facts (beside the embedded store's file)."""
+
 
 def fingerprint(store: GraphStore) -> str | None:
-    """A name for the embedded store's current data that holds across processes, or ``None``."""
+    """A name for the store's current data that holds across processes, or ``None``."""
+    if store.backend == "neo4j":
+        version = store.data_version()  # a frozenset of bookmark strings: sorted for a stable digest
+        if not isinstance(version, frozenset) or not version:
+            return None
+        return f"{_digest('|'.join(sorted(version)))}-f{FORMAT}"
     stamp = getattr(store, "data_stamp", None)
     if store.backend != "ladybug" or stamp is None:
         return None
@@ -50,6 +67,22 @@ def fingerprint(store: GraphStore) -> str | None:
     except OSError:
         return None
     return f"{value}-{st.st_ino:x}-{st.st_size:x}-f{FORMAT}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def folder_for(store: GraphStore, data_dir: Path) -> Path | None:
+    """Where ``store``'s files go: beside the embedded store's file; for Neo4j, one folder per
+    server address and database under ``data_dir``; ``None`` for a store that has no place."""
+    if store.backend == "ladybug":
+        path = getattr(store, "path", None)  # beside the store's own file, wherever it was opened
+        return path.parent / FOLDER if isinstance(path, Path) else None
+    if store.backend == "neo4j":
+        where = f"{getattr(store, 'uri', '')}|{getattr(store, 'database', '')}"
+        return data_dir / FOLDER / f"neo4j-{_digest(where)}"
+    return None
 
 
 class DiskCache:
@@ -81,14 +114,21 @@ class DiskCache:
     def load_value(self, name: str, print_: str) -> Any:
         """The value ``name`` kept for the fingerprint ``print_``, or ``None``."""
         f = self._file(name, print_, ".pickle")
+        collecting = gc.isenabled()
         try:
             with f.open("rb") as fh:
+                # Hundreds of thousands of sets and dicts are made here, none of them garbage:
+                # without the collector the load takes about 40 % less (measured 0.19 against 0.30 s).
+                gc.disable()
                 return pickle.load(fh)  # our own file in our own data directory (see module doc)
         except FileNotFoundError:
             return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
             log.warning("ignoring the unreadable %s: %s", f, exc)
             return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def save_value(self, name: str, print_: str, value: object) -> None:
         """Keep ``value`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""

@@ -11,8 +11,8 @@ cannot tell (``data_version() is None``) has nothing kept.
 
 What it holds is bounded: kept chains by a memory budget (``CHAINKG_CHAIN_CACHE_MB``), link
 graphs by a number of links per level (``CHAINKG_CHAIN_INDEX_LINKS``; a larger level is walked
-in the store step by step). On the embedded store the link graphs and product facts are also
-kept on disk per data version (:mod:`.disk`), so a new process loads them in milliseconds.
+in the store step by step). On both stores the link graphs and product facts are also kept on
+disk per data version (:mod:`.disk`), so a new process loads them in milliseconds.
 
 The engine is built from the store and the settings (:meth:`ChainEngine.from_settings`). The
 API app builds one and keeps it on ``app.state``; the question functions of
@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from chainkg.errors import ChainkgError
 from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chainengine.disk import DiskCache, fingerprint
+from chainkg.queries.chainengine.disk import FOLDER, DiskCache, fingerprint, folder_for
 from chainkg.queries.chainengine.fetch import LEVELS, Level, fetch_level
 from chainkg.queries.chainengine.kept import BYTES_PER_ITEM, MAX_ITEMS, ChainCache
 from chainkg.settings import Settings
@@ -45,7 +45,7 @@ DEFAULT_MAX_LINKS = 2_000_000
 """Links of one level held at most (``CHAINKG_CHAIN_INDEX_LINKS``). The public data has 110,000
 product links; ten times it, 1.1 million, are held in about 180 MB (keys included)."""
 
-DISK_FOLDER = "chain-index"
+DISK_FOLDER = FOLDER
 """The folder of the on-disk link graphs and product facts, beside the embedded store's file."""
 
 _READ: Any = object()
@@ -93,9 +93,8 @@ class ChainEngine:
 
     @classmethod
     def from_settings(cls, store: GraphStore, settings: Settings) -> ChainEngine:
-        """The engine the settings ask for (budget, link limit; on-disk copies beside an embedded store)."""
-        path = getattr(store, "path", None)  # beside the store's own file, wherever it was opened
-        disk = path.parent / DISK_FOLDER if store.backend == "ladybug" and isinstance(path, Path) else None
+        """The engine the settings ask for (budget, link limit, on-disk copies: :func:`.disk.folder_for`)."""
+        disk = folder_for(store, settings.data_dir)
         return cls(store, budget_mb=settings.chain_cache_mb, max_links=settings.chain_index_links, disk=disk)
 
     @property
