@@ -60,7 +60,7 @@ def collab(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Propose collaboration partners for an organization (产学研 and joint R&D), with evidence.
+    """Propose collaboration partners for an organization (industry–academia and joint R&D), with evidence.
 
     Partners share tech fields with the organization (patents held, fields its products
     need) and do not cooperate or co-hold a patent with it yet; scored by link prediction.
@@ -257,8 +257,8 @@ def platforms(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Show the public service platform types each base has and lacks (研发 信息 认证 培训 孵化 检测),
-    and the platforms shared between bases.
+    """Show the public service platform types each base has and lacks (R&D, information,
+    certification, training, incubation, testing), and the platforms shared between bases.
 
     Example: chainkg platforms sz-hitech
     """
@@ -297,7 +297,7 @@ def indicators(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """基地指标: the §2 targets (with --year and a base), indicators as of a year with the change
+    """Base indicators: the §2 targets (with --year and a base), indicators as of a year with the change
     from the year before, their history from the approval year, or a ranking of bases with
     stated, settable weights (bases below the minimum of enterprises are listed, not ranked).
 

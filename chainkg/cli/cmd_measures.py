@@ -21,7 +21,7 @@ def targets(
     year: int | None = typer.Option(None, "--year", "-y", help=N_("Year (年份); the base's latest year with figures")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """§2 目标: the three targets of the notice for a base — threshold, value, met or not, inputs.
+    """§2 targets: the three targets of the notice for a base — threshold, value, met or not, inputs.
 
     Example: chainkg targets sz-led --year 2021
     """
@@ -42,7 +42,7 @@ def policy(
     year: int | None = typer.Option(None, "--year", "-y", help=N_("As of this year (年份); this year when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """政策对象: standards, international patents, certifications, foreign R&D centres and
+    """Policy objects: standards, international patents, certifications, foreign R&D centres and
     foreign-invested firms, financing of the year and key enterprises with their contacts.
 
     Example: chainkg policy sz-led --year 2021

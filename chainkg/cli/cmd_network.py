@@ -79,9 +79,9 @@ def brokers_cmd(
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List the brokers of the innovation network (创新网络枢纽): highest betweenness first.
+    """List the brokers of the innovation network: highest betweenness first.
 
-    The network joins enterprises and universities / institutes by supply and 产学研 ties,
+    The network joins enterprises and universities / institutes by supply and industry–academia ties,
     and through the alliances and patent pools they belong to. A broker lies on many
     shortest paths between others (betweenness, 0–1).
 
@@ -109,7 +109,7 @@ def communities_cmd(
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List the communities of the innovation network (创新网络社群, Louvain), largest first.
+    """List the communities of the innovation network (Louvain), largest first.
 
     Each community shows its size, how many enterprises, research organizations, alliances
     and patent pools it holds, and a few of its members.
