@@ -137,6 +137,11 @@ def pick(zh: str, en: str) -> str:
     return en if _current.get() == "en" else zh
 
 
+def in_language(lang: str, message: str) -> str:
+    """``message`` in ``lang`` whatever the current language (a document written in both)."""
+    return translations(normalize(lang) or DEFAULT_LOCALE).gettext(message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (translate where it is shown)."""
     return message
@@ -288,3 +293,49 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "description")
     pgettext("column", "indicator")
     pgettext("column", "change")
+    pgettext("column", "scope")
+    pgettext("column", "threshold")
+    pgettext("column", "this base")
+    pgettext("column", "all bases")
+    pgettext("column", "rank last year")
+    pgettext("column", "top contributions")
+    pgettext("column", "standard")
+    pgettext("column", "year")
+    pgettext("column", "drafters")
+    pgettext("column", "lead drafter")
+    pgettext("column", "patent")
+    pgettext("column", "jurisdiction")
+    pgettext("column", "holder")
+    pgettext("column", "certification")
+    pgettext("column", "market")
+    pgettext("column", "international")
+    pgettext("column", "parent")
+    pgettext("column", "home country")
+    pgettext("column", "foreign")
+    pgettext("column", "founded")
+    pgettext("column", "instrument")
+    pgettext("column", "amount (10k CNY)")
+    pgettext("column", "provider")
+    pgettext("column", "contact")
+    pgettext("column", "position")
+    pgettext("column", "base liaison")
+    pgettext("value", "international")
+    pgettext("value", "local")
+    pgettext("value", "group")
+    pgettext("value", "fund")
+    pgettext("value", "loan")
+    pgettext("value", "ip_pledge")
+    pgettext("value", "credit_insurance")
+    pgettext("value", "made")
+    pgettext("value", "industry_academia")
+    pgettext("value", "joint_rnd")
+    pgettext("value", "enterprise")
+    pgettext("value", "university")
+    pgettext("value", "institute")
+    pgettext("value", "unconcentrated")
+    pgettext("value", "moderate")
+    pgettext("value", "high")
+    pgettext("value", "none")
+    pgettext("column", "standard level")
+    pgettext("column", "from")
+    pgettext("column", "§2 target")

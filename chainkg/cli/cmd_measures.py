@@ -6,10 +6,10 @@ import typer
 
 from chainkg.cli.common import console, emit, friendly_errors, store_session
 from chainkg.cli.main import app
-from chainkg.i18n import N_
+from chainkg.i18n import N_, _
 from chainkg.queries.policy import policy_profile
 from chainkg.queries.targets import base_targets
-from chainkg.views.measures import profile_sections, target_details, target_rows
+from chainkg.views.measures import profile_sections, target_details, target_rows, targets_title
 
 JSON_OPT = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables"))
 
@@ -30,7 +30,7 @@ def targets(
     if as_json:
         emit(found, as_json=True)
         return
-    emit(target_rows(found), as_json=False, title=f"§2 目标 Targets of {found.name} ({found.base}), {found.year} 年")
+    emit(target_rows(found), as_json=False, title=targets_title(found))
     for line in target_details(found):
         console.print(line, highlight=False)
 
@@ -52,11 +52,13 @@ def policy(
     if as_json:
         emit(found, as_json=True)
         return
-    console.print(f"[bold]{found.name}[/] ({found.base}) — 截至 {found.year} 年 as of {found.year}", highlight=False)
+    console.print(
+        f"[bold]{found.name}[/] ({found.base}) — " + _("as of {year}").format(year=found.year), highlight=False
+    )
     for title, rows in profile_sections(found).items():
         emit(rows, as_json=False, title=title)
     if found.key_without_contact:
         console.print(
-            "重点企业尚无联系人 key enterprises without a contact: " + "、".join(found.key_without_contact),
+            _("Key enterprises without a contact: ") + "、".join(found.key_without_contact),
             highlight=False,
         )
