@@ -27,8 +27,8 @@ from chainkg.queries.pools import pool_analysis
 from chainkg.queries.targets import base_targets
 from chainkg.views.measures import (
     change_table,
-    indicator_title,
     indicator_table,
+    indicator_title,
     missing_lines,
     ranking_rows,
     target_details,
@@ -94,9 +94,11 @@ def collab(
         }
         for o in found
     ]
-    emit(rows, as_json=False, title=_("Partners for {name} ({key}) — {method}").format(
-        name=first.org_name, key=first.org, method=method
-    ))
+    emit(
+        rows,
+        as_json=False,
+        title=_("Partners for {name} ({key}) — {method}").format(name=first.org_name, key=first.org, method=method),
+    )
     for o in found[:5]:
         console.print(f"[bold]{o.rank}.[/] {o.explanation}", highlight=False)
 
@@ -122,7 +124,9 @@ def alliance(
         return
     console.print(
         f"[bold]{m.name}[/] ({m.key}) "
-        + _("founded {year}; focus: {focus}; chain enterprises: {firms}; segments covered {covered}/{total} ({pct})").format(
+        + _(
+            "founded {year}; focus: {focus}; chain enterprises: {firms}; segments covered {covered}/{total} ({pct})"
+        ).format(
             year=m.founded_year or "?",
             focus="、".join(i.name for i in m.focus_industries) or _("none"),
             firms=m.chain_enterprises,

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from chainkg.i18n import N_, _, column, value
-from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank
+from chainkg.queries.indicators import BaseIndicators, BaseRank
 from chainkg.queries.policy import PolicyProfile
 from chainkg.queries.targets import BaseTargets
 
@@ -140,7 +140,7 @@ def target_rows(bt: BaseTargets) -> list[dict[str, str]]:
                 column("threshold"): thr,
                 column("this base"): show(t.value, kind),
                 column("all bases"): "—" if t.scope == "base" else show(t.total, kind),
-                column("status"): t.status,
+                column("status"): NA if t.met is None else _("met") if t.met else _("not met"),
             }
         )
     return rows
@@ -249,13 +249,23 @@ def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
             for e in p.certifications
         ],
         _("Foreign R&D centres and foreign-invested firms (§3(4))"): [
-            {c("name"): r.name, c("parent"): r.parent, c("home country"): r.country,
-             c("foreign"): value(bool(r.foreign)), c("founded"): r.founded}
+            {
+                c("name"): r.name,
+                c("parent"): r.parent,
+                c("home country"): r.country,
+                c("foreign"): value(bool(r.foreign)),
+                c("founded"): r.founded,
+            }
             for r in p.rd_centres
         ]
         + [
-            {c("name"): n, c("parent"): "", c("home country"): "", c("foreign"): _("foreign-invested firm"),
-             c("founded"): ""}
+            {
+                c("name"): n,
+                c("parent"): "",
+                c("home country"): "",
+                c("foreign"): _("foreign-invested firm"),
+                c("founded"): "",
+            }
             for n in p.foreign_invested
         ],
         _("Financing (§5)"): [
