@@ -76,7 +76,9 @@ def test_pool(cli: CliRunner) -> None:
     assert data["hhi"] == pytest.approx(2600.0)
     assert [c["key"] for c in data["candidates"]] == ["u2"]
     table = cli.invoke(app, ["patent-pool", "pp1"])
-    assert table.exit_code == 0 and "HHI 2600 (high)" in table.stdout
+    assert table.exit_code == 0 and "HHI 2600（高度集中）" in table.stdout  # Chinese by default
+    en = cli.invoke(app, ["--lang", "en", "patent-pool", "pp1"])
+    assert en.exit_code == 0 and "HHI 2600 (high)" in en.stdout and "高度集中" not in en.stdout
 
 
 def test_platforms(cli: CliRunner) -> None:

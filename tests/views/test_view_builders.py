@@ -109,7 +109,7 @@ def test_every_view_renders_with_tooltips_and_provenance(mini: GraphStore, kind:
     assert v.graph.number_of_nodes() >= 2
     assert all(a.get("title") for _n, a in v.graph.nodes(data=True))
     if kind != "chain":  # stored facts come with where they were loaded from
-        assert any("来源 source: tests/minigraph.py" in a["title"] for _n, a in v.graph.nodes(data=True))
+        assert any("来源：tests/minigraph.py" in a["title"] for _n, a in v.graph.nodes(data=True))
     assert "<script>alert(1)</script>" not in render_html(v)
 
 
