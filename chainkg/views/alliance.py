@@ -12,7 +12,7 @@ from chainkg.i18n import N_, _, value
 from chainkg.views.layout import COL_GAP, MIN_BAND_WIDTH, NODE_GAP, Band, spring_positions
 from chainkg.views.render import View
 from chainkg.views.style import COMMUNITY_COLOURS, LABEL_STYLE, ROLE_STYLE, STATUS_STYLE, legend_item, role_legend
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.tooltips import finish_view
 
 MAX_SEGMENTS = 150
 """Most covered and most missing segments drawn (each); the header says when more exist."""
@@ -156,10 +156,6 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         )
         for i, nid in enumerate(recruit_ids):
             pos[nid] = (x_right - 80 + MIN_BAND_WIDTH / 2, i * NODE_GAP * 2)
-    for nid, (x, y) in pos.items():
-        if nid in g:
-            g.nodes[nid]["x"], g.nodes[nid]["y"] = x, y
-    add_tooltips(store, g, extra)
     roles = sorted({str(a.get("role")) for _n, a in g.nodes(data=True) if a.get("role")})
     legend = [
         *role_legend(roles),
@@ -178,11 +174,14 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
     ]
     if amap.overlaps:
         notes.append(_("Overlaps: ") + "、".join(f"{o.name} ({o.shared_count})" for o in amap.overlaps[:5]))
-    return View(
+    return finish_view(
+        store,
+        g,
+        extra,
+        pos,
         kind="alliance",
         key=alliance_key,
         title=_("Alliance map of {name}").format(name=amap.name),
-        graph=g,
         legend=legend,
         total_nodes=g.number_of_nodes() + total_segments - shown_segments,
         total_edges=None,

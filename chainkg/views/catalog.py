@@ -7,16 +7,16 @@ from typing import Any
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _
 from chainkg.views.render import View
 
 
 @dataclass(frozen=True)
 class ViewKind:
-    """A kind of view: what its key names, and a bilingual description."""
+    """A kind of view: what its key names, and a description (a catalog message)."""
 
     name: str
-    zh: str
-    en: str
+    description: str
     key_doc: str
     example: str
 
@@ -24,24 +24,19 @@ class ViewKind:
 VIEW_KINDS: dict[str, ViewKind] = {
     v.name: v
     for v in (
-        ViewKind("chain", "基地产业链", "a base's chain with gaps", "base key", "chain sz-led"),
+        ViewKind("chain", N_("a base's chain with gaps"), "base key", "chain sz-led"),
         ViewKind(
-            "gap",
-            "缺口与招商候选",
-            "a gap with its fill candidates",
-            "base key (and --segment)",
-            "gap sz-led --segment 蓝宝石衬底",
+            "gap", N_("a gap with its fill candidates"), "base key (and --segment)", "gap sz-led --segment 蓝宝石衬底"
         ),
-        ViewKind("alliance", "联盟图谱", "an alliance map", "alliance key", "alliance al-led"),
+        ViewKind("alliance", N_("an alliance map"), "alliance key", "alliance al-led"),
         ViewKind(
             "collab",
-            "合作机会",
-            "an organization's collaboration opportunities",
+            N_("an organization's collaboration opportunities"),
             "enterprise or research org key",
             "collab 91440300MA5xxxx",
         ),
-        ViewKind("pool", "专利池", "a patent pool", "patent pool key", "pool pp-led"),
-        ViewKind("ego", "关系网络", "the ego network of any node", "node key (and --label)", "ego 深圳市 --label Base"),
+        ViewKind("pool", N_("a patent pool"), "patent pool key", "pool pp-led"),
+        ViewKind("ego", N_("the ego network of any node"), "node key (and --label)", "ego 深圳市 --label Base"),
     )
 }
 """View kinds by name."""
@@ -52,8 +47,9 @@ def check_kind(kind: str) -> ViewKind:
     try:
         return VIEW_KINDS[kind]
     except KeyError:
-        choices = "; ".join(f"{k.name} ({k.zh}, {k.en})" for k in VIEW_KINDS.values())
-        raise InvalidInputError(f"'{kind}' is not a view; choose one of: {choices}.", field="view") from None
+        choices = "; ".join(f"{k.name} ({_(k.description)})" for k in VIEW_KINDS.values())
+        msg = _("'{kind}' is not a view; choose one of: {choices}.").format(kind=kind, choices=choices)
+        raise InvalidInputError(msg, field="view") from None
 
 
 VIEW_OPTIONS: dict[str, dict[str, Any]] = {
@@ -84,7 +80,7 @@ def view_options(kind: str, **given: Any) -> dict[str, Any]:
 
 def _need(value: Any, name: str, kind: str) -> Any:
     if value is None or value == "":
-        raise InvalidInputError(f"The {kind} view needs a {name}.", field=name)
+        raise InvalidInputError(_("The {kind} view needs a {name}.").format(kind=kind, name=name), field=name)
     return value
 
 

@@ -10,7 +10,7 @@ from chainkg.i18n import N_, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import label_legend, legend_item
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.tooltips import finish_view
 
 
 def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allocation", limit: int = 20) -> View:
@@ -64,9 +64,6 @@ def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allo
                 notes=[f"partner via {', '.join(ev.partner_via)}", *(f"patent {p}" for p in ev.sample_patents)],
                 color="#2e9d5b" if o.kind == "industry_academia" else "#1f78b4",
             )
-    add_tooltips(store, g, extra)
-    for n, (x, y) in ring_layout(g, centre).items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
     legend = [
         *label_legend([str(a["label"]) for _n, a in g.nodes(data=True)]),
         legend_item("#2e9d5b", N_("industry–academia (green line)")),
@@ -75,11 +72,6 @@ def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allo
     notes = [_("Inner ring = shared tech fields, outer = partners (size = score)")]
     if not opps:
         notes.append(_("No proposals: the organization reaches no tech field, or every match already cooperates."))
-    return View(
-        kind="collab",
-        key=org_key,
-        title=_("Collaboration opportunities of {name}").format(name=org.name),
-        graph=g,
-        legend=legend,
-        notes=notes,
-    )
+    title = _("Collaboration opportunities of {name}").format(name=org.name)
+    pos = ring_layout(g, centre)
+    return finish_view(store, g, extra, pos, kind="collab", key=org_key, title=title, legend=legend, notes=notes)

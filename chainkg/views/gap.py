@@ -10,7 +10,7 @@ from chainkg.i18n import N_, _, get_locale, value
 from chainkg.views.layout import COL_GAP, NODE_GAP, Band
 from chainkg.views.render import View
 from chainkg.views.style import STATUS_STYLE, label_legend, legend_item
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.tooltips import finish_view
 
 _CANDIDATE = "#1f78b4"
 
@@ -154,9 +154,6 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
             g.add_node(nid, label="Enterprise", key=e.key, name=e.name, color=STATUS_STYLE["covered"][0])
             g.add_edge(nid, centre, key="MAKES" if seg.label == "Product" else "IN_INDUSTRY", type="MAKES")
             pos[nid] = (0.0, -(i + 1) * NODE_GAP * 1.5)
-    add_tooltips(store, g, extra)
-    for n, (px, py) in pos.items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = px, py
     legend = [
         legend_item(STATUS_STYLE["gap"][0], N_("the gap")),
         legend_item(_CANDIDATE, N_("fill candidate (dashed)")),
@@ -168,11 +165,14 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
         notes.append(f"{gap.why if get_locale() == 'en' else gap.why_zh} · {gap.path_text}")
     else:
         notes.append(_("{name} is not a gap of this base at depth {depth}.").format(name=seg.name, depth=depth))
-    return View(
+    return finish_view(
+        store,
+        g,
+        extra,
+        pos,
         kind="gap",
         key=base_key,
         title=_("{base} · gap: {segment}").format(base=fc.base.name, segment=seg.name),
-        graph=g,
         legend=legend,
         total_nodes=g.number_of_nodes() + max(fc.total_candidates - len(fc.candidates), 0),
         bands=bands,

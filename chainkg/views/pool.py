@@ -12,7 +12,7 @@ from chainkg.i18n import N_, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import label_legend, legend_item
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.tooltips import finish_view
 
 MAX_CANDIDATES = 15
 _LICENSEE = "#8e44ad"
@@ -81,9 +81,6 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
             fid = node_id("TechField", field)
             if fid in g:
                 g.add_edge(nid, fid, key="HOLDS_IN_FIELD", type="HOLDS_IN_FIELD", dashes=True, color="#f0a030")
-    add_tooltips(store, g, extra)
-    for n, (x, y) in ring_layout(g, centre).items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
     legend = [
         *label_legend([str(a["label"]) for _n, a in g.nodes(data=True) if a.get("role") != "candidate"]),
         legend_item(_LICENSEE, N_("licensee")),
@@ -97,4 +94,5 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
     if pa.uncovered_needs:
         notes.append(_("Needed by licensees, not in the pool: ") + ", ".join(pa.uncovered_needs[:10]))
     title = _("Patent pool {name}").format(name=pa.name)
-    return View(kind="pool", key=pool_key, title=title, graph=g, legend=legend, notes=notes)
+    pos = ring_layout(g, centre)
+    return finish_view(store, g, extra, pos, kind="pool", key=pool_key, title=title, legend=legend, notes=notes)

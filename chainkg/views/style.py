@@ -7,7 +7,7 @@ legend with a bilingual label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,20 +102,21 @@ def legend_item(color: str, message: str, shape: str = "dot") -> LegendItem:
 
 def type_line(label: str) -> str:
     """``"企业"`` (``"Enterprise"`` in English) for a model label (the label itself if the model lacks it)."""
-    try:
-        nt = node_type(label)
-    except KeyError:
-        return label
-    return nt.en if get_locale() == "en" else nt.zh
+    return _model_word(node_type, label)
 
 
 def rel_line(type_: str) -> str:
     """``"主营产品"`` (``"makes"`` in English) for a relationship type (the type itself if unknown)."""
+    return _model_word(rel_type, type_)
+
+
+def _model_word(lookup: Callable[[str], Any], name: str) -> str:
+    """The model's name of a node or relationship type in the current language (``name`` if unknown)."""
     try:
-        rt = rel_type(type_)
+        t = lookup(name)
     except KeyError:
-        return type_
-    return rt.en if get_locale() == "en" else rt.zh
+        return name
+    return str(t.en if get_locale() == "en" else t.zh)
 
 
 def key_line(label: str, key: Any) -> str:

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
 from chainkg.graph.store.base import GraphStore
 from chainkg.queries.ego import node_facts
+from chainkg.views.render import View
 from chainkg.views.style import node_tooltip, provenance_line, rel_line
 
 _EDGE_FACTS = ("weight", "share", "role", "since", "kind", "product")
+
+
+def finish_view(
+    store: GraphStore,
+    g: nx.MultiDiGraph,
+    extra: Mapping[str, Sequence[str]],
+    pos: Mapping[Any, tuple[float, float]],
+    **fields: Any,
+) -> View:
+    """The last steps every view builder takes: tooltips (:func:`add_tooltips`), the positions
+    ``pos`` set on the nodes drawn, and the :class:`View` of ``g`` with ``fields`` (kind, key, title…)."""
+    add_tooltips(store, g, extra)
+    for n, (x, y) in pos.items():
+        if n in g:
+            g.nodes[n]["x"], g.nodes[n]["y"] = x, y
+    return View(graph=g, **fields)
 
 
 def add_tooltips(

@@ -121,7 +121,7 @@ def test_help_texts_have_examples() -> None:
     for cmd in ("ingest", "ingest-ckg", "ingest-demo"):
         result = runner.invoke(app, [cmd, "--help"])
         assert result.exit_code == 0
-        assert "Example: chainkg " + cmd in flat(result.output)
+        assert "示例：chainkg " + cmd in flat(result.output)  # the help speaks Chinese by default
 
 
 def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: Path) -> None:

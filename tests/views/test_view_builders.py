@@ -67,7 +67,7 @@ def test_chain_view(mini: GraphStore) -> None:
     for _n, a in v.graph.nodes(data=True):
         assert a["color"] == STATUS_STYLE[a["status"]][0]
     tip = v.graph.nodes["Product:LED灯具"]["title"]
-    assert "甲光电" in tip and "薄弱环节" in tip
+    assert "甲光电" in tip and "状态：薄弱" in tip
     assert v.graph.nodes["Product:外延片"]["score"] == pytest.approx(1.5)
 
 

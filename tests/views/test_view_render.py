@@ -123,7 +123,7 @@ def test_chain_colours_and_stage_bands() -> None:
         for s in ("upstream", "midstream", "downstream")
     }
     assert max(xs["upstream"]) < min(xs["midstream"]) and max(xs["midstream"]) < min(xs["downstream"])
-    assert [b.title.split(" ")[1] for b in v.bands] == ["upstream", "midstream", "downstream"]
+    assert [b.title.split(" ")[0] for b in v.bands] == ["上游", "中游", "下游"]
 
 
 def test_band_layout_puts_every_node_in_its_band() -> None:
