@@ -6,7 +6,7 @@ listed under the table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from chainkg.i18n import N_, _, column, value
@@ -218,74 +218,44 @@ def indicator_name(key: str) -> str:
     return _(labels[key]) if key in labels else key
 
 
+Getter = str | Callable[[Any], Any]
+
+
+def _rows(items: Sequence[Any], spec: Sequence[tuple[str, Getter]]) -> list[dict[str, Any]]:
+    """One row per item: for each ``(header, getter)`` of ``spec`` the header in the current
+    language and the item's attribute (``getter`` a name) or ``getter(item)``."""
+    return [{column(h): (getattr(x, g) if isinstance(g, str) else g(x)) for h, g in spec} for x in items]
+
+
 def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
     """The policy objects of a base as titled tables, in the current language."""
-    c = column
+    level = ("standard level", lambda s: value(s.level) if s.level else NA)
+    standards: list[tuple[str, Getter]] = [("standard", "standard"), ("name", "name"), level, ("year", "year")]
+    standards += [("drafters", lambda s: "、".join(s.drafters)), ("lead drafter", lambda s: value(bool(s.lead)))]
+    patents: list[tuple[str, Getter]] = [("patent", "patent"), ("jurisdiction", "jurisdiction"), ("year", "year")]
+    patents.append(("holder", "holder"))
+    certs: list[tuple[str, Getter]] = [("enterprise", "enterprise"), ("certification", "certification")]
+    certs += [("name", "name"), ("market", "region"), ("international", lambda e: value(bool(e.international)))]
+    certs.append(("from", "since"))
+    centres: list[tuple[str, Getter]] = [("name", "name"), ("parent", "parent"), ("home country", "country")]
+    centres += [("foreign", lambda r: value(bool(r.foreign))), ("founded", "founded")]
+    # Foreign-invested firms are names only: the centres' columns, the firm's name and its kind.
+    firms: list[tuple[str, Getter]] = [(h, lambda n: "") for h, _g in centres]
+    firms[0], firms[3] = ("name", lambda n: n), ("foreign", lambda n: _("foreign-invested firm"))
+    money: list[tuple[str, Getter]] = [("enterprise", "enterprise"), ("instrument", lambda f: value(f.instrument))]
+    money += [("amount (10k CNY)", lambda f: show(f.amount, "wan_cny")), ("year", "year"), ("provider", "provider")]
+    keys: list[tuple[str, Getter]] = [("enterprise", "name"), ("contact", lambda k: k.contact or _("(missing)"))]
+    keys += [
+        ("position", lambda k: k.contact_role or ""),
+        ("base liaison", lambda k: k.liaison or ""),
+        ("from", "since"),
+    ]
     return {
-        _("Standards (§4(2))"): [
-            {
-                c("standard"): s.standard,
-                c("name"): s.name,
-                c("standard level"): value(s.level) if s.level else NA,
-                c("year"): s.year,
-                c("drafters"): "、".join(s.drafters),
-                c("lead drafter"): value(bool(s.lead)),
-            }
-            for s in p.standards
-        ],
-        _("International patents (§6(2))"): [
-            {c("patent"): x.patent, c("jurisdiction"): x.jurisdiction, c("year"): x.year, c("holder"): x.holder}
-            for x in p.international_patents
-        ],
-        _("Certifications (§6(2))"): [
-            {
-                c("enterprise"): e.enterprise,
-                c("certification"): e.certification,
-                c("name"): e.name,
-                c("market"): e.region,
-                c("international"): value(bool(e.international)),
-                c("from"): e.since,
-            }
-            for e in p.certifications
-        ],
-        _("Foreign R&D centres and foreign-invested firms (§3(4))"): [
-            {
-                c("name"): r.name,
-                c("parent"): r.parent,
-                c("home country"): r.country,
-                c("foreign"): value(bool(r.foreign)),
-                c("founded"): r.founded,
-            }
-            for r in p.rd_centres
-        ]
-        + [
-            {
-                c("name"): n,
-                c("parent"): "",
-                c("home country"): "",
-                c("foreign"): _("foreign-invested firm"),
-                c("founded"): "",
-            }
-            for n in p.foreign_invested
-        ],
-        _("Financing (§5)"): [
-            {
-                c("enterprise"): f.enterprise,
-                c("instrument"): value(f.instrument),
-                c("amount (10k CNY)"): show(f.amount, "wan_cny"),
-                c("year"): f.year,
-                c("provider"): f.provider,
-            }
-            for f in p.financing
-        ],
-        _("Key enterprises (§7, key enterprise liaison)"): [
-            {
-                c("enterprise"): k.name,
-                c("contact"): k.contact or _("(missing)"),
-                c("position"): k.contact_role or "",
-                c("base liaison"): k.liaison or "",
-                c("from"): k.since,
-            }
-            for k in p.key_enterprises
-        ],
+        _("Standards (§4(2))"): _rows(p.standards, standards),
+        _("International patents (§6(2))"): _rows(p.international_patents, patents),
+        _("Certifications (§6(2))"): _rows(p.certifications, certs),
+        _("Foreign R&D centres and foreign-invested firms (§3(4))"): _rows(p.rd_centres, centres)
+        + _rows(p.foreign_invested, firms),
+        _("Financing (§5)"): _rows(p.financing, money),
+        _("Key enterprises (§7, key enterprise liaison)"): _rows(p.key_enterprises, keys),
     }
