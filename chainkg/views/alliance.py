@@ -12,7 +12,7 @@ from chainkg.i18n import N_, _, value
 from chainkg.views.layout import COL_GAP, MIN_BAND_WIDTH, NODE_GAP, Band, spring_positions
 from chainkg.views.render import View
 from chainkg.views.style import COMMUNITY_COLOURS, LABEL_STYLE, ROLE_STYLE, STATUS_STYLE, legend_item, role_legend
-from chainkg.views.tooltips import finish_view
+from chainkg.views.tooltips import add_entity, finish_view
 
 MAX_SEGMENTS = 150
 """Most covered and most missing segments drawn (each); the header says when more exist."""
@@ -101,16 +101,8 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         right = x_right + inner + 80
         bands.append(Band(title, x_right - 80, right, -90, tall + 60, len(ids)))
         for s, nid in zip(segs, ids, strict=True):
-            g.add_node(
-                nid,
-                label="Product",
-                key=s.product,
-                name=s.product,
-                status=status,
-                color=STATUS_STYLE[status][0],
-                shape="dot",
-                size=10.0,
-            )
+            colour = STATUS_STYLE[status][0]
+            add_entity(g, "Product", s.product, s.product, status=status, color=colour, shape="dot", size=10.0)
             pos[nid] = grid[nid]
             extra[nid] = [
                 _("Status: {status}").format(status=value(status)),
@@ -128,16 +120,8 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         if nid in g:
             continue
         recruit_ids.append(nid)
-        g.add_node(
-            nid,
-            label=r.label,
-            key=r.key,
-            name=r.name,
-            recruit_rank=r.rank,
-            color="#ffffff",
-            border=LABEL_STYLE.get(r.label, ("#555555", ""))[0],
-            size=14.0,
-        )
+        border = LABEL_STYLE.get(r.label, ("#555555", ""))[0]
+        add_entity(g, r.label, r.key, r.name, recruit_rank=r.rank, color="#ffffff", border=border, size=14.0)
         extra[nid] = [_("Recruit #{rank}").format(rank=r.rank), *r.reasons]
         for seg in r.fills_gaps:
             sid = node_id("Product", seg)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore
@@ -84,37 +84,25 @@ def _need(value: Any, name: str, kind: str) -> Any:
     return value
 
 
-def build_view(
-    store: GraphStore,
-    kind: str,
-    key: str,
-    *,
-    label: str | None = None,
-    segment: str | None = None,
-    depth: int | None = None,
-    method: str | None = None,
-    limit: int | None = None,
-) -> View:
-    """Build the view ``kind`` for ``key`` (a base, alliance, organization, pool or any node).
+class ViewOptions(TypedDict, total=False):
+    """What a view may be asked besides its key; each kind reads some (:data:`VIEW_OPTIONS`).
 
-    Parameters
-    ----------
-    store
-        The graph store.
-    kind
-        One of :data:`VIEW_KINDS`.
-    key
-        What the view is about; see each kind's ``key_doc``.
-    label
-        The ego view's node label (Base, Enterprise, …).
-    segment
-        The gap view's segment (product name or ``SW2021:code`` industry key).
-    depth
-        Chain depth (chain, gap views) or hops (ego view).
-    method
-        Link-prediction method of the collaboration view.
-    limit
-        Most items the view draws (links for ego, candidates for gap, partners for collab).
+    ``label`` is the ego view's node label (Base, Enterprise, …); ``segment`` the gap view's
+    segment (product name or ``SW2021:code`` industry key); ``depth`` the chain depth (chain,
+    gap views) or hops (ego view); ``method`` the collaboration view's link-prediction method;
+    ``limit`` the most items a view draws (links for ego, candidates for gap, partners for collab).
+    """
+
+    label: str | None
+    segment: str | None
+    depth: int | None
+    method: str | None
+    limit: int | None
+
+
+def build_view(store: GraphStore, kind: str, key: str, **given: Unpack[ViewOptions]) -> View:
+    """Build the view ``kind`` (one of :data:`VIEW_KINDS`) for ``key``: a base, alliance,
+    organization, pool or any node, as each kind's ``key_doc`` says; ``given`` are its options.
 
     Examples
     --------
@@ -123,7 +111,7 @@ def build_view(
     'ego'
     """
     _need(key, "key", kind)
-    o = view_options(kind, label=label, segment=segment, depth=depth, method=method, limit=limit)
+    o = view_options(kind, **given)
     if kind == "ego":
         from chainkg.views.ego import ego_view
 

@@ -10,7 +10,7 @@ from chainkg.i18n import N_, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import label_legend, legend_item
-from chainkg.views.tooltips import finish_view
+from chainkg.views.tooltips import add_entity, finish_view
 
 
 def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allocation", limit: int = 20) -> View:
@@ -36,16 +36,8 @@ def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allo
     extra: dict[str, list[str]] = {centre: [_("Method: {method}; proposals: {n}").format(method=method, n=len(opps))]}
     top = max((o.score for o in opps), default=1.0) or 1.0
     for o in opps:
-        pid = node_id(o.partner_label, o.partner)
-        g.add_node(
-            pid,
-            label=o.partner_label,
-            key=o.partner,
-            name=o.partner_name,
-            size=12.0 + 18.0 * o.score / top,
-            score=o.score,
-            rank=o.rank,
-        )
+        size = 12.0 + 18.0 * o.score / top
+        pid = add_entity(g, o.partner_label, o.partner, o.partner_name, size=size, score=o.score, rank=o.rank)
         extra[pid] = [
             _("#{rank} {kind} · score {score:.3g}").format(rank=o.rank, kind=value(o.kind), score=o.score),
             o.explanation,

@@ -10,7 +10,7 @@ from chainkg.i18n import N_, _, get_locale, value
 from chainkg.views.layout import COL_GAP, NODE_GAP, Band
 from chainkg.views.render import View
 from chainkg.views.style import STATUS_STYLE, label_legend, legend_item
-from chainkg.views.tooltips import finish_view
+from chainkg.views.tooltips import add_entity, finish_view
 
 _CANDIDATE = "#1f78b4"
 
@@ -71,14 +71,8 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
         ]
         prev = centre
         for i, step in enumerate(gap.path[1:], start=1):
-            nid = node_id(step.label, step.key)
-            g.add_node(
-                nid,
-                label=step.label,
-                key=step.key,
-                name=step.name,
-                color=STATUS_STYLE["covered"][0] if i == len(gap.path) - 1 else "#cfd8e3",
-            )
+            colour = STATUS_STYLE["covered"][0] if i == len(gap.path) - 1 else "#cfd8e3"
+            nid = add_entity(g, step.label, step.key, step.name, color=colour)
             rel = gap.path[i - 1].rel or "INPUT_TO"
             g.add_edge(prev, nid, key=rel, type=rel)
             x += COL_GAP * 1.6
@@ -95,17 +89,8 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
     top = -(rows - 1) * NODE_GAP * 1.2 / 2
     cand_x = -COL_GAP * 2.2
     for i, c in enumerate(fc.candidates):
-        nid = node_id("Enterprise", c.key)
-        g.add_node(
-            nid,
-            label="Enterprise",
-            key=c.key,
-            name=c.name,
-            color=_CANDIDATE,
-            size=12.0 + min(c.score, 10.0),
-            score=c.score,
-            rank=i + 1,
-        )
+        size = 12.0 + min(c.score, 10.0)
+        nid = add_entity(g, "Enterprise", c.key, c.name, color=_CANDIDATE, size=size, score=c.score, rank=i + 1)
         g.add_edge(nid, centre, key="COULD_FILL", type="COULD_FILL", dashes=True, color="#d64541")
         extra[nid] = [
             _("Candidate #{rank} · score {score:.3g}").format(rank=i + 1, score=c.score),

@@ -7,12 +7,20 @@ from typing import Any
 
 import networkx as nx
 
+from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
 from chainkg.queries.ego import node_facts
 from chainkg.views.render import View
 from chainkg.views.style import node_tooltip, provenance_line, rel_line
 
 _EDGE_FACTS = ("weight", "share", "role", "since", "kind", "product")
+
+
+def add_entity(g: nx.MultiDiGraph, label: str, key: str, name: str, **attrs: Any) -> str:
+    """Add the node of ``label``:``key`` called ``name`` (drawing ``attrs``) to ``g``; its id."""
+    nid = node_id(label, key)
+    g.add_node(nid, label=label, key=key, name=name, **attrs)
+    return nid
 
 
 def finish_view(

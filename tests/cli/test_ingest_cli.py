@@ -75,7 +75,7 @@ def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
     assert stored_counts(data_dir) == {}
     strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
     assert strict.exit_code == 4
-    assert "enterprise.csv, line 3, field 'uscc'" in flat(strict.output)
+    assert "文件 " in flat(strict.output) and "enterprise.csv，第 3 行，字段“uscc”：" in flat(strict.output)
     assert stored_counts(data_dir) == {}
 
 
