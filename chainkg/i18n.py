@@ -345,3 +345,5 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "research_orgs")
     pgettext("column", "patent_pools")
     pgettext("column", "names")
+    pgettext("column", "weight")
+    pgettext("column", "kind")

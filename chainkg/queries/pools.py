@@ -23,6 +23,7 @@ from chainkg.graph.analytics.concentration import concentration_ratio, hhi, hhi_
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _, ngettext
 from chainkg.queries.orgs import OrgRef, expand, org_refs, split_keys
 from chainkg.queries.results import Record
 
@@ -315,7 +316,11 @@ def _candidates(
     for i, n in enumerate(top, start=1):
         ref, fs = refs[n], sorted(by_field[n])
         lic = n in licensees
-        reason = f"holds {counts[n]} patent(s) in the pool's field(s) {', '.join(fs)} but is not a licensor"
+        reason = ngettext(
+            "holds {n} patent in the pool's field(s) {fields} but is not a licensor",
+            "holds {n} patents in the pool's field(s) {fields} but is not a licensor",
+            counts[n],
+        ).format(n=counts[n], fields=", ".join(fs))
         out.append(
             CandidateLicensor(
                 rank=i,
@@ -327,7 +332,7 @@ def _candidates(
                 fields=fs,
                 sample_patents=sorted(patents[n])[:SAMPLE_PATENTS],
                 is_licensee=lic,
-                reason=reason + ("; already a licensee (cross-licensing)" if lic else ""),
+                reason=reason + (_("; already a licensee (cross-licensing)") if lic else ""),
             )
         )
     return out

@@ -15,7 +15,7 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import N_, _, value
+from chainkg.i18n import N_, _, get_locale, value
 from chainkg.views.layout import Band, band_layout
 from chainkg.views.render import View
 from chainkg.views.style import (
@@ -230,10 +230,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
     base = get_base(store, base_key)
     g = chain_graph(store, base_key, depth, level=level)  # type: ignore[arg-type]
     _add_gap_scores(store, base_key, depth, level, g)
-    note = (
-        f"深度 depth {depth}: 自基地产品/主导行业向上游 {depth} 步 · "
-        f"{depth} steps upstream of what the base makes and leads in"
-    )
+    note = _("Depth {depth}: {depth} steps upstream of what the base makes and leads in").format(depth=depth)
     return chain_view_from_graph(g, key=base_key, base_name=base.name, notes=[note])
 
 
@@ -246,7 +243,8 @@ def _add_gap_scores(store: GraphStore, base_key: str, depth: int, level: str, g:
         nid = node_id(gap.label, gap.key)
         if nid in g:
             g.nodes[nid]["score"] = gap.score
-            g.nodes[nid]["why"] = getattr(gap, "why", "") or ""
+            # the reason is written by the query in both languages: the view shows the current one
+            g.nodes[nid]["why"] = (gap.why if get_locale() == "en" else getattr(gap, "why_zh", "") or gap.why) or ""
 
 
 def synthetic_chain(

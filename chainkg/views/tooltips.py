@@ -9,6 +9,7 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import _, column, value
 from chainkg.queries.ego import node_facts
 from chainkg.views.render import View
 from chainkg.views.style import node_tooltip, provenance_line, rel_line
@@ -63,7 +64,7 @@ def add_tooltips(
         for f in _EDGE_FACTS:
             val = a.get(f)
             if val is not None and not (f == "weight" and val == 1.0):
-                lines.append(f"{f}: {val}")
+                lines.append(_("{field}: {value}").format(field=column(f), value=value(val)))
         lines.extend(str(x) for x in a.get("notes", ()) or ())
         prov = provenance_line(a)
         if prov:
