@@ -26,6 +26,7 @@ from typing import Literal
 
 from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import _
 from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, today_year
 from chainkg.queries.results import Record
 
@@ -92,7 +93,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
     best: float | None = None
     leads = data.leads.get(base, [])
     if not leads:
-        missing.append("基地未登记特色主导产业 (no leading industry: add LEADS_IN for the base)")
+        missing.append(_("no leading industry: add LEADS_IN for the base"))
     active = data.active(base, year)
     for ind, ind_name in leads:
         ents = [m["ent"] for m in active if any(data.under(i, ind) for i in data.ent_industries.get(m["ent"], ()))]
@@ -101,15 +102,17 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
         nat = data.national_total("output", ind, year)
         lack = []
         if not ents:
-            lack.append(f"基地无{ind_name}企业 (no enterprise of the base in {ind})")
+            lack.append(_("no enterprise of the base in {code}").format(code=ind, name=ind_name))
         elif not vals:
-            lack.append(f"缺少基地{ind_name}企业 {year} 年产值 (missing EnterpriseYear.output, {year})")
+            lack.append(_("missing EnterpriseYear.output of {code}, {year}").format(code=ind, name=ind_name, year=year))
         if nat is None or not nat.get("value"):
-            lack.append(f"缺少全国{ind_name}产值 {year} 年 (missing NationalTotal output {ind} {year})")
+            lack.append(_("missing NationalTotal output {code} {year}").format(code=ind, name=ind_name, year=year))
         if vals:
             inputs.append(
                 TargetInput(
-                    name=f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
+                    name=_("output of the base's {name} enterprises ({n} of {m} reporting)").format(
+                        name=ind_name, n=len(vals), m=len(ents)
+                    ),
                     value=float(math.fsum(vals)),
                     unit="万元",
                     year=year,
@@ -119,7 +122,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
         if nat is not None:
             inputs.append(
                 TargetInput(
-                    name=f"全国{ind_name}产值",
+                    name=_("national {name} output").format(name=ind_name),
                     value=nat["value"],
                     unit=nat.get("unit") or "万元",
                     year=year,
@@ -130,7 +133,8 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
             (notes if len(leads) > 1 else missing).extend(lack)
             continue
         share = math.fsum(vals) / nat["value"]  # type: ignore[index]
-        inputs.append(TargetInput(name=f"{ind_name} 占全国份额", value=share, unit="", year=year, source="computed"))
+        share_name = _("{name} share of the nation").format(name=ind_name)
+        inputs.append(TargetInput(name=share_name, value=share, unit="", year=year, source="computed"))
         best = share if best is None else max(best, share)
     if best is None and leads and len(leads) > 1:
         missing, notes = notes, []
@@ -158,9 +162,9 @@ def _exporters(data: MeasureData, base: str, year: int) -> tuple[set[str] | None
     active = data.active(base, year)
     figs = [data.figures.get((m["ent"], year)) or {} for m in active]
     if not any(f.get("exports") is not None for f in figs):
-        return None, f"缺少基地企业 {year} 年出口额 (missing EnterpriseYear.exports for {year})"
+        return None, _("missing EnterpriseYear.exports of the base's enterprises for {year}").format(year=year)
     if all(m.get("own_ip") is None for m in active) or all(m.get("own_brand") is None for m in active):
-        return None, "缺少企业自主知识产权/自主品牌标记 (missing Enterprise.own_ip / own_brand)"
+        return None, _("missing Enterprise.own_ip / own_brand")
     return {
         m["ent"]
         for m, f in zip(active, figs, strict=True)
@@ -174,7 +178,7 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
     everyone: set[str] = set()
     na_bases = 0
     for b in data.bases:
-        got, _ = _exporters(data, b, year)
+        got, _why = _exporters(data, b, year)
         if got is None:
             na_bases += 1
         else:
@@ -191,18 +195,22 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
     met = None if total is None else total >= EXPORT_ENTERPRISES_THRESHOLD
     inputs = [
         TargetInput(
-            name="本基地符合条件的出口企业",
+            name=_("export enterprises of the base that qualify"),
             value=None if mine is None else float(len(mine)),
             unit="家",
             year=year,
             source="Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
         ),
         TargetInput(
-            name="其中持有国际专利或国际认证", value=float(strong), unit="家", year=year, source="Patent, CERTIFIED"
+            name=_("of which hold international patents or certifications"),
+            value=float(strong),
+            unit="家",
+            year=year,
+            source="Patent, CERTIFIED",
         ),
-        TargetInput(name="全部基地合计（每家企业计一次）", value=total, unit="家", year=year, source="all bases"),
+        TargetInput(name=_("all bases (each enterprise once)"), value=total, unit="家", year=year, source="all bases"),
     ]
-    note = f"{na_bases} 个基地缺少数据未计入 (bases without the inputs)" if na_bases else ""
+    note = _("{n} bases without the inputs, not counted").format(n=na_bases) if na_bases else ""
     return Target(
         code="2b",
         name="拥有自主知识产权、自主品牌、较强国际竞争力的出口企业数",
@@ -232,13 +240,13 @@ def _ht_own_ip(data: MeasureData, base: str, year: int) -> tuple[float | None, d
 
 def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
     """Target 2c: the base's share and the all-bases share (see the module text)."""
-    mine, _ = _ht_own_ip(data, base, year)
+    mine, _by_firm = _ht_own_ip(data, base, year)
     nat = data.national_total("exports_high_tech", None, year)
     missing = []
     if mine is None:
-        missing.append(f"缺少基地企业 {year} 年自主知识产权高新技术产品出口额 (missing exports_high_tech_own_ip)")
+        missing.append(_("missing exports_high_tech_own_ip of the base's enterprises, {year}").format(year=year))
     if nat is None or not nat.get("value"):
-        missing.append(f"缺少全国高新技术产品出口额 {year} 年 (missing NationalTotal exports_high_tech {year})")
+        missing.append(_("missing NationalTotal exports_high_tech {year}").format(year=year))
     everyone: dict[str, float] = {}
     for b in data.bases:
         everyone.update(_ht_own_ip(data, b, year)[1])
@@ -251,21 +259,21 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
     met = None if total is None else total >= HIGH_TECH_SHARE_THRESHOLD
     inputs = [
         TargetInput(
-            name="本基地自主知识产权高新技术产品出口额",
+            name=_("the base's high-tech exports with own IP"),
             value=mine,
             unit="万美元",
             year=year,
             source="EnterpriseYear.exports_high_tech_own_ip",
         ),
         TargetInput(
-            name="全部基地合计",
+            name=_("all bases"),
             value=math.fsum(everyone.values()) if everyone else None,
             unit="万美元",
             year=year,
             source="all bases",
         ),
         TargetInput(
-            name="全国高新技术产品出口额",
+            name=_("national high-tech exports"),
             value=None if nat is None else nat["value"],
             unit="万美元",
             year=year,

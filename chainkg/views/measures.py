@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from chainkg.i18n import N_, _, column, value
+from chainkg.i18n import N_, _, column, get_locale, value
 from chainkg.queries.indicators import BaseIndicators, BaseRank
 from chainkg.queries.policy import PolicyProfile
 from chainkg.queries.targets import BaseTargets
@@ -81,6 +81,15 @@ def show(v: Any, kind: Kind) -> str:
     return f"{v:.3g}"
 
 
+UNITS: dict[str, str] = {"万元": N_("10k CNY"), "万美元": N_("10k USD"), "家": N_("firms")}
+"""The units the queries write (as the notice does), as catalog messages."""
+
+
+def unit_text(unit: str) -> str:
+    """A unit in the current language (``万元`` is ``10k CNY`` in English)."""
+    return _(UNITS[unit]) if unit in UNITS else unit
+
+
 def indicator_table(found: Sequence[BaseIndicators], heads: Sequence[str]) -> list[dict[str, str]]:
     """One row per indicator (指标), one column per base or year."""
     rows = []
@@ -132,10 +141,10 @@ def target_rows(bt: BaseTargets) -> list[dict[str, str]]:
     rows = []
     for t in bt.targets:
         kind: Kind = "pct" if t.unit == "%" else "int"
-        thr = f"≥ {show(t.threshold, kind)}" + ("" if t.unit == "%" else f" {t.unit}")
+        thr = f"≥ {show(t.threshold, kind)}" + ("" if t.unit == "%" else f" {unit_text(t.unit)}")
         rows.append(
             {
-                column("§2 target"): f"{t.code} {t.name}",
+                column("§2 target"): f"{t.code} {t.name_en if get_locale() == 'en' else t.name}",
                 column("scope"): _("base") if t.scope == "base" else _("national (base's share)"),
                 column("threshold"): thr,
                 column("this base"): show(t.value, kind),
@@ -170,7 +179,7 @@ def target_details(bt: BaseTargets) -> list[str]:
             else:
                 value = NA if x.value is None else (f"{x.value:,.0f}" if abs(x.value) >= 100 else f"{x.value:,.4g}")
             src = f" [{x.source}]" if x.source else ""
-            out.append(f"  · {x.name}: {value} {x.unit}{src}")
+            out.append(f"  · {x.name}: {value} {unit_text(x.unit)}{src}")
         for m in t.missing:
             out.append("  ✗ " + _("n/a — missing input: {what}").format(what=m))
         if t.note:

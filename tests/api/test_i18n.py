@@ -97,7 +97,7 @@ COMMANDS = [
     ["patent-pool", "pp-led"],
     ["collaboration", "300323.SZ", "--limit", "3"],
 ]
-_TABLES_ONLY = {"indicators", "targets"}
+_TABLES_ONLY = {"indicators"}
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
