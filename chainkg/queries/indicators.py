@@ -61,7 +61,8 @@ _FROM_FIGURES = frozenset(
     }
 )
 CHAIN_DEPTH = 3
-CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH}), product and industry levels"
+# The call (both levels added up): one text in any language.
+CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH})"
 
 BASES: NamedQuery = q(
     "indicator.bases",
