@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import Field
 
-from chainkg.errors import InvalidInputError, NotFoundError
+from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
@@ -46,6 +46,7 @@ from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measure
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.results import Record
+from chainkg.queries.suggest import no_base
 
 FIGURE_FIELDS: tuple[str, ...] = FIGURES
 _FROM_FIGURES = frozenset(
@@ -422,7 +423,7 @@ def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
     if base_key is None:
         return names
     if base_key not in names:
-        raise NotFoundError(f"No base has the key {base_key!r}. Check the base id (for example 'sz-hitech').")
+        raise no_base(base_key, "sz-hitech")
     return {base_key: names[base_key]}
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.model import PLATFORM_KIND_ZH, PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.results import Record
+from chainkg.queries.suggest import no_base
 
 BASES: NamedQuery = q(
     "platform.bases",
@@ -116,7 +116,7 @@ def platform_coverage(store: GraphStore, base_key: str | None = None) -> list[Ba
     """
     all_bases = {r["key"]: r["name"] or r["key"] for r in store.run(BASES)}
     if base_key is not None and base_key not in all_bases:
-        raise NotFoundError(f"No base has the key {base_key!r}. Check the base id (for example 'sz-hitech').")
+        raise no_base(base_key, "sz-hitech")
     refs, _ = _platforms(store)
     wanted = [base_key] if base_key is not None else sorted(all_bases)
     out = []

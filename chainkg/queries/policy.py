@@ -19,10 +19,10 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, holds, today_year
 from chainkg.queries.results import Record
+from chainkg.queries.suggest import no_base
 
 
 class StandardRow(Record):
@@ -122,7 +122,7 @@ def policy_profile(store: GraphStore, base: str, year: int | None = None) -> Pol
     ({'national': 1, ...}, ['王示例', ...])
     """
     if base not in {r["key"] for r in store.run(ALL_BASES)}:
-        raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
+        raise no_base(base)
     y = year if year is not None else today_year()
     return _profile(fetch(store, [base]), base, y)
 

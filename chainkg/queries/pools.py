@@ -193,8 +193,9 @@ def pool_analysis(store: GraphStore, pool_key: str, *, candidates: int = 20) -> 
         from chainkg.queries.suggest import did_you_mean
 
         raise NotFoundError(
-            f"No patent pool has the key {pool_key!r}.{did_you_mean(store, 'PatentPool', pool_key)} "
-            "Check the pool id as it was loaded."
+            _("No patent pool has the key {key!r}.{near} Check the pool id as it was loaded.").format(
+                key=pool_key, near=did_you_mean(store, "PatentPool", pool_key)
+            )
         )
     head = rows[0]
 

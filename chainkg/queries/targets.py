@@ -24,11 +24,11 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import _
 from chainkg.queries.measures import ALL_BASES, MeasureData, fetch, today_year
 from chainkg.queries.results import Record
+from chainkg.queries.suggest import no_base
 
 OUTPUT_SHARE_THRESHOLD = 0.30
 EXPORT_ENTERPRISES_THRESHOLD = 1000
@@ -316,7 +316,7 @@ def base_targets(
     if data is None:
         bases = [r["key"] for r in store.run(ALL_BASES)]
         if base not in bases:
-            raise NotFoundError(f"No base has the key {base!r}. Check the base id (for example 'sz-led').")
+            raise no_base(base)
         data = fetch(store, bases)
     if year is None:
         year = data.latest_figure_year(base, today_year()) or today_year()

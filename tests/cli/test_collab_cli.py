@@ -115,7 +115,7 @@ def test_indicators(cli: CliRunner) -> None:
 def test_errors_have_plain_messages_and_exit_codes(cli: CliRunner) -> None:
     missing = cli.invoke(app, ["alliance", "al-none"])
     assert missing.exit_code == 3
-    assert "No alliance has the key 'al-none'" in missing.output
+    assert "没有编号为 'al-none' 的产业联盟" in missing.output  # Chinese by default
     bad = cli.invoke(app, ["indicators", "--rank", "-w", "own_ip_share"])
     assert bad.exit_code == 4
     assert "name=number" in bad.output
