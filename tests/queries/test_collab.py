@@ -117,7 +117,7 @@ def test_org_without_fields(graph: GraphStore) -> None:
 
 
 def test_errors(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No enterprise, university or institute"):
+    with pytest.raises(NotFoundError, match="的企业、高校或科研院所"):
         collaboration_opportunities(graph, "nobody")
     with pytest.raises(InvalidInputError, match="Unknown scoring method"):
         collaboration_opportunities(graph, "e1", method="cosine")

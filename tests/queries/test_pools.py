@@ -66,7 +66,7 @@ def test_candidate_licensors(graph: GraphStore) -> None:
 
 
 def test_errors(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No patent pool"):
+    with pytest.raises(NotFoundError, match="的专利池"):
         pool_analysis(graph, "pp-none")
     with pytest.raises(InvalidInputError):
         pool_analysis(graph, "pp1", candidates=-1)
