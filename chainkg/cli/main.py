@@ -207,7 +207,9 @@ def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         from chainkg.settings import Settings
 
         value = Settings().lang
-    return set_locale(value)
+    chosen = set_locale(value)
+    _typer_words()  # a usage error is printed before any command's help: its panel speaks the language too
+    return chosen
 
 
 def _unlisted(cmd_name: str) -> Entry | None:
