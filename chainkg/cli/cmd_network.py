@@ -20,6 +20,7 @@ from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
+from chainkg.views.style import type_line
 
 R = TypeVar("R")
 
@@ -63,12 +64,13 @@ def _show(found: list[R], row: Callable[[R], dict[str, Any]], title: str, engine
         emit(found, as_json=True)
         return
     emit([row(x) for x in found], as_json=False, title=title)
-    console.print(f"Computed by {engine}.", style="dim", highlight=False)
+    console.print(_("Computed by {engine}.").format(engine=engine), style="dim", highlight=False)
 
 
 def _title(what: str, province: str | None) -> str:
     # escape: a province is user text and may hold [brackets], which rich reads as markup
-    return escape(f"{what} — {province or 'all provinces 全国'}")
+    where = province or _("all provinces")
+    return escape(f"{what} — {where}")
 
 
 @app.command("network-brokers")
@@ -95,7 +97,7 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
     return {
         "#": b.rank,
         "node": f"{b.name} ({b.key})",
-        "type": f"{b.label} {b.label_zh}",
+        "type": type_line(b.label),
         "province": b.province or "",
         "betweenness": b.betweenness,
     }

@@ -94,6 +94,9 @@ COMMANDS = [
     ["alliance", "al-sz-led", "--recruits", "3"],
     ["patent-pool", "pp-led"],
     ["collaboration", "300323.SZ", "--limit", "3"],
+    ["status"],
+    ["network-brokers", "--limit", "5"],
+    ["network-communities", "--limit", "3"],
 ]
 
 
