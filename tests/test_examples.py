@@ -234,13 +234,14 @@ def test_example_runs(ex: Example, demo_data_dir: Path, tmp_path: Path, request:
 
 
 def test_unknown_base_suggests_the_nearest(demo_data_dir: Path) -> None:
+    """In Chinese, the default language of the CLI."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINKG_")}
     env |= {"CHAINKG_DATA_DIR": str(demo_data_dir), "PYTHONPATH": str(ROOT), "COLUMNS": "300"}
     for args, hint in (
-        (["alliance", "al-led"], "Did you mean: al-sz-led?"),
-        (["gaps", "深圳"], "Did you mean: sz-led, sz-hitech?"),
-        (["collaboration", "洲明科技"], "Did you mean: 300232.SZ?"),
-        (["patent-pool", "pp-ld"], "Did you mean: pp-led?"),
+        (["alliance", "al-led"], "是否要找：al-sz-led？"),
+        (["gaps", "深圳"], "是否要找：sz-led, sz-hitech？"),
+        (["collaboration", "洲明科技"], "是否要找：300232.SZ？"),
+        (["patent-pool", "pp-ld"], "是否要找：pp-led？"),
     ):
         proc = subprocess.run([*_chainkg(), *args], env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 3
@@ -254,4 +255,4 @@ def test_public_city_key_is_suggested(public_data_dir: Path) -> None:
     env |= {"CHAINKG_DATA_DIR": str(public_data_dir), "PYTHONPATH": str(ROOT), "COLUMNS": "300"}
     proc = subprocess.run([*_chainkg(), "gaps", "深圳市"], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3
-    assert "Did you mean: city:深圳市" in proc.stderr, proc.stderr
+    assert "是否要找：city:深圳市" in proc.stderr, proc.stderr

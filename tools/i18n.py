@@ -10,6 +10,7 @@ tests/unit/test_i18n.py recompiles in memory and compares, so a stale ``.mo`` fa
 
 from __future__ import annotations
 
+import ast
 import io
 import sys
 from pathlib import Path
@@ -42,7 +43,28 @@ def extract() -> Catalog:
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"chainkg/**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     ):
         cat.add(msg, None, [], auto_comments=comments, context=ctx)
+    for doc in command_docstrings():
+        cat.add(doc, None, [])
     return cat
+
+
+def command_docstrings() -> list[str]:
+    """The help text of every CLI command: the docstring of each ``@app.command``/``@app.callback``
+    function in chainkg/cli, cleaned as typer shows it (``inspect.getdoc``), so the whole help is a message."""
+    docs = []
+    for path in sorted((ROOT / "chainkg" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list):
+                doc = ast.get_docstring(node, clean=True)
+                if doc:
+                    docs.append(doc)
+    return docs
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    """``@app.command(...)`` or ``@app.callback(...)``."""
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(func, ast.Attribute) and func.attr in ("command", "callback")
 
 
 def read(path: Path, lang: str | None = None) -> Catalog:

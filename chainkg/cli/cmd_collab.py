@@ -1,6 +1,6 @@
 """Commands for collaboration, alliances, patent pools, platforms and base indicators.
 
-Each command prints tables (English and Chinese headings) or, with ``--json``, the full
+Each command prints tables in the current language (zh by default, ``--lang en``) or, with ``--json``, the full
 typed result with all its evidence.
 """
 
@@ -11,8 +11,7 @@ import typer
 from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.graph.model import PLATFORM_KIND_ZH
-from chainkg.i18n import N_, _
+from chainkg.i18n import N_, _, ngettext, value
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
@@ -29,10 +28,12 @@ from chainkg.queries.targets import base_targets
 from chainkg.views.measures import (
     change_table,
     indicator_table,
+    indicator_title,
     missing_lines,
     ranking_rows,
     target_details,
     target_rows,
+    targets_title,
     weights_line,
 )
 
@@ -57,7 +58,7 @@ def collab(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Propose collaboration partners for an organization (产学研 and joint R&D), with evidence.
+    """Propose collaboration partners for an organization (industry–academia and joint R&D), with evidence.
 
     Partners share tech fields with the organization (patents held, fields its products
     need) and do not cooperate or co-hold a patent with it yet; scored by link prediction.
@@ -68,7 +69,11 @@ def collab(
     if emit_json(found, as_json):
         return
     if not found:
-        console.print(f"No partner proposals for {org}: it shares no tech field with anyone it does not work with yet.")
+        console.print(
+            _("No partner proposals for {org}: it shares no tech field with anyone it does not work with yet.").format(
+                org=org
+            )
+        )
         return
     first = found[0]
     rows = [
@@ -76,7 +81,7 @@ def collab(
             "#": o.rank,
             "partner": f"{o.partner_name} ({o.partner})",
             "type": o.partner_kind,
-            "pairing": "产学研" if o.kind == "industry_academia" else "共性技术",
+            "pairing": o.kind,
             "score": o.score,
             "shared fields": ", ".join(o.shared_fields),
             "partner patents": sum(e.partner_patents for e in o.evidence),
@@ -84,7 +89,11 @@ def collab(
         }
         for o in found
     ]
-    emit(rows, as_json=False, title=f"Partners for {first.org_name} ({first.org}) — {method}")
+    emit(
+        rows,
+        as_json=False,
+        title=_("Partners for {name} ({key}) — {method}").format(name=first.org_name, key=first.org, method=method),
+    )
     for o in found[:5]:
         console.print(f"[bold]{o.rank}.[/] {o.explanation}", highlight=False)
 
@@ -106,9 +115,17 @@ def alliance(
     if emit_json(m, as_json):
         return
     console.print(
-        f"[bold]{m.name}[/] ({m.key}), founded {m.founded_year or '?'}; focus 聚焦: "
-        f"{', '.join(i.name for i in m.focus_industries) or 'none'}; chain enterprises 产业链企业: "
-        f"{m.chain_enterprises}; segments covered 覆盖环节 {len(m.covered)}/{len(m.segments)} ({_pct(m.coverage)})",
+        f"[bold]{m.name}[/] ({m.key}) "
+        + _(
+            "founded {year}; focus: {focus}; chain enterprises: {firms}; segments covered {covered}/{total} ({pct})"
+        ).format(
+            year=m.founded_year or "?",
+            focus="、".join(i.name for i in m.focus_industries) or _("none"),
+            firms=m.chain_enterprises,
+            covered=len(m.covered),
+            total=len(m.segments),
+            pct=_pct(m.coverage),
+        ),
         highlight=False,
     )
     console.print(m.definition, style="dim", highlight=False)
@@ -134,16 +151,16 @@ def alliance(
         [
             {
                 "segment": s.product,
-                "covered": "yes 是" if s.covered else "NO 否",
+                "covered": s.covered,
                 "members making": _names(s.members_making),
                 "others making": s.others_making,
                 "fields": ", ".join(s.fields),
-                "in chain": "made 本链生产" if s.made_in_chain else "upstream 上游",
+                "in chain": "made" if s.made_in_chain else "upstream",
             }
             for s in sorted(shown, key=lambda s: (s.covered, -s.others_making, s.product))
         ],
         as_json=False,
-        title=_("Chain segments") + ("" if all_segments else " — missing only 仅列缺失 (--all-segments for all)"),
+        title=_("Chain segments") + ("" if all_segments else _(" — missing only (--all-segments for all)")),
     )
     emit(
         [
@@ -196,8 +213,10 @@ def pool(
     if emit_json(a, as_json):
         return
     console.print(
-        f"[bold]{a.name}[/] ({a.key}): {a.patents} patents 专利; HHI {a.hhi:.0f} ({a.concentration}); "
-        f"largest contributor share 最大份额 {_pct(a.top_share)}",
+        f"[bold]{a.name}[/] ({a.key}): "
+        + _("{patents} patents; HHI {hhi:.0f} ({concentration}); largest contributor share {top}").format(
+            patents=a.patents, hhi=a.hhi, concentration=value(a.concentration), top=_pct(a.top_share)
+        ),
         highlight=False,
     )
     emit(
@@ -212,7 +231,7 @@ def pool(
                 "type": c.kind,
                 "patents": c.patents,
                 "share": _pct(c.share),
-                "declared licensor": "yes 是" if c.declared_licensor else "no 否",
+                "declared licensor": c.declared_licensor,
                 "since": c.since,
             }
             for c in a.contributors
@@ -245,8 +264,8 @@ def platforms(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Show the public service platform types each base has and lacks (研发 信息 认证 培训 孵化 检测),
-    and the platforms shared between bases.
+    """Show the public service platform types each base has and lacks (R&D, information,
+    certification, training, incubation, testing), and the platforms shared between bases.
 
     Example: chainkg platforms sz-hitech
     """
@@ -257,10 +276,13 @@ def platforms(
         [
             {
                 "base": f"{b.name} ({b.base})",
-                "present": "; ".join(f"{p.kind_zh} {p.name}" for p in b.platforms),
-                "missing": ", ".join(f"{k} {PLATFORM_KIND_ZH[k]}" for k in b.kinds_missing),
+                "present": "；".join(f"{value(p.kind)} {p.name}" for p in b.platforms),
+                "missing": [k for k in b.kinds_missing],
                 "coverage": _pct(b.coverage),
-                "shared": "; ".join(f"{p.name} ({len(p.bases)} bases)" for p in b.shared),
+                "shared": "；".join(
+                    p.name + " " + ngettext("({n} base)", "({n} bases)", len(p.bases)).format(n=len(p.bases))
+                    for p in b.shared
+                ),
             }
             for b in found
         ],
@@ -272,7 +294,7 @@ def platforms(
 @app.command("indicators")
 def indicators(
     base: str | None = typer.Argument(None, help=N_("Key of the base; every base when omitted")),
-    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year (年份)")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("As of the end of this year")),
     history: bool = typer.Option(False, "--history", help=N_("One snapshot per year for BASE, from its approval year")),
     ranking: bool = typer.Option(False, "--rank", help=N_("Rank the bases with enough data by a weighted score")),
     weight: list[str] = typer.Option([], "--weight", "-w", help=N_("Override a ranking weight: name=value (repeat)")),
@@ -282,7 +304,7 @@ def indicators(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """基地指标: the §2 targets (with --year and a base), indicators as of a year with the change
+    """Base indicators: the §2 targets (with --year and a base), indicators as of a year with the change
     from the year before, their history from the approval year, or a ranking of bases with
     stated, settable weights (bases below the minimum of enterprises are listed, not ranked).
 
@@ -302,7 +324,7 @@ def indicators(
         elif history:
             if base is None:
                 raise InvalidInputError(
-                    "--history needs a base key, for example: chainkg indicators sz-hitech --history"
+                    _("--history needs a base key, for example: chainkg indicators sz-hitech --history")
                 )
             found = indicator_history(store, base)
         else:
@@ -316,11 +338,12 @@ def indicators(
             return
         used = ranked[0].weights if ranked else {}
         console.print(weights_line(used), highlight=False)
-        title = "基地排名 Base ranking" + (f"（{year} 年）" if year is not None else "")
+        title = _("Base ranking") if year is None else _("Base ranking, {year}").format(year=year)
         emit(ranking_rows(ranked), as_json=False, title=title)
         console.print(
-            f"排名要求至少 {min_enterprises} 家企业 (at least {min_enterprises} enterprises to be ranked); "
-            f"未排名 not ranked: {len(left_out)} 个基地"
+            _("At least {n} enterprises to be ranked; not ranked: {left} bases").format(
+                n=min_enterprises, left=len(left_out)
+            )
             + (": " + _names([f"{i.name} ({i.enterprises})" for i in left_out], 8) if left_out else ""),
             highlight=False,
         )
@@ -331,29 +354,29 @@ def indicators(
         emit(
             target_rows(targets),
             as_json=False,
-            title=f"§2 目标 Targets of {targets.name} ({targets.base}), {targets.year} 年",
+            title=targets_title(targets),
         )
         for line in target_details(targets):
             console.print(line, highlight=False)
     if history:
-        heads = [str(i.year) if i.year is not None else "today" for i in found]
-        title = f"{found[0].name} ({found[0].base}) 基地指标历年 indicators by year" if found else ""
+        heads = [str(i.year) if i.year is not None else _("today") for i in found]
+        title = indicator_title(found[0], None, history=True) if found else ""
         emit(indicator_table(found, heads), as_json=False, title=title)
     elif before is not None:
         emit(
             change_table(found[0], before),
             as_json=False,
-            title=f"基地指标 Indicators of {found[0].name}, {year} 年与上年",
+            title=indicator_title(found[0], year),
         )
     else:
         heads = [f"{i.name} ({i.base})" for i in found]
-        title = "基地指标 Base indicators" + (f"（截至 {year} 年底）" if year is not None else "")
+        title = _("Base indicators") if year is None else _("Base indicators, end of {year}").format(year=year)
         emit(indicator_table(found, heads), as_json=False, title=title)
     for line in missing_lines(found)[:30]:
         console.print(line, style="dim", highlight=False)
     for i in found[:1]:
         console.print(
-            f"产业链数据来自 chain figures from: {i.chain_source}（当前产业链 today's chain）",
+            _("Chain figures from: {source} (today's chain)").format(source=i.chain_source),
             style="dim",
             highlight=False,
         )

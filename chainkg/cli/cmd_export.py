@@ -10,7 +10,7 @@ from chainkg.cli.common import console, emit, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_
-from chainkg.views.catalog import VIEW_KINDS, build_view, check_kind
+from chainkg.views.catalog import build_view, check_kind
 from chainkg.views.export import FORMATS, write_export
 from chainkg.views.render import write_html
 
@@ -24,7 +24,7 @@ def _stem(view: str, key: str) -> str:
 
 @app.command("export")
 def export(
-    view: str = typer.Argument(..., help=f"Which view: {', '.join(VIEW_KINDS)}"),
+    view: str = typer.Argument(..., help=N_("Which view: chain, gap, alliance, collab, pool or ego")),
     key: str = typer.Argument(..., help=N_("What it is about: base, alliance, organization, pool or node key")),
     fmt: str = typer.Option(
         "graphml", "--format", "-f", help=f"One of {', '.join(CHOICES)} (csv writes nodes and edges)"

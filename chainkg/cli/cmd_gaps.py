@@ -84,7 +84,7 @@ def chain_cmd(
     as_json: bool = JSON_OPT,
     year: int | None = YEAR_OPT,
 ) -> None:
-    """Show a base's industry chain (产业链): each segment's stage, coverage and path.
+    """Show a base's industry chain: each segment's stage, coverage and path.
 
     The chain runs upstream from the products the base's enterprises make and from the
     industries it leads in or works in. With --year, as of that year: only the firms located
@@ -133,7 +133,7 @@ def gaps_cmd(
     segment: str = typer.Option("", "--segment", help=N_("With --map: look into one segment (drill-down)")),
     year: int | None = YEAR_OPT,
 ) -> None:
-    """List the supporting segments a base lacks (配套缺口), most depended-on first, and its weak links.
+    """List the supporting segments a base lacks, most depended-on first, and its weak links.
 
     With --map (or when the base leads in an industry a chain map serves) the answer comes per
     segment of the map first: covered, weak, gap or no known supplier (see `chainkg segments`).
@@ -141,8 +141,8 @@ def gaps_cmd(
     A gap is a chain segment no enterprise in the base makes (or works in), under any synonym
     or sub-class; its score adds 1/steps (times the link's strength for industries) for every
     covered segment downstream that needs it, times (products) how specific the input is.
-    Gaps somebody in the data makes are 招商 targets; gaps nobody makes are listed apart
-    (无已知供应商: R&D targets). Products flagged as not products are left out and counted.
+    Gaps somebody in the data makes are targets to attract; gaps nobody makes are listed apart
+    (no known supplier: R&D targets). Products flagged as not products are left out and counted.
     A weak link rests on a single enterprise of the base. With --year, as of that year (the
     dates of location, making, founding and closing decide who covers a segment).
 
@@ -306,7 +306,7 @@ def candidates_cmd(
     as_json: bool = JSON_OPT,
     year: int | None = YEAR_OPT,
 ) -> None:
-    """Rank enterprises outside a base that could fill a gap (招商 targets), with reasons.
+    """Rank enterprises outside a base that could fill a gap (targets to attract), with reasons.
 
     Reasons: same province, alliance, supply or research ties with the base, own IP or brand,
     export orientation, scale, and how much of their revenue the segment brings. With --year,
@@ -366,7 +366,7 @@ def complement_cmd(
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most bases to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Which other bases cover this base's gaps (基地互补), best complement first.
+    """Which other bases cover this base's gaps, best complement first.
 
     Example: chainkg complement sz-led --level product
     """

@@ -261,7 +261,7 @@ def ingest_demo(
     report_dir: Path = REPORT_DIR_OPT,
     mix: bool = typer.Option(False, "--mix", help=N_("Load even onto a store holding the public data")),
 ) -> None:
-    """Load the bundled demo data set (bases in 深圳, 苏州 and 合肥, real listed companies, illustrative links).
+    """Load the bundled demo data set (bases in Shenzhen, Suzhou and Hefei, real listed companies, illustrative links).
 
     Example: chainkg ingest-demo
     """

@@ -68,7 +68,7 @@ def maps_cmd(
     report: bool = typer.Option(False, "--report", help=N_("Print the map's match report (products and firms)")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List the chain maps (产业链图谱) with their stage and segment counts, or show one.
+    """List the chain maps with their stage and segment counts, or show one.
 
     Example: chainkg maps led --report
     """
@@ -297,7 +297,7 @@ def segment_candidates_cmd(
     limit: int = typer.Option(20, "--limit", "-n", help=N_("Most candidates to list (0 for all)")),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Firms elsewhere in a segment: candidates to fill it (招商), most related first.
+    """Firms elsewhere in a segment: candidates to fill it, most related first.
 
     Example: chainkg segment-candidates sz-led --map led --segment chip
     """

@@ -20,6 +20,7 @@ from chainkg.graph.analytics.backend import AnalyticsBackend, BackendKind, open_
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
+from chainkg.views.style import type_line
 
 R = TypeVar("R")
 
@@ -62,12 +63,13 @@ def _show(found: list[R], row: Callable[[R], dict[str, Any]], title: str, engine
     if emit_json(found, as_json):
         return
     emit([row(x) for x in found], as_json=False, title=title)
-    console.print(f"Computed by {engine}.", style="dim", highlight=False)
+    console.print(_("Computed by {engine}.").format(engine=engine), style="dim", highlight=False)
 
 
 def _title(what: str, province: str | None) -> str:
     # escape: a province is user text and may hold [brackets], which rich reads as markup
-    return escape(f"{what} — {province or 'all provinces 全国'}")
+    where = province or _("all provinces")
+    return escape(f"{what} — {where}")
 
 
 @app.command("network-brokers")
@@ -77,9 +79,9 @@ def brokers_cmd(
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List the brokers of the innovation network (创新网络枢纽): highest betweenness first.
+    """List the brokers of the innovation network: highest betweenness first.
 
-    The network joins enterprises and universities / institutes by supply and 产学研 ties,
+    The network joins enterprises and universities / institutes by supply and industry–academia ties,
     and through the alliances and patent pools they belong to. A broker lies on many
     shortest paths between others (betweenness, 0–1).
 
@@ -93,7 +95,7 @@ def _broker_row(b: NetworkBroker) -> dict[str, Any]:
     return {
         "#": b.rank,
         "node": f"{b.name} ({b.key})",
-        "type": f"{b.label} {b.label_zh}",
+        "type": type_line(b.label),
         "province": b.province or "",
         "betweenness": b.betweenness,
     }
@@ -106,7 +108,7 @@ def communities_cmd(
     analytics: str | None = ANALYTICS_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """List the communities of the innovation network (创新网络社群, Louvain), largest first.
+    """List the communities of the innovation network (Louvain), largest first.
 
     Each community shows its size, how many enterprises, research organizations, alliances
     and patent pools it holds, and a few of its members.

@@ -20,7 +20,7 @@ def quality_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print the full result as JSON instead of tables")),
 ) -> None:
-    """Report product data quality (产品数据质量): what is flagged as not a product, and synonym groups.
+    """Report product data quality: what is flagged as not a product, and synonym groups.
 
     The pass runs after every load; edit product-synonyms.csv in the data folder (keep = no to
     split two names, rule = manual to join two) and load again to apply it.

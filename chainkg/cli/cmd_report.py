@@ -9,21 +9,22 @@ import typer
 from chainkg.cli.common import console, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import N_, _
 
 
 @app.command("report")
 def report(
-    base: str = typer.Argument(..., help="Key of the base (基地主键)"),
-    year: int | None = typer.Option(None, "--year", "-y", help="Year under review (考核年度); last year when omitted"),
-    fmt: str = typer.Option("xlsx", "--format", "-f", help="xlsx, docx or pdf"),
+    base: str = typer.Argument(..., help=N_("Key of the base, e.g. sz-led or city:深圳市")),
+    year: int | None = typer.Option(None, "--year", "-y", help=N_("Year under review; last year when omitted")),
+    fmt: str = typer.Option("xlsx", "--format", "-f", help=N_("xlsx, docx or pdf")),
     maps: list[str] = typer.Option(
-        [], "--map", "-m", help="Chain map key (repeatable); default: the base's own maps (图谱)"
+        [], "--map", "-m", help=N_("Chain map key (repeatable); default: the base's own maps")
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="File to write; default chainkg-report-<base>-<year>.<format> in this folder"
+        None, "--out", "-o", help=N_("File to write; default chainkg-report-<base>-<year>.<format> in this folder")
     ),
 ) -> None:
-    """年度考核报告: a base's annual review report — §2 targets, indicators and their change,
+    """Annual review report of a base — §2 targets, indicators and their change,
     chain-map coverage, gaps with whom to attract, weak links, alliances, patent pools,
     platforms and the data sources — as Excel (one sheet per part), Word or PDF.
 
@@ -33,12 +34,15 @@ def report(
     from chainkg.views.report_files import FORMATS, render
 
     if fmt not in FORMATS:
-        raise InvalidInputError(f"Unknown format {fmt!r}: choose xlsx, docx or pdf.", field="format")
+        raise InvalidInputError(_("Unknown format {fmt!r}: choose xlsx, docx or pdf.").format(fmt=fmt), field="format")
     with store_session() as store:
         found = build_report(store, base, year, maps or None)
     data = render(found, fmt)
     path = out or Path(file_name(found, fmt))
     path.write_bytes(data)
     console.print(
-        f"已写入 written: {path} — {found.base.name} {found.year} 年度考核报告 ({len(data):,} bytes)", highlight=False
+        _("Written: {path} — annual review report of {name}, {year} ({size:,} bytes)").format(
+            path=path, name=found.base.name, year=found.year, size=len(data)
+        ),
+        highlight=False,
     )

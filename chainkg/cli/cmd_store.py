@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from chainkg.cli.common import console, emit, settings, store_session
 from chainkg.cli.main import app
 from chainkg.graph.model import MODEL
-from chainkg.i18n import N_
+from chainkg.i18n import N_, _
+from chainkg.views.style import rel_line, type_line
 
 
 @app.command()
@@ -22,11 +24,16 @@ def status(as_json: bool = typer.Option(False, "--json", help=N_("Print JSON ins
     with store_session() as store:
         counts = store.counts()
     where = str(s.ladybug_path) if s.store == "ladybug" else s.neo4j_uri
-    labels = {n.label: n.zh for n in MODEL.nodes} | {r.type: r.zh for r in MODEL.rels}
-    rows = [{"type": k, "中文": labels[k], "count": v} for k, v in counts.items()]
-    if not as_json:
-        console.print(f"Store: [bold]{s.store}[/] at {where}")
-    emit(rows, as_json=as_json, title="What the graph holds")
+    if as_json:  # the model's names in both languages beside the code, as before
+        labels = {n.label: n.zh for n in MODEL.nodes} | {r.type: r.zh for r in MODEL.rels}
+        emit([{"type": k, "中文": labels[k], "count": v} for k, v in counts.items()], as_json=True)
+        return
+    console.print(_("Store: [bold]{store}[/] at {where}").format(store=s.store, where=escape(str(where))))
+    rows = [{"type": type_line(k) if k in _NODE_LABELS else rel_line(k), "count": v} for k, v in counts.items()]
+    emit(rows, as_json=False, title=_("What the graph holds"))
+
+
+_NODE_LABELS = {n.label for n in MODEL.nodes}
 
 
 @app.command("model-doc")

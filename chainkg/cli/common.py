@@ -154,10 +154,25 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
             # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
             label = escape(_(ERROR_LABELS.get(type(exc), N_("Error:"))))
             # shown: a message may quote a file name holding ANSI escapes or undecodable bytes
-            err_console.print(f"[bold red]{label}[/] {escape(shown(str(exc), keep_breaks=True))}", highlight=False)
+            err_console.print(
+                f"[bold red]{label}[/] {escape(shown(error_text(exc), keep_breaks=True))}", highlight=False
+            )
             raise typer.Exit(code) from None
 
     return wrapper
+
+
+def error_text(exc: ChainkgError) -> str:
+    """The message of ``exc``, with where bad input was (file, line, field) said in the current language."""
+    if not isinstance(exc, InvalidInputError):
+        return str(exc)
+    where = [
+        _("file {file}").format(file=exc.file) if exc.file else "",
+        _("line {line}").format(line=exc.line) if exc.line is not None else "",
+        _("field '{field}'").format(field=exc.field) if exc.field else "",
+    ]
+    place = _(", ").join(w for w in where if w)
+    return _("{where}: {reason}").format(where=place, reason=exc.reason) if place else exc.reason
 
 
 def _plain(obj: Any) -> Any:

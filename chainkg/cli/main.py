@@ -161,7 +161,9 @@ def localize(cmd: click.Command, line: str | None = None) -> click.Command:
     command is resolved or its help printed. A whole help text missing from the catalog is
     shown as its first line (``line``, the registry's, when given) translated and the rest as written.
     """
-    objs: list[Any] = [cmd, *cmd.params]
+    _typer_words()
+    help_opt = cmd.get_help_option(click.Context(cmd))  # cached on the command: its text set once here
+    objs: list[Any] = [cmd, *cmd.params, *([help_opt] if help_opt is not None else [])]
     for obj in objs:
         src = obj.__dict__.setdefault("_i18n_help", getattr(obj, "help", None))
         if not src:
@@ -177,13 +179,38 @@ def localize(cmd: click.Command, line: str | None = None) -> click.Command:
     return cmd
 
 
+TYPER_WORDS: dict[str, str] = {
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+"""typer's own words around a help text (module constants of typer.rich_utils, read when help is printed)."""
+
+HELP_OPTION = N_("Show this message and exit.")  # click's text of --help, translated by localize()
+
+
+def _typer_words() -> None:
+    """Put typer's panel titles and notes in the current language."""
+    import typer.rich_utils as ru
+
+    for name, msg in TYPER_WORDS.items():
+        setattr(ru, name, _(msg))
+
+
 def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     """Set the language before anything is printed (eager: runs before the command is resolved)."""
     if value is None:
         from chainkg.settings import Settings
 
         value = Settings().lang
-    return set_locale(value)
+    chosen = set_locale(value)
+    _typer_words()  # a usage error is printed before any command's help: its panel speaks the language too
+    return chosen
 
 
 def _unlisted(cmd_name: str) -> Entry | None:

@@ -311,8 +311,9 @@ def _get_alliance(store: GraphStore, key: str) -> dict[str, object]:
         from chainkg.queries.suggest import did_you_mean
 
         raise NotFoundError(
-            f"No alliance has the key {key!r}.{did_you_mean(store, 'Alliance', key)} "
-            "Check the alliance id as it was loaded."
+            _("No alliance has the key {key!r}.{near} Check the alliance id as it was loaded.").format(
+                key=key, near=did_you_mean(store, "Alliance", key)
+            )
         )
     return rows[0]
 

@@ -28,6 +28,7 @@ from chainkg.graph.analytics.linkpred import METHODS, LinkScore, bipartite_graph
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import N_, _, ngettext, value
 from chainkg.queries.orgs import ORG_LABELS, OrgRef, expand, find_org, org_refs, split_keys
 from chainkg.queries.results import Record, to_frame
 
@@ -246,6 +247,10 @@ def _pair_kind(org: OrgRef, partner_label: str) -> PartnerKind | None:
     return "industry_academia" if partner_label == "Enterprise" else None
 
 
+SAME_HUB = {"alliance": N_("same alliance: {name}"), "base": N_("same base: {name}"), "pool": N_("same pool: {name}")}
+"""A tie through a shared alliance, base or patent pool, in words (a catalog message)."""
+
+
 def _ties(store: GraphStore, org: OrgRef) -> tuple[set[str], dict[str, list[str]]]:
     """Partners already working with ``org`` (to exclude) and every tie as evidence text."""
     blocking: set[str] = set()
@@ -253,18 +258,22 @@ def _ties(store: GraphStore, org: OrgRef) -> tuple[set[str], dict[str, list[str]
     for r in store.run(TIES_COOPERATION[org.label], {"key": org.key}):
         nid = node_id(r["label"], r["org"])
         blocking.add(nid)
-        since = f" since {r['since']}" if r["since"] is not None else ""
-        texts[nid].append(f"cooperates ({r['detail'] or 'other'}){since}")
+        detail = value(r["detail"] or "other")
+        if r["since"] is None:
+            texts[nid].append(_("cooperates ({detail})").format(detail=detail))
+        else:
+            texts[nid].append(_("cooperates ({detail}) since {year}").format(detail=detail, year=r["since"]))
     for r in store.run(TIES_CO_PATENT[org.label], {"key": org.key}):
         nid = node_id(r["label"], r["org"])
         if nid != org.nid:
             blocking.add(nid)
-            texts[nid].append(f"co-holds patent {r['detail']}")
+            texts[nid].append(_("co-holds patent {patent}").format(patent=r["detail"]))
     if org.label == "Enterprise":
         for r in store.run(TIES_SUPPLY, {"key": org.key}):
             what = f" ({r['product']})" if r["product"] else ""
             # Worded from the partner's side: the partner supplies the organization, or is supplied.
-            text = f"is supplied by {org.name}{what}" if r["dir"] == "supplies" else f"supplies {org.name}{what}"
+            text = _("is supplied by {name}{what}") if r["dir"] == "supplies" else _("supplies {name}{what}")
+            text = text.format(name=org.name, what=what)
             texts[node_id(r["label"], r["org"])].append(text)
     for (src, hub), query in TIES_SHARED.items():
         if src != org.label:
@@ -272,7 +281,7 @@ def _ties(store: GraphStore, org: OrgRef) -> tuple[set[str], dict[str, list[str]
         for r in store.run(query, {"key": org.key}):
             nid = node_id(r["label"], r["org"])
             if nid != org.nid:
-                texts[nid].append(f"same {hub}: {r['detail']}")
+                texts[nid].append(_(SAME_HUB[hub]).format(name=r["detail"]))
     return blocking, {k: sorted(set(v)) for k, v in texts.items()}
 
 
@@ -465,23 +474,23 @@ def _explain(org: OrgRef, partner: OrgRef, kind: str, evidence: list[FieldEviden
     held = sum(e.partner_patents for e in evidence)
     needs = sorted({p for e in evidence for p in e.org_products})
     if kind == "industry_academia" and org.label == "Enterprise":
-        why = f"{partner.name} holds {held} patent(s) in {fields}"
-        why += (
-            f", fields that {org.name}'s products need ({', '.join(needs[:5])})"
-            if needs
-            else f", where {org.name} is active"
-        )
+        why = ngettext("{partner} holds {n} patent in {fields}", "{partner} holds {n} patents in {fields}", held)
+        why = why.format(partner=partner.name, n=f"{held:g}", fields=fields)
+        if needs:
+            why += _(", fields that {org}'s products need ({needs})").format(org=org.name, needs=", ".join(needs[:5]))
+        else:
+            why += _(", where {org} is active").format(org=org.name)
     elif kind == "industry_academia":
         wanted = sorted({p for e in evidence for p in e.partner_products})
-        why = f"{partner.name} works in {fields}"
-        why += f" (its products {', '.join(wanted[:5])} need them)" if wanted else ""
-        why += f", where {org.name} holds patents"
+        why = _("{partner} works in {fields}").format(partner=partner.name, fields=fields)
+        why += _(" (its products {products} need them)").format(products=", ".join(wanted[:5])) if wanted else ""
+        why += _(", where {org} holds patents").format(org=org.name)
     else:
-        why = f"{org.name} and {partner.name} both work in {fields} (common technology)"
-    tail = "; no cooperation or co-held patent yet"
-    if ties:
-        tail += f"; existing ties: {'; '.join(ties[:3])}"
-    return why + tail + "."
+        why = _("{org} and {partner} both work in {fields} (common technology)").format(
+            org=org.name, partner=partner.name, fields=fields
+        )
+    known = _("; existing ties: {ties}").format(ties="; ".join(ties[:3])) if ties else ""
+    return _("{why}; no cooperation or co-held patent yet{ties}.").format(why=why, ties=known)
 
 
 def opportunities_frame(records: Sequence[CollaborationOpportunity]) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from chainkg.graph.analytics.ranking import rank
 from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
 from chainkg.queries.chainengine.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
@@ -79,7 +80,8 @@ _AS_MEASURED: tuple[str, ...] = (
 )
 _FROM_FIGURES = frozenset({*FIGURES, *_FIGURE_RATIOS})
 CHAIN_DEPTH = 3
-CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH}), product and industry levels"
+# The call (both levels added up): one text in any language.
+CHAIN_SOURCE = f"gaps.base_chain_summary(depth={CHAIN_DEPTH})"
 
 ENTERPRISES: NamedQuery = q(
     "indicator.enterprises",
@@ -491,7 +493,7 @@ def _snapshot(
             missing = {k: v for k, v in m.missing.items() if k not in _FROM_FIGURES}
             missing |= {k: v for k, v in fm.missing.items() if k in _FROM_FIGURES}
             if fy is None:
-                missing |= {k: "无企业年度数据 (no EnterpriseYear figures)" for k in _FROM_FIGURES}
+                missing |= {k: _("no EnterpriseYear figures") for k in _FROM_FIGURES}
             out[(b, y)] = BaseIndicators(
                 base=b,
                 name=names[b],

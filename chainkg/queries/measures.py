@@ -25,9 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainkg.errors import NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
+from chainkg.queries.suggest import no_base
 
 FIGURES: tuple[str, ...] = (
     "revenue",
@@ -78,7 +79,7 @@ def base_names(store: GraphStore, check: str | None = None) -> dict[str, str]:
     """
     names = {r["key"]: r["name"] or r["key"] for r in store.run(ALL_BASES)}
     if check is not None and check not in names:
-        raise NotFoundError(f"No base has the key {check!r}. Check the base id (for example 'sz-led').")
+        raise no_base(check)
     return names
 
 
@@ -416,20 +417,27 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     for f in FIGURES:
         totals[f], coverage[f] = _sum_figure(data, ents, f, year)
         if totals[f] is None:
-            missing[f] = f"缺少 {year} 年企业{FIGURE_ZH[f]} (no enterprise reports EnterpriseYear.{f} for {year})"
+            missing[f] = _("no enterprise reports EnterpriseYear.{figure} for {year}").format(
+                figure=f, name=FIGURE_ZH[f], year=year
+            )
     prev = {f: _sum_figure(data, [m["ent"] for m in data.active(base, year - 1)], f, year - 1)[0] for f in FIGURES}
 
     def ratio(a: str, b: str, key: str) -> float | None:
         x, y = totals[a], totals[b]
         if x is None or y is None or y == 0:
-            lacking = [FIGURE_ZH[k] for k in (a, b) if totals[k] is None] or [f"{FIGURE_ZH[b]} > 0"]
-            missing[key] = f"缺少 {year} 年企业{'、'.join(lacking)} (missing: {', '.join(lacking)})"
+            lacking = [k for k in (a, b) if totals[k] is None] or [f"{b} > 0"]
+            names = [FIGURE_ZH[k] for k in (a, b) if totals[k] is None] or [f"{FIGURE_ZH[b]} > 0"]
+            missing[key] = _("missing for {year}: {figures}").format(
+                year=year, figures=", ".join(lacking), names="、".join(names)
+            )
             return None
         return x / y
 
     def growth(f: str, key: str) -> float | None:
         if totals[f] is None or prev[f] is None or not prev[f]:
-            missing[key] = f"缺少 {year - 1}/{year} 年企业{FIGURE_ZH[f]} (missing {f} for {year - 1} or {year})"
+            missing[key] = _("missing {figure} for {before} or {year}").format(
+                figure=f, name=FIGURE_ZH[f], before=year - 1, year=year
+            )
             return None
         return float(totals[f]) / float(prev[f]) - 1  # type: ignore[arg-type]
 
@@ -438,9 +446,9 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     export_intensity = None
     rate = data.rates.get(("USD", year))
     if totals["exports"] is None or totals["revenue"] is None or not totals["revenue"]:
-        missing["export_intensity"] = f"缺少 {year} 年企业出口额或营业收入 (missing exports or revenue)"
+        missing["export_intensity"] = _("missing exports or revenue for {year}").format(year=year)
     elif rate is None:
-        missing["export_intensity"] = f"缺少 {year} 年美元汇率 USD:{year} (missing exchange rate)"
+        missing["export_intensity"] = _("missing the exchange rate USD:{year}").format(year=year)
     else:
         export_intensity = totals["exports"] * rate / totals["revenue"]
 
@@ -448,10 +456,10 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     exporters = {e for e in ents if ((data.figures.get((e, year)) or {}).get("exports") or 0) > 0}
     if coverage["exports"] == 0:
         triple: int | None = None
-        missing["triple_enterprises"] = f"缺少 {year} 年企业出口额 (missing exports for {year})"
+        missing["triple_enterprises"] = _("missing exports for {year}").format(year=year)
     elif all(m.get("own_ip") is None for m in active) or all(m.get("own_brand") is None for m in active):
         triple = None
-        missing["triple_enterprises"] = "缺少企业自主知识产权/自主品牌标记 (missing own_ip / own_brand flags)"
+        missing["triple_enterprises"] = _("missing own_ip / own_brand flags")
     else:
         triple = sum(1 for m in active if m["ent"] in exporters and m.get("own_ip") and m.get("own_brand"))
     if "triple_enterprises" in missing:
@@ -490,17 +498,17 @@ def measures_at(data: MeasureData, base: str, year: int) -> YearMeasures:
     ]
     keys = [k for k in data.key_enterprises.get(base, []) if holds(k.get("since"), k.get("until"), year)]
     if not fin:
-        missing["financing_amount"] = f"{year} 年无融资记录 (no financing event recorded for {year})"
+        missing["financing_amount"] = _("no financing event recorded for {year}").format(year=year)
     fis = _flag_share(active, "foreign_invested")
     if fis is None:
-        missing["foreign_invested_share"] = "缺少企业外商投资标记 (missing foreign_invested flags)"
+        missing["foreign_invested_share"] = _("missing foreign_invested flags")
     for flag, key in (
         ("own_ip", "own_ip_share"),
         ("own_brand", "own_brand_share"),
         ("export_oriented", "export_share"),
     ):
         if _flag_share(active, flag) is None:
-            missing[key] = f"缺少企业 {flag} 标记 (missing {flag} flags)"
+            missing[key] = _("missing {flag} flags").format(flag=flag)
     return YearMeasures(
         base=base,
         year=year,

@@ -16,6 +16,7 @@ from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
 from chainkg.queries.results import Record, same_named
 
 ORG_LABELS: tuple[str, str] = (node_type("Enterprise").label, node_type("ResearchOrg").label)
@@ -87,13 +88,18 @@ def find_org(store: GraphStore, key: str, label: str | None = None) -> OrgRef:
     if not rows:
         from chainkg.queries.suggest import did_you_mean
 
-        what = {"Enterprise": "enterprise", "ResearchOrg": "university or institute"}.get(label or "", "")
+        if label == "Enterprise":
+            head = _("No enterprise has the key {key!r}.")
+        elif label == "ResearchOrg":
+            head = _("No university or institute has the key {key!r}.")
+        else:
+            head = _("No enterprise, university or institute has the key {key!r}.")
         near = did_you_mean(store, label or ("Enterprise", "ResearchOrg"), key)
-        raise NotFoundError(
-            f"No {what or 'enterprise, university or institute'} has the key {key!r}.{near} "
-            "Use the key it was loaded with (its unified social credit code, stock code such as "
+        how = _(
+            " Use the key it was loaded with (its unified social credit code, stock code such as "
             "600000.SH, or 'name:' followed by its name)."
         )
+        raise NotFoundError(head.format(key=key) + near + how)
     rows.sort(key=lambda r: ORG_LABELS.index(r["label"]))
     r = rows[0]
     return OrgRef(label=r["label"], key=r["key"], name=r["name"] or r["key"], kind=r["kind"] or "")

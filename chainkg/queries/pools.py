@@ -23,6 +23,7 @@ from chainkg.graph.analytics.concentration import concentration_ratio, hhi, hhi_
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _, ngettext
 from chainkg.queries.orgs import OrgRef, expand, org_refs, split_keys
 from chainkg.queries.results import Record
 
@@ -192,8 +193,9 @@ def pool_analysis(store: GraphStore, pool_key: str, *, candidates: int = 20) -> 
         from chainkg.queries.suggest import did_you_mean
 
         raise NotFoundError(
-            f"No patent pool has the key {pool_key!r}.{did_you_mean(store, 'PatentPool', pool_key)} "
-            "Check the pool id as it was loaded."
+            _("No patent pool has the key {key!r}.{near} Check the pool id as it was loaded.").format(
+                key=pool_key, near=did_you_mean(store, "PatentPool", pool_key)
+            )
         )
     head = rows[0]
 
@@ -309,7 +311,11 @@ def _candidates(
     for i, n in enumerate(top, start=1):
         ref, fs = refs[n], sorted(by_field[n])
         lic = n in licensees
-        reason = f"holds {counts[n]} patent(s) in the pool's field(s) {', '.join(fs)} but is not a licensor"
+        reason = ngettext(
+            "holds {n} patent in the pool's field(s) {fields} but is not a licensor",
+            "holds {n} patents in the pool's field(s) {fields} but is not a licensor",
+            counts[n],
+        ).format(n=counts[n], fields=", ".join(fs))
         out.append(
             CandidateLicensor(
                 rank=i,
@@ -318,7 +324,7 @@ def _candidates(
                 fields=fs,
                 sample_patents=sorted(patents[n])[:SAMPLE_PATENTS],
                 is_licensee=lic,
-                reason=reason + ("; already a licensee (cross-licensing)" if lic else ""),
+                reason=reason + (_("; already a licensee (cross-licensing)") if lic else ""),
             )
         )
     return out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 
+from chainkg.errors import NotFoundError
 from chainkg.graph.model import MODEL
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
 
 # One query per label: labels come from the model, never from user text.
 KEYS: dict[str, NamedQuery] = {
@@ -56,4 +58,11 @@ def did_you_mean(store: GraphStore, label: str | tuple[str, ...], wanted: str, l
     for one in (label,) if isinstance(label, str) else label:
         keys |= {str(r["key"]): str(r["name"] or "") for r in store.run(KEYS[one])}
     found = nearest(wanted, keys, limit)
-    return f" Did you mean: {', '.join(found)}?" if found else ""
+    return _(" Did you mean: {keys}?").format(keys=", ".join(found)) if found else ""
+
+
+def no_base(key: str, example: str = "sz-led") -> NotFoundError:
+    """The error for a base key that names no base (raised by the measures' questions)."""
+    return NotFoundError(
+        _("No base has the key {key!r}. Check the base id (for example '{example}').").format(key=key, example=example)
+    )

@@ -25,6 +25,7 @@ import math
 from typing import Any, Literal
 
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import N_, _
 from chainkg.queries.measures import MeasureData, base_names, fetch, today_year
 from chainkg.queries.results import Record
 
@@ -116,9 +117,12 @@ def _src(row: dict[str, object] | None) -> str:
     return "; ".join(parts)
 
 
-def _input(name: str, name_en: str, value: float | None, unit: str, year: int, source: str) -> TargetInput:
-    """One input, its Chinese and English names first (the order of the lists below)."""
-    return TargetInput(name=name, name_en=name_en, value=value, unit=unit, year=year, source=source)
+def _input(msg: str, value: float | None, unit: str, year: int, source: str, **words: object) -> TargetInput:
+    """One input named by the catalog message ``msg`` (filled with ``words``): ``name`` in the
+    current language, ``name_en`` in English for every language."""
+    return TargetInput(
+        name=_(msg).format(**words), name_en=msg.format(**words), value=value, unit=unit, year=year, source=source
+    )
 
 
 def output_share(data: MeasureData, base: str, year: int) -> Target:
@@ -129,7 +133,7 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
     best: float | None = None
     leads = data.leads.get(base, [])
     if not leads:
-        missing.append("基地未登记特色主导产业 (no leading industry: add LEADS_IN for the base)")
+        missing.append(_("no leading industry: add LEADS_IN for the base"))
     active = data.active(base, year)
     for ind, ind_name in leads:
         ents = [m["ent"] for m in active if any(data.under(i, ind) for i in data.ent_industries.get(m["ent"], ()))]
@@ -138,38 +142,40 @@ def output_share(data: MeasureData, base: str, year: int) -> Target:
         nat = data.national_total("output", ind, year)
         lack = []
         if not ents:
-            lack.append(f"基地无{ind_name}企业 (no enterprise of the base in {ind})")
+            lack.append(_("no enterprise of the base in {code}").format(code=ind, name=ind_name))
         elif not vals:
-            lack.append(f"缺少基地{ind_name}企业 {year} 年产值 (missing EnterpriseYear.output, {year})")
+            lack.append(_("missing EnterpriseYear.output of {code}, {year}").format(code=ind, name=ind_name, year=year))
         if nat is None or not nat.get("value"):
-            lack.append(f"缺少全国{ind_name}产值 {year} 年 (missing NationalTotal output {ind} {year})")
+            lack.append(_("missing NationalTotal output {code} {year}").format(code=ind, name=ind_name, year=year))
         if vals:
             inputs.append(
                 _input(
-                    f"基地{ind_name}企业产值（{len(vals)}/{len(ents)} 家企业报送）",
-                    f"Output of the base's {ind_name} enterprises ({len(vals)}/{len(ents)} reporting)",
+                    N_("output of the base's {name} enterprises ({n} of {m} reporting)"),
                     float(math.fsum(vals)),
                     "万元",
                     year,
                     "EnterpriseYear.output",
+                    name=ind_name,
+                    n=len(vals),
+                    m=len(ents),
                 )
             )
         if nat is not None:
             inputs.append(
                 _input(
-                    f"全国{ind_name}产值",
-                    f"National {ind_name} output",
+                    N_("national {name} output"),
                     nat["value"],
                     nat.get("unit") or "万元",
                     year,
                     _src(nat),
+                    name=ind_name,
                 )
             )
         if lack:
             (notes if len(leads) > 1 else missing).extend(lack)
             continue
         share = math.fsum(vals) / nat["value"]  # type: ignore[index]
-        inputs.append(_input(f"{ind_name} 占全国份额", f"{ind_name} share of the nation", share, "", year, "computed"))
+        inputs.append(_input(N_("{name} share of the nation"), share, "", year, "computed", name=ind_name))
         best = share if best is None else max(best, share)
     if best is None and leads and len(leads) > 1:
         missing, notes = notes, []
@@ -184,9 +190,9 @@ def _exporters(data: MeasureData, base: str, year: int) -> tuple[set[str] | None
     active = data.active(base, year)
     figs = [data.figures.get((m["ent"], year)) or {} for m in active]
     if not any(f.get("exports") is not None for f in figs):
-        return None, f"缺少基地企业 {year} 年出口额 (missing EnterpriseYear.exports for {year})"
+        return None, _("missing EnterpriseYear.exports of the base's enterprises for {year}").format(year=year)
     if all(m.get("own_ip") is None for m in active) or all(m.get("own_brand") is None for m in active):
-        return None, "缺少企业自主知识产权/自主品牌标记 (missing Enterprise.own_ip / own_brand)"
+        return None, _("missing Enterprise.own_ip / own_brand")
     return {
         m["ent"]
         for m, f in zip(active, figs, strict=True)
@@ -200,7 +206,7 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
     everyone: set[str] = set()
     na_bases = 0
     for b in data.bases:
-        got, _ = _exporters(data, b, year)
+        got, _why = _exporters(data, b, year)
         if got is None:
             na_bases += 1
         else:
@@ -217,31 +223,18 @@ def export_enterprises(data: MeasureData, base: str, year: int) -> Target:
     met = None if total is None else total >= EXPORT_ENTERPRISES_THRESHOLD
     inputs = [
         _input(
-            "本基地符合条件的出口企业",
-            "Qualifying export enterprises of the base",
+            N_("export enterprises of the base that qualify"),
             None if mine is None else float(len(mine)),
             "家",
             year,
             "Enterprise.own_ip, own_brand; EnterpriseYear.exports > 0",
         ),
         _input(
-            "其中持有国际专利或国际认证",
-            "of which holding an international patent or certification",
-            float(strong),
-            "家",
-            year,
-            "Patent, CERTIFIED",
+            N_("of which hold international patents or certifications"), float(strong), "家", year, "Patent, CERTIFIED"
         ),
-        _input(
-            "全部基地合计（每家企业计一次）",
-            "All bases together (each enterprise once)",
-            total,
-            "家",
-            year,
-            "all bases",
-        ),
+        _input(N_("all bases (each enterprise once)"), total, "家", year, "all bases"),
     ]
-    note = f"{na_bases} 个基地缺少数据未计入 ({na_bases} bases without the inputs)" if na_bases else ""
+    note = _("{n} bases without the inputs, not counted").format(n=na_bases) if na_bases else ""
     return _target(
         "2b",
         met,
@@ -264,13 +257,13 @@ def _ht_own_ip(data: MeasureData, base: str, year: int) -> tuple[float | None, d
 
 def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
     """Target 2c: the base's share and the all-bases share (see the module text)."""
-    mine, _ = _ht_own_ip(data, base, year)
+    mine, _by_firm = _ht_own_ip(data, base, year)
     nat = data.national_total("exports_high_tech", None, year)
     missing = []
     if mine is None:
-        missing.append(f"缺少基地企业 {year} 年自主知识产权高新技术产品出口额 (missing exports_high_tech_own_ip)")
+        missing.append(_("missing exports_high_tech_own_ip of the base's enterprises, {year}").format(year=year))
     if nat is None or not nat.get("value"):
-        missing.append(f"缺少全国高新技术产品出口额 {year} 年 (missing NationalTotal exports_high_tech {year})")
+        missing.append(_("missing NationalTotal exports_high_tech {year}").format(year=year))
     everyone: dict[str, float] = {}
     for b in data.bases:
         everyone.update(_ht_own_ip(data, b, year)[1])
@@ -283,24 +276,15 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
     met = None if total is None else total >= HIGH_TECH_SHARE_THRESHOLD
     inputs = [
         _input(
-            "本基地自主知识产权高新技术产品出口额",
-            "High-tech exports with own IP of the base",
+            N_("the base's high-tech exports with own IP"),
             mine,
             "万美元",
             year,
             "EnterpriseYear.exports_high_tech_own_ip",
         ),
+        _input(N_("all bases"), math.fsum(everyone.values()) if everyone else None, "万美元", year, "all bases"),
         _input(
-            "全部基地合计",
-            "All bases together",
-            math.fsum(everyone.values()) if everyone else None,
-            "万美元",
-            year,
-            "all bases",
-        ),
-        _input(
-            "全国高新技术产品出口额",
-            "National high-tech exports",
+            N_("national high-tech exports"),
             None if nat is None else nat["value"],
             "万美元",
             year,

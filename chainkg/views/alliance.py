@@ -8,10 +8,11 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _, value
 from chainkg.views.layout import COL_GAP, MIN_BAND_WIDTH, NODE_GAP, Band, spring_positions
 from chainkg.views.render import View
-from chainkg.views.style import COMMUNITY_COLOURS, LABEL_STYLE, ROLE_STYLE, STATUS_STYLE, LegendItem, role_legend
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.style import COMMUNITY_COLOURS, LABEL_STYLE, ROLE_STYLE, STATUS_STYLE, legend_item, role_legend
+from chainkg.views.tooltips import add_entity, finish_view
 
 MAX_SEGMENTS = 150
 """Most covered and most missing segments drawn (each); the header says when more exist."""
@@ -43,7 +44,7 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
     g = nx.MultiDiGraph()
     centre = node_id("Alliance", amap.key)
     g.add_node(centre, label="Alliance", key=amap.key, name=amap.name, size=28.0, border="#000000")
-    extra: dict[str, list[str]] = {centre: [f"成员 members: {len(amap.members)}", amap.definition]}
+    extra: dict[str, list[str]] = {centre: [_("Members: {n}").format(n=len(amap.members)), amap.definition]}
     broker_keys = {node_id(b.label, b.key): b.betweenness for b in amap.brokers}
     for nid, a in members.nodes(data=True):
         role = str(a.get("role") or "member")
@@ -61,9 +62,9 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
             size=12.0 + 40.0 * math.sqrt(float(a.get("betweenness", 0.0))),
         )
         g.add_edge(nid, centre, key="MEMBER_OF", type="MEMBER_OF", role=role, color="#e3e8ee")
-        lines = [f"角色 role: {ROLE_STYLE.get(role, ('', role, role))[1]} {role}", f"社群 community: {community + 1}"]
+        lines = [_("Role: {role}").format(role=value(role)), _("Community: {n}").format(n=community + 1)]
         if nid in broker_keys:
-            lines.append(f"桥梁成员 broker (betweenness {broker_keys[nid]:.3f})")
+            lines.append(_("Broker (betweenness {b:.3f})").format(b=broker_keys[nid]))
         extra[nid] = lines
     for u, v, d in members.edges(data=True):
         g.add_edge(
@@ -89,8 +90,8 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
     rows = max(8, math.ceil(math.sqrt(max(len(shown_cov), len(shown_mis), 1) * 2)))
     bands: list[Band] = []
     for title, segs, status in (
-        (f"已覆盖环节 covered segments ({len(covered)})", shown_cov, "covered"),
-        (f"缺失环节 missing segments ({len(missing)})", shown_mis, "gap"),
+        (_("Covered segments ({n})").format(n=len(covered)), shown_cov, "covered"),
+        (_("Missing segments ({n})").format(n=len(missing)), shown_mis, "gap"),
     ):
         ids = [node_id("Product", s.product) for s in segs]
         cols = max(1, math.ceil(len(ids) / rows))
@@ -100,22 +101,14 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         right = x_right + inner + 80
         bands.append(Band(title, x_right - 80, right, -90, tall + 60, len(ids)))
         for s, nid in zip(segs, ids, strict=True):
-            g.add_node(
-                nid,
-                label="Product",
-                key=s.product,
-                name=s.product,
-                status=status,
-                color=STATUS_STYLE[status][0],
-                shape="dot",
-                size=10.0,
-            )
+            colour = STATUS_STYLE[status][0]
+            add_entity(g, "Product", s.product, s.product, status=status, color=colour, shape="dot", size=10.0)
             pos[nid] = grid[nid]
             extra[nid] = [
-                f"状态 status: {STATUS_STYLE[status][1]} {STATUS_STYLE[status][2]}",
-                f"成员生产 made by members: {', '.join(s.members_making) or '—'}",
-                f"非成员生产 made by non-members: {s.others_making}",
-                f"技术领域 tech fields: {', '.join(s.fields) or '—'}",
+                _("Status: {status}").format(status=value(status)),
+                _("Made by members: {names}").format(names="、".join(s.members_making) or "—"),
+                _("Made by non-members: {n}").format(n=s.others_making),
+                _("Tech fields: {fields}").format(fields=", ".join(s.fields) or "—"),
             ]
             for m in s.members_making:
                 if m in by_name:
@@ -127,17 +120,9 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         if nid in g:
             continue
         recruit_ids.append(nid)
-        g.add_node(
-            nid,
-            label=r.label,
-            key=r.key,
-            name=r.name,
-            recruit_rank=r.rank,
-            color="#ffffff",
-            border=LABEL_STYLE.get(r.label, ("#555555", ""))[0],
-            size=14.0,
-        )
-        extra[nid] = [f"建议招募 recruit #{r.rank}", *r.reasons]
+        border = LABEL_STYLE.get(r.label, ("#555555", ""))[0]
+        add_entity(g, r.label, r.key, r.name, recruit_rank=r.rank, color="#ffffff", border=border, size=14.0)
+        extra[nid] = [_("Recruit #{rank}").format(rank=r.rank), *r.reasons]
         for seg in r.fills_gaps:
             sid = node_id("Product", seg)
             if sid in g:
@@ -145,7 +130,7 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
     if recruit_ids:
         bands.append(
             Band(
-                f"建议招募 recruits ({len(recruit_ids)})",
+                _("Recruits ({n})").format(n=len(recruit_ids)),
                 x_right - 80,
                 x_right - 80 + MIN_BAND_WIDTH,
                 -90,
@@ -155,33 +140,32 @@ def alliance_view(store: GraphStore, alliance_key: str) -> View:
         )
         for i, nid in enumerate(recruit_ids):
             pos[nid] = (x_right - 80 + MIN_BAND_WIDTH / 2, i * NODE_GAP * 2)
-    for nid, (x, y) in pos.items():
-        if nid in g:
-            g.nodes[nid]["x"], g.nodes[nid]["y"] = x, y
-    add_tooltips(store, g, extra)
     roles = sorted({str(a.get("role")) for _n, a in g.nodes(data=True) if a.get("role")})
     legend = [
         *role_legend(roles),
-        LegendItem(STATUS_STYLE["covered"][0], "已覆盖环节", "covered segment"),
-        LegendItem(STATUS_STYLE["gap"][0], "缺失环节", "missing segment"),
-        LegendItem("#ffffff", "建议招募 (虚线指向可填补的缺口)", "recruit (dashed: gaps it could fill)"),
+        legend_item(STATUS_STYLE["covered"][0], N_("covered segment")),
+        legend_item(STATUS_STYLE["gap"][0], N_("missing segment")),
+        legend_item("#ffffff", N_("recruit (dashed: gaps it could fill)")),
     ]
     total_segments = len(amap.segments)
     shown_segments = len(shown_cov) + len(shown_mis)
     notes = [
-        f"覆盖率 coverage: {amap.coverage:.0%}" if amap.coverage is not None else "覆盖率 coverage: n/a",
-        "节点大小 = 中介中心性 (桥梁成员更大); 边框颜色 = 社群 · "
-        "size = betweenness (brokers are larger); border colour = community",
-        f"社群 communities: {len(amap.communities)}; "
-        f"桥梁成员 brokers: {', '.join(b.name for b in amap.brokers[:5]) or '—'}",
+        _("Coverage: {pct}").format(pct="n/a" if amap.coverage is None else f"{amap.coverage:.0%}"),
+        _("Size = betweenness (brokers are larger); border colour = community"),
+        _("Communities: {n}; brokers: {names}").format(
+            n=len(amap.communities), names="、".join(b.name for b in amap.brokers[:5]) or "—"
+        ),
     ]
     if amap.overlaps:
-        notes.append("与其他联盟重叠 overlaps: " + ", ".join(f"{o.name} ({o.shared_count})" for o in amap.overlaps[:5]))
-    return View(
+        notes.append(_("Overlaps: ") + "、".join(f"{o.name} ({o.shared_count})" for o in amap.overlaps[:5]))
+    return finish_view(
+        store,
+        g,
+        extra,
+        pos,
         kind="alliance",
         key=alliance_key,
-        title=f"{amap.name} 联盟图谱 · alliance map",
-        graph=g,
+        title=_("Alliance map of {name}").format(name=amap.name),
         legend=legend,
         total_nodes=g.number_of_nodes() + total_segments - shown_segments,
         total_edges=None,

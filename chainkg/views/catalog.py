@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _
 from chainkg.views.render import View
 
 
 @dataclass(frozen=True)
 class ViewKind:
-    """A kind of view: what its key names, and a bilingual description."""
+    """A kind of view: what its key names, and a description (a catalog message)."""
 
     name: str
-    zh: str
-    en: str
+    description: str
     key_doc: str
     example: str
 
@@ -24,24 +24,19 @@ class ViewKind:
 VIEW_KINDS: dict[str, ViewKind] = {
     v.name: v
     for v in (
-        ViewKind("chain", "基地产业链", "a base's chain with gaps", "base key", "chain sz-led"),
+        ViewKind("chain", N_("a base's chain with gaps"), "base key", "chain sz-led"),
         ViewKind(
-            "gap",
-            "缺口与招商候选",
-            "a gap with its fill candidates",
-            "base key (and --segment)",
-            "gap sz-led --segment 蓝宝石衬底",
+            "gap", N_("a gap with its fill candidates"), "base key (and --segment)", "gap sz-led --segment 蓝宝石衬底"
         ),
-        ViewKind("alliance", "联盟图谱", "an alliance map", "alliance key", "alliance al-led"),
+        ViewKind("alliance", N_("an alliance map"), "alliance key", "alliance al-led"),
         ViewKind(
             "collab",
-            "合作机会",
-            "an organization's collaboration opportunities",
+            N_("an organization's collaboration opportunities"),
             "enterprise or research org key",
             "collab 91440300MA5xxxx",
         ),
-        ViewKind("pool", "专利池", "a patent pool", "patent pool key", "pool pp-led"),
-        ViewKind("ego", "关系网络", "the ego network of any node", "node key (and --label)", "ego 深圳市 --label Base"),
+        ViewKind("pool", N_("a patent pool"), "patent pool key", "pool pp-led"),
+        ViewKind("ego", N_("the ego network of any node"), "node key (and --label)", "ego 深圳市 --label Base"),
     )
 }
 """View kinds by name."""
@@ -52,8 +47,9 @@ def check_kind(kind: str) -> ViewKind:
     try:
         return VIEW_KINDS[kind]
     except KeyError:
-        choices = "; ".join(f"{k.name} ({k.zh}, {k.en})" for k in VIEW_KINDS.values())
-        raise InvalidInputError(f"'{kind}' is not a view; choose one of: {choices}.", field="view") from None
+        choices = "; ".join(f"{k.name} ({_(k.description)})" for k in VIEW_KINDS.values())
+        msg = _("'{kind}' is not a view; choose one of: {choices}.").format(kind=kind, choices=choices)
+        raise InvalidInputError(msg, field="view") from None
 
 
 VIEW_OPTIONS: dict[str, dict[str, Any]] = {
@@ -84,41 +80,29 @@ def view_options(kind: str, **given: Any) -> dict[str, Any]:
 
 def _need(value: Any, name: str, kind: str) -> Any:
     if value is None or value == "":
-        raise InvalidInputError(f"The {kind} view needs a {name}.", field=name)
+        raise InvalidInputError(_("The {kind} view needs a {name}.").format(kind=kind, name=name), field=name)
     return value
 
 
-def build_view(
-    store: GraphStore,
-    kind: str,
-    key: str,
-    *,
-    label: str | None = None,
-    segment: str | None = None,
-    depth: int | None = None,
-    method: str | None = None,
-    limit: int | None = None,
-) -> View:
-    """Build the view ``kind`` for ``key`` (a base, alliance, organization, pool or any node).
+class ViewOptions(TypedDict, total=False):
+    """What a view may be asked besides its key; each kind reads some (:data:`VIEW_OPTIONS`).
 
-    Parameters
-    ----------
-    store
-        The graph store.
-    kind
-        One of :data:`VIEW_KINDS`.
-    key
-        What the view is about; see each kind's ``key_doc``.
-    label
-        The ego view's node label (Base, Enterprise, …).
-    segment
-        The gap view's segment (product name or ``SW2021:code`` industry key).
-    depth
-        Chain depth (chain, gap views) or hops (ego view).
-    method
-        Link-prediction method of the collaboration view.
-    limit
-        Most items the view draws (links for ego, candidates for gap, partners for collab).
+    ``label`` is the ego view's node label (Base, Enterprise, …); ``segment`` the gap view's
+    segment (product name or ``SW2021:code`` industry key); ``depth`` the chain depth (chain,
+    gap views) or hops (ego view); ``method`` the collaboration view's link-prediction method;
+    ``limit`` the most items a view draws (links for ego, candidates for gap, partners for collab).
+    """
+
+    label: str | None
+    segment: str | None
+    depth: int | None
+    method: str | None
+    limit: int | None
+
+
+def build_view(store: GraphStore, kind: str, key: str, **given: Unpack[ViewOptions]) -> View:
+    """Build the view ``kind`` (one of :data:`VIEW_KINDS`) for ``key``: a base, alliance,
+    organization, pool or any node, as each kind's ``key_doc`` says; ``given`` are its options.
 
     Examples
     --------
@@ -127,7 +111,7 @@ def build_view(
     'ego'
     """
     _need(key, "key", kind)
-    o = view_options(kind, label=label, segment=segment, depth=depth, method=method, limit=limit)
+    o = view_options(kind, **given)
     if kind == "ego":
         from chainkg.views.ego import ego_view
 

@@ -15,14 +15,21 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _, get_locale, value
 from chainkg.views.layout import Band, band_layout
 from chainkg.views.render import View
-from chainkg.views.style import STAGE_ORDER, STAGE_ZH, STATUS_STYLE, LegendItem, status_legend, type_line
+from chainkg.views.style import (
+    STAGE_ORDER,
+    STATUS_STYLE,
+    LegendItem,
+    key_line,
+    legend_item,
+    provenance_line,
+    status_legend,
+)
 
 MAX_CHAIN_NODES = 2000
 """Most segments a chain view draws; beyond it the header says "showing N of M"."""
-
-_STATUS_ZH = {k: f"{zh} {en}" for k, (_c, zh, en) in STATUS_STYLE.items()}
 
 
 def _stage_index(stage: Any) -> int:
@@ -98,14 +105,14 @@ def _level_layout(g: nx.MultiDiGraph) -> tuple[dict[Hashable, tuple[float, float
     y_off = 0.0
     for level in levels:
         sub = g.subgraph([n for n, a in g.nodes(data=True) if str(a.get("level") or a.get("label") or "") == level])
-        prefix = {"product": "产品 products · ", "industry": "行业 industries · "}.get(level, "")
+        prefix = {"product": _("products · "), "industry": _("industries · ")}.get(level, "")
         titles = []
         for i in range(len(STAGE_ORDER)):
             name = next(s for s, j in STAGE_ORDER.items() if j == i)
             count = sum(1 for _n, a in sub.nodes(data=True) if _stage_index(a.get("stage")) == i)
-            titles.append(f"{prefix}{STAGE_ZH[name]} {name} ({count})")
+            titles.append(f"{prefix}{value(name)} ({count})")
         if any(_stage_index(a.get("stage")) >= len(STAGE_ORDER) for _n, a in sub.nodes(data=True)):
-            titles.append(f"{prefix}其他 other")
+            titles.append(prefix + _("other"))
         p, b = band_layout(
             sub,
             lambda n: _stage_index(g.nodes[n].get("stage")),
@@ -174,45 +181,38 @@ def chain_view_from_graph(
         a["size"] = 10.0 + min(len(names), 10) * 1.5 if status != "gap" else 10.0 + min(score, 10.0)
         if not a.get("title"):
             a["title"] = _tooltip(n, a, status, names)
-    summary = ", ".join(
-        f"{STATUS_STYLE[s][1]} {STATUS_STYLE[s][2].split(' (')[0]} {counts.get(s, 0)}" for s in STATUS_STYLE
-    )
-    cut_note = (
-        ["图中为缺口分最高的缺口及其下游环节 · drawn: the highest-scored gaps, the segments they feed, then the rest"]
-        if g is not full
-        else []
-    )
-    legend: list[LegendItem] = [*status_legend(), LegendItem("#777777", "方形 = 行业", "square = industry", "square")]
+    summary = ", ".join(f"{value(s)} {counts.get(s, 0)}" for s in STATUS_STYLE)
+    cut_note = [_("Drawn: the highest-scored gaps, the segments they feed, then the rest")] if g is not full else []
+    legend: list[LegendItem] = [*status_legend(), legend_item("#777777", N_("square = industry"), "square")]
     return View(
         kind="chain",
         key=key,
-        title=f"{base_name} 产业链 · industry chain of {base_name}",
+        title=_("Industry chain of {name}").format(name=base_name),
         graph=g,
         legend=legend,
         total_nodes=total,
         total_edges=chain.number_of_edges(),
         bands=bands,
-        notes=[f"环节 segments: {summary}", *notes, *cut_note],
+        notes=[_("Segments: {summary}").format(summary=summary), *notes, *cut_note],
         full=full if g is not full else None,
     )
 
 
 def _tooltip(n: Hashable, a: dict[str, Any], status: str, names: list[str]) -> str:
-    lines = [str(a.get("name", n)), f"{type_line(str(a.get('label', '')))} · key {a.get('key', n)}"]
-    lines.append(f"状态 status: {_STATUS_ZH.get(status, status)}")
-    stage = str(a.get("stage", ""))
-    lines.append(f"阶段 stage: {STAGE_ZH.get(stage, '')} {stage}")
+    lines = [str(a.get("name", n)), key_line(str(a.get("label", "")), a.get("key", n))]
+    lines.append(_("Status: {status}").format(status=value(status)))
+    lines.append(_("Stage: {stage}").format(stage=value(str(a.get("stage", "")))))
     if a.get("distance") is not None:
-        lines.append(f"距基地产品/行业 steps from the base's own: {a['distance']}")
+        lines.append(_("Steps from the base's own products or industries: {n}").format(n=a["distance"]))
     if a.get("score") is not None:
-        lines.append(f"缺口分 gap score: {float(a['score']):.3g}")
+        lines.append(_("Gap score: {score:.3g}").format(score=float(a["score"])))
     if names:
         more = f" … (+{len(names) - 8})" if len(names) > 8 else ""
-        lines.append(f"基地企业 base enterprises ({len(names)}): {', '.join(names[:8])}{more}")
+        lines.append(_("Base enterprises ({n}): {names}").format(n=len(names), names="、".join(names[:8]) + more))
     if a.get("why"):
         lines.append(str(a["why"]))
     if a.get("source"):
-        lines.append(f"来源 source: {a['source']}" + (f", row {a['source_row']}" if a.get("source_row") else ""))
+        lines.append(provenance_line(a))
     return "\n".join(lines)
 
 
@@ -230,10 +230,7 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
     base = get_base(store, base_key)
     g = chain_graph(store, base_key, depth, level=level)  # type: ignore[arg-type]
     _add_gap_scores(store, base_key, depth, level, g)
-    note = (
-        f"深度 depth {depth}: 自基地产品/主导行业向上游 {depth} 步 · "
-        f"{depth} steps upstream of what the base makes and leads in"
-    )
+    note = _("Depth {depth}: {depth} steps upstream of what the base makes and leads in").format(depth=depth)
     return chain_view_from_graph(g, key=base_key, base_name=base.name, notes=[note])
 
 
@@ -246,7 +243,8 @@ def _add_gap_scores(store: GraphStore, base_key: str, depth: int, level: str, g:
         nid = node_id(gap.label, gap.key)
         if nid in g:
             g.nodes[nid]["score"] = gap.score
-            g.nodes[nid]["why"] = getattr(gap, "why", "") or ""
+            # the reason is written by the query in both languages: the view shows the current one
+            g.nodes[nid]["why"] = (gap.why if get_locale() == "en" else getattr(gap, "why_zh", "") or gap.why) or ""
 
 
 def synthetic_chain(
@@ -290,7 +288,7 @@ def synthetic_chain(
             score=round(rnd.random() * 5, 2) if status == "gap" else None,
             source="synthetic",
         )
-        for _ in range(rnd.randint(1, 3) if order else 0):
+        for _i in range(rnd.randint(1, 3) if order else 0):
             # Inputs come from products made earlier, so edges point upstream -> downstream.
             g.add_edge(order[rnd.randrange(len(order))], nid, key="INPUT_TO", type="INPUT_TO")
         order.append(nid)

@@ -106,16 +106,8 @@ class ChainMapView(Record):
 
 
 def _box(a: SegmentAnswer, kids: list[MapBox]) -> MapBox:
-    return MapBox(
-        key=a.key,
-        name=a.name,
-        status=a.status,
-        status_zh=a.status_zh,
-        base_count=a.base_count,
-        makers_count=a.makers_count,
-        products_count=a.products_count,
-        children=kids,
-    )
+    # A box carries the answer's own fields (all but its children's keys) and the boxes below it.
+    return MapBox(**a.model_dump(include=set(MapBox.model_fields) - {"children"}), children=kids)
 
 
 def layout(stages: list[StageRef], answers: list[SegmentAnswer]) -> list[MapColumn]:

@@ -6,12 +6,11 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
-from chainkg.views.style import LegendItem, label_legend
-from chainkg.views.tooltips import add_tooltips
-
-_KIND = {"industry_academia": ("产学研", "industry–academia"), "joint_rnd": ("共性技术联合研发", "joint R&D")}
+from chainkg.views.style import label_legend, legend_item
+from chainkg.views.tooltips import add_entity, finish_view
 
 
 def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allocation", limit: int = 20) -> View:
@@ -34,24 +33,15 @@ def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allo
     g = nx.MultiDiGraph()
     centre = org.nid
     g.add_node(centre, label=org.label, key=org.key, name=org.name, size=28.0, border="#000000")
-    extra: dict[str, list[str]] = {centre: [f"方法 method: {method}; 建议 proposals: {len(opps)}"]}
+    extra: dict[str, list[str]] = {centre: [_("Method: {method}; proposals: {n}").format(method=method, n=len(opps))]}
     top = max((o.score for o in opps), default=1.0) or 1.0
     for o in opps:
-        pid = node_id(o.partner_label, o.partner)
-        zh, en = _KIND.get(o.kind, (o.kind, o.kind))
-        g.add_node(
-            pid,
-            label=o.partner_label,
-            key=o.partner,
-            name=o.partner_name,
-            size=12.0 + 18.0 * o.score / top,
-            score=o.score,
-            rank=o.rank,
-        )
+        size = 12.0 + 18.0 * o.score / top
+        pid = add_entity(g, o.partner_label, o.partner, o.partner_name, size=size, score=o.score, rank=o.rank)
         extra[pid] = [
-            f"#{o.rank} {zh} {en} · score {o.score:.3g}",
+            _("#{rank} {kind} · score {score:.3g}").format(rank=o.rank, kind=value(o.kind), score=o.score),
             o.explanation,
-            *(f"已有联系 tie: {t}" for t in o.ties),
+            *(_("Existing tie: {tie}").format(tie=t) for t in o.ties),
         ]
         for ev in o.evidence:
             fid = node_id("TechField", ev.field)
@@ -66,27 +56,14 @@ def collab_view(store: GraphStore, org_key: str, *, method: str = "resource_allo
                 notes=[f"partner via {', '.join(ev.partner_via)}", *(f"patent {p}" for p in ev.sample_patents)],
                 color="#2e9d5b" if o.kind == "industry_academia" else "#1f78b4",
             )
-    add_tooltips(store, g, extra)
-    for n, (x, y) in ring_layout(g, centre).items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
     legend = [
         *label_legend([str(a["label"]) for _n, a in g.nodes(data=True)]),
-        LegendItem("#2e9d5b", "产学研 (绿线)", "industry–academia (green line)"),
-        LegendItem("#1f78b4", "共性技术 (蓝线)", "joint R&D (blue line)"),
+        legend_item("#2e9d5b", N_("industry–academia (green line)")),
+        legend_item("#1f78b4", N_("joint R&D (blue line)")),
     ]
-    notes = [
-        "内圈 = 共享技术领域, 外圈 = 建议伙伴 (大小 = 得分) · "
-        "inner ring = shared tech fields, outer = partners (size = score)"
-    ]
+    notes = [_("Inner ring = shared tech fields, outer = partners (size = score)")]
     if not opps:
-        notes.append(
-            "没有找到合作建议 no proposals: the organization reaches no tech field, or every match already cooperates."
-        )
-    return View(
-        kind="collab",
-        key=org_key,
-        title=f"{org.name} 合作机会 · collaboration opportunities",
-        graph=g,
-        legend=legend,
-        notes=notes,
-    )
+        notes.append(_("No proposals: the organization reaches no tech field, or every match already cooperates."))
+    title = _("Collaboration opportunities of {name}").format(name=org.name)
+    pos = ring_layout(g, centre)
+    return finish_view(store, g, extra, pos, kind="collab", key=org_key, title=title, legend=legend, notes=notes)

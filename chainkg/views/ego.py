@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from chainkg.graph.model import node_type
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import _, ngettext
 from chainkg.queries.ego import check_label, ego_network
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
-from chainkg.views.style import label_legend, type_line
+from chainkg.views.style import key_line, label_legend, type_line
 from chainkg.views.tooltips import add_tooltips
 
 
@@ -35,20 +35,28 @@ def ego_view(store: GraphStore, label: str, key: str, *, depth: int = 1, limit: 
     label = check_label(label)
     g, total_edges = ego_network(store, label, key, depth=depth, limit=limit)
     centre = node_id(label, key)
-    add_tooltips(store, g, {centre: [f"中心节点 centre of this view ({depth} hop{'s' if depth > 1 else ''})"]})
+    add_tooltips(
+        store,
+        g,
+        {centre: [ngettext("Centre of this view ({n} hop)", "Centre of this view ({n} hops)", depth).format(n=depth)]},
+    )
     for n, (x, y) in ring_layout(g, centre).items():
         g.nodes[n]["x"], g.nodes[n]["y"] = x, y
     g.nodes[centre]["size"] = 30.0
     g.nodes[centre]["border"] = "#000000"
     name = g.nodes[centre]["name"]
-    nt = node_type(label)
     return View(
         kind="ego",
         key=key,
-        title=f"{name} 的关系网络 · ego network of {name} ({type_line(label)})",
+        title=_("Ego network of {name} ({type})").format(name=name, type=type_line(label)),
         graph=g,
         legend=label_legend([str(a["label"]) for _n, a in g.nodes(data=True)]),
         total_nodes=None,
         total_edges=total_edges,
-        notes=[f"{nt.zh} {nt.en} · key {key} · {depth} 跳 hop(s); 双击节点继续浏览 double-click a node to move there."],
+        notes=[
+            key_line(label, key)
+            + " · "
+            + ngettext("{n} hop", "{n} hops", depth).format(n=depth)
+            + _("; double-click a node to move there.")
+        ],
     )

@@ -22,7 +22,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from chainkg.errors import InvalidInputError
-from chainkg.i18n import column
+from chainkg.i18n import N_, _, column
 
 # Display-only attributes: useful in the browser, noise in an analyst's table.
 _DISPLAY_ONLY = frozenset({"title", "shape", "border", "size"})
@@ -31,12 +31,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One export format: the suffix of its file, its media type and a bilingual caption."""
+    """One export format: the suffix of its file, its media type and its caption (a catalog message)."""
 
     name: str
     suffix: str
     media_type: str
-    caption: str
+    label: str
+
+    @property
+    def caption(self) -> str:
+        """The caption in the current language."""
+        return _(self.label)
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -44,8 +49,8 @@ FORMATS: dict[str, ExportFormat] = {
     for f in (
         ExportFormat("graphml", ".graphml", "application/graphml+xml", "GraphML"),
         ExportFormat("gexf", ".gexf", "application/gexf+xml", "GEXF (Gephi)"),
-        ExportFormat("nodes.csv", ".nodes.csv", "text/csv; charset=utf-8", "节点 nodes CSV"),
-        ExportFormat("edges.csv", ".edges.csv", "text/csv; charset=utf-8", "关系 edges CSV"),
+        ExportFormat("nodes.csv", ".nodes.csv", "text/csv; charset=utf-8", N_("nodes CSV")),
+        ExportFormat("edges.csv", ".edges.csv", "text/csv; charset=utf-8", N_("edges CSV")),
         ExportFormat("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
     )
 }

@@ -6,10 +6,11 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _, get_locale, value
 from chainkg.views.layout import COL_GAP, NODE_GAP, Band
 from chainkg.views.render import View
-from chainkg.views.style import STATUS_STYLE, LegendItem, label_legend
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.style import STATUS_STYLE, label_legend, legend_item
+from chainkg.views.tooltips import add_entity, finish_view
 
 _CANDIDATE = "#1f78b4"
 
@@ -58,29 +59,20 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
     g.add_node(
         centre, label=seg.label, key=seg.key, name=seg.name, color=STATUS_STYLE[status][0], size=26.0, border="#000000"
     )
-    extra: dict[str, list[str]] = {
-        centre: [f"状态 status: {STATUS_STYLE[status][1]} {STATUS_STYLE[status][2]}", fc.note]
-    }
+    extra: dict[str, list[str]] = {centre: [_("Status: {status}").format(status=value(status)), fc.note]}
     pos: dict[str, tuple[float, float]] = {centre: (0.0, 0.0)}
     bands: list[Band] = []
     # Right: the path from the gap to what the base makes or leads in, then the base itself.
     x = 0.0
     if gap is not None:
         extra[centre] += [
-            f"缺口分 score {gap.score:.3g}; 依赖它的已覆盖环节 covered segments needing it: {gap.dependents}",
-            gap.why_zh,
-            gap.why,
+            _("Gap score {score:.3g}; covered segments needing it: {n}").format(score=gap.score, n=gap.dependents),
+            gap.why if get_locale() == "en" else gap.why_zh,
         ]
         prev = centre
         for i, step in enumerate(gap.path[1:], start=1):
-            nid = node_id(step.label, step.key)
-            g.add_node(
-                nid,
-                label=step.label,
-                key=step.key,
-                name=step.name,
-                color=STATUS_STYLE["covered"][0] if i == len(gap.path) - 1 else "#cfd8e3",
-            )
+            colour = STATUS_STYLE["covered"][0] if i == len(gap.path) - 1 else "#cfd8e3"
+            nid = add_entity(g, step.label, step.key, step.name, color=colour)
             rel = gap.path[i - 1].rel or "INPUT_TO"
             g.add_edge(prev, nid, key=rel, type=rel)
             x += COL_GAP * 1.6
@@ -91,35 +83,26 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
         g.add_edge(prev, base_id, key="IN_BASE", type="IN_BASE", dashes=True)
         x += COL_GAP * 1.6
         pos[base_id] = (x, 0.0)
-        bands.append(Band("链路 path to the base", COL_GAP * 0.8, x + 80, -90, 60, len(gap.path)))
+        bands.append(Band(_("Path to the base"), COL_GAP * 0.8, x + 80, -90, 60, len(gap.path)))
     # Left: candidate enterprises (ranked), then other bases that cover the segment.
     rows = max(len(fc.candidates), 1)
     top = -(rows - 1) * NODE_GAP * 1.2 / 2
     cand_x = -COL_GAP * 2.2
     for i, c in enumerate(fc.candidates):
-        nid = node_id("Enterprise", c.key)
-        g.add_node(
-            nid,
-            label="Enterprise",
-            key=c.key,
-            name=c.name,
-            color=_CANDIDATE,
-            size=12.0 + min(c.score, 10.0),
-            score=c.score,
-            rank=i + 1,
-        )
+        size = 12.0 + min(c.score, 10.0)
+        nid = add_entity(g, "Enterprise", c.key, c.name, color=_CANDIDATE, size=size, score=c.score, rank=i + 1)
         g.add_edge(nid, centre, key="COULD_FILL", type="COULD_FILL", dashes=True, color="#d64541")
         extra[nid] = [
-            f"候选 #{i + 1} candidate · score {c.score:.3g}",
-            *(f"{r.zh} · {r.text} (+{r.points:g})" for r in c.reasons),
+            _("Candidate #{rank} · score {score:.3g}").format(rank=i + 1, score=c.score),
+            *(f"{r.text if get_locale() == 'en' else r.zh} (+{r.points:g})" for r in c.reasons),
         ]
         if c.bases:
-            extra[nid].append(f"所在基地 in bases: {', '.join(c.bases)}")
+            extra[nid].append(_("In bases: {bases}").format(bases="、".join(c.bases)))
         pos[nid] = (cand_x, top + i * NODE_GAP * 1.2)
     if fc.candidates:
         bands.append(
             Band(
-                f"招商候选 candidates ({len(fc.candidates)} / {fc.total_candidates})",
+                _("Candidates ({n} / {total})").format(n=len(fc.candidates), total=fc.total_candidates),
                 cand_x - 80,
                 cand_x + 80,
                 top - 90,
@@ -136,13 +119,13 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
             continue
         g.add_node(nid, label="Base", key=b.key, name=b.name, size=18.0)
         g.add_edge(nid, centre, key="COVERS", type="COVERS", color="#6a3d9a")
-        extra[nid] = [f"覆盖该环节的企业 enterprises covering it: {b.enterprises} ({', '.join(b.examples)})"]
+        extra[nid] = [_("Enterprises covering it: {n} ({names})").format(n=b.enterprises, names="、".join(b.examples))]
         pos[nid] = (-COL_GAP * 0.6 + shown_bases * COL_GAP * 1.2, low)
         shown_bases += 1
     if shown_bases:
         bands.append(
             Band(
-                f"其他覆盖基地 other bases ({shown_bases})",
+                _("Other bases covering it ({n})").format(n=shown_bases),
                 -COL_GAP * 0.6 - 80,
                 -COL_GAP * 0.6 + (shown_bases - 1) * COL_GAP * 1.2 + 80,
                 low - 90,
@@ -156,25 +139,25 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
             g.add_node(nid, label="Enterprise", key=e.key, name=e.name, color=STATUS_STYLE["covered"][0])
             g.add_edge(nid, centre, key="MAKES" if seg.label == "Product" else "IN_INDUSTRY", type="MAKES")
             pos[nid] = (0.0, -(i + 1) * NODE_GAP * 1.5)
-    add_tooltips(store, g, extra)
-    for n, (px, py) in pos.items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = px, py
     legend = [
-        LegendItem(STATUS_STYLE["gap"][0], "缺口", "the gap"),
-        LegendItem(_CANDIDATE, "招商候选 (虚线)", "fill candidate (dashed)"),
-        LegendItem(STATUS_STYLE["covered"][0], "基地已覆盖环节", "segment the base covers"),
+        legend_item(STATUS_STYLE["gap"][0], N_("the gap")),
+        legend_item(_CANDIDATE, N_("fill candidate (dashed)")),
+        legend_item(STATUS_STYLE["covered"][0], N_("segment the base covers")),
         *label_legend(["Base"]),
     ]
     notes = [fc.note]
     if gap is not None:
-        notes.append(f"{gap.why_zh} · {gap.path_text}")
+        notes.append(f"{gap.why if get_locale() == 'en' else gap.why_zh} · {gap.path_text}")
     else:
-        notes.append(f"{seg.name} 不是该基地的缺口 is not a gap of this base at depth {depth}.")
-    return View(
+        notes.append(_("{name} is not a gap of this base at depth {depth}.").format(name=seg.name, depth=depth))
+    return finish_view(
+        store,
+        g,
+        extra,
+        pos,
         kind="gap",
         key=base_key,
-        title=f"{fc.base.name} · 缺口 gap: {seg.name}",
-        graph=g,
+        title=_("{base} · gap: {segment}").format(base=fc.base.name, segment=seg.name),
         legend=legend,
         total_nodes=g.number_of_nodes() + max(fc.total_candidates - len(fc.candidates), 0),
         bands=bands,

@@ -6,55 +6,55 @@ listed under the table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from chainkg.i18n import column, pick, value
-from chainkg.queries.indicators import INDICATORS, BaseIndicators, BaseRank
+from chainkg.i18n import N_, _, column, get_locale, value
+from chainkg.queries.indicators import BaseIndicators, BaseRank
 from chainkg.queries.policy import PolicyProfile
 from chainkg.queries.targets import BaseTargets
 
 Kind = Literal["pct", "int", "num", "wan_cny", "wan_usd", "signed_pct"]
 
-# (field, Chinese label, English label, how to show it); the order of the table.
-INDICATOR_ROWS: tuple[tuple[str, str, str, Kind], ...] = (
-    ("enterprises", "企业数", "enterprises", "int"),
-    ("research_orgs", "高校院所", "research orgs", "int"),
-    ("own_ip_share", "自主知识产权企业占比", "own IP share", "pct"),
-    ("own_brand_share", "自主品牌企业占比", "own brand share", "pct"),
-    ("export_share", "出口导向企业占比", "export-oriented share", "pct"),
-    ("triple_enterprises", "自主知识产权+自主品牌+出口企业", "own IP + brand + exports", "int"),
-    ("triple_share", "其占比", "their share", "pct"),
-    ("revenue", "营业收入（万元）", "revenue, 10k CNY", "wan_cny"),
-    ("output", "产值（万元）", "output value, 10k CNY", "wan_cny"),
-    ("output_growth", "产值同比", "output, year on year", "signed_pct"),
-    ("exports", "出口额（万美元）", "exports, 10k USD", "wan_usd"),
-    ("exports_growth", "出口同比", "exports, year on year", "signed_pct"),
-    ("own_ip_export_share", "自主知识产权产品出口占比", "own-IP export share", "pct"),
-    ("exports_high_tech", "高新技术产品出口（万美元）", "high-tech exports, 10k USD", "wan_usd"),
-    ("export_intensity", "出口占营业收入比重", "exports ÷ revenue", "pct"),
-    ("rnd_intensity", "研发投入强度", "R&D ÷ revenue", "pct"),
-    ("patents_filed", "专利申请数（当年）", "patents filed (year)", "int"),
-    ("patents_granted", "专利授权数（当年）", "patents granted (year)", "int"),
-    ("patents_per_enterprise", "企均专利", "patents per enterprise", "num"),
-    ("intl_patents", "国际专利", "international patents", "int"),
-    ("intl_ip_share", "拥有国际专利企业占比", "share with international IP", "pct"),
-    ("intl_cert_share", "获国际认证企业占比", "share with international certification", "pct"),
-    ("standards", "参与制定标准", "standards drafted", "int"),
-    ("foreign_invested_share", "外商投资企业占比", "foreign-invested share", "pct"),
-    ("foreign_rd_centres", "外资研发中心", "foreign R&D centres", "int"),
-    ("financing_amount", "当年融资（万元）", "financing in the year, 10k CNY", "wan_cny"),
-    ("key_enterprises", "重点企业", "key enterprises", "int"),
-    ("key_contacts", "有联系人的重点企业", "key enterprises with a contact", "int"),
-    ("chain_completeness", "产业链完整度", "chain completeness", "pct"),
-    ("chain_segments", "产业链环节", "chain segments", "int"),
-    ("gaps", "缺口", "gaps", "int"),
-    ("weak_links", "薄弱环节", "weak links", "int"),
-    ("alliances", "产业联盟", "alliances", "int"),
-    ("alliance_share", "加入联盟企业占比", "share in an alliance", "pct"),
-    ("pools", "专利池", "patent pools", "int"),
-    ("platform_types", "平台类型（共6类）", "platform types (of 6)", "int"),
-    ("cooperation_links", "产学研合作", "产学研 links", "int"),
+# (field, label (a catalog message), how to show it); the order of the table.
+INDICATOR_ROWS: tuple[tuple[str, str, Kind], ...] = (
+    ("enterprises", N_("number of enterprises"), "int"),
+    ("research_orgs", N_("research orgs"), "int"),
+    ("own_ip_share", N_("own IP share"), "pct"),
+    ("own_brand_share", N_("own brand share"), "pct"),
+    ("export_share", N_("export-oriented share"), "pct"),
+    ("triple_enterprises", N_("own IP + brand + exports"), "int"),
+    ("triple_share", N_("their share"), "pct"),
+    ("revenue", N_("revenue, 10k CNY"), "wan_cny"),
+    ("output", N_("output value, 10k CNY"), "wan_cny"),
+    ("output_growth", N_("output, year on year"), "signed_pct"),
+    ("exports", N_("exports, 10k USD"), "wan_usd"),
+    ("exports_growth", N_("exports, year on year"), "signed_pct"),
+    ("own_ip_export_share", N_("own-IP export share"), "pct"),
+    ("exports_high_tech", N_("high-tech exports, 10k USD"), "wan_usd"),
+    ("export_intensity", N_("exports ÷ revenue"), "pct"),
+    ("rnd_intensity", N_("R&D ÷ revenue"), "pct"),
+    ("patents_filed", N_("patents filed (year)"), "int"),
+    ("patents_granted", N_("patents granted (year)"), "int"),
+    ("patents_per_enterprise", N_("patents per enterprise"), "num"),
+    ("intl_patents", N_("international patents"), "int"),
+    ("intl_ip_share", N_("share with international IP"), "pct"),
+    ("intl_cert_share", N_("share with international certification"), "pct"),
+    ("standards", N_("standards drafted"), "int"),
+    ("foreign_invested_share", N_("foreign-invested share"), "pct"),
+    ("foreign_rd_centres", N_("foreign R&D centres"), "int"),
+    ("financing_amount", N_("financing in the year, 10k CNY"), "wan_cny"),
+    ("key_enterprises", N_("key enterprises"), "int"),
+    ("key_contacts", N_("key enterprises with a contact"), "int"),
+    ("chain_completeness", N_("chain completeness"), "pct"),
+    ("chain_segments", N_("chain segments"), "int"),
+    ("gaps", N_("gaps"), "int"),
+    ("weak_links", N_("weak links"), "int"),
+    ("alliances", N_("alliances"), "int"),
+    ("alliance_share", N_("share in an alliance"), "pct"),
+    ("pools", N_("patent pools"), "int"),
+    ("platform_types", N_("platform types (of 6)"), "int"),
+    ("cooperation_links", N_("industry–academia links"), "int"),
 )
 NA = "n/a"
 
@@ -81,11 +81,20 @@ def show(v: Any, kind: Kind) -> str:
     return f"{v:.3g}"
 
 
+UNITS: dict[str, str] = {"万元": N_("10k CNY"), "万美元": N_("10k USD"), "家": N_("firms")}
+"""The units the queries write (as the notice does), as catalog messages."""
+
+
+def unit_text(unit: str) -> str:
+    """A unit in the current language (``万元`` is ``10k CNY`` in English)."""
+    return _(UNITS[unit]) if unit in UNITS else unit
+
+
 def indicator_table(found: Sequence[BaseIndicators], heads: Sequence[str]) -> list[dict[str, str]]:
     """One row per indicator (指标), one column per base or year."""
     rows = []
-    for name, zh, en, kind in INDICATOR_ROWS:
-        row = {column("indicator"): pick(zh, en)}
+    for name, label, kind in INDICATOR_ROWS:
+        row = {column("indicator"): _(label)}
         for h, i in zip(heads, found, strict=True):
             row[h] = show(getattr(i, name), kind)
         rows.append(row)
@@ -95,20 +104,20 @@ def indicator_table(found: Sequence[BaseIndicators], heads: Sequence[str]) -> li
 def change_table(now: BaseIndicators, before: BaseIndicators | None) -> list[dict[str, str]]:
     """The indicators of one base this year and last year, with the change (同比)."""
     rows = []
-    for name, zh, en, kind in INDICATOR_ROWS:
+    for name, label, kind in INDICATOR_ROWS:
         a = getattr(now, name)
         b = getattr(before, name) if before is not None else None
         if a is None or b is None:
             delta = NA
         elif kind in ("pct", "signed_pct"):
-            delta = f"{100 * (a - b):+.1f} " + pick("个百分点", "points")
+            delta = _("{change:+.1f} points").format(change=100 * (a - b))
         else:
             delta = f"{a - b:+,.4g}"
         rows.append(
             {
-                column("indicator"): pick(zh, en),
+                column("indicator"): _(label),
                 str(now.year): show(a, kind),
-                str(now.year - 1 if now.year else "") or pick("上年", "year before"): show(b, kind),
+                str(now.year - 1 if now.year else "") or _("year before"): show(b, kind),
                 column("change"): delta,
             }
         )
@@ -117,13 +126,13 @@ def change_table(now: BaseIndicators, before: BaseIndicators | None) -> list[dic
 
 def missing_lines(found: Sequence[BaseIndicators]) -> list[str]:
     """'n/a' reasons, one line per indicator and base or year."""
-    labels = {n: zh for n, zh, _, _ in INDICATOR_ROWS}
+    labels = {n: label for n, label, _kind in INDICATOR_ROWS}
     out = []
     for i in found:
         where = str(i.year) if i.year is not None else i.base
         for k, why in i.missing.items():
             if k in labels:
-                out.append(f"{where} {labels[k]}: n/a — {why}")
+                out.append(f"{where} {_(labels[k])}: {NA} — {why}")
     return out
 
 
@@ -132,25 +141,37 @@ def target_rows(bt: BaseTargets) -> list[dict[str, str]]:
     rows = []
     for t in bt.targets:
         kind: Kind = "pct" if t.unit == "%" else "int"
-        thr = f"≥ {show(t.threshold, kind)}" + ("" if t.unit == "%" else f" {t.unit}")
+        thr = f"≥ {show(t.threshold, kind)}" + ("" if t.unit == "%" else f" {unit_text(t.unit)}")
         rows.append(
             {
-                "目标 target": f"{t.code} {t.name}",
-                "范围 scope": "本基地 base" if t.scope == "base" else "全国（本基地贡献）national (base's share)",
-                "门槛 threshold": thr,
-                "本基地 value": show(t.value, kind),
-                "全部基地 all bases": "—" if t.scope == "base" else show(t.total, kind),
-                "结论 status": t.status,
+                column("§2 target"): f"{t.code} {t.name_en if get_locale() == 'en' else t.name}",
+                column("scope"): _("base") if t.scope == "base" else _("national (base's share)"),
+                column("threshold"): thr,
+                column("this base"): show(t.value, kind),
+                column("all bases"): "—" if t.scope == "base" else show(t.total, kind),
+                column("status"): NA if t.met is None else _("met") if t.met else _("not met"),
             }
         )
     return rows
+
+
+def indicator_title(i: BaseIndicators, year: int | None, *, history: bool = False) -> str:
+    """The title of a base's indicator table: by year (``history``) or one year beside the one before."""
+    if history:
+        return _("Indicators of {name} ({base}) by year").format(name=i.name, base=i.base)
+    return _("Indicators of {name}, {year} and the year before").format(name=i.name, year=year)
+
+
+def targets_title(bt: BaseTargets) -> str:
+    """The title of the §2 targets table."""
+    return _("§2 targets of {name} ({base}), {year}").format(name=bt.name, base=bt.base, year=bt.year)
 
 
 def target_details(bt: BaseTargets) -> list[str]:
     """The inputs each target used, and what is missing, as lines."""
     out = []
     for t in bt.targets:
-        out.append(f"{t.code} ({t.clause}) 输入 inputs:")
+        out.append(_("{code} ({clause}) inputs:").format(code=t.code, clause=t.clause))
         for x in t.inputs:
             kind: Kind = "pct" if x.unit == "" and x.value is not None and x.value <= 1 else "num"
             if kind == "pct":
@@ -158,11 +179,11 @@ def target_details(bt: BaseTargets) -> list[str]:
             else:
                 value = NA if x.value is None else (f"{x.value:,.0f}" if abs(x.value) >= 100 else f"{x.value:,.4g}")
             src = f" [{x.source}]" if x.source else ""
-            out.append(f"  · {x.name}: {value} {x.unit}{src}")
+            out.append(f"  · {x.name}: {value} {unit_text(x.unit)}{src}")
         for m in t.missing:
-            out.append(f"  ✗ n/a — 缺少输入 missing input: {m}")
+            out.append("  ✗ " + _("n/a — missing input: {what}").format(what=m))
         if t.note:
-            out.append(f"  注 note: {t.note}")
+            out.append("  " + _("Note: {note}").format(note=t.note))
     return out
 
 
@@ -174,82 +195,76 @@ def ranking_rows(ranked: Sequence[BaseRank]) -> list[dict[str, str]]:
         rows.append(
             {
                 "#": str(r.rank),
-                "基地 base": f"{r.name} ({r.base})",
-                "企业数 enterprises": str(r.enterprises),
-                "得分 score": f"{r.score:.3f}",
-                "上年排名 last year": NA if r.previous_rank is None else str(r.previous_rank),
-                "得分变化 change": NA if r.score_change is None else f"{r.score_change:+.3f}",
-                "主要贡献 top contributions": ", ".join(f"{INDICATORS[k].zh or k} {v:.3f}" for k, v in top),
+                column("base"): f"{r.name} ({r.base})",
+                column("enterprises"): str(r.enterprises),
+                column("score"): f"{r.score:.3f}",
+                column("rank last year"): NA if r.previous_rank is None else str(r.previous_rank),
+                column("change"): NA if r.score_change is None else f"{r.score_change:+.3f}",
+                column("top contributions"): ", ".join(f"{indicator_name(k)} {v:.3f}" for k, v in top),
             }
         )
     return rows
 
 
 def weights_line(weights: Mapping[str, float]) -> str:
-    """The weights used, named in Chinese and English."""
-    return "权重 weights: " + ", ".join(f"{INDICATORS[k].zh}({k})={v:.3g}" for k, v in weights.items())
+    """The weights used, named in the current language, with the key ``--weight`` takes."""
+    return _("Weights: ") + ", ".join(f"{indicator_name(k)}({k})={v:.3g}" for k, v in weights.items())
+
+
+# Ranking indicators that are no row of the table (ratios of rows).
+RANK_ONLY_LABELS: dict[str, str] = {
+    "gap_share": N_("share of chain gaps"),
+    "weak_share": N_("share of weak links"),
+    "pool_share": N_("share in a patent pool"),
+    "cooperation_per_enterprise": N_("industry–academia links per enterprise"),
+    "standards_per_enterprise": N_("standards per enterprise"),
+}
+
+
+def indicator_name(key: str) -> str:
+    """An indicator's name in the current language (the key when it has none)."""
+    labels = {n: label for n, label, _kind in INDICATOR_ROWS} | RANK_ONLY_LABELS
+    return _(labels[key]) if key in labels else key
+
+
+Getter = str | Callable[[Any], Any]
+
+
+def _rows(items: Sequence[Any], spec: Sequence[tuple[str, Getter]]) -> list[dict[str, Any]]:
+    """One row per item: for each ``(header, getter)`` of ``spec`` the header in the current
+    language and the item's attribute (``getter`` a name) or ``getter(item)``."""
+    return [{column(h): (getattr(x, g) if isinstance(g, str) else g(x)) for h, g in spec} for x in items]
 
 
 def profile_sections(p: PolicyProfile) -> dict[str, list[dict[str, Any]]]:
-    """The policy objects of a base as titled tables."""
-    level_zh = {"international": "国际", "national": "国家", "industry": "行业", "local": "地方", "group": "团体"}
-    inst_zh = {"fund": "产业基金", "loan": "贷款", "ip_pledge": "知识产权质押", "credit_insurance": "出口信用保险"}
+    """The policy objects of a base as titled tables, in the current language."""
+    level = ("standard level", lambda s: value(s.level) if s.level else NA)
+    standards: list[tuple[str, Getter]] = [("standard", "standard"), ("name", "name"), level, ("year", "year")]
+    standards += [("drafters", lambda s: "、".join(s.drafters)), ("lead drafter", lambda s: value(bool(s.lead)))]
+    patents: list[tuple[str, Getter]] = [("patent", "patent"), ("jurisdiction", "jurisdiction"), ("year", "year")]
+    patents.append(("holder", "holder"))
+    certs: list[tuple[str, Getter]] = [("enterprise", "enterprise"), ("certification", "certification")]
+    certs += [("name", "name"), ("market", "region"), ("international", lambda e: value(bool(e.international)))]
+    certs.append(("from", "since"))
+    centres: list[tuple[str, Getter]] = [("name", "name"), ("parent", "parent"), ("home country", "country")]
+    centres += [("foreign", lambda r: value(bool(r.foreign))), ("founded", "founded")]
+    # Foreign-invested firms are names only: the centres' columns, the firm's name and its kind.
+    firms: list[tuple[str, Getter]] = [(h, lambda n: "") for h, _g in centres]
+    firms[0], firms[3] = ("name", lambda n: n), ("foreign", lambda n: _("foreign-invested firm"))
+    money: list[tuple[str, Getter]] = [("enterprise", "enterprise"), ("instrument", lambda f: value(f.instrument))]
+    money += [("amount (10k CNY)", lambda f: show(f.amount, "wan_cny")), ("year", "year"), ("provider", "provider")]
+    keys: list[tuple[str, Getter]] = [("enterprise", "name"), ("contact", lambda k: k.contact or _("(missing)"))]
+    keys += [
+        ("position", lambda k: k.contact_role or ""),
+        ("base liaison", lambda k: k.liaison or ""),
+        ("from", "since"),
+    ]
     return {
-        "标准 Standards (§4(二))": [
-            {
-                "标准号": s.standard,
-                "名称": s.name,
-                "级别": level_zh.get(s.level or "", s.level or NA),
-                "年份": s.year,
-                "起草单位": "、".join(s.drafters),
-                "主起草": value(bool(s.lead)),
-            }
-            for s in p.standards
-        ],
-        "国际专利 International patents (§6(二))": [
-            {"专利": x.patent, "法域": x.jurisdiction, "年份": x.year, "权利人": x.holder}
-            for x in p.international_patents
-        ],
-        "认证 Certifications (§6(二))": [
-            {
-                "企业": c.enterprise,
-                "认证": c.certification,
-                "名称": c.name,
-                "市场": c.region,
-                "国际": value(bool(c.international)),
-                "起始": c.since,
-            }
-            for c in p.certifications
-        ],
-        "外资研发中心与外商投资企业 Foreign R&D centres and foreign-invested firms (§3(四))": [
-            {
-                "名称": r.name,
-                "母公司": r.parent,
-                "母国": r.country,
-                "外资": value(bool(r.foreign)),
-                "设立": r.founded,
-            }
-            for r in p.rd_centres
-        ]
-        + [{"名称": n, "母公司": "", "母国": "", "外资": "外商投资企业", "设立": ""} for n in p.foreign_invested],
-        "融资 Financing (§5)": [
-            {
-                "企业": f.enterprise,
-                "方式": inst_zh.get(f.instrument, f.instrument),
-                "金额（万元）": show(f.amount, "wan_cny"),
-                "年份": f.year,
-                "提供方": f.provider,
-            }
-            for f in p.financing
-        ],
-        "重点企业 Key enterprises (§7 重点企业联系制度)": [
-            {
-                "企业": k.name,
-                "联系人": k.contact or "（缺）missing",
-                "职务": k.contact_role or "",
-                "基地联络人": k.liaison or "",
-                "起始": k.since,
-            }
-            for k in p.key_enterprises
-        ],
+        _("Standards (§4(2))"): _rows(p.standards, standards),
+        _("International patents (§6(2))"): _rows(p.international_patents, patents),
+        _("Certifications (§6(2))"): _rows(p.certifications, certs),
+        _("Foreign R&D centres and foreign-invested firms (§3(4))"): _rows(p.rd_centres, centres)
+        + _rows(p.foreign_invested, firms),
+        _("Financing (§5)"): _rows(p.financing, money),
+        _("Key enterprises (§7, key enterprise liaison)"): _rows(p.key_enterprises, keys),
     }

@@ -8,10 +8,11 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import N_, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
-from chainkg.views.style import LegendItem, label_legend
-from chainkg.views.tooltips import add_tooltips
+from chainkg.views.style import label_legend, legend_item
+from chainkg.views.tooltips import finish_view
 
 MAX_CANDIDATES = 15
 _LICENSEE = "#8e44ad"
@@ -38,8 +39,10 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
     g.add_node(centre, label="PatentPool", key=pa.key, name=pa.name, size=28.0, border="#000000")
     extra: dict[str, list[str]] = {
         centre: [
-            f"专利 patents: {pa.patents}",
-            f"集中度 HHI: {pa.hhi:g} ({pa.concentration}); 最大份额 top share {pa.top_share:.0%}",
+            _("Patents: {n}").format(n=pa.patents),
+            _("Concentration HHI: {hhi:g} ({band}); top share {top:.0%}").format(
+                hhi=pa.hhi, band=value(pa.concentration), top=pa.top_share
+            ),
         ]
     }
     for f in pa.fields:
@@ -48,7 +51,7 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
         g.add_edge(
             centre, nid, key="COVERS_FIELD", type="COVERS_FIELD", weight=float(f.patents), width=1.0 + 4.0 * f.share
         )
-        extra[nid] = [f"池内专利 patents in pool: {f.patents} ({f.share:.0%})"]
+        extra[nid] = [_("Patents in the pool: {n} ({share:.0%})").format(n=f.patents, share=f.share)]
     for c in pa.contributors:
         nid = node_id(c.label, c.key)
         g.add_node(
@@ -56,10 +59,8 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
         )
         g.add_edge(nid, centre, key="LICENSOR_OF", type="LICENSOR_OF", since=c.since, width=1.0 + 5.0 * c.share)
         extra[nid] = [
-            f"贡献专利 patents: {c.patents:g} ({c.share:.0%})",
-            "已声明许可方 declared licensor"
-            if c.declared_licensor
-            else "未声明许可方 holds pool patents, not declared",
+            _("Patents contributed: {n:g} ({share:.0%})").format(n=c.patents, share=c.share),
+            _("Declared licensor") if c.declared_licensor else _("Holds pool patents, not a declared licensor"),
         ]
     for lic in pa.licensees:
         nid = node_id(lic.label, lic.key)
@@ -67,33 +68,31 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
             g.add_node(nid, label=lic.label, key=lic.key, name=lic.name, color=_LICENSEE, role="licensee")
         g.add_edge(nid, centre, key="LICENSEE_OF", type="LICENSEE_OF", since=lic.since, color=_LICENSEE)
         extra.setdefault(nid, []).append(
-            f"被许可方 licensee; 需求 needs: {', '.join(lic.needs) or '—'}; "
-            f"池未覆盖 not covered: {', '.join(lic.uncovered) or '—'}"
+            _("Licensee; needs: {needs}; not covered by the pool: {uncovered}").format(
+                needs=", ".join(lic.needs) or "—", uncovered=", ".join(lic.uncovered) or "—"
+            )
         )
     for cand in pa.candidates:
         nid = node_id(cand.label, cand.key)
         if nid not in g:
             g.add_node(nid, label=cand.label, key=cand.key, name=cand.name, color=_CANDIDATE, role="candidate")
-        extra.setdefault(nid, []).extend([f"候选许可方 candidate licensor #{cand.rank}", cand.reason])
+        extra.setdefault(nid, []).extend([_("Candidate licensor #{rank}").format(rank=cand.rank), cand.reason])
         for field in cand.fields:
             fid = node_id("TechField", field)
             if fid in g:
                 g.add_edge(nid, fid, key="HOLDS_IN_FIELD", type="HOLDS_IN_FIELD", dashes=True, color="#f0a030")
-    add_tooltips(store, g, extra)
-    for n, (x, y) in ring_layout(g, centre).items():
-        g.nodes[n]["x"], g.nodes[n]["y"] = x, y
     legend = [
         *label_legend([str(a["label"]) for _n, a in g.nodes(data=True) if a.get("role") != "candidate"]),
-        LegendItem(_LICENSEE, "被许可方", "licensee"),
-        LegendItem(
-            _CANDIDATE, "候选许可方 (虚线: 其专利所在领域)", "candidate licensor (dashed: fields it holds patents in)"
-        ),
+        legend_item(_LICENSEE, N_("licensee")),
+        legend_item(_CANDIDATE, N_("candidate licensor (dashed: fields it holds patents in)")),
     ]
     notes = [
-        f"专利 patents {pa.patents} · HHI {pa.hhi:g} ({pa.concentration}) · 贡献方大小 = 份额 contributor size = share"
+        _("Patents {n} · HHI {hhi:g} ({band}) · contributor size = share").format(
+            n=pa.patents, hhi=pa.hhi, band=value(pa.concentration)
+        )
     ]
     if pa.uncovered_needs:
-        notes.append(
-            "被许可方需要但池未覆盖 needed by licensees, not in the pool: " + ", ".join(pa.uncovered_needs[:10])
-        )
-    return View(kind="pool", key=pool_key, title=f"{pa.name} 专利池 · patent pool", graph=g, legend=legend, notes=notes)
+        notes.append(_("Needed by licensees, not in the pool: ") + ", ".join(pa.uncovered_needs[:10]))
+    title = _("Patent pool {name}").format(name=pa.name)
+    pos = ring_layout(g, centre)
+    return finish_view(store, g, extra, pos, kind="pool", key=pool_key, title=title, legend=legend, notes=notes)

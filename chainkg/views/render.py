@@ -83,17 +83,17 @@ class View:
         return (self.total_nodes or 0) > self.shown_nodes or (self.total_edges or 0) > self.shown_edges
 
     def count_text(self) -> str:
-        """``"显示 120 / 340 个节点 (showing 120 of 340 nodes) …"``: what was drawn out of what exists."""
+        """``"显示 120 / 340 个节点 …"`` (``"showing 120 of 340 nodes …"``): what was drawn out of what exists."""
         n, m = self.shown_nodes, self.total_nodes if self.total_nodes is not None else self.shown_nodes
         e, f = self.shown_edges, self.total_edges if self.total_edges is not None else self.shown_edges
         if self.cut:
             rest = (
-                "导出文件含全部 the export files carry all of them"
+                i18n._("the export files carry all of them")
                 if self.full is not None
-                else "缩小范围或提高上限以查看其余 narrow the view or raise its limit to see the rest"
+                else i18n._("narrow the view or raise its limit to see the rest")
             )
-            return f"显示 {n} / {m} 个节点, {e} / {f} 条关系 (showing {n} of {m} nodes, {e} of {f} links; {rest})"
-        return f"{n} 个节点, {e} 条关系 ({n} nodes, {e} links)"
+            return i18n._("showing {n} of {m} nodes, {e} of {f} links; {rest}").format(n=n, m=m, e=e, f=f, rest=rest)
+        return i18n._("{n} nodes, {e} links").format(n=n, e=e)
 
 
 def _short(text: str) -> str:

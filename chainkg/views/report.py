@@ -18,6 +18,7 @@ from pydantic import Field
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import _, in_language
 from chainkg.queries.chainengine.chain import BaseRef, get_base
 from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
 from chainkg.queries.chainengine.segments import (
@@ -95,15 +96,15 @@ class AnnualReport(Record):
 
 def _changes(now: BaseIndicators, before: BaseIndicators | None) -> list[IndicatorChange]:
     out = []
-    for name, zh, en, kind in INDICATOR_ROWS:
+    for name, label, kind in INDICATOR_ROWS:
         a = getattr(now, name)
         b = getattr(before, name) if before is not None else None
         change = None if a is None or b is None else float(a) - float(b)
         out.append(
             IndicatorChange(
                 name=name,
-                zh=zh,
-                en=en,
+                zh=in_language("zh", label),
+                en=label,
                 kind=kind,
                 value=a,
                 previous=b,
@@ -132,7 +133,7 @@ def build_report(
     try:
         answered = segment_gaps(store, base_key, maps or None)
     except InvalidInputError as e:
-        maps_error = f"无产业链图谱 no chain map: {e.reason}"
+        maps_error = _("No chain map: {reason}").format(reason=e.reason)
     gaps: list[GapSegment] = []
     no_supplier: list[SegmentAnswer] = []
     weak: list[SegmentAnswer] = []

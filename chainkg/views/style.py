@@ -7,11 +7,12 @@ legend with a bilingual label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from chainkg.graph.model import node_type, rel_type
+from chainkg.i18n import _, get_locale, in_language, value
 
 LABEL_STYLE: dict[str, tuple[str, str]] = {
     # label -> (colour, vis-network shape)
@@ -94,27 +95,41 @@ def role_legend(roles: list[str]) -> list[LegendItem]:
     return [LegendItem(*ROLE_STYLE[r]) for r in ROLE_STYLE if r in roles]
 
 
+def legend_item(color: str, message: str, shape: str = "dot") -> LegendItem:
+    """A legend entry whose label is a catalog message (``message`` in English, marked with ``N_``)."""
+    return LegendItem(color, in_language("zh", message), in_language("en", message), shape)
+
+
 def type_line(label: str) -> str:
-    """``"企业 Enterprise"`` for a model label (the label itself if the model lacks it)."""
-    try:
-        nt = node_type(label)
-    except KeyError:
-        return label
-    return f"{nt.zh} {nt.en}"
+    """``"企业"`` (``"Enterprise"`` in English) for a model label (the label itself if the model lacks it)."""
+    return _model_word(node_type, label)
 
 
 def rel_line(type_: str) -> str:
-    """``"主营产品 makes"`` for a relationship type (the type itself if unknown)."""
+    """``"主营产品"`` (``"makes"`` in English) for a relationship type (the type itself if unknown)."""
+    return _model_word(rel_type, type_)
+
+
+def _model_word(lookup: Callable[[str], Any], name: str) -> str:
+    """The model's name of a node or relationship type in the current language (``name`` if unknown)."""
     try:
-        rt = rel_type(type_)
+        t = lookup(name)
     except KeyError:
-        return type_
-    return f"{rt.zh} {rt.en}"
+        return name
+    return str(t.en if get_locale() == "en" else t.zh)
+
+
+def key_line(label: str, key: Any) -> str:
+    """The second line of a tooltip: the node's type and key."""
+    return _("{type} · key {key}").format(type=type_line(label), key=key)
+
+
+_value = value
 
 
 def _fmt(value: Any) -> str:
     if isinstance(value, bool):
-        return "是 yes" if value else "否 no"
+        return str(_value(value))
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list | tuple):
@@ -123,12 +138,14 @@ def _fmt(value: Any) -> str:
 
 
 def provenance_line(props: Mapping[str, Any]) -> str:
-    """``"来源 source: demo/enterprises.csv, row 12"`` or ``""`` when nothing is known."""
+    """``"来源：demo/enterprises.csv，第 12 行"`` or ``""`` when nothing is known."""
     src = props.get("source")
     if not src:
         return ""
     row = props.get("source_row")
-    return f"来源 source: {src}" + (f", row {row}" if row is not None else "")
+    if row is None:
+        return _("Source: {source}").format(source=src)
+    return _("Source: {source}, row {row}").format(source=src, row=row)
 
 
 def node_tooltip(label: str, key: str, props: Mapping[str, Any], extra: list[str] | None = None) -> str:
@@ -141,12 +158,12 @@ def node_tooltip(label: str, key: str, props: Mapping[str, Any], extra: list[str
     >>> facts = {"name": "甲公司", "city": "深圳市", "source": "a.csv", "source_row": 3}
     >>> print(node_tooltip("Enterprise", "e1", facts))
     甲公司
-    企业 Enterprise · key e1
-    城市 city: 深圳市
-    来源 source: a.csv, row 3
+    企业 · 编号 e1
+    城市：深圳市
+    来源：a.csv，第 3 行
     """
     name = props.get("name") or props.get("title") or key
-    lines = [str(name), f"{type_line(label)} · key {key}"]
+    lines = [str(name), key_line(label, key)]
     try:
         nt = node_type(label)
         facts = [(p.name, p.zh) for p in nt.all_props if p.name not in _FACT_SKIP]
@@ -158,7 +175,8 @@ def node_tooltip(label: str, key: str, props: Mapping[str, Any], extra: list[str
             continue
         if pname == "title" and v == name:
             continue
-        lines.append(f"{zh} {pname}: {_fmt(v)}" if zh else f"{pname}: {_fmt(v)}")
+        shown = zh if zh and get_locale() != "en" else pname
+        lines.append(_("{field}: {value}").format(field=shown, value=_fmt(v)))
     lines.extend(extra or [])
     prov = provenance_line(props)
     if prov:

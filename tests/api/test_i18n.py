@@ -78,8 +78,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield d
 
 
-# The main commands on the demo; `indicators`, `targets`, `policy`, `alliance` and `status` still
-# print reason texts written bilingually in queries/ and are not listed yet.
+# The commands on the demo: every line they print, tables and the text under them.
 COMMANDS = [
     ["chain", "sz-led", "-n", "20"],
     ["gaps", "sz-led"],
@@ -88,6 +87,16 @@ COMMANDS = [
     ["complement", "sz-led"],
     ["segments", "sz-led"],
     ["platforms"],
+    ["indicators", "sz-led", "--year", "2021"],
+    ["indicators", "--rank"],
+    ["targets", "sz-led", "--year", "2021"],
+    ["policy", "sz-led", "--year", "2021"],
+    ["alliance", "al-sz-led", "--recruits", "3"],
+    ["patent-pool", "pp-led"],
+    ["collaboration", "300323.SZ", "--limit", "3"],
+    ["status"],
+    ["network-brokers", "--limit", "5"],
+    ["network-communities", "--limit", "3"],
 ]
 
 
@@ -108,6 +117,41 @@ def test_cli_speaks_one_language(demo_dir: Path, args: list[str]) -> None:
     # CHAINKG_LANG picks English too
     env_en = runner.invoke(app, args, env={**env, "CHAINKG_LANG": "en"})
     assert env_en.output == en.output
+
+
+_ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ '-]+[A-Za-z]{2,}){3,}")
+_HELP_KEEP = ("chainkg ", "--", "CHAINKG_", "示例")
+
+
+def _help_body(text: str) -> str:
+    """The prose of a help page: the usage line, examples, option names and metavars dropped."""
+    lines = [ln.strip(" │╭╰─") for ln in text.splitlines()]
+    keep = [ln for ln in lines if ln and not ln.startswith(("Usage:", *_HELP_KEEP)) and "chainkg " not in ln]
+    return re.sub(r"--?[\w-]+|<[^>]+>|\[[^]]*\]", " ", "\n".join(keep))
+
+
+@pytest.mark.parametrize("name", [e.name for e in __import__("chainkg.cli.main", fromlist=["COMMANDS"]).COMMANDS])
+def test_every_command_help_speaks_one_language(name: str) -> None:
+    """`chainkg CMD --help` is Chinese by default (its whole text, not only the summary) and English on request."""
+    from chainkg.cli.main import app
+
+    runner = CliRunner()
+    zh = runner.invoke(app, [name, "--help"], env={"COLUMNS": "250"})
+    assert zh.exit_code == 0, zh.output
+    assert "参数" in zh.output or "选项" in zh.output, zh.output
+    assert "Show this message" not in zh.output and "Options" not in zh.output, zh.output
+    assert _ENGLISH_SENTENCE.findall(_help_body(zh.output)) == [], zh.output
+    en = runner.invoke(app, ["--lang", "en", name, "--help"], env={"COLUMNS": "250"})
+    assert en.exit_code == 0 and "Options" in en.output and "Show this message and exit." in en.output
+    assert _ENGLISH_SENTENCE.search(en.output) and "选项" not in en.output and "示例" not in en.output, en.output
+    assert env_help(runner, name) == en.output
+
+
+def env_help(runner: CliRunner, name: str) -> str:
+    """The help printed with CHAINKG_LANG=en (as with --lang en)."""
+    from chainkg.cli.main import app
+
+    return runner.invoke(app, [name, "--help"], env={"COLUMNS": "250", "CHAINKG_LANG": "en"}).output
 
 
 def test_segments_cli_zh_has_no_english_value(demo_dir: Path) -> None:
@@ -240,3 +284,58 @@ def _strings(d: object) -> list[str]:
     if isinstance(d, dict):
         return [x for v in d.values() for x in _strings(v)]
     return [str(d)]
+
+
+VIEWS = [
+    ("chain", "sz-led", {}),
+    ("gap", "sz-led", {"segment": "LED芯片-绿光"}),
+    ("alliance", "al-sz-led", {}),
+    ("collab", "300323.SZ", {}),
+    ("pool", "pp-led", {}),
+    ("ego", "sz-led", {"label": "Base"}),
+]
+
+
+def _view_text(view: object, lang: str) -> str:
+    """What a person reads on a graph view: title, count line, notes, legend, bands, tooltips."""
+    from chainkg.views.render import View
+
+    assert isinstance(view, View)
+    legend = [i.en if lang == "en" else i.zh for i in view.legend]
+    tips = [str(a.get("title", "")) for _n, a in view.graph.nodes(data=True)]
+    tips += [str(a.get("title", "")) for _u, _v, a in view.graph.edges(data=True)]
+    parts = [view.title, view.count_text(), *view.notes, *legend, *(b.title for b in view.bands), *tips]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(("kind", "key", "options"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_views_speak_one_language(demo_dir: Path, kind: str, key: str, options: dict[str, str]) -> None:
+    """Every graph view in zh holds no English value word (titles, legends, tooltips), and in en no Chinese one."""
+    from chainkg.graph.store import open_store
+    from chainkg.settings import Settings
+    from chainkg.views.catalog import build_view
+
+    store = open_store(Settings(store="ladybug", data_dir=demo_dir))
+    try:
+        with use_locale("zh"):
+            zh = _view_text(build_view(store, kind, key, **options), "zh")  # type: ignore[arg-type]
+        with use_locale("en"):
+            en = _view_text(build_view(store, kind, key, **options), "en")  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert re.search(r"[\u4e00-\u9fff]", zh)
+    zh = "\n".join(ln for ln in zh.splitlines() if not ln.startswith(_DATA_FIELDS))
+    assert _english_words(zh) == set(), [ln for ln in zh.splitlines() if _english_words(ln)][:10]
+    # Chinese words in the English view only where the Chinese one has them as data (names)
+    en_only = _chinese_words(en) - _chinese_words(_data_lines(zh, en))
+    assert en_only == set(), [ln for ln in en.splitlines() if _chinese_words(ln)][:10]
+    for word in ("来源", "状态", "编号", "基地企业", "个节点"):
+        assert word not in en, word
+
+
+_DATA_FIELDS = ("英文名：",)  # stored facts in English (a platform's English name) are data, shown as they are
+
+
+def _data_lines(zh: str, en: str) -> str:
+    """The lines both languages share word for word: data (names), not our words."""
+    return "\n".join(set(zh.splitlines()) & set(en.splitlines()))

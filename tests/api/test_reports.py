@@ -121,10 +121,13 @@ def test_xlsx_figures_equal_the_api(files: dict[str, Any], api: dict[str, Any]) 
 
     ind = {r[0]: r for r in _sheet_rows(wb, "指标与同比")}
     now, before = api["now"], api["before"]
-    for field, label in (("enterprises", "企业数 enterprises"), ("own_ip_share", "自主知识产权企业占比 own IP share")):
+    for field, label in (
+        ("enterprises", "企业数 number of enterprises"),
+        ("own_ip_share", "自主知识产权企业占比 own IP share"),
+    ):
         row = ind[label]
         assert row[1] == pytest.approx(now[field]) and row[2] == pytest.approx(before[field])
-    assert ind["企业数 enterprises"][3] == now["enterprises"] - before["enterprises"]
+    assert ind["企业数 number of enterprises"][3] == now["enterprises"] - before["enterprises"]
     # a share's change is written in percentage points
     assert ind["自主知识产权企业占比 own IP share"][3] == pytest.approx(
         100 * (now["own_ip_share"] - before["own_ip_share"]), abs=1e-4

@@ -76,7 +76,9 @@ def test_pool(cli: CliRunner) -> None:
     assert data["hhi"] == pytest.approx(2600.0)
     assert [c["key"] for c in data["candidates"]] == ["u2"]
     table = cli.invoke(app, ["patent-pool", "pp1"])
-    assert table.exit_code == 0 and "HHI 2600 (high)" in table.stdout
+    assert table.exit_code == 0 and "HHI 2600（高度集中）" in table.stdout  # Chinese by default
+    en = cli.invoke(app, ["--lang", "en", "patent-pool", "pp1"])
+    assert en.exit_code == 0 and "HHI 2600 (high)" in en.stdout and "高度集中" not in en.stdout
 
 
 def test_platforms(cli: CliRunner) -> None:
@@ -105,7 +107,7 @@ def test_indicators(cli: CliRunner) -> None:
     # Three enterprises each: below the default minimum of five nobody is ranked, and the table says why.
     assert run_json(cli, "indicators", "--rank") == []
     few = cli.invoke(app, ["indicators", "--rank"])
-    assert few.exit_code == 0 and "至少 5 家企业" in few.stdout and "空基地 (0)" in few.stdout
+    assert few.exit_code == 0 and "至少 5 家企业" in few.stdout and "空基地 (0)" in few.stdout.replace("\n", "")
     table = cli.invoke(app, ["indicators"])
     assert table.exit_code == 0 and "深圳高新区" in table.stdout
 
@@ -113,7 +115,7 @@ def test_indicators(cli: CliRunner) -> None:
 def test_errors_have_plain_messages_and_exit_codes(cli: CliRunner) -> None:
     missing = cli.invoke(app, ["alliance", "al-none"])
     assert missing.exit_code == 3
-    assert "No alliance has the key 'al-none'" in missing.output
+    assert "没有编号为 'al-none' 的产业联盟" in missing.output  # Chinese by default
     bad = cli.invoke(app, ["indicators", "--rank", "-w", "own_ip_share"])
     assert bad.exit_code == 4
     assert "name=number" in bad.output

@@ -99,7 +99,7 @@ def test_complement_command(cli: None) -> None:
 
 def test_errors_have_plain_messages_and_exit_codes(cli: None) -> None:
     res = runner.invoke(app, ["gaps", "nope"])
-    assert res.exit_code == 3 and "no base with the key 'nope'" in res.output
+    assert res.exit_code == 3 and "没有编号为“nope”的基地" in res.output
     res = runner.invoke(app, ["chain", "b1", "--depth", "9"])
     assert res.exit_code == 4 and "from 1 to 6" in res.output
     res = runner.invoke(app, ["candidates", "b1", "不存在"])

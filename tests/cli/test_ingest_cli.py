@@ -75,7 +75,7 @@ def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
     assert stored_counts(data_dir) == {}
     strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
     assert strict.exit_code == 4
-    assert "enterprise.csv, line 3, field 'uscc'" in flat(strict.output)
+    assert "文件 " in flat(strict.output) and "enterprise.csv，第 3 行，字段“uscc”：" in flat(strict.output)
     assert stored_counts(data_dir) == {}
 
 
@@ -121,7 +121,7 @@ def test_help_texts_have_examples() -> None:
     for cmd in ("ingest", "ingest-ckg", "ingest-demo"):
         result = runner.invoke(app, [cmd, "--help"])
         assert result.exit_code == 0
-        assert "Example: chainkg " + cmd in flat(result.output)
+        assert "示例：chainkg " + cmd in flat(result.output)  # the help speaks Chinese by default
 
 
 def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: Path) -> None:

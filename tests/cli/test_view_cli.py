@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,7 +81,10 @@ def test_export_csv_writes_nodes_and_edges(cli: Path) -> None:
     ],
 )
 def test_export_errors_are_plain(cli: Path, args: list[str], code: int, words: str) -> None:
-    r = runner.invoke(app, args)
+    zh = runner.invoke(app, args)  # Chinese by default: the lead word, and the message where it is translated
+    assert zh.exit_code == code and "Traceback" not in zh.output
+    assert re.match(r"(未找到|请检查输入)：", zh.output), zh.output
+    r = runner.invoke(app, ["--lang", "en", *args])
     assert r.exit_code == code
     assert words in r.output.lower().replace("\n", " ")
     assert "Traceback" not in r.output

@@ -109,7 +109,7 @@ def test_graph_for_views(graph: GraphStore) -> None:
 
 
 def test_errors(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No alliance has the key"):
+    with pytest.raises(NotFoundError, match=r"没有编号为 .* 的产业联盟"):
         alliance_map(graph, "al-none")
     with pytest.raises(NotFoundError):
         alliance_graph(graph, "al-none")

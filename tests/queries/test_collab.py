@@ -13,6 +13,7 @@ from queries import collab_graph
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import use_locale
 from chainkg.queries.collaboration import collaboration_opportunities, opportunities_frame
 
 graph = collab_graph.graph  # the hand-built graph, once per module and backend
@@ -74,6 +75,13 @@ def test_kinds_and_limit(graph: GraphStore) -> None:
 
 
 def test_evidence(graph: GraphStore) -> None:
+    zh = collaboration_opportunities(graph, "e1")[0]  # the texts in the current language: Chinese by default
+    assert "同一联盟：半导体产业联盟" in zh.ties and "尚无合作或共有专利" in zh.explanation
+    with use_locale("en"):
+        _english_evidence(graph)
+
+
+def _english_evidence(graph: GraphStore) -> None:
     top = collaboration_opportunities(graph, "e1")[0]
     assert (top.partner, top.partner_name, top.kind) == ("e2", "华芯科技", "joint_rnd")
     assert top.shared_fields == ["G06F", "H01L"]
@@ -93,7 +101,7 @@ def test_evidence(graph: GraphStore) -> None:
     assert "no cooperation" in top.explanation
     u2 = next(o for o in collaboration_opportunities(graph, "e1") if o.partner == "u2")
     assert u2.evidence[0].sample_patents == ["P8: 专利P8"]
-    assert "中科院物理所 holds 1 patent(s) in H01L" in u2.explanation
+    assert "中科院物理所 holds 1 patent in H01L" in u2.explanation
     frame = opportunities_frame(collaboration_opportunities(graph, "e1"))
     assert list(frame["partner"]) == ["e2", "e6", "e5", "e4", "u2", "u3"]
 
@@ -109,7 +117,7 @@ def test_org_without_fields(graph: GraphStore) -> None:
 
 
 def test_errors(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No enterprise, university or institute"):
+    with pytest.raises(NotFoundError, match="的企业、高校或科研院所"):
         collaboration_opportunities(graph, "nobody")
     with pytest.raises(InvalidInputError, match="Unknown scoring method"):
         collaboration_opportunities(graph, "e1", method="cosine")

@@ -245,7 +245,7 @@ def test_a_base_without_chain(g: GraphStore) -> None:
 
 
 def test_errors_in_plain_words(g: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match=r"no base with the key 'nope'.*b1"):
+    with pytest.raises(NotFoundError, match=r"没有编号为“nope”的基地.*b1"):
         find_gaps(g, "nope")
     with pytest.raises(InvalidInputError, match="from 1 to 6"):
         base_chain(g, "b1", 7)

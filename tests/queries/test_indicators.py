@@ -39,7 +39,7 @@ def test_counts_and_shares(graph: GraphStore) -> None:
 
 def test_one_base_and_unknown_base(graph: GraphStore) -> None:
     assert [i.base for i in base_indicators(graph, "b2")] == ["b2"]
-    with pytest.raises(NotFoundError, match="No base has the key"):
+    with pytest.raises(NotFoundError, match=r"没有编号为 .* 的基地"):
         base_indicators(graph, "b-none")
 
 

@@ -286,7 +286,7 @@ def test_cli_brokers_and_communities(cli: CliRunner) -> None:
     assert [b["key"] for b in json.loads(out.stdout)] == ["a1"]
     table = cli.invoke(cli_app, ["network-brokers"])
     assert table.exit_code == 0, table.output
-    for text in ("第三代半导体联盟", "Alliance 产业联盟", "0.6444", "Computed by networkx"):
+    for text in ("第三代半导体联盟", "产业联盟", "0.6444", "计算引擎：networkx"):  # Chinese by default
         assert text in table.stdout
     out = cli.invoke(cli_app, ["network-communities", "--json"])
     assert out.exit_code == 0, out.output
@@ -294,7 +294,7 @@ def test_cli_brokers_and_communities(cli: CliRunner) -> None:
     table = cli.invoke(cli_app, ["network-communities", "--province", BJ])
     assert table.exit_code == 0, table.output
     # The runner's terminal is narrow, so member names are cut: check the title and the JSON instead.
-    assert "创新网络社群 — 北京市" in table.stdout and "Computed by networkx" in table.stdout
+    assert "创新网络社群 — 北京市" in table.stdout and "计算引擎：networkx" in table.stdout
     out = cli.invoke(cli_app, ["network-communities", "--province", BJ, "--json"])
     members = {m for c in json.loads(out.stdout) for m in c["members"]}
     assert members == GROUP_B | {"Alliance:al"}
@@ -338,7 +338,7 @@ def test_api_brokers_and_communities(store: GraphStore, tmp_path: Path) -> None:
         csv = c.get("/network/brokers", params={"format": "csv"})
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
         # Chinese headers by default
-        assert csv.text.lstrip("\ufeff").startswith("节点,类型,label_zh,编号,名称,省份,rank,中介性")
+        assert csv.text.lstrip("\ufeff").startswith("节点,类型,类型（中文）,编号,名称,省份,排名,中介性")
         assert "第三代半导体联盟" in csv.text
         assert c.get("/network/brokers", params={"province": "火星省"}).status_code == 404
         bad = c.get("/network/communities", params={"limit": 0})

@@ -40,5 +40,5 @@ def test_present_and_missing_partition_the_policy_types(graph: GraphStore) -> No
 
 
 def test_unknown_base(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No base has the key"):
+    with pytest.raises(NotFoundError, match=r"没有编号为 .* 的基地"):
         platform_coverage(graph, "b-none")

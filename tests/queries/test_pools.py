@@ -11,6 +11,7 @@ from queries import collab_graph
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import use_locale
 from chainkg.queries.pools import pool_analysis
 
 graph = collab_graph.graph
@@ -55,12 +56,17 @@ def test_candidate_licensors(graph: GraphStore) -> None:
     assert [(c.key, c.patents, c.fields, c.sample_patents, c.is_licensee) for c in a.candidates] == [
         ("u2", 1, ["H01L"], ["P8"], False)
     ]
-    assert "not a licensor" in a.candidates[0].reason
+    assert "但不是许可方" in a.candidates[0].reason  # in the current language: Chinese by default
+    with use_locale("en"):
+        assert (
+            "holds 1 patent in the pool's field(s) H01L but is not a licensor"
+            in pool_analysis(graph, "pp1").candidates[0].reason
+        )
     assert pool_analysis(graph, "pp1", candidates=0).candidates == []
 
 
 def test_errors(graph: GraphStore) -> None:
-    with pytest.raises(NotFoundError, match="No patent pool"):
+    with pytest.raises(NotFoundError, match="的专利池"):
         pool_analysis(graph, "pp-none")
     with pytest.raises(InvalidInputError):
         pool_analysis(graph, "pp1", candidates=-1)

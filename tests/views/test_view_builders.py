@@ -67,7 +67,7 @@ def test_chain_view(mini: GraphStore) -> None:
     for _n, a in v.graph.nodes(data=True):
         assert a["color"] == STATUS_STYLE[a["status"]][0]
     tip = v.graph.nodes["Product:LED灯具"]["title"]
-    assert "甲光电" in tip and "薄弱环节" in tip
+    assert "甲光电" in tip and "状态：薄弱" in tip
     assert v.graph.nodes["Product:外延片"]["score"] == pytest.approx(1.5)
 
 
@@ -109,7 +109,7 @@ def test_every_view_renders_with_tooltips_and_provenance(mini: GraphStore, kind:
     assert v.graph.number_of_nodes() >= 2
     assert all(a.get("title") for _n, a in v.graph.nodes(data=True))
     if kind != "chain":  # stored facts come with where they were loaded from
-        assert any("来源 source: tests/minigraph.py" in a["title"] for _n, a in v.graph.nodes(data=True))
+        assert any("来源：tests/minigraph.py" in a["title"] for _n, a in v.graph.nodes(data=True))
     assert "<script>alert(1)</script>" not in render_html(v)
 
 

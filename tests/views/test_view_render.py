@@ -8,6 +8,7 @@ import re
 import networkx as nx
 import pytest
 
+from chainkg.i18n import use_locale
 from chainkg.views.assets import asset_path, asset_text
 from chainkg.views.chain import chain_view_from_graph, select_segments, synthetic_chain
 from chainkg.views.layout import band_layout, cap_graph, ring_layout
@@ -83,9 +84,11 @@ def test_cut_view_says_how_much_is_shown() -> None:
     v = chain_view_from_graph(big, key="s", base_name="合成", max_nodes=120)
     assert v.shown_nodes == 120 and v.total_nodes == 300 and v.cut
     html = render_html(v)
-    assert "显示 120 / 300 个节点" in html and "showing 120 of 300 nodes" in html
+    assert "显示 120 / 300 个节点" in html and "showing" not in html  # one language: Chinese by default
+    with use_locale("en"):
+        assert "showing 120 of 300 nodes" in render_html(v) and "个节点" not in v.count_text()
     full = chain_view_from_graph(big, key="s", base_name="合成")
-    assert not full.cut and "showing" not in full.count_text()
+    assert not full.cut and "显示" not in full.count_text()
 
 
 def test_cap_keeps_the_worst_gaps_and_what_they_feed() -> None:
@@ -99,7 +102,9 @@ def test_cap_keeps_the_worst_gaps_and_what_they_feed() -> None:
     assert v.shown_edges > 30  # a connected picture, not scattered dots
     # The whole chain stays in the view for exports.
     assert v.full is not None and v.export_graph.number_of_nodes() == 300
-    assert "the export files carry all of them" in v.count_text()
+    assert "导出文件含全部" in v.count_text()
+    with use_locale("en"):
+        assert "the export files carry all of them" in v.count_text()
 
 
 def test_cap_select_segments_below_the_cap_keeps_everything() -> None:
@@ -118,7 +123,7 @@ def test_chain_colours_and_stage_bands() -> None:
         for s in ("upstream", "midstream", "downstream")
     }
     assert max(xs["upstream"]) < min(xs["midstream"]) and max(xs["midstream"]) < min(xs["downstream"])
-    assert [b.title.split(" ")[1] for b in v.bands] == ["upstream", "midstream", "downstream"]
+    assert [b.title.split(" ")[0] for b in v.bands] == ["上游", "中游", "下游"]
 
 
 def test_band_layout_puts_every_node_in_its_band() -> None:
@@ -146,4 +151,4 @@ def test_cap_graph_priority() -> None:
 @pytest.mark.parametrize("value", [True, 0.12345, ["H01L 33/00", "H01L 23/00"]])
 def test_tooltip_formats_values(value: object) -> None:
     text = node_tooltip("Patent", "CN1", {"title": "一种芯片", "ipc_codes": value, "source": "p.csv", "source_row": 2})
-    assert text.splitlines()[0] == "一种芯片" and "来源 source: p.csv, row 2" in text
+    assert text.splitlines()[0] == "一种芯片" and "来源：p.csv，第 2 行" in text

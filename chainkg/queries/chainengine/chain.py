@@ -57,6 +57,7 @@ from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q, q_rel_type
+from chainkg.i18n import _
 from chainkg.queries.chainengine.engine import engine_for
 from chainkg.queries.measures import holds
 from chainkg.queries.products import product_info
@@ -384,10 +385,12 @@ def get_base(store: GraphStore, base_key: str) -> BaseRef:
 
         known = [r["key"] for r in store.run(SOME_BASES)]
         hint = (
-            f" Known bases include: {', '.join(known)}." if known else " The store holds no bases yet: load data first."
+            _(" Known bases include: {keys}.").format(keys=", ".join(known))
+            if known
+            else _(" The store holds no bases yet: load data first.")
         )
         near = did_you_mean(store, "Base", base_key) if known else ""
-        raise NotFoundError(f"There is no base with the key '{base_key}'.{near}{hint}")
+        raise NotFoundError(_("There is no base with the key '{key}'.").format(key=base_key) + near + hint)
     r = rows[0]
     return BaseRef(key=r["key"], name=r["name"] or r["key"], province=r["province"], city=r["city"])
 
@@ -519,7 +522,7 @@ def _parents(store: GraphStore, graph: LinkGraph | None, own: set[str], names: d
     parents: dict[str, list[str]] = defaultdict(list)
     asked: set[str] = set()
     frontier = sorted(own)
-    for _ in range(MAX_HIERARCHY):
+    for _step in range(MAX_HIERARCHY):
         if not frontier:
             break
         asked.update(frontier)
@@ -541,7 +544,7 @@ def _industry_links(store: GraphStore, anchors: set[str], depth: int, names: dic
     links: list[Link] = []
     seen = set(anchors)
     frontier = sorted(anchors)
-    for _ in range(depth):
+    for _step in range(depth):
         if not frontier:
             break
         nxt: set[str] = set()
