@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 import pydantic_core
-from chainkg.queries.gaps import find_gaps, weak_links
+from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 
 from chainkg.api import encode
 from chainkg.graph.store.ladybug_store import LadybugStore
