@@ -10,7 +10,6 @@ import pytest
 from storetools import BACKENDS, SHARED_DATA, fresh_store
 
 from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
 
 
 @pytest.fixture(params=BACKENDS)
@@ -37,13 +36,20 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from chainkg.ingest.demo import load_demo
 
     folder = tmp_path_factory.mktemp("demo-data")
-    s = LadybugStore(folder / "graph.lbug")
+    fresh_store("ladybug", folder / "graph.lbug", load_demo).close()
+    return folder
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_graph(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A store holding the bundled demo, once per backend and test (free to write to)."""
+    from chainkg.ingest.demo import load_demo
+
+    s = fresh_store(request.param, tmp_path / f"g-{uuid.uuid4().hex}.lbug", load_demo)
     try:
-        s.ensure_schema()
-        load_demo(s)
+        yield s
     finally:
         s.close()
-    return folder
 
 
 @pytest.fixture(autouse=True)

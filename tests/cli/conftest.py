@@ -24,11 +24,7 @@ def cli_graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """
     seed: Callable[[GraphStore], None] = request.module.SEED
     folder = tmp_path_factory.mktemp("cli")
-    store = fresh_store(request.param, folder / "graph.lbug")
-    try:
-        seed(store)
-    finally:
-        store.close()
+    fresh_store(request.param, folder / "graph.lbug", seed).close()
     if request.param == "ladybug":
         yield {"CHAINKG_STORE": "ladybug", "CHAINKG_DATA_DIR": str(folder)}
         return

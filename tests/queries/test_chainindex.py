@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chainkg.graph.store import GraphStore
-from chainkg.ingest.demo import DEMO_BASES, load_demo
+from chainkg.ingest.demo import DEMO_BASES
 from chainkg.queries import chainindex
 from chainkg.queries.chain import BASE_MAKES, load_chain
 from chainkg.queries.chaincache import cache_for
@@ -16,13 +16,12 @@ from chainkg.queries.gaps import find_gaps, weak_links
 
 
 @pytest.fixture
-def demo(store: GraphStore) -> Iterator[GraphStore]:
-    """The demo data in ``store``; the index limit is restored afterwards."""
-    load_demo(store)
+def demo(demo_graph: GraphStore) -> Iterator[GraphStore]:
+    """The demo data (tests/conftest.py ``demo_graph``); the index limit is restored afterwards."""
     try:
-        yield store
+        yield demo_graph
     finally:
-        chainindex.set_limit(store, chainindex.DEFAULT_MAX_LINKS)
+        chainindex.set_limit(demo_graph, chainindex.DEFAULT_MAX_LINKS)
 
 
 def chain_facts(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
