@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,3 +60,13 @@ def _default_language() -> Iterator[None]:
 
     with use_locale(None):
         yield
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n``) the Neo4j leg is skipped: every worker would empty the one server."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    skip = pytest.mark.skip(reason="Neo4j leg skipped under pytest -n: the workers would share one server")
+    for item in items:
+        if item.get_closest_marker("neo4j"):
+            item.add_marker(skip)
