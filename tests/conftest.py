@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from storetools import BACKENDS, SHARED_DATA, fresh_store
+from storetools import BACKENDS, SHARED_DATA, Seed, fresh_store
 
 from chainkg.graph.store import GraphStore
 
@@ -39,6 +39,26 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo-data")
     fresh_store("ladybug", folder / "graph.lbug", load_demo).close()
     return folder
+
+
+@pytest.fixture(params=BACKENDS)
+def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[Seed], GraphStore]]:
+    """``seeded(build)``: a store of each backend holding ``build``'s graph, the test's own.
+
+    The one fixture for the hand-built test graphs (gaps_graph, segments_graph, minigraph,
+    apitools.seed_small): on LadybugDB each is built once per process and copied per test.
+    """
+    opened: list[GraphStore] = []
+
+    def make(seed: Seed) -> GraphStore:
+        opened.append(fresh_store(request.param, tmp_path / f"g-{uuid.uuid4().hex}.lbug", seed))
+        return opened[-1]
+
+    try:
+        yield make
+    finally:
+        for s in opened:
+            s.close()
 
 
 @pytest.fixture(params=BACKENDS)
