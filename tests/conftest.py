@@ -12,6 +12,12 @@ from storetools import BACKENDS, SHARED_DATA, Seed, fresh_store
 
 from chainkg.graph.store import GraphStore
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist gives its workers COLUMNS=80 and LINES=24; rich's console (imported later,
+    # by the CLI) would then wrap every table at 80 columns, unlike a plain pytest run.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:

@@ -59,11 +59,15 @@ def fresh_store(backend: str, path: Path, seed: Seed | None = None) -> GraphStor
     ``"ladybug"``: a new LadybugDB at ``path``, a copy of a database built once per process
     (empty with the schema, or seeded by ``seed``): creating the schema costs about 0.4 s of
     CPU and the demo about 4 s, so a copy per store keeps each test's store its own at a
-    fraction of that. ``"neo4j"``: the shared test server, emptied, then seeded (``path`` is
-    not used).
+    fraction of that. An existing database at ``path`` is opened as it is. ``"neo4j"``: the
+    shared test server, emptied, then seeded (``path`` is not used).
     """
     if backend == "ladybug":
-        _copy_template(seed, path)
+        if path.exists():  # a database a fixture keeps across modules: opened as it is
+            if seed is not None:
+                raise ValueError(f"{path} exists: a seeded store needs a new path")
+        else:
+            _copy_template(seed, path)
         store: GraphStore = LadybugStore(path)
         store.ensure_schema()
         return store
