@@ -14,10 +14,17 @@ from chainkg.graph.store import GraphStore
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
-def canonical_dump(store: GraphStore, *, provenance: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+Dump = dict[str, list[tuple[Any, ...]]]
+
+
+def canonical_dump(store: GraphStore, *, provenance: bool = True) -> Dump:
     """Every node and relationship with its properties, sorted; ``loaded_at`` always left out,
-    ``source`` and ``source_row`` too unless ``provenance``."""
-    out: dict[str, list[tuple[Any, ...]]] = {}
+    ``source`` and ``source_row`` too unless ``provenance``.
+
+    Two stores (of either backend) with equal dumps hold the same graph, provenance included.
+    The one dump of the tests: the ingest and the fault tests compare stores with it.
+    """
+    out: Dump = {}
     skip = {"loaded_at"} if provenance else {"loaded_at", "source", "source_row"}
     for n in MODEL.nodes:
         props = [p.name for p in n.all_props if p.name not in skip]
@@ -36,7 +43,12 @@ def canonical_dump(store: GraphStore, *, provenance: bool = True) -> dict[str, l
 
 
 def _plain(v: Any) -> Any:
-    return tuple(v) if isinstance(v, list) else v
+    # Lists become tuples (sortable); floats are rounded so the two stores' doubles compare equal.
+    if isinstance(v, list):
+        return tuple(v)
+    if isinstance(v, float):
+        return round(v, 9)
+    return v
 
 
 def read_csv_dicts(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -14,19 +14,14 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from servertools import free_port  # run as a script from tests/, so the module is beside it
+
 SERVE = re.compile(r"\bchainkg (demo|serve)\b")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run(line: str, env: dict[str, str], timeout: float = 900) -> dict[str, object]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from servertools import free_port
 from storetools import NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, SHARED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,21 +159,13 @@ def _csv_to_xlsx(src: Path, dst: Path, sheet: str) -> None:
     wb.save(dst)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _chainkg() -> list[str]:
     exe = shutil.which("chainkg")
     return [exe] if exe else [sys.executable, "-c", "import sys; from chainkg.cli import app; sys.exit(app())"]
 
 
 def _serve(args: list[str], env: dict[str, str], cwd: Path) -> None:
-    port = _free_port()
+    port = free_port()
     if "--port" in args:
         args[args.index("--port") + 1] = str(port)
     env["CHAINKG_PORT"] = str(port)

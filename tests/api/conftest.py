@@ -16,16 +16,11 @@ from chainkg.graph.store import GraphStore
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 
-def _fresh_store(backend: str, folder: Path) -> GraphStore:
-    return fresh_store(backend, folder / "g.lbug")
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def small_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """The small seed, loaded once per test module and backend (read-only tests only)."""
-    s = _fresh_store(request.param, tmp_path_factory.mktemp("small"))
+    s = fresh_store(request.param, tmp_path_factory.mktemp("small") / "g.lbug", seed_small)
     try:
-        seed_small(s)
         yield s
     finally:
         s.close()
@@ -46,9 +41,8 @@ def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     """
     from chainkg.ingest.demo import load_demo
 
-    s = _fresh_store(request.param, tmp_path_factory.mktemp("demo"))
+    s = fresh_store(request.param, tmp_path_factory.mktemp("demo") / "g.lbug", load_demo)
     try:
-        load_demo(s)
         yield s
     finally:
         s.close()

@@ -6,11 +6,11 @@ import gc
 from pathlib import Path
 
 import pydantic_core
-from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 
 from chainkg.api import encode
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
+from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 from chainkg.queries.results import Record
 
 

@@ -12,17 +12,12 @@ import pytest
 from apitools import WRITE_KEY, client_for, make_settings
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from servertools import free_port
 
 from chainkg.api.main import create_app
 from chainkg.api.routers import health
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.neo4j_store import Neo4jStore
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -56,7 +51,7 @@ def silent_port() -> Iterator[int]:
 
 @pytest.mark.parametrize("kind", ["refused", "hung"])
 def test_store_down_is_503_within_two_seconds(tmp_path: Path, kind: str, request: pytest.FixtureRequest) -> None:
-    port = _free_port() if kind == "refused" else request.getfixturevalue("silent_port")
+    port = free_port() if kind == "refused" else request.getfixturevalue("silent_port")
     down = Neo4jStore(f"bolt://127.0.0.1:{port}", "neo4j", "secret-password")
     settings = make_settings(tmp_path, store="neo4j")
     try:

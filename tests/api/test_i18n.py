@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from storetools import fresh_store
 from typer.testing import CliRunner
 
 from chainkg.i18n import from_accept_language, use_locale, value
@@ -64,17 +65,10 @@ def test_values_and_accept_language() -> None:
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from chainkg.graph.store import open_store
     from chainkg.ingest.demo import load_demo
-    from chainkg.settings import Settings
 
     d = tmp_path_factory.mktemp("i18n-cli")
-    s = open_store(Settings(store="ladybug", data_dir=d))
-    try:
-        s.ensure_schema()
-        load_demo(s)
-    finally:
-        s.close()
+    fresh_store("ladybug", d / "graph.lbug", load_demo).close()  # graph.lbug: Settings.ladybug_path
     yield d
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from apitools import client_for, make_settings
 from fastapi.testclient import TestClient
 from segments_graph import build
+from storetools import Seed
 
 from chainkg.graph.store import GraphStore
 
 
 @pytest.fixture
-def client(store: GraphStore, tmp_path: Path) -> Iterator[TestClient]:
-    build(store)
-    with client_for(store, make_settings(tmp_path)) as c:
+def client(seeded: Callable[[Seed], GraphStore], tmp_path: Path) -> Iterator[TestClient]:
+    with client_for(seeded(build), make_settings(tmp_path)) as c:
         yield c
 
 

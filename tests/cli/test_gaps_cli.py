@@ -3,45 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from gaps_graph import build, ind
-from storetools import BACKENDS, NEO4J_PASSWORD, NEO4J_SKIP, NEO4J_URI, NEO4J_USER, fresh_store, neo4j_store
 from typer.testing import CliRunner
 
-import chainkg.cli.common as common
 from chainkg.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture(params=BACKENDS)
-def cli(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The tiny graph in the store the CLI's settings point at."""
-    monkeypatch.setattr(common, "_SETTINGS", None)
-    monkeypatch.setenv("COLUMNS", "300")  # wide tables: no wrapped cells
-    if request.param == "ladybug":
-        store = fresh_store("ladybug", tmp_path / "graph.lbug")
-        build(store)
-        store.close()
-        monkeypatch.setenv("CHAINKG_STORE", "ladybug")
-        monkeypatch.setenv("CHAINKG_DATA_DIR", str(tmp_path))
-        yield
-        return
-    if not NEO4J_URI:
-        pytest.skip(NEO4J_SKIP)
-    s = neo4j_store()
-    try:
-        build(s)
-        monkeypatch.setenv("CHAINKG_STORE", "neo4j")
-        monkeypatch.setenv("CHAINKG_NEO4J_URI", NEO4J_URI)
-        monkeypatch.setenv("CHAINKG_NEO4J_USER", NEO4J_USER)
-        monkeypatch.setenv("CHAINKG_NEO4J_PASSWORD", NEO4J_PASSWORD)
-        yield
-    finally:
-        s.close()
+SEED = build  # the graph the `cli` fixture (tests/cli/conftest.py) loads
 
 
 def run(*args: str) -> str:

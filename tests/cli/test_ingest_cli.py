@@ -100,6 +100,7 @@ def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
     assert stored_counts(data_dir) == {"Base": 1, "Enterprise": 1, "LOCATED_IN": 1}
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
@@ -109,6 +110,7 @@ def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 4 and "is not a ChainKnowledgeGraph folder" in flat(bad.output)
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_ingest_demo_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-demo", "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
@@ -124,6 +126,7 @@ def test_help_texts_have_examples() -> None:
         assert "示例：chainkg " + cmd in flat(result.output)  # the help speaks Chinese by default
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["ingest-demo"]).exit_code == 0
     before = stored_counts(data_dir)

@@ -11,11 +11,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from minigraph import load_mini
+from storetools import fresh_store
 from typer.testing import CliRunner
 
 import chainkg.cli.common as common
 from chainkg.cli import app
-from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.settings import Settings
 
 runner = CliRunner()
@@ -24,10 +24,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp(f"cli-{uuid.uuid4().hex[:6]}")
-    store = LadybugStore(Settings(data_dir=folder).ladybug_path)
-    store.ensure_schema()
-    load_mini(store)
-    store.close()
+    fresh_store("ladybug", Settings(data_dir=folder).ladybug_path, load_mini).close()
     return folder
 
 

@@ -1,4 +1,4 @@
-"""Helpers for the fault tests: a canonical dump, varied test data, a private Neo4j, a live API.
+"""Helpers for the fault tests: varied test data, a private Neo4j, a live API (the dump is ingesttools').
 
 Imported as a plain module (tests/ is not a package), as pytest puts this folder on the path.
 """
@@ -16,46 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ingesttools import Dump
 from servertools import free_port, live_server
-
-from chainkg.graph.model import MODEL
-from chainkg.graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
 NEO4J_SERVER = ROOT / "tools" / "neo4j-server"
-
-Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def canonical_dump(store: GraphStore) -> Dump:
-    """Every node and relationship with every property but ``loaded_at``, sorted.
-
-    Two stores with equal dumps hold the same graph, provenance (file and line) included.
-    """
-    out: Dump = {}
-    for n in MODEL.nodes:
-        props = [p.name for p in n.all_props if p.name != "loaded_at"]
-        cols = ", ".join(f"n.{p} AS {p}" for p in props)
-        rows = store.execute(f"MATCH (n:{n.label}) RETURN {cols}")
-        out[n.label] = sorted(tuple(_plain(r[p]) for p in props) for r in rows)
-    for r in MODEL.rels:
-        props = [p.name for p in r.all_props if p.name != "loaded_at"]
-        for a, b in r.pairs:
-            cols = "".join(f", e.{p} AS {p}" for p in props)
-            rows = store.execute(f"MATCH (x:{a})-[e:{r.type}]->(y:{b}) RETURN x.key AS src, y.key AS dst{cols}")
-            out[f"{r.type}:{a}->{b}"] = sorted(
-                (row["src"], row["dst"], *(_plain(row[p]) for p in props)) for row in rows
-            )
-    return out
-
-
-def _plain(v: Any) -> Any:
-    # Lists become tuples (sortable); floats are rounded so the two stores' doubles compare equal.
-    if isinstance(v, list):
-        return tuple(v)
-    if isinstance(v, float):
-        return round(v, 9)
-    return v
 
 
 def dump_size(dump: Dump) -> int:

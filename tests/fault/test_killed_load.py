@@ -23,7 +23,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from faulttools import Dump, canonical_dump, dump_size, varied_data
+from faulttools import dump_size, varied_data
+from ingesttools import Dump, canonical_dump
 
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore

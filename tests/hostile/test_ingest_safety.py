@@ -304,6 +304,7 @@ def test_upload_over_the_file_size_setting(tmp_path: Path) -> None:
 # -- re-loads of unchanged files --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_reload_of_unchanged_files_reads_nothing_and_a_write_in_between_forces_a_full_load(
     store: GraphStore, tmp_path: Path
 ) -> None:
@@ -332,6 +333,7 @@ def test_reload_of_unchanged_files_reads_nothing_and_a_write_in_between_forces_a
     assert fourth.totals().created >= 1 and not any("not read again" in n for n in fourth.notes)
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_clear_drops_the_receipt(store: GraphStore) -> None:
     load_ckg(store, CKG_EXCERPT)
     store.clear()
@@ -339,6 +341,7 @@ def test_clear_drops_the_receipt(store: GraphStore) -> None:
     assert again.totals().created == again.totals().loaded > 0
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_cli_reread_reads_unchanged_files_again(cli_data: Path, tmp_path: Path) -> None:
     def run(*extra: str) -> IngestReport:
         result = runner.invoke(app, ["ingest-ckg", str(CKG_EXCERPT), "--json", "--report-dir", str(tmp_path), *extra])

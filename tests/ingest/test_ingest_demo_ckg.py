@@ -20,6 +20,7 @@ CKG_EXCERPT = TEST_DATA / "ckg"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ingest.md"
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_demo_covers_every_type_and_reloads_unchanged(store: GraphStore) -> None:
     report = load_demo(store)
     assert report.ok, report.rejections[:5]

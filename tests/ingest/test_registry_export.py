@@ -267,12 +267,10 @@ def test_a_row_with_the_firms_key_renames_it_and_keeps_the_old_name(store: Graph
     assert again.get("Enterprise").unchanged == 1 and not again.merges  # the same row again: nothing to say
 
 
-def test_registry_firms_are_placed_in_chain_map_segments(store: GraphStore) -> None:
+def test_registry_firms_are_placed_in_chain_map_segments(demo_graph: GraphStore) -> None:
     """Over the demo (its products and the shipped maps), the workbook's firms land in the
     segments their 主营产品 / 经营范围 name, with the phrase that placed them kept as evidence."""
-    from chainkg.ingest.demo import load_demo
-
-    load_demo(store)
+    store = demo_graph
     ingest_file(store, WORKBOOK)
     rows = store.execute(
         "MATCH (e:Enterprise)-[:IN_SEGMENT]->(g:ChainSegment) WHERE e.full_name CONTAINS '示例' "

@@ -24,6 +24,7 @@ def _same(a: object, b: object) -> bool:
     )
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_link_graphs_come_from_disk_in_the_next_process_and_not_after_a_write(tmp_path: Path) -> None:
     path = tmp_path / "graph.lbug"
     store = LadybugStore(path)
@@ -58,6 +59,7 @@ def test_link_graphs_come_from_disk_in_the_next_process_and_not_after_a_write(tm
     again.close()
 
 
+@pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
 def test_one_engine_per_store_holds_chains_within_its_budget(tmp_path: Path) -> None:
     store = LadybugStore(tmp_path / "graph.lbug")
     store.ensure_schema()

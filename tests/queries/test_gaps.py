@@ -6,8 +6,11 @@ and in the comments below. Both stores must give exactly these answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from gaps_graph import build, ind
+from storetools import Seed
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
@@ -19,9 +22,8 @@ from chainkg.queries.results import to_frame
 
 
 @pytest.fixture
-def g(store: GraphStore) -> GraphStore:
-    build(store)
-    return store
+def g(seeded: Callable[[Seed], GraphStore]) -> GraphStore:
+    return seeded(build)
 
 
 def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:

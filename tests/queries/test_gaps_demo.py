@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storetools import NEO4J_SKIP, NEO4J_URI, neo4j_store
+from storetools import NEO4J_SKIP, NEO4J_URI, fresh_store, neo4j_store
 
 from chainkg.graph.store import GraphStore
-from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine.candidates import fill_candidates
 from chainkg.queries.chainengine.chain import base_chain, chain_graph
@@ -40,9 +39,7 @@ def answers(store: GraphStore, base: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def demo_lb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    store = LadybugStore(Path(tmp_path_factory.mktemp("demo")) / "graph.lbug")
-    store.ensure_schema()
-    load_demo(store)
+    store = fresh_store("ladybug", Path(tmp_path_factory.mktemp("demo")) / "graph.lbug", load_demo)
     try:
         yield store
     finally:

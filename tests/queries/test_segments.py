@@ -13,10 +13,12 @@ product); chip (LED芯片) E5; packaging E2, E5; apps = display (E3, E6) + light
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from segments_graph import MINI, build
+from storetools import Seed
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
@@ -34,9 +36,8 @@ from chainkg.queries.chainengine.segments import (
 
 
 @pytest.fixture
-def g(store: GraphStore) -> GraphStore:
-    build(store)
-    return store
+def g(seeded: Callable[[Seed], GraphStore]) -> GraphStore:
+    return seeded(build)
 
 
 def test_segment_gaps_by_hand(g: GraphStore) -> None:

@@ -19,8 +19,7 @@ from chainkg.graph.store import GraphStore
 @pytest.fixture(scope="module", params=BACKENDS)
 def mini(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """A store of each backend holding :func:`minigraph.load_mini`'s graph (read-only use)."""
-    s = fresh_store(request.param, tmp_path_factory.mktemp("mini") / f"g-{uuid.uuid4().hex}.lbug")
-    load_mini(s)
+    s = fresh_store(request.param, tmp_path_factory.mktemp("mini") / f"g-{uuid.uuid4().hex}.lbug", load_mini)
     try:
         yield s
     finally:
