@@ -68,7 +68,9 @@ def test_chain_view(mini: GraphStore) -> None:
         assert a["color"] == STATUS_STYLE[a["status"]][0]
     tip = v.graph.nodes["Product:LED灯具"]["title"]
     assert "甲光电" in tip and "状态：薄弱" in tip
-    assert v.graph.nodes["Product:外延片"]["score"] == pytest.approx(1.5)
+    # 外延片 feeds LED芯片 (1 step; LED芯片 has one input: weight 1) and, through it, LED灯具
+    # (2 steps; LED灯具 has two inputs, LED芯片 and 封装胶: weight 1/2): 1/1 * 1 + 1/2 * (1 * 1/2).
+    assert v.graph.nodes["Product:外延片"]["score"] == pytest.approx(1.25)
 
 
 def test_gap_view(mini: GraphStore) -> None:
