@@ -310,6 +310,14 @@ def _summary(r: AnnualReport) -> ReportTable:
     )
 
 
+SOURCE_WORDS: dict[str, str] = {"computed": N_("computed"), "all bases": N_("all bases")}
+"""Sources of a §2 input that are our words, not a file or a field: shown in the report's language."""
+
+
+def _source(source: str) -> str:
+    return _(SOURCE_WORDS[source]) if source in SOURCE_WORDS else source
+
+
 def _targets(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
     kinds: dict[str, CellKind] = {}
@@ -339,8 +347,7 @@ def _targets(r: AnnualReport) -> ReportTable:
                 code=t.code, name=x.name, value=val, unit=unit_text(x.unit)
             )
             if x.source:
-                src = _("computed") if x.source == "computed" else x.source
-                line = line.rstrip() + _(" (source: {source})").format(source=src)
+                line = line.rstrip() + _(" (source: {source})").format(source=_source(x.source))
             notes.append(line.rstrip())
         if t.note:
             notes.append(_("{code} note: {note}").format(code=t.code, note=t.note))
@@ -424,7 +431,7 @@ def _coverage(r: AnnualReport) -> ReportTable:
             Column(header=pgettext("column", "stage"), width=22),
             Column(header=pgettext("column", "segment"), width=26),
             Column(header=pgettext("column", "status"), width=12),
-            Column(header=pgettext("column", "base firms"), kind="int", width=12),
+            Column(header=_("number of base firms"), kind="int", width=12),
             Column(header=_("firms of the base"), width=40),
             Column(header=_("makers nationwide"), kind="int", width=14),
         ],
@@ -583,7 +590,7 @@ def _sources(r: AnnualReport) -> ReportTable:
             Column(header=_("loaded at (UTC)"), width=26),
         ],
         rows=rows,
-        notes=[_("Source of the §2 figures: {source}").format(source=s) for s in r.figure_sources],
+        notes=[_("Source of the §2 figures: {source}").format(source=_source(s)) for s in r.figure_sources],
     )
 
 
