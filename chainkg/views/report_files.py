@@ -192,7 +192,8 @@ def to_docx(report: AnnualReport) -> bytes:
 
 _CSS = """
 @page {{ size: A4 landscape; margin: 1.4cm 1.2cm;
-        @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; }} }}
+        @bottom-center {{ content: counter(page) " / " counter(pages); font-family: {fonts}; font-size: 8pt;
+                          color: #555; }} }}
 body {{ font-family: {fonts}; font-size: 8.5pt; color: #1f2933; }}
 h1 {{ font-size: 17pt; margin: 0 0 4pt; }}
 h2 {{ font-size: 12pt; margin: 14pt 0 4pt; border-bottom: 1px solid #9fb3c8; break-after: avoid; }}
