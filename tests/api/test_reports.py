@@ -28,69 +28,48 @@ BASE, YEAR = "sz-led", 2021
 LANGS = ("zh", "en")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# What the report calls things, per language (written out: a catalog that loses a word fails).
-WORDS: dict[str, dict[str, Any]] = {
-    "zh": {
-        "sheets": [
-            "概况",
-            "§2目标",
-            "指标",
-            "产业链覆盖",
-            "缺口与招商",
-            "薄弱环节",
-            "产业联盟",
-            "专利池",
-            "公共服务平台",
-            "数据来源",
-        ],
-        "gap segments": "缺口环节",
-        "target": "目标",
-        "status": "状态",
-        "met": {True: "达标", False: "未达标", None: "不适用"},
-        "segment status": {"covered": "已覆盖", "weak": "薄弱", "gap": "缺口", "no_supplier": "无已知供应商"},
-        "no supplier": "无已知供应商：研发攻关方向",
-        "enterprises": "企业数",
-        "own IP": "自主知识产权企业占比",
-        "pp": "个百分点",
-        "headings": ["概况", "§2 目标完成情况（商产发[2007]509号）"],
-        "gaps heading": "缺口环节与招商对象",
-        "sources heading": "数据来源及日期",
-        "segment": "环节",
-        "title": "深圳光电显示（LED）科技兴贸创新基地 2021 年度考核报告",
-        "html lang": "zh-CN",
-        "word lang": "zh-CN",
-    },
-    "en": {
-        "sheets": [
-            "Summary",
-            "§2 targets",
-            "Indicators",
-            "Chain map coverage",
-            "Gaps to attract",
-            "Weak links",
-            "Industry alliances",
-            "Patent pools",
-            "Public service platforms",
-            "Data sources",
-        ],
-        "gap segments": "gap segments",
-        "target": "target",
-        "status": "status",
-        "met": {True: "met", False: "not met", None: "not applicable"},
-        "segment status": {"covered": "covered", "weak": "weak", "gap": "gap", "no_supplier": "no known supplier"},
-        "no supplier": "no known supplier: a research target",
-        "enterprises": "number of enterprises",
-        "own IP": "own IP share",
-        "pp": "percentage points",
-        "headings": ["Summary", "§2 targets of the founding notice (Shangchanfa [2007] No. 509)"],
-        "gaps heading": "Gap segments and whom to attract",
-        "sources heading": "Data sources and their dates",
-        "segment": "segment",
-        "title": "深圳光电显示（LED）科技兴贸创新基地: annual review report, 2021",
-        "html lang": "en",
-        "word lang": "en-US",
-    },
+# What the report calls things: (Chinese, English), written out so a catalog that loses a word fails.
+_SHEETS = (
+    ("概况", "Summary"),
+    ("§2目标", "§2 targets"),
+    ("指标", "Indicators"),
+    ("产业链覆盖", "Chain map coverage"),
+    ("缺口与招商", "Gaps to attract"),
+    ("薄弱环节", "Weak links"),
+    ("产业联盟", "Industry alliances"),
+    ("专利池", "Patent pools"),
+    ("公共服务平台", "Public service platforms"),
+    ("数据来源", "Data sources"),
+)
+_MET = ((True, "达标", "met"), (False, "未达标", "not met"), (None, "不适用", "not applicable"))
+_STATUS: tuple[tuple[str, str, str], ...] = (("covered", "已覆盖", "covered"), ("weak", "薄弱", "weak"))
+_STATUS += (("gap", "缺口", "gap"), ("no_supplier", "无已知供应商", "no known supplier"))
+_PAIRS: dict[str, tuple[Any, ...]] = {
+    "sheets": tuple([s[i] for s in _SHEETS] for i in (0, 1)),
+    "met": tuple({m[0]: m[i] for m in _MET} for i in (1, 2)),
+    "segment status": tuple({s[0]: s[i] for s in _STATUS} for i in (1, 2)),
+    "gap segments": ("缺口环节", "gap segments"),
+    "target": ("目标", "target"),
+    "status": ("状态", "status"),
+    "no supplier": ("无已知供应商：研发攻关方向", "no known supplier: a research target"),
+    "enterprises": ("企业数", "number of enterprises"),
+    "own IP": ("自主知识产权企业占比", "own IP share"),
+    "pp": ("个百分点", "percentage points"),
+    "headings": (
+        ["概况", "§2 目标完成情况（商产发[2007]509号）"],
+        ["Summary", "§2 targets of the founding notice (Shangchanfa [2007] No. 509)"],
+    ),
+    "gaps heading": ("缺口环节与招商对象", "Gap segments and whom to attract"),
+    "sources heading": ("数据来源及日期", "Data sources and their dates"),
+    "segment": ("环节", "segment"),
+    "title": (
+        "深圳光电显示（LED）科技兴贸创新基地 2021 年度考核报告",
+        "深圳光电显示（LED）科技兴贸创新基地: annual review report, 2021",
+    ),
+    "html lang": ("zh-CN", "en"),
+    "word lang": ("zh-CN", "en-US"),
 }
+WORDS: dict[str, dict[str, Any]] = {lang: {k: v[i] for k, v in _PAIRS.items()} for i, lang in enumerate(LANGS)}
 
 
 @pytest.fixture(scope="module")
@@ -338,7 +317,7 @@ def test_pdf_text_holds_the_figures(all_files: dict[str, dict[str, Any]], api: d
     reader = PdfReader(io.BytesIO(all_files[lang]["pdf"].content))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     assert w["title"] in text.replace("\n", "")
-    assert reader.trailer["/Root"].get("/Lang") == w["html lang"]  # from <html lang>
+    assert reader.root_object.get("/Lang") == w["html lang"]  # from <html lang>
     t2a = api["targets"]["targets"][0]
     assert f"{100 * t2a['value']:.1f}%" in text and w["met"][False] in text and w["met"][True] in text
     for s in api["segments"]["maps"][0]["segments"][:5]:
