@@ -347,3 +347,5 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "names")
     pgettext("column", "weight")
     pgettext("column", "kind")
+    pgettext("value", "licensor")
+    pgettext("value", "licensee")

@@ -9,7 +9,7 @@ import typer
 from chainkg.cli.common import console, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.i18n import N_, _
+from chainkg.i18n import N_, _, get_locale, normalize, use_locale
 
 
 @app.command("report")
@@ -23,6 +23,9 @@ def report(
     out: Path | None = typer.Option(
         None, "--out", "-o", help=N_("File to write; default chainkg-report-<base>-<year>.<format> in this folder")
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", "-l", help=N_("Language of the report: zh or en; default that of chainkg --lang / CHAINKG_LANG")
+    ),
 ) -> None:
     """Annual review report of a base — §2 targets, indicators and their change,
     chain-map coverage, gaps with whom to attract, weak links, alliances, patent pools,
@@ -35,14 +38,18 @@ def report(
 
     if fmt not in FORMATS:
         raise InvalidInputError(_("Unknown format {fmt!r}: choose xlsx, docx or pdf.").format(fmt=fmt), field="format")
-    with store_session() as store:
-        found = build_report(store, base, year, maps or None)
-    data = render(found, fmt)
-    path = out or Path(file_name(found, fmt))
-    path.write_bytes(data)
-    console.print(
-        _("Written: {path} — annual review report of {name}, {year} ({size:,} bytes)").format(
-            path=path, name=found.base.name, year=found.year, size=len(data)
-        ),
-        highlight=False,
-    )
+    if lang is not None and normalize(lang) is None:
+        raise InvalidInputError(_("Unknown language {lang!r}: choose zh or en.").format(lang=lang), field="lang")
+    # The whole report (and the line saying where it went) in one language.
+    with use_locale(lang or get_locale()):
+        with store_session() as store:
+            found = build_report(store, base, year, maps or None)
+        data = render(found, fmt)
+        path = out or Path(file_name(found, fmt))
+        path.write_bytes(data)
+        console.print(
+            _("Written: {path} — annual review report of {name}, {year} ({size:,} bytes)").format(
+                path=path, name=found.base.name, year=found.year, size=len(data)
+            ),
+            highlight=False,
+        )

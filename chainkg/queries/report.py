@@ -60,7 +60,6 @@ def _source_query(label: str) -> NamedQuery:
 
 
 SOURCE_QUERIES: dict[str, NamedQuery] = {n.label: _source_query(n.label) for n in NODE_TYPES}
-_ZH = {n.label: n.zh for n in NODE_TYPES}
 
 
 class HubRow(Record):
@@ -79,7 +78,7 @@ class SourceRow(Record):
 
     source: str
     kinds: dict[str, int]
-    """Node type (Chinese name) → how many nodes of that type came from the source."""
+    """Node label (``Enterprise``) → how many nodes of that type came from the source."""
     nodes: int
     loaded_at: str | None
 
@@ -125,7 +124,7 @@ def data_sources(store: GraphStore) -> list[SourceRow]:
     for label, query in SOURCE_QUERIES.items():
         for r in store.run(query, {}):
             src = str(r["source"])
-            kinds[src][_ZH.get(label) or label] = int(r["n"])
+            kinds[src][label] = int(r["n"])
             t = r.get("loaded_at")
             if t and (src not in latest or str(t) > latest[src]):
                 latest[src] = str(t)

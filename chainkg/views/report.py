@@ -4,9 +4,14 @@
 year before, the chain maps per segment, candidates for each gap segment, weak links,
 alliances, patent pools, platforms, the data sources) and keeps the answers in one typed
 record, :class:`AnnualReport`. :func:`report_tables` turns it into the report's parts, each a
-:class:`ReportTable` with Chinese headers and a kind per column (percent, count, money, text),
+:class:`ReportTable` with headers and a kind per column (percent, count, money, text),
 which :mod:`chainkg.views.report_files` writes as Excel, Word or PDF. The three formats thus
 show the same figures.
+
+Language: every word of the report that is ours (titles, headers, intros, coded values, notes)
+goes through the catalogs in the current language (:mod:`chainkg.i18n`: Chinese by default,
+English on request); data (names of bases, firms, products, segments, sources) stays as stored.
+The report is built and its tables made in one language: the CLI and the API set it first.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from typing import Literal
 from pydantic import Field
 
 from chainkg.errors import InvalidInputError
+from chainkg.graph.model import NODE_TYPES
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import _, in_language
+from chainkg.i18n import N_, _, get_locale, in_language, pgettext, value
 from chainkg.queries.chainengine.chain import BaseRef, get_base
 from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
 from chainkg.queries.chainengine.segments import (
+    MapGaps,
+    MapSummary,
     SegmentAnswer,
     SegmentCandidate,
     SegmentGapsResult,
@@ -34,7 +42,7 @@ from chainkg.queries.platforms import BasePlatforms, platform_coverage
 from chainkg.queries.report import HubRow, SourceRow, base_alliances, base_pools, data_sources
 from chainkg.queries.results import Record
 from chainkg.queries.targets import BaseTargets, base_targets
-from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, show
+from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, show, unit_text
 
 CANDIDATES_PER_GAP = 3
 """招商 candidates listed per gap segment."""
@@ -181,7 +189,7 @@ Cell = str | int | float | None
 
 
 class Column(Record):
-    """A column: Chinese header (English after it), how its cells are shown, its width in characters."""
+    """A column: header in the report's language, how its cells are shown, its width in characters."""
 
     header: str
     kind: CellKind = "text"
@@ -213,7 +221,8 @@ class ReportTable(Record):
 
 
 def cell_text(v: Cell, kind: CellKind) -> str:
-    """A cell as text: numbers as :func:`chainkg.views.measures.show` writes them, None as n/a.
+    """A cell as text in the current language: numbers as :func:`chainkg.views.measures.show`
+    writes them, None as n/a.
 
     Examples
     --------
@@ -225,14 +234,40 @@ def cell_text(v: Cell, kind: CellKind) -> str:
     if v is None or isinstance(v, str):
         return NA if v is None else v
     if kind == "pp":
-        return f"{100 * v:+.1f} 个百分点"
+        return _("{change:+.1f} points").format(change=100 * v)
     if kind == "delta":
         return f"{v:+,.4g}" if abs(v) < 10_000 else f"{v:+,.0f}"
     return show(v, kind)
 
 
-def _status_zh(met: bool | None) -> str:
-    return "不适用 n/a" if met is None else ("达标" if met else "未达标")
+def _en() -> bool:
+    return get_locale() == "en"
+
+
+def _join(items: list[str]) -> str:
+    """Items of one cell: 「、」 in Chinese, commas in English."""
+    return _(LIST_SEP).join(items)
+
+
+LIST_SEP = N_("、")
+"""The separator of names in a cell (a catalog message: 「、」 in Chinese, ", " in English)."""
+PART_SEP = N_("；")
+"""The separator of the parts of a cell (「；」 in Chinese, "; " in English)."""
+NOTICE_NAME = N_("Shangchanfa [2007] No. 509")
+"""The founding notice (商产发[2007]509号) as the current language cites it."""
+
+
+def _status(met: bool | None) -> str:
+    return _("not applicable") if met is None else (_("met") if met else _("not met"))
+
+
+def _map_name(m: MapSummary) -> str:
+    return (m.name_en or m.name) if _en() else m.name
+
+
+def _stage_names(m: MapGaps) -> dict[str, str]:
+    """The stage names of a map in the current language (English where the map gives one)."""
+    return {s.key: (s.name_en or s.name) if _en() else s.name for s in m.stages}
 
 
 def _summary(r: AnnualReport) -> ReportTable:
@@ -243,33 +278,44 @@ def _summary(r: AnnualReport) -> ReportTable:
         for k, n in m.counts.items():
             counts[k] = counts.get(k, 0) + n
     rows: list[list[Cell]] = [
-        ["基地 base", f"{r.base.name}（{r.base.key}）"],
-        ["考核年度 year", str(r.year)],
-        ["对比年度 compared with", str(r.previous_year)],
-        ["§2 目标达标 targets met", f"{met} / {len(r.targets.targets)}（不适用 n/a: {na}）"],
-        ["企业数 enterprises", r.indicators.enterprises],
-        ["产业链图谱 chain maps", "；".join(m.map.name for m in r.maps.maps) if r.maps else (r.maps_error or NA)],
-        ["已覆盖环节 covered segments", counts.get("covered", 0)],
-        ["薄弱环节 weak segments", counts.get("weak", 0)],
-        ["缺口环节 gap segments", counts.get("gap", 0)],
-        ["无已知供应商环节 segments with no known supplier", counts.get("no_supplier", 0)],
-        ["产业联盟 alliances", len(r.alliances)],
-        ["专利池 patent pools", len(r.pools)],
-        ["公共服务平台 platforms", len(r.platforms.platforms) if r.platforms else 0],
-        ["生成时间 generated (UTC)", r.generated_at],
+        [pgettext("column", "base"), _("{name} ({key})").format(name=r.base.name, key=r.base.key)],
+        [_("year under review"), str(r.year)],
+        [_("compared with"), str(r.previous_year)],
+        [
+            _("§2 targets met"),
+            _("{met} / {n} (not applicable: {na})").format(met=met, n=len(r.targets.targets), na=na),
+        ],
+        [_("number of enterprises"), r.indicators.enterprises],
+        [_("chain maps"), _(PART_SEP).join(_map_name(m.map) for m in r.maps.maps) if r.maps else (r.maps_error or NA)],
+        [_("covered segments"), counts.get("covered", 0)],
+        [_("weak segments"), counts.get("weak", 0)],
+        [_("gap segments"), counts.get("gap", 0)],
+        [_("segments with no known supplier"), counts.get("no_supplier", 0)],
+        [_("industry alliances"), len(r.alliances)],
+        [_("patent pools"), len(r.pools)],
+        [_("public service platforms"), len(r.platforms.platforms) if r.platforms else 0],
+        [_("generated (UTC)"), r.generated_at],
     ]
     # counts are numbers in Excel, not text
     kinds: dict[str, CellKind] = {f"{i},1": "int" for i, row in enumerate(rows) if isinstance(row[1], int)}
     return ReportTable(
-        key="概况",
+        key=_("Summary"),
         kinds=kinds,
-        title="概况 Summary",
-        columns=[Column(header="项目 item", width=34), Column(header="内容 value", width=60)],
+        title=_("Summary"),
+        columns=[Column(header=_("item"), width=34), Column(header=_("details"), width=60)],
         rows=rows,
-        notes=["示例数据仅用于演示，非官方统计 (illustrative figures are marked in the sources)."]
+        notes=[_("Illustrative figures for the demonstration, not official statistics (marked in the sources).")]
         if any("示例" in s or "illustrative" in s for s in r.figure_sources)
         else [],
     )
+
+
+SOURCE_WORDS: dict[str, str] = {"computed": N_("computed"), "all bases": N_("all bases")}
+"""Sources of a §2 input that are our words, not a file or a field: shown in the report's language."""
+
+
+def _source(source: str) -> str:
+    return _(SOURCE_WORDS[source]) if source in SOURCE_WORDS else source
 
 
 def _targets(r: AnnualReport) -> ReportTable:
@@ -283,13 +329,13 @@ def _targets(r: AnnualReport) -> ReportTable:
         rows.append(
             [
                 t.code,
-                t.name,
-                "本基地" if t.scope == "base" else "全国（本基地贡献）",
+                t.name_en if _en() else t.name,
+                _("this base") if t.scope == "base" else _("national (this base's contribution)"),
                 t.threshold,
                 t.value,
                 "—" if t.scope == "base" else t.total,
-                _status_zh(t.met),
-                "；".join(t.missing),
+                _status(t.met),
+                _(PART_SEP).join(t.missing),
             ]
         )
         for x in t.inputs:
@@ -297,24 +343,30 @@ def _targets(r: AnnualReport) -> ReportTable:
                 val = show(x.value, "pct")
             else:
                 val = NA if x.value is None else (f"{x.value:,.4g}" if abs(x.value) < 100 else f"{x.value:,.0f}")
-            notes.append(
-                f"{t.code} 输入：{x.name} = {val} {x.unit}".rstrip() + (f"（来源：{x.source}）" if x.source else "")
+            line = _("{code} input: {name} = {value} {unit}").format(
+                code=t.code, name=x.name, value=val, unit=unit_text(x.unit)
             )
+            if x.source:
+                line = line.rstrip() + _(" (source: {source})").format(source=_source(x.source))
+            notes.append(line.rstrip())
         if t.note:
-            notes.append(f"{t.code} 注：{t.note}")
+            notes.append(_("{code} note: {note}").format(code=t.code, note=t.note))
     return ReportTable(
-        key="§2目标",
-        title=f"§2 目标完成情况 Targets of {r.targets.targets[0].clause if r.targets.targets else '商产发[2007]509号'}",
-        intro="达标 / 未达标 / 不适用：缺少输入时为“不适用”，并列出缺少的输入（从不按 0 计）。",
+        key=_("§2 targets"),
+        title=_("§2 targets of the founding notice ({notice})").format(notice=_(NOTICE_NAME)),
+        intro=_(
+            "Met / not met / not applicable: a target whose input is missing is not applicable and the missing "
+            "input is named (it never counts as 0)."
+        ),
         columns=[
-            Column(header="目标 target", width=8),
-            Column(header="名称 name", width=40),
-            Column(header="范围 scope", width=18),
-            Column(header="门槛 threshold", kind="num", width=12),
-            Column(header="本基地 value", kind="num", width=12),
-            Column(header="全部基地 all bases", kind="num", width=14),
-            Column(header="结论 status", width=12),
-            Column(header="缺少的输入 missing input", width=50),
+            Column(header=_("target"), width=8),
+            Column(header=pgettext("column", "name"), width=40),
+            Column(header=pgettext("column", "scope"), width=18),
+            Column(header=pgettext("column", "threshold"), kind="num", width=12),
+            Column(header=pgettext("column", "this base"), kind="num", width=12),
+            Column(header=pgettext("column", "all bases"), kind="num", width=14),
+            Column(header=pgettext("column", "status"), width=12),
+            Column(header=_("missing input"), width=50),
         ],
         rows=rows,
         kinds=kinds,
@@ -328,17 +380,17 @@ def _indicators(r: AnnualReport) -> ReportTable:
     for i, c in enumerate(r.changes):
         kinds[f"{i},1"] = kinds[f"{i},2"] = c.kind
         kinds[f"{i},3"] = "pp" if c.kind in ("pct", "signed_pct") else "delta"
-        rows.append([f"{c.zh} {c.en}", c.value, c.previous, c.change, c.missing or ""])
+        rows.append([c.en if _en() else c.zh, c.value, c.previous, c.change, c.missing or ""])
     return ReportTable(
-        key="指标与同比",
-        title=f"指标及同比变化 Indicators, {r.year} vs {r.previous_year}",
-        intro="占比类指标的变化以百分点计；n/a 表示缺少数据，原因见最后一列。",
+        key=_("Indicators"),
+        title=_("Indicators, {year} against {previous}").format(year=r.year, previous=r.previous_year),
+        intro=_("Changes of shares are in percentage points; n/a means the data is missing, the last column says why."),
         columns=[
-            Column(header="指标 indicator", width=44),
-            Column(header=f"{r.year} 年", kind="num", width=14),
-            Column(header=f"{r.previous_year} 年", kind="num", width=14),
-            Column(header="同比变化 change", kind="num", width=16),
-            Column(header="缺失原因 why n/a", width=50),
+            Column(header=pgettext("column", "indicator"), width=44),
+            Column(header=_("year {year}").format(year=r.year), kind="num", width=14),
+            Column(header=_("year {year}").format(year=r.previous_year), kind="num", width=14),
+            Column(header=_("change on the year before"), kind="num", width=16),
+            Column(header=_("why n/a"), width=50),
         ],
         rows=rows,
         kinds=kinds,
@@ -346,19 +398,21 @@ def _indicators(r: AnnualReport) -> ReportTable:
 
 
 def _names(firms: list[str], n: int = 6) -> str:
-    return "、".join(firms[:n]) + (f" 等 {len(firms)} 家" if len(firms) > n else "")
+    shown = _join(firms[:n])
+    return _("{names} and others, {n} in all").format(names=shown, n=len(firms)) if len(firms) > n else shown
 
 
 def _coverage(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
     for m in r.maps.maps if r.maps else []:
+        stages = _stage_names(m)
         for s in m.segments:
             rows.append(
                 [
-                    m.map.name,
-                    s.stage_name,
+                    _map_name(m.map),
+                    stages.get(s.stage, s.stage_name),
                     s.name,
-                    s.status_zh,
+                    value(s.status),
                     s.base_count,
                     _names([f.name for f in s.base_firms]),
                     s.makers_count,
@@ -366,83 +420,95 @@ def _coverage(r: AnnualReport) -> ReportTable:
             )
     notes = [r.maps_error] if r.maps_error else []
     return ReportTable(
-        key="产业链覆盖",
-        title="产业链图谱环节覆盖 Chain map coverage",
-        intro="已覆盖：基地内两家及以上企业；薄弱：仅一家；缺口：基地内没有、国内有生产企业；无已知供应商：数据中无生产企业（研发攻关方向）。",
+        key=_("Chain map coverage"),
+        title=_("Chain map coverage by segment"),
+        intro=_(
+            "Covered: two or more firms in the base; weak: only one; gap: none in the base, makers elsewhere in "
+            "China; no known supplier: no maker in the data (a research target)."
+        ),
         columns=[
-            Column(header="图谱 map", width=24),
-            Column(header="阶段 stage", width=22),
-            Column(header="环节 segment", width=26),
-            Column(header="状态 status", width=12),
-            Column(header="本基地企业数 base firms", kind="int", width=12),
-            Column(header="本基地企业 firms", width=40),
-            Column(header="全国生产企业数 makers nationwide", kind="int", width=14),
+            Column(header=_("chain map"), width=24),
+            Column(header=pgettext("column", "stage"), width=22),
+            Column(header=pgettext("column", "segment"), width=26),
+            Column(header=pgettext("column", "status"), width=12),
+            Column(header=_("number of base firms"), kind="int", width=12),
+            Column(header=_("firms of the base"), width=40),
+            Column(header=_("makers nationwide"), kind="int", width=14),
         ],
         rows=rows,
         notes=notes,
     )
 
 
+def _why(x: SegmentAnswer | SegmentCandidate | WeakLink) -> str:
+    return x.why if _en() else x.why_zh
+
+
 def _gaps(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
+    stages: dict[str, str] = {}
+    for m in r.maps.maps if r.maps else []:
+        stages |= _stage_names(m)
     for g in r.gap_segments:
         s = g.segment
+        stage = stages.get(s.stage, s.stage_name)
         if not g.candidates:
-            rows.append([s.name, s.stage_name, s.makers_count, None, "", "", s.why_zh])
+            rows.append([s.name, stage, s.makers_count, None, "", "", _why(s)])
         for i, c in enumerate(g.candidates, 1):
-            place = "".join(p for p in (c.province, c.city) if p) or "未知"
-            rows.append([s.name, s.stage_name, s.makers_count, i, c.name, place, c.why_zh])
+            place = "".join(p for p in (c.province, c.city) if p) or _("unknown")
+            rows.append([s.name, stage, s.makers_count, i, c.name, place, _why(c)])
     for s in r.no_supplier_segments:
-        rows.append([s.name, s.stage_name, 0, None, "无已知供应商：研发攻关方向", "", s.why_zh])
+        rows.append([s.name, stages.get(s.stage, s.stage_name), 0, None, _(NO_SUPPLIER), "", _why(s)])
     return ReportTable(
-        key="缺口与招商",
-        title="缺口环节与招商对象 Gap segments and whom to attract",
-        intro=f"每个缺口环节列出国内最相关的前 {CANDIDATES_PER_GAP} 家生产企业"
-        "（生产该环节产品最多者优先，其次按营收）。"
-        f"产品层缺口共 {r.product_gaps_total} 个（见 chainkg gaps）。",
+        key=_("Gaps to attract"),
+        title=_("Gap segments and whom to attract"),
+        intro=_(
+            "For each gap segment, the {n} most relevant makers in China (those making most of the segment's "
+            "products first, then by revenue). Product-level gaps in all: {gaps} (see chainkg gaps)."
+        ).format(n=CANDIDATES_PER_GAP, gaps=r.product_gaps_total),
         columns=[
-            Column(header="缺口环节 gap segment", width=24),
-            Column(header="阶段 stage", width=22),
-            Column(header="全国生产企业数 makers", kind="int", width=12),
-            Column(header="序号 rank", kind="int", width=8),
-            Column(header="招商对象 candidate", width=28),
-            Column(header="所在地 place", width=16),
-            Column(header="依据 why", width=60),
+            Column(header=_("gap segment"), width=24),
+            Column(header=pgettext("column", "stage"), width=22),
+            Column(header=_("makers nationwide"), kind="int", width=12),
+            Column(header=pgettext("column", "rank"), kind="int", width=8),
+            Column(header=_("candidate to attract"), width=28),
+            Column(header=pgettext("column", "place"), width=16),
+            Column(header=pgettext("column", "why"), width=60),
         ],
         rows=rows,
     )
+
+
+NO_SUPPLIER = N_("no known supplier: a research target")
+"""The candidate cell of a segment nobody in the data makes."""
 
 
 def _weak(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
+    stages: dict[str, str] = {}
+    for m in r.maps.maps if r.maps else []:
+        stages |= _stage_names(m)
     for s in r.weak_segments:
-        rows.append(["图谱环节 segment", s.name, s.stage_name, _names([f.name for f in s.base_firms]), s.why_zh])
+        stage = stages.get(s.stage, s.stage_name)
+        rows.append([_("chain-map segment"), s.name, stage, _names([f.name for f in s.base_firms]), _why(s)])
     for w in r.weak_links:
-        rows.append(["产品 " + w.level, w.name, w.stage_zh, w.enterprise.name, w.why_zh])
+        rows.append([value(w.level), w.name, value(w.stage), w.enterprise.name, _why(w)])
     return ReportTable(
-        key="薄弱环节",
-        title="薄弱环节 Weak links (仅一家企业支撑)",
-        intro=f"图谱环节 {len(r.weak_segments)} 个；产品层薄弱环节共 {r.weak_links_total} 个，"
-        f"列出得分最高的 {len(r.weak_links)} 个。",
+        key=_("Weak links"),
+        title=_("Weak links (a single firm holds each)"),
+        intro=_(
+            "Chain-map segments: {segments}; product-level weak links: {total} in all, the {shown} with the "
+            "highest score listed."
+        ).format(segments=len(r.weak_segments), total=r.weak_links_total, shown=len(r.weak_links)),
         columns=[
-            Column(header="层级 level", width=16),
-            Column(header="环节 link", width=26),
-            Column(header="阶段 stage", width=22),
-            Column(header="唯一企业 sole firm", width=24),
-            Column(header="说明 why", width=60),
+            Column(header=pgettext("column", "level"), width=16),
+            Column(header=_("link"), width=26),
+            Column(header=pgettext("column", "stage"), width=22),
+            Column(header=pgettext("column", "only enterprise"), width=24),
+            Column(header=pgettext("column", "why"), width=60),
         ],
         rows=rows,
     )
-
-
-_ROLE_ZH = {
-    "chair": "理事长",
-    "vice_chair": "副理事长",
-    "secretariat": "秘书处",
-    "member": "成员",
-    "licensor": "许可方",
-    "licensee": "被许可方",
-}
 
 
 def _hub_table(key: str, title: str, hubs: list[HubRow], size_header: str) -> ReportTable:
@@ -451,7 +517,7 @@ def _hub_table(key: str, title: str, hubs: list[HubRow], size_header: str) -> Re
             h.name,
             h.key,
             h.base_members,
-            "；".join(f"{_ROLE_ZH.get(k, k)} {n}" for k, n in sorted(h.roles.items())),
+            _(PART_SEP).join(f"{value(k)} {n}" for k, n in sorted(h.roles.items())),
             h.size,
         ]
         for h in hubs
@@ -460,57 +526,71 @@ def _hub_table(key: str, title: str, hubs: list[HubRow], size_header: str) -> Re
         key=key,
         title=title,
         columns=[
-            Column(header="名称 name", width=34),
-            Column(header="主键 key", width=18),
-            Column(header="本基地参与单位 base members", kind="int", width=14),
-            Column(header="角色 roles", width=36),
+            Column(header=pgettext("column", "name"), width=34),
+            Column(header=pgettext("column", "key"), width=18),
+            Column(header=_("members from the base"), kind="int", width=14),
+            Column(header=_("roles"), width=36),
             Column(header=size_header, kind="int", width=14),
         ],
         rows=rows,
-        notes=[] if rows else ["本年度无 none in the year."],
+        notes=[] if rows else [_("None in the year.")],
     )
 
 
 def _platforms(r: AnnualReport) -> ReportTable:
     p = r.platforms
     rows: list[list[Cell]] = (
-        [[x.name, x.kind_zh, x.key, "、".join(x.bases)] for x in p.platforms] if p is not None else []
+        [[x.name, value(x.kind), x.key, _join(x.bases)] for x in p.platforms] if p is not None else []
     )
     notes = (
-        [f"缺少的平台类型 missing types：{'、'.join(p.missing_zh) or '无'}（共 6 类，覆盖 {show(p.coverage, 'pct')}）"]
+        [
+            _("Platform types missing: {types} (of 6 types; coverage {coverage})").format(
+                types=_join([value(k) for k in p.kinds_missing]) or pgettext("value", "none"),
+                coverage=show(p.coverage, "pct"),
+            )
+        ]
         if p
         else []
     )
     return ReportTable(
-        key="公共服务平台",
-        title="公共服务平台 Public service platforms",
+        key=_("Public service platforms"),
+        title=_("Public service platforms"),
         columns=[
-            Column(header="平台 platform", width=40),
-            Column(header="类型 type", width=10),
-            Column(header="主键 key", width=18),
-            Column(header="服务基地 bases served", width=30),
+            Column(header=_("platform"), width=40),
+            Column(header=pgettext("column", "type"), width=10),
+            Column(header=pgettext("column", "key"), width=18),
+            Column(header=_("bases served"), width=30),
         ],
         rows=rows,
         notes=notes,
     )
 
 
+def _node_type(label: str) -> str:
+    """A node type's name in the current language (the label when the model has none)."""
+    for n in NODE_TYPES:
+        if n.label == label:
+            return n.en if _en() else n.zh
+    return label
+
+
 def _sources(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = [
-        [s.source, "；".join(f"{k} {n}" for k, n in s.kinds.items()), s.nodes, s.loaded_at] for s in r.sources
+        [s.source, _(PART_SEP).join(f"{_node_type(k)} {n}" for k, n in s.kinds.items()), s.nodes, s.loaded_at]
+        for s in r.sources
     ]
     return ReportTable(
-        key="数据来源",
-        title="数据来源及日期 Data sources and their dates",
-        intro="每个来源文件或数据集载入的节点及最近载入时间（UTC）。",
+        key=_("Data sources"),
+        title=_("Data sources and their dates"),
+        intro=_("The nodes each source file or data set loaded, and its latest load time (UTC)."),
         columns=[
-            Column(header="来源 source", width=46),
-            Column(header="内容 contents", width=40),
-            Column(header="节点数 nodes", kind="int", width=10),
-            Column(header="载入时间 loaded at (UTC)", width=26),
+            Column(header=pgettext("column", "source"), width=46),
+            Column(header=_("contents"), width=40),
+            Column(header=_("nodes"), kind="int", width=10),
+            Column(header=_("loaded at (UTC)"), width=26),
         ],
         rows=rows,
-        notes=[f"§2 目标数据来源：{s}" for s in r.figure_sources],
+        notes=[_("Source of the §2 figures: {source}").format(source=_source(s)) for s in r.figure_sources],
     )
 
 
@@ -523,16 +603,23 @@ def report_tables(r: AnnualReport) -> list[ReportTable]:
         _coverage(r),
         _gaps(r),
         _weak(r),
-        _hub_table("产业联盟", "产业联盟 Alliances", r.alliances, "联盟成员总数 all members"),
-        _hub_table("专利池", "专利池 Patent pools", r.pools, "池内专利数 patents"),
+        _hub_table(_("Industry alliances"), _("Industry alliances"), r.alliances, _("members in all")),
+        _hub_table(_("Patent pools"), _("Patent pools"), r.pools, _("patents in the pool")),
         _platforms(r),
         _sources(r),
     ]
 
 
 def report_title(r: AnnualReport) -> str:
-    """The report's title line."""
-    return f"{r.base.name} {r.year} 年度考核报告"
+    """The report's title line, in the current language."""
+    return _("{name}: annual review report, {year}").format(name=r.base.name, year=r.year)
+
+
+def report_meta(r: AnnualReport) -> str:
+    """The line under the title: base, years compared, when the report was made."""
+    return _(
+        "Base {name} ({key}) · year under review {year} · compared with {previous} · generated {at} (chainkg)"
+    ).format(name=r.base.name, key=r.base.key, year=r.year, previous=r.previous_year, at=r.generated_at)
 
 
 def file_name(r: AnnualReport, fmt: str) -> str:

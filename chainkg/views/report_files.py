@@ -2,9 +2,12 @@
 
 Each writer walks the same :func:`chainkg.views.report.report_tables`, so the three files show
 the same figures. Excel keeps numbers as numbers with a number format per column kind; Word
-and PDF show the text :meth:`ReportTable.text` gives. Chinese text needs a CJK font: Word
-names one for East Asian text (``w:eastAsia``), the PDF embeds Noto Sans CJK (fonts-noto-cjk,
-installed by scripts/install-system-deps.sh) through fontconfig.
+and PDF show the text :meth:`ReportTable.text` gives. The file speaks the current language
+(:mod:`chainkg.i18n`): its words, its number formats' units, the PDF's ``<html lang>`` and the
+language Word marks its text with. Chinese text needs a CJK font, in an English report too
+(names stay Chinese): Word names one for East Asian text (``w:eastAsia``), the PDF embeds Noto
+Sans CJK (fonts-noto-cjk, installed by scripts/install-system-deps.sh) through fontconfig; an
+English report sets its Latin text in a Latin font first (DejaVu Sans in the PDF).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import io
 from typing import Any, Literal
 
-from chainkg.views.report import AnnualReport, CellKind, ReportTable, report_tables, report_title
+from chainkg.i18n import _, get_locale
+from chainkg.views.measures import NA
+from chainkg.views.report import AnnualReport, CellKind, ReportTable, report_meta, report_tables, report_title
 
 ReportFormat = Literal["xlsx", "docx", "pdf"]
 FORMATS: tuple[ReportFormat, ...] = ("xlsx", "docx", "pdf")
@@ -23,11 +28,14 @@ MEDIA_TYPES: dict[str, str] = {
 }
 CJK_FONT = "Noto Sans CJK SC"
 """The East Asian font named in Word and used by the PDF (a reader without it substitutes)."""
+LATIN_FONT = {"docx": "Arial", "pdf": "DejaVu Sans"}
+"""The font of an English report's Latin text: one every Word has, one the PDF embeds."""
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+"""The language tag of a report: the PDF's ``<html lang>`` and Word's ``w:lang``."""
 
 _XLSX_FORMATS: dict[CellKind, str] = {
     "pct": "0.0%",
     "signed_pct": "+0.0%;-0.0%;0.0%",
-    "pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"',
     "int": "#,##0",
     "num": "#,##0.###",
     "delta": "+#,##0.###;-#,##0.###;0",
@@ -50,18 +58,26 @@ def render(report: AnnualReport, fmt: ReportFormat) -> bytes:
 # -- Excel --------------------------------------------------------------------------------------
 
 
+def _xlsx_format(kind: CellKind) -> str | None:
+    """The Excel number format of a kind; percentage points carry their unit in the language."""
+    if kind == "pp":
+        unit = _("percentage points").replace('"', "")
+        return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+    return _XLSX_FORMATS.get(kind)
+
+
 def _xlsx_value(t: ReportTable, i: int, j: int) -> object:
     v = t.rows[i][j]
     kind = t.kind(i, j)
     if v is None:
-        return "n/a" if kind != "text" else ""
+        return NA if kind != "text" else ""
     if kind == "pp" and isinstance(v, float):
         return v * 100  # the format shows percentage points, not a percent
     return v
 
 
 def to_xlsx(report: AnnualReport) -> bytes:
-    """One sheet per part: a title row, the Chinese header row frozen, formats and widths set."""
+    """One sheet per part: a title row, the header row frozen, formats and widths set."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -85,7 +101,7 @@ def to_xlsx(report: AnnualReport) -> bytes:
         for i in range(len(t.rows)):
             for j in range(len(t.columns)):
                 cell = ws.cell(row=head + 1 + i, column=j + 1, value=_xlsx_value(t, i, j))
-                fmt = _XLSX_FORMATS.get(t.kind(i, j))
+                fmt = _xlsx_format(t.kind(i, j))
                 if fmt and isinstance(cell.value, int | float):
                     cell.number_format = fmt
                     if t.kind(i, j) == "pp":
@@ -102,7 +118,8 @@ def to_xlsx(report: AnnualReport) -> bytes:
 
 
 def _east_asian(run_or_style: Any, font: str = CJK_FONT) -> None:
-    """Name ``font`` for East Asian text: Word ignores ``font.name`` for Chinese characters."""
+    """Name ``font`` for East Asian text (Word ignores ``font.name`` for Chinese characters) and
+    mark the text's language: the report's for Latin text, Chinese for East Asian text."""
     from docx.oxml.ns import qn
 
     el = run_or_style.element
@@ -115,6 +132,12 @@ def _east_asian(run_or_style: Any, font: str = CJK_FONT) -> None:
     # A theme font (the default template's headings name one) wins over the named font: drop it.
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US" if get_locale() == "en" else "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def to_docx(report: AnnualReport) -> bytes:
@@ -133,14 +156,11 @@ def to_docx(report: AnnualReport) -> bytes:
         setattr(sec, m, Cm(1.5))
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         st = doc.styles[name]
-        st.font.name = CJK_FONT
+        st.font.name = LATIN_FONT["docx"] if get_locale() == "en" else CJK_FONT
         _east_asian(st)
     doc.styles["Normal"].font.size = Pt(9)
     doc.add_heading(report_title(report), level=0)
-    doc.add_paragraph(
-        f"基地 {report.base.name}（{report.base.key}）· 考核年度 {report.year} · 对比 {report.previous_year} 年 · "
-        f"生成时间 {report.generated_at}（chainkg）"
-    )
+    doc.add_paragraph(report_meta(report))
     for t in report_tables(report):
         doc.add_heading(t.title, level=1)
         if t.intro:
@@ -170,11 +190,11 @@ def to_docx(report: AnnualReport) -> bytes:
 
 # -- PDF ----------------------------------------------------------------------------------------
 
-_CSS = f"""
+_CSS = """
 @page {{ size: A4 landscape; margin: 1.4cm 1.2cm;
-        @bottom-center {{ content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; }} }}
-body {{ font-family: "{CJK_FONT}", "Noto Sans CJK", "WenQuanYi Zen Hei", sans-serif;
-        font-size: 8.5pt; color: #1f2933; }}
+        @bottom-center {{ content: counter(page) " / " counter(pages); font-family: {fonts}; font-size: 8pt;
+                          color: #555; }} }}
+body {{ font-family: {fonts}; font-size: 8.5pt; color: #1f2933; }}
 h1 {{ font-size: 17pt; margin: 0 0 4pt; }}
 h2 {{ font-size: 12pt; margin: 14pt 0 4pt; border-bottom: 1px solid #9fb3c8; break-after: avoid; }}
 p.meta, p.intro, li {{ color: #444; }}
@@ -188,15 +208,19 @@ tr {{ break-inside: avoid; }}
 
 
 def to_html(report: AnnualReport) -> str:
-    """The report as a standalone HTML document (what the PDF is made from)."""
+    """The report as a standalone HTML document (what the PDF is made from), in the current language."""
     from html import escape
 
+    lang = get_locale()
+    fonts = [f'"{CJK_FONT}"', '"Noto Sans CJK"', '"WenQuanYi Zen Hei"', "sans-serif"]
+    if lang == "en":  # Latin text in a Latin font; Chinese names fall back to the CJK font
+        fonts.insert(0, f'"{LATIN_FONT["pdf"]}"')
+    css = _CSS.format(fonts=", ".join(fonts))
     parts = [
-        f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(report_title(report))}</title>"
-        f"<style>{_CSS}</style></head><body>",
+        f"<!doctype html><html lang='{HTML_LANG.get(lang, lang)}'><head><meta charset='utf-8'>"
+        f"<title>{escape(report_title(report))}</title><style>{css}</style></head><body>",
         f"<h1>{escape(report_title(report))}</h1>",
-        f"<p class='meta'>基地 {escape(report.base.name)}（{escape(report.base.key)}）· 考核年度 {report.year} · "
-        f"对比 {report.previous_year} 年 · 生成时间 {escape(report.generated_at)}（chainkg）</p>",
+        f"<p class='meta'>{escape(report_meta(report))}</p>",
     ]
     for t in report_tables(report):
         parts.append(f"<h2>{escape(t.title)}</h2>")

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from chainkg.api.deps import StoreDep, require_read
 from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
+from chainkg.i18n import get_locale, use_locale
 from chainkg.views.report import build_report, file_name
-from chainkg.views.report_files import MEDIA_TYPES, render
+from chainkg.views.report_files import HTML_LANG, MEDIA_TYPES, render
 
 router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[Depends(require_read)])
 
@@ -22,7 +23,8 @@ router = APIRouter(prefix="/reports", tags=["reports"], dependencies=[Depends(re
         "The base's annual review report for `year` as a file (`format`: xlsx, docx or pdf): the §2 targets "
         "(met / not met / n/a, the missing input named), indicators with the change from the year before, chain-map "
         "coverage per segment, gap segments with the firms to attract, weak links, alliances, patent pools, "
-        "platforms and the data sources with their load dates. Chinese first. `year` defaults to last year; `map` "
+        "platforms and the data sources with their load dates. In one language: Chinese by default, English with "
+        "`lang=en` or `Accept-Language: en` (names stay as stored). `year` defaults to last year; `map` "
         "names the chain maps (default: the base's own)."
     ),
     operation_id="base_report",
@@ -42,14 +44,23 @@ def base_report(
         list[str] | None,
         Query(max_length=10, description="Chain map key (repeatable); default: the base's own maps / 图谱"),
     ] = None,
+    lang: Annotated[
+        Literal["zh", "en"] | None,
+        Query(description="Language of the report (else Accept-Language, else zh) / 报告语言"),
+    ] = None,
 ) -> Response:
     """The report file (see the description)."""
-    report = build_report(store, base, year, map or None)
-    data = render(report, format)
+    # The locale middleware has applied `lang` already; declared here so the API documents it.
+    with use_locale(lang or get_locale()) as chosen:
+        report = build_report(store, base, year, map or None)
+        data = render(report, format)
     return Response(
         content=data,
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": content_disposition(file_name(report, format))},
+        headers={
+            "Content-Disposition": content_disposition(file_name(report, format)),
+            "Content-Language": HTML_LANG[chosen],
+        },
     )
 
 

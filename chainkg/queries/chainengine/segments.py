@@ -591,7 +591,8 @@ def _why(
 ) -> tuple[str, str]:
     if st == "no_supplier":
         return (
-            f"Nobody in the data is in {seg} ({n_prods} products matched, no maker): an R&D target, not a 招商 target.",
+            f"Nobody in the data is in {seg} ({n_prods} products matched, no maker): "
+            "an R&D target, not one to attract.",
             f"数据中没有企业处于「{seg}」环节（匹配产品{n_prods}项，无生产企业）：宜作研发攻关目标，而非招商目标。",
         )
     if st == "gap":
