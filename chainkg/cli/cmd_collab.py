@@ -376,7 +376,7 @@ def indicators(
         console.print(line, style="dim", highlight=False)
     for i in found[:1]:
         console.print(
-            _("Chain figures from: {source} (today's chain)").format(source=i.chain_source),
+            _("Chain figures from: {source} (as of the year)").format(source=i.chain_source),
             style="dim",
             highlight=False,
         )

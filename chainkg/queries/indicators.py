@@ -216,7 +216,7 @@ INDICATORS: dict[str, Indicator] = {
     "chain_completeness": Indicator(
         0.08,
         False,
-        "Chain segments the base covers ÷ all its chain segments (today's chain)",
+        "Chain segments the base covers ÷ all its chain segments (as of the year)",
         "产业链完整度",
         "%",
         f"{_N} §3(一) 产业发展规划 (配套产业向基地集聚、延长产业链)",
@@ -412,16 +412,20 @@ def _dated(since: int | None, year: int | None) -> bool:
 
 
 def _chains(
-    store: GraphStore, bases: list[str], summaries: Mapping[str, ChainSummary] | None = None
+    store: GraphStore,
+    bases: list[str],
+    summaries: Mapping[str, ChainSummary] | None = None,
+    year: int | None = None,
 ) -> dict[str, _Chain]:
-    """Chain figures of each base from the supply-chain gap analysis (both levels, depth 3)."""
+    """Chain figures of each base from the supply-chain gap analysis (both levels, depth 3), as
+    of ``year`` (the chain as the data stands when None; ``summaries`` are taken only then)."""
     out = {}
     for b in bases:
-        given = summaries.get(b) if summaries else None
+        given = summaries.get(b) if summaries and year is None else None
         s = (
             given
             if given is not None and given.depth == CHAIN_DEPTH
-            else base_chain_summary(store, b, depth=CHAIN_DEPTH)
+            else base_chain_summary(store, b, depth=CHAIN_DEPTH, year=year)
         )
         out[b] = _Chain(s.completeness, s.segments, list(s.gap_segments), list(s.weak_segments))
     return out
@@ -465,15 +469,17 @@ def _snapshot(
         for r in store.run(query, params):
             ties[what][r["base"]].append(dict(r))
     platforms = {p.base: p for p in platform_coverage(store)}
-    chains = _chains(store, bases, summaries) if with_chain else {b: _Chain(None, 0, [], []) for b in bases}
+    none = {b: _Chain(None, 0, [], []) for b in bases}
+    # The chain as of each year asked for (who was located, in business and making what then).
+    chains = {y: _chains(store, bases, summaries, y) if with_chain else none for y in dict.fromkeys(years)}
 
     out = {}
     for b in bases:
-        chain = chains[b]
         pf = platforms.get(b)
         by_type = {k: sum(1 for p in pf.platforms if p.kind == k) for k in PLATFORM_KINDS} if pf else {}
         for y in years:
             as_of = y if y is not None else today_year()
+            chain = chains[y][b]
             m = measures_at(data, b, as_of)
             fy = y if y is not None else data.latest_figure_year(b, as_of)
             fm = m if fy is None or fy == as_of else measures_at(data, b, fy)

@@ -118,3 +118,20 @@ def test_dated_rows_rule() -> None:
     assert [len(dated_rows([row], y)) for y in (2010, 2011, 2019, 2020)] == [0, 1, 1, 0]
     closed = {"l_since": None, "l_until": None, "founded": "2012-03-01", "closed": "2020-11-30"}
     assert [len(dated_rows([closed], y)) for y in (2011, 2012, 2020, 2021)] == [0, 1, 1, 0]
+
+
+def test_indicator_history_dates_the_chain_figures(demo: GraphStore) -> None:
+    """The indicators' chain rows ask the chain as of each year, as the chain questions do."""
+    from chainkg.queries.indicators import indicator_history
+
+    by_year = {i.year: i for i in indicator_history(demo, "sz-led", [2015, 2016, 2021])}
+    for y, i in by_year.items():
+        summary = base_chain_summary(demo, "sz-led", 3, year=y)
+        assert (i.gaps, i.weak_links, i.chain_completeness) == (
+            len(summary.gap_segments),
+            len(summary.weak_segments),
+            summary.completeness,
+        )
+    # LED驱动芯片 is a gap in 2015 and covered from 2016; 光学透镜 is a gap again in 2021.
+    assert "LED驱动芯片" in by_year[2015].gap_segments and "LED驱动芯片" not in by_year[2016].gap_segments
+    assert "光学透镜" not in by_year[2016].gap_segments and "光学透镜" in by_year[2021].gap_segments
