@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_
+from chainkg.i18n import N_, _
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -127,9 +127,13 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     if len(report.notes) > 20:
         console.print(f"[dim]... {len(report.notes) - 20} more notes in {escape(str(summary))}[/]")
     if report.rejections:
-        shown = [r.model_dump() for r in report.rejections[:15]]
+        # the reason in the reader's language (--lang / CHAINKG_LANG); the files written above keep it stable
+        shown = [{**r.model_dump(), "reason": r.text()} for r in report.rejections[:15]]
         emit(
-            shown, as_json=False, title="Rejected rows (first 15)", columns=("file", "line", "field", "value", "reason")
+            shown,
+            as_json=False,
+            title=_("Rejected rows (first 15)"),
+            columns=("file", "line", "field", "value", "reason"),
         )
     if report.merges:
         console.print(f"Entity resolution merged {len(report.merges):,} rows; review them in {escape(str(merges))}.")

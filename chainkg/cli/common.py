@@ -164,15 +164,7 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
 
 def error_text(exc: ChainkgError) -> str:
     """The message of ``exc``, with where bad input was (file, line, field) said in the current language."""
-    if not isinstance(exc, InvalidInputError):
-        return str(exc)
-    where = [
-        _("file {file}").format(file=exc.file) if exc.file else "",
-        _("line {line}").format(line=exc.line) if exc.line is not None else "",
-        _("field '{field}'").format(field=exc.field) if exc.field else "",
-    ]
-    place = _(", ").join(w for w in where if w)
-    return _("{where}: {reason}").format(where=place, reason=exc.reason) if place else exc.reason
+    return exc.text() if isinstance(exc, InvalidInputError) else str(exc)
 
 
 def _plain(obj: Any) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import Msg, reason_of
 from chainkg.ingest import checks
 from chainkg.ingest.chainmap import (
     MAP_SUFFIXES,
@@ -163,7 +164,10 @@ class _Load:
         the writing has begun (then the rejection is only recorded: stopping would not undo it)."""
         if self.strict and not writing:
             raise InvalidInputError(
-                f"{rej.reason} (strict mode: nothing was loaded)", file=rej.file, line=rej.line, field=rej.field
+                Msg("{reason} (strict mode: nothing was loaded)", reason=rej.said()),
+                file=rej.file,
+                line=rej.line,
+                field=rej.field,
             )
         self.report.rejections.append(rej)
         stats.rejected += count
@@ -195,7 +199,7 @@ class _Load:
             # is refused with what the parser said, never a traceback and never a half-read file.
             stats = self.report.stats(UNREADABLE, "file")
             stats.read += 1
-            reason = f"cannot read the file ({type(exc).__name__}: {shown(str(exc), 200)})"
+            reason = Msg("cannot read the file ({error}: {text})", error=type(exc).__name__, text=shown(str(exc), 200))
             self.reject(stats, Rejection(file=source, reason=reason))
             return []
         if type_name:
@@ -279,7 +283,8 @@ class _Load:
         if d.doubt:
             if self.strict:
                 raise InvalidInputError(
-                    f"its text encoding was in doubt: {d.doubt} (strict mode: nothing was loaded)", file=t.source
+                    Msg("its text encoding was in doubt: {doubt} (strict mode: nothing was loaded)", doubt=d.doubt),
+                    file=t.source,
                 )
             self.report.notes.append(f"{t.source}: read as {d.label}, but {d.doubt}.")
         if d.note:
@@ -292,7 +297,9 @@ class _Load:
             if isinstance(v, str):
                 row[f] = self._clean(t, v)
                 if v and not row[f]:
-                    why = f"holds only invisible characters ({what_changed(v, '')}); fill in a real key"
+                    why = Msg(
+                        "holds only invisible characters ({changed}); fill in a real key", changed=what_changed(v, "")
+                    )
                     raise RowError([FieldProblem(f, shown(v), why)])
 
     def _clean(self, t: RawTable, v: str) -> str:
@@ -409,11 +416,15 @@ class _Load:
             stats,
             Rejection(
                 file=t.source,
-                reason=(
-                    f"cannot tell what '{t.type_hint}' holds, so its {n} rows were not loaded "
-                    f"({why or 'its name is no type'}); say the type with --type (e.g. --type registry for a 企业名录, "
-                    f"--type Enterprise), or name the file (or sheet) after a type, e.g. {examples} "
-                    "(see docs/ingest.md)"
+                reason=Msg(
+                    "cannot tell what '{name}' holds, so its {n} rows were not loaded "
+                    "({why}); say the type with --type (e.g. --type registry for a 企业名录, "
+                    "--type Enterprise), or name the file (or sheet) after a type, e.g. {examples} "
+                    "(see docs/ingest.md)",
+                    name=t.type_hint,
+                    n=n,
+                    why=why or Msg("its name is no type"),
+                    examples=examples,
                 ),
             ),
             count=n,
@@ -500,14 +511,16 @@ class _Load:
             try:
                 code = checks.check_industry_code(row["scheme"], row["code"])
             except ValueError as exc:
-                raise RowError([FieldProblem("code", row["code"], str(exc))]) from None
+                raise RowError([FieldProblem("code", row["code"], reason_of(exc))]) from None
             row["code"] = code
             derived = f"{row['scheme']}:{code}"
             if row.get("key") and row["key"] != derived:
                 raise RowError(
                     [
                         FieldProblem(
-                            "key", row["key"], f"an industry key is scheme:code, here '{derived}'; or leave it empty"
+                            "key",
+                            row["key"],
+                            Msg("an industry key is scheme:code, here '{derived}'; or leave it empty", derived=derived),
                         )
                     ]
                 )
@@ -525,7 +538,7 @@ class _Load:
         if measured is not None:
             return measured, "key"
         if not row.get("key"):
-            raise RowError([FieldProblem("key", None, "is required: fill in the key column")])
+            raise RowError([FieldProblem("key", None, Msg("is required: fill in the {label} column", label="key"))])
         return str(row["key"]), "key"
 
     def _hold(self, s: TypeSpec, t: RawTable, line: int, row: dict[str, Any], r: Resolved) -> None:
@@ -548,10 +561,13 @@ class _Load:
             line=line,
             field="name",
             value=value_text(given),
-            reason=(
-                f"may be the same firm as '{r.candidate_name or r.key}' (key {r.key}, similarity {r.score}); "
+            reason=Msg(
+                "may be the same firm as '{name}' (key {key}, similarity {score}); "
                 "held back, neither merged nor created: write same or different (同一/不同) in the decision "
-                "column of resolution-review.csv and load it together with this file again"
+                "column of resolution-review.csv and load it together with this file again",
+                name=r.candidate_name or r.key,
+                key=r.key,
+                score=r.score,
             ),
             type=s.name,
         )
@@ -676,8 +692,11 @@ class _Load:
                                 FieldProblem(
                                     "src_type",
                                     row["src_type"],
-                                    f"must be one of {', '.join(s.from_labels)} "
-                                    f"({', '.join(node_type(x).zh for x in s.from_labels)})",
+                                    Msg(
+                                        "must be one of {labels} ({labels_zh})",
+                                        labels=", ".join(s.from_labels),
+                                        labels_zh=", ".join(node_type(x).zh for x in s.from_labels),
+                                    ),
                                 )
                             ]
                         )
@@ -712,7 +731,7 @@ class _Load:
                     line=p.line,
                     field=fld,
                     value=value_text(row[fld]),
-                    reason=str(reason),
+                    reason=reason or "",
                     type=s.name,
                 )
                 self.reject(stats, rej)
@@ -833,7 +852,10 @@ class _Load:
                             line=rel.line,
                             field="src",
                             value=f"{sk['src']} → {sk['dst']}",
-                            reason=f"one end of this {r.type} is no longer in the store (deleted during the load?)",
+                            reason=Msg(
+                                "one end of this {type} is no longer in the store (deleted during the load?)",
+                                type=r.type,
+                            ),
                             type=r.type,
                         ),
                         writing=True,
@@ -882,7 +904,7 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
         elif p.is_file():
             files.append((p, shown(p.name)))
         else:
-            raise InvalidInputError(f"there is no file or folder at {shown(str(p))}", file=shown(str(p)))
+            raise InvalidInputError(Msg("there is no file or folder at {path}", path=shown(str(p))), file=shown(str(p)))
     return files, ignored
 
 
@@ -975,7 +997,7 @@ def ingest_file(
     forced, registry = resolve_type(type_name)
     p = Path(path)
     if not p.is_file():
-        raise InvalidInputError(f"there is no file at {shown(str(p))}", file=shown(str(p)))
+        raise InvalidInputError(Msg("there is no file at {path}", path=shown(str(p))), file=shown(str(p)))
     load = _Load(
         store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
     )

@@ -223,7 +223,7 @@ def ingest(
             engine_for(store).warm()  # what the load changed, fetched now rather than in someone's next question
         except Exception:  # the load is committed: a failed head start must not turn its answer into a 500
             log.exception("link graphs not fetched after an upload")
-    return _json_safe(report)
+    return _json_safe(report.in_language())  # each rejection's message in the reader's language
 
 
 class ColumnDoc(BaseModel):
