@@ -185,6 +185,7 @@ def test_rejections_name_file_line_field_and_the_rest_loads(store: GraphStore, t
         "field": "employees",
         "value": "十个",
         "reason": "must be a whole number (for example 2015)",
+        "reason_zh": "必须是整数（例如 2015）",  # both languages kept, whoever ran the load
     }
 
 
