@@ -19,6 +19,7 @@ This module is the bottom layer: it imports nothing of chainkg, so any layer may
 from __future__ import annotations
 
 import gettext as _gettext
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -392,6 +393,21 @@ class Msg(str):
             for k, v in (data.get("params") or {}).items()
         }
         return cls(str(data["msgid"]), **params)
+
+    def dumps(self) -> str:
+        """:meth:`stable` as one JSON text, for a text property of a node (e.g. a product's flag reasons)."""
+        return json.dumps(self.stable(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: str) -> str:
+        """The message :meth:`dumps` wrote; any other text (written before messages were stored so) as is."""
+        if not text.startswith("{"):
+            return text
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        return cls.from_stable(data) if isinstance(data, dict) and "msgid" in data else text
 
 
 def _msg_from_stable(data: dict[str, Any]) -> Msg:
