@@ -121,11 +121,13 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     if emit_json(report, as_json):
         return
     emit(report.summary_rows(), as_json=False, title=title, columns=SUMMARY_COLUMNS)
-    console.print(report.summary_line())
+    console.print(report.summary_line(lang=None))
+    label = escape(_("note:"))
     for note in report.notes[:20]:
-        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)  # notes quote headers from the file
+        console.print(f"[dim]{label}[/] {escape(note)}", highlight=False)  # notes quote headers from the file
     if len(report.notes) > 20:
-        console.print(f"[dim]... {len(report.notes) - 20} more notes in {escape(str(summary))}[/]")
+        more = _("... {n} more notes in {file}").format(n=len(report.notes) - 20, file=str(summary))
+        console.print(f"[dim]{escape(more)}[/]")
     if report.rejections:
         # the reason in the reader's language (--lang / CHAINKG_LANG); the files written above keep it stable
         shown = [{**r.model_dump(), "reason": r.text()} for r in report.rejections[:15]]
@@ -136,16 +138,16 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
             columns=("file", "line", "field", "value", "reason"),
         )
     if report.merges:
-        console.print(f"Entity resolution merged {len(report.merges):,} rows; review them in {escape(str(merges))}.")
+        said = _("Entity resolution merged {n:,} rows; review them in {file}.")
+        console.print(escape(said.format(n=len(report.merges), file=str(merges))), highlight=False)
     if review is not None:
-        console.print(
-            f"[bold]{len(report.reviews):,} row(s) may be firms already known and were held back[/] (待人工确认): "
-            f"write same or different (同一/不同) in the decision column of {escape(str(review))}, then load "
-            "the same files again with --review that file."
+        said = _(
+            "{n:,} row(s) may be firms already known and were held back: write same or different (同一/不同) "
+            "in the decision column of {file}, then load the same files again with --review that file."
         )
-    console.print(
-        f"Summary: {escape(str(summary))}\nRejected rows: {escape(str(rejects))} ({len(report.rejections):,} lines)"
-    )
+        console.print(escape(said.format(n=len(report.reviews), file=str(review))), highlight=False)
+    said = _("Summary: {summary}\nRejected rows: {rejects} ({n:,} lines)")
+    console.print(escape(said.format(summary=str(summary), rejects=str(rejects), n=len(report.rejections))))
 
 
 def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None:
@@ -225,7 +227,7 @@ def ingest(
         )
         if not dry_run:
             _quality_pass(store, quiet=as_json)
-    title = "Ingest (dry run: nothing written)" if dry_run else "Ingest"
+    title = _("Ingest (dry run: nothing written)") if dry_run else _("Ingest")
     _finish(report, as_json=as_json, report_dir=report_dir, title=title)
 
 
@@ -275,4 +277,4 @@ def ingest_demo(
         _refuse_mixing(store, "demo", mix)
         report = load_demo(store)
         _quality_pass(store, quiet=as_json)
-    _finish(report, as_json=as_json, report_dir=report_dir, title="Demo data")
+    _finish(report, as_json=as_json, report_dir=report_dir, title=_("Demo data"))

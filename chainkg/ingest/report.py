@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from chainkg.i18n import Msg, _
+from chainkg.i18n import N_, Msg, _
 from chainkg.ingest.textsafe import shown
 
 
@@ -203,15 +203,31 @@ class IngestReport(BaseModel):
             )
         return rows
 
-    def summary_line(self) -> str:
-        """One sentence: how many rows were read, loaded, merged and rejected."""
+    def summary_line(self, lang: str | None = "en") -> str:
+        """One sentence: how many rows were read, loaded, merged and rejected; in ``lang``
+        (English by default, as logs keep it; None for the current language)."""
         t = self.totals()
-        verb = "would load" if self.dry_run else "loaded"
-        return (
-            f"Read {t.read:,} rows from {len(self.files)} tables; {verb} {t.loaded:,} "
-            f"({t.created:,} new, {t.updated:,} changed, {t.unchanged:,} unchanged), "
-            f"merged {t.merged:,} duplicates, rejected {t.rejected:,}."
-        )
+        if self.dry_run:
+            msgid = N_(
+                "Read {read:,} rows from {tables} tables; would load {loaded:,} ({created:,} new, {updated:,} changed, "
+                "{unchanged:,} unchanged), merged {merged:,} duplicates, rejected {rejected:,}."
+            )
+        else:
+            msgid = N_(
+                "Read {read:,} rows from {tables} tables; loaded {loaded:,} ({created:,} new, {updated:,} changed, "
+                "{unchanged:,} unchanged), merged {merged:,} duplicates, rejected {rejected:,}."
+            )
+        return Msg(
+            msgid,
+            read=t.read,
+            tables=len(self.files),
+            loaded=t.loaded,
+            created=t.created,
+            updated=t.updated,
+            unchanged=t.unchanged,
+            merged=t.merged,
+            rejected=t.rejected,
+        ).text(lang)
 
     def write_rejects(self, path: Path | str) -> Path:
         """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path.

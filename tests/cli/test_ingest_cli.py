@@ -46,8 +46,8 @@ def test_ingest_folder_prints_summary_and_writes_reports(data_dir: Path, tmp_pat
     reports = tmp_path / "reports"
     result = runner.invoke(app, ["ingest", str(folder), "--report-dir", str(reports)])
     assert result.exit_code == 0, result.output
-    assert "Read 2 rows from 1 tables; loaded 1 (1 new" in flat(result.output)
-    assert "rejected 1" in flat(result.output)
+    assert "从 1 个表读取 2 行；导入 1 行（新增 1，" in flat(result.output)
+    assert "拒绝 1 行。" in flat(result.output)
     assert "未导入的行（前 15 行）" in flat(result.output)
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
     assert summary["types"][0]["type"] == "Base" and summary["types"][0]["rejected"] == 1
@@ -71,7 +71,9 @@ def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     write_csv(folder / "enterprise.csv", ["name", "uscc"], [["甲", ""], ["乙", "123"]])
     dry = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "r")])
-    assert dry.exit_code == 0 and "dry run" in flat(dry.output) and "would load 1" in flat(dry.output)
+    assert dry.exit_code == 0 and "试运行" in flat(dry.output) and "将导入 1 行" in flat(dry.output)
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "r")])
+    assert "Read 2 rows from 1 tables; would load 1 (" in flat(en.output) and "dry run" in flat(en.output)
     assert stored_counts(data_dir) == {}
     strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
     assert strict.exit_code == 4
@@ -175,7 +177,7 @@ def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
         ["ingest", str(folder), "--aliases", str(aliases), "--batch-size", "1", "--report-dir", str(tmp_path / "r")],
     )
     assert result.exit_code == 0, result.output
-    assert "Entity resolution merged 1 rows" in flat(result.output)
+    assert "实体消歧合并了 1 行" in flat(result.output)
     assert stored_counts(data_dir) == {"Base": 1, "Enterprise": 1, "LOCATED_IN": 1}
 
 
@@ -193,7 +195,7 @@ def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
 def test_ingest_demo_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-demo", "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
-    assert "rejected 0" in flat(result.output)
+    assert "拒绝 0 行。" in flat(result.output)
     counts = stored_counts(data_dir)
     assert counts["Base"] == 4 and counts["Platform"] == 8
 
@@ -273,7 +275,7 @@ def test_registry_export_through_the_cli_with_the_review_round_trip(data_dir: Pa
     assert "kept in extra (其他字段)" in flat(explained.output) and "reg_capital" in flat(explained.output)
     first = runner.invoke(app, ["ingest", str(export), "--type", "registry", "--report-dir", str(reports)])
     assert first.exit_code == 0, first.output
-    assert "held back" in flat(first.output) and "resolution-review.csv" in flat(first.output)
+    assert "已暂缓导入" in flat(first.output) and "resolution-review.csv" in flat(first.output)
     review = reports / "resolution-review.csv"
     with review.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
