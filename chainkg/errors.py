@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from chainkg.i18n import _, localized
-
 
 class ChainkgError(Exception):
     """Root of every error chainkg raises on purpose."""
@@ -38,17 +36,6 @@ class InvalidInputError(ChainkgError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
-
-    def text(self) -> str:
-        """The message in the current language, with where the bad input was (file, line, field)."""
-        where = [
-            _("file {file}").format(file=self.file) if self.file else "",
-            _("line {line}").format(line=self.line) if self.line is not None else "",
-            _("field '{field}'").format(field=self.field) if self.field else "",
-        ]
-        place = _(", ").join(w for w in where if w)
-        reason = localized(self.reason)
-        return _("{where}: {reason}").format(where=place, reason=reason) if place else reason
 
 
 class StoreUnavailableError(ChainkgError):

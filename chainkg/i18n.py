@@ -437,3 +437,16 @@ def reason_of(exc: BaseException) -> str:
     """What ``exc`` says: its :class:`Msg` when it was raised with one (so it can be shown in any language)."""
     first = exc.args[0] if exc.args else None
     return first if isinstance(first, Msg) else str(exc)
+
+
+def placed(reason: str, *, file: str | None = None, line: int | None = None, field: str | None = None) -> str:
+    """``reason`` (a :class:`Msg` said in the current language) after where the bad input was:
+    ``文件 a.csv，第 3 行，字段“year”：…`` / ``file a.csv, line 3, field 'year': …``."""
+    where = [
+        _("file {file}").format(file=file) if file else "",
+        _("line {line}").format(line=line) if line is not None else "",
+        _("field '{field}'").format(field=field) if field else "",
+    ]
+    place = _(", ").join(w for w in where if w)
+    said = localized(reason)
+    return _("{where}: {reason}").format(where=place, reason=said) if place else said

@@ -37,13 +37,12 @@ def test_undecodable_bytes_are_an_error_with_advice() -> None:
     # said in the reader's language: Chinese by default, English on request, the English kept as the error's text
     assert str(exc.value).startswith("the file is not UTF-8 (")
     with use_locale("zh"):
-        assert exc.value.text().startswith("该文件不是 UTF-8（")
-        assert exc.value.text().endswith("请在 Excel 或 WPS 中另存为“CSV UTF-8”后重新导入")
+        assert localized(exc.value.reason).startswith("该文件不是 UTF-8（")
+        assert localized(exc.value.reason).endswith("请在 Excel 或 WPS 中另存为“CSV UTF-8”后重新导入")
     with use_locale("en"):
-        assert (
-            exc.value.text().startswith("the file is not UTF-8 (")
-            and "save it again as 'CSV UTF-8'" in exc.value.text()
-        )
+        assert localized(exc.value.reason).startswith(
+            "the file is not UTF-8 ("
+        ) and "save it again as 'CSV UTF-8'" in localized(exc.value.reason)
 
 
 def test_reader_problems_name_the_line_in_both_languages(tmp_path: Path) -> None:
