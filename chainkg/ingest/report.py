@@ -217,17 +217,7 @@ class IngestReport(BaseModel):
                 "Read {read:,} rows from {tables} tables; loaded {loaded:,} ({created:,} new, {updated:,} changed, "
                 "{unchanged:,} unchanged), merged {merged:,} duplicates, rejected {rejected:,}."
             )
-        return Msg(
-            msgid,
-            read=t.read,
-            tables=len(self.files),
-            loaded=t.loaded,
-            created=t.created,
-            updated=t.updated,
-            unchanged=t.unchanged,
-            merged=t.merged,
-            rejected=t.rejected,
-        ).text(lang)
+        return Msg(msgid, tables=len(self.files), **t.model_dump(exclude={"type", "kind"})).text(lang)
 
     def write_rejects(self, path: Path | str) -> Path:
         """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path.
