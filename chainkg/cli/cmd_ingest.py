@@ -123,7 +123,7 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     emit(report.summary_rows(), as_json=False, title=title, columns=SUMMARY_COLUMNS)
     console.print(report.summary_line(lang=None))
     label = escape(_("note:"))
-    for note in report.notes[:20]:
+    for note in report.notes_said()[:20]:
         console.print(f"[dim]{label}[/] {escape(note)}", highlight=False)  # notes quote headers from the file
     if len(report.notes) > 20:
         more = _("... {n} more notes in {file}").format(n=len(report.notes) - 20, file=str(summary))

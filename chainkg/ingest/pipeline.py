@@ -220,11 +220,17 @@ class _Load:
             self.report.files.append(info)
             self._decoding_notes(t)
             if t.empty:
-                self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
+                self.report.notes.append(Msg("{file} is empty: nothing to load from it.", file=t.source))
                 continue
             if t.preamble:
                 skipped = "; ".join(f"line {n}: {text[:60]!r}" for n, text in t.preamble[:3])
-                self.report.notes.append(f"{t.source}: title/note row(s) above the header skipped ({skipped}).")
+                self.report.notes.append(
+                    Msg(
+                        "{file}: title/note row(s) above the header skipped ({skipped}).",
+                        file=t.source,
+                        skipped=skipped,
+                    )
+                )
             if is_map_table_name(t.type_hint) and forced is None and not registry:
                 info.type = "ChainMap"
                 self._add_maps(t.source, read_map_table(t.source, t.rows))
@@ -249,8 +255,14 @@ class _Load:
             if s is None and found is not None and found.type is not None:
                 s = spec(found.type)
                 self.report.notes.append(
-                    f"{t.source}: read as {s.name} ({s.zh}) because its {found.reason}; "
-                    "if that is wrong, say the type with --type."
+                    Msg(
+                        "{file}: read as {type} ({type_zh}) because its {why}; "
+                        "if that is wrong, say the type with --type.",
+                        file=t.source,
+                        type=s.name,
+                        type_zh=s.zh,
+                        why=found.reason,
+                    )
                 )
             if s is None:
                 self._unknown(t, found.reason if found is not None else None)
@@ -267,9 +279,12 @@ class _Load:
             self._registry_links()
         if self.renamed:
             self.report.notes.append(
-                f"{self.renamed:,} firm(s) already known under another name: the new spellings were kept as "
-                "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
-                "(then the old name became the alias); see merges.csv."
+                Msg(
+                    "{n:,} firm(s) already known under another name: the new spellings were kept as "
+                    "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
+                    "(then the old name became the alias); see merges.csv.",
+                    n=self.renamed,
+                )
             )
         self._resolve_rels()
         self._note_cleaned()
@@ -286,9 +301,11 @@ class _Load:
                     Msg("its text encoding was in doubt: {doubt} (strict mode: nothing was loaded)", doubt=d.doubt),
                     file=t.source,
                 )
-            self.report.notes.append(f"{t.source}: read as {d.label}, but {d.doubt}.")
+            self.report.notes.append(
+                Msg("{file}: read as {codec}, but {doubt}.", file=t.source, codec=d.label, doubt=d.doubt)
+            )
         if d.note:
-            self.report.notes.append(f"{t.source}: read as {d.label}: {d.note}.")
+            self.report.notes.append(Msg("{file}: read as {codec}: {note}.", file=t.source, codec=d.label, note=d.note))
 
     def _clean_keys(self, t: RawTable, row: dict[str, Any], fields: tuple[str, ...]) -> None:
         """NFKC-normalise the key fields of ``row`` and drop invisible characters, counting changes."""
@@ -312,9 +329,14 @@ class _Load:
     def _note_cleaned(self) -> None:
         for source, (n, example) in self.cleaned.items():
             self.report.notes.append(
-                f"{source}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
-                f"(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
-                f"like; e.g. {example}."
+                Msg(
+                    "{file}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
+                    "(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
+                    "like; e.g. {example}.",
+                    file=source,
+                    n=n,
+                    example=example,
+                )
             )
         self.cleaned.clear()
 
@@ -325,7 +347,12 @@ class _Load:
         for m in res.maps:
             if m.key in self.maps:
                 self.report.notes.append(
-                    f"{source}: chain map '{m.key}' is also in {self.maps[m.key].source}; the later one is loaded."
+                    Msg(
+                        "{file}: chain map '{map}' is also in {other}; the later one is loaded.",
+                        file=source,
+                        map=m.key,
+                        other=self.maps[m.key].source,
+                    )
                 )
             self.maps[m.key] = m
             count_read(self.report, m)
@@ -360,20 +387,37 @@ class _Load:
         """Note what the conversion of a registry export found (kept columns, unreadable cells)."""
         self.registry.append(conv)
         src = conv.table.source
-        self.report.notes.append(f"{src}: read as a registry export (企业名录){'; ' + why if why else ''}.")
+        if why:
+            self.report.notes.append(Msg("{file}: read as a registry export (企业名录); {why}.", file=src, why=why))
+        else:
+            self.report.notes.append(Msg("{file}: read as a registry export (企业名录).", file=src))
         self.report.notes.extend(conv.notes)
         if conv.kept:
             shown = ", ".join(repr(h[:40]) for h in conv.kept[:10]) + (
                 f" and {len(conv.kept) - 10} more" if len(conv.kept) > 10 else ""
             )
             self.report.notes.append(
-                f"{src}: column(s) {shown} have no property of their own; their values are kept with each firm "
-                "in extra (其他字段)."
+                Msg(
+                    "{file}: column(s) {columns} have no property of their own; their values are kept with each firm "
+                    "in extra (其他字段).",
+                    file=src,
+                    columns=shown,
+                )
             )
         for line, header, _value, why_cell in conv.cell_notes[:20]:
-            self.report.notes.append(f"{src}, line {line}, column '{header}': {why_cell}; kept in extra.")
+            self.report.notes.append(
+                Msg(
+                    "{file}, line {line}, column '{column}': {why}; kept in extra.",
+                    file=src,
+                    line=line,
+                    column=header,
+                    why=why_cell,
+                )
+            )
         if len(conv.cell_notes) > 20:
-            self.report.notes.append(f"{src}: {len(conv.cell_notes) - 20:,} more unreadable cells, kept in extra.")
+            self.report.notes.append(
+                Msg("{file}: {n:,} more unreadable cells, kept in extra.", file=src, n=len(conv.cell_notes) - 20)
+            )
 
     def _read_review(self, t: RawTable) -> None:
         """Apply a person's decisions from resolution-review.csv to this load's entity resolution."""
@@ -441,7 +485,14 @@ class _Load:
                     ignored.append(str(h))
                 continue
             if col in mapping.values():
-                self.report.notes.append(f"{t.source}: column '{h}' repeats '{col}'; the right-most one is used.")
+                self.report.notes.append(
+                    Msg(
+                        "{file}: column '{header}' repeats '{column}'; the right-most one is used.",
+                        file=t.source,
+                        header=h,
+                        column=col,
+                    )
+                )
             mapping[h] = col
         if ignored:
             # At most 10 named: a sheet of 100,000 stray columns must not make a megabyte-long note.
@@ -449,13 +500,22 @@ class _Load:
                 f" and {len(ignored) - 10:,} more" if len(ignored) > 10 else ""
             )
             self.report.notes.append(
-                f"{t.source}: column(s) {shown} are not part of the {s.name} format "
-                f"and were ignored (known: {', '.join(c.name for c in s.columns)})."
+                Msg(
+                    "{file}: column(s) {columns} are not part of the {type} format and were ignored (known: {known}).",
+                    file=t.source,
+                    columns=shown,
+                    type=s.name,
+                    known=", ".join(c.name for c in s.columns),
+                )
             )
         missing = [c.name for c in s.columns if c.required and c.name not in mapping.values()]
         if missing and t.rows:
             self.report.notes.append(
-                f"{t.source}: has no column for required field(s) {', '.join(missing)}; every row will be rejected."
+                Msg(
+                    "{file}: has no column for required field(s) {fields}; every row will be rejected.",
+                    file=t.source,
+                    fields=", ".join(missing),
+                )
             )
         return mapping
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from chainkg.i18n import N_, Msg, _
+from chainkg.i18n import N_, Msg, _, localized
 from chainkg.ingest.textsafe import shown
 
 
@@ -152,7 +152,12 @@ class IngestReport(BaseModel):
     types: list[TypeStats] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="Things worth knowing that are not rejections")
+    notes: list[str] = Field(
+        default_factory=list, description="Things worth knowing that are not rejections (in English: stable)"
+    )
+    note_messages: list[str] | None = Field(
+        None, description="The notes in the reader's language (API answers: Accept-Language); never stored"
+    )
     reviews: list[ReviewPair] = Field(
         default_factory=list, description="Rows held back until a person decides (resolution-review.csv)"
     )
@@ -263,10 +268,15 @@ class IngestReport(BaseModel):
             ),
         )
 
+    def notes_said(self, lang: str | None = None) -> list[str]:
+        """The notes in ``lang`` (the current language when None); ``notes`` keeps them in English."""
+        return [localized(n, lang) for n in self.notes]
+
     def in_language(self, lang: str | None = None) -> IngestReport:
-        """A copy whose rejections carry ``message``, their reason in ``lang`` (the current language when None)."""
+        """A copy whose rejections carry ``message`` (their reason) and whose ``note_messages`` are
+        the notes, in ``lang`` (the current language when None): what an API answer shows."""
         rejections = [r.model_copy(update={"message": r.text(lang)}) for r in self.rejections]
-        return self.model_copy(update={"rejections": rejections})
+        return self.model_copy(update={"rejections": rejections, "note_messages": self.notes_said(lang)})
 
     def check_balanced(self) -> list[str]:
         """Types whose counts do not add up (``read != rejected + merged + loaded``); empty when all do."""

@@ -33,7 +33,7 @@ ENTERPRISES_JSONL = (
 def _stable(report: dict[str, Any]) -> dict[str, Any]:
     """The report without the parts that differ between two runs (times) or readers (each rejection's
     ``message``, its reason in the reader's language: filled by the API, never by a load itself)."""
-    out = {k: v for k, v in report.items() if k not in ("started_at", "elapsed_s")}
+    out = {k: v for k, v in report.items() if k not in ("started_at", "elapsed_s", "note_messages")}
     out["rejections"] = [{k: v for k, v in r.items() if k != "message"} for r in report.get("rejections", [])]
     return out
 
@@ -144,6 +144,17 @@ def test_upload_problems_follow_accept_language(store: GraphStore, tmp_path: Pat
         assert level_zh["reason"] == level_en["reason"] == level_en["message"]
         assert level_zh["msgid"] == level_en["msgid"] and level_zh["params"] == level_en["params"]
         assert zh[("bases.csv", 4, "key")]["message"] == "为必填项：请填写 key (主键) 列", zh
+        # notes too: English in `notes` (stable), the reader's language in `note_messages`
+        extra = {"file": ("bases.csv", "key,name,remark\nx,某基地,备注\n".encode())}
+        headers = {"X-API-Key": WRITE_KEY}
+        noted = {}
+        for lang in ("zh", "en"):
+            r = c.post("/ingest", files=extra, data={"dry_run": "true"}, headers={**headers, "Accept-Language": lang})
+            noted[lang] = r.json()
+        assert noted["zh"]["notes"] == noted["en"]["notes"] == noted["en"]["note_messages"]
+        assert any(
+            n.startswith("bases.csv：列 'remark' 不属于 Base 格式，已忽略") for n in noted["zh"]["note_messages"]
+        )
         strict = {}
         for lang in ("zh", "en"):
             headers = {"X-API-Key": WRITE_KEY, "Accept-Language": lang}

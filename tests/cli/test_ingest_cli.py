@@ -152,6 +152,19 @@ def test_problems_in_chinese_by_default_english_on_request(
     assert (tmp_path / "zh" / "rejects.csv").read_bytes() == (tmp_path / "en" / "rejects.csv").read_bytes()
 
 
+def test_notes_in_the_chosen_language_and_kept_in_english(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "base.csv", ["key", "name", "备注2"], [["b1", "基地", "x"]])
+    zh = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "zh")])
+    assert "说明： base.csv：列 '备注2' 不属于 Base 格式，已忽略（可识别的列：" in flat(zh.output), zh.output
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "en")])
+    assert "note: base.csv: column(s) '备注2' are not part of the Base format and were ignored" in flat(en.output)
+    for run in ("zh", "en"):  # summary.json keeps the English whoever ran the load
+        summary = json.loads((tmp_path / run / "summary.json").read_text(encoding="utf-8"))
+        assert summary["notes"][0].startswith("base.csv: column(s) '备注2' are not part of the Base format")
+        assert summary["note_messages"] is None
+
+
 def test_strict_error_names_file_line_field_in_the_chosen_language(data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     write_csv(folder / "base.csv", ["key", "name", "approved_year"], [["b1", "基地", "2010"], ["b2", "坏", "19"]])
