@@ -130,13 +130,11 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
         console.print(f"[dim]{escape(more)}[/]")
     if report.rejections:
         # the reason in the reader's language (--lang / CHAINKG_LANG); the files written above keep it stable
-        shown = [{**r.model_dump(), "reason": r.text()} for r in report.rejections[:15]]
-        emit(
-            shown,
-            as_json=False,
-            title=_("Rejected rows (first 15)"),
-            columns=("file", "line", "field", "value", "reason"),
-        )
+        shown = [
+            {"file": r.file, "line": r.line, "input field": r.field, "given": r.value, "problem": r.text()}
+            for r in report.rejections[:15]
+        ]
+        emit(shown, as_json=False, title=_("Rejected rows (first 15)"))
     if report.merges:
         said = _("Entity resolution merged {n:,} rows; review them in {file}.")
         console.print(escape(said.format(n=len(report.merges), file=str(merges))), highlight=False)

@@ -426,7 +426,7 @@ class Resolver:
                 labels="/".join(labels),
                 matches=", ".join(sorted(ambiguous)[:5]),
             )
-        what = " or ".join(f"{lb} ({zh[lb]})" for lb in labels)
+        what = " / ".join(f"{lb} ({zh[lb]})" for lb in labels)
         return None, Msg(
             "no {what} called '{value}' in these files or in the store; add it to its own file first, "
             "or check the spelling",
