@@ -202,10 +202,16 @@ class _Reader:
     def unknown(self, obj: dict[str, Any], known: set[str], path: str) -> None:
         extra = [k for k in obj if k not in known]
         if extra:
-            where = f"line {self.line(obj, extra[0])}"
             self.notes.append(
-                f"{self.source}, {where}: {', '.join(extra)} under {path or 'the map'} "
-                f"is not part of the chain-map format and was ignored (known: {', '.join(sorted(known))})."
+                Msg(
+                    "{file}, line {line}: {fields} under {path} is not part of the chain-map format and was ignored "
+                    "(known: {known}).",
+                    file=self.source,
+                    line=self.line(obj, extra[0]),
+                    fields=", ".join(extra),
+                    path=path or Msg("the map"),
+                    known=", ".join(sorted(known)),
+                )
             )
 
     # -- the map ----------------------------------------------------------------------------

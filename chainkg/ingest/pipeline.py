@@ -449,7 +449,7 @@ class _Load:
             stats.read += len(t.rows)
             self.reject(stats, Rejection(file=t.source, line=exc.line, reason=exc.reason), count=len(t.rows))
             return
-        self.report.notes.append(f"{t.source}: read {len(t.rows)} aliases for entity resolution.")
+        self.report.notes.append(Msg("{file}: read {n} aliases for entity resolution.", file=t.source, n=len(t.rows)))
 
     def _unknown(self, t: RawTable, why: str | None = None) -> None:
         stats = self.report.stats(UNKNOWN, "file")
@@ -1018,7 +1018,7 @@ def ingest_paths(
         if again is not None:
             return again
     if ignored:
-        load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
+        load.report.notes.append(Msg("Not data files, so not read: {files}.", files=", ".join(ignored)))
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source)
@@ -1082,7 +1082,11 @@ def resolve_type(type_name: str | None) -> tuple[TypeSpec | None, bool]:
     except KeyError:
         known = ", ".join(n.label for n in MODEL.nodes) + ", " + ", ".join(r.type for r in MODEL.rels)
         raise InvalidInputError(
-            f"'{type_name}' is not a type chainkg knows; use registry (企业名录) or one of {known}"
+            Msg(
+                "'{type}' is not a type chainkg knows; use registry (企业名录) or one of {known}",
+                type=type_name,
+                known=known,
+            )
         ) from None
 
 
