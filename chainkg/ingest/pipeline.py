@@ -558,7 +558,7 @@ class _Load:
                 continue
             key = self._clean(t, key)  # a key derived from a name (products) follows the same rule
             if not key:
-                empty = FieldProblem("key", None, "is empty once invisible characters are removed")
+                empty = FieldProblem("key", None, Msg("is empty once invisible characters are removed"))
                 self._reject_row(s, t, line, RowError([empty]))
                 continue
             self._add_node(s, t, line, key, how, row)

@@ -425,10 +425,16 @@ def check_workbook(path: Path, source: str, limits: ReadLimits) -> None:
     if total > cap:
         biggest = max(infos, key=lambda i: i.file_size)
         raise InvalidInputError(
-            f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB ({shown(biggest.filename, 80)} alone "
-            f"{biggest.file_size / 1024 / 1024:,.0f} MB from {biggest.compress_size / 1024:,.0f} KB), more than "
-            f"the {limits.xlsx_max_unpacked_mb:,.0f} MB chainkg reads (setting CHAINKG_XLSX_MAX_UNPACKED_MB); "
-            "it was not opened. Split the workbook, or save the sheet as CSV UTF-8",
+            Msg(
+                "the workbook unpacks to {total:,.0f} MB ({part} alone {size:,.0f} MB from {packed:,.0f} KB), "
+                "more than the {limit:,.0f} MB chainkg reads (setting CHAINKG_XLSX_MAX_UNPACKED_MB); "
+                "it was not opened. Split the workbook, or save the sheet as CSV UTF-8",
+                total=total / 1024 / 1024,
+                part=shown(biggest.filename, 80),
+                size=biggest.file_size / 1024 / 1024,
+                packed=biggest.compress_size / 1024,
+                limit=limits.xlsx_max_unpacked_mb,
+            ),
             file=source,
         )
 
@@ -472,8 +478,12 @@ def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list
                 t.problems = [
                     LineProblem(
                         None,
-                        f"the sheet cannot be read ({type(exc).__name__}: {shown(str(exc), 200)}); none of its rows "
-                        "was loaded. Open the workbook in Excel or WPS and save it again",
+                        Msg(
+                            "the sheet cannot be read ({error}: {text}); none of its rows "
+                            "was loaded. Open the workbook in Excel or WPS and save it again",
+                            error=type(exc).__name__,
+                            text=shown(str(exc), 200),
+                        ),
                     )
                 ]
                 t.empty = False
