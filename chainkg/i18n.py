@@ -19,6 +19,7 @@ This module is the bottom layer: it imports nothing of chainkg, so any layer may
 from __future__ import annotations
 
 import gettext as _gettext
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -349,3 +350,121 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the vocabul
     pgettext("column", "kind")
     pgettext("value", "licensor")
     pgettext("value", "licensee")
+
+
+class Msg(str):
+    """A message for people, kept in a stable form and shown in the reader's language.
+
+    The string itself is the English text (what is stored in data, reports and logs, so it never
+    changes with the language of whoever ran the command); ``msgid`` and ``params`` let
+    :meth:`text` say it in any language when it is shown. pybabel extracts ``Msg("...")``.
+    A parameter that is itself a :class:`Msg` is said in the same language.
+
+    >>> m = Msg("line {line}", line=7)
+    >>> str(m), m.text("zh"), m.text("en")
+    ('line 7', '第 7 行', 'line 7')
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Msg:
+        """The message ``msgid`` (English, with ``{name}`` fields) with ``params`` filled in."""
+        obj = super().__new__(cls, _fill(msgid, params, None))
+        obj.msgid = msgid
+        obj.params = params
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy/pickle keep the message, not only its English text
+        return (_msg_from_stable, (self.stable(),))
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the current language when None)."""
+        lang = normalize(lang) or _current.get()
+        return _fill(translations(lang).gettext(self.msgid), self.params, lang)
+
+    def stable(self) -> dict[str, Any]:
+        """``{"msgid": ..., "params": {...}}``: JSON-safe, the same whatever the language."""
+        return {"msgid": self.msgid, "params": {k: _stable_param(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_stable(cls, data: dict[str, Any]) -> Msg:
+        """The message :meth:`stable` wrote."""
+        params = {
+            k: cls.from_stable(v) if isinstance(v, dict) and "msgid" in v else v
+            for k, v in (data.get("params") or {}).items()
+        }
+        return cls(str(data["msgid"]), **params)
+
+    def dumps(self) -> str:
+        """:meth:`stable` as one JSON text, for a text property of a node (e.g. a product's flag reasons)."""
+        return json.dumps(self.stable(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: str) -> str:
+        """The message :meth:`dumps` wrote; any other text (written before messages were stored so) as is."""
+        if not text.startswith("{"):
+            return text
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        return cls.from_stable(data) if isinstance(data, dict) and "msgid" in data else text
+
+
+def _msg_from_stable(data: dict[str, Any]) -> Msg:
+    return Msg.from_stable(data)
+
+
+def _stable_param(v: Any) -> Any:
+    if isinstance(v, Msg):
+        return v.stable()
+    return v if isinstance(v, int | float | bool) or v is None else str(v)
+
+
+def _fill(template: str, params: dict[str, Any], lang: str | None) -> str:
+    """``template`` with ``params``; nested messages in ``lang`` (English, the stored form, when None)."""
+    if not params:
+        return template
+    shown = {k: (v.text(lang) if lang and isinstance(v, Msg) else v) for k, v in params.items()}
+    return template.format(**shown)
+
+
+def localized(message: str, lang: str | None = None) -> str:
+    """``message`` in ``lang`` (or the current language) when it is a :class:`Msg`; other text as is."""
+    return message.text(lang) if isinstance(message, Msg) else message
+
+
+def reason_of(exc: BaseException) -> str:
+    """What ``exc`` says: its :class:`Msg` when it was raised with one (so it can be shown in any language)."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Msg) else str(exc)
+
+
+def placed(reason: str, *, file: str | None = None, line: int | None = None, field: str | None = None) -> str:
+    """``reason`` (a :class:`Msg` said in the current language) after where the bad input was:
+    ``文件 a.csv，第 3 行，字段“year”：…`` / ``file a.csv, line 3, field 'year': …``."""
+    where = [
+        _("file {file}").format(file=file) if file else "",
+        _("line {line}").format(line=line) if line is not None else "",
+        _("field '{field}'").format(field=field) if field else "",
+    ]
+    place = _(", ").join(w for w in where if w)
+    said = localized(reason)
+    return _("{where}: {reason}").format(where=place, reason=said) if place else said
+
+
+def _ingest_vocabulary() -> None:  # pragma: no cover - never called: the load report's headers, for pybabel
+    """The headers of what ``chainkg ingest`` prints: its counts and its rejected rows."""
+    pgettext("column", "read")
+    pgettext("column", "loaded")
+    pgettext("column", "created")
+    pgettext("column", "updated")
+    pgettext("column", "unchanged")
+    pgettext("column", "merged")
+    pgettext("column", "rejected")
+    pgettext("column", "file")
+    pgettext("column", "line")
+    pgettext("column", "input field")
+    pgettext("column", "given")
+    pgettext("column", "problem")

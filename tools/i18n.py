@@ -25,7 +25,7 @@ LOCALE_DIR = ROOT / "chainkg" / "locale"
 POT = LOCALE_DIR / "chainkg.pot"
 LOCALES = ("zh", "en")
 METHOD_MAP = [("chainkg/**.py", "python"), ("chainkg/**/templates/**.html", "jinja2")]
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "Msg": None}
 
 
 def po_path(lang: str) -> Path:

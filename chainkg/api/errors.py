@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chainkg.api.models import ErrorBody
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, SchemaError, StoreUnavailableError
+from chainkg.i18n import placed
 
 log = logging.getLogger("chainkg.api")
 
@@ -109,8 +110,11 @@ async def _chainkg_error(request: Request, exc: Exception) -> JSONResponse:
             log.warning("store unavailable: %s", exc)
         return error_response(status, str(exc), code, headers={"Retry-After": "5"})
     if status != 500:
-        field = exc.field if isinstance(exc, InvalidInputError) else None
-        return error_response(status, str(exc), code, field=field)
+        if isinstance(exc, InvalidInputError):  # in the reader's language (Accept-Language), file and line kept
+            return error_response(
+                status, placed(exc.reason, file=exc.file, line=exc.line, field=exc.field), code, field=exc.field
+            )
+        return error_response(status, str(exc), code)
     log.error("chainkg error answered with 500: %s", exc)
     return error_response(
         500,

@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_
+from chainkg.i18n import N_, _
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -121,27 +121,31 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     if emit_json(report, as_json):
         return
     emit(report.summary_rows(), as_json=False, title=title, columns=SUMMARY_COLUMNS)
-    console.print(report.summary_line())
-    for note in report.notes[:20]:
-        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)  # notes quote headers from the file
+    console.print(report.summary_line(lang=None))
+    label = escape(_("note:"))
+    for note in report.notes_said()[:20]:
+        console.print(f"[dim]{label}[/] {escape(note)}", highlight=False)  # notes quote headers from the file
     if len(report.notes) > 20:
-        console.print(f"[dim]... {len(report.notes) - 20} more notes in {escape(str(summary))}[/]")
+        more = _("... {n} more notes in {file}").format(n=len(report.notes) - 20, file=str(summary))
+        console.print(f"[dim]{escape(more)}[/]")
     if report.rejections:
-        shown = [r.model_dump() for r in report.rejections[:15]]
-        emit(
-            shown, as_json=False, title="Rejected rows (first 15)", columns=("file", "line", "field", "value", "reason")
-        )
+        # the reason in the reader's language (--lang / CHAINKG_LANG); the files written above keep it stable
+        shown = [
+            {"file": r.file, "line": r.line, "input field": r.field, "given": r.value, "problem": r.text()}
+            for r in report.rejections[:15]
+        ]
+        emit(shown, as_json=False, title=_("Rejected rows (first 15)"))
     if report.merges:
-        console.print(f"Entity resolution merged {len(report.merges):,} rows; review them in {escape(str(merges))}.")
+        said = _("Entity resolution merged {n:,} rows; review them in {file}.")
+        console.print(escape(said.format(n=len(report.merges), file=str(merges))), highlight=False)
     if review is not None:
-        console.print(
-            f"[bold]{len(report.reviews):,} row(s) may be firms already known and were held back[/] (待人工确认): "
-            f"write same or different (同一/不同) in the decision column of {escape(str(review))}, then load "
-            "the same files again with --review that file."
+        said = _(
+            "{n:,} row(s) may be firms already known and were held back: write same or different (同一/不同) "
+            "in the decision column of {file}, then load the same files again with --review that file."
         )
-    console.print(
-        f"Summary: {escape(str(summary))}\nRejected rows: {escape(str(rejects))} ({len(report.rejections):,} lines)"
-    )
+        console.print(escape(said.format(n=len(report.reviews), file=str(review))), highlight=False)
+    said = _("Summary: {summary}\nRejected rows: {rejects} ({n:,} lines)")
+    console.print(escape(said.format(summary=str(summary), rejects=str(rejects), n=len(report.rejections))))
 
 
 def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None:
@@ -221,7 +225,7 @@ def ingest(
         )
         if not dry_run:
             _quality_pass(store, quiet=as_json)
-    title = "Ingest (dry run: nothing written)" if dry_run else "Ingest"
+    title = _("Ingest (dry run: nothing written)") if dry_run else _("Ingest")
     _finish(report, as_json=as_json, report_dir=report_dir, title=title)
 
 
@@ -271,4 +275,4 @@ def ingest_demo(
         _refuse_mixing(store, "demo", mix)
         report = load_demo(store)
         _quality_pass(store, quiet=as_json)
-    _finish(report, as_json=as_json, report_dir=report_dir, title="Demo data")
+    _finish(report, as_json=as_json, report_dir=report_dir, title=_("Demo data"))

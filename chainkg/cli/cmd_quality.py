@@ -6,6 +6,7 @@ import typer
 
 from chainkg.cli.common import ask, console, emit, emit_json
 from chainkg.cli.main import app
+from chainkg.graph.analytics.products import flag_name
 from chainkg.i18n import N_, _
 from chainkg.queries.products import quality_report
 
@@ -30,11 +31,13 @@ def quality_cmd(
     r = ask(quality_report, limit=limit or None, flag=flag or None)
     if emit_json(r, as_json):
         return
-    by = ", ".join(f"{k} {v:,}" for k, v in r.by_flag.items())
+    by = _(", ").join(f"{flag_name(k)} {v:,}" for k, v in r.by_flag.items())
     console.print(
-        f"标记为非产品 Flagged as not products: {r.products_flagged:,} ({by}); "
-        f"{r.flagged_made:,} of them listed by enterprises as made.\n"
-        f"同义词组 Synonym groups: {r.groups:,} of {r.grouped_names:,} names.\n{r.note}",
+        _(
+            "Flagged as not products: {flagged:,} ({by}); {made:,} of them listed by enterprises as made.\n"
+            "Synonym groups: {groups:,} of {names:,} names."
+        ).format(flagged=r.products_flagged, by=by, made=r.flagged_made, groups=r.groups, names=r.grouped_names)
+        + f"\n{r.note}",
         highlight=False,
         markup=False,
     )
@@ -42,7 +45,7 @@ def quality_cmd(
         [
             {
                 "product": f.key,
-                "flags": ", ".join(f"{a} {b}" for a, b in zip(f.flags, f.flags_zh, strict=True)),
+                "flags": _(", ").join(flag_name(a) for a in f.flags),
                 "makers": f.makers,
                 "reasons": "; ".join(f.reasons),
             }

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
-from chainkg.i18n import N_, _, column, value
+from chainkg.i18n import N_, _, column, placed, value
 from chainkg.ingest.textsafe import shown
 from chainkg.settings import Settings
 
@@ -133,8 +133,6 @@ def _open_read_only() -> GraphStore | None:
     return store
 
 
-
-
 def quiet_driver_logs() -> None:
     """Keep the Neo4j driver's retry warnings off the terminal: the command's own error says it plainly."""
     import logging
@@ -166,13 +164,7 @@ def error_text(exc: ChainkgError) -> str:
     """The message of ``exc``, with where bad input was (file, line, field) said in the current language."""
     if not isinstance(exc, InvalidInputError):
         return str(exc)
-    where = [
-        _("file {file}").format(file=exc.file) if exc.file else "",
-        _("line {line}").format(line=exc.line) if exc.line is not None else "",
-        _("field '{field}'").format(field=exc.field) if exc.field else "",
-    ]
-    place = _(", ").join(w for w in where if w)
-    return _("{where}: {reason}").format(where=place, reason=exc.reason) if place else exc.reason
+    return placed(exc.reason, file=exc.file, line=exc.line, field=exc.field)
 
 
 def _plain(obj: Any) -> Any:

@@ -311,7 +311,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
             _p(
                 "flags", SL, "Why it is not a product: segment, sales_service, brand, fragment, unspecified", "质量标记"
             ),
-            _p("flag_reasons", SL, "The reason of each flag, in Chinese and English", "标记原因"),
+            _p("flag_reasons", SL, "Why each flag: msgid and parameters as JSON (shown translated)", "标记原因"),
             _p("quality_source", S, "The rules and synonyms file that set the fields above", "质量来源"),
         ),
         "A product or chain segment (产业链环节).",

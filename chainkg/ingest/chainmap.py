@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import Msg, reason_of
 from chainkg.ingest.report import IngestReport, Rejection, TypeStats, value_text
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "chainmaps"
@@ -128,7 +129,7 @@ class _Lines:
 def _plain(node: yaml.Node, lines: _Lines) -> Any:
     lines.count += 1
     if lines.count > MAX_NODES:
-        raise ValueError(f"the file holds more than {MAX_NODES:,} YAML values; a chain map is far smaller")
+        raise ValueError(Msg("the file holds more than {n:,} YAML values; a chain map is far smaller", n=MAX_NODES))
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         keys: dict[str, int] = {}
@@ -172,17 +173,17 @@ class _Reader:
         v = obj.get(key)
         if v is None or (isinstance(v, str) and not v.strip()):
             if required:
-                self.problem(obj, key, path, None, "is required")
+                self.problem(obj, key, path, None, Msg("is required"))
             return ""
         if isinstance(v, dict | list):
-            self.problem(obj, key, path, v, "must be a single text value")
+            self.problem(obj, key, path, v, Msg("must be a single text value"))
             return ""
         return str(v).strip()
 
     def key(self, obj: dict[str, Any], path: str) -> str:
         k = self.text(obj, "key", path, required=True)
         if k and not KEY_RE.match(k):
-            self.problem(obj, "key", path, k, "must be lower-case letters, digits and '-' only, e.g. 'led-chip'")
+            self.problem(obj, "key", path, k, Msg("must be lower-case letters, digits and '-' only, e.g. 'led-chip'"))
             return ""
         return k
 
@@ -193,7 +194,7 @@ class _Reader:
         if isinstance(v, str | int | float):
             v = [v]
         if not isinstance(v, list) or any(isinstance(x, dict | list) or x is None for x in v):
-            self.problem(obj, key, path, v, "must be a list of texts, e.g. [蓝宝石衬底, 碳化硅衬底]")
+            self.problem(obj, key, path, v, Msg("must be a list of texts, e.g. [蓝宝石衬底, 碳化硅衬底]"))
             return []
         out = [str(x).strip() for x in v if str(x).strip()]
         return list(dict.fromkeys(out))
@@ -201,16 +202,24 @@ class _Reader:
     def unknown(self, obj: dict[str, Any], known: set[str], path: str) -> None:
         extra = [k for k in obj if k not in known]
         if extra:
-            where = f"line {self.line(obj, extra[0])}"
             self.notes.append(
-                f"{self.source}, {where}: {', '.join(extra)} under {path or 'the map'} "
-                f"is not part of the chain-map format and was ignored (known: {', '.join(sorted(known))})."
+                Msg(
+                    "{file}, line {line}: {fields} under {path} is not part of the chain-map format and was ignored "
+                    "(known: {known}).",
+                    file=self.source,
+                    line=self.line(obj, extra[0]),
+                    fields=", ".join(extra),
+                    path=path or Msg("the map"),
+                    known=", ".join(sorted(known)),
+                )
             )
 
     # -- the map ----------------------------------------------------------------------------
     def read_map(self, doc: Any) -> ChainMapDef | None:
         if not isinstance(doc, dict):
-            self.problems.append(Problem(1, "", None, "a chain map file is a YAML mapping with key, name and stages"))
+            self.problems.append(
+                Problem(1, "", None, Msg("a chain map file is a YAML mapping with key, name and stages"))
+            )
             return None
         self.unknown(doc, _MAP_FIELDS, "")
         key = self.key(doc, "key")
@@ -224,7 +233,9 @@ class _Reader:
         m.serves_industries = self.industries(doc, "serves_industries", "serves_industries")
         stages = doc.get("stages")
         if not isinstance(stages, list) or not stages:
-            self.problem(doc, "stages", "stages", None, "is required: a list of stages (上游, 中游, 下游), in order")
+            self.problem(
+                doc, "stages", "stages", None, Msg("is required: a list of stages (上游, 中游, 下游), in order")
+            )
             return None
         for i, st in enumerate(stages):
             self.read_stage(m, st, f"stages[{i}]", stages)
@@ -238,7 +249,7 @@ class _Reader:
         if refs is None:
             return []
         if not isinstance(refs, list):
-            self.problem(doc, "references", "references", refs, "must be a list of {title, publisher, year, url}")
+            self.problem(doc, "references", "references", refs, Msg("must be a list of {title, publisher, year, url}"))
             return []
         out: list[str] = []
         for i, r in enumerate(refs):
@@ -247,7 +258,7 @@ class _Reader:
                 out.append(r.strip())
                 continue
             if not isinstance(r, dict):
-                self.problem(refs, None, path, r, "must be a mapping with title, publisher, year, url")
+                self.problem(refs, None, path, r, Msg("must be a mapping with title, publisher, year, url"))
                 continue
             title = self.text(r, "title", f"{path}.title", required=True)
             if title:
@@ -260,25 +271,25 @@ class _Reader:
         vals = self.strings(obj, key, path)
         bad = [v for v in vals if not INDUSTRY_RE.match(v)]
         if bad:
-            self.problem(obj, key, path, bad[0], "an industry is written scheme:code, e.g. SW2021:270200")
+            self.problem(obj, key, path, bad[0], Msg("an industry is written scheme:code, e.g. SW2021:270200"))
         return [v for v in vals if v not in bad]
 
     def read_stage(self, m: ChainMapDef, st: Any, path: str, parent: Any) -> None:
         if not isinstance(st, dict):
-            self.problem(parent, None, path, st, "a stage is a mapping with key, name and segments")
+            self.problem(parent, None, path, st, Msg("a stage is a mapping with key, name and segments"))
             return
         self.unknown(st, _STAGE_FIELDS, path)
         key = self.key(st, f"{path}.key")
         name = self.text(st, "name", f"{path}.name", required=True)
         if key and any(s.key == key for s in m.stages):
-            self.problem(st, "key", f"{path}.key", key, "repeats the key of an earlier stage")
+            self.problem(st, "key", f"{path}.key", key, Msg("repeats the key of an earlier stage"))
             return
         if not key or not name:
             return
         m.stages.append(StageDef(key, name, self.line(st) or 0, self.text(st, "name_en", f"{path}.name_en")))
         segs = st.get("segments")
         if not isinstance(segs, list) or not segs:
-            self.problem(st, "segments", f"{path}.segments", None, "is required: the stage's segments, in order")
+            self.problem(st, "segments", f"{path}.segments", None, Msg("is required: the stage's segments, in order"))
             return
         for i, seg in enumerate(segs):
             self.read_segment(m, key, seg, f"{path}.segments[{i}]", segs, None)
@@ -287,24 +298,26 @@ class _Reader:
         self, m: ChainMapDef, stage: str, seg: Any, path: str, parent_obj: Any, parent: str | None
     ) -> None:
         if not isinstance(seg, dict):
-            self.problem(parent_obj, None, path, seg, "a segment is a mapping with key, name and match")
+            self.problem(parent_obj, None, path, seg, Msg("a segment is a mapping with key, name and match"))
             return
         self.unknown(seg, _SEG_FIELDS, path)
         n_before = len(self.problems)
         key = self.key(seg, f"{path}.key")
         name = self.text(seg, "name", f"{path}.name", required=True)
         if key and any(s.key == key for s in m.segments):
-            self.problem(seg, "key", f"{path}.key", key, "repeats the key of an earlier segment of this map")
+            self.problem(seg, "key", f"{path}.key", key, Msg("repeats the key of an earlier segment of this map"))
         children = seg.get("children")
         if children is not None and not isinstance(children, list):
-            self.problem(seg, "children", f"{path}.children", children, "must be a list of segments")
+            self.problem(seg, "children", f"{path}.children", children, Msg("must be a list of segments"))
             children = None
         if children and parent is not None:
-            self.problem(seg, "children", f"{path}.children", None, "segments nest one level only")
+            self.problem(seg, "children", f"{path}.children", None, Msg("segments nest one level only"))
             children = None
         match = self.match(seg, f"{path}.match")
         if not children and not any(match.values()) and "match" not in seg:
-            self.problem(seg, "match", f"{path}.match", None, "is required unless the segment only groups children")
+            self.problem(
+                seg, "match", f"{path}.match", None, Msg("is required unless the segment only groups children")
+            )
         if len(self.problems) > n_before:
             return  # the segment is left out (its children too); the rest of the map is kept
         s = SegmentDef(
@@ -330,22 +343,30 @@ class _Reader:
         if mt is None:
             return {}
         if not isinstance(mt, dict):
-            self.problem(seg, "match", path, mt, f"must be a mapping of {', '.join(MATCH_FIELDS)}")
+            self.problem(seg, "match", path, mt, Msg("must be a mapping of {fields}", fields=", ".join(MATCH_FIELDS)))
             return {}
         extra = [k for k in mt if k not in MATCH_FIELDS]
         if extra:
             self.problem(
-                mt, extra[0], f"{path}.{extra[0]}", extra[0], f"is not a match rule; use {', '.join(MATCH_FIELDS)}"
+                mt,
+                extra[0],
+                f"{path}.{extra[0]}",
+                extra[0],
+                Msg("is not a match rule; use {fields}", fields=", ".join(MATCH_FIELDS)),
             )
         out = {f: self.strings(mt, f, f"{path}.{f}") for f in MATCH_FIELDS if f not in ("industries", "gb4754")}
         out["industries"] = self.industries(mt, "industries", f"{path}.industries")
         gb = self.strings(mt, "gb4754", f"{path}.gb4754")
         bad = [g for g in gb if not GB_RE.match(g)]
         if bad:
-            self.problem(mt, "gb4754", f"{path}.gb4754", bad[0], "a GB/T 4754-2017 code is up to 4 digits, e.g. 3976")
+            self.problem(
+                mt, "gb4754", f"{path}.gb4754", bad[0], Msg("a GB/T 4754-2017 code is up to 4 digits, e.g. 3976")
+            )
         out["gb4754"] = [g for g in gb if g not in bad]
         if out["exclude"] and not (out["keywords"] or out["taxonomy"] or out["products"]):
-            self.problem(mt, "exclude", f"{path}.exclude", out["exclude"], "excludes only narrow keywords or taxonomy")
+            self.problem(
+                mt, "exclude", f"{path}.exclude", out["exclude"], Msg("excludes only narrow keywords or taxonomy")
+            )
         return out
 
     def check_links(self, m: ChainMapDef) -> None:
@@ -358,7 +379,11 @@ class _Reader:
                         s.line,
                         f"{s.key}.feeds",
                         bad,
-                        f"names no segment of map '{m.key}': {', '.join(bad)} (the link was left out)",
+                        Msg(
+                            "names no segment of map '{map}': {keys} (the link was left out)",
+                            map=m.key,
+                            keys=", ".join(bad),
+                        ),
                     )
                 )
                 s.feeds = [f for f in s.feeds if f in known]
@@ -371,7 +396,7 @@ def read_map_yaml(path: Path, source: str | None = None) -> ReadResult:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        out.problems.append(Problem(None, "", None, f"cannot read the file as UTF-8 text: {exc}"))
+        out.problems.append(Problem(None, "", None, Msg("cannot read the file as UTF-8 text: {error}", error=str(exc))))
         return out
     lines = _Lines()
     try:
@@ -380,11 +405,16 @@ def read_map_yaml(path: Path, source: str | None = None) -> ReadResult:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         out.problems.append(
-            Problem(mark.line + 1 if mark else None, "", None, f"is not valid YAML: {exc.problem or exc}")
+            Problem(
+                mark.line + 1 if mark else None,
+                "",
+                None,
+                Msg("is not valid YAML: {error}", error=str(exc.problem or exc)),
+            )
         )
         return out
     except (yaml.YAMLError, ValueError) as exc:
-        out.problems.append(Problem(None, "", None, f"is not valid YAML: {exc}"))
+        out.problems.append(Problem(None, "", None, Msg("is not valid YAML: {error}", error=reason_of(exc))))
         return out
     r = _Reader(src, lines)
     m = r.read_map(doc)
@@ -456,7 +486,7 @@ def read_map_table(source: str, rows: Sequence[tuple[int, Mapping[str, Any]]]) -
         row = {lookup[_norm(h)]: v for h, v in raw.items() if _norm(h) in lookup and v not in (None, "")}
         mk = str(row.get("map", "")).strip()
         if not mk:
-            out.problems.append(Problem(line, "map", None, "is required: the key of the chain map, e.g. led"))
+            out.problems.append(Problem(line, "map", None, Msg("is required: the key of the chain map, e.g. led")))
             continue
         doc = docs.get(mk)
         if doc is None:
@@ -529,7 +559,7 @@ def _nest(stage: dict[str, Any], out: ReadResult) -> None:
         elif p in by_key:
             by_key[p].setdefault("children", []).append(s)
         else:
-            out.problems.append(Problem(line, "parent", p, "names no segment without a parent in the same stage"))
+            out.problems.append(Problem(line, "parent", p, Msg("names no segment without a parent in the same stage")))
     stage["segments"] = top
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from chainkg.i18n import Msg
+
 # GB 32100-2015: 31 characters (no I, O, Z, S, V); weights of positions 1..17.
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -59,18 +61,27 @@ def check_uscc(value: str) -> str:
     """
     code = unicodedata.normalize("NFKC", value).strip().upper().replace(" ", "")
     if len(code) != 18:
-        raise ValueError(f"a unified social credit code (统一社会信用代码) has 18 characters; this one has {len(code)}")
+        raise ValueError(
+            Msg("a unified social credit code (统一社会信用代码) has 18 characters; this one has {n}", n=len(code))
+        )
     bad = sorted({c for c in code if c not in _USCC_VALUE})
     if bad:
         raise ValueError(
-            f"a unified social credit code may not contain {', '.join(repr(c) for c in bad)} "
-            "(only digits and capital letters except I, O, Z, S, V)"
+            Msg(
+                "a unified social credit code may not contain {chars} "
+                "(only digits and capital letters except I, O, Z, S, V)",
+                chars=", ".join(repr(c) for c in bad),
+            )
         )
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise ValueError(
-            f"the last character (check digit) should be {expected!r} for this code, not {code[17]!r}; "
-            "the code is probably mistyped"
+            Msg(
+                "the last character (check digit) should be {expected!r} for this code, not {got!r}; "
+                "the code is probably mistyped",
+                expected=expected,
+                got=code[17],
+            )
         )
     return code
 
@@ -107,7 +118,11 @@ def normalize_stock_code(value: str, exchange: str | None = None) -> str:
     m = _STOCK_RE.match(code)
     if not m:
         raise ValueError(
-            f"a stock code is six digits with an optional exchange suffix, e.g. 600000.SH or 000001.SZ; got {value!r}"
+            Msg(
+                "a stock code is six digits with an optional exchange suffix, e.g. 600000.SH or 000001.SZ; "
+                "got {value!r}",
+                value=value,
+            )
         )
     six, suffix = m.group(1), m.group(2)
     if suffix:
@@ -115,7 +130,12 @@ def normalize_stock_code(value: str, exchange: str | None = None) -> str:
     ex = _exchange_suffix(exchange) if exchange else None
     ex = ex or exchange_for(six)
     if ex is None:
-        raise ValueError(f"cannot tell the exchange of stock code {value!r}; write it with a suffix such as .SH or .SZ")
+        raise ValueError(
+            Msg(
+                "cannot tell the exchange of stock code {value!r}; write it with a suffix such as .SH or .SZ",
+                value=value,
+            )
+        )
     return f"{six}.{ex}"
 
 
@@ -144,8 +164,11 @@ def normalize_ipc(value: str) -> str:
     m = _IPC_FULL_RE.match(code)
     if not m:
         raise ValueError(
-            f"{value!r} is not an IPC code; write a subclass like H01L or a group like H01L 33/00 "
-            "(section A-H, two digits, a capital letter, then group/subgroup)"
+            Msg(
+                "{value!r} is not an IPC code; write a subclass like H01L or a group like H01L 33/00 "
+                "(section A-H, two digits, a capital letter, then group/subgroup)",
+                value=value,
+            )
         )
     return f"{m.group(1)} {int(m.group(2))}/{m.group(3).zfill(2)}"
 
@@ -160,8 +183,11 @@ def check_tech_field_key(value: str) -> str:
     code = unicodedata.normalize("NFKC", value).strip().upper()
     if not IPC_SUBCLASS_RE.match(code):
         raise ValueError(
-            f"a tech field key is an IPC subclass: a letter A-H, two digits and a capital letter, e.g. H01L; "
-            f"got {value!r}"
+            Msg(
+                "a tech field key is an IPC subclass: a letter A-H, two digits and a capital letter, e.g. H01L; "
+                "got {value!r}",
+                value=value,
+            )
         )
     return code
 
@@ -170,7 +196,14 @@ def check_year(value: int, *, today: dt.date | None = None) -> int:
     """A calendar year between 1800 and next year."""
     last = (today or dt.date.today()).year + 1
     if not MIN_YEAR <= value <= last:
-        raise ValueError(f"the year {value} is outside {MIN_YEAR}–{last}; write a four-digit year such as 2015")
+        raise ValueError(
+            Msg(
+                "the year {value} is outside {first}–{last}; write a four-digit year such as 2015",
+                value=value,
+                first=MIN_YEAR,
+                last=last,
+            )
+        )
     return value
 
 
@@ -180,11 +213,11 @@ def check_date(value: str) -> str:
     text = text.split("T")[0].split(" ")[0]
     m = _DATE_RE.match(text)
     if not m:
-        raise ValueError(f"write the date as YYYY-MM-DD, e.g. 2010-02-11; got {value!r}")
+        raise ValueError(Msg("write the date as YYYY-MM-DD, e.g. 2010-02-11; got {value!r}", value=value))
     try:
         d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise ValueError(f"{value!r} is not a real calendar date") from None
+        raise ValueError(Msg("{value!r} is not a real calendar date", value=value)) from None
     check_year(d.year)
     return d.isoformat()
 
@@ -192,7 +225,7 @@ def check_date(value: str) -> str:
 def check_non_negative(value: float) -> float:
     """Counts and amounts cannot be negative."""
     if value < 0:
-        raise ValueError(f"cannot be negative; got {value}")
+        raise ValueError(Msg("cannot be negative; got {value}", value=value))
     return value
 
 
@@ -203,7 +236,7 @@ def check_scheme(value: str) -> str:
     if s.startswith("GB4754"):
         s = "GB4754"
     if s not in INDUSTRY_SCHEMES:
-        raise ValueError(f"the scheme must be SW2021 (申万2021) or GB4754 (GB/T 4754); got {value!r}")
+        raise ValueError(Msg("the scheme must be SW2021 (申万2021) or GB4754 (GB/T 4754); got {value!r}", value=value))
     return s
 
 
@@ -213,7 +246,14 @@ def check_industry_code(scheme: str, code: str) -> str:
     pattern = _INDUSTRY_CODE_RE[scheme]
     if not pattern.match(c):
         example = "270100" if scheme == "SW2021" else "C3976"
-        raise ValueError(f"{code!r} is not a {scheme} industry code; a code looks like {example}")
+        raise ValueError(
+            Msg(
+                "{code!r} is not a {scheme} industry code; a code looks like {example}",
+                code=code,
+                scheme=scheme,
+                example=example,
+            )
+        )
     if scheme == "GB4754" and len(c) > 1 and c[0].isalpha():
         # The digits fix the 门类 letter, so C3976 and 3976 are one code: keep the digits only,
         # the form registry exports and chain-map `gb4754:` rules use.
@@ -229,7 +269,9 @@ def check_text(value: str, *, long: bool = False) -> str:
     """Text may hold any character but NUL, and is at most 2,000 (description: 20,000) characters."""
     limit = _LONG_TEXT_LIMIT if long else _TEXT_LIMIT
     if "\x00" in value:
-        raise ValueError("contains an invisible NUL character; re-export the file as plain text")
+        raise ValueError(Msg("contains an invisible NUL character; re-export the file as plain text"))
     if len(value) > limit:
-        raise ValueError(f"is too long ({len(value):,} characters; at most {limit:,}); is a column shifted?")
+        raise ValueError(
+            Msg("is too long ({n:,} characters; at most {limit:,}); is a column shifted?", n=len(value), limit=limit)
+        )
     return value

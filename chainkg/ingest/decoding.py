@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import N_, Msg
 
 CHUNK = 4 * 1024 * 1024
 
@@ -50,7 +51,7 @@ PLAUSIBLE_SHARE = 0.12
 """Share of a decoding's CJK characters that must be frequent ones for it to read as Chinese."""
 MARGIN = 2.0
 
-SAVE_AS = "save it again as 'CSV UTF-8' from Excel or WPS (另存为 'CSV UTF-8') and load it again"
+SAVE_AS = N_("save it again as 'CSV UTF-8' from Excel or WPS (另存为 'CSV UTF-8') and load it again")
 
 # The most frequent characters of modern Chinese running text and of enterprise names, in both
 # simplified and traditional forms. A right decoding of Chinese text has a large share of them
@@ -104,10 +105,12 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 def bad_bytes_reason(text: str) -> str:
     """Why a line holding bytes that are not UTF-8 is rejected, naming the first byte."""
     m = BAD_BYTE.search(text)
-    shown = f"0x{ord(m.group()) - 0xDC00:02X}" if m else "a byte"
-    return (
-        f"the line holds {shown}, which is not valid UTF-8 while the rest of the file is UTF-8; the line was "
-        f"not loaded so that no garbled text is stored. Fix that character, or {SAVE_AS}"
+    shown = f"0x{ord(m.group()) - 0xDC00:02X}" if m else Msg("a byte")
+    return Msg(
+        "the line holds {byte}, which is not valid UTF-8 while the rest of the file is UTF-8; the line was "
+        "not loaded so that no garbled text is stored. Fix that character, or {save_as}",
+        byte=shown,
+        save_as=Msg(SAVE_AS),
     )
 
 
@@ -197,8 +200,12 @@ def decide(path: Path) -> Decision:
                 return Decision("utf-8-sig", d.label, d.skip, d.bad_bytes, d.doubt, d.note)
             if not _decodes_whole(path, codec, len(bom))[0]:
                 raise InvalidInputError(
-                    f"the file starts with the mark of {codec.upper()[:6]} text but is not valid {codec.upper()}; "
-                    f"{SAVE_AS}"
+                    Msg(
+                        "the file starts with the mark of {mark} text but is not valid {codec}; {save_as}",
+                        mark=codec.upper()[:6],
+                        codec=codec.upper(),
+                        save_as=Msg(SAVE_AS),
+                    )
                 )
             # The BOM-reading codecs consume the mark themselves when the file is opened.
             return Decision(codec[:6], codec[:6], skip=len(bom))
@@ -214,9 +221,11 @@ def _utf8(path: Path, skip: int, label: str) -> Decision:
         return Decision("utf-8", label, skip=skip)
     # Few in number, and a minority of the lines: a file whose every row is broken is not UTF-8.
     few = scan.bad <= FEW_BAD_BYTES and scan.bad_lines <= FEW_BAD_LINES and 2 * scan.bad_lines < scan.lines
-    doubt = (
-        f"{scan.bad} byte(s) on {scan.bad_lines} line(s) are not valid UTF-8 in a file that is otherwise UTF-8; "
-        "those lines were rejected"
+    doubt = Msg(
+        "{bad} byte(s) on {lines} line(s) are not valid UTF-8 in a file that is otherwise UTF-8; "
+        "those lines were rejected",
+        bad=scan.bad,
+        lines=scan.bad_lines,
     )
     if few and scan.multibyte >= EVIDENCE_RATIO * scan.bad:
         return Decision("utf-8", label, skip=skip, bad_bytes=scan.bad, doubt=doubt)
@@ -227,8 +236,14 @@ def _utf8(path: Path, skip: int, label: str) -> Decision:
     if few:
         return Decision("utf-8", label, skip=skip, bad_bytes=scan.bad, doubt=doubt)
     raise InvalidInputError(
-        f"the file is not UTF-8 ({scan.bad:,} invalid bytes on {scan.bad_lines:,} lines), and it does not decode "
-        f"cleanly as Chinese text in GB18030/GBK or Big5, so its encoding cannot be told without guessing; {SAVE_AS}"
+        Msg(
+            "the file is not UTF-8 ({bad:,} invalid bytes on {lines:,} lines), and it does not decode "
+            "cleanly as Chinese text in GB18030/GBK or Big5, so its encoding cannot be told without guessing; "
+            "{save_as}",
+            bad=scan.bad,
+            lines=scan.bad_lines,
+            save_as=Msg(SAVE_AS),
+        )
     )
 
 
@@ -255,7 +270,10 @@ def _legacy_chinese(path: Path) -> Decision | None:
             f"({plausible[best]:.0%} frequent characters against {max(others):.0%})",
         )
     raise InvalidInputError(
-        f"the file decodes both as GB18030 and as Big5 and neither reads clearly more like Chinese text; {SAVE_AS}"
+        Msg(
+            "the file decodes both as GB18030 and as Big5 and neither reads clearly more like Chinese text; {save_as}",
+            save_as=Msg(SAVE_AS),
+        )
     )
 
 

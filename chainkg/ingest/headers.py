@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from chainkg.i18n import Msg
 from chainkg.ingest.formats import PROVENANCE_COLUMNS, TypeSpec, all_specs, map_header
 
 REGISTRY_TYPE = "registry"
@@ -234,7 +235,7 @@ def detect_type(header: Sequence[object]) -> Detection:
     named = bool(fields & {"full_name", "name"})
     only = fields & _REGISTRY_ONLY
     if named and len(only) >= 2:
-        return Detection(REGISTRY_TYPE, f"registry columns: {', '.join(sorted(only))}")
+        return Detection(REGISTRY_TYPE, Msg("registry columns: {columns}", columns=", ".join(sorted(only))))
     scored: list[tuple[int, TypeSpec]] = []
     for s in all_specs():
         mapped = {map_header(s.name, h) for h in heads} - {None}
@@ -243,13 +244,13 @@ def detect_type(header: Sequence[object]) -> Detection:
             scored.append((len(mapped), s))
     if not scored:
         if named and only:
-            return Detection(REGISTRY_TYPE, f"registry columns: {', '.join(sorted(only))}")
-        return Detection(None, "no table format has all its required columns among these headers")
+            return Detection(REGISTRY_TYPE, Msg("registry columns: {columns}", columns=", ".join(sorted(only))))
+        return Detection(None, Msg("no table format has all its required columns among these headers"))
     best = max(n for n, _ in scored)
     top = [s.name for n, s in scored if n == best]
     if len(top) == 1:
-        return Detection(top[0], f"columns fit the {top[0]} format")
-    return Detection(None, f"the columns fit {', '.join(top)} equally well", top)
+        return Detection(top[0], Msg("columns fit the {type} format", type=top[0]))
+    return Detection(None, Msg("the columns fit {types} equally well", types=", ".join(top)), top)
 
 
 def is_registry_type(name: str | None) -> bool:

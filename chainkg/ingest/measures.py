@@ -17,8 +17,9 @@ from typing import Any, Protocol
 
 from chainkg.graph.model import JURISDICTIONS, PropType, node_type, rel_type
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import Msg, reason_of
 from chainkg.ingest.formats import TypeSpec, map_header
-from chainkg.ingest.units import UNITS, convert, norm_unit, split_header
+from chainkg.ingest.units import UNITS, convert, norm_unit, split_header, unknown_unit
 from chainkg.ingest.validate import FieldProblem, RowError
 
 
@@ -141,19 +142,19 @@ class MeasureRules:
             if name in ("founded", "closed"):
                 continue
             if v < 0:
-                problems.append(FieldProblem(name, v, f"cannot be negative; got {v}"))
+                problems.append(FieldProblem(name, v, Msg("cannot be negative; got {value}", value=v)))
                 continue
             given = units.get(name)
             if p.unit and given and norm_unit(given) != p.unit:
                 try:
                     row[name] = convert(float(v), given, p.unit, year=year, rate=self.rate)
                 except ValueError as exc:
-                    problems.append(FieldProblem(name, v, str(exc)))
+                    problems.append(FieldProblem(name, v, reason_of(exc)))
         if year is not None and s.name in ("EnterpriseYear", "NationalTotal", "FinancingEvent", "ExchangeRate"):
             if year > self.today():
-                problems.append(FieldProblem("year", year, f"is after this year ({self.today()})"))
+                problems.append(FieldProblem("year", year, Msg("is after this year ({year})", year=self.today())))
             elif year < 1949:
-                problems.append(FieldProblem("year", year, "is before 1949: no figures of this kind exist"))
+                problems.append(FieldProblem("year", year, Msg("is before 1949: no figures of this kind exist")))
         for part, whole in PARTS:
             a, b = row.get(part), row.get(whole)
             if a is not None and b is not None and a > b and not any(p.field in (part, whole) for p in problems):
@@ -162,7 +163,15 @@ class MeasureRules:
                     FieldProblem(
                         part,
                         a,
-                        f"{zh_a} {a:g} exceeds {zh_b} {b:g} ({whole}): a share above 100 %; check units and columns",
+                        Msg(
+                            "{part} {a:g} exceeds {whole_zh} {b:g} ({whole}): a share above 100 %; "
+                            "check units and columns",
+                            part=zh_a,
+                            a=a,
+                            whole_zh=zh_b,
+                            b=b,
+                            whole=whole,
+                        ),
                     )
                 )
         self._dates(s, row, problems)
@@ -176,14 +185,12 @@ class MeasureRules:
         canonical = NATIONAL_CANONICAL[row["measure"]]
         if given:
             if norm_unit(given) not in UNITS:
-                problems.append(
-                    FieldProblem("unit", given, f"the unit {given!r} is not known; use one of {', '.join(UNITS)}")
-                )
+                problems.append(FieldProblem("unit", given, unknown_unit(given)))
                 return
             try:
                 row["value"] = convert(float(row["value"]), given, canonical, year=row.get("year"), rate=self.rate)
             except ValueError as exc:
-                problems.append(FieldProblem("value", row["value"], str(exc)))
+                problems.append(FieldProblem("value", row["value"], reason_of(exc)))
                 return
         row["unit"] = canonical
 
@@ -191,10 +198,12 @@ class MeasureRules:
         since, until = row.get("since"), row.get("until")
         if since is not None and until is not None and until < since:
             problems.append(
-                FieldProblem("until", until, f"is before since ({since}): a tie cannot end before it starts")
+                FieldProblem(
+                    "until", until, Msg("is before since ({since}): a tie cannot end before it starts", since=since)
+                )
             )
         if "until" in row and until is not None and until > self.today() + 1:
-            problems.append(FieldProblem("until", until, f"is after next year ({self.today() + 1})"))
+            problems.append(FieldProblem("until", until, Msg("is after next year ({year})", year=self.today() + 1)))
         if s.name == "Enterprise":
             years = {}
             for f in ("founded", "closed"):
@@ -203,17 +212,23 @@ class MeasureRules:
                     continue
                 y = year_of(v)
                 if y is None:
-                    problems.append(FieldProblem(f, v, "write a year (2008) or a date (2008-05-12)"))
+                    problems.append(FieldProblem(f, v, Msg("write a year (2008) or a date (2008-05-12)")))
                 elif not 1800 <= y <= self.today():
-                    problems.append(FieldProblem(f, v, f"the year {y} is impossible (1800–{self.today()})"))
+                    problems.append(
+                        FieldProblem(
+                            f, v, Msg("the year {year} is impossible (1800–{last})", year=y, last=self.today())
+                        )
+                    )
                 else:
                     years[f] = y
             if "founded" in years and "closed" in years and years["closed"] < years["founded"]:
-                problems.append(FieldProblem("closed", row["closed"], f"is before founded ({row['founded']})"))
+                problems.append(
+                    FieldProblem("closed", row["closed"], Msg("is before founded ({founded})", founded=row["founded"]))
+                )
         if s.name == "RDCentre":
             opened, shut = row.get("founded"), row.get("closed")
             if opened is not None and shut is not None and shut < opened:
-                problems.append(FieldProblem("closed", shut, f"is before founded ({opened})"))
+                problems.append(FieldProblem("closed", shut, Msg("is before founded ({founded})", founded=opened)))
 
     # -- keys and owners -------------------------------------------------------------------------
     def node_key(self, label: str, row: dict[str, Any], resolver: _Finder) -> str | None:
@@ -229,7 +244,7 @@ class MeasureRules:
             resolver.prefetch(owner.label, [value])
             hit, reason = resolver.find([owner.label], value)
             if hit is None:
-                raise RowError([FieldProblem(owner.column, value, str(reason))])
+                raise RowError([FieldProblem(owner.column, value, reason or "")])
             row[owner.column] = hit.key
         if row.get("key"):
             return str(row["key"]) if label in _DERIVED else None
@@ -252,7 +267,7 @@ class MeasureRules:
         resolver.prefetch("Industry", [str(v)])
         hit, reason = resolver.find(["Industry"], str(v))
         if hit is None:
-            raise RowError([FieldProblem("industry", v, str(reason))])
+            raise RowError([FieldProblem("industry", v, reason or "")])
         row["industry"] = hit.key
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import Msg, reason_of
 from chainkg.ingest import checks
 from chainkg.ingest.chainmap import (
     MAP_SUFFIXES,
@@ -163,7 +164,10 @@ class _Load:
         the writing has begun (then the rejection is only recorded: stopping would not undo it)."""
         if self.strict and not writing:
             raise InvalidInputError(
-                f"{rej.reason} (strict mode: nothing was loaded)", file=rej.file, line=rej.line, field=rej.field
+                Msg("{reason} (strict mode: nothing was loaded)", reason=rej.said()),
+                file=rej.file,
+                line=rej.line,
+                field=rej.field,
             )
         self.report.rejections.append(rej)
         stats.rejected += count
@@ -195,7 +199,7 @@ class _Load:
             # is refused with what the parser said, never a traceback and never a half-read file.
             stats = self.report.stats(UNREADABLE, "file")
             stats.read += 1
-            reason = f"cannot read the file ({type(exc).__name__}: {shown(str(exc), 200)})"
+            reason = Msg("cannot read the file ({error}: {text})", error=type(exc).__name__, text=shown(str(exc), 200))
             self.reject(stats, Rejection(file=source, reason=reason))
             return []
         if type_name:
@@ -216,11 +220,17 @@ class _Load:
             self.report.files.append(info)
             self._decoding_notes(t)
             if t.empty:
-                self.report.notes.append(f"{t.source} is empty: nothing to load from it.")
+                self.report.notes.append(Msg("{file} is empty: nothing to load from it.", file=t.source))
                 continue
             if t.preamble:
                 skipped = "; ".join(f"line {n}: {text[:60]!r}" for n, text in t.preamble[:3])
-                self.report.notes.append(f"{t.source}: title/note row(s) above the header skipped ({skipped}).")
+                self.report.notes.append(
+                    Msg(
+                        "{file}: title/note row(s) above the header skipped ({skipped}).",
+                        file=t.source,
+                        skipped=skipped,
+                    )
+                )
             if is_map_table_name(t.type_hint) and forced is None and not registry:
                 info.type = "ChainMap"
                 self._add_maps(t.source, read_map_table(t.source, t.rows))
@@ -245,8 +255,14 @@ class _Load:
             if s is None and found is not None and found.type is not None:
                 s = spec(found.type)
                 self.report.notes.append(
-                    f"{t.source}: read as {s.name} ({s.zh}) because its {found.reason}; "
-                    "if that is wrong, say the type with --type."
+                    Msg(
+                        "{file}: read as {type} ({type_zh}) because its {why}; "
+                        "if that is wrong, say the type with --type.",
+                        file=t.source,
+                        type=s.name,
+                        type_zh=s.zh,
+                        why=found.reason,
+                    )
                 )
             if s is None:
                 self._unknown(t, found.reason if found is not None else None)
@@ -263,9 +279,12 @@ class _Load:
             self._registry_links()
         if self.renamed:
             self.report.notes.append(
-                f"{self.renamed:,} firm(s) already known under another name: the new spellings were kept as "
-                "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
-                "(then the old name became the alias); see merges.csv."
+                Msg(
+                    "{n:,} firm(s) already known under another name: the new spellings were kept as "
+                    "aliases (别名) and their display names left unchanged, unless the row gave the firm's key "
+                    "(then the old name became the alias); see merges.csv.",
+                    n=self.renamed,
+                )
             )
         self._resolve_rels()
         self._note_cleaned()
@@ -279,11 +298,14 @@ class _Load:
         if d.doubt:
             if self.strict:
                 raise InvalidInputError(
-                    f"its text encoding was in doubt: {d.doubt} (strict mode: nothing was loaded)", file=t.source
+                    Msg("its text encoding was in doubt: {doubt} (strict mode: nothing was loaded)", doubt=d.doubt),
+                    file=t.source,
                 )
-            self.report.notes.append(f"{t.source}: read as {d.label}, but {d.doubt}.")
+            self.report.notes.append(
+                Msg("{file}: read as {codec}, but {doubt}.", file=t.source, codec=d.label, doubt=d.doubt)
+            )
         if d.note:
-            self.report.notes.append(f"{t.source}: read as {d.label}: {d.note}.")
+            self.report.notes.append(Msg("{file}: read as {codec}: {note}.", file=t.source, codec=d.label, note=d.note))
 
     def _clean_keys(self, t: RawTable, row: dict[str, Any], fields: tuple[str, ...]) -> None:
         """NFKC-normalise the key fields of ``row`` and drop invisible characters, counting changes."""
@@ -292,7 +314,9 @@ class _Load:
             if isinstance(v, str):
                 row[f] = self._clean(t, v)
                 if v and not row[f]:
-                    why = f"holds only invisible characters ({what_changed(v, '')}); fill in a real key"
+                    why = Msg(
+                        "holds only invisible characters ({changed}); fill in a real key", changed=what_changed(v, "")
+                    )
                     raise RowError([FieldProblem(f, shown(v), why)])
 
     def _clean(self, t: RawTable, v: str) -> str:
@@ -305,9 +329,14 @@ class _Load:
     def _note_cleaned(self) -> None:
         for source, (n, example) in self.cleaned.items():
             self.report.notes.append(
-                f"{source}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
-                f"(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
-                f"like; e.g. {example}."
+                Msg(
+                    "{file}: {n:,} key(s) held invisible characters or compatibility forms and were normalised "
+                    "(NFKC, zero-width, bidi and soft-hyphen characters removed), so they match the keys they look "
+                    "like; e.g. {example}.",
+                    file=source,
+                    n=n,
+                    example=example,
+                )
             )
         self.cleaned.clear()
 
@@ -318,7 +347,12 @@ class _Load:
         for m in res.maps:
             if m.key in self.maps:
                 self.report.notes.append(
-                    f"{source}: chain map '{m.key}' is also in {self.maps[m.key].source}; the later one is loaded."
+                    Msg(
+                        "{file}: chain map '{map}' is also in {other}; the later one is loaded.",
+                        file=source,
+                        map=m.key,
+                        other=self.maps[m.key].source,
+                    )
                 )
             self.maps[m.key] = m
             count_read(self.report, m)
@@ -353,20 +387,37 @@ class _Load:
         """Note what the conversion of a registry export found (kept columns, unreadable cells)."""
         self.registry.append(conv)
         src = conv.table.source
-        self.report.notes.append(f"{src}: read as a registry export (企业名录){'; ' + why if why else ''}.")
+        if why:
+            self.report.notes.append(Msg("{file}: read as a registry export (企业名录); {why}.", file=src, why=why))
+        else:
+            self.report.notes.append(Msg("{file}: read as a registry export (企业名录).", file=src))
         self.report.notes.extend(conv.notes)
         if conv.kept:
             shown = ", ".join(repr(h[:40]) for h in conv.kept[:10]) + (
                 f" and {len(conv.kept) - 10} more" if len(conv.kept) > 10 else ""
             )
             self.report.notes.append(
-                f"{src}: column(s) {shown} have no property of their own; their values are kept with each firm "
-                "in extra (其他字段)."
+                Msg(
+                    "{file}: column(s) {columns} have no property of their own; their values are kept with each firm "
+                    "in extra (其他字段).",
+                    file=src,
+                    columns=shown,
+                )
             )
         for line, header, _value, why_cell in conv.cell_notes[:20]:
-            self.report.notes.append(f"{src}, line {line}, column '{header}': {why_cell}; kept in extra.")
+            self.report.notes.append(
+                Msg(
+                    "{file}, line {line}, column '{column}': {why}; kept in extra.",
+                    file=src,
+                    line=line,
+                    column=header,
+                    why=why_cell,
+                )
+            )
         if len(conv.cell_notes) > 20:
-            self.report.notes.append(f"{src}: {len(conv.cell_notes) - 20:,} more unreadable cells, kept in extra.")
+            self.report.notes.append(
+                Msg("{file}: {n:,} more unreadable cells, kept in extra.", file=src, n=len(conv.cell_notes) - 20)
+            )
 
     def _read_review(self, t: RawTable) -> None:
         """Apply a person's decisions from resolution-review.csv to this load's entity resolution."""
@@ -398,7 +449,7 @@ class _Load:
             stats.read += len(t.rows)
             self.reject(stats, Rejection(file=t.source, line=exc.line, reason=exc.reason), count=len(t.rows))
             return
-        self.report.notes.append(f"{t.source}: read {len(t.rows)} aliases for entity resolution.")
+        self.report.notes.append(Msg("{file}: read {n} aliases for entity resolution.", file=t.source, n=len(t.rows)))
 
     def _unknown(self, t: RawTable, why: str | None = None) -> None:
         stats = self.report.stats(UNKNOWN, "file")
@@ -409,11 +460,15 @@ class _Load:
             stats,
             Rejection(
                 file=t.source,
-                reason=(
-                    f"cannot tell what '{t.type_hint}' holds, so its {n} rows were not loaded "
-                    f"({why or 'its name is no type'}); say the type with --type (e.g. --type registry for a 企业名录, "
-                    f"--type Enterprise), or name the file (or sheet) after a type, e.g. {examples} "
-                    "(see docs/ingest.md)"
+                reason=Msg(
+                    "cannot tell what '{name}' holds, so its {n} rows were not loaded "
+                    "({why}); say the type with --type (e.g. --type registry for a 企业名录, "
+                    "--type Enterprise), or name the file (or sheet) after a type, e.g. {examples} "
+                    "(see docs/ingest.md)",
+                    name=t.type_hint,
+                    n=n,
+                    why=why or Msg("its name is no type"),
+                    examples=examples,
                 ),
             ),
             count=n,
@@ -430,7 +485,14 @@ class _Load:
                     ignored.append(str(h))
                 continue
             if col in mapping.values():
-                self.report.notes.append(f"{t.source}: column '{h}' repeats '{col}'; the right-most one is used.")
+                self.report.notes.append(
+                    Msg(
+                        "{file}: column '{header}' repeats '{column}'; the right-most one is used.",
+                        file=t.source,
+                        header=h,
+                        column=col,
+                    )
+                )
             mapping[h] = col
         if ignored:
             # At most 10 named: a sheet of 100,000 stray columns must not make a megabyte-long note.
@@ -438,13 +500,22 @@ class _Load:
                 f" and {len(ignored) - 10:,} more" if len(ignored) > 10 else ""
             )
             self.report.notes.append(
-                f"{t.source}: column(s) {shown} are not part of the {s.name} format "
-                f"and were ignored (known: {', '.join(c.name for c in s.columns)})."
+                Msg(
+                    "{file}: column(s) {columns} are not part of the {type} format and were ignored (known: {known}).",
+                    file=t.source,
+                    columns=shown,
+                    type=s.name,
+                    known=", ".join(c.name for c in s.columns),
+                )
             )
         missing = [c.name for c in s.columns if c.required and c.name not in mapping.values()]
         if missing and t.rows:
             self.report.notes.append(
-                f"{t.source}: has no column for required field(s) {', '.join(missing)}; every row will be rejected."
+                Msg(
+                    "{file}: has no column for required field(s) {fields}; every row will be rejected.",
+                    file=t.source,
+                    fields=", ".join(missing),
+                )
             )
         return mapping
 
@@ -487,7 +558,7 @@ class _Load:
                 continue
             key = self._clean(t, key)  # a key derived from a name (products) follows the same rule
             if not key:
-                empty = FieldProblem("key", None, "is empty once invisible characters are removed")
+                empty = FieldProblem("key", None, Msg("is empty once invisible characters are removed"))
                 self._reject_row(s, t, line, RowError([empty]))
                 continue
             self._add_node(s, t, line, key, how, row)
@@ -500,14 +571,16 @@ class _Load:
             try:
                 code = checks.check_industry_code(row["scheme"], row["code"])
             except ValueError as exc:
-                raise RowError([FieldProblem("code", row["code"], str(exc))]) from None
+                raise RowError([FieldProblem("code", row["code"], reason_of(exc))]) from None
             row["code"] = code
             derived = f"{row['scheme']}:{code}"
             if row.get("key") and row["key"] != derived:
                 raise RowError(
                     [
                         FieldProblem(
-                            "key", row["key"], f"an industry key is scheme:code, here '{derived}'; or leave it empty"
+                            "key",
+                            row["key"],
+                            Msg("an industry key is scheme:code, here '{derived}'; or leave it empty", derived=derived),
                         )
                     ]
                 )
@@ -525,7 +598,7 @@ class _Load:
         if measured is not None:
             return measured, "key"
         if not row.get("key"):
-            raise RowError([FieldProblem("key", None, "is required: fill in the key column")])
+            raise RowError([FieldProblem("key", None, Msg("is required: fill in the {label} column", label="key"))])
         return str(row["key"]), "key"
 
     def _hold(self, s: TypeSpec, t: RawTable, line: int, row: dict[str, Any], r: Resolved) -> None:
@@ -548,10 +621,13 @@ class _Load:
             line=line,
             field="name",
             value=value_text(given),
-            reason=(
-                f"may be the same firm as '{r.candidate_name or r.key}' (key {r.key}, similarity {r.score}); "
+            reason=Msg(
+                "may be the same firm as '{name}' (key {key}, similarity {score}); "
                 "held back, neither merged nor created: write same or different (同一/不同) in the decision "
-                "column of resolution-review.csv and load it together with this file again"
+                "column of resolution-review.csv and load it together with this file again",
+                name=r.candidate_name or r.key,
+                key=r.key,
+                score=r.score,
             ),
             type=s.name,
         )
@@ -676,8 +752,11 @@ class _Load:
                                 FieldProblem(
                                     "src_type",
                                     row["src_type"],
-                                    f"must be one of {', '.join(s.from_labels)} "
-                                    f"({', '.join(node_type(x).zh for x in s.from_labels)})",
+                                    Msg(
+                                        "must be one of {labels} ({labels_zh})",
+                                        labels=", ".join(s.from_labels),
+                                        labels_zh=", ".join(node_type(x).zh for x in s.from_labels),
+                                    ),
                                 )
                             ]
                         )
@@ -712,7 +791,7 @@ class _Load:
                     line=p.line,
                     field=fld,
                     value=value_text(row[fld]),
-                    reason=str(reason),
+                    reason=reason or "",
                     type=s.name,
                 )
                 self.reject(stats, rej)
@@ -833,7 +912,10 @@ class _Load:
                             line=rel.line,
                             field="src",
                             value=f"{sk['src']} → {sk['dst']}",
-                            reason=f"one end of this {r.type} is no longer in the store (deleted during the load?)",
+                            reason=Msg(
+                                "one end of this {type} is no longer in the store (deleted during the load?)",
+                                type=r.type,
+                            ),
                             type=r.type,
                         ),
                         writing=True,
@@ -882,7 +964,7 @@ def _expand(paths: Iterable[Path | str]) -> tuple[list[tuple[Path, str]], list[s
         elif p.is_file():
             files.append((p, shown(p.name)))
         else:
-            raise InvalidInputError(f"there is no file or folder at {shown(str(p))}", file=shown(str(p)))
+            raise InvalidInputError(Msg("there is no file or folder at {path}", path=shown(str(p))), file=shown(str(p)))
     return files, ignored
 
 
@@ -936,7 +1018,7 @@ def ingest_paths(
         if again is not None:
             return again
     if ignored:
-        load.report.notes.append(f"Not data files, so not read: {', '.join(ignored)}.")
+        load.report.notes.append(Msg("Not data files, so not read: {files}.", files=", ".join(ignored)))
     tables: list[RawTable] = []
     for path, source in files:
         tables += load.add_file(path, source)
@@ -975,7 +1057,7 @@ def ingest_file(
     forced, registry = resolve_type(type_name)
     p = Path(path)
     if not p.is_file():
-        raise InvalidInputError(f"there is no file at {shown(str(p))}", file=shown(str(p)))
+        raise InvalidInputError(Msg("there is no file at {path}", path=shown(str(p))), file=shown(str(p)))
     load = _Load(
         store, strict=strict, dry_run=dry_run, batch_size=batch_size, aliases=aliases, progress=progress, limits=limits
     )
@@ -1000,7 +1082,11 @@ def resolve_type(type_name: str | None) -> tuple[TypeSpec | None, bool]:
     except KeyError:
         known = ", ".join(n.label for n in MODEL.nodes) + ", " + ", ".join(r.type for r in MODEL.rels)
         raise InvalidInputError(
-            f"'{type_name}' is not a type chainkg knows; use registry (企业名录) or one of {known}"
+            Msg(
+                "'{type}' is not a type chainkg knows; use registry (企业名录) or one of {known}",
+                type=type_name,
+                known=known,
+            )
         ) from None
 
 

@@ -25,12 +25,14 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.products import (
     SynonymLink,
     canonical_name,
+    flag_name,
     flag_products,
     synonym_groups,
     synonym_links,
 )
 from chainkg.graph.model import node_type, rel_type
 from chainkg.graph.store.base import GraphStore, WriteResult
+from chainkg.i18n import Msg, _
 
 SYNONYMS_FILE = "product-synonyms.csv"
 RULES_VERSION = "rules-v1"
@@ -66,11 +68,18 @@ class QualityPassResult:
     written: WriteResult | None = None
 
     def summary_line(self) -> str:
-        """One line in Chinese and English."""
-        return (
-            f"产品质量 Product quality: {self.products:,} products, {self.flagged:,} flagged "
-            f"({', '.join(f'{k} {v:,}' for k, v in sorted(self.by_flag.items()))}), "
-            f"{self.groups:,} synonym groups of {self.grouped:,} names; review {self.synonyms_file}"
+        """One line in the current language."""
+        flags = _(", ").join(f"{flag_name(k)} {v:,}" for k, v in sorted(self.by_flag.items()))
+        return _(
+            "Product quality: {products:,} products, {flagged:,} flagged ({flags}), "
+            "{groups:,} synonym groups of {grouped:,} names; review {file}"
+        ).format(
+            products=self.products,
+            flagged=self.flagged,
+            flags=flags,
+            groups=self.groups,
+            grouped=self.grouped,
+            file=self.synonyms_file,
         )
 
 
@@ -87,15 +96,19 @@ def read_synonyms_file(path: Path) -> tuple[list[SynonymLink], list[tuple[str, s
         reader = csv.DictReader(fh)
         missing = [c for c in ("a", "b", "rule", "keep") if c not in (reader.fieldnames or ())]
         if missing:
-            raise InvalidInputError(f"the header lacks {', '.join(missing)}", file=str(path), line=1, field=missing[0])
+            raise InvalidInputError(
+                Msg("the header lacks {columns}", columns=", ".join(missing)), file=str(path), line=1, field=missing[0]
+            )
         for line, row in enumerate(reader, start=2):
             a, b = (row.get("a") or "").strip(), (row.get("b") or "").strip()
             keep = (row.get("keep") or "").strip().casefold()
             if not a or not b:
-                raise InvalidInputError("both names are needed", file=str(path), line=line, field="a" if not a else "b")
+                raise InvalidInputError(
+                    Msg("both names are needed"), file=str(path), line=line, field="a" if not a else "b"
+                )
             if keep not in _YES and keep not in _NO:
                 raise InvalidInputError(
-                    f"keep must be yes or no; got {keep!r}", file=str(path), line=line, field="keep"
+                    Msg("keep must be yes or no; got {keep!r}", keep=keep), file=str(path), line=line, field="keep"
                 )
             if keep in _NO:
                 rejected.append((a, b))
@@ -183,7 +196,8 @@ def run_quality_pass(store: GraphStore, synonyms_path: Path, *, dry_run: bool = 
                 "canonical_name": want[0],
                 "synonym_group": want[1],
                 "flags": list(want[2]),
-                "flag_reasons": [f"{f.zh} / {f.reason}" for f in fl],
+                # stable: msgid and parameters (JSON), said in the reader's language when shown
+                "flag_reasons": [f.reason.dumps() if isinstance(f.reason, Msg) else f.reason for f in fl],
                 "quality_source": source,
             }
         )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import N_, Msg, reason_of
 from chainkg.ingest.decoding import BAD_BYTE, Decision, bad_bytes_reason, decide, decode_bytes
 from chainkg.ingest.headers import PREAMBLE_MAX_ROWS, is_preamble_row, locate_header
 from chainkg.ingest.textsafe import has_surrogate, shown
@@ -162,7 +163,9 @@ def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, d
         except StopIteration:
             break
         except csv.Error as exc:
-            table.problems.append(LineProblem(start, f"the line cannot be read as CSV ({exc}); check its quotes"))
+            table.problems.append(
+                LineProblem(start, Msg("the line cannot be read as CSV ({error}); check its quotes", error=str(exc)))
+            )
             consumed = reader.line_num
             continue
         consumed = reader.line_num
@@ -171,7 +174,9 @@ def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, d
         raw = "".join(rec.buf)
         if decision.bad_bytes and BAD_BYTE.search(raw):
             if header is None:
-                raise InvalidInputError(f"the header: {bad_bytes_reason(raw)}", file=table.source, line=start)
+                raise InvalidInputError(
+                    Msg("the header: {reason}", reason=bad_bytes_reason(raw)), file=table.source, line=start
+                )
             table.problems.append(LineProblem(start, bad_bytes_reason(raw), shown(raw.strip(), 200)))
             continue
         if consumed > start and header is not None:
@@ -182,9 +187,14 @@ def _csv_records(table: RawTable, reader: Any, rec: _Recorder, delimiter: str, d
                 table.problems.append(
                     LineProblem(
                         start,
-                        f'a quote (") opened on line {start} is not closed where it should be, so lines '
-                        f"{start}–{consumed} were read as one row ({unclosed}); none of these lines was loaded. "
-                        "Remove the stray quote or close it, then load the file again",
+                        Msg(
+                            'a quote (") opened on line {start} is not closed where it should be, so lines '
+                            "{start}–{end} were read as one row ({unclosed}); none of these lines was loaded. "
+                            "Remove the stray quote or close it, then load the file again",
+                            start=start,
+                            end=consumed,
+                            unclosed=unclosed,
+                        ),
                         cells[0][:200] if cells else None,
                     )
                 )
@@ -235,8 +245,12 @@ def _zip_row(header: list[str], cells: list[Any], line: int, table: RawTable) ->
         table.problems.append(
             LineProblem(
                 line,
-                f"the row has {len(cells)} cells but the header has {len(header)} columns; "
-                "a value probably holds an unquoted comma",
+                Msg(
+                    "the row has {cells} cells but the header has {columns} columns; "
+                    "a value probably holds an unquoted comma",
+                    cells=len(cells),
+                    columns=len(header),
+                ),
                 str(extra[0])[:200],
             )
         )
@@ -269,18 +283,18 @@ def read_jsonl(path: Path, source: str) -> RawTable:
 
 def _json_array(table: RawTable, text: str, decision: Decision) -> None:
     if decision.bad_bytes and BAD_BYTE.search(text):
-        table.problems.append(LineProblem(None, f"the file is not loaded: {bad_bytes_reason(text)}"))
+        table.problems.append(LineProblem(None, Msg("the file is not loaded: {reason}", reason=bad_bytes_reason(text))))
         return
     try:
         items = json.loads(text, object_pairs_hook=_no_duplicate_names, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
-        table.problems.append(LineProblem(exc.lineno, f"the file is not valid JSON ({exc.msg})"))
+        table.problems.append(LineProblem(exc.lineno, Msg("the file is not valid JSON ({error})", error=exc.msg)))
         return
     except (_DuplicateName, _HugeNumber) as exc:
-        table.problems.append(LineProblem(None, f"the file is not loaded: {exc}"))
+        table.problems.append(LineProblem(None, Msg("the file is not loaded: {reason}", reason=reason_of(exc))))
         return
     except RecursionError:
-        table.problems.append(LineProblem(None, f"the file is not loaded: {_TOO_DEEP}"))
+        table.problems.append(LineProblem(None, Msg("the file is not loaded: {reason}", reason=Msg(_TOO_DEEP))))
         return
     for i, obj in enumerate(items if isinstance(items, list) else [items], start=1):
         _add_json_obj(table, i, obj)
@@ -294,13 +308,15 @@ def _json_line(table: RawTable, no: int, line: str, decision: Decision) -> None:
     try:
         obj = json.loads(line, object_pairs_hook=_no_duplicate_names, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
-        table.problems.append(LineProblem(no, f"the line is not valid JSON ({exc.msg})", shown(line[:200])))
+        table.problems.append(
+            LineProblem(no, Msg("the line is not valid JSON ({error})", error=exc.msg), shown(line[:200]))
+        )
         return
     except (_DuplicateName, _HugeNumber) as exc:
-        table.problems.append(LineProblem(no, str(exc), shown(line[:200])))
+        table.problems.append(LineProblem(no, reason_of(exc), shown(line[:200])))
         return
     except RecursionError:
-        table.problems.append(LineProblem(no, _TOO_DEEP, shown(line[:200])))
+        table.problems.append(LineProblem(no, Msg(_TOO_DEEP), shown(line[:200])))
         return
     _add_json_obj(table, no, obj)
 
@@ -315,13 +331,16 @@ MAX_DIGITS = 400
 def _parse_int(text: str) -> int:
     if len(text) > MAX_DIGITS:
         raise _HugeNumber(
-            f"the line holds a number of {len(text):,} digits, far too large for any field (a whole number "
-            "has at most 19 digits); is a column shifted or a value pasted twice?"
+            Msg(
+                "the line holds a number of {n:,} digits, far too large for any field (a whole number "
+                "has at most 19 digits); is a column shifted or a value pasted twice?",
+                n=len(text),
+            )
         )
     return int(text)
 
 
-_TOO_DEEP = "the JSON is nested too deeply to be a row (one object {...} of plain values per line is expected)"
+_TOO_DEEP = N_("the JSON is nested too deeply to be a row (one object {...} of plain values per line is expected)")
 
 
 class _DuplicateName(ValueError):
@@ -333,8 +352,12 @@ def _no_duplicate_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for k, v in pairs:
         if k in out and out[k] != v:
             raise _DuplicateName(
-                f"the object gives field '{k}' twice with different values ({str(out[k])[:50]!r} and "
-                f"{str(v)[:50]!r}); keep one"
+                Msg(
+                    "the object gives field '{field}' twice with different values ({first!r} and {second!r}); keep one",
+                    field=k,
+                    first=str(out[k])[:50],
+                    second=str(v)[:50],
+                )
             )
         out[k] = v
     return out
@@ -342,15 +365,18 @@ def _no_duplicate_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _add_json_obj(table: RawTable, line: int, obj: Any) -> None:
     if not isinstance(obj, dict):
-        table.problems.append(LineProblem(line, "each line must be one JSON object {...}", shown(str(obj)[:200])))
+        table.problems.append(LineProblem(line, Msg("each line must be one JSON object {...}"), shown(str(obj)[:200])))
         return
     bad = _surrogate_field(obj)
     if bad is not None:
         table.problems.append(
             LineProblem(
                 line,
-                f"field '{shown(bad, 60)}' holds a lone UTF-16 surrogate (an escape such as \\ud800 without its "
-                "pair), which is not a character and cannot be stored; fix the escape in the file",
+                Msg(
+                    "field '{field}' holds a lone UTF-16 surrogate (an escape such as \\ud800 without its "
+                    "pair), which is not a character and cannot be stored; fix the escape in the file",
+                    field=shown(bad, 60),
+                ),
                 shown(json.dumps(obj, ensure_ascii=False)[:200]),
             )
         )
@@ -387,18 +413,28 @@ def check_workbook(path: Path, source: str, limits: ReadLimits) -> None:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InvalidInputError(
-            f"cannot open the workbook ({type(exc).__name__}: {shown(str(exc), 200)}); is it an .xlsx file "
-            "saved by Excel or WPS, and was it copied whole?",
+            Msg(
+                "cannot open the workbook ({error}: {text}); is it an .xlsx file "
+                "saved by Excel or WPS, and was it copied whole?",
+                error=type(exc).__name__,
+                text=shown(str(exc), 200),
+            ),
             file=source,
         ) from None
     total = sum(i.file_size for i in infos)
     if total > cap:
         biggest = max(infos, key=lambda i: i.file_size)
         raise InvalidInputError(
-            f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB ({shown(biggest.filename, 80)} alone "
-            f"{biggest.file_size / 1024 / 1024:,.0f} MB from {biggest.compress_size / 1024:,.0f} KB), more than "
-            f"the {limits.xlsx_max_unpacked_mb:,.0f} MB chainkg reads (setting CHAINKG_XLSX_MAX_UNPACKED_MB); "
-            "it was not opened. Split the workbook, or save the sheet as CSV UTF-8",
+            Msg(
+                "the workbook unpacks to {total:,.0f} MB ({part} alone {size:,.0f} MB from {packed:,.0f} KB), "
+                "more than the {limit:,.0f} MB chainkg reads (setting CHAINKG_XLSX_MAX_UNPACKED_MB); "
+                "it was not opened. Split the workbook, or save the sheet as CSV UTF-8",
+                total=total / 1024 / 1024,
+                part=shown(biggest.filename, 80),
+                size=biggest.file_size / 1024 / 1024,
+                packed=biggest.compress_size / 1024,
+                limit=limits.xlsx_max_unpacked_mb,
+            ),
             file=source,
         )
 
@@ -420,7 +456,8 @@ def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises anything from KeyError to XML parse errors
         raise InvalidInputError(
-            f"cannot open the workbook ({type(exc).__name__}: {shown(str(exc), 200)})", file=source
+            Msg("cannot open the workbook ({error}: {text})", error=type(exc).__name__, text=shown(str(exc), 200)),
+            file=source,
         ) from None
     tables: list[RawTable] = []
     try:
@@ -441,8 +478,12 @@ def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list
                 t.problems = [
                     LineProblem(
                         None,
-                        f"the sheet cannot be read ({type(exc).__name__}: {shown(str(exc), 200)}); none of its rows "
-                        "was loaded. Open the workbook in Excel or WPS and save it again",
+                        Msg(
+                            "the sheet cannot be read ({error}: {text}); none of its rows "
+                            "was loaded. Open the workbook in Excel or WPS and save it again",
+                            error=type(exc).__name__,
+                            text=shown(str(exc), 200),
+                        ),
                     )
                 ]
                 t.empty = False
@@ -518,12 +559,17 @@ def _has_formulas(path: Path) -> bool:
 def _cell_value(cell: Any, formula: Any) -> Any:
     value = getattr(cell, "value", None)
     if getattr(cell, "data_type", None) == "e" and value is not None:
-        return CellError(str(value), f"the cell shows the Excel error {value}; fix the formula or type the value in")
+        return CellError(
+            str(value), Msg("the cell shows the Excel error {value}; fix the formula or type the value in", value=value)
+        )
     if value is None and isinstance(formula, str) and formula.startswith("="):
         return CellError(
             formula[:200],
-            f"the cell holds a formula ({formula[:60]}) whose result was never saved; open the file in Excel "
-            "or WPS and save it, or paste the values in as plain values",
+            Msg(
+                "the cell holds a formula ({formula}) whose result was never saved; open the file in Excel "
+                "or WPS and save it, or paste the values in as plain values",
+                formula=formula[:60],
+            ),
         )
     return value
 
@@ -545,12 +591,18 @@ def read_tables(path: Path, source: str | None = None, limits: ReadLimits | None
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InvalidInputError(f"cannot read the file ({shown(exc.strerror or str(exc))})", file=src) from None
+        raise InvalidInputError(
+            Msg("cannot read the file ({reason})", reason=shown(exc.strerror or str(exc))), file=src
+        ) from None
     if size > lim.max_file_mb * 1024 * 1024:
         raise InvalidInputError(
-            f"the file is {size / 1024 / 1024:,.0f} MB, more than the {lim.max_file_mb:,.0f} MB chainkg reads in one "
-            "file (setting CHAINKG_MAX_FILE_MB); it was not read. Split it into smaller files, or raise the setting "
-            "on a machine with the memory for it",
+            Msg(
+                "the file is {size:,.0f} MB, more than the {limit:,.0f} MB chainkg reads in one "
+                "file (setting CHAINKG_MAX_FILE_MB); it was not read. Split it into smaller files, or raise the "
+                "setting on a machine with the memory for it",
+                size=size / 1024 / 1024,
+                limit=lim.max_file_mb,
+            ),
             file=src,
         )
     if suffix in XLSX_SUFFIXES:
@@ -560,6 +612,9 @@ def read_tables(path: Path, source: str | None = None, limits: ReadLimits | None
     if suffix in CSV_SUFFIXES:
         return [read_csv(path, src)]
     raise InvalidInputError(
-        f"chainkg reads .csv, .xlsx and .jsonl files, not '{shown(suffix) or 'files without an extension'}'",
+        Msg(
+            "chainkg reads .csv, .xlsx and .jsonl files, not '{suffix}'",
+            suffix=shown(suffix) or Msg("files without an extension"),
+        ),
         file=src,
     )

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chainkg.i18n import Msg, reason_of
 from chainkg.ingest import gb4754, places
 from chainkg.ingest.formats import PROVENANCE_COLUMNS
 from chainkg.ingest.headers import FIELD_ZH, is_footer_row, norm_header, registry_mapping
@@ -87,7 +88,7 @@ def parse_capital(v: Any) -> tuple[float, str]:
     t = unicodedata.normalize("NFKC", str(v)).strip().replace(",", "").replace(" ", "")
     m = _AMOUNT.match(t)
     if not m:
-        raise ValueError(f"{str(v)[:40]!r} is not an amount such as 1000万元人民币 or 50万美元")
+        raise ValueError(Msg("{value!r} is not an amount such as 1000万元人民币 or 50万美元", value=str(v)[:40]))
     amount = float(m.group(1))
     scale = m.group(2)
     rest = t[m.end() :]
@@ -99,7 +100,7 @@ def parse_capital(v: Any) -> tuple[float, str]:
         amount *= _SCALE_TO_WAN[scale]
     leftover = _CURRENCY_RE.sub("", rest).replace("元", "").strip("()（）")
     if leftover:
-        raise ValueError(f"{str(v)[:40]!r} is not an amount such as 1000万元人民币 or 50万美元")
+        raise ValueError(Msg("{value!r} is not an amount such as 1000万元人民币 or 50万美元", value=str(v)[:40]))
     return round(amount, 6), currency
 
 
@@ -126,7 +127,7 @@ def parse_date(v: Any) -> str:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     if re.fullmatch(r"(1[89]|20)\d{2}年?", t):
         return t[:4]
-    raise ValueError(f"{t[:40]!r} is not a date such as 2010-05-12 or 2010年5月12日")
+    raise ValueError(Msg("{value!r} is not a date such as 2010-05-12 or 2010年5月12日", value=t[:40]))
 
 
 def parse_size(v: Any) -> str:
@@ -138,7 +139,7 @@ def parse_size(v: Any) -> str:
     head = re.split(r"[(\s]", t, maxsplit=1)[0]
     if head in SIZE_WORDS:
         return SIZE_WORDS[head]
-    raise ValueError(f"{t[:40]!r} is not a size (大型, 中型, 小型, 微型)")
+    raise ValueError(Msg("{value!r} is not a size (大型, 中型, 小型, 微型)", value=t[:40]))
 
 
 def is_defunct(status: str) -> bool:
@@ -264,7 +265,7 @@ def _convert_row(
             else:
                 row[fld] = v
         except ValueError as exc:
-            unreadable(header, v, str(exc))
+            unreadable(header, v, reason_of(exc))
     _industry(gb_cells, derived, row, unreadable, lambda h, v: extra.__setitem__(h, _text(v)))
     for h in kept:
         v = raw.get(h)
@@ -306,5 +307,7 @@ def _industry(
     for fld in ("_industry", "_gb_division", "_gb_class", "_gb_group", "_gb_section"):
         if fld in cells:
             header, v = cells[fld]
-            unreadable(header, v, f"holds no GB/T 4754 code ({FIELD_ZH.get(fld, fld)}); kept as text in extra")
+            unreadable(
+                header, v, Msg("holds no GB/T 4754 code ({field}); kept as text in extra", field=FIELD_ZH.get(fld, fld))
+            )
             return

@@ -11,31 +11,61 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from chainkg.i18n import N_, Msg, _, localized
 from chainkg.ingest.textsafe import shown
 
 
 class Rejection(BaseModel):
-    """One row (or a whole file) that was not loaded, and why, in plain words."""
+    """One row (or a whole file) that was not loaded, and why, in plain words.
+
+    Stored in a stable form: ``reason`` in English, and (for a :class:`~chainkg.i18n.Msg`)
+    its ``msgid`` and ``params``; :meth:`message` says it in the reader's language.
+    """
 
     file: str
     line: int | None = Field(None, description="Line in a CSV or JSONL file, row in a sheet")
     field: str | None = None
     value: str | None = None
-    reason: str
+    reason: str = Field(description="Why, in English (stable: the same whoever ran the load)")
     type: str | None = Field(None, description="Node label or relationship type the row was meant for")
+    msgid: str | None = Field(None, description="The message catalog id of the reason, when it has one")
+    params: dict[str, Any] | None = Field(None, description="The values the reason's message quotes")
+    message: str | None = Field(
+        None, description="The reason in the reader's language (API answers: Accept-Language); never stored"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_message(cls, data: Any) -> Any:
+        """A reason given as a Msg keeps its msgid and parameters (pydantic would keep only the text)."""
+        if isinstance(data, dict) and isinstance(data.get("reason"), Msg) and data.get("msgid") is None:
+            stable = data["reason"].stable()
+            data = {**data, "msgid": stable["msgid"], "params": stable["params"]}
+        return data
+
+    def said(self) -> str:
+        """The reason as a message (a :class:`~chainkg.i18n.Msg` when it has one, else the English text)."""
+        if self.msgid is None:
+            return self.reason
+        return Msg.from_stable({"msgid": self.msgid, "params": self.params or {}})
+
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (the current language when None)."""
+        said = self.said()
+        return said.text(lang) if isinstance(said, Msg) else said
 
     def where(self) -> str:
-        """``'enterprise.csv, line 7, field uscc'`` for messages."""
+        """``'enterprise.csv, line 7, field uscc'`` (``enterprise.csv，第 7 行，字段 uscc``) for messages."""
         parts = [self.file]
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(_("line {line}").format(line=self.line))
         if self.field:
-            parts.append(f"field '{self.field}'")
-        return ", ".join(parts)
+            parts.append(_("field '{field}'").format(field=self.field))
+        return _(", ").join(parts)
 
 
 class Merge(BaseModel):
@@ -122,7 +152,12 @@ class IngestReport(BaseModel):
     types: list[TypeStats] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
     merges: list[Merge] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list, description="Things worth knowing that are not rejections")
+    notes: list[str] = Field(
+        default_factory=list, description="Things worth knowing that are not rejections (in English: stable)"
+    )
+    note_messages: list[str] | None = Field(
+        None, description="The notes in the reader's language (API answers: Accept-Language); never stored"
+    )
     reviews: list[ReviewPair] = Field(
         default_factory=list, description="Rows held back until a person decides (resolution-review.csv)"
     )
@@ -173,23 +208,33 @@ class IngestReport(BaseModel):
             )
         return rows
 
-    def summary_line(self) -> str:
-        """One sentence: how many rows were read, loaded, merged and rejected."""
+    def summary_line(self, lang: str | None = "en") -> str:
+        """One sentence: how many rows were read, loaded, merged and rejected; in ``lang``
+        (English by default, as logs keep it; None for the current language)."""
         t = self.totals()
-        verb = "would load" if self.dry_run else "loaded"
-        return (
-            f"Read {t.read:,} rows from {len(self.files)} tables; {verb} {t.loaded:,} "
-            f"({t.created:,} new, {t.updated:,} changed, {t.unchanged:,} unchanged), "
-            f"merged {t.merged:,} duplicates, rejected {t.rejected:,}."
-        )
+        if self.dry_run:
+            msgid = N_(
+                "Read {read:,} rows from {tables} tables; would load {loaded:,} ({created:,} new, {updated:,} changed, "
+                "{unchanged:,} unchanged), merged {merged:,} duplicates, rejected {rejected:,}."
+            )
+        else:
+            msgid = N_(
+                "Read {read:,} rows from {tables} tables; loaded {loaded:,} ({created:,} new, {updated:,} changed, "
+                "{unchanged:,} unchanged), merged {merged:,} duplicates, rejected {rejected:,}."
+            )
+        return Msg(msgid, tables=len(self.files), **t.model_dump(exclude={"type", "kind"})).text(lang)
 
     def write_rejects(self, path: Path | str) -> Path:
-        """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path."""
+        """Write every rejection to a CSV (UTF-8 with BOM so Excel shows Chinese) and return its path.
+
+        The file is kept, so it is the same whoever ran the load: ``reason`` in English and
+        ``reason_zh`` in Chinese, both always (never the runner's language alone).
+        """
         return _write_csv(
             path,
-            ["file", "line", "type", "field", "value", "reason"],
+            ["file", "line", "type", "field", "value", "reason", "reason_zh"],
             (
-                [r.file, _cell(r.line), r.type or "", r.field or "", _text(r.value), r.reason]
+                [r.file, _cell(r.line), r.type or "", r.field or "", _text(r.value), r.reason, r.text("zh")]
                 for r in self.rejections
             ),
         )
@@ -222,6 +267,16 @@ class IngestReport(BaseModel):
                 for r in self.reviews
             ),
         )
+
+    def notes_said(self, lang: str | None = None) -> list[str]:
+        """The notes in ``lang`` (the current language when None); ``notes`` keeps them in English."""
+        return [localized(n, lang) for n in self.notes]
+
+    def in_language(self, lang: str | None = None) -> IngestReport:
+        """A copy whose rejections carry ``message`` (their reason) and whose ``note_messages`` are
+        the notes, in ``lang`` (the current language when None): what an API answer shows."""
+        rejections = [r.model_copy(update={"message": r.text(lang)}) for r in self.rejections]
+        return self.model_copy(update={"rejections": rejections, "note_messages": self.notes_said(lang)})
 
     def check_balanced(self) -> list[str]:
         """Types whose counts do not add up (``read != rejected + merged + loaded``); empty when all do."""

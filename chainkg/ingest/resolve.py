@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import node_type
 from chainkg.graph.store.base import GraphStore, chunks
+from chainkg.i18n import Msg
 from chainkg.ingest import checks, places
 
 # Re-exported: normalisation lives in chainkg.text, below ingest and queries.
@@ -415,16 +416,22 @@ class Resolver:
         zh = {lb: node_type(lb).zh for lb in labels}
         if len(found) > 1:
             kinds = " and ".join(f"a {r.label} ({zh[r.label]}, key {r.key})" for r in found)
-            return None, f"'{value}' is {kinds}; fill in the src_type column to say which one"
-        if ambiguous:
-            return None, (
-                f"'{value}' matches several {'/'.join(labels)} ({', '.join(sorted(ambiguous)[:5])}); "
-                "use the key or the USCC instead of the name"
+            return None, Msg(
+                "'{value}' is {kinds}; fill in the src_type column to say which one", value=value, kinds=kinds
             )
-        what = " or ".join(f"{lb} ({zh[lb]})" for lb in labels)
-        return None, (
-            f"no {what} called '{value}' in these files or in the store; add it to its own file first, "
-            "or check the spelling"
+        if ambiguous:
+            return None, Msg(
+                "'{value}' matches several {labels} ({matches}); use the key or the USCC instead of the name",
+                value=value,
+                labels="/".join(labels),
+                matches=", ".join(sorted(ambiguous)[:5]),
+            )
+        what = " / ".join(f"{lb} ({zh[lb]})" for lb in labels)
+        return None, Msg(
+            "no {what} called '{value}' in these files or in the store; add it to its own file first, "
+            "or check the spelling",
+            what=what,
+            value=value,
         )
 
     def _find_one(self, label: str, value: str) -> tuple[Resolved | None, list[str]]:

@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from chainkg.i18n import Msg
+
 CNY = "CNY"
 USD = "USD"
 
@@ -109,14 +111,22 @@ def convert(value: float, given: str, canonical: str, *, year: int | None, rate:
     """
     g, c = UNITS.get(norm_unit(given)), UNITS.get(canonical)
     if g is None:
-        raise ValueError(f"the unit {given!r} is not known; use one of {', '.join(UNITS)}")
+        raise ValueError(unknown_unit(given))
     assert c is not None, canonical
     if g.currency == c.currency:
         return value * g.factor / c.factor
     if g.currency is None or c.currency is None:
-        raise ValueError(f"is given in {given}, but it is measured in {canonical}")
+        raise ValueError(
+            Msg("is given in {given}, but it is measured in {canonical}", given=given, canonical=canonical)
+        )
     if year is None:
-        raise ValueError(f"is given in {given}; converting it to {canonical} needs the year of its exchange rate")
+        raise ValueError(
+            Msg(
+                "is given in {given}; converting it to {canonical} needs the year of its exchange rate",
+                given=given,
+                canonical=canonical,
+            )
+        )
     # Convert through yuan: foreign -> CNY uses the rate of the foreign side.
     in_cny = value * g.factor  # now in 万 of the given currency
     if g.currency != CNY:
@@ -133,8 +143,17 @@ def convert(value: float, given: str, canonical: str, *, year: int | None, rate:
 
 
 def _no_rate(currency: str, year: int, given: str, canonical: str) -> str:
-    return (
-        f"is given in {given} but measured in {canonical}, and there is no exchange rate {currency}:{year} "
-        f"(汇率 {currency} {year}年); add it to an exchange_rate file (currency, year, cny_per_unit) "
-        "or give the value in the canonical unit"
+    return Msg(
+        "is given in {given} but measured in {canonical}, and there is no exchange rate {currency}:{year} "
+        "(汇率 {currency} {year}年); add it to an exchange_rate file (currency, year, cny_per_unit) "
+        "or give the value in the canonical unit",
+        given=given,
+        canonical=canonical,
+        currency=currency,
+        year=year,
     )
+
+
+def unknown_unit(given: str) -> str:
+    """Why ``given`` cannot be used as a unit, naming the units that can."""
+    return Msg("the unit {given!r} is not known; use one of {units}", given=given, units=", ".join(UNITS))

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 
 from chainkg.graph.model import PY_TYPES, PropType
+from chainkg.i18n import N_, Msg, reason_of
 from chainkg.ingest import checks
 from chainkg.ingest.formats import CHOICE_SYNONYMS, Column, TypeSpec, choice_key, spec
 from chainkg.ingest.readers import CellError
@@ -29,17 +30,18 @@ _LIST_SPLIT = re.compile(r"[;；|\n]")
 _YEAR_FIELDS = frozenset({"approved_year", "founded_year", "year", "since"})
 
 TYPE_MESSAGES: dict[str, str] = {
-    "int_parsing": "must be a whole number (for example 2015)",
-    "int_from_float": "must be a whole number, without decimals",
-    "int_type": "must be a whole number (for example 2015)",
-    "float_parsing": "must be a number (for example 0.25)",
-    "float_type": "must be a number (for example 0.25)",
-    "bool_parsing": "must be yes or no (是/否, true/false, 1/0)",
-    "bool_type": "must be yes or no (是/否, true/false, 1/0)",
-    "string_type": "must be text",
-    "list_type": "must be a list (separate items with ';')",
-    "finite_number": "must be a finite number",
+    "int_parsing": N_("must be a whole number (for example 2015)"),
+    "int_from_float": N_("must be a whole number, without decimals"),
+    "int_type": N_("must be a whole number (for example 2015)"),
+    "float_parsing": N_("must be a number (for example 0.25)"),
+    "float_type": N_("must be a number (for example 0.25)"),
+    "bool_parsing": N_("must be yes or no (是/否, true/false, 1/0)"),
+    "bool_type": N_("must be yes or no (是/否, true/false, 1/0)"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list (separate items with ';')"),
+    "finite_number": N_("must be a finite number"),
 }
+"""pydantic's error types, as a planner reads them (msgids: shown with :class:`~chainkg.i18n.Msg`)."""
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,11 @@ def _choice_cleaner(choices: tuple[str, ...], synonyms: Mapping[str, str]) -> Ca
             return mapped
         shown = ", ".join(choices)
         zh = sorted({k for k, val in synonyms.items() if val in choices and not k.isascii()})
-        extra = f" (or in Chinese: {', '.join(zh)})" if zh else ""
-        raise ValueError(f"must be one of {shown}{extra}; got {v!r}")
+        if zh:
+            raise ValueError(
+                Msg("must be one of {choices} (or in Chinese: {zh}); got {v!r}", choices=shown, zh=", ".join(zh), v=v)
+            )
+        raise ValueError(Msg("must be one of {choices}; got {v!r}", choices=shown, v=v))
 
     return clean
 
@@ -204,7 +209,7 @@ def _list_of(check: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
 
 def _finite(v: float) -> float:
     if math.isnan(v) or math.isinf(v):
-        raise ValueError("must be a finite number")
+        raise ValueError(Msg("must be a finite number"))
     return v
 
 
@@ -214,7 +219,7 @@ _INT64 = (-(2**63), 2**63 - 1)
 def _int64(v: int) -> int:
     # Both stores keep whole numbers as 64-bit integers; a larger one would fail the write.
     if not _INT64[0] <= v <= _INT64[1]:
-        raise ValueError(f"is too large a number ({len(str(abs(v)))} digits); is a column shifted?")
+        raise ValueError(Msg("is too large a number ({n} digits); is a column shifted?", n=len(str(abs(v)))))
     return v
 
 
@@ -271,9 +276,13 @@ def _message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "value_error":
         ctx = err.get("ctx") or {}
-        return str(ctx.get("error") or err.get("msg", "is not valid"))
-    base = TYPE_MESSAGES.get(kind, str(err.get("msg", "is not valid")))
-    return base
+        error = ctx.get("error")
+        if isinstance(error, BaseException):
+            return reason_of(error)
+        return str(error or err.get("msg", "is not valid"))
+    if kind in TYPE_MESSAGES:
+        return Msg(TYPE_MESSAGES[kind])
+    return str(err.get("msg", "is not valid"))
 
 
 def validate_row(s: TypeSpec, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -309,7 +318,7 @@ def validate_row(s: TypeSpec, values: Mapping[str, Any]) -> dict[str, Any]:
         missing = data.get(c.name) is None if not problems else _blank(values.get(c.name))
         if missing:
             label = f"{c.name} ({c.zh})" if c.zh else c.name
-            problems.append(FieldProblem(c.name, None, f"is required: fill in the {label} column"))
+            problems.append(FieldProblem(c.name, None, Msg("is required: fill in the {label} column", label=label)))
     if problems:
         raise RowError(problems)
     return data

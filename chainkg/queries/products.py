@@ -23,6 +23,7 @@ from typing import TypeVar
 from chainkg.graph.analytics.products import FLAG_CODES
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import Msg, _, localized
 from chainkg.queries.chainengine import engine_for
 from chainkg.queries.results import Record
 
@@ -258,7 +259,9 @@ def quality_report(store: GraphStore, *, limit: int | None = 50, flag: str | Non
             key=k,
             flags=list(info.flags[k]),
             flags_zh=[FLAG_CODES.get(f, f) for f in info.flags[k]],
-            reasons=list(reasons.get(k, ())),
+            reasons=[
+                localized(Msg.loads(x)) for x in reasons.get(k, ())
+            ],  # stored stable, said in the reader's language
             makers=info.makers.get(k, 0),
         )
         for k in shown
@@ -269,10 +272,12 @@ def quality_report(store: GraphStore, *, limit: int | None = 50, flag: str | Non
     ]
     groups.sort(key=lambda s: (-s.makers, -len(s.members), s.name))
     note = (
-        "No product carries quality fields: run a load (chainkg ingest / ingest-ckg / ingest-demo), "
-        "which runs the quality pass."
+        _(
+            "No product carries quality fields: run a load (chainkg ingest / ingest-ckg / ingest-demo), "
+            "which runs the quality pass."
+        )
         if not info.flags and not info.members
-        else "Flagged products stay in the graph; analyses leave them out unless asked to include them."
+        else _("Flagged products stay in the graph; analyses leave them out unless asked to include them.")
     )
     return QualityReport(
         products_flagged=len(info.flags),

@@ -31,8 +31,11 @@ ENTERPRISES_JSONL = (
 
 
 def _stable(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without the parts that differ between two runs (times)."""
-    return {k: v for k, v in report.items() if k not in ("started_at", "elapsed_s")}
+    """The report without the parts that differ between two runs (times) or readers (each rejection's
+    ``message``, its reason in the reader's language: filled by the API, never by a load itself)."""
+    out = {k: v for k, v in report.items() if k not in ("started_at", "elapsed_s", "note_messages")}
+    out["rejections"] = [{k: v for k, v in r.items() if k != "message"} for r in report.get("rejections", [])]
+    return out
 
 
 def _dump(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
@@ -119,6 +122,50 @@ def test_dry_run_writes_nothing_and_strict_refuses(store: GraphStore, tmp_path: 
         assert r.status_code == 422, r.text
         assert "bases.csv" in r.json()["detail"]
         assert store.count_nodes("Base") == 0
+
+
+def test_upload_problems_follow_accept_language(store: GraphStore, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, api_key=WRITE_KEY)
+    files = {"file": ("bases.csv", BASES_CSV)}
+    answers = {}
+    with client_for(store, settings) as c:
+        for lang in ("zh-CN,zh;q=0.9", "en-GB,en;q=0.8"):
+            headers = {"X-API-Key": WRITE_KEY, "Accept-Language": lang}
+            r = c.post("/ingest", files=files, data={"dry_run": "true"}, headers=headers)
+            assert r.status_code == 200, r.text
+            answers[lang[:2]] = {(x["file"], x["line"], x["field"]): x for x in r.json()["rejections"]}
+        zh, en = answers["zh"], answers["en"]
+        assert zh.keys() == en.keys() == {("bases.csv", 3, "level"), ("bases.csv", 4, "key")}
+        level_zh, level_en = zh[("bases.csv", 3, "level")], en[("bases.csv", 3, "level")]
+        assert level_zh["message"].startswith("必须是 national, provincial, municipal 之一（或中文：")
+        assert level_zh["message"].endswith("实际为 'galactic'")
+        assert level_en["message"].startswith("must be one of national, provincial, municipal (or in Chinese: ")
+        # the stable parts do not change with the reader
+        assert level_zh["reason"] == level_en["reason"] == level_en["message"]
+        assert level_zh["msgid"] == level_en["msgid"] and level_zh["params"] == level_en["params"]
+        assert zh[("bases.csv", 4, "key")]["message"] == "为必填项：请填写 key (主键) 列", zh
+        # notes too: English in `notes` (stable), the reader's language in `note_messages`
+        extra = {"file": ("bases.csv", "key,name,remark\nx,某基地,备注\n".encode())}
+        headers = {"X-API-Key": WRITE_KEY}
+        noted = {}
+        for lang in ("zh", "en"):
+            r = c.post("/ingest", files=extra, data={"dry_run": "true"}, headers={**headers, "Accept-Language": lang})
+            noted[lang] = r.json()
+        assert noted["zh"]["notes"] == noted["en"]["notes"] == noted["en"]["note_messages"]
+        assert any(
+            n.startswith("bases.csv：列 'remark' 不属于 Base 格式，已忽略") for n in noted["zh"]["note_messages"]
+        )
+        strict = {}
+        for lang in ("zh", "en"):
+            headers = {"X-API-Key": WRITE_KEY, "Accept-Language": lang}
+            r = c.post("/ingest", files=files, data={"strict": "true"}, headers=headers)
+            assert r.status_code == 422, r.text
+            strict[lang] = r.json()["detail"]
+    assert strict["zh"].startswith("文件 bases.csv，第 3 行，字段“level”：必须是 "), strict
+    assert strict["zh"].endswith("（严格模式：未导入任何数据）")
+    assert strict["en"].startswith("file bases.csv, line 3, field 'level': must be one of ")
+    assert strict["en"].endswith("(strict mode: nothing was loaded)")
+    assert store.count_nodes("Base") == 0
 
 
 @pytest.mark.parametrize(

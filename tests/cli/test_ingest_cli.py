@@ -46,9 +46,9 @@ def test_ingest_folder_prints_summary_and_writes_reports(data_dir: Path, tmp_pat
     reports = tmp_path / "reports"
     result = runner.invoke(app, ["ingest", str(folder), "--report-dir", str(reports)])
     assert result.exit_code == 0, result.output
-    assert "Read 2 rows from 1 tables; loaded 1 (1 new" in flat(result.output)
-    assert "rejected 1" in flat(result.output)
-    assert "Rejected rows (first 15)" in flat(result.output)
+    assert "从 1 个表读取 2 行；导入 1 行（新增 1，" in flat(result.output)
+    assert "拒绝 1 行。" in flat(result.output)
+    assert "未导入的行（前 15 行）" in flat(result.output)
     summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
     assert summary["types"][0]["type"] == "Base" and summary["types"][0]["rejected"] == 1
     with (reports / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -71,7 +71,9 @@ def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     write_csv(folder / "enterprise.csv", ["name", "uscc"], [["甲", ""], ["乙", "123"]])
     dry = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "r")])
-    assert dry.exit_code == 0 and "dry run" in flat(dry.output) and "would load 1" in flat(dry.output)
+    assert dry.exit_code == 0 and "试运行" in flat(dry.output) and "将导入 1 行" in flat(dry.output)
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "r")])
+    assert "Read 2 rows from 1 tables; would load 1 (" in flat(en.output) and "dry run" in flat(en.output)
     assert stored_counts(data_dir) == {}
     strict = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
     assert strict.exit_code == 4
@@ -82,7 +84,99 @@ def test_dry_run_and_strict(data_dir: Path, tmp_path: Path) -> None:
 def test_missing_path_is_a_plain_error(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
     assert result.exit_code == 4
-    assert "there is no file or folder" in flat(result.output)
+    assert "处没有文件或文件夹" in flat(result.output) and "there is no" not in flat(result.output)
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(tmp_path / "nope")])
+    assert en.exit_code == 4 and "there is no file or folder" in flat(en.output)
+
+
+def _bad_rows(folder: Path) -> None:
+    """base.csv with a bad year (line 3), enterprise.csv with a short USCC (line 2), a missing name and a bad
+    number (line 3), located_in.csv naming a firm no file and no store holds (line 2)."""
+    write_csv(folder / "base.csv", ["key", "name", "approved_year"], [["b1", "基地", "2010"], ["b2", "坏", "19"]])
+    write_csv(folder / "enterprise.csv", ["name", "uscc", "employees"], [["甲", "123", "10"], ["", "", "十个"]])
+    write_csv(folder / "located_in.csv", ["src", "dst"], [["无此公司", "b1"]])
+
+
+def _rejected_table(output: str) -> list[list[str]]:
+    """The cells of each row of the rejected-rows table (file, line, field, value, reason)."""
+    rows = []
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip().strip("│┃").split("│")]
+        if len(cells) == 5 and cells[0].endswith(".csv"):
+            rows.append(cells)
+    return rows
+
+
+def test_problems_in_chinese_by_default_english_on_request(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one table row per line: no wrapped cells
+    folder = tmp_path / "in"
+    _bad_rows(folder)
+    zh = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "zh")])
+    assert zh.exit_code == 0, zh.output
+    rows = {(f, ln, fld): why for f, ln, fld, _v, why in _rejected_table(zh.output)}
+    assert rows[("base.csv", "3", "approved_year")].startswith("年份 19 不在 1800–"), zh.output
+    assert rows[("enterprise.csv", "2", "uscc")] == "统一社会信用代码应为 18 位；此处为 3 位"
+    assert rows[("enterprise.csv", "3", "name")] == "为必填项：请填写 name (名称) 列"
+    assert rows[("enterprise.csv", "3", "employees")] == "必须是整数（例如 2015）"
+    assert rows[("located_in.csv", "2", "src")].startswith("在这些文件和库中都找不到名为“无此公司”的 ")
+    assert "must be" not in zh.output and "is required" not in zh.output
+
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "en")])
+    assert en.exit_code == 0, en.output
+    rows = {(f, ln, fld): why for f, ln, fld, _v, why in _rejected_table(en.output)}
+    assert rows[("base.csv", "3", "approved_year")].startswith("the year 19 is outside 1800–")
+    assert rows[("enterprise.csv", "2", "uscc")].startswith("a unified social credit code (统一社会信用代码) has 18")
+    assert rows[("enterprise.csv", "3", "employees")] == "must be a whole number (for example 2015)"
+    assert (
+        rows[("located_in.csv", "2", "src")].startswith("no ")
+        and "called '无此公司'" in rows[("located_in.csv", "2", "src")]
+    )
+
+    monkeypatch.setenv("CHAINKG_LANG", "en")
+    common._SETTINGS = Settings(store="ladybug", data_dir=data_dir)  # read CHAINKG_LANG afresh
+    env = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "env")])
+    assert "must be a whole number (for example 2015)" in env.output and "必须是整数" not in env.output
+
+    # What is kept on disk is the same whoever ran the load: English, msgid + parameters, and the zh text.
+    for run in ("zh", "en"):
+        summary = json.loads((tmp_path / run / "summary.json").read_text(encoding="utf-8"))
+        year = next(r for r in summary["rejections"] if r["field"] == "approved_year")
+        assert year["reason"].startswith("the year 19 is outside") and year["message"] is None
+        assert year["msgid"].startswith("the year {value} is outside") and year["params"]["value"] == 19
+        with (tmp_path / run / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+            by_field = {r["field"]: r for r in csv.DictReader(fh)}
+        assert by_field["uscc"]["reason"].startswith("a unified social credit code")
+        assert by_field["uscc"]["reason_zh"] == "统一社会信用代码应为 18 位；此处为 3 位"
+    assert (tmp_path / "zh" / "rejects.csv").read_bytes() == (tmp_path / "en" / "rejects.csv").read_bytes()
+
+
+def test_notes_in_the_chosen_language_and_kept_in_english(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "base.csv", ["key", "name", "备注2"], [["b1", "基地", "x"]])
+    zh = runner.invoke(app, ["ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "zh")])
+    assert "说明： base.csv：列 '备注2' 不属于 Base 格式，已忽略（可识别的列：" in flat(zh.output), zh.output
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--dry-run", "--report-dir", str(tmp_path / "en")])
+    assert "note: base.csv: column(s) '备注2' are not part of the Base format and were ignored" in flat(en.output)
+    for run in ("zh", "en"):  # summary.json keeps the English whoever ran the load
+        summary = json.loads((tmp_path / run / "summary.json").read_text(encoding="utf-8"))
+        assert summary["notes"][0].startswith("base.csv: column(s) '备注2' are not part of the Base format")
+        assert summary["note_messages"] is None
+
+
+def test_strict_error_names_file_line_field_in_the_chosen_language(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_csv(folder / "base.csv", ["key", "name", "approved_year"], [["b1", "基地", "2010"], ["b2", "坏", "19"]])
+    zh = runner.invoke(app, ["ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
+    assert zh.exit_code == 4
+    assert "base.csv，第 3 行，字段“approved_year”：年份 19 不在 1800–" in flat(zh.output)
+    assert "（严格模式：未导入任何数据）" in flat(zh.output)
+    en = runner.invoke(app, ["--lang", "en", "ingest", str(folder), "--strict", "--report-dir", str(tmp_path / "r")])
+    assert en.exit_code == 4
+    assert "file base.csv, line 3, field 'approved_year': the year 19 is outside 1800–" in flat(en.output)
+    assert "(strict mode: nothing was loaded)" in flat(en.output)
+    assert stored_counts(data_dir) == {}
 
 
 def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
@@ -96,7 +190,7 @@ def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
         ["ingest", str(folder), "--aliases", str(aliases), "--batch-size", "1", "--report-dir", str(tmp_path / "r")],
     )
     assert result.exit_code == 0, result.output
-    assert "Entity resolution merged 1 rows" in flat(result.output)
+    assert "实体消歧合并了 1 行" in flat(result.output)
     assert stored_counts(data_dir) == {"Base": 1, "Enterprise": 1, "LOCATED_IN": 1}
 
 
@@ -114,7 +208,7 @@ def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
 def test_ingest_demo_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-demo", "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
-    assert "rejected 0" in flat(result.output)
+    assert "拒绝 0 行。" in flat(result.output)
     counts = stored_counts(data_dir)
     assert counts["Base"] == 4 and counts["Platform"] == 8
 
@@ -194,7 +288,7 @@ def test_registry_export_through_the_cli_with_the_review_round_trip(data_dir: Pa
     assert "kept in extra (其他字段)" in flat(explained.output) and "reg_capital" in flat(explained.output)
     first = runner.invoke(app, ["ingest", str(export), "--type", "registry", "--report-dir", str(reports)])
     assert first.exit_code == 0, first.output
-    assert "held back" in flat(first.output) and "resolution-review.csv" in flat(first.output)
+    assert "已暂缓导入" in flat(first.output) and "resolution-review.csv" in flat(first.output)
     review = reports / "resolution-review.csv"
     with review.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -268,8 +268,8 @@ def test_cli_reports_without_a_traceback(cli_data: Path, tmp_path: Path, c: Case
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     e = c.expect
-    assert f"Read {e.read:,} rows" in flat(result.output)
-    assert f"rejected {e.rejected:,}." in flat(result.output)
+    assert f"读取 {e.read:,} 行" in flat(result.output)  # the summary in Chinese, the default
+    assert f"拒绝 {e.rejected:,} 行。" in flat(result.output)
     summary = IngestReport.model_validate_json((reports / "summary.json").read_text(encoding="utf-8"))
     check_report(c, summary)
     with (reports / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:

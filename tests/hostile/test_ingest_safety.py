@@ -256,10 +256,12 @@ def test_upload_of_two_files_loads_both(client: tuple[TestClient, GraphStore]) -
 def test_upload_of_two_files_of_one_name_or_with_a_type_is_refused(client: tuple[TestClient, GraphStore]) -> None:
     c, store = client
     same = [("file", ("product.csv", b"name\na\n")), ("file", ("product.csv", b"name\nb\n"))]
-    r = c.post("/ingest", files=same, headers=KEY)
-    assert r.status_code == 422 and "more than once" in r.text
+    r = c.post("/ingest", files=same, headers=KEY)  # said in Chinese unless the reader asks for English
+    assert r.status_code == 422 and "出现了不止一次" in r.json()["detail"], r.text
+    r = c.post("/ingest", files=same, headers={**KEY, "Accept-Language": "en"})
+    assert r.status_code == 422 and "more than once" in r.json()["detail"]
     typed = [("file", ("a.csv", b"name\na\n")), ("file", ("b.csv", b"name\nb\n"))]
-    r = c.post("/ingest", files=typed, headers=KEY, data={"type": "Product"})
+    r = c.post("/ingest", files=typed, headers={**KEY, "Accept-Language": "en"}, data={"type": "Product"})
     assert r.status_code == 422 and "one file" in r.text
     assert store.count_nodes("Product") == 0
 

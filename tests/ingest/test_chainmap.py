@@ -12,6 +12,7 @@ from storetools import TEST_DATA
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import use_locale
 from chainkg.ingest.chainmap import read_map_table, read_map_yaml
 from chainkg.ingest.pipeline import ingest_file, ingest_paths
 
@@ -187,8 +188,18 @@ def test_bad_map_rows_are_rejected_with_where_and_strict_stops(store: GraphStore
     f.write_text(BAD, encoding="utf-8")
     r = ingest_file(store, f)
     where = sorted(x.where() for x in r.rejections)
-    assert "bad.yaml, line 11, field 'stages[0].segments[1].key'" in where
+    assert "bad.yaml，第 11 行，字段“stages[0].segments[1].key”" in where  # Chinese by default
+    with use_locale("en"):
+        assert "bad.yaml, line 11, field 'stages[0].segments[1].key'" in {x.where() for x in r.rejections}
     assert len(r.rejections) == 7
+    key = next(x for x in r.rejections if x.line == 11)
+    assert key.text("zh") == "只能包含小写字母、数字和“-”，例如“led-chip”"
+    assert key.text("en") == key.reason == "must be lower-case letters, digits and '-' only, e.g. 'led-chip'"
+    rule = next(x for x in r.rejections if x.field == "stages[0].segments[3].match.colour")
+    assert (rule.line, rule.text("zh")) == (18, "不是匹配规则；请使用 " + rule.reason.split("use ", 1)[1])
+    assert rule.reason.startswith("is not a match rule; use products, keywords")
+    feeds = next(x for x in r.rejections if x.field == "ok-seg.feeds")
+    assert feeds.text("zh") == "不是图谱“bad-map”中的环节：nowhere（该链接已略去）"
     assert store.execute("MATCH (s:ChainSegment) RETURN s.key AS k") == [{"k": "bad-map/ok-seg"}]
     with pytest.raises(InvalidInputError) as exc:
         ingest_paths(store, [f], strict=True)

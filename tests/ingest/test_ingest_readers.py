@@ -9,6 +9,7 @@ import pytest
 from ingesttools import TEST_DATA, write_csv, write_xlsx
 
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import localized, use_locale
 from chainkg.ingest.readers import decode, read_tables
 
 ENC = TEST_DATA / "ingest" / "encodings"
@@ -31,8 +32,27 @@ def test_gb18030_only_characters() -> None:
 
 
 def test_undecodable_bytes_are_an_error_with_advice() -> None:
-    with pytest.raises(InvalidInputError, match="CSV UTF-8"):
+    with pytest.raises(InvalidInputError, match="CSV UTF-8") as exc:
         decode(bytes(range(128, 256)) * 50 + b"\x00\x81\xff")
+    # said in the reader's language: Chinese by default, English on request, the English kept as the error's text
+    assert str(exc.value).startswith("the file is not UTF-8 (")
+    with use_locale("zh"):
+        assert localized(exc.value.reason).startswith("该文件不是 UTF-8（")
+        assert localized(exc.value.reason).endswith("请在 Excel 或 WPS 中另存为“CSV UTF-8”后重新导入")
+    with use_locale("en"):
+        assert localized(exc.value.reason).startswith(
+            "the file is not UTF-8 ("
+        ) and "save it again as 'CSV UTF-8'" in localized(exc.value.reason)
+
+
+def test_reader_problems_name_the_line_in_both_languages(tmp_path: Path) -> None:
+    p = tmp_path / "enterprise.csv"
+    p.write_text("name,city\n甲,深圳\n乙,广州,多余\n", encoding="utf-8")
+    [t] = read_tables(p)
+    [problem] = t.problems
+    assert problem.line == 3 and problem.value == "多余"
+    assert localized(problem.reason, "zh") == "该行有 3 个单元格，而表头只有 2 列；可能某个值中含有未加引号的逗号"
+    assert localized(problem.reason, "en").startswith("the row has 3 cells but the header has 2 columns")
 
 
 def test_quoted_cells_with_commas_quotes_and_newlines(tmp_path: Path) -> None:

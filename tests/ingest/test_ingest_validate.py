@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from chainkg.graph.model import MODEL
+from chainkg.i18n import Msg, localized, use_locale
 from chainkg.ingest.formats import CHAIN_MAP_TYPES as MAP_TYPES
 from chainkg.ingest.formats import all_specs, map_header, spec, spec_for_name
 from chainkg.ingest.validate import RowError, row_model, validate_row
@@ -158,3 +159,38 @@ def test_file_names_and_headers() -> None:
     assert map_header("MEMBER_OF", "起点") == "src"
     assert map_header("MEMBER_OF", "from") == "src"
     assert map_header("Enterprise", "favourite colour") is None
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "zh", "en"),
+    [
+        ({"key": "b"}, "name", "为必填项：请填写 name (名称) 列", "is required: fill in the name (名称) column"),
+        (
+            {"key": "b", "name": "基地", "approved_year": "19"},
+            "approved_year",
+            "年份 19 不在 1800–",
+            "the year 19 is outside 1800–",
+        ),
+        (
+            {"key": "b", "name": "基地", "approved_year": "二〇一〇"},
+            "approved_year",
+            "必须是整数（例如 2015）",
+            "must be a whole number (for example 2015)",
+        ),
+        (
+            {"key": "b", "name": "基地", "level": "galactic"},
+            "level",
+            "必须是 national, provincial, municipal 之一（或中文：",
+            "must be one of national, provincial, municipal (or in Chinese: ",
+        ),
+    ],
+)
+def test_problems_are_said_in_the_readers_language(values: dict[str, Any], field: str, zh: str, en: str) -> None:
+    """The reason is kept in English (stable) and carries its msgid, so it is shown in either language."""
+    reason = problems("Base", values)[field]
+    assert isinstance(reason, Msg)
+    assert str(reason).startswith(en) and reason.text("en").startswith(en)
+    assert reason.text("zh").startswith(zh)
+    with use_locale("zh"):
+        assert localized(reason).startswith(zh)
+    assert Msg.from_stable(reason.stable()).text("zh") == reason.text("zh")  # what a report stores comes back whole

@@ -14,12 +14,14 @@ A tiny graph, every answer worked out by hand:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
+from chainkg.i18n import use_locale
 from chainkg.ingest.product_quality import run_quality_pass
 from chainkg.queries.chainengine.candidates import fill_candidates
 from chainkg.queries.chainengine.chain import base_chain
@@ -85,6 +87,25 @@ def test_pass_stores_flags_groups_and_provenance(q: tuple[GraphStore, Path]) -> 
     r = quality_report(store)
     assert (r.products_flagged, r.by_flag, r.groups, r.grouped_names) == (2, {"fragment": 1, "sales_service": 1}, 2, 4)
     assert [f.key for f in r.flagged] == ["物业费", "者工程塑料"]  # most listed first: 物业费 is made once
+
+
+def test_flag_reasons_are_stored_stable_and_shown_in_the_readers_language(q: tuple[GraphStore, Path]) -> None:
+    store, _ = q
+    [row] = store.execute("MATCH (p:Product {key: '者工程塑料'}) RETURN p.flag_reasons AS reasons")
+    stored = json.loads(row["reasons"][0])  # msgid and parameters: the same whoever ran the load
+    assert stored == {
+        "msgid": "the word '{word}' glued to the product '{product}' (a parse fragment)",
+        "params": {"product": "工程塑料", "word": "者"},
+    }
+    with use_locale("zh"):
+        zh = {f.key: f.reasons for f in quality_report(store).flagged}
+    with use_locale("en"):
+        en = {f.key: f.reasons for f in quality_report(store).flagged}
+    assert zh["者工程塑料"] == ["“者”与产品“工程塑料”粘连（解析片段）"]
+    assert en["者工程塑料"] == ["the word '者' glued to the product '工程塑料' (a parse fragment)"]
+    assert zh["物业费"] == ["销售或服务收入，非生产产品"] and en["物业费"] == [
+        "a sales or service line, not a made product"
+    ]
 
 
 def test_a_person_splits_a_group_in_the_file(q: tuple[GraphStore, Path]) -> None:

@@ -57,6 +57,8 @@ def test_flags_with_reasons(name: str, known: tuple[str, ...], codes: list[str])
 def test_fragment_reason_names_the_product() -> None:
     (f,) = flag_product("者工程塑料", {"工程塑料"})
     assert "工程塑料" in f.reason and "工程塑料" in f.zh
+    assert f.zh == "“者”与产品“工程塑料”粘连（解析片段）"
+    assert f.reason == "the word '者' glued to the product '工程塑料' (a parse fragment)"
     # Without the known names, a function word alone does not make a fragment.
     assert flag_product("者工程塑料") == []
     assert set(flag_products(["者工程塑料", "工程塑料", "物业费"])) == {"者工程塑料", "物业费"}

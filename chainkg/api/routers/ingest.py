@@ -22,6 +22,7 @@ from chainkg.api.deps import CacheDep, SettingsDep, WriteStoreDep, require_read,
 from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.models import ErrorBody
 from chainkg.errors import InvalidInputError
+from chainkg.i18n import Msg
 from chainkg.ingest.chainmap import MAP_SUFFIXES
 from chainkg.ingest.formats import all_specs, spec
 from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
@@ -87,12 +88,16 @@ def _safe_name(filename: str | None) -> tuple[str, str]:
     name = shown(PurePath((filename or "").replace("\\", "/")).name.strip())
     if not name or name in (".", ".."):
         raise InvalidInputError(
-            "The upload has no file name; send it as a file (curl -F file=@data.csv).", field="file"
+            Msg("The upload has no file name; send it as a file (curl -F file=@data.csv)."), field="file"
         )
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise InvalidInputError(
-            f"'{shown(name, 120)}' is not a file kind chainkg reads; send a {', '.join(SUFFIXES)} file.",
+            Msg(
+                "'{name}' is not a file kind chainkg reads; send a {kinds} file.",
+                name=shown(name, 120),
+                kinds=", ".join(SUFFIXES),
+            ),
             field="file",
         )
     disk = name
@@ -167,21 +172,28 @@ def ingest(
 
     names = [_safe_name(f.filename) for f in file]
     if not names:
-        raise InvalidInputError("The upload holds no file; send one as form field `file`.", field="file")
+        raise InvalidInputError(Msg("The upload holds no file; send one as form field `file`."), field="file")
     if len(names) > 1:
         # Load them all in one report, or refuse: never the last one alone with the others dropped.
         seen = [d.lower() for d, _ in names]
         twice = sorted({d for d in seen if seen.count(d) > 1})
         if twice:
             raise InvalidInputError(
-                f"The upload holds {len(names)} files and '{shown(twice[0], 120)}' more than once; nothing was "
-                "loaded. Send each file once, under its own name.",
+                Msg(
+                    "The upload holds {n} files and '{name}' more than once; nothing was "
+                    "loaded. Send each file once, under its own name.",
+                    n=len(names),
+                    name=shown(twice[0], 120),
+                ),
                 field="file",
             )
         if type:
             raise InvalidInputError(
-                f"`type` names the type of one file, but the upload holds {len(names)}; nothing was loaded. "
-                "Send them one at a time with `type`, or together without it (types come from the file names).",
+                Msg(
+                    "`type` names the type of one file, but the upload holds {n}; nothing was loaded. "
+                    "Send them one at a time with `type`, or together without it (types come from the file names).",
+                    n=len(names),
+                ),
                 field="type",
             )
     if type:
@@ -189,7 +201,8 @@ def ingest(
             spec(type)
         except KeyError:
             raise InvalidInputError(
-                f"'{shown(type, 64)}' is not a file type chainkg knows; GET /ingest/types lists them.", field="type"
+                Msg("'{type}' is not a file type chainkg knows; GET /ingest/types lists them.", type=shown(type, 64)),
+                field="type",
             ) from None
     limits = ReadLimits.from_settings(settings)
     with tempfile.TemporaryDirectory(prefix="chainkg-upload-") as tmp:
@@ -223,7 +236,7 @@ def ingest(
             engine_for(store).warm()  # what the load changed, fetched now rather than in someone's next question
         except Exception:  # the load is committed: a failed head start must not turn its answer into a 500
             log.exception("link graphs not fetched after an upload")
-    return _json_safe(report)
+    return _json_safe(report.in_language())  # each rejection's message in the reader's language
 
 
 class ColumnDoc(BaseModel):

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from chainkg.i18n import Msg, localized, pick
+
 # -- canonical names ----------------------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")
@@ -67,11 +69,16 @@ def match_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Flag:
-    """Why a name is not a product: a code and plain words in English and Chinese."""
+    """Why a name is not a product: a code and plain words (a :class:`~chainkg.i18n.Msg`: English,
+    and its msgid and parameters, so it is stored in a stable form and shown in either language)."""
 
     code: str
     reason: str
-    zh: str
+
+    @property
+    def zh(self) -> str:
+        """The reason in Chinese."""
+        return localized(self.reason, "zh")
 
 
 FLAG_CODES: dict[str, str] = {
@@ -82,6 +89,12 @@ FLAG_CODES: dict[str, str] = {
     "unspecified": "其他/未指明",
 }
 """Flag codes and their Chinese names."""
+
+
+def flag_name(code: str) -> str:
+    """A flag as people read it: its Chinese name in Chinese, its code in English."""
+    return pick(FLAG_CODES.get(code, code), code)
+
 
 _SEGMENT_SUFFIXES = ("分部", "板块", "事业部", "事业群", "业务", "产业", "行业", "抵销", "抵消")
 _SALES_SERVICE_SUFFIXES = (
@@ -168,7 +181,7 @@ def flag_product(name: str, known: Collection[str] = ()) -> list[Flag]:
     out: list[Flag] = []
     if not s or _PUNCT_START.match(s) or (len(s) == 1 and not _ONE_CJK.match(s)):
         # One Chinese character may be a product (铝, 钯); one Latin letter or a mark is not.
-        out.append(Flag("fragment", f"'{s}' is too short or starts with punctuation", f"“{s}”过短或以标点开头"))
+        out.append(Flag("fragment", Msg("'{name}' is too short or starts with punctuation", name=s)))
     else:
         for p in _FRAGMENT_PREFIXES:
             rest = s[len(p) :]
@@ -176,26 +189,29 @@ def flag_product(name: str, known: Collection[str] = ()) -> list[Flag]:
                 out.append(
                     Flag(
                         "fragment",
-                        f"the word '{p}' glued to the product '{rest}' (a parse fragment)",
-                        f"“{p}”与产品“{rest}”粘连（解析片段）",
+                        Msg(
+                            "the word '{word}' glued to the product '{product}' (a parse fragment)",
+                            word=p,
+                            product=rest,
+                        ),
                     )
                 )
                 break
         if s.endswith("等") and len(s) > 2:
-            out.append(Flag("fragment", "ends with 等 (a list cut from a sentence)", "以“等”结尾（句子片段）"))
+            out.append(Flag("fragment", Msg("ends with 等 (a list cut from a sentence)")))
     if any(s.endswith(x) for x in _SEGMENT_SUFFIXES) or "分部" in s:
-        out.append(Flag("segment", "a business segment or line of a company's report", "公司报表中的业务分部或板块"))
+        out.append(Flag("segment", Msg("a business segment or line of a company's report")))
     stem = re.sub(r"(业务|分部|板块)$", "", s)  # 照明销售业务: a sales line filed as a segment
     if (
         any(stem.endswith(x) for x in _SALES_SERVICE_SUFFIXES)
         or any(s.startswith(x) for x in _SALES_SERVICE_PREFIXES)
         or any(x in s for x in _SALES_SERVICE_WORDS)
     ):
-        out.append(Flag("sales_service", "a sales or service line, not a made product", "销售或服务收入，非生产产品"))
+        out.append(Flag("sales_service", Msg("a sales or service line, not a made product")))
     if "品牌" in s:
-        out.append(Flag("brand", "names a brand, not a product", "品牌而非产品"))
+        out.append(Flag("brand", Msg("names a brand, not a product")))
     if _UNSPECIFIED.match(s):
-        out.append(Flag("unspecified", "'other …': an unspecified remainder", "“其他”类未指明项目"))
+        out.append(Flag("unspecified", Msg("'other …': an unspecified remainder")))
     return out
 
 
