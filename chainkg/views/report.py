@@ -359,7 +359,7 @@ def _targets(r: AnnualReport) -> ReportTable:
             "input is named (it never counts as 0)."
         ),
         columns=[
-            Column(header=_("target"), width=8),
+            Column(header=pgettext("threshold", "target"), width=8),
             Column(header=pgettext("column", "name"), width=40),
             Column(header=pgettext("column", "scope"), width=18),
             Column(header=pgettext("column", "threshold"), kind="num", width=12),
