@@ -41,6 +41,7 @@ def _arrow(t: PropType) -> pa.DataType:
         PropType.STRING_LIST: pa.list_(pa.string()),
     }[t]
 
+
 # Statements that may change data (any clause that writes, and DDL). Named queries only read.
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
 # Creating a table only if it is missing changes no data: the data stamp stays (see data_stamp).
