@@ -57,10 +57,23 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--data-dir", type=Path, help="a CHAINKG_DATA_DIR holding the public data (else loaded now)")
     ap.add_argument("--against", type=Path, help="another checkout of chainkg: its gaps command is timed too")
+    ap.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="let every process keep compiled modules (in a temp PYTHONPYCACHEPREFIX, for both checkouts), as an "
+        "installed package does, even where PYTHONDONTWRITEBYTECODE is set; else each run compiles chainkg anew",
+    )
     args = ap.parse_args()
     env = os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "120"}
     env.pop("CHAINKG_STORE", None)
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.runs} runs each")
+    pycache = None
+    if args.bytecode:
+        pycache = tempfile.mkdtemp(prefix="chainkg-bench-pyc-")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache  # the warm-up run of each command writes it
+    kept = args.bytecode or "PYTHONDONTWRITEBYTECODE" not in env
+    compiled = "kept" if kept else "compiled anew each run (see --bytecode)"
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.runs} runs each; bytecode {compiled}")
 
     py = [sys.executable, "-c"]
     rows = [
@@ -89,8 +102,9 @@ def main() -> None:
             other = genv | {"PYTHONPATH": str(args.against.resolve())}
             rows.append(("  the same, --against", *timed([*chainkg(), "gaps", "city:深圳市"], other, args.runs)))
     finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+        for folder in (tmp, pycache):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
     if args.against:
         print(f"--against: {args.against.resolve()}")

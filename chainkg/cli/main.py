@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -195,11 +199,39 @@ HELP_OPTION = N_("Show this message and exit.")  # click's text of --help, trans
 
 
 def _typer_words() -> None:
-    """Put typer's panel titles and notes in the current language."""
-    import typer.rich_utils as ru
+    """Put typer's panel titles and notes in the current language.
 
+    typer imports its rich_utils (rich's markdown and traceback, about 0.06 s) only to print help
+    or an error; a command that does neither never loads it, and the words are set when it is loaded.
+    """
+    ru = sys.modules.get("typer.rich_utils")
+    if ru is None:
+        if not any(isinstance(f, _TyperWordsOnImport) for f in sys.meta_path):
+            sys.meta_path.insert(0, _TyperWordsOnImport())
+        return
     for name, msg in TYPER_WORDS.items():
         setattr(ru, name, _(msg))
+
+
+class _TyperWordsOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds typer.rich_utils as the other finders do and puts the words in it once it has run."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)  # once: the real finders find the module
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            self._loader = spec.loader
+            spec.loader = self
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._loader.exec_module(module)
+        _typer_words()
 
 
 def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str:

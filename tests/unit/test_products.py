@@ -148,3 +148,24 @@ def test_candidates_ranked_by_relatedness_first() -> None:
     # 0.20 and 0.21 fall in one 0.05 step, so far's points put it before same.
     assert [r.facts.key for r in rank_candidates([far, same, near], rel)] == ["near", "far", "same"]
     assert [r.facts.key for r in rank_candidates([far, same, near])] == ["far", "same", "near"]
+
+
+def test_build_info_shares_each_key_between_its_tables() -> None:
+    """Each product key is one string object in every table (the kept facts then pickle it once)."""
+
+    def fresh(s: str) -> str:  # a new string object of the same value, as separate query rows give
+        return "".join(list(s))
+
+    info = build_info(
+        [(fresh("芯片"), fresh("芯片组"), ["segment"]), (fresh("芯片组"), fresh("芯片组"), None)],
+        [(fresh("芯片"), fresh("半导体"))],
+        [(fresh("芯片"), fresh("手机")), (fresh("半导体"), fresh("手机"))],
+        [fresh("芯片"), fresh("手机")],
+    )
+    chip = next(iter(info.flags))
+    assert chip == "芯片" and fresh("芯片") is not chip
+    for table in (info.group, info.parents, info.feeds, info.makers):
+        assert next(k for k in table if k == "芯片") is chip
+    assert next(m for m in info.members["芯片组"] if m == "芯片") is chip
+    assert next(k for k in info.inputs) is next(k for k in info.makers if k == "手机")
+    assert info.parents == {"芯片": ("半导体",)} and info.feeds == {"芯片": 1, "半导体": 1}

@@ -12,13 +12,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
 from chainkg.graph.store.named import NamedQuery
+
+if TYPE_CHECKING:  # pyarrow (0.1 s to import) serves only the bulk writes: reads never load it
+    import pyarrow as pa
 
 Row = dict[str, Any]
 T = TypeVar("T")

@@ -13,25 +13,34 @@ import threading
 import time
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import ladybug
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from chainkg.errors import ChainkgError, SchemaError, StoreUnavailableError
 from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType, check_pair
 from chainkg.graph.schema import cast_ladybug, ladybug_schema
 from chainkg.graph.store.base import GraphStore, Row, WriteResult
 
-_ARROW: dict[PropType, pa.DataType] = {
-    PropType.STRING: pa.string(),
-    PropType.INT: pa.int64(),
-    PropType.FLOAT: pa.float64(),
-    PropType.BOOL: pa.bool_(),
-    PropType.STRING_LIST: pa.list_(pa.string()),
-}
+if TYPE_CHECKING:  # pyarrow (0.1 s to import) serves only the bulk writes: imported by them, never by reads
+    import pyarrow as pa
+
+
+@cache
+def _arrow(t: PropType) -> pa.DataType:
+    """The Arrow type a property of type ``t`` is written as."""
+    import pyarrow as pa
+
+    return {
+        PropType.STRING: pa.string(),
+        PropType.INT: pa.int64(),
+        PropType.FLOAT: pa.float64(),
+        PropType.BOOL: pa.bool_(),
+        PropType.STRING_LIST: pa.list_(pa.string()),
+    }[t]
+
 
 # Statements that may change data (any clause that writes, and DDL). Named queries only read.
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
@@ -58,9 +67,11 @@ def _plain(value: Any) -> Any:
 
 def _table(props: Sequence[Prop], rows: Sequence[Row], lead: Sequence[str] = ()) -> pa.Table:
     """An arrow table with the model's exact column types (``lead`` columns are strings)."""
+    import pyarrow as pa
+
     cols: dict[str, pa.Array] = {name: pa.array([r[name] for r in rows], pa.string()) for name in lead}
     for p in props:
-        cols[p.name] = pa.array([r.get(p.name) for r in rows], _ARROW[p.type])
+        cols[p.name] = pa.array([r.get(p.name) for r in rows], _arrow(p.type))
     return pa.table(cols)
 
 
@@ -349,10 +360,12 @@ class LadybugStore(GraphStore):
     @staticmethod
     def _conformed(props: Sequence[Prop], table: pa.Table, lead: Sequence[str] = ()) -> pa.Table:
         """``table`` with exactly the model's columns and types, in the order COPY expects."""
+        import pyarrow as pa
+
         n = table.num_rows
         cols: dict[str, pa.Array] = {name: table.column(name).cast(pa.string()) for name in lead}
         for p in props:
-            want = _ARROW[p.type]
+            want = _arrow(p.type)
             cols[p.name] = table.column(p.name).cast(want) if p.name in table.column_names else pa.nulls(n, want)
         return pa.table(cols)
 
@@ -367,6 +380,8 @@ class LadybugStore(GraphStore):
         allowed = {p.name for p in node.all_props}
         if "key" not in table.column_names or not allowed.issuperset(table.column_names):
             return super().merge_node_table(label, table)  # raises the row path's SchemaError
+        import pyarrow.compute as pc
+
         keys = table.column("key")
         if keys.null_count or pc.any(pc.equal(keys, "")).as_py():
             return super().merge_node_table(label, table)  # the row path's SchemaError
@@ -405,6 +420,8 @@ class LadybugStore(GraphStore):
         a, b = self._node(from_label).label, self._node(to_label).label
         if self.execute(f"MATCH (:{a})-[r:{rel.type}]->(:{b}) RETURN count(r) AS c")[0]["c"]:
             return super().merge_rel_table(type_, from_label, to_label, table)
+        import pyarrow.compute as pc
+
         data = self._conformed(rel.all_props, table, lead=("src", "dst"))
         options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
         total = WriteResult()
