@@ -385,5 +385,8 @@ def test_api_and_cli_run_on_gds(gds_store: GraphStore, tmp_path: Path, monkeypat
     )
     out = CliRunner().invoke(cli_app, ["network-brokers", "--analytics", "gds"])
     assert out.exit_code == 0, out.output
+    assert "计算引擎：gds" in out.stdout and "第三代半导体联盟" in out.stdout  # Chinese by default
+    out = CliRunner().invoke(cli_app, ["--lang", "en", "network-brokers", "--analytics", "gds"])
+    assert out.exit_code == 0, out.output
     assert "Computed by gds" in out.stdout and "第三代半导体联盟" in out.stdout
     assert leftover_graphs(gds_store) == []
