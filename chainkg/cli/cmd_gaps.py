@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import typer
-from rich.markup import escape
 
-from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask_read, console, emit, emit_json, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask_read, emit, emit_json, store_session
 from chainkg.cli.main import app
+from chainkg.cli.plain import say
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
@@ -24,8 +24,8 @@ YEAR_OPT = typer.Option(None, "--year", "-y", help=N_("As of the end of this yea
 
 
 def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
-    """A rich table of ``rows``; the title is escaped, since base and product names may hold [brackets]."""
-    emit(list(rows), as_json=False, title=escape(title))
+    """A table of ``rows`` (its title plain text: base and product names may hold [brackets])."""
+    emit(list(rows), as_json=False, title=title)
 
 
 LEVELS: dict[str, LevelChoice] = {"product": "product", "industry": "industry", "both": "both"}
@@ -198,7 +198,7 @@ def gaps_cmd(
         title=_("Gaps to attract: {name} ({key}), depth {depth}").format(name=b.name, key=b.key, depth=depth),
     )
     for g in o.gaps[:3]:
-        console.print(f"• {g.why if get_locale() == 'en' else g.why_zh}", highlight=False, markup=False)
+        say(f"• {g.why if get_locale() == 'en' else g.why_zh}")
     if o.no_supplier:
         _table(gap_rows(o.no_supplier), title=_("No known supplier in the data (R&D targets)"))
     counts = ", ".join(
@@ -207,15 +207,13 @@ def gaps_cmd(
         )
         for k in o.total_gaps
     )
-    console.print(counts, highlight=False, markup=False)
+    say(counts)
     left = sum(o.flagged_left_out.values()) + sum(o.weak_flagged_left_out.values())
     if left:
-        console.print(
+        say(
             _(
                 "Left out {n:,} items flagged as not products (see chainkg quality); --include-flagged shows them."
-            ).format(n=left),
-            highlight=False,
-            markup=False,
+            ).format(n=left)
         )
     if weak:
         wrows = [
@@ -250,11 +248,7 @@ def whatif_cmd(
     if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
-    console.print(
-        _("Removing {who} from {name} ({key})").format(who=who, name=r.base.name, key=r.base.key),
-        highlight=False,
-        markup=False,
-    )
+    say(_("Removing {who} from {name} ({key})").format(who=who, name=r.base.name, key=r.base.key))
     rows = []
     for b, a in zip(r.before, r.after, strict=True):
         rows.append(
@@ -320,14 +314,12 @@ def candidates_cmd(
         r = fill_candidates(store, base, segment, limit=limit or None, year=year)
     if emit_json(r, as_json):
         return
-    console.print(
+    say(
         _("Candidates to fill {segment} ({level}) for {name} ({key})").format(
             segment=r.segment.name, level=value(r.segment.label), name=r.base.name, key=r.base.key
-        ),
-        highlight=False,
-        markup=False,
+        )
     )
-    console.print(r.note, highlight=False, markup=False)
+    say(r.note)
     _table(
         [
             {
@@ -376,12 +368,10 @@ def complement_cmd(
         r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
     if emit_json(r, as_json):
         return
-    console.print(
+    say(
         _("{name} ({key}): {products} product gaps, {industries} industry gaps at depth {depth}").format(
             name=r.base.name, key=r.base.key, products=r.product_gaps, industries=r.industry_gaps, depth=r.depth
-        ),
-        highlight=False,
-        markup=False,
+        )
     )
     _table(
         [

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Protocol
 
 import typer
-from rich.markup import escape
 
-from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
+from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, emit, emit_json, store_session
 from chainkg.cli.main import app
+from chainkg.cli.plain import say
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chainengine.segments import (
@@ -104,21 +104,13 @@ def maps_cmd(
                 }
                 for s in r.segments
             ]
-            emit(
-                rows, as_json=False, title=escape(_("Match report of {name} ({key})").format(name=r.map.name, key=key))
-            )
+            emit(rows, as_json=False, title=_("Match report of {name} ({key})").format(name=r.map.name, key=key))
             if r.unexplained:
-                console.print(
-                    f"{len(r.unexplained)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.unexplained)}",
-                    highlight=False,
-                    markup=False,
-                )
+                say(f"{len(r.unexplained)} segment(s) match nothing (map defects 图谱缺陷): {', '.join(r.unexplained)}")
             if r.explained:
-                console.print(
+                say(
                     f"{len(r.explained)} segment(s) match nothing, explained in the map (已说明): "
-                    f"{', '.join(r.explained)}",
-                    highlight=False,
-                    markup=False,
+                    f"{', '.join(r.explained)}"
                 )
             return
         md = read_map(store, key)
@@ -135,7 +127,7 @@ def maps_cmd(
         }
         for s in md.segments
     ]
-    emit(rows, as_json=False, title=escape(f"{md.summary.name} ({key})"))
+    emit(rows, as_json=False, title=f"{md.summary.name} ({key})")
 
 
 @app.command("maps-report")
@@ -153,32 +145,28 @@ def maps_report_cmd(
             get_map(store, k)
             path = out / f"{k}.md"
             path.write_text(render_map_report(map_report(store, k)) + "\n", encoding="utf-8")
-            console.print(f"Wrote {path}", highlight=False, markup=False)
+            say(f"Wrote {path}")
 
 
 def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
     """The segment answers as tables: one per map, the R&D targets apart; a drill-down in full."""
     b = r.base
     if r.default_maps:
-        console.print(
+        say(
             _("Maps of {name}'s leading industries: {maps}").format(
                 name=b.name, maps=", ".join(m.map.key for m in r.maps)
-            ),
-            highlight=False,
-            markup=False,
+            )
         )
         for mg in r.maps:
             if mg.reason is not None:  # which maps, and why: named by the base or serving its leading industry
                 why = mg.reason.why if get_locale() == "en" else mg.reason.why_zh
-                console.print(f"• {why}", highlight=False, markup=False)
+                say(f"• {why}")
     for mg in r.maps:
         if drill:
             for a in mg.segments:
-                console.print(
+                say(
                     f"{a.name}（{a.key}，{a.stage_name}）: {value(a.status)}\n"
-                    + (a.why if get_locale() == "en" else a.why_zh),
-                    highlight=False,
-                    markup=False,
+                    + (a.why if get_locale() == "en" else a.why_zh)
                 )
                 emit(
                     [{"firm": f.name, "rule": f.rule, "evidence": f.via} for f in a.base_firms],
@@ -190,11 +178,7 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
                     as_json=False,
                     title=_("Firms nationwide ({n})").format(n=a.makers_count),
                 )
-                console.print(
-                    _("Products ({n}): ").format(n=a.products_count) + "、".join(a.products),
-                    highlight=False,
-                    markup=False,
-                )
+                say(_("Products ({n}): ").format(n=a.products_count) + "、".join(a.products))
             continue
         c = mg.counts
         title = _(
@@ -222,7 +206,7 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
             for a in mg.segments
             if a.status != "no_supplier"
         ]
-        emit(rows, as_json=False, title=escape(title))
+        emit(rows, as_json=False, title=title)
         rd = [a for a in mg.segments if a.status == "no_supplier"]
         if rd:
             emit(
@@ -274,7 +258,7 @@ def segment_whatif_cmd(
     if emit_json(r, as_json):
         return
     who = "、".join(e.name for e in r.removed)
-    console.print(_("If {who} leave {name}").format(who=who, name=r.base.name), highlight=False, markup=False)
+    say(_("If {who} leave {name}").format(who=who, name=r.base.name))
     rows = [
         {
             "effect": _("lost") if x in r.lost else _("weakened"),
@@ -305,7 +289,7 @@ def segment_candidates_cmd(
     if emit_json(r, as_json):
         return
     rows = [{"firm": c.name, "place": c.city or c.province or "", "products": c.weight, "why": c.via} for c in r]
-    emit(rows, as_json=False, title=escape(_("Candidates for {segment}").format(segment=segment)))
+    emit(rows, as_json=False, title=_("Candidates for {segment}").format(segment=segment))
 
 
 @app.command("segment-complement")
@@ -363,4 +347,4 @@ def alliance_segments_cmd(
         }
         for s in r.segments
     ]
-    emit(rows, as_json=False, title=escape(_("{alliance} on {map}").format(alliance=r.alliance.name, map=map_key)))
+    emit(rows, as_json=False, title=_("{alliance} on {map}").format(alliance=r.alliance.name, map=map_key))

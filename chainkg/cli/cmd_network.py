@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from rich.markup import escape
 
 from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
@@ -67,9 +66,8 @@ def _show(found: list[R], row: Callable[[R], dict[str, Any]], title: str, engine
 
 
 def _title(what: str, province: str | None) -> str:
-    # escape: a province is user text and may hold [brackets], which rich reads as markup
-    where = province or _("all provinces")
-    return escape(f"{what} — {where}")
+    where = province or _("all provinces")  # a table's title is plain text: [brackets] print as they are
+    return f"{what} — {where}"
 
 
 @app.command("network-brokers")

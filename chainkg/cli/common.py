@@ -13,21 +13,40 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
+from chainkg.cli.plain import say, table
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
 from chainkg.i18n import N_, _, column, placed, value
 from chainkg.ingest.textsafe import shown
 from chainkg.settings import Settings
 
 if TYPE_CHECKING:  # the store modules load the drivers: imported when a command opens the store
+    from rich.console import Console
+
     from chainkg.graph.store import GraphStore
 
-console = Console()
-err_console = Console(stderr=True)
+
+def __getattr__(name: str) -> Console:
+    """``console`` and ``err_console``: rich consoles, made when a command first prints with rich.
+
+    Tables (:func:`emit`) and plain lines (:func:`chainkg.cli.plain.say`) need no rich, whose
+    import costs about 0.05 s of every command's start.
+    """
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return rich_console(stderr=name == "err_console")
+
+
+def rich_console(*, stderr: bool = False) -> Console:
+    """The rich console of stdout (or stderr), made on first use (a test may have set its own)."""
+    name = "err_console" if stderr else "console"
+    made = globals().get(name)
+    if made is None:
+        from rich.console import Console
+
+        made = globals()[name] = Console(stderr=stderr)
+    return made  # type: ignore[no-any-return]
+
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -150,9 +169,11 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
         except ChainkgError as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
             # escape: messages quote file names and values, which may hold [brackets] rich reads as markup
+            from rich.markup import escape
+
             label = escape(_(ERROR_LABELS.get(type(exc), N_("Error:"))))
             # shown: a message may quote a file name holding ANSI escapes or undecodable bytes
-            err_console.print(
+            rich_console(stderr=True).print(
                 f"[bold red]{label}[/] {escape(shown(error_text(exc), keep_breaks=True))}", highlight=False
             )
             raise typer.Exit(code) from None
@@ -176,10 +197,11 @@ def _plain(obj: Any) -> Any:
 
 
 def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", columns: Sequence[str] = ()) -> None:
-    """Print records as JSON (``--json``) or as a rich table of ``columns`` (all by default).
+    """Print records as JSON (``--json``) or as a table of ``columns`` (all by default).
 
     In a table, headers are shown in the current language (:func:`chainkg.i18n.column`) and so
     are coded values (``gap``, ``product``, yes/no; :func:`chainkg.i18n.value`); JSON stays as is.
+    The title and the cells are plain text (never markup); a long cell wraps instead of being cut off.
     """
     data = [_plain(r) for r in records] if isinstance(records, list | tuple) else _plain(records)
     if as_json:
@@ -187,16 +209,10 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
         return
     rows = data if isinstance(data, list) else [data]
     if not rows:
-        console.print(_("{title}: nothing found.").format(title=title) if title else _("Nothing found."))
+        say(_("{title}: nothing found.").format(title=title) if title else _("Nothing found."))
         return
     cols = list(columns) or list(rows[0].keys())
-    table = Table(title=title or None, show_lines=False)
-    for c in cols:
-        table.add_column(escape(column(c)))
-    for r in rows:
-        # Text: cells are data, never markup; fold: a long Chinese cell wraps instead of being cut off
-        table.add_row(*(Text(_cell(r.get(c)), overflow="fold") for c in cols))
-    console.print(table)
+    say(table([column(c) for c in cols], [[_cell(r.get(c)) for c in cols] for r in rows], title=title))
 
 
 def emit_json(result: Any, as_json: bool) -> bool:

@@ -149,11 +149,14 @@ class LazyGroup(typer.core.TyperGroup):
             raise
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """Print the root help from the registry without importing any command module."""
+        """Print the root help from the registry without importing any command module (nor rich)."""
+        from chainkg.cli.helptext import root_help
+
         self._listing = True
         localize(self)
         try:
-            super().format_help(ctx, formatter)
+            titles = TYPER_WORDS["OPTIONS_PANEL_TITLE"], TYPER_WORDS["COMMANDS_PANEL_TITLE"]
+            formatter.write(root_help(self, ctx, *titles))
         finally:
             self._listing = False
 

@@ -46,10 +46,53 @@ def test_root_help_imports_no_command_module() -> None:
     mods = modules_after(["--help"])
     ours = {m for m in mods if m == "chainkg" or m.startswith("chainkg.")}
     # chainkg.i18n: the help's language (stdlib gettext only)
-    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main", "chainkg.i18n"}, ours
+    # chainkg.cli.helptext/plain: the root help is drawn without typer's rich_utils (rich's markdown, pygments: 0.1 s)
+    assert ours == {
+        "chainkg",
+        "chainkg.cli",
+        "chainkg.cli.main",
+        "chainkg.i18n",
+        "chainkg.cli.helptext",
+        "chainkg.cli.plain",
+    }, ours
     third = {m.split(".")[0] for m in mods}
-    for heavy in (*HEAVY, "numpy", "networkx", "ladybug", "neo4j", "fastapi", "pydantic"):
+    for heavy in (
+        *HEAVY,
+        "numpy",
+        "networkx",
+        "ladybug",
+        "neo4j",
+        "fastapi",
+        "pydantic",
+        "rich",
+        "markdown_it",
+        "pygments",
+    ):
         assert heavy not in third, f"`chainkg --help` imported {heavy}"
+    assert "typer.rich_utils" not in mods
+
+
+def test_root_help_lists_every_command_with_its_chinese_line() -> None:
+    """The plain root help still lists each command of the registry, its help line in the language asked."""
+    from chainkg.cli.main import COMMANDS
+    from chainkg.i18n import _, use_locale
+
+    for lang in ("zh", "en"):
+        res = subprocess.run(
+            [sys.executable, "-c", RUN, "--lang", lang, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "250"},
+            cwd=ROOT,
+        )
+        assert res.returncode == 0, res.stderr
+        out = res.stdout
+        assert "Usage: chainkg [OPTIONS] COMMAND [ARGS]..." in out and "--lang" in out
+        assert ("─ 命令 ─" if lang == "zh" else "─ Commands ─") in out, out
+        with use_locale(lang):
+            for e in COMMANDS:
+                assert f"│ {e.name} " in out and _(e.help) in out, (e.name, out)
 
 
 @pytest.mark.parametrize(

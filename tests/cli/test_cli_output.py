@@ -5,16 +5,15 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from rich.console import Console
 
 import chainkg.cli.common as common
 
 
 @pytest.fixture
-def recorded(monkeypatch: pytest.MonkeyPatch) -> Console:
-    console = Console(record=True, width=60, color_system=None)
-    monkeypatch.setattr(common, "console", console)
-    return console
+def recorded(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> pytest.CaptureFixture[str]:
+    """What the tables print, on a terminal 60 columns wide."""
+    monkeypatch.setenv("COLUMNS", "60")
+    return capsys
 
 
 def _ambiguous(text: str) -> list[str]:
@@ -25,18 +24,18 @@ def _ambiguous(text: str) -> list[str]:
     ]
 
 
-def test_roman_numerals_do_not_break_borders(recorded: Console) -> None:
+def test_roman_numerals_do_not_break_borders(recorded: pytest.CaptureFixture[str]) -> None:
     common.emit([{"segment 环节": "Ⅲ-Ⅴ族化合物半导体", "n": 3}], as_json=False, title="t")
-    out = recorded.export_text()
+    out = recorded.readouterr().out
     assert "III-V族化合物半导体" in out and _ambiguous(out) == []
     widths = {common_len(line) for line in out.splitlines() if line.startswith(("┏", "┃", "│", "└"))}
     assert len(widths) == 1, out
 
 
-def test_long_chinese_cells_wrap_instead_of_being_cut(recorded: Console) -> None:
+def test_long_chinese_cells_wrap_instead_of_being_cut(recorded: pytest.CaptureFixture[str]) -> None:
     reason = "与基地成员同属联盟：深圳LED产业创新联盟（示例） +2"
     common.emit([{"#": 1, "理由 reasons": reason, "x": "y" * 30}], as_json=False)
-    out = recorded.export_text()
+    out = recorded.readouterr().out
     assert "…" not in out
     assert "".join(x.strip("│ ") for x in out.splitlines()).count("+2") == 1
 
@@ -97,3 +96,33 @@ def test_emit_json_prints_only_when_asked(capsys: pytest.CaptureFixture[str]) ->
     assert '"名称": "深圳"' in capsys.readouterr().out
     assert common.emit_json({"key": "sz-led"}, as_json=False) is False
     assert capsys.readouterr().out == ""
+
+
+def test_table_lines_fit_the_terminal_and_keep_every_character(recorded: pytest.CaptureFixture[str]) -> None:
+    """Wrapped to 60 columns (counting a Chinese character as two), and nothing lost in the wrapping."""
+    cells = ["上游：材料与装备", "*ST瑞德、华灿光电、天通股份 等11家", "直插式封装（Lamp LED）", "x" * 70]
+    common.emit([{"阶段": cells[0], "主要企业": cells[1], "环节": cells[2], "long": cells[3]}], as_json=False)
+    out = recorded.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) > 5 and {common_len(x) for x in lines} == {60}, out  # one width, that of the terminal
+    columns = [""] * len(cells)
+    for line in lines[3:-1]:  # below the header, above the bottom border: each column's pieces in order
+        for i, piece in enumerate(line.strip("│").split("│")):
+            columns[i] += piece.replace(" ", "")
+    assert columns == [c.replace(" ", "") for c in cells], out  # the spaces at breaks are the only loss
+
+
+def test_titles_and_cells_are_plain_text(recorded: pytest.CaptureFixture[str]) -> None:
+    """A base or product name with [brackets] prints as written (no markup, no escape backslashes)."""
+    common.emit([{"name": "[bold]LED[/bold]"}], as_json=False, title="深圳 [示例] base")
+    out = recorded.readouterr().out
+    assert "深圳 [示例] base" in out and "[bold]LED[/bold]" in out and "\\" not in out
+
+
+def test_plain_wrap_breaks_chinese_anywhere_and_latin_at_spaces() -> None:
+    from chainkg.cli.plain import cells, wrap
+
+    assert wrap("上游：材料与装备", 10) == ["上游：材料", "与装备"]
+    assert wrap("needed by many firms", 9) == ["needed by", "many", "firms"]
+    assert wrap("x" * 12, 5) == ["xxxxx", "xxxxx", "xx"]
+    assert all(cells(x) <= 7 for x in wrap("国星光电、鸿利智汇 等10家 (+3)", 7))
