@@ -45,7 +45,7 @@ def rich_console(*, stderr: bool = False) -> Console:
         from rich.console import Console
 
         made = globals()[name] = Console(stderr=stderr)
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 P = ParamSpec("P")

@@ -8,7 +8,7 @@ typer's are (:data:`chainkg.cli.main.TYPER_WORDS`). A command's own help still c
 
 from __future__ import annotations
 
-from typer._click.core import Context, Parameter
+from typer._click.core import Context
 from typer.core import TyperGroup, TyperOption
 
 from chainkg.cli.plain import panel, width, wrap
@@ -39,8 +39,6 @@ def root_help(group: TyperGroup, ctx: Context, options_title: str, commands_titl
     return "\n".join(out) + "\n"
 
 
-def _type(param: Parameter, ctx: Context) -> str:
-    """The option's value type as typer shows it (``<str>``), or click's metavar."""
-    shown = getattr(param, "display_type_rich", None)
-    value = shown(ctx) if callable(shown) else param.make_metavar(ctx)
-    return str(value or "")
+def _type(param: TyperOption, ctx: Context) -> str:
+    """The option's value type as typer shows it (``<str>``)."""
+    return str(param.display_type_rich(ctx) or "")
