@@ -16,7 +16,8 @@ from chainkg.cli.plain import say
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
 from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
-from chainkg.queries.chainengine.gaps import Gap, gap_overview, what_if
+from chainkg.queries.chainengine.gaps import Gap, GapOverview, gap_overview, what_if
+from chainkg.queries.chainengine.segments import SegmentGapsResult
 
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
 LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
@@ -160,13 +161,19 @@ def gaps_cmd(
         segments_cmd(base, maps or [], segment, as_json, year)
         return
     from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
+    from chainkg.queries.chainengine.answers import kept_answer
 
     lv = _level(level)
     with store_session(read_only=True) as store:
-        by_segment = default_segment_gaps(store, base, year)
-        o = gap_overview(
-            store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
-        )
+
+        def answer() -> tuple[SegmentGapsResult | None, GapOverview]:
+            return default_segment_gaps(store, base, year), gap_overview(
+                store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
+            )
+
+        # Kept on disk per data version: asked again (until the next load), the answer is a file read.
+        args = (base, depth, lv, limit, include_flagged, weak, year)
+        by_segment, o = kept_answer(store, "gaps", args, answer)
     if as_json:
         payload = o.model_dump(mode="json")
         if by_segment is not None:
