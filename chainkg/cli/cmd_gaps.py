@@ -7,17 +7,21 @@ the reasons as paths, or, with ``--json``, the full typed result.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
 from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask_read, emit, emit_json, store_session
 from chainkg.cli.main import app
-from chainkg.cli.plain import say
+from chainkg.cli.plain import Printout, recording, replay, say
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
-from chainkg.queries.chainengine.gaps import Gap, GapOverview, gap_overview, what_if
-from chainkg.queries.chainengine.segments import SegmentGapsResult
+
+if TYPE_CHECKING:  # the question modules (numpy, pydantic models) are imported when a command computes
+    from chainkg.graph.store import GraphStore
+    from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage
+    from chainkg.queries.chainengine.gaps import Gap, GapOverview
+    from chainkg.queries.chainengine.segments import SegmentGapsResult
 
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
 LEVEL_OPT = typer.Option("both", "--level", "-l", help=N_("product, industry or both"))
@@ -33,7 +37,10 @@ LEVELS: dict[str, LevelChoice] = {"product": "product", "industry": "industry", 
 
 
 def _level(level: str) -> LevelChoice:
-    check_level(level)  # the plain-words error for anything else
+    if level not in LEVELS:
+        from chainkg.queries.chainengine.chain import check_level
+
+        check_level(level)  # the plain-words error for anything else
     return LEVELS[level]
 
 
@@ -45,6 +52,8 @@ def _path(x: object) -> str:
     rels = set(getattr(x, "path_rels", None) or []) | {
         s.rel for s in getattr(x, "path", None) or [] if hasattr(s, "rel")
     }
+    from chainkg.queries.chainengine.chain import rel_words
+
     for rel in rels - {None}:
         en, zh = rel_words(rel)
         text = text.replace(f"-[{en}]->", f"-[{zh}]->")
@@ -96,6 +105,8 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
+    from chainkg.queries.chainengine.chain import base_chain
+
     result = ask_read(
         base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
     )
@@ -160,20 +171,50 @@ def gaps_cmd(
 
         segments_cmd(base, maps or [], segment, as_json, year)
         return
-    from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
     from chainkg.queries.chainengine.answers import kept_answer
 
     lv = _level(level)
+    # What it prints (tables before layout, in the current language) is kept on disk per data
+    # version and code: asked again until the next load, the command opens the store, finds the
+    # answer made from the data it holds now, and prints it without walking the chains again.
+    args = (base, depth, lv, limit, include_flagged, weak, year, as_json, get_locale())
     with store_session(read_only=True) as store:
+        printout = kept_answer(
+            store,
+            "gaps",
+            args,
+            lambda: _gaps_printout(store, base, depth, lv, limit, include_flagged, weak, year, as_json),
+        )
+    replay(printout)
 
-        def answer() -> tuple[SegmentGapsResult | None, GapOverview]:
-            return default_segment_gaps(store, base, year), gap_overview(
-                store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
-            )
 
-        # Kept on disk per data version: asked again (until the next load), the answer is a file read.
-        args = (base, depth, lv, limit, include_flagged, weak, year)
-        by_segment, o = kept_answer(store, "gaps", args, answer)
+def _gaps_printout(
+    store: GraphStore,
+    base: str,
+    depth: int,
+    lv: LevelChoice,
+    limit: int,
+    include_flagged: bool,
+    weak: bool,
+    year: int | None,
+    as_json: bool,
+) -> Printout:
+    """The answer of ``chainkg gaps``: the base's segment answers and gap overview, recorded as printed."""
+    from chainkg.cli.cmd_maps import default_segment_gaps
+    from chainkg.queries.chainengine.gaps import gap_overview
+
+    by_segment = default_segment_gaps(store, base, year)
+    o = gap_overview(
+        store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
+    )
+    with recording() as out:
+        _print_gaps(by_segment, o, depth, weak, as_json)
+    return out
+
+
+def _print_gaps(by_segment: SegmentGapsResult | None, o: GapOverview, depth: int, weak: bool, as_json: bool) -> None:
+    from chainkg.cli.cmd_maps import print_segment_gaps
+
     if as_json:
         payload = o.model_dump(mode="json")
         if by_segment is not None:
@@ -251,6 +292,8 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
+    from chainkg.queries.chainengine.gaps import what_if
+
     r = ask_read(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
     if emit_json(r, as_json):
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,9 +11,8 @@ from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import typer
-from pydantic import BaseModel
 
-from chainkg.cli.plain import say, table
+from chainkg.cli.plain import print_table, say
 from chainkg.errors import ChainkgError, InvalidInputError, NotFoundError, StoreUnavailableError
 from chainkg.i18n import N_, _, column, placed, value
 from chainkg.ingest.textsafe import shown
@@ -189,7 +187,7 @@ def error_text(exc: ChainkgError) -> str:
 
 
 def _plain(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
+    if hasattr(obj, "model_dump") and not isinstance(obj, type):  # a pydantic model (pydantic imported when used)
         return obj.model_dump(mode="json")
     if is_dataclass(obj) and not isinstance(obj, type):
         return asdict(obj)
@@ -205,14 +203,14 @@ def emit(records: Sequence[Any] | Any, *, as_json: bool, title: str = "", column
     """
     data = [_plain(r) for r in records] if isinstance(records, list | tuple) else _plain(records)
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+        say(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     rows = data if isinstance(data, list) else [data]
     if not rows:
         say(_("{title}: nothing found.").format(title=title) if title else _("Nothing found."))
         return
     cols = list(columns) or list(rows[0].keys())
-    say(table([column(c) for c in cols], [[_cell(r.get(c)) for c in cols] for r in rows], title=title))
+    print_table([column(c) for c in cols], [[_cell(r.get(c)) for c in cols] for r in rows], title=title)
 
 
 def emit_json(result: Any, as_json: bool) -> bool:

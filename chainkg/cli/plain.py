@@ -13,8 +13,11 @@ import re
 import shutil
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any
 
 _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"  # CJK, Hangul, full-width forms
 # A wide character may end a line after it; other runs break only at spaces (folded when longer than a line).
@@ -193,6 +196,46 @@ def panel(title: str, rows: Sequence[Sequence[str]], cols: int | None = None) ->
     return "\n".join(out)
 
 
+Printout = list[tuple[Any, ...]]
+"""What a command printed, before layout: ``("say", text)`` and ``("table", headers, rows, title)``
+items of plain strings, so it can be kept (pickled) and printed again at any terminal width."""
+
+_RECORDING: ContextVar[Printout | None] = ContextVar("chainkg_printout", default=None)
+
+
 def say(text: str = "") -> None:
     """Print ``text`` as it is (no markup, no wrapping: the terminal wraps a long line)."""
+    out = _RECORDING.get()
+    if out is not None:
+        out.append(("say", text))
+        return
     sys.stdout.write(text + "\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str = "") -> None:
+    """Print :func:`table` laid out for the terminal's width now."""
+    out = _RECORDING.get()
+    if out is not None:
+        out.append(("table", list(headers), [list(r) for r in rows], title))
+        return
+    say(table(headers, rows, title=title))
+
+
+@contextmanager
+def recording() -> Iterator[Printout]:
+    """Within the block, :func:`say` and :func:`print_table` add to the yielded printout instead of printing."""
+    out: Printout = []
+    token = _RECORDING.set(out)
+    try:
+        yield out
+    finally:
+        _RECORDING.reset(token)
+
+
+def replay(printout: Printout) -> None:
+    """Print a recorded printout (its tables laid out for the terminal's width now)."""
+    for item in printout:
+        if item[0] == "say":
+            say(item[1])
+        else:
+            print_table(*item[1:])

@@ -73,7 +73,7 @@ def kept_answer(store: GraphStore, question: str, args: Hashable, compute: Calla
     name = answer_name(question, args)
     found = disk.load_value(name, print_)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     value = compute()
     if fingerprint(store) == print_:  # nothing written meanwhile: it answers for `print_`
         disk.save_value(name, print_, value)

@@ -31,12 +31,12 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from chainkg.graph.analytics.linkgraph import LinkGraph, from_arrays, to_arrays
 from chainkg.graph.store import GraphStore
+
+if TYPE_CHECKING:  # numpy is imported when a graph is loaded or kept (a kept answer needs none)
+    from chainkg.graph.analytics.linkgraph import LinkGraph
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,10 @@ class DiskCache:
 
     def load_graph(self, name: str, print_: str) -> LinkGraph | None:
         """The link graph ``name`` kept for the fingerprint ``print_``, or ``None``."""
+        import numpy as np
+
+        from chainkg.graph.analytics.linkgraph import from_arrays
+
         f = self._file(name, print_, ".npz")
         try:
             with np.load(f, allow_pickle=False) as z:
@@ -108,6 +112,10 @@ class DiskCache:
 
     def save_graph(self, name: str, print_: str, graph: LinkGraph) -> None:
         """Keep ``graph`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""
+        import numpy as np
+
+        from chainkg.graph.analytics.linkgraph import to_arrays
+
         arrays: dict[str, Any] = to_arrays(graph)
         self._write(name, print_, ".npz", lambda fh: np.savez(fh, **arrays))
 

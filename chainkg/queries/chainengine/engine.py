@@ -27,15 +27,17 @@ import threading
 import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chainkg.errors import ChainkgError
-from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chainengine.disk import FOLDER, DiskCache, fingerprint, folder_for
 from chainkg.queries.chainengine.fetch import LEVELS, Level, fetch_level
 from chainkg.queries.chainengine.kept import BYTES_PER_ITEM, MAX_ITEMS, ChainCache
 from chainkg.settings import Settings
+
+if TYPE_CHECKING:  # numpy: imported when a graph is loaded, not by a command that finds its answer kept
+    from chainkg.graph.analytics.linkgraph import LinkGraph
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.model import rel_type
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q, q_rel_type
+
+if TYPE_CHECKING:  # numpy: imported when a level is fetched
+    from chainkg.graph.analytics.linkgraph import LinkGraph
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ ALL_INDUSTRY_NAMES: NamedQuery = q(
 
 def fetch_level(store: GraphStore, level: Level, max_links: int) -> LinkGraph | None:
     """The whole link graph of ``level``, or ``None`` when it has more than ``max_links`` links."""
+    from chainkg.graph.analytics.linkgraph import LinkGraph
+
     started = time.perf_counter()
     counted = store.run(COUNT_PRODUCT_LINKS if level == "product" else COUNT_INDUSTRY_LINKS)
     n = int(counted[0]["n"]) if counted else 0
