@@ -9,8 +9,8 @@ code that computes it:
 
 - any write to the store changes the fingerprint (:func:`.disk.fingerprint`), so an answer is
   only ever found for the data it was computed from; one computed while a write landed is not kept;
-- any change to chainkg's source files (their sizes and modification times) changes the name,
-  so an upgraded chainkg never shows an answer of the old code;
+- any change to chainkg's files (sources and message catalogs: their sizes and modification
+  times) changes the name, so an upgraded chainkg never shows an answer of the old code;
 - files of other fingerprints or code are removed when a new answer is written.
 
 The answer is written with :mod:`pickle` by chainkg into its own data directory (see :mod:`.disk`).
@@ -39,14 +39,16 @@ _PACKAGE = Path(__file__).resolve().parents[2]
 
 @lru_cache(maxsize=1)
 def code_stamp() -> str:
-    """A digest of chainkg's source files (path, size, modification time): changes with the code."""
+    """A digest of chainkg's modules and message catalogs (path, size, modification time): changes
+    with the code and the translations (a kept printout holds translated words)."""
     parts = []
     for folder, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
         for f in sorted(files):
-            if f.endswith(".py"):
-                st = os.stat(os.path.join(folder, f))
-                parts.append(f"{os.path.relpath(os.path.join(folder, f), _PACKAGE)}:{st.st_size}:{st.st_mtime_ns}")
+            if not f.endswith((".py", ".mo")):  # data files (maps, demo) reach answers through the store
+                continue
+            st = os.stat(os.path.join(folder, f))
+            parts.append(f"{os.path.relpath(os.path.join(folder, f), _PACKAGE)}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
