@@ -7,6 +7,7 @@ import os
 import pickle
 from pathlib import Path
 
+import pytest
 from gaps_graph import build
 from typer.testing import CliRunner
 
@@ -53,3 +54,13 @@ def test_the_answer_is_kept_read_back_and_recomputed_after_a_write(cli: None) ->
     # Answers kept for the old data are removed once one is kept for the new.
     assert all(f not in kept_files() for f in files)
     assert 1 <= len(kept_files()) <= 2  # the table and the --json answer of the new data
+
+
+def test_an_answer_is_named_by_its_arguments_and_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chainkg.queries.chainengine import answers
+
+    name = answers.answer_name("gaps", ("b1", 3, "product"))
+    assert name.startswith(f"{PREFIX}gaps-") and name == answers.answer_name("gaps", ("b1", 3, "product"))
+    assert answers.answer_name("gaps", ("b1", 4, "product")) != name
+    monkeypatch.setattr(answers, "code_stamp", lambda: "0123456789ab")  # chainkg upgraded or a catalog edited
+    assert answers.answer_name("gaps", ("b1", 3, "product")) != name
