@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -78,16 +79,7 @@ def test_root_help_lists_every_command_with_its_chinese_line() -> None:
     from chainkg.i18n import _, use_locale
 
     for lang in ("zh", "en"):
-        res = subprocess.run(
-            [sys.executable, "-c", RUN, "--lang", lang, "--help"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "250"},
-            cwd=ROOT,
-        )
-        assert res.returncode == 0, res.stderr
-        out = res.stdout
+        out = cli_output("--lang", lang, "--help", columns=250)
         assert "Usage: chainkg [OPTIONS] COMMAND [ARGS]..." in out and "--lang" in out
         assert ("─ 命令 ─" if lang == "zh" else "─ Commands ─") in out, out
         with use_locale(lang):
@@ -112,32 +104,47 @@ def test_light_command_help_skips_heavy_libraries(args: list[str]) -> None:
     assert loaded == [], f"`chainkg {' '.join(args)}` imported {loaded}"
 
 
-def test_gaps_on_the_demo_skips_heavy_libraries(demo_data_dir: Path) -> None:
-    env = os.environ | {"CHAINKG_DATA_DIR": str(demo_data_dir), "CHAINKG_STORE": "ladybug"}
+def test_gaps_on_the_demo_skips_heavy_libraries(demo_data_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_data_dir, data)  # the command keeps its answer beside the store: on a copy
+    env = os.environ | {"CHAINKG_DATA_DIR": str(data), "CHAINKG_STORE": "ladybug"}
     mods = modules_after(["gaps", "sz-led", "--limit", "3"], env)
     assert "chainkg.queries.chainengine.gaps" in mods, "the command ran its query"
     loaded = [h for h in HEAVY if h in mods]
     assert loaded == [], f"`chainkg gaps sz-led` imported {loaded}"
     # a read neither writes Arrow tables nor prints typer's help or errors (0.1 s and 0.06 s to import)
     assert "pyarrow" not in mods and "typer.rich_utils" not in mods
+    # Asked again on the same data, it opens the store and prints the answer it kept: no question
+    # module, numpy or rich is imported (tests/cli/test_gaps_kept.py checks the answer itself).
+    again = modules_after(["gaps", "sz-led", "--limit", "3"], env)
+    assert "chainkg.graph.store.ladybug_store" in again and "chainkg.queries.chainengine.answers" in again
+    third = {m.split(".")[0] for m in again}
+    assert not {"numpy", "rich", "pandas", "networkx", "rapidfuzz"} & third, sorted(third)
+    assert not [m for m in again if m.startswith(("chainkg.queries.chainengine.gaps", "chainkg.graph.analytics"))]
 
 
 RUN = "import sys; from chainkg.cli import app; sys.argv = ['chainkg', *sys.argv[1:]]; app()"
 
 
+def cli_output(*args: str, columns: int) -> str:
+    """What ``chainkg ARGS`` prints in a fresh interpreter on a terminal ``columns`` wide (it must succeed)."""
+    res = subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": str(columns)},
+        cwd=ROOT,
+    )
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
 def test_typer_words_follow_the_language_when_help_is_printed() -> None:
     """typer's rich module loads only to print help; its panel titles are then in the language asked."""
     for lang, title in (("zh", "选项"), ("en", "Options")):
-        res = subprocess.run(
-            [sys.executable, "-c", RUN, "--lang", lang, "status", "--help"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=os.environ | {"PYTHONPATH": str(ROOT), "COLUMNS": "100"},
-            cwd=ROOT,
-        )
-        assert res.returncode == 0, res.stderr
-        assert f"─ {title} ─" in res.stdout, res.stdout
+        out = cli_output("--lang", lang, "status", "--help", columns=100)
+        assert f"─ {title} ─" in out, out
 
 
 def _commands_in(path: Path) -> list[str]:

@@ -15,12 +15,12 @@ from chainkg.cli import app
 from chainkg.cli.common import store_session
 from chainkg.queries.chainengine.answers import PREFIX
 
-runner = CliRunner()
 SEED = build  # the graph the `cli` fixture (tests/cli/conftest.py) loads
 
 
 def run(*args: str) -> str:
-    res = runner.invoke(app, list(args))
+    """What ``chainkg ARGS`` prints (it must succeed)."""
+    res = CliRunner().invoke(app, list(args))
     assert res.exit_code == 0, res.output
     return res.stdout
 
