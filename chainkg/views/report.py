@@ -270,6 +270,14 @@ def _stage_names(m: MapGaps) -> dict[str, str]:
     return {s.key: (s.name_en or s.name) if _en() else s.name for s in m.stages}
 
 
+def _all_stage_names(r: AnnualReport) -> dict[str, str]:
+    """The stage names of every chain map of the report, by stage key (see :func:`_stage_names`)."""
+    stages: dict[str, str] = {}
+    for m in r.maps.maps if r.maps else []:
+        stages |= _stage_names(m)
+    return stages
+
+
 def _summary(r: AnnualReport) -> ReportTable:
     met = sum(1 for t in r.targets.targets if t.met)
     na = sum(1 for t in r.targets.targets if t.met is None)
@@ -446,9 +454,7 @@ def _why(x: SegmentAnswer | SegmentCandidate | WeakLink) -> str:
 
 def _gaps(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
-    stages: dict[str, str] = {}
-    for m in r.maps.maps if r.maps else []:
-        stages |= _stage_names(m)
+    stages = _all_stage_names(r)
     for g in r.gap_segments:
         s = g.segment
         stage = stages.get(s.stage, s.stage_name)
@@ -485,9 +491,7 @@ NO_SUPPLIER = N_("no known supplier: a research target")
 
 def _weak(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
-    stages: dict[str, str] = {}
-    for m in r.maps.maps if r.maps else []:
-        stages |= _stage_names(m)
+    stages = _all_stage_names(r)
     for s in r.weak_segments:
         stage = stages.get(s.stage, s.stage_name)
         rows.append([_("chain-map segment"), s.name, stage, _names([f.name for f in s.base_firms]), _why(s)])
