@@ -78,6 +78,7 @@ def test_json_only_answers_say_406_in_the_openapi_document(demo: TestClient) -> 
     paths = demo.get("/openapi.json").json()["paths"]
     assert "406" in paths["/analytics/policy"]["get"]["responses"]
     assert "406" in paths["/analytics/chain-summary"]["get"]["responses"]
+    assert "406" in paths["/analytics/chain-map/segment"]["get"]["responses"]
     assert "406" not in paths["/analytics/targets"]["get"]["responses"]  # targets has a CSV form
 
 
