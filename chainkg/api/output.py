@@ -18,15 +18,11 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import quote
 
 import pydantic_core
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.types import DecoratedCallable
+from fastapi import Depends, HTTPException, Request, Response
 
 from chainkg.api.cache import ResultCache
-from chainkg.api.deps import CacheDep, FormatDep, OutputFormat, StoreDep, require_read
+from chainkg.api.deps import CacheDep, FormatDep, OutputFormat, StoreDep
 from chainkg.api.encode import to_json
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
-from chainkg.api.examples import example_for
-from chainkg.api.models import ErrorBody
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import column, get_locale, value
@@ -38,35 +34,6 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": "key,name\nsz-led,深圳LED创新基地\n"}}}
 }
 """Add to ``responses=`` of a route that can answer CSV, so the OpenAPI document says so."""
-
-
-def answer_responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a question's route: its stored example, CSV (or 406 without it), 404."""
-    content: dict[str, Any] = {"application/json": {"example": example_for(operation_id)}}
-    if csv:
-        content.update(CSV_RESPONSE[200]["content"])
-    out: dict[int | str, dict[str, Any]] = {200: {"content": content}}
-    if not csv:
-        out[406] = {"model": ErrorBody, "description": "Accept: text/csv on a JSON-only answer / 仅提供 JSON"}
-    if not_found:
-        out.update(NOT_FOUND)
-    return out
-
-
-class QuestionRouter(APIRouter):
-    """A router of questions: under ``prefix``, read key required, error answers documented."""
-
-    def __init__(self, tag: str, prefix: str = "/analytics") -> None:
-        super().__init__(
-            prefix=prefix, tags=[tag], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-        )
-
-    def answer(
-        self, path: str, operation_id: str, *, csv: bool = True, not_found: bool = True, **kwargs: Any
-    ) -> Callable[[DecoratedCallable], DecoratedCallable]:
-        """``get`` for a question: the operation id names the route and its example once."""
-        responses = answer_responses(operation_id, csv=csv, not_found=not_found)
-        return self.get(path, operation_id=operation_id, responses=responses, **kwargs)
 
 
 def to_rows(items: Sequence[Any]) -> list[dict[str, Any]]:

@@ -16,7 +16,8 @@ from fastapi import Query, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from chainkg.api.output import AnswerDep, QuestionRouter
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
@@ -105,6 +106,9 @@ Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS, description=f"Most rows to re
 
 Base = Annotated[
     str, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led or city:深圳市 / 基地主键")
+]
+BaseOrAll = Annotated[
+    str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
 ]
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"Steps upstream, 1 to {MAX_DEPTH} / 产业链上溯层数")]
 LevelQ = Annotated[
@@ -430,12 +434,7 @@ def patent_pool(
         "(研发, 信息, 认证, 培训, 孵化, 检测), its coverage share, and the platforms it shares with other bases."
     ),
 )
-def platforms(
-    ans: AnswerDep,
-    base: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
-    ] = None,
-) -> Response:
+def platforms(ans: AnswerDep, base: BaseOrAll = None) -> Response:
     """Platform coverage (see the description)."""
     return ans.send(lambda: platform_coverage(ans.store, base), name="platform-coverage")
 
@@ -455,13 +454,7 @@ def platforms(
         + "; ".join(f"`{k}`: {v.doc}" for k, v in INDICATORS.items())
     ),
 )
-def indicators(
-    ans: AnswerDep,
-    base: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
-    ] = None,
-    year: Year = None,
-) -> Response:
+def indicators(ans: AnswerDep, base: BaseOrAll = None, year: Year = None) -> Response:
     """Indicators of one base or of all (see the description)."""
     return ans.send(lambda: base_indicators(ans.store, base, year=year), name="indicators")
 

@@ -13,7 +13,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from chainkg.api.output import AnswerDep, QuestionRouter
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.chainengine.segments import SegmentAnswer, segment_gaps
 from chainkg.views.chainmap import ChainMapView, chain_map_view
 

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from fastapi import Path, Query, Response
 
-from chainkg.api.output import AnswerDep, QuestionRouter
+from chainkg.api.output import AnswerDep
 from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, Tables, Year
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.chainengine.segments import (
     AllianceSegments,
     MapReport,

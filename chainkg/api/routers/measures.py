@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from chainkg.api.output import AnswerDep, QuestionRouter
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.indicators import BaseIndicators, indicator_history
 from chainkg.queries.policy import PolicyProfile, policy_profile
 from chainkg.queries.targets import BaseTargets, base_targets

@@ -15,7 +15,8 @@ from fastapi import Query, Response
 
 from chainkg.api.deps import AnalyticsDep
 from chainkg.api.errors import NOT_FOUND
-from chainkg.api.output import CSV_RESPONSE, Answer, AnswerDep, QuestionRouter
+from chainkg.api.output import CSV_RESPONSE, Answer, AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.graph.analytics.backend import AnalyticsBackend
 from chainkg.graph.store import GraphStore
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
