@@ -327,7 +327,9 @@ class BaseChain(Record):
 @dataclass(frozen=True)
 class ChainQuestion:
     """Which chain a question is about: every chain question (chain, gaps, weak links, what-if,
-    complementarity …) takes one, so the base, depth, level and year are named once.
+    complementarity …) takes one, so the base, depth, level and year are named once. Each of
+    them raises :class:`~chainkg.errors.NotFoundError` for an unknown base and
+    :class:`~chainkg.errors.InvalidInputError` for a depth or level out of range.
 
     Attributes
     ----------
@@ -820,11 +822,6 @@ def base_chain(
     BaseChain
         Segments (per level, nearest to the anchors first, then by key) with stage, status,
         covering enterprises and path; links walked; counts per level.
-
-    Raises
-    ------
-    NotFoundError
-        For an unknown base.
 
     Examples
     --------

@@ -179,11 +179,6 @@ def complementarity(store: GraphStore, ask: ChainQuestion, *, limit: int | None 
         Per other base: gaps covered and share of the gap score per level, the mean share
         (``complement``), its enterprises covering them and the most needed gaps it covers.
 
-    Raises
-    ------
-    NotFoundError
-        For an unknown base.
-
     Examples
     --------
     >>> c = complementarity(store, ChainQuestion("sz-led"))           # doctest: +SKIP
