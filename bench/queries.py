@@ -109,9 +109,9 @@ def suite(
     size = f"{len(prod.chain):,} product + {len(ind.chain):,} industry segments, {prod.chain.n_links:,} links"
     data2 = load_chain(store, ChainQuestion(base, 2, level="product"))
     size2 = f"{len(data2.levels['product'].chain):,} product segments"
-    weak = weak_links(store, ChainQuestion(base, 3, level="product"), limit=None, data=data)
+    weak = weak_links(store, ChainQuestion(base, 3, level="product"), limit=None)
     who = Counter(w.enterprise.key for w in weak).most_common(1)[0][0]
-    top = find_gaps(store, ChainQuestion(base, 3, level="product"), limit=1, data=data)[0].key
+    top = find_gaps(store, ChainQuestion(base, 3, level="product"), limit=1)[0].key
     cases: list[tuple[str, Callable[[], Any], str]] = [
         ("gaps, product, depth 2 (top 50)", lambda: find_gaps(store, ChainQuestion(base, 2, level="product")), size2),
         ("gaps, product, depth 3 (top 50)", lambda: find_gaps(store, ChainQuestion(base, 3, level="product")), size),

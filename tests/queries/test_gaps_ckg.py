@@ -298,22 +298,22 @@ def expected_order(lv: Level, keys: set[str]) -> list[str]:
 @pytest.mark.parametrize("level", ["product", "industry"])
 def test_shenzhen_chain_and_gaps_match_the_raw_files(store: LadybugStore, raw: dict[str, Level], level: str) -> None:
     exp = raw[level]
-    data = load_chain(store, ChainQuestion(BASE, DEPTH, level=level))
-    lc = data.levels[level]
+    ask = ChainQuestion(BASE, DEPTH, level=level)  # type: ignore[arg-type]
+    lc = load_chain(store, ask).levels[level]
     assert dict(lc.chain.distance) == exp.distance
-    got = find_gaps(store, ChainQuestion(BASE, DEPTH, level=level), limit=None, data=data, suppliers="all")  # type: ignore[arg-type]
+    got = find_gaps(store, ask, limit=None, suppliers="all")
     gap_keys = {k for k in exp.distance if not exp.makers.get(k) and k not in exp.flagged}
     assert {g.key for g in got} == gap_keys
     if exp.weight is not None:  # products: dependency x specificity, and 招商 targets apart from R&D ones
         exp = Level(exp.distance, exp.makers, {k: v * exp.weight[k] for k, v in exp.scores.items()}, exp.dependents)
-        known = find_gaps(store, ChainQuestion(BASE, DEPTH, level="product"), limit=None, data=data)
+        known = find_gaps(store, ask, limit=None)
         assert {g.key for g in known} == gap_keys & raw["product"].supplied
         assert all(g.makers for g in known)
     assert [g.key for g in got[:200]] == expected_order(exp, gap_keys)[:200]
     for g in got:
         assert g.score == pytest.approx(exp.scores[g.key], abs=1e-6)
         assert g.dependents == exp.dependents[g.key]
-    weak = weak_links(store, ChainQuestion(BASE, DEPTH, level=level), limit=None, data=data)  # type: ignore[arg-type]
+    weak = weak_links(store, ask, limit=None)
     flagged = raw[level].flagged
     assert {w.key for w in weak} == {k for k in exp.distance if len(exp.makers.get(k, ())) == 1 and k not in flagged}
     # Sizes on this data set, for the record (depth 3): 20,776 segments and 17,900 gaps while

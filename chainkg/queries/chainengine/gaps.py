@@ -67,13 +67,13 @@ RETURN l.key AS key, collect(s.key) AS subs""",
 )
 
 
-class Gap(Record):
-    """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
+class RankedSegment(Record):
+    """A segment of a base's chain ranked by how much of the covered chain depends on it: what a
+    :class:`Gap` and a :class:`WeakLink` share (built by :func:`_segment_fields`).
 
     ``score`` sums ``strength / hops`` over the ``dependents`` (covered segments downstream
-    within the chain's depth); ``needed_by`` names the nearest of them. For a product the
-    dependents are the products of the base's leading chains, a link's strength is its share
-    of the downstream product's inputs, and the sum is weighed by specificity (docs/gaps.md).
+    within the chain's depth); ``needed_by`` names the nearest of them; ``path`` leads from the
+    segment down to the base's own segments.
     """
 
     level: Level
@@ -90,6 +90,16 @@ class Gap(Record):
     path_text: str
     why: str
     why_zh: str
+
+
+class Gap(RankedSegment):
+    """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
+
+    For a product the dependents are the products of the base's leading chains, a link's
+    strength is its share of the downstream product's inputs, and the sum is weighed by
+    specificity (docs/gaps.md).
+    """
+
     raw_score: float | None = None
     """The supply-share dependency before the specificity weight (products); ``score`` for industries."""
     specificity: float | None = None
@@ -120,24 +130,10 @@ class GapOverview(Record):
     weak_flagged_left_out: dict[str, int]
 
 
-class WeakLink(Record):
+class WeakLink(RankedSegment):
     """A chain segment exactly one enterprise of the base covers."""
 
-    level: Level
-    label: str
-    key: str
-    name: str
-    stage: Stage
-    stage_zh: str
-    distance: int
     enterprise: EnterpriseRef
-    score: float
-    dependents: int
-    needed_by: list[str]
-    path: list[Step]
-    path_text: str
-    why: str
-    why_zh: str
 
 
 GapOverview.model_rebuild()
@@ -482,7 +478,7 @@ def _limit(items: list[T], limit: int | None) -> list[T]:
 def _segment_fields(
     lc: LevelChain, key: str, dep: Dependency, needed: list[str], ents: Mapping[str, str]
 ) -> dict[str, Any]:
-    """The fields a :class:`Gap` and a :class:`WeakLink` share, for one ranked segment."""
+    """The fields of a :class:`RankedSegment`, for one segment."""
     chain = lc.chain
     path = chain.path(key)
     text = path_text(lc, path)
@@ -515,7 +511,6 @@ def find_gaps(
     ask: ChainQuestion,
     *,
     limit: int | None = DEFAULT_LIMIT,
-    data: BaseChainData | None = None,
     suppliers: Suppliers = "known",
     include_flagged: bool = False,
 ) -> list[Gap]:
@@ -532,9 +527,6 @@ def find_gaps(
         data stands.
     limit
         At most this many gaps per level; ``None`` or 0 for all.
-    data
-        A chain already fetched with :func:`chainkg.queries.chainengine.chain.load_chain` (saves the fetch;
-        the base and depth are then those of ``data``).
     suppliers
         ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
         product gaps nobody makes, under any synonym or sub-class (R&D targets); ``all``.
@@ -556,16 +548,13 @@ def find_gaps(
     """
     if suppliers not in SUPPLIERS:
         raise InvalidInputError(f"suppliers must be known, none or all; got {suppliers!r}.", field="suppliers")
-    level = ask.level
-    if data is not None:
-        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
     # The answer is kept by the chain engine per base, question and data version: asked again
     # (by anyone, any page) it costs no walk, scoring or explanation until the data changes.
     version = store.data_version()
     key = ("gaps", ask, _limit_value(limit), suppliers, include_flagged)
 
     def compute() -> list[Gap]:
-        return _find_gaps(store, load_chain(store, ask), level, limit, suppliers, include_flagged)
+        return _find_gaps(store, load_chain(store, ask), ask.level, limit, suppliers, include_flagged)
 
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
@@ -660,13 +649,14 @@ def gap_overview(
         total[lc.level] = len(sp.known) + len(sp.none) + (len(sp.flagged) if include_flagged else 0)
         total_none[lc.level] = len(sp.none)
         left[lc.level] = 0 if include_flagged else len(sp.flagged)
-    # With include_flagged, flagged gaps are listed with the targets (known makers or not).
-    gaps = find_gaps(store, ask, limit=limit, data=data, suppliers="known", include_flagged=include_flagged)
-    none = find_gaps(store, ask, limit=limit, data=data, suppliers="none")
+    # One fetched chain for every list. With include_flagged, flagged gaps are listed with the
+    # targets (known makers or not).
+    gaps = _find_gaps(store, data, level, limit, "known", include_flagged)
+    none = _find_gaps(store, data, level, limit, "none", False)
     weak_list: list[WeakLink] = []
     weak_left: dict[str, int] = {}
     if weak:
-        weak_list = weak_links(store, ask, limit=limit, data=data, include_flagged=include_flagged)
+        weak_list = _weak_links(store, data, level, limit, include_flagged)
         for lc in _levels(data, level):
             n = 0
             if info is not None and lc.level == "product" and not include_flagged:
@@ -687,12 +677,7 @@ def gap_overview(
 
 @with_fewer_collections
 def weak_links(
-    store: GraphStore,
-    ask: ChainQuestion,
-    *,
-    limit: int | None = DEFAULT_LIMIT,
-    data: BaseChainData | None = None,
-    include_flagged: bool = False,
+    store: GraphStore, ask: ChainQuestion, *, limit: int | None = DEFAULT_LIMIT, include_flagged: bool = False
 ) -> list[WeakLink]:
     """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
 
@@ -705,9 +690,14 @@ def weak_links(
     >>> w[0].name, w[0].enterprise.name, w[0].score                  # doctest: +SKIP
     ('LED驱动芯片', '芯光驱动', 1.5)
     """
-    data = data or load_chain(store, ask)
+    return _weak_links(store, load_chain(store, ask), ask.level, limit, include_flagged)
+
+
+def _weak_links(
+    store: GraphStore, data: BaseChainData, level: LevelChoice, limit: int | None, include_flagged: bool
+) -> list[WeakLink]:
     out: list[WeakLink] = []
-    for lc in _levels(data, ask.level):
+    for lc in _levels(data, level):
         dep = _scores(lc)
         weak = [s for s in lc.chain.distance if len(lc.coverage.get(s, ())) == 1]
         if lc.level == "product" and not include_flagged:
