@@ -259,6 +259,8 @@ def test_errors_in_plain_words(g: GraphStore) -> None:
         fill_candidates(g, "b1", "不存在")
     with pytest.raises(InvalidInputError):
         what_if(g, ChainQuestion("b1"), [])
+    with pytest.raises(InvalidInputError, match="年份"):  # the other bases are read as the data stands
+        complementarity(g, ChainQuestion("b1", year=2020))
     with pytest.raises(InvalidInputError, match="0 or more"):
         find_gaps(g, ChainQuestion("b1"), limit=-1)
 

@@ -21,6 +21,7 @@ from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
 from chainkg.queries.chainengine.chain import (
     LEVEL_LABEL,
     BaseChainData,
@@ -155,7 +156,7 @@ def _complements(
 ) -> tuple[BaseChainData, list[ScoredGap], Covers, list[ComplementRow]]:
     """A base's chain, its scored gaps, who covers them and the other bases, best complement first."""
     if ask.year is not None:  # the other bases' coverage is read as the data stands, so the base's must be too
-        raise InvalidInputError("Complementarity is computed as the data stands; leave the year out.", field="year")
+        raise InvalidInputError(_("Complementarity is computed as the data stands; leave the year out."), field="year")
     data = load_chain(store, ask)
     gaps = scored_gaps(data, ask.level)
     covers, names = _covers(store, data.base.key, gaps)
