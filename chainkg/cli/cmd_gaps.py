@@ -15,7 +15,15 @@ from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask_read, console
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.i18n import N_, _, get_locale, value
-from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage, base_chain, check_level, rel_words
+from chainkg.queries.chainengine.chain import (
+    ChainQuestion,
+    LevelChoice,
+    LevelSummary,
+    Stage,
+    base_chain,
+    check_level,
+    rel_words,
+)
 from chainkg.queries.chainengine.gaps import Gap, gap_overview, what_if
 
 DEPTH_OPT = typer.Option(3, "--depth", "-d", help=N_("Steps upstream from what the base makes or leads in (1-6)"))
@@ -31,9 +39,10 @@ def _table(rows: Sequence[Mapping[str, object]], title: str) -> None:
 LEVELS: dict[str, LevelChoice] = {"product": "product", "industry": "industry", "both": "both"}
 
 
-def _level(level: str) -> LevelChoice:
+def _ask(base: str, depth: int, level: str, year: int | None = None) -> ChainQuestion:
+    """The chain question of a command's base, --depth, --level and --year."""
     check_level(level)  # the plain-words error for anything else
-    return LEVELS[level]
+    return ChainQuestion(base, depth, LEVELS[level], year)
 
 
 def _path(x: object) -> str:
@@ -95,9 +104,7 @@ def chain_cmd(
     stages: dict[str, Stage] = {"downstream": "downstream", "midstream": "midstream", "upstream": "upstream"}
     if stage and stage not in stages:
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
-    result = ask_read(
-        base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
-    )
+    result = ask_read(base_chain, _ask(base, depth, level, year), stage=stages.get(stage), limit=limit or None)
     if emit_json(result, as_json):
         return
     b = result.base
@@ -161,12 +168,10 @@ def gaps_cmd(
         return
     from chainkg.cli.cmd_maps import default_segment_gaps, print_segment_gaps
 
-    lv = _level(level)
+    ask = _ask(base, depth, level, year)
     with store_session(read_only=True) as store:
         by_segment = default_segment_gaps(store, base, year)
-        o = gap_overview(
-            store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
-        )
+        o = gap_overview(store, ask, limit=limit or None, include_flagged=include_flagged, weak=weak)
     if as_json:
         payload = o.model_dump(mode="json")
         if by_segment is not None:
@@ -246,7 +251,7 @@ def whatif_cmd(
 
     Example: chainkg whatif sz-led 洲明科技 雷曼光电
     """
-    r = ask_read(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
+    r = ask_read(what_if, _ask(base, depth, level, year), enterprises, limit=limit or None)
     if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
@@ -373,7 +378,7 @@ def complement_cmd(
     with store_session(read_only=True) as store:
         from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
-        r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
+        r = complementarity(store, _ask(base, depth, level), limit=limit or None)
     if emit_json(r, as_json):
         return
     console.print(

@@ -41,6 +41,7 @@ from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import _
+from chainkg.queries.chainengine.chain import ChainQuestion
 from chainkg.queries.chainengine.gaps import ChainSummary, base_chain_summary
 from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, select_bases, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
@@ -425,7 +426,7 @@ def _chains(
         s = (
             given
             if given is not None and given.depth == CHAIN_DEPTH
-            else base_chain_summary(store, b, depth=CHAIN_DEPTH, year=year)
+            else base_chain_summary(store, ChainQuestion(b, CHAIN_DEPTH, year=year))
         )
         out[b] = _Chain(s.completeness, s.segments, list(s.gap_segments), list(s.weak_segments))
     return out

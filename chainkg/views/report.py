@@ -25,7 +25,7 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.model import NODE_TYPES
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, in_language, pgettext, value
-from chainkg.queries.chainengine.chain import BaseRef, get_base
+from chainkg.queries.chainengine.chain import BaseRef, ChainQuestion, get_base
 from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
 from chainkg.queries.chainengine.segments import (
     MapGaps,
@@ -154,9 +154,10 @@ def build_report(
                 no_supplier.append(s)
             elif s.status == "weak":
                 weak.append(s)
-    overview = gap_overview(store, base_key, limit=1, weak=False)
+    ask = ChainQuestion(base_key)
+    overview = gap_overview(store, ask, limit=1, weak=False)
     # weak_links cuts per level; the report lists one ranking, highest score first.
-    weak_found = sorted(weak_links(store, base_key, limit=None), key=lambda w: (-w.score, w.level, w.key))
+    weak_found = sorted(weak_links(store, ask, limit=None), key=lambda w: (-w.score, w.level, w.key))
     plats = platform_coverage(store, base_key)
     figure_sources = sorted({x.source for t in targets.targets for x in t.inputs if x.source})
     return AnnualReport(

@@ -22,7 +22,7 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
 from chainkg.queries.chainengine.candidates import FillCandidates, fill_candidates
-from chainkg.queries.chainengine.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.chain import BaseChain, ChainQuestion, base_chain
 from chainkg.queries.chainengine.complement import Complementarity, complementarity
 from chainkg.queries.chainengine.gaps import (
     ChainSummary,
@@ -163,7 +163,7 @@ def chain(
     pick = CHAIN_TABLES.pick(table)
     return ans.send(
         lambda: _trim_links(
-            base_chain(ans.store, base, depth, level=level, stage=stage, limit=limit, year=year), max_links
+            base_chain(ans.store, ChainQuestion(base, depth, level, year), stage=stage, limit=limit), max_links
         ),
         table=pick,
         name=f"chain-{base}",
@@ -180,7 +180,7 @@ def chain(
 )
 def chain_summary(ans: AnswerDep, base: Base, depth: Depth = 3, year: Year = None) -> Response:
     """Counts of one base's chain (JSON only: it is not a table)."""
-    return ans.send(lambda: base_chain_summary(ans.store, base, depth, year=year))
+    return ans.send(lambda: base_chain_summary(ans.store, ChainQuestion(base, depth, year=year)))
 
 
 @router.answer(
@@ -213,13 +213,10 @@ def gaps(
     return ans.send(
         lambda: find_gaps(
             ans.store,
-            base,
-            depth,
-            level=level,
+            ChainQuestion(base, depth, level, year),
             limit=limit,
             suppliers=suppliers,
             include_flagged=include_flagged,
-            year=year,
         ),
         name=f"gaps-{base}",
     )
@@ -240,7 +237,8 @@ def weak_links(
 ) -> Response:
     """Weak links of one base (see the description)."""
     return ans.send(
-        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit, year=year), name=f"weak-links-{base}"
+        lambda: find_weak_links(ans.store, ChainQuestion(base, depth, level, year), limit=limit),
+        name=f"weak-links-{base}",
     )
 
 
@@ -275,7 +273,7 @@ def what_if_(
     """The what-if of one base (see the description)."""
     pick = WHAT_IF_TABLES.pick(table)
     return ans.send(
-        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit, year=year),
+        lambda: what_if(ans.store, ChainQuestion(base, depth, level, year), remove, limit=limit),
         table=pick,
         name=f"what-if-{base}",
     )
@@ -323,7 +321,7 @@ def candidates(
 def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: Limit = 20) -> Response:
     """Complementarity of one base (see the description)."""
     return ans.send(
-        lambda: complementarity(ans.store, base, depth, level=level, limit=limit),
+        lambda: complementarity(ans.store, ChainQuestion(base, depth, level), limit=limit),
         table=lambda r: r.rows,
         name=f"complementarity-{base}",
     )
