@@ -49,7 +49,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.queries.chainengine import DEFAULT_MAX_LINKS, engine_for
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import base_chain, load_chain
+from chainkg.queries.chainengine.chain import ChainQuestion, base_chain, load_chain
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
 from chainkg.queries.chainengine.segments import default_map_keys, segment_candidates, segment_gaps, segment_what_if
 
@@ -104,22 +104,22 @@ def suite(
             return suite(store, base, runs, "first")
         finally:
             engine_for(store).set_limit(DEFAULT_MAX_LINKS)
-    data = load_chain(store, base, 3)
+    data = load_chain(store, ChainQuestion(base, 3))
     prod, ind = data.levels["product"], data.levels["industry"]
     size = f"{len(prod.chain):,} product + {len(ind.chain):,} industry segments, {prod.chain.n_links:,} links"
-    data2 = load_chain(store, base, 2, "product")
+    data2 = load_chain(store, ChainQuestion(base, 2, level="product"))
     size2 = f"{len(data2.levels['product'].chain):,} product segments"
-    weak = weak_links(store, base, 3, level="product", limit=None, data=data)
+    weak = weak_links(store, ChainQuestion(base, 3, level="product"), limit=None)
     who = Counter(w.enterprise.key for w in weak).most_common(1)[0][0]
-    top = find_gaps(store, base, 3, level="product", limit=1, data=data)[0].key
+    top = find_gaps(store, ChainQuestion(base, 3, level="product"), limit=1)[0].key
     cases: list[tuple[str, Callable[[], Any], str]] = [
-        ("gaps, product, depth 2 (top 50)", lambda: find_gaps(store, base, 2, level="product"), size2),
-        ("gaps, product, depth 3 (top 50)", lambda: find_gaps(store, base, 3, level="product"), size),
-        ("gaps, both levels, depth 3 (top 50)", lambda: find_gaps(store, base, 3), size),
-        ("chain summary, depth 3", lambda: base_chain_summary(store, base, 3), size),
-        ("chain, depth 3, first 100 per level", lambda: base_chain(store, base, 3, limit=100), size),
-        ("chain, depth 3, every segment", lambda: base_chain(store, base, 3), size),
-        (f"what-if, remove {who}, depth 3", lambda: what_if(store, base, [who], 3), size),
+        ("gaps, product, depth 2 (top 50)", lambda: find_gaps(store, ChainQuestion(base, 2, level="product")), size2),
+        ("gaps, product, depth 3 (top 50)", lambda: find_gaps(store, ChainQuestion(base, 3, level="product")), size),
+        ("gaps, both levels, depth 3 (top 50)", lambda: find_gaps(store, ChainQuestion(base, 3)), size),
+        ("chain summary, depth 3", lambda: base_chain_summary(store, ChainQuestion(base, 3)), size),
+        ("chain, depth 3, first 100 per level", lambda: base_chain(store, ChainQuestion(base, 3), limit=100), size),
+        ("chain, depth 3, every segment", lambda: base_chain(store, ChainQuestion(base, 3)), size),
+        (f"what-if, remove {who}, depth 3", lambda: what_if(store, ChainQuestion(base, 3), [who]), size),
         (f"candidates for {top}", lambda: fill_candidates(store, base, top), ""),
     ]
     before = None if mode == "again" else forget(store)
@@ -181,12 +181,12 @@ def across(store: GraphStore, runs: int) -> list[tuple[str, tuple[list[float], l
     """The gap query for bases of typical size."""
     out = []
     for label, key, n in typical_bases(store):
-        data = load_chain(store, key, 3)
+        data = load_chain(store, ChainQuestion(key, 3))
         size = f"{n} enterprises, {len(data.levels['product'].chain):,} product segments"
         out.append(
             (
                 f"gaps, both levels, depth 3: {label}",
-                timed(lambda k=key: find_gaps(store, k, 3), runs, forget(store)),
+                timed(lambda k=key: find_gaps(store, ChainQuestion(k, 3)), runs, forget(store)),
                 size,
             )
         )

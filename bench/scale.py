@@ -110,17 +110,18 @@ def median_base(store: GraphStore) -> str:
 def measure_queries(store: GraphStore, runs: int) -> list[dict[str, Any]]:
     from collections import Counter
 
+    from chainkg.queries.chainengine.chain import ChainQuestion
     from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
     from chainkg.queries.resources import get_node, list_nodes, search_nodes
 
-    who = Counter(w.enterprise.key for w in weak_links(store, BIG_BASE, 3, level="product", limit=None))
+    who = Counter(w.enterprise.key for w in weak_links(store, ChainQuestion(BIG_BASE, 3, level="product"), limit=None))
     top = who.most_common(1)[0][0]
     mid = median_base(store)
     cases: list[tuple[str, Callable[[], Any]]] = [
-        (f"gaps, depth 3, {BIG_BASE} (largest base)", lambda: find_gaps(store, BIG_BASE, 3)),
-        (f"gaps, depth 3, {mid} (median base)", lambda: find_gaps(store, mid, 3)),
-        ("chain summary, depth 3, largest base", lambda: base_chain_summary(store, BIG_BASE, 3)),
-        ("what-if, remove 1 enterprise, largest base", lambda: what_if(store, BIG_BASE, [top], 3)),
+        (f"gaps, depth 3, {BIG_BASE} (largest base)", lambda: find_gaps(store, ChainQuestion(BIG_BASE, 3))),
+        (f"gaps, depth 3, {mid} (median base)", lambda: find_gaps(store, ChainQuestion(mid, 3))),
+        ("chain summary, depth 3, largest base", lambda: base_chain_summary(store, ChainQuestion(BIG_BASE, 3))),
+        ("what-if, remove 1 enterprise, largest base", lambda: what_if(store, ChainQuestion(BIG_BASE, 3), [top])),
         ("list enterprises of a province, 50", lambda: list_nodes(store, "Enterprise", {"province": "广东省"})),
         ("search enterprises by name", lambda: search_nodes(store, "Enterprise", "科技")),
         ("get one product by key", lambda: get_node(store, "Product", "锂电池")),

@@ -19,7 +19,7 @@ from chainkg.i18n import N_, _, get_locale, value
 
 if TYPE_CHECKING:  # the question modules (numpy, pydantic models) are imported when a command computes
     from chainkg.graph.store import GraphStore
-    from chainkg.queries.chainengine.chain import LevelChoice, LevelSummary, Stage
+    from chainkg.queries.chainengine.chain import ChainQuestion, LevelChoice, LevelSummary, Stage
     from chainkg.queries.chainengine.gaps import Gap, GapOverview
     from chainkg.queries.chainengine.segments import SegmentGapsResult
 
@@ -42,6 +42,13 @@ def _level(level: str) -> LevelChoice:
 
         check_level(level)  # the plain-words error for anything else
     return LEVELS[level]
+
+
+def _ask(base: str, depth: int, level: str, year: int | None = None) -> ChainQuestion:
+    """The chain question of a command's base, --depth, --level and --year."""
+    from chainkg.queries.chainengine.chain import ChainQuestion
+
+    return ChainQuestion(base, depth, _level(level), year)
 
 
 def _path(x: object) -> str:
@@ -107,9 +114,7 @@ def chain_cmd(
         raise InvalidInputError(f"The stage must be downstream, midstream or upstream; got {stage!r}.", field="stage")
     from chainkg.queries.chainengine.chain import base_chain
 
-    result = ask_read(
-        base_chain, base, depth, level=_level(level), stage=stages.get(stage), limit=limit or None, year=year
-    )
+    result = ask_read(base_chain, _ask(base, depth, level, year), stage=stages.get(stage), limit=limit or None)
     if emit_json(result, as_json):
         return
     b = result.base
@@ -205,7 +210,7 @@ def _gaps_printout(
 
     by_segment = default_segment_gaps(store, base, year)
     o = gap_overview(
-        store, base, depth, level=lv, limit=limit or None, include_flagged=include_flagged, weak=weak, year=year
+        store, _ask(base, depth, lv, year), limit=limit or None, include_flagged=include_flagged, weak=weak
     )
     with recording() as out:
         _print_gaps(by_segment, o, depth, weak, as_json)
@@ -294,7 +299,7 @@ def whatif_cmd(
     """
     from chainkg.queries.chainengine.gaps import what_if
 
-    r = ask_read(what_if, base, enterprises, depth, level=_level(level), limit=limit or None, year=year)
+    r = ask_read(what_if, _ask(base, depth, level, year), enterprises, limit=limit or None)
     if emit_json(r, as_json):
         return
     who = ", ".join(f"{e.name} ({e.key})" for e in r.removed)
@@ -415,7 +420,7 @@ def complement_cmd(
     with store_session(read_only=True) as store:
         from chainkg.queries.chainengine.complement import complementarity  # only this command needs it
 
-        r = complementarity(store, base, depth, level=_level(level), limit=limit or None)
+        r = complementarity(store, _ask(base, depth, level), limit=limit or None)
     if emit_json(r, as_json):
         return
     say(

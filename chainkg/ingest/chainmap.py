@@ -426,32 +426,33 @@ def read_map_yaml(path: Path, source: str | None = None) -> ReadResult:
 
 # -- the table form (Excel sheet or CSV named chainmap / 产业链图谱) -----------------------------
 
+# column -> the other headers it may go by (its own name always does)
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "map": ("map", "map_key", "图谱", "图谱编号"),
-    "map_name": ("map_name", "图谱名称"),
-    "map_name_en": ("map_name_en", "图谱英文名"),
-    "version": ("version", "版本"),
-    "map_description": ("map_description", "图谱简介"),
-    "scope_note": ("scope_note", "范围说明"),
-    "references": ("references", "参考来源"),
-    "serves_industries": ("serves_industries", "服务行业"),
-    "stage": ("stage", "stage_key", "阶段"),
-    "stage_name": ("stage_name", "阶段名称"),
-    "stage_name_en": ("stage_name_en", "阶段英文名"),
-    "key": ("key", "segment", "segment_key", "环节", "环节编号"),
-    "name": ("name", "segment_name", "环节名称", "名称"),
-    "name_en": ("name_en", "英文名"),
-    "description": ("description", "简介"),
-    "parent": ("parent", "上级环节"),
-    "feeds": ("feeds", "供给", "下游环节"),
-    "products": ("products", "产品"),
-    "keywords": ("keywords", "关键词"),
-    "exclude": ("exclude", "排除"),
-    "taxonomy": ("taxonomy", "产品大类"),
-    "industries": ("industries", "行业"),
-    "gb4754": ("gb4754", "国标行业"),
-    "enterprises": ("enterprises", "企业"),
-    "unmatched_note": ("unmatched_note", "未匹配说明"),
+    "map": ("map_key", "图谱", "图谱编号"),
+    "map_name": ("图谱名称",),
+    "map_name_en": ("图谱英文名",),
+    "version": ("版本",),
+    "map_description": ("图谱简介",),
+    "scope_note": ("范围说明",),
+    "references": ("参考来源",),
+    "serves_industries": ("服务行业",),
+    "stage": ("stage_key", "阶段"),
+    "stage_name": ("阶段名称",),
+    "stage_name_en": ("阶段英文名",),
+    "key": ("segment", "segment_key", "环节", "环节编号"),
+    "name": ("segment_name", "环节名称", "名称"),
+    "name_en": ("英文名",),
+    "description": ("简介",),
+    "parent": ("上级环节",),
+    "feeds": ("供给", "下游环节"),
+    "products": ("产品",),
+    "keywords": ("关键词",),
+    "exclude": ("排除",),
+    "taxonomy": ("产品大类",),
+    "industries": ("行业",),
+    "gb4754": ("国标行业",),
+    "enterprises": ("企业",),
+    "unmatched_note": ("未匹配说明",),
 }
 _LIST_SPLIT = re.compile(r"[;；、,，\n]+")
 
@@ -477,7 +478,7 @@ def read_map_table(source: str, rows: Sequence[tuple[int, Mapping[str, Any]]]) -
     Map and stage fields may be given on the first row of each map (stage) only. Lists are
     separated by ``;``, ``、`` or ``,``. A segment's rules go in products ... enterprises.
     """
-    lookup = {_norm(a): col for col, aliases in TABLE_COLUMNS.items() for a in aliases}
+    lookup = {_norm(a): col for col, aliases in TABLE_COLUMNS.items() for a in (col, *aliases)}
     docs: dict[str, dict[str, Any]] = {}
     order: list[str] = []
     lines = _Lines()

@@ -25,7 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chainengine import engine_for
-from chainkg.queries.chainengine.chain import DEFAULT_DEPTH, BaseRef, LevelSummary, load_chain
+from chainkg.queries.chainengine.chain import DEFAULT_DEPTH, BaseRef, ChainQuestion, LevelSummary, load_chain
 from chainkg.queries.chainengine.complement import complementarity
 from chainkg.queries.chainengine.gaps import base_chain_summary, scored_gaps
 from chainkg.queries.indicators import BaseIndicators, base_indicators
@@ -139,8 +139,8 @@ def compare_bases(store: GraphStore, keys: Sequence[str], *, shared_limit: int =
 
 
 def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseComparison:
-    depth = DEFAULT_DEPTH
-    chains = {k: load_chain(store, k, depth, "both") for k in keys}  # NotFoundError for an unknown key
+    asks = {k: ChainQuestion(k) for k in keys}
+    chains = {k: load_chain(store, ask) for k, ask in asks.items()}  # NotFoundError for an unknown key
     refs = [chains[k].base for k in keys]
     # The segment key lists run to thousands for a city base; shared_gaps and /analytics/gaps hold them.
     ind = {
@@ -153,7 +153,7 @@ def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseCompa
     gap_names: dict[tuple[str, str], str] = {}
     gap_scores: dict[tuple[str, str], float] = defaultdict(float)
     for k in keys:
-        s = base_chain_summary(store, k, depth)
+        s = base_chain_summary(store, asks[k])
         coverage.append(
             BaseCoverage(
                 base=chains[k].base,
@@ -176,7 +176,7 @@ def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseCompa
     supply = []
     wanted = set(keys)
     for k in keys:
-        comp = complementarity(store, k, depth, limit=None)
+        comp = complementarity(store, asks[k], limit=None)
         for row in comp.rows:
             if row.base.key in wanted and (row.product_gaps_covered or row.industry_gaps_covered):
                 supply.append(
@@ -188,7 +188,7 @@ def _compare(store: GraphStore, keys: list[str], shared_limit: int) -> BaseCompa
                 )
     return BaseComparison(
         bases=refs,
-        depth=depth,
+        depth=DEFAULT_DEPTH,
         indicators=[ind[k] for k in keys],
         coverage=coverage,
         shared_gaps=shared[:shared_limit],

@@ -41,8 +41,9 @@ from chainkg.graph.model import PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import _
+from chainkg.queries.chainengine.chain import ChainQuestion
 from chainkg.queries.chainengine.gaps import ChainSummary, base_chain_summary
-from chainkg.queries.measures import FIGURES, MeasureData, base_names, fetch, holds, measures_at, today_year, year_of
+from chainkg.queries.measures import FIGURES, MeasureData, fetch, holds, measures_at, select_bases, today_year, year_of
 from chainkg.queries.orgs import ORG_LABELS, expand
 from chainkg.queries.platforms import platform_coverage
 from chainkg.queries.results import Record, same_named
@@ -425,7 +426,7 @@ def _chains(
         s = (
             given
             if given is not None and given.depth == CHAIN_DEPTH
-            else base_chain_summary(store, b, depth=CHAIN_DEPTH, year=year)
+            else base_chain_summary(store, ChainQuestion(b, CHAIN_DEPTH, year=year))
         )
         out[b] = _Chain(s.completeness, s.segments, list(s.gap_segments), list(s.weak_segments))
     return out
@@ -433,11 +434,6 @@ def _chains(
 
 def _share(n: int, total: int) -> float | None:
     return n / total if total else None
-
-
-def _base_names(store: GraphStore, base_key: str | None) -> dict[str, str]:
-    names = base_names(store, base_key)
-    return names if base_key is None else {base_key: names[base_key]}
 
 
 def _snapshot(
@@ -552,7 +548,8 @@ def base_indicators(
     store : GraphStore
         The graph.
     base_key : str, optional
-        Only this base; every base when omitted.
+        Only this base; every base when omitted. It is checked by
+        :func:`~chainkg.queries.measures.select_bases` (``NotFoundError`` for a key no base has).
     year : int, optional
         Snapshot at the end of this year; today's state when omitted.
     summaries : mapping, optional
@@ -562,17 +559,12 @@ def base_indicators(
         False leaves the chain figures (completeness, gaps, weak links) empty and skips the
         chain walk they need (the base page shows them later, when they are ready).
 
-    Raises
-    ------
-    NotFoundError
-        ``base_key`` names no base.
-
     Examples
     --------
     >>> [(i.base, i.enterprises, i.patents_per_enterprise) for i in base_indicators(store, "b1")]  # doctest: +SKIP
     [('b1', 3, 1.0)]
     """
-    names = _base_names(store, base_key)
+    names = select_bases(store, base_key)
     snap = _snapshot(store, names, [year], summaries, with_chain=chain)
     return [snap[(b, year)] for b in sorted(names)]
 
@@ -653,7 +645,7 @@ def indicator_history(store: GraphStore, base_key: str, years: list[int] | None 
     ... # doctest: +SKIP
     [(2010, 3, 3), (2011, 5, 4)]
     """
-    names = _base_names(store, base_key)
+    names = select_bases(store, base_key)
     if years is None:
         years = history_years(store, base_key)
     else:

@@ -75,12 +75,22 @@ ALL_BASES: NamedQuery = q(
 def base_names(store: GraphStore, check: str | None = None) -> dict[str, str]:
     """The name of every base by key (the key where it has no name).
 
-    Raises ``NotFoundError`` when ``check`` is given and no base has that key.
+    This is where the questions of one base check the key they are given: with ``check``,
+    a key no base has raises ``NotFoundError`` (with the message of :func:`no_base`).
     """
     names = {r["key"]: r["name"] or r["key"] for r in store.run(ALL_BASES)}
     if check is not None and check not in names:
         raise no_base(check)
     return names
+
+
+def select_bases(store: GraphStore, base_key: str | None) -> dict[str, str]:
+    """The bases a question covers, name by key: the one ``base_key`` names, or every base.
+
+    ``base_key`` is checked by :func:`base_names` (``NotFoundError`` for a key no base has).
+    """
+    names = base_names(store, base_key)
+    return names if base_key is None else {base_key: names[base_key]}
 
 
 BASE_INFO: NamedQuery = q(

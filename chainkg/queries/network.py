@@ -22,6 +22,11 @@ organizations are in that province, and a hub tie when its organization is; the 
 pool is kept whatever its own seat (pools have none), since a national alliance can still
 tie two organizations of one province. ``province=None`` is the whole country.
 
+**Arguments and errors** (the same for both questions, checked in one place): ``province`` is
+written in full, e.g. 广东省, and ``limit`` is the most rows to return. An empty ``province``
+or a ``limit`` below 1 is an ``InvalidInputError``; a province no organization is recorded
+in is a ``NotFoundError`` (most likely a typo).
+
 The two questions:
 
 - :func:`network_brokers`: betweenness centrality (hops, normalized 0–1, as networkx
@@ -200,7 +205,9 @@ def _run(
 ) -> dict[NodeId, V]:
     """``algorithm`` over the network (of ``province``) once the arguments are checked.
 
-    An empty answer for a province no organization is recorded in is a ``NotFoundError``.
+    This is the one place that checks them, as the module text says: ``InvalidInputError``
+    for a bad ``limit`` or ``province``, and ``NotFoundError`` when the answer is empty because
+    no organization is recorded in ``province``.
     """
     _check_limit(limit)
     province = check_province(province)
@@ -268,22 +275,14 @@ def network_brokers(
     backend
         Where the algorithm runs: a :class:`~chainkg.graph.analytics.backend.NetworkxBackend`
         or a :class:`~chainkg.graph.analytics.gds_backend.GdsBackend` on the same store.
-    province
-        Only organizations of this province (written in full, e.g. 广东省); ``None`` for all.
-    limit
-        Most brokers to return (at least 1).
+    province, limit
+        Only organizations of this province (``None`` for all), and the most brokers to return;
+        the module text says how both are checked.
 
     Returns
     -------
     list[NetworkBroker]
         Rank, node id, label, key, name, province and betweenness (0–1) of each broker.
-
-    Raises
-    ------
-    InvalidInputError
-        ``limit`` below 1 or an empty ``province``.
-    NotFoundError
-        No organization is recorded in ``province``.
 
     Examples
     --------
@@ -326,22 +325,14 @@ def network_communities(
         The graph store (names are read from it).
     backend
         Where Louvain runs (networkx with a fixed seed, or GDS with one thread: both repeatable).
-    province
-        Only organizations of this province (written in full, e.g. 广东省); ``None`` for all.
-    limit
-        Most communities to return (at least 1).
+    province, limit
+        Only organizations of this province (``None`` for all), and the most communities to
+        return; the module text says how both are checked.
 
     Returns
     -------
     list[NetworkCommunity]
         One record per community, largest first.
-
-    Raises
-    ------
-    InvalidInputError
-        ``limit`` below 1 or an empty ``province``.
-    NotFoundError
-        No organization is recorded in ``province``.
 
     Examples
     --------

@@ -13,7 +13,7 @@ from collections import defaultdict
 from chainkg.graph.model import PLATFORM_KIND_ZH, PLATFORM_KINDS
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
-from chainkg.queries.measures import base_names
+from chainkg.queries.measures import select_bases
 from chainkg.queries.results import Record
 
 SERVES: NamedQuery = q(
@@ -85,35 +85,25 @@ def shared_platforms(store: GraphStore) -> list[PlatformRef]:
 
 
 def platform_coverage(store: GraphStore, base_key: str | None = None) -> list[BasePlatforms]:
-    """Platform types present and missing per base (one base, or every base by key).
+    """Platform types present and missing per base: of ``base_key``, or of every base by key.
 
-    Parameters
-    ----------
-    store : GraphStore
-        The graph.
-    base_key : str, optional
-        Only this base; every base when omitted.
+    ``base_key`` is checked by :func:`~chainkg.queries.measures.select_bases` (``NotFoundError``
+    for a key no base has).
 
     Returns
     -------
     list of BasePlatforms
         ``coverage`` is the share of the six policy types present (0–1).
 
-    Raises
-    ------
-    NotFoundError
-        ``base_key`` names no base.
-
     Examples
     --------
     >>> [(b.base, b.kinds_missing) for b in platform_coverage(store, "b2")]  # doctest: +SKIP
     [('b2', ['rnd', 'information', 'certification', 'training'])]
     """
-    all_bases = base_names(store, base_key)
+    wanted = select_bases(store, base_key)
     refs, _ = _platforms(store)
-    wanted = [base_key] if base_key is not None else sorted(all_bases)
     out = []
-    for b in wanted:
+    for b, name in sorted(wanted.items()):
         mine = sorted(
             (p for p in refs.values() if b in p.bases),
             key=lambda p: (PLATFORM_KINDS.index(p.kind) if p.kind in PLATFORM_KINDS else len(PLATFORM_KINDS), p.key),
@@ -123,7 +113,7 @@ def platform_coverage(store: GraphStore, base_key: str | None = None) -> list[Ba
         out.append(
             BasePlatforms(
                 base=b,
-                name=all_bases[b],
+                name=name,
                 platforms=mine,
                 kinds_present=present,
                 kinds_missing=missing,

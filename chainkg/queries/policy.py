@@ -109,10 +109,8 @@ class PolicyProfile(Record):
 def policy_profile(store: GraphStore, base: str, year: int | None = None) -> PolicyProfile:
     """The policy objects of ``base`` as of ``year`` (default: this calendar year).
 
-    Raises
-    ------
-    NotFoundError
-        ``base`` names no base.
+    ``base`` is checked by :func:`~chainkg.queries.measures.base_names` (``NotFoundError`` for a
+    key no base has).
 
     Examples
     --------

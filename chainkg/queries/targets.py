@@ -307,10 +307,8 @@ def base_targets(
 ) -> BaseTargets:
     """The three §2 targets of ``base`` in ``year`` (default: its latest year with figures).
 
-    Raises
-    ------
-    NotFoundError
-        ``base`` names no base.
+    ``base`` is checked by :func:`~chainkg.queries.measures.base_names` (``NotFoundError`` for a
+    key no base has).
 
     Examples
     --------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -27,6 +27,9 @@ from chainkg.views.style import (
     provenance_line,
     status_legend,
 )
+
+if TYPE_CHECKING:  # the chain engine is imported when a chain is drawn, not with the views
+    from chainkg.queries.chainengine.chain import ChainQuestion
 
 MAX_CHAIN_NODES = 2000
 """Most segments a chain view draws; beyond it the header says "showing N of M"."""
@@ -225,21 +228,22 @@ def chain_view(store: GraphStore, base_key: str, *, depth: int = 3, level: str =
     >>> {a["status"] for _n, a in v.graph.nodes(data=True)} <= {"covered", "weak", "gap"}  # doctest: +SKIP
     True
     """
-    from chainkg.queries.chainengine import chain_graph, get_base
+    from chainkg.queries.chainengine import ChainQuestion, chain_graph, get_base
 
     base = get_base(store, base_key)
-    g = chain_graph(store, base_key, depth, level=level)  # type: ignore[arg-type]
-    _add_gap_scores(store, base_key, depth, level, g)
+    ask = ChainQuestion(base_key, depth, level)  # type: ignore[arg-type]  # load_chain checks the level
+    g = chain_graph(store, ask)
+    _add_gap_scores(store, ask, g)
     note = _("Depth {depth}: {depth} steps upstream of what the base makes and leads in").format(depth=depth)
     return chain_view_from_graph(g, key=base_key, base_name=base.name, notes=[note])
 
 
-def _add_gap_scores(store: GraphStore, base_key: str, depth: int, level: str, g: nx.Graph) -> None:
+def _add_gap_scores(store: GraphStore, ask: ChainQuestion, g: nx.Graph) -> None:
     """Put each gap's score and reason on its node (bigger gaps draw bigger)."""
     from chainkg.queries.chainengine import find_gaps
 
     # Scores decide which gaps a capped view draws; more than the cap are never drawn.
-    for gap in find_gaps(store, base_key, depth, level=level, limit=MAX_CHAIN_NODES):  # type: ignore[arg-type]
+    for gap in find_gaps(store, ask, limit=MAX_CHAIN_NODES):
         nid = node_id(gap.label, gap.key)
         if nid in g:
             g.nodes[nid]["score"] = gap.score

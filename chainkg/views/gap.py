@@ -39,6 +39,7 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
     'gap'
     """
     from chainkg.queries.chainengine.candidates import fill_candidates
+    from chainkg.queries.chainengine.chain import ChainQuestion
     from chainkg.queries.chainengine.gaps import find_gaps
 
     fc = fill_candidates(store, base_key, segment, limit=limit)
@@ -47,7 +48,7 @@ def gap_view(store: GraphStore, base_key: str, segment: str, *, depth: int = 3, 
         (  # every gap, whoever makes it and whatever its flags: this asks for one segment's status
             x
             for x in find_gaps(
-                store, base_key, depth, level=seg.level, limit=None, suppliers="all", include_flagged=True
+                store, ChainQuestion(base_key, depth, seg.level), limit=None, suppliers="all", include_flagged=True
             )
             if x.key == seg.key
         ),

@@ -55,11 +55,12 @@ class Scoreboard:
 
 
 def _compute_scoreboard(store: GraphStore) -> Scoreboard:
+    from chainkg.queries.chainengine.chain import ChainQuestion
     from chainkg.queries.chainengine.gaps import base_chain_summary
     from chainkg.queries.indicators import CHAIN_DEPTH, base_indicators, rank_bases
 
     bases = all_bases(store)
-    summaries = {b["key"]: base_chain_summary(store, b["key"], depth=CHAIN_DEPTH) for b in bases}
+    summaries = {b["key"]: base_chain_summary(store, ChainQuestion(b["key"], CHAIN_DEPTH)) for b in bases}
     indicators = base_indicators(store, summaries=summaries)
     ind = {i.base: i for i in indicators}
     ranks = {r.base: r for r in rank_bases(store, indicators=indicators)}
@@ -216,23 +217,26 @@ class BaseChainData:
 
 def base_chain_data(store: GraphStore, key: str) -> BaseChainData:
     """The product-level chain sections of the base page (fetched after the page is drawn)."""
+    from chainkg.queries.chainengine.chain import ChainQuestion
     from chainkg.queries.chainengine.gaps import base_chain_summary
 
     node = get_node(store, "Base", key)
     gaps, gap_total, weak, summary, weak_total = _chain_sections(store, key)
-    s = base_chain_summary(store, key)  # kept from _chain_sections' own call: no second walk
+    s = base_chain_summary(store, ChainQuestion(key))  # kept from _chain_sections' own call: no second walk
     return BaseChainData(node, gaps, gap_total, weak, summary, s.completeness, weak_total)
 
 
 def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, list[dict[str, Any]], str, int]:
     """Top gaps with their fill candidates, the weak links and a one-line chain summary of a base."""
     from chainkg.queries.chainengine.candidates import fill_candidates
+    from chainkg.queries.chainengine.chain import ChainQuestion
     from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links
 
-    summary = base_chain_summary(store, key)
+    ask = ChainQuestion(key)
+    summary = base_chain_summary(store, ask)
     en = get_locale() == "en"  # texts for people in the request's language (the answers carry both)
     # find_gaps cuts per level; the page lists one ranking, highest score first, as it says.
-    gaps = sorted(find_gaps(store, key, limit=PAGE_GAPS), key=lambda g: (-g.score, g.level, g.key))[:PAGE_GAPS]
+    gaps = sorted(find_gaps(store, ask, limit=PAGE_GAPS), key=lambda g: (-g.score, g.level, g.key))[:PAGE_GAPS]
     rows = []
     for gap in gaps:
         fc = fill_candidates(store, key, f"{gap.label}:{gap.key}", limit=PAGE_CANDIDATES)
@@ -251,7 +255,7 @@ def _chain_sections(store: GraphStore, key: str) -> tuple[list[GapRow], int, lis
                 other_bases=[b.name for b in fc.other_bases],
             )
         )
-    found = sorted(weak_links(store, key, limit=PAGE_GAPS), key=lambda w: (-w.score, w.level, w.key))[:PAGE_GAPS]
+    found = sorted(weak_links(store, ask, limit=PAGE_GAPS), key=lambda w: (-w.score, w.level, w.key))[:PAGE_GAPS]
     weak = [
         {"name": w.name, "stage": w.stage, "enterprise": w.enterprise.name, "why": w.why if en else w.why_zh}
         for w in found

@@ -25,7 +25,7 @@ from chainkg.errors import InvalidInputError
 from chainkg.graph.model import NODE_TYPES
 from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, in_language, pgettext, value
-from chainkg.queries.chainengine.chain import BaseRef, get_base
+from chainkg.queries.chainengine.chain import BaseRef, ChainQuestion, get_base
 from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
 from chainkg.queries.chainengine.segments import (
     MapGaps,
@@ -154,9 +154,10 @@ def build_report(
                 no_supplier.append(s)
             elif s.status == "weak":
                 weak.append(s)
-    overview = gap_overview(store, base_key, limit=1, weak=False)
+    ask = ChainQuestion(base_key)
+    overview = gap_overview(store, ask, limit=1, weak=False)
     # weak_links cuts per level; the report lists one ranking, highest score first.
-    weak_found = sorted(weak_links(store, base_key, limit=None), key=lambda w: (-w.score, w.level, w.key))
+    weak_found = sorted(weak_links(store, ask, limit=None), key=lambda w: (-w.score, w.level, w.key))
     plats = platform_coverage(store, base_key)
     figure_sources = sorted({x.source for t in targets.targets for x in t.inputs if x.source})
     return AnnualReport(
@@ -268,6 +269,14 @@ def _map_name(m: MapSummary) -> str:
 def _stage_names(m: MapGaps) -> dict[str, str]:
     """The stage names of a map in the current language (English where the map gives one)."""
     return {s.key: (s.name_en or s.name) if _en() else s.name for s in m.stages}
+
+
+def _all_stage_names(r: AnnualReport) -> dict[str, str]:
+    """The stage names of every chain map of the report, by stage key (see :func:`_stage_names`)."""
+    stages: dict[str, str] = {}
+    for m in r.maps.maps if r.maps else []:
+        stages |= _stage_names(m)
+    return stages
 
 
 def _summary(r: AnnualReport) -> ReportTable:
@@ -446,9 +455,7 @@ def _why(x: SegmentAnswer | SegmentCandidate | WeakLink) -> str:
 
 def _gaps(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
-    stages: dict[str, str] = {}
-    for m in r.maps.maps if r.maps else []:
-        stages |= _stage_names(m)
+    stages = _all_stage_names(r)
     for g in r.gap_segments:
         s = g.segment
         stage = stages.get(s.stage, s.stage_name)
@@ -485,9 +492,7 @@ NO_SUPPLIER = N_("no known supplier: a research target")
 
 def _weak(r: AnnualReport) -> ReportTable:
     rows: list[list[Cell]] = []
-    stages: dict[str, str] = {}
-    for m in r.maps.maps if r.maps else []:
-        stages |= _stage_names(m)
+    stages = _all_stage_names(r)
     for s in r.weak_segments:
         stage = stages.get(s.stage, s.stage_name)
         rows.append([_("chain-map segment"), s.name, stage, _names([f.name for f in s.base_firms]), _why(s)])

@@ -10,6 +10,7 @@ import pydantic_core
 from chainkg.api import encode
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
+from chainkg.queries.chainengine.chain import ChainQuestion
 from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 from chainkg.queries.results import Record
 
@@ -24,12 +25,12 @@ def test_the_bytes_are_those_of_a_direct_encoding(tmp_path: Path) -> None:
     store.ensure_schema()
     load_demo(store)
     try:
-        gaps = find_gaps(store, "sz-led", 3)
-        weak = weak_links(store, "sz-led", 3)
+        gaps = find_gaps(store, ChainQuestion("sz-led", 3))
+        weak = weak_links(store, ChainQuestion("sz-led", 3))
         assert len(gaps) >= encode.MIN_ROWS  # long enough to be remembered
         for answer in (gaps, weak, gaps[:3], []):
             assert encode.to_json(answer) == pydantic_core.to_json(answer)
-        again = find_gaps(store, "sz-led", 3)  # the kept answer: the same row objects
+        again = find_gaps(store, ChainQuestion("sz-led", 3))  # the kept answer: the same row objects
         assert again[0] is gaps[0]
         assert encode.to_json(again) == pydantic_core.to_json(gaps)
     finally:

@@ -72,6 +72,16 @@ def test_accept_csv_on_json_only_answer_is_406(demo: TestClient) -> None:
     assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/csv")
 
 
+def test_json_only_answers_say_406_in_the_openapi_document(demo: TestClient) -> None:
+    r = demo.get("/analytics/policy", params={"base": "sz-led", "year": 2021}, headers={"Accept": "text/csv"})
+    assert r.status_code == 406, r.text
+    paths = demo.get("/openapi.json").json()["paths"]
+    assert "406" in paths["/analytics/policy"]["get"]["responses"]
+    assert "406" in paths["/analytics/chain-summary"]["get"]["responses"]
+    assert "406" in paths["/analytics/chain-map/segment"]["get"]["responses"]
+    assert "406" not in paths["/analytics/targets"]["get"]["responses"]  # targets has a CSV form
+
+
 def test_default_spelled_out_hits_the_same_cache_entry(demo_store: GraphStore, tmp_path: Path) -> None:
     with client_for(demo_store, make_settings(tmp_path), cache_ttl_s=60) as demo:
         _same_entry(demo)

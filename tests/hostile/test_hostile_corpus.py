@@ -240,13 +240,13 @@ def test_spreadsheet_values(store: GraphStore, tmp_path: Path) -> None:
 
 
 def test_queries_terminate_on_circular_chains(store: GraphStore, tmp_path: Path) -> None:
-    from chainkg.queries.chainengine.chain import base_chain
+    from chainkg.queries.chainengine.chain import ChainQuestion, base_chain
     from chainkg.queries.chainengine.gaps import find_gaps
 
     load(store, "circular-references", tmp_path)
-    chain = base_chain(store, "b-loop", 4)
+    chain = base_chain(store, ChainQuestion("b-loop", 4))
     assert chain.base.key == "b-loop"
-    find_gaps(store, "b-loop", 4)  # answers at all: a cycle must not make the walk run away
+    find_gaps(store, ChainQuestion("b-loop", 4))  # answers at all: a cycle must not make the walk run away
 
 
 # -- the CLI -----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine import engine_for
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import base_chain, dated_rows
+from chainkg.queries.chainengine.chain import ChainQuestion, base_chain, dated_rows
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links
 from chainkg.queries.chainengine.segments import segment_gaps
 
@@ -33,12 +33,14 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def gap_keys(store: GraphStore, base: str, year: int | None) -> set[str]:
-    return {g.key for g in find_gaps(store, base, 3, level="product", limit=None, suppliers="all", year=year)}
+    return {
+        g.key for g in find_gaps(store, ChainQuestion(base, 3, level="product", year=year), limit=None, suppliers="all")
+    }
 
 
 def covering(store: GraphStore, base: str, segment: str, year: int | None) -> list[str] | None:
     """Names of the base's firms covering ``segment`` in ``year``; None when it is not in the chain."""
-    chain = base_chain(store, base, 3, level="product", year=year)
+    chain = base_chain(store, ChainQuestion(base, 3, level="product", year=year))
     found = [s for s in chain.segments if s.key == segment]
     return sorted(e.name for e in found[0].enterprises) if found else None
 
@@ -59,16 +61,21 @@ def test_gaps_and_coverage_follow_the_dates(demo: GraphStore) -> None:
 
 def test_weak_links_and_summary_follow_the_dates(demo: GraphStore) -> None:
     def weak(year: int) -> dict[str, str]:
-        return {w.key: w.enterprise.name for w in weak_links(demo, "sz-led", 3, level="product", limit=None, year=year)}
+        return {
+            w.key: w.enterprise.name
+            for w in weak_links(demo, ChainQuestion("sz-led", 3, level="product", year=year), limit=None)
+        }
 
     weak_2015, weak_2016 = weak(2015), weak(2016)
     assert "LED驱动芯片" not in weak_2015 and weak_2016["LED驱动芯片"] == "芯光驱动"
     # 长方集团 leaves after 2019: what only it made drops out of the covered chain.
     assert covering(demo, "sz-led", "贴片光源", 2019) == ["长方集团"]
     assert not covering(demo, "sz-led", "贴片光源", 2020)
-    s2019, s2020 = (base_chain_summary(demo, "sz-led", year=y) for y in (2019, 2020))
+    s2019, s2020 = (base_chain_summary(demo, ChainQuestion("sz-led", year=y)) for y in (2019, 2020))
     assert s2020.covered < s2019.covered
-    assert base_chain_summary(demo, "sz-led").model_dump() == s2019.model_dump()  # nobody ends before 2019
+    assert (
+        base_chain_summary(demo, ChainQuestion("sz-led")).model_dump() == s2019.model_dump()
+    )  # nobody ends before 2019
 
 
 def test_segment_answers_follow_the_dates(demo: GraphStore) -> None:
@@ -98,12 +105,14 @@ def test_candidates_follow_the_dates(demo: GraphStore) -> None:
 
 def test_no_dates_in_force_no_change(demo: GraphStore) -> None:
     """sz-hitech's firms are all in place by 2017 and none leaves: every year answers alike."""
-    now = base_chain_summary(demo, "sz-hitech").model_dump()
+    now = base_chain_summary(demo, ChainQuestion("sz-hitech")).model_dump()
     assert now["covered"] > 0
-    gaps_now = [g.model_dump() for g in find_gaps(demo, "sz-hitech", 3, limit=None)]
+    gaps_now = [g.model_dump() for g in find_gaps(demo, ChainQuestion("sz-hitech", 3), limit=None)]
     for year in (2018, 2021):
-        assert base_chain_summary(demo, "sz-hitech", year=year).model_dump() == now
-        assert [g.model_dump() for g in find_gaps(demo, "sz-hitech", 3, limit=None, year=year)] == gaps_now
+        assert base_chain_summary(demo, ChainQuestion("sz-hitech", year=year)).model_dump() == now
+        assert [
+            g.model_dump() for g in find_gaps(demo, ChainQuestion("sz-hitech", 3, year=year), limit=None)
+        ] == gaps_now
 
 
 def test_kept_answers_are_keyed_by_year(demo: GraphStore) -> None:
@@ -126,7 +135,7 @@ def test_indicator_history_dates_the_chain_figures(demo: GraphStore) -> None:
 
     by_year = {i.year: i for i in indicator_history(demo, "sz-led", [2015, 2016, 2021])}
     for y, i in by_year.items():
-        summary = base_chain_summary(demo, "sz-led", 3, year=y)
+        summary = base_chain_summary(demo, ChainQuestion("sz-led", 3, year=y))
         assert (i.gaps, i.weak_links, i.chain_completeness) == (
             len(summary.gap_segments),
             len(summary.weak_segments),

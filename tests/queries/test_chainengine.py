@@ -12,7 +12,7 @@ from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine import ChainEngine, attach, engine_for
 from chainkg.queries.chainengine import engine as engine_module
-from chainkg.queries.chainengine.chain import load_chain
+from chainkg.queries.chainengine.chain import ChainQuestion, load_chain
 from chainkg.queries.chainengine.disk import fingerprint
 from chainkg.queries.products import product_info
 from chainkg.settings import Settings
@@ -36,7 +36,7 @@ def test_link_graphs_come_from_disk_in_the_next_process_and_not_after_a_write(tm
     assert graph is not None and len(graph) > 0
     stamp = fingerprint(store)
     assert stamp is not None
-    chain = load_chain(store, "sz-led", 2, "product").levels["product"].chain.segments
+    chain = load_chain(store, ChainQuestion("sz-led", 2, level="product")).levels["product"].chain.segments
     store.close()
 
     # The next process: nothing held in memory, the store's stamp unchanged by opening it.
@@ -48,7 +48,7 @@ def test_link_graphs_come_from_disk_in_the_next_process_and_not_after_a_write(tm
     loaded = second.disk.load_graph("product", stamp) if second.disk else None
     assert loaded is not None and _same(loaded, graph)
     assert _same(second.level_graph("product"), graph)
-    assert load_chain(again, "sz-led", 2, "product").levels["product"].chain.segments == chain
+    assert load_chain(again, ChainQuestion("sz-led", 2, level="product")).levels["product"].chain.segments == chain
     assert product_info(again).feeds == info.feeds
 
     # A write replaces the stamp: what was kept on disk is no longer found.
@@ -67,10 +67,10 @@ def test_one_engine_per_store_holds_chains_within_its_budget(tmp_path: Path) -> 
     engine = engine_for(store)
     assert engine_for(store) is engine
     engine.set_budget(0)  # keep no chain
-    load_chain(store, "sz-led", 2)
+    load_chain(store, ChainQuestion("sz-led", 2))
     assert len(engine.chains) == 0
     engine.set_budget(50)
-    load_chain(store, "sz-led", 2)
+    load_chain(store, ChainQuestion("sz-led", 2))
     assert len(engine.chains) == 1
     store.close()
 

@@ -10,7 +10,7 @@ import pytest
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.demo import DEMO_BASES
 from chainkg.queries.chainengine import DEFAULT_MAX_LINKS, engine_for
-from chainkg.queries.chainengine.chain import BASE_MAKES, load_chain
+from chainkg.queries.chainengine.chain import BASE_MAKES, ChainQuestion, load_chain
 from chainkg.queries.chainengine.fetch import Level
 from chainkg.queries.chainengine.gaps import find_gaps, weak_links
 
@@ -27,7 +27,7 @@ def demo(demo_graph: GraphStore) -> Iterator[GraphStore]:
 def chain_facts(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
     """Everything a base's chain says, per level, as plain comparable data (cache cleared first)."""
     engine_for(store).chains.clear()
-    data = load_chain(store, base, depth, "both")
+    data = load_chain(store, ChainQuestion(base, depth, level="both"))
     out: dict[str, Any] = {}
     for name, lc in data.levels.items():
         c = lc.chain
@@ -47,8 +47,8 @@ def gap_answers(store: GraphStore, base: str, depth: int) -> dict[str, Any]:
     """find_gaps and weak_links for a base, as plain data (cache cleared first)."""
     engine_for(store).chains.clear()
     return {
-        "gaps": [g.model_dump() for g in find_gaps(store, base, depth, limit=None)],
-        "weak": [w.model_dump() for w in weak_links(store, base, depth, limit=None)],
+        "gaps": [g.model_dump() for g in find_gaps(store, ChainQuestion(base, depth), limit=None)],
+        "weak": [w.model_dump() for w in weak_links(store, ChainQuestion(base, depth), limit=None)],
     }
 
 
@@ -73,14 +73,14 @@ def test_held_graph_gives_the_same_chains_as_the_store_walk(demo: GraphStore) ->
 def test_held_graph_is_refreshed_after_a_write(demo: GraphStore) -> None:
     base = DEMO_BASES[0]
     made = sorted(demo.run(BASE_MAKES, {"base": base})[0]["key"])[0]
-    before = load_chain(demo, base, 2, "product").levels["product"].chain
+    before = load_chain(demo, ChainQuestion(base, 2, level="product")).levels["product"].chain
     graph = engine_for(demo).level_graph("product")
     assert graph is not None
     new = "测试新原料"
     assert new not in before
     demo.merge_nodes("Product", [{"key": new, "name": new}])
     demo.merge_rels("INPUT_TO", "Product", "Product", [{"src": new, "dst": made}])
-    after = load_chain(demo, base, 2, "product").levels["product"].chain  # no forget()
+    after = load_chain(demo, ChainQuestion(base, 2, level="product")).levels["product"].chain  # no forget()
     assert after.distance[new] == 1
     assert after.path(new) == [(new, "INPUT_TO"), (made, None)]
     assert after.stage(new) == "upstream"

@@ -15,7 +15,7 @@ from storetools import Seed
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import base_chain, chain_graph, resolve_segment
+from chainkg.queries.chainengine.chain import ChainQuestion, base_chain, chain_graph, resolve_segment
 from chainkg.queries.chainengine.complement import complementarity, complementarity_graph
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
 from chainkg.queries.results import to_frame
@@ -27,7 +27,7 @@ def g(seeded: Callable[[Seed], GraphStore]) -> GraphStore:
 
 
 def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:
-    c = base_chain(g, "b1", 3)
+    c = base_chain(g, ChainQuestion("b1", 3))
     seg = {(s.level, s.key): s for s in c.segments}
     product = {s.key: (s.distance, s.stage, s.status) for s in c.segments if s.level == "product"}
     # 硅片 is made in the base, so the walk starts there too: 多晶硅 and 石英 come in.
@@ -82,16 +82,16 @@ def test_chain_segments_stages_and_coverage(g: GraphStore) -> None:
 
 
 def test_chain_options(g: GraphStore) -> None:
-    up = base_chain(g, "b1", 3, level="product", stage="upstream")
+    up = base_chain(g, ChainQuestion("b1", 3, level="product"), stage="upstream")
     assert [s.key for s in up.segments] == ["银浆", "石英"]
-    one = base_chain(g, "b1", 1, level="industry", limit=2)
+    one = base_chain(g, ChainQuestion("b1", 1, level="industry"), limit=2)
     assert [s.key for s in one.segments] == [ind("I1"), ind("S1")]
     assert one.levels[0].segments == 4  # I1, S1, U2 and U1 at depth 1
     assert [(lk.src, lk.dst) for lk in one.links] == [(ind("S1"), ind("I1"))]  # links among the kept
 
 
 def test_gaps_scores_and_order(g: GraphStore) -> None:
-    gaps = find_gaps(g, "b1", 3)
+    gaps = find_gaps(g, ChainQuestion("b1", 3))
     got = [(x.level, x.key, x.score, x.dependents) for x in gaps]
     # Product scores (docs/gaps.md): the dependency on the products of the base's leading chains,
     # each link weighed by its share of the downstream product's inputs, times specificity.
@@ -115,7 +115,7 @@ def test_gaps_scores_and_order(g: GraphStore) -> None:
     ]
     # 石英 (2 steps up, feeds only 多晶硅) is made by nobody in the data: an R&D target, listed apart;
     # 组件 is 4 steps down from it, beyond the depth: it scores 0.
-    none = find_gaps(g, "b1", 3, suppliers="none")
+    none = find_gaps(g, ChainQuestion("b1", 3), suppliers="none")
     assert [(x.level, x.key, x.score, x.makers) for x in none] == [("product", "石英", 0.0, 0)]
     first = next(x for x in gaps if x.key == "银浆")
     assert (first.raw_score, first.feeds, first.makers) == (0.25, 2, 2)
@@ -129,13 +129,13 @@ def test_gaps_scores_and_order(g: GraphStore) -> None:
         "硅料 -[upstream of]-> 光伏设备 (a leading industry of the base; 甲组件 works in it); "
         "no enterprise in the base works in 硅料."
     )
-    assert [x.key for x in find_gaps(g, "b1", 3, level="product", limit=2)] == ["电池片", "多晶硅"]
+    assert [x.key for x in find_gaps(g, ChainQuestion("b1", 3, level="product"), limit=2)] == ["电池片", "多晶硅"]
     frame = to_frame(gaps)
     assert list(frame["key"])[:2] == ["电池片", "多晶硅"]
 
 
 def test_weak_links(g: GraphStore) -> None:
-    weak = weak_links(g, "b1", 3)
+    weak = weak_links(g, ChainQuestion("b1", 3))
     got = [(w.level, w.key, w.enterprise.key, w.score) for w in weak]
     assert got == [
         ("product", "硅片", "C", 0.5),  # 组件 at 2 steps
@@ -148,7 +148,7 @@ def test_weak_links(g: GraphStore) -> None:
 
 
 def test_what_if(g: GraphStore) -> None:
-    r = what_if(g, "b1", ["丙芯片"], 3)  # by short name
+    r = what_if(g, ChainQuestion("b1", 3), ["丙芯片"])  # by short name
     assert [e.key for e in r.removed] == ["C"]
     assert [(x.level, x.key, x.score) for x in r.new_gaps] == [
         ("product", "硅片", 0.5),
@@ -162,11 +162,13 @@ def test_what_if(g: GraphStore) -> None:
     ]
     assert r.cut_off[0].path_text == "硅片 -[is input to]-> 电池片 -[is input to]-> 组件"
     assert [(b.gaps, a.gaps) for b, a in zip(r.before, r.after, strict=True)] == [(4, 6), (3, 4)]
-    none = what_if(g, "b1", ["A"], 3, level="product")  # B still makes 组件
+    none = what_if(g, ChainQuestion("b1", 3, level="product"), ["A"])  # B still makes 组件
     assert (none.new_gaps, none.cut_off) == ([], [])
-    assert what_if(g, "b1", ["深圳甲组件股份有限公司", "B"], 3, level="product").new_gaps[0].key == "组件"
+    assert (
+        what_if(g, ChainQuestion("b1", 3, level="product"), ["深圳甲组件股份有限公司", "B"]).new_gaps[0].key == "组件"
+    )
     with pytest.raises(NotFoundError, match="丁浆料"):
-        what_if(g, "b1", ["丁浆料"])  # located in b2, not b1
+        what_if(g, ChainQuestion("b1"), ["丁浆料"])  # located in b2, not b1
 
 
 def test_candidates_ranked_with_reasons(g: GraphStore) -> None:
@@ -200,7 +202,7 @@ def test_resolve_segment(g: GraphStore) -> None:
 
 
 def test_complementarity(g: GraphStore) -> None:
-    c = complementarity(g, "b1", 3)
+    c = complementarity(g, ChainQuestion("b1", 3))
     assert (c.product_gaps, c.industry_gaps) == (4, 3)
     # (dependency scores; 单晶组件, a sub-class, is no longer in the chain)
     # product gap score total 1.5 + 4/3 + 1 + 0.5 = 13/3; industry 0.75 + 0.375 + 0.375 = 1.5
@@ -214,14 +216,14 @@ def test_complementarity(g: GraphStore) -> None:
     assert b3.complement == pytest.approx((2.5 * 3 / 13 + 0.75) / 2, abs=1e-6)
     assert b2.complement == pytest.approx((1.5 * 3 / 13 + 0.25) / 2, abs=1e-6)
     assert b3.top_segments == ["银浆", "电池片", "硅料", "多晶硅料"]
-    graph = complementarity_graph(g, "b1", 3)
+    graph = complementarity_graph(g, ChainQuestion("b1", 3))
     assert graph.nodes["Base:b3"]["role"] == "other"
     assert sorted(graph.successors("Base:b2")) == ["Industry:SW2021:U3", "Product:银浆"]
     assert graph.edges["Product:银浆", "Base:b1"]["weight"] == 1.5
 
 
 def test_chain_graph_for_views(g: GraphStore) -> None:
-    graph = chain_graph(g, "b1", 3)
+    graph = chain_graph(g, ChainQuestion("b1", 3))
     assert graph.nodes["Product:银浆"]["status"] == "gap"
     assert graph.nodes["Product:组件"]["enterprises"] == ["甲组件", "乙组件"]
     assert graph.nodes["Industry:SW2021:U1"]["stage"] == "midstream"
@@ -230,7 +232,7 @@ def test_chain_graph_for_views(g: GraphStore) -> None:
 
 
 def test_summary_contract(g: GraphStore) -> None:
-    s = base_chain_summary(g, "b1", 3)
+    s = base_chain_summary(g, ChainQuestion("b1", 3))
     assert (s.segments, s.covered, s.gaps, s.weak_links) == (13, 6, 7, 5)
     assert s.completeness == pytest.approx(6 / 13)
     assert (s.product.segments, s.product.gaps, s.industry.weak_links) == (7, 4, 3)
@@ -240,25 +242,27 @@ def test_summary_contract(g: GraphStore) -> None:
 
 def test_a_base_without_chain(g: GraphStore) -> None:
     g.merge_nodes("Base", [{"key": "empty", "name": "空基地"}])
-    s = base_chain_summary(g, "empty")
+    s = base_chain_summary(g, ChainQuestion("empty"))
     assert (s.segments, s.completeness) == (0, None)
-    assert find_gaps(g, "empty") == []
-    assert complementarity(g, "empty").rows == []
+    assert find_gaps(g, ChainQuestion("empty")) == []
+    assert complementarity(g, ChainQuestion("empty")).rows == []
 
 
 def test_errors_in_plain_words(g: GraphStore) -> None:
     with pytest.raises(NotFoundError, match=r"没有编号为“nope”的基地.*b1"):
-        find_gaps(g, "nope")
+        find_gaps(g, ChainQuestion("nope"))
     with pytest.raises(InvalidInputError, match="from 1 to 6"):
-        base_chain(g, "b1", 7)
+        base_chain(g, ChainQuestion("b1", 7))
     with pytest.raises(InvalidInputError, match="product, industry or both"):
-        find_gaps(g, "b1", level="bogus")  # type: ignore[arg-type]
+        find_gaps(g, ChainQuestion("b1", level="bogus"))  # type: ignore[arg-type]
     with pytest.raises(NotFoundError):
         fill_candidates(g, "b1", "不存在")
     with pytest.raises(InvalidInputError):
-        what_if(g, "b1", [])
+        what_if(g, ChainQuestion("b1"), [])
+    with pytest.raises(InvalidInputError, match="年份"):  # the other bases are read as the data stands
+        complementarity(g, ChainQuestion("b1", year=2020))
     with pytest.raises(InvalidInputError, match="0 or more"):
-        find_gaps(g, "b1", limit=-1)
+        find_gaps(g, ChainQuestion("b1"), limit=-1)
 
 
 HOSTILE = ["d'zzit", '4\'-二氯二苯砜 "quoted"', "锌合金\\铝合金", "'}) DETACH DELETE n //", "$param {key: 1}", "a:b"]
@@ -273,28 +277,28 @@ def test_hostile_names_travel_as_values(store: GraphStore) -> None:
         "MAKES", "Enterprise", "Product", [{"src": "e'1", "dst": HOSTILE[0]}, {"src": "e2", "dst": HOSTILE[1]}]
     )
     store.merge_rels("INPUT_TO", "Product", "Product", [{"src": n, "dst": HOSTILE[0]} for n in HOSTILE[1:]])
-    gaps = find_gaps(store, "hb", 2, level="product", suppliers="all")  # only e2 makes one of them
+    gaps = find_gaps(store, ChainQuestion("hb", 2, level="product"), suppliers="all")  # only e2 makes one of them
     assert sorted(g.key for g in gaps) == sorted(HOSTILE[1:])
     # Each is one of the five inputs of HOSTILE[0] (share 1/5) and feeds one product (specificity 1).
     assert all(g.score == 0.2 for g in gaps)
     assert [c.key for c in fill_candidates(store, "hb", "Product:" + HOSTILE[1]).candidates] == ["e2"]
     assert resolve_segment(store, "a:b").key == "a:b"  # not an industry key: the product of that name
-    assert [g.key for g in what_if(store, "hb", ["甲'"], 2, level="product").new_gaps] == [HOSTILE[0]]
+    assert [g.key for g in what_if(store, ChainQuestion("hb", 2, level="product"), ["甲'"]).new_gaps] == [HOSTILE[0]]
     assert store.count_nodes("Product") == len(HOSTILE)
 
 
 def test_answers_follow_every_write(g: GraphStore) -> None:
     """Kept chains (LadybugDB keeps them between questions) never outlive a change of the data."""
-    before = {x.key for x in find_gaps(g, "b1", 3, level="product", suppliers="all")}
+    before = {x.key for x in find_gaps(g, ChainQuestion("b1", 3, level="product"), suppliers="all")}
     assert "电池片" in before
     # The base now makes 电池片 too: it is no longer a gap, at once, in every answer.
     g.merge_nodes("Enterprise", [{"key": "G", "name": "庚电池", "province": "广东省"}])
     g.merge_rels("LOCATED_IN", "Enterprise", "Base", [{"src": "G", "dst": "b1"}])
     g.merge_rels("MAKES", "Enterprise", "Product", [{"src": "G", "dst": "电池片"}])
-    after = {x.key for x in find_gaps(g, "b1", 3, level="product", suppliers="all")}
+    after = {x.key for x in find_gaps(g, ChainQuestion("b1", 3, level="product"), suppliers="all")}
     assert after == before - {"电池片"}
-    assert base_chain_summary(g, "b1", 3).product.gaps == len(after)
+    assert base_chain_summary(g, ChainQuestion("b1", 3)).product.gaps == len(after)
     # A change of a property (a name) shows too.
     g.merge_nodes("Enterprise", [{"key": "G", "name": "庚新能源"}])
-    seg = {s.key: s for s in base_chain(g, "b1", 3, level="product").segments}
+    seg = {s.key: s for s in base_chain(g, ChainQuestion("b1", 3, level="product")).segments}
     assert [e.name for e in seg["电池片"].enterprises] == ["庚新能源"]

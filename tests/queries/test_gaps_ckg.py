@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import load_chain
+from chainkg.queries.chainengine.chain import ChainQuestion, load_chain
 from chainkg.queries.chainengine.gaps import find_gaps, weak_links, what_if
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
@@ -298,22 +298,22 @@ def expected_order(lv: Level, keys: set[str]) -> list[str]:
 @pytest.mark.parametrize("level", ["product", "industry"])
 def test_shenzhen_chain_and_gaps_match_the_raw_files(store: LadybugStore, raw: dict[str, Level], level: str) -> None:
     exp = raw[level]
-    data = load_chain(store, BASE, DEPTH, level)
-    lc = data.levels[level]
+    ask = ChainQuestion(BASE, DEPTH, level=level)  # type: ignore[arg-type]
+    lc = load_chain(store, ask).levels[level]
     assert dict(lc.chain.distance) == exp.distance
-    got = find_gaps(store, BASE, DEPTH, level=level, limit=None, data=data, suppliers="all")  # type: ignore[arg-type]
+    got = find_gaps(store, ask, limit=None, suppliers="all")
     gap_keys = {k for k in exp.distance if not exp.makers.get(k) and k not in exp.flagged}
     assert {g.key for g in got} == gap_keys
     if exp.weight is not None:  # products: dependency x specificity, and 招商 targets apart from R&D ones
         exp = Level(exp.distance, exp.makers, {k: v * exp.weight[k] for k, v in exp.scores.items()}, exp.dependents)
-        known = find_gaps(store, BASE, DEPTH, level="product", limit=None, data=data)
+        known = find_gaps(store, ask, limit=None)
         assert {g.key for g in known} == gap_keys & raw["product"].supplied
         assert all(g.makers for g in known)
     assert [g.key for g in got[:200]] == expected_order(exp, gap_keys)[:200]
     for g in got:
         assert g.score == pytest.approx(exp.scores[g.key], abs=1e-6)
         assert g.dependents == exp.dependents[g.key]
-    weak = weak_links(store, BASE, DEPTH, level=level, limit=None, data=data)  # type: ignore[arg-type]
+    weak = weak_links(store, ask, limit=None)
     flagged = raw[level].flagged
     assert {w.key for w in weak} == {k for k in exp.distance if len(exp.makers.get(k, ())) == 1 and k not in flagged}
     # Sizes on this data set, for the record (depth 3): 20,776 segments and 17,900 gaps while
@@ -331,13 +331,13 @@ def test_shenzhen_what_if_and_candidates(store: LadybugStore, raw: dict[str, Lev
             sole[next(iter(m))].add(k)
     six = max(sorted(sole), key=lambda s: len(sole[s]))
     key = store.execute("MATCH (e:Enterprise) WHERE e.key STARTS WITH $six RETURN e.key AS key", {"six": six})[0]["key"]
-    r = what_if(store, BASE, [key], DEPTH, level="product", limit=None)
+    r = what_if(store, ChainQuestion(BASE, DEPTH, level="product"), [key], limit=None)
     assert {g.key for g in r.new_gaps} == sole[six]
     assert r.after[0].gaps == r.before[0].gaps + len(sole[six])
     for c in r.cut_off:
         assert c.gap in sole[six] and c.hops <= DEPTH
 
-    top = find_gaps(store, BASE, DEPTH, level="product", limit=1)[0]
+    top = find_gaps(store, ChainQuestion(BASE, DEPTH, level="product"), limit=1)[0]
     assert exp.matches is not None
     matching = exp.matches[top.key]  # the gap, its synonyms and sub-classes
     first_makers = {str(x["company_code"])[:6] for x in jsonl("company_product.json") if x["product_name"] in matching}
@@ -364,7 +364,7 @@ def test_cli_on_public_data(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gaps = json.loads(out.stdout)["gaps"]
     store = LadybugStore(db)
     try:
-        lib = find_gaps(store, BASE, DEPTH, level="product", limit=3)
+        lib = find_gaps(store, ChainQuestion(BASE, DEPTH, level="product"), limit=3)
         member = store.execute(
             "MATCH (e:Enterprise)-[:LOCATED_IN]->(:Base {key: $b}) RETURN e.name AS name ORDER BY e.key LIMIT 1",
             {"b": BASE},

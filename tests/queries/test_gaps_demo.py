@@ -12,7 +12,7 @@ from storetools import NEO4J_SKIP, NEO4J_URI, fresh_store, neo4j_store
 from chainkg.graph.store import GraphStore
 from chainkg.ingest.demo import load_demo
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import base_chain, chain_graph
+from chainkg.queries.chainengine.chain import ChainQuestion, base_chain, chain_graph
 from chainkg.queries.chainengine.complement import complementarity
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps, weak_links, what_if
 
@@ -21,17 +21,17 @@ BASES = ["sz-led", "sz-hitech", "su-ind", "hf-new"]
 
 def answers(store: GraphStore, base: str) -> dict[str, Any]:
     """Every answer for one base, as plain data."""
-    gaps = find_gaps(store, base, 3, limit=None)
-    weak = weak_links(store, base, 3, limit=None)
+    gaps = find_gaps(store, ChainQuestion(base, 3), limit=None)
+    weak = weak_links(store, ChainQuestion(base, 3), limit=None)
     out: dict[str, Any] = {
-        "chain": base_chain(store, base, 3).model_dump(),
+        "chain": base_chain(store, ChainQuestion(base, 3)).model_dump(),
         "gaps": [g.model_dump() for g in gaps],
         "weak": [w.model_dump() for w in weak],
-        "summary": base_chain_summary(store, base, 3).model_dump(),
-        "complement": complementarity(store, base, 3, limit=None).model_dump(),
+        "summary": base_chain_summary(store, ChainQuestion(base, 3)).model_dump(),
+        "complement": complementarity(store, ChainQuestion(base, 3), limit=None).model_dump(),
     }
     if weak:
-        out["what_if"] = what_if(store, base, [weak[0].enterprise.key], 3, limit=None).model_dump()
+        out["what_if"] = what_if(store, ChainQuestion(base, 3), [weak[0].enterprise.key], limit=None).model_dump()
     if gaps:
         out["candidates"] = fill_candidates(store, base, f"{gaps[0].label}:{gaps[0].key}", limit=None).model_dump()
     return out
@@ -56,14 +56,14 @@ def test_demo_bases(demo_lb: GraphStore, base: str) -> None:
     )
     for g in a["gaps"]:
         assert g["path"][0]["key"] == g["key"] and g["why"] and g["why_zh"]
-    graph = chain_graph(demo_lb, base, 3)
+    graph = chain_graph(demo_lb, ChainQuestion(base, 3))
     assert graph.number_of_nodes() == s["segments"]
     assert {d["status"] for _, d in graph.nodes(data=True)} <= {"covered", "weak", "gap"}
 
 
 def test_demo_sz_led_story(demo_lb: GraphStore) -> None:
     """The LED base lacks the LED packages and chips its displays need; 国星光电 could bring them."""
-    gaps = find_gaps(demo_lb, "sz-led", 3, level="product", limit=3)
+    gaps = find_gaps(demo_lb, ChainQuestion("sz-led", 3, level="product"), limit=3)
     assert gaps[0].name == "SMDLED器件" and "LED显示屏" in gaps[0].needed_by
     c = fill_candidates(demo_lb, "sz-led", "SMDLED器件")
     assert c.candidates[0].name == "国星光电"

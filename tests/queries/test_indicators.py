@@ -18,6 +18,7 @@ from queries import collab_graph
 
 from chainkg.errors import InvalidInputError, NotFoundError
 from chainkg.graph.store import GraphStore
+from chainkg.queries.chainengine.chain import ChainQuestion
 from chainkg.queries.chainengine.gaps import base_chain_summary
 from chainkg.queries.indicators import DEFAULT_WEIGHTS, base_indicators, indicator_history, rank_bases
 
@@ -45,7 +46,7 @@ def test_one_base_and_unknown_base(graph: GraphStore) -> None:
 
 def test_chain_figures_come_from_the_gap_analysis(graph: GraphStore) -> None:
     for i in base_indicators(graph):
-        s = base_chain_summary(graph, i.base, depth=3)
+        s = base_chain_summary(graph, ChainQuestion(i.base, 3))
         assert i.chain_source.startswith("gaps.base_chain_summary")
         assert (i.chain_completeness, i.chain_segments, i.gaps, i.weak_links) == (
             s.completeness,

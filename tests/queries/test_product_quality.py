@@ -24,7 +24,7 @@ from chainkg.graph.store import GraphStore
 from chainkg.i18n import use_locale
 from chainkg.ingest.product_quality import run_quality_pass
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import base_chain
+from chainkg.queries.chainengine.chain import ChainQuestion, base_chain
 from chainkg.queries.chainengine.gaps import find_gaps, gap_overview
 from chainkg.queries.products import quality_report
 
@@ -124,13 +124,13 @@ def test_a_person_splits_a_group_in_the_file(q: tuple[GraphStore, Path]) -> None
 
 def test_gaps_match_through_synonyms_and_taxonomy(q: tuple[GraphStore, Path]) -> None:
     store, _ = q
-    chain = base_chain(store, "q1", 2, level="product")
+    chain = base_chain(store, ChainQuestion("q1", 2, level="product"))
     seg = {s.key: s for s in chain.segments}
     # Anchors: 显示屏, LED封装器件 and LED封装 (its synonym, so covered); 物业费 is flagged: no anchor.
     # 彩色显示屏 (a sub-class) is not an input: not in the chain.
     assert sorted(seg) == sorted(["LED封装", "LED封装器件", "不锈钢", "稀土", "显示屏", "者工程塑料", "镍"])
     assert seg["LED封装"].status == "weak" and [e.key for e in seg["LED封装"].enterprises] == ["Q1"]
-    o = gap_overview(store, "q1", 2, level="product")
+    o = gap_overview(store, ChainQuestion("q1", 2, level="product"))
     # Gaps: 不锈钢 (made as 不锈钢管 and 不锈钢材 outside), 稀土 and 镍 (made by nobody), 者工程塑料 (flagged).
     # Scores (q1 leads in nothing: every covered product counts): supply shares, a link weighing
     # 1 / the inputs of the product it feeds (显示屏 has 3: LED封装, 不锈钢, 者工程塑料; LED封装 1,
@@ -142,7 +142,7 @@ def test_gaps_match_through_synonyms_and_taxonomy(q: tuple[GraphStore, Path]) ->
     assert [(g.key, g.score, g.makers) for g in o.no_supplier] == [("稀土", 1.166667, 0), ("镍", 0.166667, 0)]
     assert o.flagged_left_out == {"product": 1}
     assert (o.total_gaps, o.total_no_supplier) == ({"product": 3}, {"product": 2})
-    both = find_gaps(store, "q1", 2, level="product", suppliers="all", include_flagged=True)
+    both = find_gaps(store, ChainQuestion("q1", 2, level="product"), suppliers="all", include_flagged=True)
     assert sorted(g.key for g in both) == ["不锈钢", "稀土", "者工程塑料", "镍"]
 
 

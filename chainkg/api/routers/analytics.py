@@ -12,19 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_origin
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Query, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from chainkg.api.deps import require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND, ErrorBody
-from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, AnswerDep
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.errors import InvalidInputError
 from chainkg.graph.analytics.linkpred import METHODS
 from chainkg.queries.alliances import AllianceMap, alliance_map
 from chainkg.queries.chainengine.candidates import FillCandidates, fill_candidates
-from chainkg.queries.chainengine.chain import BaseChain, base_chain
+from chainkg.queries.chainengine.chain import BaseChain, ChainQuestion, base_chain
 from chainkg.queries.chainengine.complement import Complementarity, complementarity
 from chainkg.queries.chainengine.gaps import (
     ChainSummary,
@@ -66,21 +64,7 @@ MAX_LINKS = 10_000
 MAX_REMOVED = 50
 """Most enterprises one what-if may remove."""
 
-router = APIRouter(
-    prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-)
-
-
-def _responses(operation_id: str, *, csv: bool = True, not_found: bool = True) -> dict[int | str, dict[str, Any]]:
-    content: dict[str, Any] = {"application/json": {"example": example_for(operation_id)}}
-    if csv:
-        content.update(CSV_RESPONSE[200]["content"])
-    out: dict[int | str, dict[str, Any]] = {200: {"content": content}}
-    if not csv:
-        out[406] = {"model": ErrorBody, "description": "Accept: text/csv on a JSON-only answer / 仅提供 JSON"}
-    if not_found:
-        out.update(NOT_FOUND)
-    return out
+router = QuestionRouter(TAG)
 
 
 def list_tables(model: type[BaseModel]) -> list[str]:
@@ -123,6 +107,9 @@ Limit = Annotated[int, Query(ge=1, le=MAX_RESULTS, description=f"Most rows to re
 Base = Annotated[
     str, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led or city:深圳市 / 基地主键")
 ]
+BaseOrAll = Annotated[
+    str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
+]
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description=f"Steps upstream, 1 to {MAX_DEPTH} / 产业链上溯层数")]
 LevelQ = Annotated[
     Literal["product", "industry", "both"],
@@ -144,8 +131,9 @@ def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
     return chain.model_copy(update={"links": links[:max_links]})
 
 
-@router.get(
+@router.answer(
     "/chain",
+    "base_chain",
     response_model=BaseChain,
     summary="Industry chain of a base / 基地产业链",
     description=(
@@ -156,8 +144,6 @@ def _trim_links(chain: BaseChain, max_links: int) -> BaseChain:
         "chain; `segments` holds the nearest `limit` per level, `links` the links between them (at most "
         "`max_links`). " + CHAIN_TABLES.doc
     ),
-    operation_id="base_chain",
-    responses=_responses("base_chain"),
 )
 def chain(
     ans: AnswerDep,
@@ -177,28 +163,29 @@ def chain(
     pick = CHAIN_TABLES.pick(table)
     return ans.send(
         lambda: _trim_links(
-            base_chain(ans.store, base, depth, level=level, stage=stage, limit=limit, year=year), max_links
+            base_chain(ans.store, ChainQuestion(base, depth, level, year), stage=stage, limit=limit), max_links
         ),
         table=pick,
         name=f"chain-{base}",
     )
 
 
-@router.get(
+@router.answer(
     "/chain-summary",
+    "chain_summary",
     response_model=ChainSummary,
     summary="Chain counts of a base / 产业链概况",
     description="Segments, covered, gaps, weak links and completeness of a base's chain, per level and in total.",
-    operation_id="chain_summary",
-    responses=_responses("chain_summary", csv=False),
+    csv=False,
 )
 def chain_summary(ans: AnswerDep, base: Base, depth: Depth = 3, year: Year = None) -> Response:
     """Counts of one base's chain (JSON only: it is not a table)."""
-    return ans.send(lambda: base_chain_summary(ans.store, base, depth, year=year))
+    return ans.send(lambda: base_chain_summary(ans.store, ChainQuestion(base, depth, year=year)))
 
 
-@router.get(
+@router.answer(
     "/gaps",
+    "find_gaps",
     response_model=list[Gap],
     summary="Gaps in a base's chain / 产业链缺口",
     description=(
@@ -209,8 +196,6 @@ def chain_summary(ans: AnswerDep, base: Base, depth: Depth = 3, year: Year = Non
         "(default) lists product gaps someone in the data makes (`makers` > 0, 招商 targets), `none` those nobody "
         "makes (R&D targets), `all` both. Products flagged as not products are left out unless `include_flagged`."
     ),
-    operation_id="find_gaps",
-    responses=_responses("find_gaps"),
 )
 def gaps(
     ans: AnswerDep,
@@ -228,40 +213,38 @@ def gaps(
     return ans.send(
         lambda: find_gaps(
             ans.store,
-            base,
-            depth,
-            level=level,
+            ChainQuestion(base, depth, level, year),
             limit=limit,
             suppliers=suppliers,
             include_flagged=include_flagged,
-            year=year,
         ),
         name=f"gaps-{base}",
     )
 
 
-@router.get(
+@router.answer(
     "/weak-links",
+    "weak_links",
     response_model=list[WeakLink],
     summary="Weak links in a base's chain / 薄弱环节",
     description=(
         "Segments that exactly one enterprise of the base covers (a single point of failure), most depended-on "
         "first, with that enterprise, the segments that need it and why it is in the chain."
     ),
-    operation_id="weak_links",
-    responses=_responses("weak_links"),
 )
 def weak_links(
     ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: SegLimit = 100, year: Year = None
 ) -> Response:
     """Weak links of one base (see the description)."""
     return ans.send(
-        lambda: find_weak_links(ans.store, base, depth, level=level, limit=limit, year=year), name=f"weak-links-{base}"
+        lambda: find_weak_links(ans.store, ChainQuestion(base, depth, level, year), limit=limit),
+        name=f"weak-links-{base}",
     )
 
 
-@router.get(
+@router.answer(
     "/what-if",
+    "what_if",
     response_model=WhatIfResult,
     summary="What if enterprises leave a base / 企业迁出影响模拟",
     description=(
@@ -269,8 +252,6 @@ def weak_links(
         "the segments that become gaps (`new_gaps`, with who covered them), the covered segments downstream "
         "that lose their in-base supply (`cut_off`), and the counts per level before and after. " + WHAT_IF_TABLES.doc
     ),
-    operation_id="what_if",
-    responses=_responses("what_if"),
 )
 def what_if_(
     ans: AnswerDep,
@@ -292,14 +273,15 @@ def what_if_(
     """The what-if of one base (see the description)."""
     pick = WHAT_IF_TABLES.pick(table)
     return ans.send(
-        lambda: what_if(ans.store, base, remove, depth, level=level, limit=limit, year=year),
+        lambda: what_if(ans.store, ChainQuestion(base, depth, level, year), remove, limit=limit),
         table=pick,
         name=f"what-if-{base}",
     )
 
 
-@router.get(
+@router.answer(
     "/candidates",
+    "fill_candidates",
     response_model=FillCandidates,
     summary="Who could fill a gap / 补链候选企业",
     description=(
@@ -309,8 +291,6 @@ def what_if_(
         "(SW2021:270100) or a unique industry name; `Product:<name>` / `Industry:<key>` to be explicit. "
         + CANDIDATES_TABLES.doc
     ),
-    operation_id="fill_candidates",
-    responses=_responses("fill_candidates"),
 )
 def candidates(
     ans: AnswerDep,
@@ -327,8 +307,9 @@ def candidates(
     )
 
 
-@router.get(
+@router.answer(
     "/complement",
+    "complementarity",
     response_model=Complementarity,
     summary="Complementary bases / 基地间互补",
     description=(
@@ -336,13 +317,11 @@ def candidates(
         "weight each covers per level, the most needed segments it covers, and `why` / `why_zh`. "
         "CSV: the rows."
     ),
-    operation_id="complementarity",
-    responses=_responses("complementarity"),
 )
 def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "both", limit: Limit = 20) -> Response:
     """Complementarity of one base (see the description)."""
     return ans.send(
-        lambda: complementarity(ans.store, base, depth, level=level, limit=limit),
+        lambda: complementarity(ans.store, ChainQuestion(base, depth, level), limit=limit),
         table=lambda r: r.rows,
         name=f"complementarity-{base}",
     )
@@ -351,8 +330,9 @@ def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "bo
 # -- collaboration --------------------------------------------------------------------------------
 
 
-@router.get(
+@router.answer(
     "/collaboration",
+    "collaboration_opportunities",
     response_model=list[CollaborationOpportunity],
     summary="Collaboration opportunities of an organization / 产学研与共性技术合作机会",
     description=(
@@ -361,8 +341,6 @@ def complement(ans: AnswerDep, base: Base, depth: Depth = 3, level: LevelQ = "bo
         "cooperate or co-hold a patent. Each proposal carries its evidence (shared fields, patents, products, "
         "existing looser ties) and an `explanation` sentence. `method` picks the link-prediction index."
     ),
-    operation_id="collaboration_opportunities",
-    responses=_responses("collaboration_opportunities"),
 )
 def collaboration(
     ans: AnswerDep,
@@ -391,8 +369,9 @@ def collaboration(
 # -- alliances, pools, platforms ----------------------------------------------------------------
 
 
-@router.get(
+@router.answer(
     "/alliance-map",
+    "alliance_map",
     response_model=AllianceMap,
     summary="Map of an industry alliance / 产业联盟图谱",
     description=(
@@ -400,8 +379,6 @@ def collaboration(
         "co-held patents), brokers (betweenness), communities (Louvain), overlapping alliances and recruits "
         "with reasons. `definition` says how coverage is measured. " + ALLIANCE_TABLES.doc
     ),
-    operation_id="alliance_map",
-    responses=_responses("alliance_map"),
 )
 def alliance(
     ans: AnswerDep,
@@ -423,8 +400,9 @@ def alliance(
     )
 
 
-@router.get(
+@router.answer(
     "/patent-pool",
+    "patent_pool_analysis",
     response_model=PoolAnalysis,
     summary="Patent pool analysis / 专利池分析",
     description=(
@@ -432,8 +410,6 @@ def alliance(
         "and its band), holders that have not declared, licensees and the needs the pool does not cover, and "
         "candidate licensors with a reason each. " + POOL_TABLES.doc
     ),
-    operation_id="patent_pool_analysis",
-    responses=_responses("patent_pool_analysis"),
 )
 def patent_pool(
     ans: AnswerDep,
@@ -446,23 +422,17 @@ def patent_pool(
     return ans.send(lambda: pool_analysis(ans.store, pool, candidates=candidates), table=pick, name=f"pool-{pool}")
 
 
-@router.get(
+@router.answer(
     "/platform-coverage",
+    "platform_coverage",
     response_model=list[BasePlatforms],
     summary="Public service platform coverage / 公共服务平台覆盖",
     description=(
         "For one base (or every base): the platforms serving it by type, the policy's six types it lacks "
         "(研发, 信息, 认证, 培训, 孵化, 检测), its coverage share, and the platforms it shares with other bases."
     ),
-    operation_id="platform_coverage",
-    responses=_responses("platform_coverage"),
 )
-def platforms(
-    ans: AnswerDep,
-    base: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
-    ] = None,
-) -> Response:
+def platforms(ans: AnswerDep, base: BaseOrAll = None) -> Response:
     """Platform coverage (see the description)."""
     return ans.send(lambda: platform_coverage(ans.store, base), name="platform-coverage")
 
@@ -470,8 +440,9 @@ def platforms(
 # -- indicators and ranking ---------------------------------------------------------------------
 
 
-@router.get(
+@router.answer(
     "/indicators",
+    "base_indicators",
     response_model=list[BaseIndicators],
     summary="Base indicators / 基地指标",
     description=(
@@ -480,22 +451,15 @@ def platforms(
         "patents. `year` gives a snapshot of dated facts up to that year. Indicators: "
         + "; ".join(f"`{k}`: {v.doc}" for k, v in INDICATORS.items())
     ),
-    operation_id="base_indicators",
-    responses=_responses("base_indicators"),
 )
-def indicators(
-    ans: AnswerDep,
-    base: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Key of one base; all when left out / 基地主键")
-    ] = None,
-    year: Year = None,
-) -> Response:
+def indicators(ans: AnswerDep, base: BaseOrAll = None, year: Year = None) -> Response:
     """Indicators of one base or of all (see the description)."""
     return ans.send(lambda: base_indicators(ans.store, base, year=year), name="indicators")
 
 
-@router.get(
+@router.answer(
     "/ranking",
+    "rank_bases",
     response_model=list[BaseRank],
     summary="Ranking of bases / 基地排名",
     description=(
@@ -507,8 +471,7 @@ def indicators(
         f"(default {MIN_ENTERPRISES}); with `year` each row also has last year's rank and the change of score. "
         "Indicators and default weights: " + ", ".join(f"{k} {v.weight:g}" for k, v in INDICATORS.items())
     ),
-    operation_id="rank_bases",
-    responses=_responses("rank_bases", not_found=False),
+    not_found=False,
 )
 def ranking(
     ans: AnswerDep,
@@ -532,8 +495,9 @@ def ranking(
 # -- where the firms are, bases side by side ------------------------------------------------------
 
 
-@router.get(
+@router.answer(
     "/places",
+    "enterprise_places",
     response_model=PlaceCounts,
     summary="Where the firms are, by province and city / 企业地域分布",
     description=(
@@ -542,8 +506,6 @@ def ranking(
         "`unplaced` counts enterprises without a province (the public data places firms by the place name "
         "their full name begins with). CSV: one row per province."
     ),
-    operation_id="enterprise_places",
-    responses=_responses("enterprise_places"),
 )
 def places(
     ans: AnswerDep,
@@ -573,8 +535,9 @@ def places(
     )
 
 
-@router.get(
+@router.answer(
     "/compare",
+    "compare_bases",
     response_model=BaseComparison,
     summary="Bases side by side / 基地对比",
     description=(
@@ -585,8 +548,7 @@ def places(
         "the sum of their gap scores; `supply`, for each ordered pair, how many of one base's gaps the other's "
         "enterprises cover (who could supply whom). JSON only."
     ),
-    operation_id="compare_bases",
-    responses=_responses("compare_bases", csv=False),
+    csv=False,
 )
 def compare(
     ans: AnswerDep,

@@ -11,20 +11,16 @@
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Query, Response
 
-from chainkg.api.deps import require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
-from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, AnswerDep
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.chainengine.segments import SegmentAnswer, segment_gaps
 from chainkg.views.chainmap import ChainMapView, chain_map_view
 
 TAG = "Chain maps / 产业链图谱"
 
-router = APIRouter(
-    prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-)
+router = QuestionRouter(TAG)
 
 BaseQ = Annotated[
     str, Query(min_length=1, max_length=200, description="Key of the base, e.g. sz-led or city:深圳市 / 基地主键")
@@ -35,8 +31,9 @@ MapQ = Annotated[
 ]
 
 
-@router.get(
+@router.answer(
     "/chain-map",
+    "chain_map_view",
     response_model=ChainMapView,
     summary="A base on a chain map, laid out / 产业链图谱视图",
     description=(
@@ -48,32 +45,22 @@ MapQ = Annotated[
         "own map; a base without one gets `map` null, a Chinese `message` and `choices` (the maps, those the "
         "base's firms are in first). CSV: the segments."
     ),
-    operation_id="chain_map_view",
-    responses={
-        **NOT_FOUND,
-        200: {
-            "content": {
-                "application/json": {"example": example_for("chain_map_view")},
-                **CSV_RESPONSE[200]["content"],
-            }
-        },
-    },
 )
 def chain_map(ans: AnswerDep, base: BaseQ, map: MapQ = None) -> Response:
     """The chain map view of one base (see the description)."""
     return ans.send(lambda: chain_map_view(ans.store, base, map), table=lambda r: r.segments, name=f"chain-map-{base}")
 
 
-@router.get(
+@router.answer(
     "/chain-map/segment",
+    "chain_map_segment",
     response_model=SegmentAnswer,
     summary="One segment of a chain map in full / 图谱环节详情",
     description=(
         "One segment of the map for the base, with every firm of the base, every maker nationwide (most of "
         "the segment's products made first, then revenue) and every product matched, and `why` / `why_zh`."
     ),
-    operation_id="chain_map_segment",
-    responses={**NOT_FOUND, 200: {"content": {"application/json": {"example": example_for("chain_map_segment")}}}},
+    csv=False,
 )
 def chain_map_segment(
     ans: AnswerDep,

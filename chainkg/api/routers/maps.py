@@ -7,12 +7,11 @@ parameters, call :mod:`chainkg.queries.chainengine.segments`, send JSON or a CSV
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Path, Query, Response
 
-from chainkg.api.deps import require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES
 from chainkg.api.output import AnswerDep
-from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, Tables, Year, _responses
+from chainkg.api.routers.analytics import MAX_REMOVED, MAX_RESULTS, Base, Limit, Table, Tables, Year
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.chainengine.segments import (
     AllianceSegments,
     MapReport,
@@ -34,9 +33,7 @@ TAG = "Chain maps / 产业链图谱"
 MAX_MAPS = 10
 """Most maps one segment answer may cover."""
 
-router = APIRouter(
-    prefix="/analytics", tags=[TAG], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-)
+router = QuestionRouter(TAG)
 
 MapKey = Annotated[
     str, Query(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Chain map key / 图谱编号")
@@ -46,29 +43,28 @@ SegmentKey = Annotated[
 ]
 
 
-@router.get(
+@router.answer(
     "/maps",
+    "list_maps",
     response_model=list[MapSummary],
     summary="Chain maps / 产业链图谱列表",
     description="Every chain map in the store with its version, stage and segment counts and references.",
-    operation_id="list_maps",
-    responses=_responses("list_maps", not_found=False),
+    not_found=False,
 )
 def maps(ans: AnswerDep) -> Response:
     """The chain maps."""
     return ans.send(lambda: list_maps(ans.store), name="maps")
 
 
-@router.get(
+@router.answer(
     "/maps/{key}/report",
+    "map_report",
     response_model=MapReport,
     summary="Match report of a chain map / 图谱匹配报告",
     description=(
         "Per segment: the match rules, the products matched (count per rule, a sample) and the enterprises "
         "nationwide; `defects` lists segments that match nothing (a defect of the map). CSV: the segments."
     ),
-    operation_id="map_report",
-    responses=_responses("map_report"),
 )
 def report(
     ans: AnswerDep,
@@ -78,8 +74,9 @@ def report(
     return ans.send(lambda: map_report(ans.store, key), table=lambda r: r.segments, name=f"map-{key}")
 
 
-@router.get(
+@router.answer(
     "/segments",
+    "segment_gaps",
     response_model=SegmentGapsResult,
     summary="A base per segment of a chain map / 基地产业链环节分析",
     description=(
@@ -89,8 +86,6 @@ def report(
         "products behind it and `why` / `why_zh`. Without `map`, the maps of the base's leading industries. "
         "`segment` answers one segment in full (drill-down). CSV: the segments of the first map."
     ),
-    operation_id="segment_gaps",
-    responses=_responses("segment_gaps"),
 )
 def segments(
     ans: AnswerDep,
@@ -110,16 +105,15 @@ def segments(
     )
 
 
-@router.get(
+@router.answer(
     "/segment-what-if",
+    "segment_what_if",
     response_model=SegmentWhatIf,
     summary="What if enterprises leave, per segment / 企业迁出的环节影响",
     description=(
         "Segments of the map the base loses (`lost`: its only firms there leave) or leaves to one firm "
         "(`weakened`), with counts per status before and after. CSV: `table=` lost or weakened."
     ),
-    operation_id="segment_what_if",
-    responses=_responses("segment_what_if"),
 )
 def segment_whatif(
     ans: AnswerDep,
@@ -136,32 +130,30 @@ def segment_whatif(
     return ans.send(lambda: segment_what_if(ans.store, base, remove, map), table=pick, name=f"segment-what-if-{base}")
 
 
-@router.get(
+@router.answer(
     "/segment-candidates",
+    "segment_candidates",
     response_model=list[SegmentCandidate],
     summary="Candidates to fill a segment / 环节招商候选",
     description=(
         "Firms outside the base in the segment, most relevant first (how many of the segment's products they "
         f"make, then revenue), at most {MAX_RESULTS}, each with the evidence."
     ),
-    operation_id="segment_candidates",
-    responses=_responses("segment_candidates"),
 )
 def candidates(ans: AnswerDep, base: Base, map: MapKey, segment: SegmentKey, limit: Limit = 20) -> Response:
     """Fill candidates for one segment."""
     return ans.send(lambda: segment_candidates(ans.store, base, map, segment, limit), name=f"segment-candidates-{base}")
 
 
-@router.get(
+@router.answer(
     "/segment-complement",
+    "segment_complement",
     response_model=SegmentComplement,
     summary="Two bases per segment / 基地环节互补",
     description=(
         "Segments of the map where base `a` has firms and `b` none (`a_fills_b`), the reverse, both and neither. "
         "CSV: `table=` one of a_fills_b, b_fills_a, both, neither."
     ),
-    operation_id="segment_complement",
-    responses=_responses("segment_complement"),
 )
 def complement(ans: AnswerDep, a: Base, b: Base, map: MapKey, table: Table = None) -> Response:
     """Complementarity of two bases per segment."""
@@ -169,13 +161,12 @@ def complement(ans: AnswerDep, a: Base, b: Base, map: MapKey, table: Table = Non
     return ans.send(lambda: segment_complement(ans.store, a, b, map), table=pick, name=f"segment-complement-{a}")
 
 
-@router.get(
+@router.answer(
     "/alliance-segments",
+    "alliance_segments",
     response_model=AllianceSegments,
     summary="An alliance per segment / 联盟环节覆盖",
     description="Which segments of the map the alliance's member firms are in, with a status as for a base.",
-    operation_id="alliance_segments",
-    responses=_responses("alliance_segments"),
 )
 def alliance(
     ans: AnswerDep,

@@ -1,35 +1,25 @@
 """The policy's own measures: the §2 targets, the policy objects of a base, indicator history."""
 
 # No "from __future__ import annotations": FastAPI reads the routes' parameter types at runtime.
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Query, Response
 
-from chainkg.api.deps import require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
-from chainkg.api.examples import example_for
-from chainkg.api.output import CSV_RESPONSE, AnswerDep
+from chainkg.api.output import AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.queries.indicators import BaseIndicators, indicator_history
 from chainkg.queries.policy import PolicyProfile, policy_profile
 from chainkg.queries.targets import BaseTargets, base_targets
 
-router = APIRouter(
-    prefix="/analytics", tags=["analytics"], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-)
+router = QuestionRouter("analytics")
 
 Base = Annotated[str, Query(min_length=1, max_length=200, description="Key of the base / 基地主键")]
 Year = Annotated[int | None, Query(ge=1949, le=2100, description="As of this year / 年份")]
 
 
-def _responses(operation_id: str, *, csv: bool) -> dict[int | str, dict[str, Any]]:
-    content: dict[str, Any] = {"application/json": {"example": example_for(operation_id)}}
-    if csv:
-        content.update(CSV_RESPONSE[200]["content"])
-    return {200: {"content": content}, **NOT_FOUND}
-
-
-@router.get(
+@router.answer(
     "/targets",
+    "base_targets",
     response_model=BaseTargets,
     summary="§2 targets of a base / 基地§2目标",
     description=(
@@ -40,16 +30,15 @@ def _responses(operation_id: str, *, csv: bool) -> dict[int | str, dict[str, Any
         "used and, when n/a, the missing input named. `year` defaults to the base's latest year with figures. "
         "`format=csv` gives the targets as rows."
     ),
-    operation_id="base_targets",
-    responses=_responses("base_targets", csv=True),
 )
 def targets(ans: AnswerDep, base: Base, year: Year = None) -> Response:
     """The §2 targets (see the description)."""
     return ans.send(lambda: base_targets(ans.store, base, year), table=lambda r: r.targets, name="targets")
 
 
-@router.get(
+@router.answer(
     "/policy",
+    "policy_profile",
     response_model=PolicyProfile,
     summary="Policy objects of a base / 基地政策对象",
     description=(
@@ -58,24 +47,22 @@ def targets(ans: AnswerDep, base: Base, year: Year = None) -> Response:
         "centres and foreign-invested enterprises (§3(四)); financing of the year — funds, loans, IP pledges, export "
         "credit insurance (§5); key enterprises with their contact and role, and those without a contact (§7)."
     ),
-    operation_id="policy_profile",
-    responses=_responses("policy_profile", csv=False),
+    csv=False,
 )
 def policy(ans: AnswerDep, base: Base, year: Year = None) -> Response:
     """The policy objects (see the description)."""
     return ans.send(lambda: policy_profile(ans.store, base, year), name="policy")
 
 
-@router.get(
+@router.answer(
     "/indicator-history",
+    "indicator_history",
     response_model=list[BaseIndicators],
     summary="Indicators of a base by year / 基地指标历年",
     description=(
         "One snapshot of the base's indicators per year, from its approval year (never earlier) to its last dated "
         "fact; each year counts the enterprises, ties and figures of that year (see docs/indicators.md)."
     ),
-    operation_id="indicator_history",
-    responses=_responses("indicator_history", csv=True),
 )
 def history(ans: AnswerDep, base: Base) -> Response:
     """The indicator history (see the description)."""

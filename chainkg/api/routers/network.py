@@ -11,11 +11,12 @@ header; the answer itself is the same either way.
 from collections.abc import Sequence
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Query, Response
 
-from chainkg.api.deps import AnalyticsDep, require_read
-from chainkg.api.errors import AUTH, ERROR_RESPONSES, NOT_FOUND
+from chainkg.api.deps import AnalyticsDep
+from chainkg.api.errors import NOT_FOUND
 from chainkg.api.output import CSV_RESPONSE, Answer, AnswerDep
+from chainkg.api.routing import QuestionRouter
 from chainkg.graph.analytics.backend import AnalyticsBackend
 from chainkg.graph.store import GraphStore
 from chainkg.queries.network import NetworkBroker, NetworkCommunity, network_brokers, network_communities
@@ -26,9 +27,7 @@ MAX_RESULTS = 100
 ENGINE_HEADER = "X-Chainkg-Analytics"
 """Response header naming the engine that ran the algorithm: networkx or gds."""
 
-router = APIRouter(
-    prefix="/network", tags=[TAG], dependencies=[Depends(require_read)], responses={**ERROR_RESPONSES, **AUTH}
-)
+router = QuestionRouter(TAG, prefix="/network")
 
 # Real answers on the demo data ('chainkg ingest-demo'), networkx, first two rows.
 BROKERS_EXAMPLE: list[dict[str, Any]] = [

@@ -214,8 +214,10 @@ def fill_candidates(
 
     Parameters
     ----------
-    store, base_key
-        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
+    store
+        The graph store.
+    base_key
+        The base's key.
     segment
         A product name, an industry key (``SW2021:270100``) or a unique industry name;
         ``Product:<name>`` or ``Industry:<key>`` to be explicit.

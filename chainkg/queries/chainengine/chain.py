@@ -321,6 +321,40 @@ class BaseChain(Record):
     links: list[ChainLink]
 
 
+# -- the question -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainQuestion:
+    """Which chain a question is about: every chain question (chain, gaps, weak links, what-if,
+    complementarity …) takes one, so the base, depth, level and year are named once. Each of
+    them raises :class:`~chainkg.errors.NotFoundError` for an unknown base and
+    :class:`~chainkg.errors.InvalidInputError` for a depth or level out of range.
+
+    Attributes
+    ----------
+    base
+        The base's key, e.g. ``sz-led`` or ``city:深圳市``.
+    depth
+        Steps upstream from what the base makes or leads in, 1 to 6 (default 3).
+    level
+        ``product``, ``industry`` or ``both``.
+    year
+        The chain as of that year: only the firms located in the base, in business and making
+        the product then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
+
+    Examples
+    --------
+    >>> ChainQuestion("sz-led", 2, level="product")
+    ChainQuestion(base='sz-led', depth=2, level='product', year=None)
+    """
+
+    base: str
+    depth: int = DEFAULT_DEPTH
+    level: LevelChoice = "both"
+    year: int | None = None
+
+
 # -- fetching -----------------------------------------------------------------------------------
 
 
@@ -559,22 +593,21 @@ def _industry_links(store: GraphStore, anchors: set[str], depth: int, names: dic
     return links
 
 
-def load_chain(
-    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, level: str = "both", year: int | None = None
-) -> BaseChainData:
+def load_chain(store: GraphStore, ask: ChainQuestion) -> BaseChainData:
     """Fetch a base's chain at the levels asked for (``product``, ``industry`` or ``both``).
 
-    ``year``: the chain as of that year — only the ties (location, making, the firm's life)
-    that held then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
+    With ``ask.year`` only the ties (location, making, the firm's life) that held then cover a
+    segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Examples
     --------
-    >>> data = load_chain(store, "sz-led", depth=2)                 # doctest: +SKIP
+    >>> data = load_chain(store, ChainQuestion("sz-led", depth=2))  # doctest: +SKIP
     >>> len(data.levels["product"].chain), len(data.levels["industry"].chain)  # doctest: +SKIP
     (122, 7)
     """
+    base_key, depth, year = ask.base, ask.depth, ask.year
     check_depth(depth)
-    levels = check_level(level)
+    levels = check_level(ask.level)
 
     version = store.data_version()  # read once: for the kept chains and the held link graphs
 
@@ -767,14 +800,7 @@ def segment_record(lc: LevelChain, key: str, enterprises: Mapping[str, str]) -> 
 
 @with_fewer_collections
 def base_chain(
-    store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    stage: Stage | None = None,
-    limit: int | None = None,
-    year: int | None = None,
+    store: GraphStore, ask: ChainQuestion, *, stage: Stage | None = None, limit: int | None = None
 ) -> BaseChain:
     """The upstream chain of a base at the product and industry levels.
 
@@ -782,21 +808,14 @@ def base_chain(
     ----------
     store
         The graph store.
-    base_key
-        The base's key, e.g. ``sz-led`` or ``city:深圳市``.
-    depth
-        Steps upstream from what the base makes or leads in, 1 to 6 (default 3).
-    level
-        ``product``, ``industry`` or ``both``.
+    ask
+        The base, depth, level(s) and year (:class:`ChainQuestion`).
     stage
         Keep only segments of one stage (``downstream``, ``midstream``, ``upstream``).
     limit
         Keep at most this many segments per level (nearest first); ``None`` keeps all. The
         counts in ``levels`` always describe the whole chain; ``links`` holds the links
         between the segments kept.
-    year
-        The chain as of that year: only the firms located in the base, in business and making
-        the product then cover a segment (:func:`dated_rows`); ``None``: as the data stands.
 
     Returns
     -------
@@ -804,18 +823,13 @@ def base_chain(
         Segments (per level, nearest to the anchors first, then by key) with stage, status,
         covering enterprises and path; links walked; counts per level.
 
-    Raises
-    ------
-    NotFoundError
-        For an unknown base.
-
     Examples
     --------
-    >>> c = base_chain(store, "sz-led", 2, level="product", stage="upstream")  # doctest: +SKIP
+    >>> c = base_chain(store, ChainQuestion("sz-led", 2, level="product"), stage="upstream")  # doctest: +SKIP
     >>> [(s.name, s.stage, s.status) for s in c.segments][:2]        # doctest: +SKIP
     [('LED封装器件', 'upstream', 'weak'), ('LED驱动芯片', 'upstream', 'weak')]
     """
-    data = load_chain(store, base_key, depth, level, year)
+    data = load_chain(store, ask)
     segments: list[ChainSegment] = []
     links: list[ChainLink] = []
     for lc in data.levels.values():
@@ -839,7 +853,7 @@ def base_chain(
         )
     return BaseChain(
         base=data.base,
-        depth=depth,
+        depth=data.depth,
         levels=[level_summary(lc) for lc in data.levels.values()],
         segments=segments,
         links=links,
@@ -847,14 +861,7 @@ def base_chain(
 
 
 @with_fewer_collections
-def chain_graph(
-    store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    year: int | None = None,
-) -> nx.DiGraph:
+def chain_graph(store: GraphStore, ask: ChainQuestion) -> nx.DiGraph:
     """A base's chain as a networkx graph, for views (pyvis) and notebooks.
 
     Node ids are ``"Label:key"`` (:func:`chainkg.graph.nxgraph.node_id`). Node attributes:
@@ -864,7 +871,7 @@ def chain_graph(
 
     Examples
     --------
-    >>> g = chain_graph(store, "sz-led", depth=2)                   # doctest: +SKIP
+    >>> g = chain_graph(store, ChainQuestion("sz-led", depth=2))    # doctest: +SKIP
     >>> g.nodes["Product:SMDLED器件"]["status"], g.nodes["Product:SMDLED器件"]["stage"]  # doctest: +SKIP
     ('gap', 'midstream')
     """
@@ -872,8 +879,8 @@ def chain_graph(
 
     from chainkg.graph.nxgraph import node_id
 
-    data = load_chain(store, base_key, depth, level, year)
-    out = nx.DiGraph(base=data.base.key, depth=depth)
+    data = load_chain(store, ask)
+    out = nx.DiGraph(base=data.base.key, depth=data.depth)
     for lc in data.levels.values():
         g = to_networkx(lc.chain, lc.coverage, labels=dict(lc.names))
         ids = {n: node_id(lc.label, n) for n in g.nodes}

@@ -16,16 +16,17 @@ from collections.abc import Mapping
 
 import networkx as nx
 
+from chainkg.errors import InvalidInputError
 from chainkg.gctuning import with_fewer_collections
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import _
 from chainkg.queries.chainengine.chain import (
-    DEFAULT_DEPTH,
     LEVEL_LABEL,
     BaseChainData,
     BaseRef,
-    LevelChoice,
+    ChainQuestion,
     load_chain,
 )
 from chainkg.queries.chainengine.gaps import ScoredGap, scored_gaps
@@ -151,30 +152,25 @@ def _rows(
 
 
 def _complements(
-    store: GraphStore, base_key: str, depth: int, level: LevelChoice
+    store: GraphStore, ask: ChainQuestion
 ) -> tuple[BaseChainData, list[ScoredGap], Covers, list[ComplementRow]]:
     """A base's chain, its scored gaps, who covers them and the other bases, best complement first."""
-    data = load_chain(store, base_key, depth, level)
-    gaps = scored_gaps(data, level)
+    if ask.year is not None:  # the other bases' coverage is read as the data stands, so the base's must be too
+        raise InvalidInputError(_("Complementarity is computed as the data stands; leave the year out."), field="year")
+    data = load_chain(store, ask)
+    gaps = scored_gaps(data, ask.level)
     covers, names = _covers(store, data.base.key, gaps)
     return data, gaps, covers, _rows(gaps, covers, names)
 
 
 @with_fewer_collections
-def complementarity(
-    store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    limit: int | None = DEFAULT_LIMIT,
-) -> Complementarity:
+def complementarity(store: GraphStore, ask: ChainQuestion, *, limit: int | None = DEFAULT_LIMIT) -> Complementarity:
     """Which other bases cover a base's gaps, best complement first.
 
     Parameters
     ----------
-    store, base_key, depth, level
-        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`.
+    store, ask
+        As for :func:`~chainkg.queries.chainengine.gaps.find_gaps`, without a year (the data as it stands).
     limit
         At most this many other bases (``None`` or 0 for all).
 
@@ -184,21 +180,16 @@ def complementarity(
         Per other base: gaps covered and share of the gap score per level, the mean share
         (``complement``), its enterprises covering them and the most needed gaps it covers.
 
-    Raises
-    ------
-    NotFoundError
-        For an unknown base.
-
     Examples
     --------
-    >>> c = complementarity(store, "sz-led")                          # doctest: +SKIP
+    >>> c = complementarity(store, ChainQuestion("sz-led"))           # doctest: +SKIP
     >>> c.rows[0].base.key, c.rows[0].complement                       # doctest: +SKIP
     ('hf-new', 0.424753)
     """
-    data, gaps, _, rows = _complements(store, base_key, depth, level)
+    data, gaps, _, rows = _complements(store, ask)
     return Complementarity(
         base=data.base,
-        depth=depth,
+        depth=data.depth,
         product_gaps=sum(1 for g in gaps if g.level == "product"),
         industry_gaps=sum(1 for g in gaps if g.level == "industry"),
         rows=rows[:limit] if limit else rows,
@@ -206,20 +197,12 @@ def complementarity(
 
 
 @with_fewer_collections
-def complementarity_graph(
-    store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    bases: int = 10,
-    segments: int = 30,
-) -> nx.DiGraph:
+def complementarity_graph(store: GraphStore, ask: ChainQuestion, *, bases: int = 10, segments: int = 30) -> nx.DiGraph:
     """The complementarity as a graph: other bases -COVERS-> gaps -GAP_OF-> the base.
 
     Parameters
     ----------
-    store, base_key, depth, level
+    store, ask
         As for :func:`complementarity`.
     bases
         Keep the best this many other bases.
@@ -236,16 +219,16 @@ def complementarity_graph(
 
     Examples
     --------
-    >>> g = complementarity_graph(store, "sz-led")                    # doctest: +SKIP
+    >>> g = complementarity_graph(store, ChainQuestion("sz-led"))     # doctest: +SKIP
     >>> sorted(g.successors("Base:hf-new"))[-2:]                       # doctest: +SKIP
     ['Product:显示器件业务', 'Product:玻璃基板']
     """
-    data, gaps, covers, rows = _complements(store, base_key, depth, level)
+    data, gaps, covers, rows = _complements(store, ask)
     rows = rows[:bases]
     by_key: dict[tuple[str, str], ScoredGap] = {(g.level, g.key): g for g in gaps}
     wanted = {s for r in rows for s in covers[r.base.key]}
     keep = sorted(wanted, key=lambda s: (-by_key[s].score, s))[:segments]
-    g = nx.DiGraph(base=data.base.key, depth=depth)
+    g = nx.DiGraph(base=data.base.key, depth=data.depth)
     me = node_id("Base", data.base.key)
     g.add_node(me, label="Base", key=data.base.key, name=data.base.name, role="base")
     for lv, key in keep:

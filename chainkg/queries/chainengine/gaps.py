@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal, NamedTuple, TypeVar
 
 import numpy as np
@@ -30,10 +31,10 @@ from chainkg.graph.store.named import NamedQuery, q
 from chainkg.queries.chainengine.chain import (
     BASE_ENTERPRISES,
     BASE_INDUSTRIES,
-    DEFAULT_DEPTH,
     STAGE_ZH,
     BaseChainData,
     BaseRef,
+    ChainQuestion,
     EnterpriseRef,
     Level,
     LevelChain,
@@ -66,13 +67,13 @@ RETURN l.key AS key, collect(s.key) AS subs""",
 )
 
 
-class Gap(Record):
-    """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
+class RankedSegment(Record):
+    """A segment of a base's chain ranked by how much of the covered chain depends on it: what a
+    :class:`Gap` and a :class:`WeakLink` share (built by :func:`_segment_fields`).
 
     ``score`` sums ``strength / hops`` over the ``dependents`` (covered segments downstream
-    within the chain's depth); ``needed_by`` names the nearest of them. For a product the
-    dependents are the products of the base's leading chains, a link's strength is its share
-    of the downstream product's inputs, and the sum is weighed by specificity (docs/gaps.md).
+    within the chain's depth); ``needed_by`` names the nearest of them; ``path`` leads from the
+    segment down to the base's own segments.
     """
 
     level: Level
@@ -89,6 +90,16 @@ class Gap(Record):
     path_text: str
     why: str
     why_zh: str
+
+
+class Gap(RankedSegment):
+    """A chain segment nobody in the base covers, with its score and the path that makes it a gap.
+
+    For a product the dependents are the products of the base's leading chains, a link's
+    strength is its share of the downstream product's inputs, and the sum is weighed by
+    specificity (docs/gaps.md).
+    """
+
     raw_score: float | None = None
     """The supply-share dependency before the specificity weight (products); ``score`` for industries."""
     specificity: float | None = None
@@ -119,24 +130,10 @@ class GapOverview(Record):
     weak_flagged_left_out: dict[str, int]
 
 
-class WeakLink(Record):
+class WeakLink(RankedSegment):
     """A chain segment exactly one enterprise of the base covers."""
 
-    level: Level
-    label: str
-    key: str
-    name: str
-    stage: Stage
-    stage_zh: str
-    distance: int
     enterprise: EnterpriseRef
-    score: float
-    dependents: int
-    needed_by: list[str]
-    path: list[Step]
-    path_text: str
-    why: str
-    why_zh: str
 
 
 GapOverview.model_rebuild()
@@ -481,7 +478,7 @@ def _limit(items: list[T], limit: int | None) -> list[T]:
 def _segment_fields(
     lc: LevelChain, key: str, dep: Dependency, needed: list[str], ents: Mapping[str, str]
 ) -> dict[str, Any]:
-    """The fields a :class:`Gap` and a :class:`WeakLink` share, for one ranked segment."""
+    """The fields of a :class:`RankedSegment`, for one segment."""
     chain = lc.chain
     path = chain.path(key)
     text = path_text(lc, path)
@@ -511,31 +508,25 @@ def _segment_fields(
 @with_fewer_collections
 def find_gaps(
     store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
+    ask: ChainQuestion,
     *,
-    level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
-    data: BaseChainData | None = None,
     suppliers: Suppliers = "known",
     include_flagged: bool = False,
-    year: int | None = None,
 ) -> list[Gap]:
     """The segments of a base's chain that no enterprise in the base covers, most depended-on first.
 
     Parameters
     ----------
-    store, base_key, depth, year
-        As for :func:`~chainkg.queries.chainengine.chain.base_chain`; with ``year`` the makers
-        nationwide are still counted as the data stands.
-    level
-        ``product``, ``industry`` or ``both`` (product gaps first, then industry gaps; scores
-        are comparable only within a level).
+    store
+        The graph store.
+    ask
+        The base, depth, level(s) and year (:class:`~chainkg.queries.chainengine.chain.ChainQuestion`);
+        with ``both`` levels product gaps come first, then industry gaps (scores are comparable
+        only within a level); with a ``year`` the makers nationwide are still counted as the
+        data stands.
     limit
         At most this many gaps per level; ``None`` or 0 for all.
-    data
-        A chain already fetched with :func:`chainkg.queries.chainengine.chain.load_chain` (saves the fetch;
-        ``base_key`` and ``depth`` are then those of ``data``).
     suppliers
         ``known`` (default): product gaps someone in the data makes (招商 targets); ``none``:
         product gaps nobody makes, under any synonym or sub-class (R&D targets); ``all``.
@@ -551,22 +542,19 @@ def find_gaps(
 
     Examples
     --------
-    >>> gaps = find_gaps(store, "sz-led", depth=2, level="product")  # doctest: +SKIP
+    >>> gaps = find_gaps(store, ChainQuestion("sz-led", 2, "product"))  # doctest: +SKIP
     >>> gaps[0].name, gaps[0].score, gaps[0].path_text                 # doctest: +SKIP
     ('SMDLED器件', 3.0, 'SMDLED器件 -[is input to]-> LED显示屏')
     """
     if suppliers not in SUPPLIERS:
         raise InvalidInputError(f"suppliers must be known, none or all; got {suppliers!r}.", field="suppliers")
-    if data is not None:
-        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
     # The answer is kept by the chain engine per base, question and data version: asked again
     # (by anyone, any page) it costs no walk, scoring or explanation until the data changes.
     version = store.data_version()
-    key = ("gaps", base_key, depth, level, _limit_value(limit), suppliers, include_flagged, year)
+    key = ("gaps", ask, _limit_value(limit), suppliers, include_flagged)
 
     def compute() -> list[Gap]:
-        data = load_chain(store, base_key, depth, level, year)
-        return _find_gaps(store, data, level, limit, suppliers, include_flagged)
+        return _find_gaps(store, load_chain(store, ask), ask.level, limit, suppliers, include_flagged)
 
     def size(rows: list[Gap]) -> int:  # a gap with its path and texts weighs about 20 kept chain items
         return 20 * len(rows) + 1
@@ -633,27 +621,25 @@ def _gap_record(
 @with_fewer_collections
 def gap_overview(
     store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
+    ask: ChainQuestion,
     *,
-    level: LevelChoice = "both",
     limit: int | None = DEFAULT_LIMIT,
     include_flagged: bool = False,
     weak: bool = True,
-    year: int | None = None,
 ) -> GapOverview:
     """A base's gaps split into 招商 targets (someone makes them) and R&D targets (nobody does).
 
     Flagged products (business segments, sales lines, fragments …) are left out and counted
-    unless ``include_flagged``; ``year`` as for :func:`find_gaps`. See :class:`GapOverview`.
+    unless ``include_flagged``; ``ask`` as for :func:`find_gaps`. See :class:`GapOverview`.
 
     Examples
     --------
-    >>> o = gap_overview(store, "city:深圳市", level="product", limit=20)   # doctest: +SKIP
+    >>> o = gap_overview(store, ChainQuestion("city:深圳市", level="product"), limit=20)  # doctest: +SKIP
     >>> o.gaps[0].makers > 0, o.flagged_left_out["product"] > 0           # doctest: +SKIP
     (True, True)
     """
-    data = load_chain(store, base_key, depth, level, year)
+    level = ask.level
+    data = load_chain(store, ask)
     info = product_info(store) if "product" in data.levels else None
     total: dict[str, int] = {}
     total_none: dict[str, int] = {}
@@ -663,16 +649,14 @@ def gap_overview(
         total[lc.level] = len(sp.known) + len(sp.none) + (len(sp.flagged) if include_flagged else 0)
         total_none[lc.level] = len(sp.none)
         left[lc.level] = 0 if include_flagged else len(sp.flagged)
-    common = {"level": level, "limit": limit, "data": data, "include_flagged": include_flagged}
-    # With include_flagged, flagged gaps are listed with the targets (known makers or not).
-    gaps = find_gaps(store, base_key, depth, suppliers="known", **common)  # type: ignore[arg-type]
-    none = find_gaps(store, base_key, depth, suppliers="none", level=level, limit=limit, data=data)
+    # One fetched chain for every list. With include_flagged, flagged gaps are listed with the
+    # targets (known makers or not).
+    gaps = _find_gaps(store, data, level, limit, "known", include_flagged)
+    none = _find_gaps(store, data, level, limit, "none", False)
     weak_list: list[WeakLink] = []
     weak_left: dict[str, int] = {}
     if weak:
-        weak_list = weak_links(
-            store, base_key, depth, level=level, limit=limit, data=data, include_flagged=include_flagged
-        )
+        weak_list = _weak_links(store, data, level, limit, include_flagged)
         for lc in _levels(data, level):
             n = 0
             if info is not None and lc.level == "product" and not include_flagged:
@@ -680,7 +664,7 @@ def gap_overview(
             weak_left[lc.level] = n
     return GapOverview(
         base=data.base,
-        depth=depth,
+        depth=data.depth,
         gaps=gaps,
         no_supplier=none,
         total_gaps=total,
@@ -693,15 +677,7 @@ def gap_overview(
 
 @with_fewer_collections
 def weak_links(
-    store: GraphStore,
-    base_key: str,
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    limit: int | None = DEFAULT_LIMIT,
-    data: BaseChainData | None = None,
-    include_flagged: bool = False,
-    year: int | None = None,
+    store: GraphStore, ask: ChainQuestion, *, limit: int | None = DEFAULT_LIMIT, include_flagged: bool = False
 ) -> list[WeakLink]:
     """Segments of a base's chain that rest on a single enterprise of the base, most depended-on first.
 
@@ -710,11 +686,16 @@ def weak_links(
 
     Examples
     --------
-    >>> w = weak_links(store, "sz-led", level="product")             # doctest: +SKIP
+    >>> w = weak_links(store, ChainQuestion("sz-led", level="product"))  # doctest: +SKIP
     >>> w[0].name, w[0].enterprise.name, w[0].score                  # doctest: +SKIP
     ('LED驱动芯片', '芯光驱动', 1.5)
     """
-    data = data or load_chain(store, base_key, depth, level, year)
+    return _weak_links(store, load_chain(store, ask), ask.level, limit, include_flagged)
+
+
+def _weak_links(
+    store: GraphStore, data: BaseChainData, level: LevelChoice, limit: int | None, include_flagged: bool
+) -> list[WeakLink]:
     out: list[WeakLink] = []
     for lc in _levels(data, level):
         dep = _scores(lc)
@@ -769,14 +750,7 @@ def resolve_enterprises(store: GraphStore, base_key: str, names: Sequence[str]) 
 
 @with_fewer_collections
 def what_if(
-    store: GraphStore,
-    base_key: str,
-    enterprises: Sequence[str],
-    depth: int = DEFAULT_DEPTH,
-    *,
-    level: LevelChoice = "both",
-    limit: int | None = DEFAULT_LIMIT,
-    year: int | None = None,
+    store: GraphStore, ask: ChainQuestion, enterprises: Sequence[str], *, limit: int | None = DEFAULT_LIMIT
 ) -> WhatIfResult:
     """What happens to a base's chain if some of its enterprises leave.
 
@@ -786,14 +760,12 @@ def what_if(
 
     Parameters
     ----------
-    store
-        The graph store.
-    base_key
-        The base's key.
+    store, ask
+        As for :func:`find_gaps`.
     enterprises
         Keys, short names or full names of the base's enterprises to remove.
-    depth, level, limit, year
-        As for :func:`find_gaps`; ``limit`` applies to each list per level.
+    limit
+        At most this many new gaps and cut-off segments per level; ``None`` or 0 for all.
 
     Returns
     -------
@@ -803,12 +775,12 @@ def what_if(
 
     Examples
     --------
-    >>> r = what_if(store, "sz-led", ["雷曼光电"], level="product")   # doctest: +SKIP
+    >>> r = what_if(store, ChainQuestion("sz-led", level="product"), ["雷曼光电"])  # doctest: +SKIP
     >>> [g.name for g in r.new_gaps][:2], [c.name for c in r.cut_off]  # doctest: +SKIP
     (['LED封装器件', 'EMC项目'], ['LED照明灯'])
     """
-    data = load_chain(store, base_key, depth, level, year)
-    removed = resolve_enterprises(store, base_key, enterprises)
+    data = load_chain(store, ask)
+    removed = resolve_enterprises(store, ask.base, enterprises)
     gone = [e.key for e in removed]
     before: list[LevelSummary] = []
     after: list[LevelSummary] = []
@@ -863,28 +835,26 @@ def what_if(
                 )
             )
     return WhatIfResult(
-        base=data.base, depth=depth, removed=removed, before=before, after=after, new_gaps=new_gaps, cut_off=cut
+        base=data.base, depth=data.depth, removed=removed, before=before, after=after, new_gaps=new_gaps, cut_off=cut
     )
 
 
 @with_fewer_collections
-def base_chain_summary(
-    store: GraphStore, base_key: str, depth: int = DEFAULT_DEPTH, *, year: int | None = None
-) -> ChainSummary:
+def base_chain_summary(store: GraphStore, ask: ChainQuestion) -> ChainSummary:
     """Counts of a base's chain at both levels: segments, covered, gaps, weak links, completeness.
 
-    ``year``: as of that year (see :func:`find_gaps`); ``None``: as the data stands.
+    ``ask`` as for :func:`find_gaps`, but always at both levels (its ``level`` is not used).
 
     The top-level fields add the two levels up; ``product`` and ``industry`` hold each.
     ``completeness`` is covered / segments (``None`` for a base without any chain).
 
     Examples
     --------
-    >>> s = base_chain_summary(store, "sz-led")                     # doctest: +SKIP
+    >>> s = base_chain_summary(store, ChainQuestion("sz-led"))      # doctest: +SKIP
     >>> round(s.product.completeness, 3), s.industry.gaps            # doctest: +SKIP
     (0.866, 5)
     """
-    data = load_chain(store, base_key, depth, "both", year)
+    data = load_chain(store, replace(ask, level="both"))
     prod, ind = data.levels["product"], data.levels["industry"]
     ps, is_ = level_summary(prod), level_summary(ind)
     segments = ps.segments + is_.segments
@@ -900,7 +870,7 @@ def base_chain_summary(
                 weak_keys.append(s)
     return ChainSummary(
         base=data.base.key,
-        depth=depth,
+        depth=data.depth,
         segments=segments,
         covered=covered,
         gaps=ps.gaps + is_.gaps,
