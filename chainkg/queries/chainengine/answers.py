@@ -88,4 +88,7 @@ def _prune(folder: Path, *, keep: str, print_: str) -> None:
     mine = f"-{code_stamp()}-"
     for old in folder.glob(f"{PREFIX}*.pickle"):
         if old.name != keep and (print_ not in old.name or mine not in old.name):
-            old.unlink(missing_ok=True)
+            try:
+                old.unlink(missing_ok=True)
+            except OSError:  # a read-only data directory: the stale file is never read (wrong name)
+                pass
