@@ -268,17 +268,19 @@ def product_info(store: GraphStore, version: Hashable | None = None) -> ProductI
 
 SUBTYPE_PARENTS_OF: NamedQuery = q(
     "products.subtype_parents_of",
-    "UNWIND $keys AS k MATCH (c:Product {key: k})-[:SUBTYPE_OF]->(p:Product) RETURN c.key AS child, p.key AS parent",
+    "UNWIND $keys AS k MATCH (c:Product {key: k}) MATCH (c)-[:SUBTYPE_OF]->(p:Product) "
+    "RETURN c.key AS child, p.key AS parent",
     "The sub-class links from the given products. Params: keys.",
 )
 SUBTYPE_CHILDREN_OF: NamedQuery = q(
     "products.subtype_children_of",
-    "UNWIND $keys AS k MATCH (c:Product)-[:SUBTYPE_OF]->(p:Product {key: k}) RETURN c.key AS child, p.key AS parent",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) MATCH (c:Product)-[:SUBTYPE_OF]->(p) "
+    "RETURN c.key AS child, p.key AS parent",
     "The sub-class links into the given products. Params: keys.",
 )
 MADE_OF: NamedQuery = q(
     "products.made_of",
-    "UNWIND $keys AS k MATCH (:Enterprise)-[:MAKES]->(p:Product {key: k}) RETURN p.key AS key, count(*) AS n",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) MATCH (:Enterprise)-[:MAKES]->(p) RETURN p.key AS key, count(*) AS n",
     "How many MAKES links end at each of the given products. Params: keys.",
 )
 _PRODUCT, _INPUT_TO, _SUBTYPE_OF, _MAKES = "Product", "INPUT_TO", "SUBTYPE_OF", "MAKES"
@@ -319,9 +321,7 @@ def refresh_info(store: GraphStore, old: ProductInfo, changes: Changes) -> Produ
         on = graph.rel == code
         keys = graph.keys
         for counted, ends in ((info.feeds, graph.src[on]), (info.inputs, graph.dst[on])):
-            counts = np.bincount(ends, minlength=len(keys))
-            counted.clear()
-            counted.update({keys[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()})
+            _recount(counted, keys, np.bincount(ends, minlength=len(keys)))
         object.__setattr__(info, "inputs_total", len(info.inputs))
     made = changes.rels.get(_MAKES)
     if made:
@@ -329,8 +329,23 @@ def refresh_info(store: GraphStore, old: ProductInfo, changes: Changes) -> Produ
         for k in touched:
             info.makers.pop(k, None)
         info.makers.update({r["key"]: int(r["n"]) for r in store.run(MADE_OF, {"keys": touched}) if r["n"]})
-    _share_keys(info)
+    if changes.nodes.get(_PRODUCT):
+        _share_keys(info)  # the quality tables were made anew; the others kept their shared keys
     return info
+
+
+def _recount(counted: dict[str, int], keys: list[str], counts: np.ndarray) -> None:
+    """Make ``counted`` hold ``counts`` (by node id of ``keys``; zeros left out), changing only
+    the entries that differ: the others keep their key objects (shared: see :func:`_share_keys`)."""
+    before = np.fromiter((counted.get(k, 0) for k in keys), dtype=np.int64, count=len(keys))
+    for i in np.flatnonzero(counts != before).tolist():
+        if counts[i]:
+            counted[keys[i]] = int(counts[i])
+        else:
+            counted.pop(keys[i], None)
+    if len(counted) != np.count_nonzero(counts):  # products that are no longer in the graph at all
+        for k in counted.keys() - set(keys):
+            del counted[k]
 
 
 def _refresh_taxonomy(store: GraphStore, info: ProductInfo, touched: Collection[tuple[str, str]]) -> None:

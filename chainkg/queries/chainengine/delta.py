@@ -33,13 +33,11 @@ _TYPES: dict[str, tuple[str, ...]] = {
 
 def _pairs_query(level: str, type_: str) -> NamedQuery:
     label = _LABEL[level]
+    weight = ", r.weight AS weight" if level == "industry" else ""
     return q(
         f"chainindex.{level}_links_of_pairs.{type_.lower()}",
-        f"UNWIND $pairs AS pr MATCH (x:{label} {{key: pr.src}})-[r:{type_}]->(y:{label} {{key: pr.dst}}) "
-        "RETURN x.key AS src, y.key AS dst, r.weight AS weight"
-        if level == "industry"
-        else f"UNWIND $pairs AS pr MATCH (x:{label} {{key: pr.src}})-[r:{type_}]->(y:{label} {{key: pr.dst}}) "
-        "RETURN x.key AS src, y.key AS dst",
+        f"UNWIND $pairs AS pr MATCH (x:{label} {{key: pr.src}}) MATCH (y:{label} {{key: pr.dst}}) "
+        f"MATCH (x)-[r:{type_}]->(y) RETURN x.key AS src, y.key AS dst{weight}",
         f"The {type_} links between the given pairs of {label} keys (a refresh after a write). Params: pairs.",
     )
 
