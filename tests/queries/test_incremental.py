@@ -119,6 +119,8 @@ def test_refreshed_after_small_writes_equals_a_fetch_from_scratch(demo_graph: Gr
             ),
         )
     )
+    # A link between products that are all in the graph already (numbered as before).
+    step(lambda: store.merge_rels("INPUT_TO", "Product", "Product", [{"src": products[2][0], "dst": products[0][1]}]))
     # A firm of the base closes; another moves to another base.
     step(
         lambda: (

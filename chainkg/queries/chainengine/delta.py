@@ -33,7 +33,8 @@ _TYPES: dict[str, tuple[str, ...]] = {
 
 def _pairs_query(level: str, type_: str) -> NamedQuery:
     label = _LABEL[level]
-    weight = ", r.weight AS weight" if level == "industry" else ""
+    has_weight = any(p.name == "weight" for p in rel_type(type_).props)
+    weight = ", r.weight AS weight" if has_weight else ""
     return q(
         f"chainindex.{level}_links_of_pairs.{type_.lower()}",
         f"UNWIND $pairs AS pr MATCH (x:{label} {{key: pr.src}}) MATCH (y:{label} {{key: pr.dst}}) "
@@ -70,35 +71,31 @@ def refresh_level(store: GraphStore, level: Level, old: LinkGraph, changes: Chan
     for i in old.incoming(np.unique(dst_ids)).tolist():
         drop[i] = (old.rels[old.rel[i]], keys[old.src[i]], keys[old.dst[i]]) in touched
     kept = ~drop
-    src = [keys[i] for i in old.src[kept].tolist()]
-    dst = [keys[i] for i in old.dst[kept].tolist()]
-    rel = [old.rels[i] for i in old.rel[kept].tolist()]
-    weight: list[float | None] = old.weight[kept].tolist()
-    # Every key of a whole fetch is the end of some stored link, self-loops included (they are
-    # dropped from the links, not from the keys): keys of the earlier graph that no kept link
-    # names stay as self-loops unless they are a touched end, whose self-loops are asked for.
+    # The links of the touched pairs as they are now, and the self-loops of their ends (a whole
+    # fetch numbers a node that only a self-loop names; the self-loop itself is dropped).
+    rows: list[tuple[str, str, str, float | None]] = []
+    loops = [{"src": k, "dst": k} for k in sorted(ends)]
+    for t in types:
+        pairs = [{"src": s, "dst": d} for tt, s, d in touched if tt == t] + loops
+        for r in store.run(_PAIRS[(level, t)], {"pairs": pairs}) if pairs else []:
+            rows.append((r["src"], r["dst"], t, r.get("weight")))
+    # Keys of the earlier graph that no kept link names stay (as a self-loop would keep them),
+    # unless they are a touched pair's end: those are named by the rows above or gone.
     linked = np.zeros(len(keys), dtype=bool)
     linked[old.src[kept]] = True
     linked[old.dst[kept]] = True
-    for i in np.flatnonzero(~linked).tolist():
-        if keys[i] not in ends:
-            src.append(keys[i])
-            dst.append(keys[i])
-            rel.append(types[0])
-            weight.append(None)
-    for t in types:
-        pairs = [{"src": s, "dst": d} for tt, s, d in touched if tt == t]
-        pairs += [{"src": k, "dst": k} for k in sorted(ends)] if pairs else []
-        for r in store.run(_PAIRS[(level, t)], {"pairs": pairs}) if pairs else []:
-            src.append(r["src"])
-            dst.append(r["dst"])
-            rel.append(t)
-            weight.append(r.get("weight"))
+    alone = [i for i in np.flatnonzero(~linked).tolist() if keys[i] not in ends]
     names = dict(old.names)
     if named and changes.nodes.get(_LABEL[level]):
         found = store.run(INDUSTRY_NAMES_OF, {"keys": sorted(changes.nodes[_LABEL[level]])})
         names.update({r["key"]: r["name"] for r in found})
-    graph = LinkGraph.from_columns(src, dst, rel, weight if named else None, names=names)
+    graph = _same_keys(old, kept, alone, rows, names)
+    if graph is None:  # keys or link types come or go: numbered anew from the key strings
+        src = [keys[i] for i in old.src[kept].tolist()] + [keys[i] for i in alone] + [r[0] for r in rows]
+        dst = [keys[i] for i in old.dst[kept].tolist()] + [keys[i] for i in alone] + [r[1] for r in rows]
+        rel = [old.rels[i] for i in old.rel[kept].tolist()] + [old.rels[0]] * len(alone) + [r[2] for r in rows]
+        weight: list[float | None] = [*old.weight[kept].tolist(), *[None] * len(alone), *(r[3] for r in rows)]
+        graph = LinkGraph.from_columns(src, dst, rel, weight if named else None, names=names)
     log.info(
         "%s link graph refreshed: %d touched pairs, %d links in %.0f ms",
         level,
@@ -107,3 +104,38 @@ def refresh_level(store: GraphStore, level: Level, old: LinkGraph, changes: Chan
         (time.perf_counter() - started) * 1000,
     )
     return graph
+
+
+def _same_keys(
+    old: LinkGraph,
+    kept: np.ndarray,
+    alone: list[int],
+    rows: list[tuple[str, str, str, float | None]],
+    names: dict[str, str],
+) -> LinkGraph | None:
+    """The new graph numbered as ``old`` (no key strings handled), when it has exactly the same
+    keys and link types; else ``None``."""
+    ids = old.ids
+    if any(s not in ids or d not in ids or r not in old.rels for s, d, r, _ in rows):
+        return None
+    s = np.array([ids[r[0]] for r in rows], dtype=np.int32)
+    d = np.array([ids[r[1]] for r in rows], dtype=np.int32)
+    covered = np.zeros(len(old.keys), dtype=bool)
+    for part in (old.src[kept], old.dst[kept], s, d, np.array(alone, dtype=np.int64)):
+        covered[part] = True
+    code = {name: i for i, name in enumerate(old.rels)}
+    r = np.array([code[row[2]] for row in rows], dtype=np.int8)
+    used = set(np.unique(old.rel[kept]).tolist()) | set(r.tolist()) | ({0} if alone else set())
+    if not covered.all() or len(used) != len(old.rels):
+        return None
+    w = np.array([np.nan if row[3] is None else row[3] for row in rows], dtype=np.float64)
+    return LinkGraph._build(
+        old.keys,
+        old.ids,
+        old.rels,
+        np.concatenate([old.src[kept], s]),
+        np.concatenate([old.dst[kept], d]),
+        np.concatenate([old.rel[kept], r]),
+        np.concatenate([old.weight[kept], w]),
+        names,
+    )
