@@ -17,6 +17,11 @@ every client's write changes and which every process reading the same committed 
 (:meth:`~chainkg.graph.store.neo4j_store.Neo4jStore.data_version`). A new worker or a CLI command
 on Neo4j therefore loads what another process fetched, as long as nothing was written since.
 
+After a write, the writer adds a record of what it touched to ``changes.jsonl`` in the same
+folder (:meth:`DiskCache.record`); a reader that finds no file for the current data but one for
+an earlier version, and records bridging the two (:meth:`DiskCache.changes_between`), refreshes
+that one instead of fetching whole (:mod:`.delta`, docs/scaling.md).
+
 Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
 are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
 directory, where the store file it describes lives with the same trust.
