@@ -93,7 +93,7 @@ def refresh_level(store: GraphStore, level: Level, old: LinkGraph, changes: Chan
     if graph is None:  # keys or link types come or go: numbered anew from the key strings
         src = [keys[i] for i in old.src[kept].tolist()] + [keys[i] for i in alone] + [r[0] for r in rows]
         dst = [keys[i] for i in old.dst[kept].tolist()] + [keys[i] for i in alone] + [r[1] for r in rows]
-        rel = [old.rels[i] for i in old.rel[kept].tolist()] + [old.rels[0]] * len(alone) + [r[2] for r in rows]
+        rel = [old.rels[i] for i in old.rel[kept].tolist()] + list(old.rels[:1]) * len(alone) + [r[2] for r in rows]
         weight: list[float | None] = [*old.weight[kept].tolist(), *[None] * len(alone), *(r[3] for r in rows)]
         graph = LinkGraph.from_columns(src, dst, rel, weight if named else None, names=names)
     log.info(
