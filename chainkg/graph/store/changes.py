@@ -64,13 +64,15 @@ class Changes:
 
     def add_nodes(self, label: str, keys: Iterable[str]) -> None:
         """Note ``keys`` of ``label`` as touched."""
-        if not self.unknown:
+        keys = set(keys)
+        if keys and not self.unknown:
             self.nodes.setdefault(label, set()).update(keys)
             self._bound()
 
     def add_rels(self, type_: str, pairs: Iterable[tuple[str, str]]) -> None:
         """Note the ``(src, dst)`` pairs of ``type_`` as touched."""
-        if not self.unknown:
+        pairs = set(pairs)
+        if pairs and not self.unknown:
             self.rels.setdefault(type_, set()).update(pairs)
             self._bound()
 
