@@ -2,6 +2,10 @@
 
     python bench/incremental.py --data-dir /tmp/s6-pub        # a folder holding the public data (copied first)
     python bench/incremental.py --data-dir /tmp/s6-pub --runs 5
+    python bench/incremental.py --neo4j --runs 3              # the Neo4j of CHAINKG_NEO4J_URI, holding the public data
+
+With ``--neo4j`` the database is written to (small deltas that stay) and chainkg is taken to be
+its only writer (``CHAINKG_NEO4J_SOLE_WRITER``): use a throw-away server.
 
 The folder is copied to a temporary one (the run writes). In one process, on the embedded store:
 the link graphs and product facts are kept for the loaded data; a small delta is loaded as
@@ -24,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
+from chainkg.graph.store import GraphStore, open_store
 from chainkg.graph.store.ladybug_store import LadybugStore
 from chainkg.ingest.pipeline import ingest_paths
 from chainkg.ingest.product_quality import SYNONYMS_FILE, run_quality_pass
 from chainkg.queries.chainengine import ChainEngine, attach
 from chainkg.queries.chainengine.fetch import LEVELS
 from chainkg.queries.products import ProductInfo, product_info
+from chainkg.settings import Settings
 
 
 def keep_all(engine: ChainEngine) -> tuple[float, float, dict[str, int]]:
@@ -41,7 +47,7 @@ def keep_all(engine: ChainEngine) -> tuple[float, float, dict[str, int]]:
     return time.perf_counter() - started, time.process_time() - cpu, dict(engine.made)
 
 
-def delta(store: LadybugStore, folder: Path, run: int) -> None:
+def delta(store: GraphStore, folder: Path, run: int) -> None:
     """A few product links between existing products and one product made, as `chainkg ingest` loads them."""
     links = store.execute(
         f"MATCH (x:Product)-[:INPUT_TO]->(p:Product) RETURN x.key AS a, p.key AS b SKIP {run * 7} LIMIT 6"
@@ -73,15 +79,25 @@ def same(a: ChainEngine, b: ChainEngine) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", type=Path, required=True, help="a folder holding the public data in graph.lbug")
+    parser.add_argument("--data-dir", type=Path, help="a folder holding the public data in graph.lbug")
+    parser.add_argument("--neo4j", action="store_true", help="the Neo4j the settings name, holding the public data")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if not args.neo4j and args.data_dir is None:
+        parser.error("--data-dir or --neo4j")
     with tempfile.TemporaryDirectory(prefix="chainkg-incr-") as tmp:
-        work = Path(tmp) / "data"
-        shutil.copytree(args.data_dir, work)
-        shutil.rmtree(work / "chain-index", ignore_errors=True)  # named for the original file: not this copy's
-        store = LadybugStore(work / "graph.lbug")
-        index = work / "chain-index"
+        store: GraphStore
+        if args.neo4j:
+            settings = Settings(store="neo4j", neo4j_sole_writer=True)
+            store = open_store(settings)
+            index = Path(tmp) / "chain-index"
+        else:
+            work = Path(tmp) / "data"
+            shutil.copytree(args.data_dir, work)
+            shutil.rmtree(work / "chain-index", ignore_errors=True)  # named for the original file: not this copy's
+            store = LadybugStore(work / "graph.lbug")
+            index = work / "chain-index"
+        print(f"{store.backend}: {store.count_rels('INPUT_TO')} product links")
         keep_all(ChainEngine(store, disk=index))  # what the readers keep for the loaded data
         refresh: list[tuple[float, float]] = []
         full: list[tuple[float, float]] = []
