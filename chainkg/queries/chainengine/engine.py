@@ -12,7 +12,9 @@ cannot tell (``data_version() is None``) has nothing kept.
 What it holds is bounded: kept chains by a memory budget (``CHAINKG_CHAIN_CACHE_MB``), link
 graphs by a number of links per level (``CHAINKG_CHAIN_INDEX_LINKS``; a larger level is walked
 in the store step by step). On both stores the link graphs and product facts are also kept on
-disk per data version (:mod:`.disk`), so a new process loads them in milliseconds.
+disk per data version (:mod:`.disk`), so a new process loads them in milliseconds; after a write
+whose keys the journal records, they are refreshed from the previous version's (:mod:`.delta`)
+instead of fetched whole.
 
 The engine is built from the store and the settings (:meth:`ChainEngine.from_settings`). The
 API app builds one and keeps it on ``app.state``; the question functions of
