@@ -142,6 +142,17 @@ def test_refreshed_after_small_writes_equals_a_fetch_from_scratch(demo_graph: Gr
             ),
         )
     )
+    # A delete whose pairs the writer declares, as the loaders do for the leading industries and
+    # memberships they drop: the base leads in one industry fewer (its chain changes).
+    lead = _some(store, "MATCH (:Base {key: 'sz-led'})-[:LEADS_IN]->(i:Industry) RETURN i.key AS k", 1)[0]
+
+    def drop_lead() -> None:
+        with store.changes.writing(rels={"LEADS_IN": [(BASE, lead)]}):
+            store.execute(
+                "MATCH (:Base {key: $b})-[r:LEADS_IN]->(:Industry {key: $i}) DELETE r", {"b": BASE, "i": lead}
+            )
+
+    step(drop_lead)
     # An industry renamed and an upstream link reweighted.
     a, b = industries[0]
     step(
