@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     neo4j_timeout_s: float = Field(2.0, gt=0, description="Connect and acquire timeout")
     neo4j_retry_s: float = Field(0.5, ge=0, description="How long transient failures are retried")
     neo4j_batch_size: int = Field(2000, ge=1, le=100_000)
+    neo4j_sole_writer: bool = Field(
+        False,
+        description="chainkg is the only writer of the Neo4j database, one load at a time: the kept link "
+        "graphs are then refreshed from what chainkg wrote instead of fetched whole after a write",
+    )
     write_batch_size: int = Field(5000, ge=1, le=1_000_000)
     analytics: Literal["networkx", "gds", "auto"] = Field(
         "networkx", description="Where graph algorithms run: networkx in-process, or Neo4j GDS"

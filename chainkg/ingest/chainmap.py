@@ -679,8 +679,9 @@ def write_map(store: GraphStore, m: ChainMapDef, loaded_at: str, report: IngestR
             for r in store.execute(_STORED_LINKS[t], {"map": m.key})
             if (r["src"], r["dst"]) not in keep_pairs
         ]
-        if stale_pairs:
-            store.execute(_DELETE_LINKS[t], {"pairs": stale_pairs})
+        if stale_pairs:  # declared: kept graphs are refreshed (a stale segment's DETACH above is not)
+            with store.changes.writing(rels={t: [(p["src"], p["dst"]) for p in stale_pairs]}):
+                store.execute(_DELETE_LINKS[t], {"pairs": stale_pairs})
     for label in ("ChainMap", "ChainStage", "ChainSegment"):
         res = store.merge_nodes(label, rows[label])
         report.stats(label, "node").add_write(res.created, res.updated, res.unchanged)

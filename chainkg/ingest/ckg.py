@@ -1029,7 +1029,8 @@ def derive_city_leads(store: GraphStore, report: IngestReport) -> None:
     have = set(zip(old[0]["base"], old[0]["ind"], strict=True)) if old else set()
     stale = sorted(have - want)
     if stale:
-        store.execute(_DROP_LEADS, {"pairs": [{"src": a, "dst": b} for a, b in stale]})
+        with store.changes.writing(rels={"LEADS_IN": stale}):  # declared: kept graphs are refreshed
+            store.execute(_DROP_LEADS, {"pairs": [{"src": a, "dst": b} for a, b in stale]})
     new = sorted(want - have)
     if new:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -139,7 +139,9 @@ def _sync(store: GraphStore, label: str, members: dict[str, dict[str, Evidence]]
             stored[(src, dst)] = (rule, via, weight)
     stale = [{"src": s, "dst": d} for s, d in stored if (s, d) not in want]
     for part in chunks(stale, 5000):
-        store.execute(DELETE[label], {"pairs": list(part)})
+        # The pairs deleted, declared: readers refresh what they keep rather than fetch it whole.
+        with store.changes.writing(rels={"IN_SEGMENT": [(p["src"], p["dst"]) for p in part]}):
+            store.execute(DELETE[label], {"pairs": list(part)})
     stats.deleted += len(stale)
     # Only new or changed memberships go to the store's merge, which checks both ends of each
     # (slow for thousands of keys, and needless for memberships stored as they are).

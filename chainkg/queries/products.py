@@ -18,10 +18,14 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
+
+import numpy as np
 
 from chainkg.graph.analytics.products import FLAG_CODES
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.changes import Changes
 from chainkg.graph.store.named import NamedQuery, q
 from chainkg.i18n import Msg, _, localized
 from chainkg.queries.chainengine import engine_for
@@ -160,6 +164,15 @@ def build_info(
     ``(input, product)``; ``made``: one product key per MAKES link.
     """
     info = ProductInfo()
+    _add_quality(info, quality)
+    _add_taxonomy(info, subtypes)
+    _add_inputs(info, inputs)
+    info.makers.update(Counter(made))
+    _share_keys(info)
+    return info
+
+
+def _add_quality(info: ProductInfo, quality: Iterable[tuple[str, str | None, Collection[str] | None]]) -> None:
     members: dict[str, list[str]] = defaultdict(list)
     for key, grp, flags in quality:
         if flags:
@@ -170,6 +183,9 @@ def build_info(
     for g, ms in members.items():
         info.group[g] = g
         info.members[g] = tuple(sorted({g, *ms}))
+
+
+def _add_taxonomy(info: ProductInfo, subtypes: Iterable[tuple[str, str]]) -> None:
     # Sorted once as pairs (fast in C), so every list below comes out in key order.
     parents: dict[str, list[str]] = defaultdict(list)
     children: dict[str, list[str]] = defaultdict(list)
@@ -178,13 +194,13 @@ def build_info(
         children[p].append(c)
     info.parents.update({k: tuple(v) for k, v in parents.items()})
     info.children.update({k: tuple(v) for k, v in children.items()})
+
+
+def _add_inputs(info: ProductInfo, inputs: Iterable[tuple[str, str]]) -> None:
     links = {(x, p) for x, p in inputs if x != p}
     info.feeds.update(Counter(x for x, _ in links))
     info.inputs.update(Counter(p for _, p in links))
     object.__setattr__(info, "inputs_total", len({p for _, p in links}))
-    info.makers.update(Counter(made))
-    _share_keys(info)
-    return info
 
 
 def _share_keys(info: ProductInfo) -> None:
@@ -224,9 +240,13 @@ def held(
     return engine_for(store).held(name, fetch, version, on_disk=on_disk)
 
 
-def _fetch(store: GraphStore) -> ProductInfo:
+def _quality_rows(store: GraphStore) -> Iterable[tuple[str, str | None, Collection[str] | None]]:
     qr = store.run(QUALITY)
-    quality = zip(qr[0]["key"], qr[0]["grp"], qr[0]["flags"], strict=True) if qr else iter(())
+    return zip(qr[0]["key"], qr[0]["grp"], qr[0]["flags"], strict=True) if qr else iter(())
+
+
+def _fetch(store: GraphStore) -> ProductInfo:
+    quality = _quality_rows(store)
     st = store.run(SUBTYPES)
     subtypes = zip(st[0]["child"], st[0]["parent"], strict=True) if st else iter(())
     it = store.run(INPUT_SOURCES)
@@ -236,8 +256,111 @@ def _fetch(store: GraphStore) -> ProductInfo:
 
 
 def product_info(store: GraphStore, version: Hashable | None = None) -> ProductInfo:
-    """The product facts of the store's current data (fetched once per data version)."""
-    return held(store, "product_info", lambda: _fetch(store), version, on_disk=True)
+    """The product facts of the store's current data (fetched once per data version; after a
+    small write, refreshed from the previous version's: :func:`refresh_info`)."""
+    engine = engine_for(store)
+    return engine.held(
+        "product_info", lambda: _fetch(store), version, on_disk=True, refresh=partial(refresh_info, store)
+    )
+
+
+# -- the facts for new data from an earlier version's and what was written since ---------------
+
+SUBTYPE_PARENTS_OF: NamedQuery = q(
+    "products.subtype_parents_of",
+    "UNWIND $keys AS k MATCH (c:Product {key: k}) MATCH (c)-[:SUBTYPE_OF]->(p:Product) "
+    "RETURN c.key AS child, p.key AS parent",
+    "The sub-class links from the given products. Params: keys.",
+)
+SUBTYPE_CHILDREN_OF: NamedQuery = q(
+    "products.subtype_children_of",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) MATCH (c:Product)-[:SUBTYPE_OF]->(p) "
+    "RETURN c.key AS child, p.key AS parent",
+    "The sub-class links into the given products. Params: keys.",
+)
+MADE_OF: NamedQuery = q(
+    "products.made_of",
+    "UNWIND $keys AS k MATCH (p:Product {key: k}) MATCH (:Enterprise)-[:MAKES]->(p) RETURN p.key AS key, count(*) AS n",
+    "How many MAKES links end at each of the given products. Params: keys.",
+)
+_PRODUCT, _INPUT_TO, _SUBTYPE_OF, _MAKES = "Product", "INPUT_TO", "SUBTYPE_OF", "MAKES"
+
+
+def refresh_info(store: GraphStore, old: ProductInfo, changes: Changes) -> ProductInfo | None:
+    """The product facts now, from ``old`` (an earlier version's) and the ``changes`` written
+    since: each part the changes touch is made again (quality fields from the stored ones, input
+    counts from the refreshed product link graph, sub-classes and makers of the touched products
+    only); ``None`` when that cannot be done (changes unknown, no product link graph held)."""
+    if changes.unknown:
+        return None
+    if not changes.touches([_PRODUCT], [_INPUT_TO, _SUBTYPE_OF, _MAKES]):
+        return old
+    info = ProductInfo(
+        flags=dict(old.flags),
+        group=dict(old.group),
+        members=dict(old.members),
+        parents=dict(old.parents),
+        children=dict(old.children),
+        feeds=dict(old.feeds),
+        inputs=dict(old.inputs),
+        inputs_total=old.inputs_total,
+        makers=dict(old.makers),
+    )
+    if changes.nodes.get(_PRODUCT):  # the quality pass may regroup any product: its few rows, again
+        for table in (info.flags, info.group, info.members):
+            table.clear()
+        _add_quality(info, _quality_rows(store))
+    sub = changes.rels.get(_SUBTYPE_OF)
+    if sub:
+        _refresh_taxonomy(store, info, sub)
+    if changes.rels.get(_INPUT_TO):
+        graph = engine_for(store).level_graph("product")
+        if graph is None:
+            return None
+        code = graph.rels.index(_INPUT_TO) if _INPUT_TO in graph.rels else -1
+        on = graph.rel == code
+        keys = graph.keys
+        for counted, ends in ((info.feeds, graph.src[on]), (info.inputs, graph.dst[on])):
+            _recount(counted, keys, np.bincount(ends, minlength=len(keys)))
+        object.__setattr__(info, "inputs_total", len(info.inputs))
+    made = changes.rels.get(_MAKES)
+    if made:
+        touched = sorted({p for _, p in made})
+        for k in touched:
+            info.makers.pop(k, None)
+        info.makers.update({r["key"]: int(r["n"]) for r in store.run(MADE_OF, {"keys": touched}) if r["n"]})
+    if changes.nodes.get(_PRODUCT):
+        _share_keys(info)  # the quality tables were made anew; the others kept their shared keys
+    return info
+
+
+def _recount(counted: dict[str, int], keys: list[str], counts: np.ndarray) -> None:
+    """Make ``counted`` hold ``counts`` (by node id of ``keys``; zeros left out), changing only
+    the entries that differ: the others keep their key objects (shared: see :func:`_share_keys`)."""
+    before = np.fromiter((counted.get(k, 0) for k in keys), dtype=np.int64, count=len(keys))
+    for i in np.flatnonzero(counts != before).tolist():
+        if counts[i]:
+            counted[keys[i]] = int(counts[i])
+        else:
+            counted.pop(keys[i], None)
+    if len(counted) != np.count_nonzero(counts):  # products that are no longer in the graph at all
+        for k in counted.keys() - set(keys):
+            del counted[k]
+
+
+def _refresh_taxonomy(store: GraphStore, info: ProductInfo, touched: Collection[tuple[str, str]]) -> None:
+    """The parents of the touched children and the children of the touched parents, again."""
+    kids, heads = sorted({c for c, _ in touched}), sorted({p for _, p in touched})
+    rows = {(r["child"], r["parent"]) for r in store.run(SUBTYPE_PARENTS_OF, {"keys": kids})}
+    rows |= {(r["child"], r["parent"]) for r in store.run(SUBTYPE_CHILDREN_OF, {"keys": heads})}
+    for k in kids:
+        info.parents.pop(k, None)
+    for k in heads:
+        info.children.pop(k, None)
+    fresh = ProductInfo()
+    _add_taxonomy(fresh, rows)
+    info.parents.update({k: v for k, v in fresh.parents.items() if k in set(kids)})
+    info.children.update({k: v for k, v in fresh.children.items() if k in set(heads)})
 
 
 # -- the quality report -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
             batch_size=settings.neo4j_batch_size,
             timeout_s=settings.neo4j_timeout_s,
             retry_s=settings.neo4j_retry_s,
+            sole_writer=settings.neo4j_sole_writer,
         )
     from chainkg.graph.store.ladybug_store import LadybugStore
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from chainkg.errors import SchemaError
 from chainkg.graph.model import MODEL, NodeType, RelType, check_pair, node_type, rel_type
+from chainkg.graph.store.changes import ChangeRecorder
 from chainkg.graph.store.named import NamedQuery
 
 if TYPE_CHECKING:  # pyarrow (0.1 s to import) serves only the bulk writes: reads never load it
@@ -143,6 +144,19 @@ class GraphStore(ABC):
         """
         return None
 
+    def version_name(self) -> str | None:
+        """A name of the current data that holds across processes and is safe to chain change
+        records by (:mod:`.changes`), or ``None`` (the default: no records are handed out)."""
+        return None
+
+    @property
+    def changes(self) -> ChangeRecorder:
+        """What this store's writes touched since its record was last taken (:mod:`.changes`)."""
+        recorder = self.__dict__.get("_change_recorder")
+        if recorder is None:  # made on first use: subclasses keep their own __init__
+            recorder = self.__dict__.setdefault("_change_recorder", ChangeRecorder(self.version_name))
+        return recorder
+
     def ping(self) -> None:
         """Raise ``StoreUnavailableError`` unless the store answers a trivial query."""
         self.execute("RETURN 1 AS one")
@@ -220,14 +234,16 @@ class GraphStore(ABC):
     def save_receipt(self, name: str, value: str) -> None:
         """Save ``value`` as the receipt ``name`` (replacing one of that name)."""
         self._ensure_receipts()
-        self.execute(f"MERGE (r:{self.RECEIPT_LABEL} {{key: $k}}) SET r.value = $v", {"k": name, "v": value})
+        with self.changes.writing():  # receipts are outside the model: nothing kept depends on them
+            self.execute(f"MERGE (r:{self.RECEIPT_LABEL} {{key: $k}}) SET r.value = $v", {"k": name, "v": value})
 
     def drop_receipts(self) -> None:
         """Forget every receipt: the stored data is no longer what they describe."""
         if self._derived_writes:
             return
         self._ensure_receipts()
-        self.execute(f"MATCH (r:{self.RECEIPT_LABEL}) DELETE r")
+        with self.changes.writing():
+            self.execute(f"MATCH (r:{self.RECEIPT_LABEL}) DELETE r")
 
     _derived_writes: bool = False
 
@@ -263,12 +279,13 @@ class GraphStore(ABC):
         changed = [
             self._complete(props, r) for r in rows if r["key"] in stored and _changed(r, stored[r["key"]], compare)
         ]
-        if new or changed:
-            self.drop_receipts()
-        for part in chunks(new, self.batch_size):
-            self._create_nodes(node, part)
-        for part in chunks(changed, self.batch_size):
-            self._update_nodes(node, part)
+        with self.changes.writing(nodes={node.label: [r["key"] for r in (*new, *changed)]}):
+            if new or changed:
+                self.drop_receipts()
+            for part in chunks(new, self.batch_size):
+                self._create_nodes(node, part)
+            for part in chunks(changed, self.batch_size):
+                self._update_nodes(node, part)
         return WriteResult(len(new), len(changed), len(rows) - len(new) - len(changed))
 
     def merge_rels(self, type_: str, from_label: str, to_label: str, rows: Iterable[Mapping[str, Any]]) -> WriteResult:
@@ -301,21 +318,22 @@ class GraphStore(ABC):
             for r in ok
             if (r["src"], r["dst"]) in stored and _changed(r, stored[(r["src"], r["dst"])], compare)
         ]
-        if new or changed:
-            self.drop_receipts()
-        created = 0
-        given: dict[tuple[str, str], Row] | None = None  # the caller's rows by identity, once needed
-        for part in chunks(new, self.batch_size):
-            n = self._create_rels(rel, from_label, to_label, part)
-            if n is not None and n < len(part):
-                # Some ends are missing: only this batch's rows are checked to say which.
-                if given is None:
-                    given = {(r["src"], r["dst"]): r for r in ok}
-                _, missing = self._split_by_ends(from_label, to_label, list(part))
-                skipped += [given[(r["src"], r["dst"])] for r in missing]
-            created += len(part) if n is None else n
-        for part in chunks(changed, self.batch_size):
-            self._update_rels(rel, from_label, to_label, part)
+        with self.changes.writing(rels={rel.type: [(r["src"], r["dst"]) for r in (*new, *changed)]}):
+            if new or changed:
+                self.drop_receipts()
+            created = 0
+            given: dict[tuple[str, str], Row] | None = None  # the caller's rows by identity, once needed
+            for part in chunks(new, self.batch_size):
+                n = self._create_rels(rel, from_label, to_label, part)
+                if n is not None and n < len(part):
+                    # Some ends are missing: only this batch's rows are checked to say which.
+                    if given is None:
+                        given = {(r["src"], r["dst"]): r for r in ok}
+                    _, missing = self._split_by_ends(from_label, to_label, list(part))
+                    skipped += [given[(r["src"], r["dst"])] for r in missing]
+                created += len(part) if n is None else n
+            for part in chunks(changed, self.batch_size):
+                self._update_rels(rel, from_label, to_label, part)
         return WriteResult(created, len(changed), len(ok) - len(new) - len(changed), skipped)
 
     def merge_node_table(self, label: str, table: pa.Table) -> WriteResult:

@@ -23,6 +23,8 @@ from chainkg.errors import ChainkgError, SchemaError, StoreUnavailableError
 from chainkg.graph.model import MODEL, NodeType, Prop, PropType, RelType, check_pair
 from chainkg.graph.schema import cast_ladybug, ladybug_schema
 from chainkg.graph.store.base import GraphStore, Row, WriteResult
+from chainkg.graph.store.changes import MAX_KEYS
+from chainkg.graph.store.changes import WRITES as _WRITES
 
 if TYPE_CHECKING:  # pyarrow (0.1 s to import) serves only the bulk writes: imported by them, never by reads
     import pyarrow as pa
@@ -42,8 +44,6 @@ def _arrow(t: PropType) -> pa.DataType:
     }[t]
 
 
-# Statements that may change data (any clause that writes, and DDL). Named queries only read.
-_WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|DROP|ALTER|LOAD|IMPORT)\b", re.IGNORECASE)
 # Creating a table only if it is missing changes no data: the data stamp stays (see data_stamp).
 _CREATE_IF_MISSING = re.compile(r"\s*CREATE\s+(NODE|REL)\s+TABLE\s+IF\s+NOT\s+EXISTS\b", re.IGNORECASE)
 
@@ -171,6 +171,11 @@ class LadybugStore(GraphStore):
                     self._columns.clear()
         return (self._generation, self._opened_stamp)
 
+    def version_name(self) -> str | None:
+        """The data stamp (one writer at a time holds the file, so the records of its writes
+        chain from stamp to stamp); not counted as a read of the stamp."""
+        return None if self.read_only else self._read_stamp()
+
     def _read_stamp(self) -> str | None:
         try:
             return self._stamp_file.read_text(encoding="ascii").strip() or None
@@ -228,7 +233,7 @@ class LadybugStore(GraphStore):
         """Run Cypher and return rows as dicts keyed by column name."""
         counted = self._writing(stamp=not _CREATE_IF_MISSING.match(cypher)) if _WRITES.search(cypher) else nullcontext()
         try:
-            with counted:
+            with self.changes.raw(cypher), counted:
                 result = self._conn().execute(cypher, dict(params or {}))
         except RuntimeError as exc:
             raise ChainkgError(f"LadybugDB query failed: {exc}") from exc
@@ -334,7 +339,7 @@ class LadybugStore(GraphStore):
         wanted = [c for c in names if c not in order] + [c for c in order if c in names]
         if wanted != names:
             data = data.select(wanted)
-        with self._write_lock, self._writing():
+        with self.changes.raw("COPY"), self._write_lock, self._writing():
             try:
                 # COPY reads the local variable by name; the name is ours, not user text.
                 self._conn().execute(f"COPY {table} FROM data{options}")
@@ -387,14 +392,16 @@ class LadybugStore(GraphStore):
             return super().merge_node_table(label, table)  # the row path's SchemaError
         data = self._conformed(node.all_props, table)
         total = WriteResult()
-        for start in range(0, n, self.batch_size):
-            try:
-                self._copy(node.label, data.slice(start, self.batch_size))
-                total.created += min(self.batch_size, n - start)
-            except ChainkgError as exc:
-                if "duplicated primary key" not in str(exc):
-                    raise
-                total += super().merge_node_table(label, table.slice(start, self.batch_size))
+        many = n > MAX_KEYS  # a load that large is fetched whole after it: its keys need not be listed
+        with self.changes.writing(nodes=None if many else {node.label: keys.to_pylist()}, unknown=many):
+            for start in range(0, n, self.batch_size):
+                try:
+                    self._copy(node.label, data.slice(start, self.batch_size))
+                    total.created += min(self.batch_size, n - start)
+                except ChainkgError as exc:
+                    if "duplicated primary key" not in str(exc):
+                        raise
+                    total += super().merge_node_table(label, table.slice(start, self.batch_size))
         return total
 
     def merge_rel_table(self, type_: str, from_label: str, to_label: str, table: pa.Table) -> WriteResult:
@@ -420,10 +427,17 @@ class LadybugStore(GraphStore):
         a, b = self._node(from_label).label, self._node(to_label).label
         if self.execute(f"MATCH (:{a})-[r:{rel.type}]->(:{b}) RETURN count(r) AS c")[0]["c"]:
             return super().merge_rel_table(type_, from_label, to_label, table)
-        import pyarrow.compute as pc
-
         data = self._conformed(rel.all_props, table, lead=("src", "dst"))
         options = f' (from="{a}", to="{b}")' if len(rel.pairs) > 1 else ""
+        many = n > MAX_KEYS
+        pairs = None if many else {rel.type: list(zip(src.to_pylist(), dst.to_pylist(), strict=True))}
+        with self.changes.writing(rels=pairs, unknown=many):
+            return self._copy_rels(rel, a, b, table, data, options)
+
+    def _copy_rels(self, rel: RelType, a: str, b: str, table: pa.Table, data: pa.Table, options: str) -> WriteResult:
+        import pyarrow.compute as pc
+
+        n = table.num_rows
         total = WriteResult()
         ends: tuple[pa.Array, pa.Array] | None = None
         for start in range(0, n, self.batch_size):

@@ -61,8 +61,10 @@ class Neo4jStore(GraphStore):
         batch_size: int = 5000,
         timeout_s: float = 2.0,
         retry_s: float = 0.5,
+        sole_writer: bool = False,
     ) -> None:
         self.uri = uri
+        self.sole_writer = sole_writer
         self.database = database
         self.batch_size = batch_size
         try:
@@ -96,7 +98,8 @@ class Neo4jStore(GraphStore):
 
         with self._errors(), self._driver.session(database=self.database) as session:
             if write:
-                return session.execute_write(work)
+                with self.changes.raw(cypher):  # a write not made by a merge: its keys are not known
+                    return session.execute_write(work)
             return session.execute_read(work)
 
     @contextmanager
@@ -131,6 +134,12 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._driver.session(database=self.database, default_access_mode="READ") as session:
             session.execute_read(lambda tx: tx.run("RETURN 1").consume())
             return frozenset(session.last_bookmarks().raw_values)
+
+    def version_name(self) -> str | None:
+        """The bookmark, when the operator said chainkg is this database's only writer
+        (``CHAINKG_NEO4J_SOLE_WRITER``): only then may records of chainkg's writes be chained
+        from bookmark to bookmark (a bookmark says that something was committed, not by whom)."""
+        return "|".join(sorted(self.data_version())) if self.sole_writer else None
 
     def run(self, query: Any, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a named query in a read transaction (routed to a reader in a cluster)."""

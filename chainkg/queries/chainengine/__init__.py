@@ -4,6 +4,7 @@
   kept chains, budgets) and :func:`engine_for` / :func:`attach`;
 - :mod:`.fetch` — the named Cypher that fetches a whole level's links;
 - :mod:`.disk` — link graphs and product facts kept on disk beside the embedded store;
+- :mod:`.delta` — a level's link graph for new data from an earlier version's and what was written;
 - :mod:`.kept` — the bounded, versioned cache of kept chains;
 - :mod:`.chain` — a base's chain (its own rows fetched, walked over the held link graphs);
 - :mod:`.gaps` — gaps, weak links, chain summaries and what-if;

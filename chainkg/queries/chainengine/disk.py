@@ -17,6 +17,11 @@ every client's write changes and which every process reading the same committed 
 (:meth:`~chainkg.graph.store.neo4j_store.Neo4jStore.data_version`). A new worker or a CLI command
 on Neo4j therefore loads what another process fetched, as long as nothing was written since.
 
+After a write, the writer adds a record of what it touched to ``changes.jsonl`` in the same
+folder (:meth:`DiskCache.record`); a reader that finds no file for the current data but one for
+an earlier version, and records bridging the two (:meth:`DiskCache.changes_between`), refreshes
+that one instead of fetching whole (:mod:`.delta`, docs/scaling.md).
+
 Product facts (:class:`~chainkg.queries.products.ProductInfo`) are plain Python containers and
 are kept with :mod:`pickle`: the file is written by chainkg itself into its own data
 directory, where the store file it describes lives with the same trust.
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -34,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chainkg.graph.store import GraphStore
+from chainkg.graph.store.changes import Changes
 
 if TYPE_CHECKING:  # numpy is imported when a graph is loaded or kept (a kept answer needs none)
     from chainkg.graph.analytics.linkgraph import LinkGraph
@@ -67,6 +74,26 @@ def fingerprint(store: GraphStore) -> str | None:
     except OSError:
         return None
     return f"{value}-{st.st_ino:x}-{st.st_size:x}-f{FORMAT}"
+
+
+JOURNAL = "changes.jsonl"
+"""The record of writes beside the kept files: one JSON line per record, ``before`` and ``after``
+naming data versions as file names do (:func:`version_part`), with what was touched."""
+
+KEEP_RECORDS = 64
+"""Records kept in the journal (the oldest go): enough to bridge the writes between two readers."""
+
+
+def version_part(store: GraphStore, name: str) -> str:
+    """The part of a fingerprint that names the data, for a store's :meth:`version_name`."""
+    return _digest(name) if store.backend == "neo4j" else name
+
+
+def _same_store(a: str, b: str) -> bool:
+    """Whether two fingerprints are of one store file and format (all but the data version agree;
+    on the embedded store the size may differ, it grows with the writes)."""
+    pa, pb = a.split("-"), b.split("-")
+    return len(pa) == len(pb) and pa[-1] == pb[-1] and (len(pa) != 4 or pa[1] == pb[1])
 
 
 def _digest(text: str) -> str:
@@ -142,17 +169,65 @@ class DiskCache:
         """Keep ``value`` as ``name`` for the fingerprint ``print_`` (older ones are removed)."""
         self._write(name, print_, ".pickle", lambda fh: pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _write(self, name: str, print_: str, suffix: str, write: Any) -> None:
-        # Written to a temporary file and renamed: a reader never sees half a file.
+    def prior(self, name: str, suffix: str) -> str | None:
+        """The fingerprint of the file kept for ``name`` (at most one is kept), or ``None``."""
+        for f in self.folder.glob(f"{name}-*{suffix}"):
+            return f.name[len(name) + 1 : -len(suffix)]
+        return None
+
+    def record(self, before: str, after: str, changes: Changes) -> None:
+        """Add to the journal: the data named ``after`` is the data named ``before`` with ``changes``."""
+        line = json.dumps({"before": before, "after": after, **changes.to_json()}, ensure_ascii=False)
+        lines = [*self._journal_lines()[-(KEEP_RECORDS - 1) :], line]
+        self._write_named(self.folder / JOURNAL, lambda fh: fh.write(("\n".join(lines) + "\n").encode("utf-8")))
+
+    def _journal_lines(self) -> list[str]:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}-", suffix=suffix)
-            with os.fdopen(fd, "wb") as fh:
-                write(fh)
-            target = self._file(name, print_, suffix)
-            os.replace(tmp, target)
+            return (self.folder / JOURNAL).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+
+    def changes_between(self, before: str, after: str) -> Changes | None:
+        """What the journal says was written from fingerprint ``before`` to ``after``, or ``None``
+        when it does not cover every step (a write it has no record of: fetch whole)."""
+        if not _same_store(before, after):
+            return None
+        start, end = before.split("-")[0], after.split("-")[0]
+        steps: dict[str, tuple[str, Changes]] = {}
+        for line in self._journal_lines():
+            try:
+                entry = json.loads(line)
+                steps[str(entry["before"])] = (str(entry["after"]), Changes.from_json(entry))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a damaged line bridges nothing
+        total = Changes()
+        at = start
+        for _ in range(len(steps)):
+            if at == end:
+                break
+            step = steps.get(at)
+            if step is None:
+                return None
+            at, changes = step
+            total.update(changes)
+        return total if at == end and not total.unknown else None
+
+    def _write(self, name: str, print_: str, suffix: str, write: Any) -> None:
+        target = self._file(name, print_, suffix)
+        if self._write_named(target, write):
             for old in self.folder.glob(f"{name}-*{suffix}"):
                 if old != target:
                     old.unlink(missing_ok=True)
+
+    def _write_named(self, target: Path, write: Any) -> bool:
+        # Written to a temporary file and renamed: a reader never sees half a file.
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{target.stem}-", suffix=target.suffix)
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+            os.replace(tmp, target)
+            return True
         except OSError as exc:  # a read-only data directory: answers still come, only slower next time
-            log.warning("could not keep %s on disk in %s: %s", name, self.folder, exc)
+            log.warning("could not keep %s in %s: %s", target.name, self.folder, exc)
+            return False

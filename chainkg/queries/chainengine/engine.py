@@ -12,7 +12,9 @@ cannot tell (``data_version() is None``) has nothing kept.
 What it holds is bounded: kept chains by a memory budget (``CHAINKG_CHAIN_CACHE_MB``), link
 graphs by a number of links per level (``CHAINKG_CHAIN_INDEX_LINKS``; a larger level is walked
 in the store step by step). On both stores the link graphs and product facts are also kept on
-disk per data version (:mod:`.disk`), so a new process loads them in milliseconds.
+disk per data version (:mod:`.disk`), so a new process loads them in milliseconds; after a write
+whose keys the journal records, they are refreshed from the previous version's (:mod:`.delta`)
+instead of fetched whole.
 
 The engine is built from the store and the settings (:meth:`ChainEngine.from_settings`). The
 API app builds one and keeps it on ``app.state``; the question functions of
@@ -31,7 +33,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chainkg.errors import ChainkgError
 from chainkg.graph.store import GraphStore
-from chainkg.queries.chainengine.disk import FOLDER, DiskCache, fingerprint, folder_for
+from chainkg.graph.store.changes import Changes
+from chainkg.queries.chainengine.delta import refresh_level
+from chainkg.queries.chainengine.disk import FOLDER, DiskCache, fingerprint, folder_for, version_part
 from chainkg.queries.chainengine.fetch import LEVELS, Level, fetch_level
 from chainkg.queries.chainengine.kept import BYTES_PER_ITEM, MAX_ITEMS, ChainCache
 from chainkg.settings import Settings
@@ -89,6 +93,9 @@ class ChainEngine:
         )
         self.max_links = max(0, max_links)
         self.disk = DiskCache(disk) if disk is not None else None
+        # How each kept thing was last made, by how: "loaded" (disk), "refreshed" (from the
+        # previous version and the journal), "fetched" (whole); tests and benchmarks read it.
+        self.made: dict[str, int] = {"loaded": 0, "refreshed": 0, "fetched": 0}
         self._graphs: dict[str, tuple[Hashable, LinkGraph | None]] = {}
         self._facts: dict[str, tuple[Hashable, object]] = {}
         self._lock = threading.RLock()
@@ -162,10 +169,20 @@ class ChainEngine:
 
     # -- facts of the whole graph (product facts, activity space ...) -------------------------
 
-    def held(self, name: str, fetch: Callable[[], T], version: Hashable | None = None, *, on_disk: bool = False) -> T:
+    def held(
+        self,
+        name: str,
+        fetch: Callable[[], T],
+        version: Hashable | None = None,
+        *,
+        on_disk: bool = False,
+        refresh: Callable[[T, Changes], T | None] | None = None,
+    ) -> T:
         """``fetch()`` once per data version (always, for a store that cannot tell it).
 
         ``on_disk``: also keep it on disk beside an embedded store, for the next process.
+        ``refresh(previous, changes)``: the value for the current data from the one kept on disk
+        for an earlier version and what was written since (``None``: fetch instead).
         """
         store = self.store
         if version is None:
@@ -179,10 +196,14 @@ class ChainEngine:
                 return kept[1]  # type: ignore[return-value]
             print_ = fingerprint(store) if on_disk and self.disk is not None and version is not None else None
             value = self.disk.load_value(name, print_) if self.disk is not None and print_ else None
+            how = "loaded"
+            if value is None and refresh is not None and print_:
+                value, how = self._refreshed(name, ".pickle", print_, refresh), "refreshed"
             if value is None:
-                value = fetch()
-                if print_ and self.disk is not None and fingerprint(store) == print_:
-                    self.disk.save_value(name, print_, value)
+                value, how = fetch(), "fetched"
+            self.made[how] += 1
+            if how != "loaded" and print_ and self.disk is not None and fingerprint(store) == print_:
+                self.disk.save_value(name, print_, value)
             if version is not None and store.data_version() == version:  # nothing written meanwhile
                 self._facts[name] = (version, value)
             return value
@@ -218,14 +239,47 @@ class ChainEngine:
     def _load_or_fetch(self, level: Level) -> LinkGraph | None:
         store = self.store
         print_ = fingerprint(store) if self.disk is not None else None
+        graph: LinkGraph | None = None
         if print_ and self.disk is not None:
             graph = self.disk.load_graph(level, print_)
             if graph is not None and len(graph) <= self.max_links:
+                self.made["loaded"] += 1
                 return graph
-        graph = fetch_level(store, level, self.max_links)
+            graph = self._refreshed(level, ".npz", print_, lambda old, ch: refresh_level(store, level, old, ch))
+        if graph is not None and len(graph) <= self.max_links:
+            self.made["refreshed"] += 1
+        else:
+            self.made["fetched"] += 1
+            graph = fetch_level(store, level, self.max_links)
         if graph is not None and print_ and self.disk is not None and fingerprint(store) == print_:
             self.disk.save_graph(level, print_, graph)
         return graph
+
+    def note_writes(self) -> None:
+        """Add this process's writes since the last call to the journal beside the kept files, so
+        the next reader refreshes what is kept instead of fetching it whole (the writer's part)."""
+        if self.disk is None:
+            return
+        store = self.store
+        taken = store.changes.take()
+        if taken is not None:
+            before, after, changes = taken
+            self.disk.record(version_part(store, before), version_part(store, after), changes)
+
+    def _refreshed(self, name: str, suffix: str, print_: str, refresh: Callable[[Any, Changes], Any]) -> Any:
+        """``name`` for the data ``print_`` made from the copy kept for an earlier version and the
+        journal's record of the writes since; ``None`` when the journal does not cover them."""
+        assert self.disk is not None
+        self.note_writes()
+        prior = self.disk.prior(name, suffix)
+        if prior is None or prior == print_:
+            return None
+        changes = self.disk.changes_between(prior, print_)
+        if changes is None:
+            log.info("%s: no record of every write since the kept copy; fetched whole", name)
+            return None
+        old = self.disk.load_graph(name, prior) if suffix == ".npz" else self.disk.load_value(name, prior)
+        return None if old is None else refresh(old, changes)
 
     def is_held(self, level: Level) -> bool:
         """Whether a graph of ``level`` is held in memory for the store's current data (nothing is fetched)."""
@@ -241,6 +295,7 @@ class ChainEngine:
         from chainkg.queries.products import product_info  # products uses the engine: imported when used
 
         try:
+            self.note_writes()
             version = self.version()
             for level in LEVELS:
                 self.level_graph(level, version)
