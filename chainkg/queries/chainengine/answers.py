@@ -18,6 +18,7 @@ The answer is written with :mod:`pickle` by chainkg into its own data directory 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Hashable
@@ -88,7 +89,6 @@ def _prune(folder: Path, *, keep: str, print_: str) -> None:
     mine = f"-{code_stamp()}-"
     for old in folder.glob(f"{PREFIX}*.pickle"):
         if old.name != keep and (print_ not in old.name or mine not in old.name):
-            try:
+            # A read-only data directory: the stale file stays, but its name is never read again.
+            with contextlib.suppress(OSError):
                 old.unlink(missing_ok=True)
-            except OSError:  # a read-only data directory: the stale file is never read (wrong name)
-                pass
