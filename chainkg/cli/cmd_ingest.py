@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _
+from chainkg.i18n import N_, Msg, _, localized
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -98,14 +98,18 @@ def _refuse_mixing(store: GraphStore, loading: str, mix: bool) -> None:
     s = settings()
     folder = "chainkg-public" if loading == "public" else "chainkg-demo"
     apart = (
-        f"give it a data folder of its own, e.g. CHAINKG_DATA_DIR={folder}"
+        Msg("give it a data folder of its own, e.g. CHAINKG_DATA_DIR={folder}", folder=folder)
         if s.store == "ladybug"
-        else "point CHAINKG_NEO4J_URI (or CHAINKG_NEO4J_DATABASE) at another server or database"
+        else Msg("point CHAINKG_NEO4J_URI (or CHAINKG_NEO4J_DATABASE) at another server or database")
     )
-    what = "the public data" if loading == "public" else "the demo data"
     raise InvalidInputError(
-        f"This store already holds {held}; loading {what} on top mixes both, and the demo's answers change "
-        f"(its chains gain the public products). To keep them apart, {apart}; to mix them anyway, add --mix.",
+        Msg(
+            "This store already holds {held}; loading {what} on top mixes both, and the demo's answers change "
+            "(its chains gain the public products). To keep them apart, {apart}; to mix them anyway, add --mix.",
+            held=Msg(held),  # "the demo data" or "the public data", listed just below
+            what=Msg("the public data") if loading == "public" else Msg("the demo data"),
+            apart=apart,
+        )
     )
 
 
@@ -160,18 +164,22 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
     if emit_json([asdict(t) for t in tables], as_json):
         return
     for t in tables:
-        console.print(
-            f"[bold]{escape(t.source)}[/]: {t.rows:,} rows → {escape(t.type or '(not loaded)')}"
-            f"{' — ' + escape(t.why) if t.why else ''}",
-            highlight=False,
-        )
+        # the texts are messages: JSON (above) keeps them in English, here they are said in the reader's language
+        kind = localized(t.type) if t.type else _("(not loaded)")
+        said = _("{rows:,} rows → {type} — {why}") if t.why else _("{rows:,} rows → {type}")
+        read_as = said.format(rows=t.rows, type=kind, why=localized(t.why))
+        console.print(f"[bold]{escape(t.source)}[/]: {escape(read_as)}", highlight=False)
+        skipped = _("skipped above the header: {line}")
         for line in t.preamble:
-            console.print(f"  [dim]skipped above the header: {escape(line)}[/]", highlight=False)
+            console.print(f"  [dim]{escape(skipped.format(line=localized(line)))}[/]", highlight=False)
         if t.columns:
             emit(
-                [{"column": c.header, "field": c.field or "", "中文": c.zh, "becomes": c.becomes} for c in t.columns],
+                [
+                    {"column": c.header, "field": c.field or "", "中文": c.zh, "becomes": localized(c.becomes)}
+                    for c in t.columns
+                ],
                 as_json=False,
-                title=f"Columns of {t.source}",
+                title=_("Columns of {file}").format(file=t.source),
                 columns=("column", "field", "中文", "becomes"),
             )
 

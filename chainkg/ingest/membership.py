@@ -17,6 +17,7 @@ from typing import Any
 
 from chainkg.graph.analytics.segments import Evidence, SegmentRule, match_enterprises, match_products
 from chainkg.graph.store.base import GraphStore, chunks
+from chainkg.i18n import Msg
 
 SEGMENT_RULES = """
 MATCH (s:ChainSegment)
@@ -61,10 +62,15 @@ class RefreshStats:
 
     def line(self) -> str:
         """One line for load notes."""
-        return (
-            f"Chain-map segments: {self.segments} segments hold {self.products:,} product and "
-            f"{self.enterprises:,} enterprise memberships ({self.created:,} new, {self.deleted:,} removed, "
-            f"{self.elapsed_s:.2f} s)."
+        return Msg(
+            "Chain-map segments: {segments} segments hold {products:,} product and {enterprises:,} enterprise "
+            "memberships ({created:,} new, {deleted:,} removed, {seconds:.2f} s).",
+            segments=self.segments,
+            products=self.products,
+            enterprises=self.enterprises,
+            created=self.created,
+            deleted=self.deleted,
+            seconds=self.elapsed_s,
         )
 
 
