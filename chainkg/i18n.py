@@ -482,3 +482,5 @@ def _ingest_vocabulary() -> None:  # pragma: no cover - never called: the load r
     pgettext("column", "input field")
     pgettext("column", "given")
     pgettext("column", "problem")
+    pgettext("column", "column")
+    pgettext("column", "becomes")

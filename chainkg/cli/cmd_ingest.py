@@ -159,8 +159,8 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
     from chainkg.ingest.explain import explain_file
     from chainkg.ingest.pipeline import _expand
 
-    files, _ = _expand(paths)
-    tables = [t for path, _ in files for t in explain_file(path, type_name)]
+    files, _skipped = _expand(paths)
+    tables = [t for path, _name in files for t in explain_file(path, type_name)]
     if emit_json([asdict(t) for t in tables], as_json):
         return
     for t in tables:
@@ -258,8 +258,9 @@ def ingest_ckg(
 
     Example: chainkg ingest-ckg ../shared/data/chainkg
     """
-    from chainkg.ingest.ckg import load_ckg
+    from chainkg.ingest.ckg import check_folder, load_ckg
 
+    check_folder(folder)  # a wrong folder is said before any store is opened (or created)
     with store_session() as store, _bars(not as_json) as bars:
         _refuse_mixing(store, "public", mix)
         report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size, reuse=not reread)

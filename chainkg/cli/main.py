@@ -29,6 +29,7 @@ import typer.main
 # Typer >= 0.29 carries its own copy of click; its classes are the ones the group works with.
 from typer import _click as click
 
+from chainkg.cli.clicktext import ChainkgCommand, Command, raise_said
 from chainkg.i18n import N_, _, get_locale, set_locale
 
 # The language before any option is parsed, so `chainkg --help` (eager, parsed before --lang's
@@ -103,7 +104,7 @@ ALIASES: dict[str, str] = {
 next release; they are not listed in ``chainkg --help`` (see README, "Renamed commands and routes")."""
 
 
-class LazyGroup(typer.core.TyperGroup):
+class LazyGroup(Command, typer.core.TyperGroup):
     """A root group that imports a command's module only when that command is resolved.
 
     While the root help is printed, unloaded commands are stand-ins carrying the registry's
@@ -147,6 +148,23 @@ class LazyGroup(typer.core.TyperGroup):
                 if near:
                     e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in near)}?"
             raise
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """click's, its errors (an unknown option) said in the reader's language (chainkg.cli.clicktext)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as e:
+            _typer_words()  # --lang's callback may not have run: the error panel speaks the language too
+            raise_said(e)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """click's, its errors (no such command, a missing argument) said in the reader's language."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as e:
+            raise_said(e)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Print the root help from the registry without importing any command module."""
@@ -291,6 +309,7 @@ class ChainkgTyper(typer.Typer):
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         """``typer.Typer.command``, the command wrapped in :func:`chainkg.cli.common.friendly_errors`."""
+        kwargs.setdefault("cls", ChainkgCommand)  # its usage line in the reader's language
         register = super().command(*args, **kwargs)
 
         def decorator(func: F) -> F:

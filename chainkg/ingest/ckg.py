@@ -996,6 +996,22 @@ class _CkgLoad:
             self.write_table(type_, table, ("Product", "Product"))
 
 
+def check_folder(folder: Path | str) -> Path:
+    """``folder`` as a path when it holds every file of the data set; else an error naming what is missing."""
+    root = Path(folder)
+    missing = [f for f in CKG_FILES if not (root / f).is_file()]
+    if missing:
+        raise InvalidInputError(
+            Msg(
+                "{folder} is not a ChainKnowledgeGraph folder: {missing} missing (it needs {files})",
+                folder=str(root),
+                missing=", ".join(missing),
+                files=", ".join(CKG_FILES),
+            )
+        )
+    return root
+
+
 def load_ckg(
     store: GraphStore,
     folder: Path | str,
@@ -1019,17 +1035,7 @@ def load_ckg(
     >>> report.get("Product").loaded                              # doctest: +SKIP
     95559
     """
-    root = Path(folder)
-    missing = [f for f in CKG_FILES if not (root / f).is_file()]
-    if missing:
-        raise InvalidInputError(
-            Msg(
-                "{folder} is not a ChainKnowledgeGraph folder: {missing} missing (it needs {files})",
-                folder=str(root),
-                missing=", ".join(missing),
-                files=", ".join(CKG_FILES),
-            )
-        )
+    root = check_folder(folder)
     t0 = time.perf_counter()
     fingerprint = files_fingerprint([(root / f, f) for f in CKG_FILES])
     if reuse:
