@@ -17,7 +17,7 @@ from rich.markup import escape
 from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _, get_locale, value
+from chainkg.i18n import N_, _, get_locale, pgettext, value
 from chainkg.queries.chainengine.segments import (
     SegmentFirm,
     SegmentGapsResult,
@@ -100,7 +100,7 @@ def maps_cmd(
                     "products": s.products_count,
                     "firms": s.enterprises_count,
                     "sample": "、".join(s.products[:4]),
-                    "defect": (_("explained") if s.unmatched_note else _("defect")) if s.defect else "",
+                    "defect": (_("explained") if s.unmatched_note else pgettext("value", "defect")) if s.defect else "",
                 }
                 for s in r.segments
             ]
@@ -277,7 +277,7 @@ def segment_whatif_cmd(
     console.print(_("If {who} leave {name}").format(who=who, name=r.base.name), highlight=False, markup=False)
     rows = [
         {
-            "effect": _("lost") if x in r.lost else _("weakened"),
+            "effect": pgettext("value", "lost") if x in r.lost else _("weakened"),
             "stage": x.stage_name,
             "segment": x.name,
             "firms leaving": "、".join(e.name for e in x.lost),
