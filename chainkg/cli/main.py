@@ -153,6 +153,8 @@ class LazyGroup(Command, typer.core.TyperGroup):
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:
         """click's, its errors (an unknown option) said in the reader's language (chainkg.cli.clicktext)."""
+        if parent is None:  # each run starts from CHAINKG_LANG (as on import), then --lang decides
+            set_locale(os.environ.get("CHAINKG_LANG"))
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.ClickException as e:
