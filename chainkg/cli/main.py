@@ -121,7 +121,8 @@ class LazyGroup(Command, typer.core.TyperGroup):
         """The real command, importing its module on first use (a stand-in while listing)."""
         if cmd_name in ALIASES and not self._listing:
             new = ALIASES[cmd_name]
-            click.echo(f"提示：命令 {cmd_name} 已更名为 {new}，旧名称将在下一版本移除。(renamed: use {new})", err=True)
+            said = _("Note: the command {old} is renamed {new}; the old name goes in the next release.")
+            click.echo(said.format(old=cmd_name, new=new), err=True)
             return self.get_command(ctx, new)
         cmd = self.commands.get(cmd_name)
         if cmd is not None:

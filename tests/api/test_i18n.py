@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,13 +44,35 @@ def _chinese_cells(text: str) -> set[str]:
     return {w for w in ZH_VALUES if re.search(rf"(?<=[│\s]){w}(?=[\s│])", text)}
 
 
-def test_catalogs_are_complete_and_fresh() -> None:
+def _tool() -> Any:
+    """tools/i18n.py as a module."""
     pytest.importorskip("babel")
     spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    assert tool.check() == []
+    return tool
+
+
+def test_catalogs_are_complete_and_fresh() -> None:
+    assert _tool().check() == []
+
+
+def test_check_flags_a_msgid_used_bare_and_with_a_context() -> None:
+    """One English word with a context (a header) and also bare: the bare use has no meaning named."""
+    from babel.messages.catalog import Catalog
+
+    tool = _tool()
+    cat = Catalog(locale="zh")
+    cat.add("year", "年份", context="column")
+    cat.add("year", "年")  # bare: which meaning?
+    cat.add("founded", "设立", context="column")
+    cat.add("founded", "成立", context="alliance")  # two contexts: each meaning named, fine
+    cat.add("Gaps to attract", "招商缺口")
+    assert tool.ambiguous(cat) == ["year"]
+    # a plural message needs every form translated
+    cat.add(("{n} firm", "{n} firms"), ("",), context=None)
+    assert tool.untranslated(cat) == ["{n} firm"]
 
 
 def test_values_and_accept_language() -> None:

@@ -45,8 +45,8 @@ def modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str
 def test_root_help_imports_no_command_module() -> None:
     mods = modules_after(["--help"])
     ours = {m for m in mods if m == "chainkg" or m.startswith("chainkg.")}
-    # chainkg.i18n: the help's language (stdlib gettext only)
-    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main", "chainkg.i18n"}, ours
+    # chainkg.i18n: the help's language (stdlib gettext only); chainkg.cli.clicktext: click's words in it (re only)
+    assert ours == {"chainkg", "chainkg.cli", "chainkg.cli.main", "chainkg.cli.clicktext", "chainkg.i18n"}, ours
     third = {m.split(".")[0] for m in mods}
     for heavy in (*HEAVY, "numpy", "networkx", "ladybug", "neo4j", "fastapi", "pydantic"):
         assert heavy not in third, f"`chainkg --help` imported {heavy}"
@@ -138,7 +138,9 @@ def test_a_mistyped_command_is_answered_with_the_nearest() -> None:
 
     res = CliRunner().invoke(app, ["gap", "sz-led"])
     assert res.exit_code == 2
-    assert "Did you mean 'gaps'?" in " ".join(res.output.replace("│", " ").split())
+    assert "您是否要用 'gaps'" in " ".join(res.output.replace("│", " ").split()), res.output
+    res = CliRunner().invoke(app, ["--lang", "en", "gap", "sz-led"])
+    assert "Did you mean 'gaps'" in " ".join(res.output.replace("│", " ").split()), res.output
 
 
 def test_old_command_names_still_run_with_a_note() -> None:
@@ -150,6 +152,8 @@ def test_old_command_names_still_run_with_a_note() -> None:
     assert set(ALIASES.values()) <= names and not set(ALIASES) & names
     r = CliRunner().invoke(app, ["whatif", "--help"])
     assert r.exit_code == 0, r.output
-    assert "已更名为 what-if" in r.stderr and "Usage:" in r.stdout and "--level" in r.stdout
+    assert "已更名为 what-if" in r.stderr and "用法：" in r.stdout and "--level" in r.stdout
+    en = CliRunner().invoke(app, ["--lang", "en", "whatif", "--help"])
+    assert "renamed what-if" in en.stderr and "Usage:" in en.stdout and "已更名" not in en.stderr, en.stderr
     listed = CliRunner().invoke(app, ["--help"]).stdout
     assert "what-if" in listed and "whatif" not in listed

@@ -199,7 +199,7 @@ def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     assert "ChainKnowledgeGraph" in flat(result.output)
-    assert "说明： 根据以地名开头的企业全称（cpca）为 11 家企业中的 8 家确定了省份" in flat(result.output), result.output
+    assert "说明： 根据以地名开头的企业全称（cpca）为 11 家企业中的 8 家确定了省份" in flat(result.output)
     assert stored_counts(data_dir)["Product"] == 16
     # merges.csv, like rejects.csv, holds how in English (stable) and in Chinese, whoever ran the load
     with (tmp_path / "r" / "merges.csv").open(encoding="utf-8-sig", newline="") as fh:
