@@ -45,7 +45,7 @@ import pyarrow.compute as pc
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore, WriteResult
-from chainkg.i18n import N_, Msg
+from chainkg.i18n import N_, Msg, gettext
 from chainkg.ingest.chainmap import load_shipped_maps
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
 from chainkg.ingest.jsonl import ANY, Columns, read_columns
@@ -330,7 +330,7 @@ class _CkgLoad:
         With ``count`` the object rows are added to ``type_``'s ``read`` counter. Call inside
         :meth:`in_line_order` so the rejections keep their place among the step's own.
         """
-        task = f"read {name}"
+        task = gettext("read {file}").format(file=name)  # a progress bar: in the reader's language
         self.progress.start(task, None)
         cols = self.columns(name)
         for no, raw in cols.bad:
@@ -369,7 +369,7 @@ class _CkgLoad:
 
         With ``count`` the rows yielded are added to ``type_``'s ``read`` counter.
         """
-        task = f"read {name}"
+        task = gettext("read {file}").format(file=name)  # a progress bar: in the reader's language
         self.progress.start(task, None)
         cols = self.columns(name)
         bad = sorted(cols.bad)

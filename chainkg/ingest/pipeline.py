@@ -25,7 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import Msg, reason_of
+from chainkg.i18n import Msg, _, reason_of
 from chainkg.ingest import checks
 from chainkg.ingest.chainmap import (
     MAP_SUFFIXES,
@@ -549,7 +549,7 @@ class _Load:
         mapping = self._columns(s, t)
         stats = self.report.stats(s.name, "node")
         self._line_problems(s, t)
-        task = f"check {t.source}"
+        task = _("check {file}").format(file=t.source)  # a progress bar: in the reader's language
         total = len(t.rows)
         self.progress.start(task, total)
         for i, (line, raw) in enumerate(_drain(t), start=1):
