@@ -709,40 +709,25 @@ class _Load:
         renamed = (
             self._keep_names(label, key, props, known.get(key), explicit=how == "key") if label in ORG_LABELS else None
         )
+        said: Msg | None = None
         if key in known:
             first = known[key]
             first.props.update({k: v for k, v in props.items() if v is not None})
             stats.merged += 1
-            self.report.merges.append(
-                Merge.of(
-                    label,
-                    t.source,
-                    line,
-                    given,
-                    key,
-                    Msg(
-                        "{how}: folded into {file} line {line}{renamed}",
-                        how=how_said("same key" if how in ("key", "new") else how),
-                        file=first.source,
-                        line=first.line,
-                        renamed=renamed or "",
-                    ),
-                )
+            said = Msg(
+                "{how}: folded into {file} line {line}{renamed}",
+                how=how_said("same key" if how in ("key", "new") else how),
+                file=first.source,
+                line=first.line,
+                renamed=renamed or "",
             )
         else:
             known[key] = _Node(key, props, t.source, line)
             stats.loaded += 1
             if how not in ("key", "new") or renamed:
-                self.report.merges.append(
-                    Merge.of(
-                        label,
-                        t.source,
-                        line,
-                        given,
-                        key,
-                        Msg("{how}: matches a stored node{renamed}", how=how_said(how), renamed=renamed or ""),
-                    )
-                )
+                said = Msg("{how}: matches a stored node{renamed}", how=how_said(how), renamed=renamed or "")
+        if said is not None:
+            self.report.merges.append(Merge.of(label, t.source, line, given, key, said))
         self.resolver.add_node(label, key, row)
         owner = OWNED.get(label)
         if owner is not None:

@@ -380,11 +380,15 @@ def _cli(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_ingest_ckg_speaks_one_language(tmp_path: Path) -> None:
+def test_ingest_ckg_speaks_one_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`chainkg ingest-ckg` on a slice of the data set: notes, rejected rows and files in one language each."""
+    import chainkg.cli.common as common
+    from chainkg.settings import Settings
+
     slice_ = ROOT / "tests" / "data" / "ckg"
-    env = {"CHAINKG_DATA_DIR": str(tmp_path / "zh-store"), "CHAINKG_STORE": "ladybug"}
-    code, zh = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "zh")], env)
+    # the CLI reads its settings once per process: a store of its own for each run
+    monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=tmp_path / "zh-store"))
+    code, zh = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "zh")], {})
     assert code == 0, zh
     with (tmp_path / "zh" / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
         given = [r["value"] for r in csv.DictReader(fh) if r["value"]]  # data from the files, as written
@@ -392,8 +396,8 @@ def test_ingest_ckg_speaks_one_language(tmp_path: Path) -> None:
     assert _english_prose(zh, given) == [], zh
     assert "note:" not in zh and "Rejected rows" not in zh
     # English on request (a fresh store, so the load runs again rather than reusing the receipt)
-    env_en = {"CHAINKG_DATA_DIR": str(tmp_path / "en-store"), "CHAINKG_STORE": "ladybug", "CHAINKG_LANG": "en"}
-    code, en = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "en")], env_en)
+    monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=tmp_path / "en-store"))
+    code, en = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "en")], {"CHAINKG_LANG": "en"})
     assert code == 0, en
     assert "note: Derived 2 city bases" in en and "no industry with this code" in en, en
     assert [w for w in _UI_ZH if w in en] == [], en
