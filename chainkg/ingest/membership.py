@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from chainkg.graph.analytics.segments import Evidence, SegmentRule, match_enterprises, match_products
@@ -64,13 +64,8 @@ class RefreshStats:
         """One line for load notes."""
         return Msg(
             "Chain-map segments: {segments} segments hold {products:,} product and {enterprises:,} enterprise "
-            "memberships ({created:,} new, {deleted:,} removed, {seconds:.2f} s).",
-            segments=self.segments,
-            products=self.products,
-            enterprises=self.enterprises,
-            created=self.created,
-            deleted=self.deleted,
-            seconds=self.elapsed_s,
+            "memberships ({created:,} new, {deleted:,} removed, {elapsed_s:.2f} s).",
+            **asdict(self),
         )
 
 
