@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, Msg, _, localized
+from chainkg.i18n import N_, Msg, _, get_locale, localized, ngettext
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -152,6 +152,19 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     console.print(escape(said.format(summary=str(summary), rejects=str(rejects), n=len(report.rejections))))
 
 
+def _type_said(kind: str) -> str:
+    """What a table loads as: the model's label (what --type takes), with its Chinese name in zh (企业)."""
+    from chainkg.views.style import rel_line, type_line
+
+    if isinstance(kind, Msg):
+        return kind.text()
+    if get_locale() == "en":
+        return kind
+    word = type_line(kind)
+    word = rel_line(kind) if word == kind else word
+    return kind if word == kind else _("{label} ({name})").format(label=kind, name=word)
+
+
 def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None:
     """Print how each table of each file would be read (``--explain``)."""
     from dataclasses import asdict
@@ -165,8 +178,12 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
         return
     for t in tables:
         # the texts are messages: JSON (above) keeps them in English, here they are said in the reader's language
-        kind = localized(t.type) if t.type else _("(not loaded)")
-        said = _("{rows:,} rows → {type} — {why}") if t.why else _("{rows:,} rows → {type}")
+        kind = _type_said(t.type) if t.type else _("(not loaded)")
+        said = (
+            ngettext("{rows:,} row → {type} — {why}", "{rows:,} rows → {type} — {why}", t.rows)
+            if t.why
+            else ngettext("{rows:,} row → {type}", "{rows:,} rows → {type}", t.rows)
+        )
         read_as = said.format(rows=t.rows, type=kind, why=localized(t.why))
         console.print(f"[bold]{escape(t.source)}[/]: {escape(read_as)}", highlight=False)
         skipped = _("skipped above the header: {line}")
@@ -175,12 +192,12 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
         if t.columns:
             emit(
                 [
-                    {"column": c.header, "field": c.field or "", "中文": c.zh, "becomes": localized(c.becomes)}
+                    {"column": c.header, "input field": c.field or "", "中文": c.zh, "becomes": localized(c.becomes)}
                     for c in t.columns
                 ],
                 as_json=False,
                 title=_("Columns of {file}").format(file=t.source),
-                columns=("column", "field", "中文", "becomes"),
+                columns=("column", "input field", "中文", "becomes"),
             )
 
 

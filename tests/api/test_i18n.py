@@ -361,7 +361,7 @@ def _data_lines(zh: str, en: str) -> str:
 
 # -- loading, --explain and click's own errors (issue 15: no English-only text in a zh answer) -----------------
 
-_UI_ZH = ("说明", "未导入的行", "导入摘要", "实体消歧", "用法", "错误", "运行", "参数", "选项", "不导入", "行 →")
+_UI_ZH = ("中文", "说明", "未导入的行", "导入摘要", "实体消歧", "用法", "错误", "运行", "参数", "选项", "不导入")
 """Words of our (and click's) interface in Chinese: none of them in an English answer (data may be Chinese)."""
 
 
