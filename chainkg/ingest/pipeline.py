@@ -323,7 +323,8 @@ class _Load:
         c = clean_key(v)
         if c != v:
             n, example = self.cleaned.get(t.source, (0, ""))
-            self.cleaned[t.source] = (n + 1, example or f"'{shown(v, 60)}' became '{c}' ({what_changed(v, c)})")
+            became = Msg("'{given}' became '{key}' ({what})", given=shown(v, 60), key=c, what=what_changed(v, c))
+            self.cleaned[t.source] = (n + 1, example or became)
         return c
 
     def _note_cleaned(self) -> None:
