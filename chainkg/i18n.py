@@ -367,6 +367,7 @@ class Msg(str):
 
     msgid: str
     params: dict[str, Any]
+    context: str | None = None
 
     def __new__(cls, msgid: str, /, **params: Any) -> Msg:
         """The message ``msgid`` (English, with ``{name}`` fields) with ``params`` filled in."""
@@ -378,14 +379,25 @@ class Msg(str):
     def __reduce__(self) -> tuple[Any, ...]:  # copy/pickle keep the message, not only its English text
         return (_msg_from_stable, (self.stable(),))
 
+    @classmethod
+    def in_context(cls, context: str, msgid: str, /, **params: Any) -> Msg:
+        """The message ``msgid`` as meant in ``context`` (a code such as ``alias`` that is also a header
+        elsewhere); list it for pybabel as ``pgettext(context, msgid)``."""
+        obj = cls(msgid, **params)
+        obj.context = context
+        return obj
+
     def text(self, lang: str | None = None) -> str:
         """The message in ``lang`` (the current language when None)."""
         lang = normalize(lang) or _current.get()
-        return _fill(translations(lang).gettext(self.msgid), self.params, lang)
+        t = translations(lang)
+        said = t.pgettext(self.context, self.msgid) if self.context else t.gettext(self.msgid)
+        return _fill(said, self.params, lang)
 
     def stable(self) -> dict[str, Any]:
-        """``{"msgid": ..., "params": {...}}``: JSON-safe, the same whatever the language."""
-        return {"msgid": self.msgid, "params": {k: _stable_param(v) for k, v in self.params.items()}}
+        """``{"msgid": ..., "params": {...}}`` (``context`` too when set): JSON-safe, the same in every language."""
+        out = {"msgid": self.msgid, "params": {k: _stable_param(v) for k, v in self.params.items()}}
+        return out | ({"context": self.context} if self.context else {})
 
     @classmethod
     def from_stable(cls, data: dict[str, Any]) -> Msg:
@@ -394,6 +406,8 @@ class Msg(str):
             k: cls.from_stable(v) if isinstance(v, dict) and "msgid" in v else v
             for k, v in (data.get("params") or {}).items()
         }
+        if data.get("context"):
+            return cls.in_context(str(data["context"]), str(data["msgid"]), **params)
         return cls(str(data["msgid"]), **params)
 
     def dumps(self) -> str:
@@ -468,3 +482,5 @@ def _ingest_vocabulary() -> None:  # pragma: no cover - never called: the load r
     pgettext("column", "input field")
     pgettext("column", "given")
     pgettext("column", "problem")
+    pgettext("column", "column")
+    pgettext("column", "becomes")

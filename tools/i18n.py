@@ -1,7 +1,7 @@
 """Extract, update and compile chainkg's message catalogs (pybabel, driven from one place).
 
     python tools/i18n.py            # extract → chainkg/locale/chainkg.pot, update zh/en .po, compile .mo
-    python tools/i18n.py --check    # exit 1 when a catalog is stale or a zh message is untranslated
+    python tools/i18n.py --check    # exit 1 when a catalog is stale, a zh message untranslated or a msgid ambiguous
 
 The compiled ``.mo`` files are committed and shipped as package data: a runtime install needs
 no Babel (a build tool here, like ruff), and what runs is byte for byte what was reviewed.
@@ -102,10 +102,41 @@ def build() -> None:
         mo_path(lang).write_bytes(mo_bytes(read(path, lang)))
 
 
+def ambiguous(cat: Catalog) -> list[str]:
+    """The msgids used both bare and in a context (``_("year")`` and ``pgettext("column", "year")``).
+
+    A msgid with a context says that one English word has more than one meaning; the same msgid
+    also used bare then leaves one translation to serve a meaning nobody named (the bare
+    ``firms`` was a unit, 家, where the header ``firms`` is 全国企业). Give the bare use a context
+    too. Two contexts of one msgid whose translations should differ but are equal cannot be seen
+    from the catalog: that stays with review.
+    """
+    contexts: dict[str, set[str | None]] = {}
+    for m in cat:
+        if m.id:
+            contexts.setdefault(m.id if isinstance(m.id, str) else m.id[0], set()).add(m.context)
+    return sorted(k for k, found in contexts.items() if None in found and len(found) > 1)
+
+
+def untranslated(cat: Catalog) -> list[str]:
+    """The msgids without a translation (a plural message needs every form)."""
+    return [
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in cat
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    ]
+
+
 def check() -> list[str]:
-    """What is stale or missing, in words (empty when the catalogs are complete and fresh)."""
+    """What is stale, missing or ambiguous, in words (empty when the catalogs are complete and fresh)."""
     problems = []
-    want = ids(extract())
+    found = extract()
+    want = ids(found)
+    unclear = ambiguous(found)
+    if unclear:
+        problems.append(
+            f"{len(unclear)} msgid(s) used both bare and with a context (give the bare use a context): {unclear[:10]}"
+        )
     if ids(read(POT)) != want:
         problems.append(f"{POT.name} is stale: run python tools/i18n.py")
     for lang in LOCALES:
@@ -113,7 +144,7 @@ def check() -> list[str]:
         if ids(cat) != want:
             problems.append(f"{lang}.po does not list the extracted messages: run python tools/i18n.py")
         if lang == "zh":
-            missing = [m.id for m in cat if m.id and (not m.string or m.fuzzy)]
+            missing = untranslated(cat)
             if missing:
                 problems.append(f"zh.po: {len(missing)} untranslated, e.g. {missing[:5]}")
         if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(cat):

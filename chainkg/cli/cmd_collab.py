@@ -11,7 +11,7 @@ import typer
 from chainkg.cli.common import JSON_OPT, ask, console, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
-from chainkg.i18n import N_, _, ngettext, value
+from chainkg.i18n import N_, _, ngettext, pgettext, value
 from chainkg.queries.alliances import alliance_map
 from chainkg.queries.collaboration import PARTNER_KINDS, collaboration_opportunities
 from chainkg.queries.indicators import (
@@ -120,7 +120,7 @@ def alliance(
             "founded {year}; focus: {focus}; chain enterprises: {firms}; segments covered {covered}/{total} ({pct})"
         ).format(
             year=m.founded_year or "?",
-            focus="、".join(i.name for i in m.focus_industries) or _("none"),
+            focus="、".join(i.name for i in m.focus_industries) or pgettext("value", "none"),
             firms=m.chain_enterprises,
             covered=len(m.covered),
             total=len(m.segments),

@@ -15,7 +15,7 @@ from chainkg.cli.common import console, emit, emit_json, settings, store_session
 from chainkg.cli.main import app
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _
+from chainkg.i18n import N_, Msg, _, get_locale, localized, ngettext
 from chainkg.ingest.report import IngestReport
 
 if TYPE_CHECKING:
@@ -98,14 +98,18 @@ def _refuse_mixing(store: GraphStore, loading: str, mix: bool) -> None:
     s = settings()
     folder = "chainkg-public" if loading == "public" else "chainkg-demo"
     apart = (
-        f"give it a data folder of its own, e.g. CHAINKG_DATA_DIR={folder}"
+        Msg("give it a data folder of its own, e.g. CHAINKG_DATA_DIR={folder}", folder=folder)
         if s.store == "ladybug"
-        else "point CHAINKG_NEO4J_URI (or CHAINKG_NEO4J_DATABASE) at another server or database"
+        else Msg("point CHAINKG_NEO4J_URI (or CHAINKG_NEO4J_DATABASE) at another server or database")
     )
-    what = "the public data" if loading == "public" else "the demo data"
     raise InvalidInputError(
-        f"This store already holds {held}; loading {what} on top mixes both, and the demo's answers change "
-        f"(its chains gain the public products). To keep them apart, {apart}; to mix them anyway, add --mix.",
+        Msg(
+            "This store already holds {held}; loading {what} on top mixes both, and the demo's answers change "
+            "(its chains gain the public products). To keep them apart, {apart}; to mix them anyway, add --mix.",
+            held=Msg(held),  # "the demo data" or "the public data", listed just below
+            what=Msg("the public data") if loading == "public" else Msg("the demo data"),
+            apart=apart,
+        )
     )
 
 
@@ -148,6 +152,19 @@ def _finish(report: IngestReport, *, as_json: bool, report_dir: Path | None, tit
     console.print(escape(said.format(summary=str(summary), rejects=str(rejects), n=len(report.rejections))))
 
 
+def _type_said(kind: str) -> str:
+    """What a table loads as: the model's label (what --type takes), with its Chinese name in zh (企业)."""
+    from chainkg.views.style import rel_line, type_line
+
+    if isinstance(kind, Msg):
+        return kind.text()
+    if get_locale() == "en":
+        return kind
+    word = type_line(kind)
+    word = rel_line(kind) if word == kind else word
+    return kind if word == kind else _("{label} ({name})").format(label=kind, name=word)
+
+
 def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None:
     """Print how each table of each file would be read (``--explain``)."""
     from dataclasses import asdict
@@ -155,24 +172,32 @@ def _explain(paths: list[Path], type_name: str | None, *, as_json: bool) -> None
     from chainkg.ingest.explain import explain_file
     from chainkg.ingest.pipeline import _expand
 
-    files, _ = _expand(paths)
-    tables = [t for path, _ in files for t in explain_file(path, type_name)]
+    files, _skipped = _expand(paths)
+    tables = [t for path, _name in files for t in explain_file(path, type_name)]
     if emit_json([asdict(t) for t in tables], as_json):
         return
     for t in tables:
-        console.print(
-            f"[bold]{escape(t.source)}[/]: {t.rows:,} rows → {escape(t.type or '(not loaded)')}"
-            f"{' — ' + escape(t.why) if t.why else ''}",
-            highlight=False,
+        # the texts are messages: JSON (above) keeps them in English, here they are said in the reader's language
+        kind = _type_said(t.type) if t.type else _("(not loaded)")
+        said = (
+            ngettext("{rows:,} row → {type} — {why}", "{rows:,} rows → {type} — {why}", t.rows)
+            if t.why
+            else ngettext("{rows:,} row → {type}", "{rows:,} rows → {type}", t.rows)
         )
+        read_as = said.format(rows=t.rows, type=kind, why=localized(t.why))
+        console.print(f"[bold]{escape(t.source)}[/]: {escape(read_as)}", highlight=False)
+        skipped = _("skipped above the header: {line}")
         for line in t.preamble:
-            console.print(f"  [dim]skipped above the header: {escape(line)}[/]", highlight=False)
+            console.print(f"  [dim]{escape(skipped.format(line=localized(line)))}[/]", highlight=False)
         if t.columns:
             emit(
-                [{"column": c.header, "field": c.field or "", "中文": c.zh, "becomes": c.becomes} for c in t.columns],
+                [
+                    {"column": c.header, "input field": c.field or "", "中文": c.zh, "becomes": localized(c.becomes)}
+                    for c in t.columns
+                ],
                 as_json=False,
-                title=f"Columns of {t.source}",
-                columns=("column", "field", "中文", "becomes"),
+                title=_("Columns of {file}").format(file=t.source),
+                columns=("column", "input field", "中文", "becomes"),
             )
 
 
@@ -250,8 +275,9 @@ def ingest_ckg(
 
     Example: chainkg ingest-ckg ../shared/data/chainkg
     """
-    from chainkg.ingest.ckg import load_ckg
+    from chainkg.ingest.ckg import check_folder, load_ckg
 
+    check_folder(folder)  # a wrong folder is said before any store is opened (or created)
     with store_session() as store, _bars(not as_json) as bars:
         _refuse_mixing(store, "public", mix)
         report = load_ckg(store, folder, progress=RichProgress(bars), batch_size=batch_size, reuse=not reread)

@@ -17,7 +17,7 @@ from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, emit, emit_j
 from chainkg.cli.main import app
 from chainkg.cli.plain import say
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _, get_locale, value
+from chainkg.i18n import N_, _, get_locale, pgettext, value
 from chainkg.queries.chainengine.segments import (
     SegmentFirm,
     SegmentGapsResult,
@@ -100,7 +100,7 @@ def maps_cmd(
                     "products": s.products_count,
                     "firms": s.enterprises_count,
                     "sample": "、".join(s.products[:4]),
-                    "defect": (_("explained") if s.unmatched_note else _("defect")) if s.defect else "",
+                    "defect": (_("explained") if s.unmatched_note else pgettext("value", "defect")) if s.defect else "",
                 }
                 for s in r.segments
             ]
@@ -261,7 +261,7 @@ def segment_whatif_cmd(
     say(_("If {who} leave {name}").format(who=who, name=r.base.name))
     rows = [
         {
-            "effect": _("lost") if x in r.lost else _("weakened"),
+            "effect": pgettext("value", "lost") if x in r.lost else _("weakened"),
             "stage": x.stage_name,
             "segment": x.name,
             "firms leaving": "、".join(e.name for e in x.lost),

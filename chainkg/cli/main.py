@@ -29,6 +29,7 @@ import typer.main
 # Typer >= 0.29 carries its own copy of click; its classes are the ones the group works with.
 from typer import _click as click
 
+from chainkg.cli.clicktext import ChainkgCommand, Command, raise_said
 from chainkg.i18n import N_, _, get_locale, set_locale
 
 # The language before any option is parsed, so `chainkg --help` (eager, parsed before --lang's
@@ -103,7 +104,7 @@ ALIASES: dict[str, str] = {
 next release; they are not listed in ``chainkg --help`` (see README, "Renamed commands and routes")."""
 
 
-class LazyGroup(typer.core.TyperGroup):
+class LazyGroup(Command, typer.core.TyperGroup):
     """A root group that imports a command's module only when that command is resolved.
 
     While the root help is printed, unloaded commands are stand-ins carrying the registry's
@@ -120,7 +121,8 @@ class LazyGroup(typer.core.TyperGroup):
         """The real command, importing its module on first use (a stand-in while listing)."""
         if cmd_name in ALIASES and not self._listing:
             new = ALIASES[cmd_name]
-            click.echo(f"提示：命令 {cmd_name} 已更名为 {new}，旧名称将在下一版本移除。(renamed: use {new})", err=True)
+            said = _("Note: the command {old} is renamed {new}; the old name goes in the next release.")
+            click.echo(said.format(old=cmd_name, new=new), err=True)
             return self.get_command(ctx, new)
         cmd = self.commands.get(cmd_name)
         if cmd is not None:
@@ -147,6 +149,25 @@ class LazyGroup(typer.core.TyperGroup):
                 if near:
                     e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in near)}?"
             raise
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """click's, its errors (an unknown option) said in the reader's language (chainkg.cli.clicktext)."""
+        if parent is None:  # each run starts from CHAINKG_LANG (as on import), then --lang decides
+            set_locale(os.environ.get("CHAINKG_LANG"))
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as e:
+            _typer_words()  # --lang's callback may not have run: the error panel speaks the language too
+            raise_said(e)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """click's, its errors (no such command, a missing argument) said in the reader's language."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as e:
+            raise_said(e)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Print the root help from the registry without importing any command module (nor rich)."""
@@ -294,6 +315,7 @@ class ChainkgTyper(typer.Typer):
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         """``typer.Typer.command``, the command wrapped in :func:`chainkg.cli.common.friendly_errors`."""
+        kwargs.setdefault("cls", ChainkgCommand)  # its usage line in the reader's language
         register = super().command(*args, **kwargs)
 
         def decorator(func: F) -> F:

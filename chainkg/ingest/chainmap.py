@@ -671,7 +671,15 @@ def write_map(store: GraphStore, m: ChainMapDef, loaded_at: str, report: IngestR
         stale = [r["key"] for r in store.execute(_STALE_NODES[label], {"map": m.key}) if r["key"] not in keep]
         if stale:
             store.execute(_DELETE_NODES[label], {"keys": stale})
-            report.notes.append(f"{m.source}: {len(stale)} {label} no longer in map '{m.key}' deleted.")
+            report.notes.append(
+                Msg(
+                    "{file}: {n} {label} no longer in map '{map}' deleted.",
+                    file=m.source,
+                    n=len(stale),
+                    label=label,
+                    map=m.key,
+                )
+            )
     for t in _REL_ENDS:
         keep_pairs = {(r["src"], r["dst"]) for r in rows[t]}
         stale_pairs = [

@@ -45,6 +45,7 @@ import pyarrow.compute as pc
 
 from chainkg.errors import InvalidInputError
 from chainkg.graph.store.base import GraphStore, WriteResult
+from chainkg.i18n import N_, Msg, gettext
 from chainkg.ingest.chainmap import load_shipped_maps
 from chainkg.ingest.checks import EXCHANGE_NAMES, exchange_for
 from chainkg.ingest.jsonl import ANY, Columns, read_columns
@@ -72,6 +73,7 @@ _EXCHANGE_BY_NAME = {name: suffix for suffix, name in EXCHANGE_NAMES.items()}
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 _NOISE = re.compile(r"[\\/\"'\s\x00-\x1f]+")
+_NOT_OBJECT = N_("the line is not a JSON object")
 
 
 def city_base_key(city: str) -> str:
@@ -213,7 +215,12 @@ def _first_of(*cols: pa.Array) -> np.ndarray:
 def _folded(type_: str, file: str, line: int, src: str, dst: str, first_line: int) -> Merge:
     """The merge reported for a relationship given again (it is folded into its first row)."""
     return Merge.of(
-        type_, file, line, f"{src} → {dst}", f"{src} → {dst}", f"same relationship again: folded into line {first_line}"
+        type_,
+        file,
+        line,
+        f"{src} → {dst}",
+        f"{src} → {dst}",
+        Msg("same relationship again: folded into line {line}", line=first_line),
     )
 
 
@@ -323,7 +330,7 @@ class _CkgLoad:
         With ``count`` the object rows are added to ``type_``'s ``read`` counter. Call inside
         :meth:`in_line_order` so the rejections keep their place among the step's own.
         """
-        task = f"read {name}"
+        task = gettext("read {file}").format(file=name)  # a progress bar: in the reader's language
         self.progress.start(task, None)
         cols = self.columns(name)
         for no, raw in cols.bad:
@@ -336,7 +343,7 @@ class _CkgLoad:
                         line=no,
                         field=None,
                         value=value_text(raw[:200]),
-                        reason="the line is not a JSON object",
+                        reason=Msg(_NOT_OBJECT),
                         type=type_,
                     )
                 )
@@ -362,7 +369,7 @@ class _CkgLoad:
 
         With ``count`` the rows yielded are added to ``type_``'s ``read`` counter.
         """
-        task = f"read {name}"
+        task = gettext("read {file}").format(file=name)  # a progress bar: in the reader's language
         self.progress.start(task, None)
         cols = self.columns(name)
         bad = sorted(cols.bad)
@@ -370,12 +377,12 @@ class _CkgLoad:
         for no, obj in cols.dicts():
             while b < len(bad) and bad[b][0] < no:
                 self.report.stats(type_).read += 1
-                self.reject(type_, name, bad[b][0], "the line is not a JSON object", value=bad[b][1][:200])
+                self.reject(type_, name, bad[b][0], Msg(_NOT_OBJECT), value=bad[b][1][:200])
                 b += 1
             yield no, obj
         for no, raw in bad[b:]:
             self.report.stats(type_).read += 1
-            self.reject(type_, name, no, "the line is not a JSON object", value=raw[:200])
+            self.reject(type_, name, no, Msg(_NOT_OBJECT), value=raw[:200])
         if count:
             self.report.stats(type_).read += len(cols)
         self.report.files.append(
@@ -421,7 +428,7 @@ class _CkgLoad:
                 s.add_write(res.created, res.updated, res.unchanged)
                 for sk in res.skipped:
                     s.loaded -= 1
-                    self.reject(type_, str(sk.get("source")), int(sk.get("source_row") or 0), "an end is missing")
+                    self.reject(type_, str(sk.get("source")), int(sk.get("source_row") or 0), Msg("an end is missing"))
         finally:
             self.writer.shutdown(wait=True, cancel_futures=True)
             self.pending.clear()
@@ -449,7 +456,7 @@ class _CkgLoad:
         for no, r in self.read("industry.json", "Industry"):
             code, name = str(r.get("code") or "").strip(), str(r.get("name") or "").strip()
             if not re.fullmatch(r"[0-9]{6}", code) or not name:
-                self.reject("Industry", "industry.json", no, "needs a six-digit code and a name", "code", code)
+                self.reject("Industry", "industry.json", no, Msg("needs a six-digit code and a name"), "code", code)
                 continue
             key = f"{SCHEME}:{code}"
             if code in self.industry_by_code:
@@ -471,7 +478,7 @@ class _CkgLoad:
             if a is None or b is None:
                 bad = "from_code" if a is None else "to_code"
                 self.reject(
-                    "SUB_INDUSTRY_OF", "industry_industry.json", no, "no industry with this code", bad, r.get(bad)
+                    "SUB_INDUSTRY_OF", "industry_industry.json", no, Msg("no industry with this code"), bad, r.get(bad)
                 )
                 continue
             self.fold(
@@ -517,13 +524,20 @@ class _CkgLoad:
             if target is None:
                 for _ in ups:
                     self.reject(
-                        "UPSTREAM_OF", "industry_up.json", no, "no SW2021 industry has this name", "industry", industry
+                        "UPSTREAM_OF",
+                        "industry_up.json",
+                        no,
+                        Msg("no SW2021 industry has this name"),
+                        "industry",
+                        industry,
                     )
                 continue
             for up, count in ups.items():
                 src = find(up)
                 if src is None:
-                    self.reject("UPSTREAM_OF", "industry_up.json", no, "no SW2021 industry has this name", "ups", up)
+                    self.reject(
+                        "UPSTREAM_OF", "industry_up.json", no, Msg("no SW2021 industry has this name"), "ups", up
+                    )
                     continue
                 row = {"src": src, "dst": target, "weight": float(count)} | self.prov("industry_up.json", no)
                 self.fold("UPSTREAM_OF", out, (src, target), row, "industry_up.json", no)
@@ -535,7 +549,7 @@ class _CkgLoad:
                     None,
                     name,
                     older[name],
-                    "industry name not in industry.json; matched through its code in company_industry.json",
+                    Msg("industry name not in industry.json; matched through its code in company_industry.json"),
                 )
             )
         self.write_rels("UPSTREAM_OF", "Industry", "Industry", out)
@@ -550,21 +564,30 @@ class _CkgLoad:
             name = str(r.get("name") or "").strip()
             m = re.fullmatch(r"([0-9]{6})(?:\.(SH|SZ|BJ))?", code)
             if not m or not name:
-                self.reject("Enterprise", "company.json", no, "needs a six-digit stock code and a name", "code", code)
+                self.reject(
+                    "Enterprise", "company.json", no, Msg("needs a six-digit stock code and a name"), "code", code
+                )
                 continue
             location = str(r.get("location") or "").strip()
             suffix = m.group(2)
             if location not in _EXCHANGE_BY_NAME:
                 date_in_exchange += 1
                 self.report.notes.append(
-                    f"company.json line {no}: the exchange column holds {location!r}; "
-                    f"the exchange of {name} was taken from its stock code."
+                    Msg(
+                        "company.json line {line}: the exchange column holds {value!r}; "
+                        "the exchange of {name} was taken from its stock code.",
+                        line=no,
+                        value=location,
+                        name=name,
+                    )
                 )
             if suffix is None:
                 bare += 1
                 suffix = _EXCHANGE_BY_NAME.get(location) or exchange_for(m.group(1))
             if suffix is None:
-                self.reject("Enterprise", "company.json", no, "cannot tell the exchange of this code", "code", code)
+                self.reject(
+                    "Enterprise", "company.json", no, Msg("cannot tell the exchange of this code"), "code", code
+                )
                 continue
             key = f"{m.group(1)}.{suffix}"
             if key in rows:
@@ -577,9 +600,11 @@ class _CkgLoad:
                         line=no,
                         given=f"{name} ({r.get('fullname')})",
                         key=key,
-                        how=(
-                            f"same stock code as line {first['source_row']} ({first['name']}, {first['full_name']}); "
-                            "kept the first row"
+                        how=Msg(
+                            "same stock code as line {line} ({name}, {full_name}); kept the first row",
+                            line=first["source_row"],
+                            name=first["name"],
+                            full_name=first["full_name"],
                         ),
                     )
                 )
@@ -597,11 +622,17 @@ class _CkgLoad:
         dup_names = sorted(n for n, keys in self.company_by_name.items() if len(keys) > 1)
         dup_rows = sum(1 for m in self.report.merges if m.type == "Enterprise")
         self.report.notes.append(
-            f"company.json: {bare:,} stock codes had no exchange suffix and got one from the exchange column; "
-            f"{date_in_exchange} row(s) held a date in the exchange column; {dup_rows} rows repeated a stock code "
-            f"already seen (folded, first row kept); {len(dup_names)} short names still belong to more than one code"
-            + (f" ({', '.join(dup_names[:5])}{' ...' if len(dup_names) > 5 else ''})" if dup_names else "")
-            + ", so short names are used only where they are unique."
+            Msg(
+                "company.json: {bare:,} stock codes had no exchange suffix and got one from the exchange column; "
+                "{dates} row(s) held a date in the exchange column; {dups} rows repeated a stock code "
+                "already seen (folded, first row kept); {names} short names still belong to more than one code"
+                "{examples}, so short names are used only where they are unique.",
+                bare=bare,
+                dates=date_in_exchange,
+                dups=dup_rows,
+                names=len(dup_names),
+                examples=(f" ({', '.join(dup_names[:5])}{' ...' if len(dup_names) > 5 else ''})" if dup_names else ""),
+            )
         )
         self.place(list(rows.values()))
         self.write_nodes("Enterprise", list(rows.values()))
@@ -625,8 +656,14 @@ class _CkgLoad:
                 r["city"] = c
                 placed_c += 1
         self.report.notes.append(
-            f"Placed {placed_p:,} of {len(rows):,} enterprises in a province and {placed_c:,} in a city from full "
-            f"names that begin with a place name (cpca); the other {len(rows) - placed_p:,} full names do not."
+            Msg(
+                "Placed {province:,} of {total:,} enterprises in a province and {city:,} in a city from full "
+                "names that begin with a place name (cpca); the other {other:,} full names do not.",
+                province=placed_p,
+                total=len(rows),
+                city=placed_c,
+                other=len(rows) - placed_p,
+            )
         )
 
     def city_bases(self, rows: list[dict[str, Any]]) -> None:
@@ -658,7 +695,11 @@ class _CkgLoad:
         self.write_nodes("Base", list(cities.values()))
         self.write_rels("LOCATED_IN", "Enterprise", "Base", located)
         self.report.notes.append(
-            f"Derived {len(cities):,} city bases (key city:<city>) with LOCATED_IN from {len(located):,} enterprises."
+            Msg(
+                "Derived {bases:,} city bases (key city:<city>) with LOCATED_IN from {firms:,} enterprises.",
+                bases=len(cities),
+                firms=len(located),
+            )
         )
 
     def company_for(self, code: str, name: str, file: str, line: int, type_: str) -> str | None:
@@ -670,12 +711,23 @@ class _CkgLoad:
             key = next(iter(keys))
             self.merge(
                 Merge.of(
-                    "Enterprise", file, line, f"{code} {name}", key, "stock code unknown; matched by unique short name"
+                    "Enterprise",
+                    file,
+                    line,
+                    f"{code} {name}",
+                    key,
+                    Msg("stock code unknown; matched by unique short name"),
                 )
             )
             return key
-        why = "no company in company.json has this stock code"
-        why += f", and the short name {name!r} " + ("is ambiguous" if keys else "is unknown too")
+        if keys:
+            why = Msg(
+                "no company in company.json has this stock code, and the short name {name!r} is ambiguous", name=name
+            )
+        else:
+            why = Msg(
+                "no company in company.json has this stock code, and the short name {name!r} is unknown too", name=name
+            )
         self.reject(type_, file, line, why, "company_code", code)
         return None
 
@@ -701,7 +753,7 @@ class _CkgLoad:
                         "IN_INDUSTRY",
                         "company_industry.json",
                         no,
-                        "neither the industry code nor its name is in industry.json",
+                        Msg("neither the industry code nor its name is in industry.json"),
                         "industry_code",
                         code,
                     )
@@ -713,7 +765,7 @@ class _CkgLoad:
                         no,
                         f"{code} {iname}",
                         industry,
-                        "industry code unknown; matched by name",
+                        Msg("industry code unknown; matched by name"),
                     )
                 )
             elif iname and self.industry_by_name.get(iname) != industry:
@@ -722,8 +774,11 @@ class _CkgLoad:
             self.fold("IN_INDUSTRY", out, (company, industry), row, "company_industry.json", no)
         if disagree:
             self.report.notes.append(
-                f"company_industry.json: {disagree} rows name their industry differently from industry.json "
-                "(older SW names); the code was used."
+                Msg(
+                    "company_industry.json: {n} rows name their industry differently from industry.json "
+                    "(older SW names); the code was used.",
+                    n=disagree,
+                )
             )
         self.write_rels("IN_INDUSTRY", "Enterprise", "Industry", out)
 
@@ -739,7 +794,7 @@ class _CkgLoad:
             if bad.size:
                 raw = cols.raw("name", bad)
                 for j, i in enumerate(bad.tolist()):
-                    self.reject("Product", file, int(cols.lines[i]), "a product needs a name", "name", raw[j])
+                    self.reject("Product", file, int(cols.lines[i]), Msg("a product needs a name"), "name", raw[j])
             idx = np.flatnonzero(ok)
             repeat = _first_of(names.take(idx)) != np.arange(len(idx))
             s.merged += int(repeat.sum())
@@ -749,8 +804,11 @@ class _CkgLoad:
         self.product_keys = kept
         self.products = set(kept.to_pylist())
         self.report.notes.append(
-            f"product.json: {odd} product names hold quotes or backslashes; they are stored verbatim "
-            "(relation files that spell them with other escapes are matched to them)."
+            Msg(
+                "product.json: {n} product names hold quotes or backslashes; they are stored verbatim "
+                "(relation files that spell them with other escapes are matched to them).",
+                n=odd,
+            )
         )
         n = len(kept)
         table = pa.table(
@@ -782,11 +840,11 @@ class _CkgLoad:
                         line,
                         name,
                         key,
-                        "spelled with other quotes, slashes, escapes or spaces than in product.json",
+                        Msg("spelled with other quotes, slashes, escapes or spaces than in product.json"),
                     )
                 )
                 return key
-        self.reject(type_, file, line, "no product in product.json has this name", field, name)
+        self.reject(type_, file, line, Msg("no product in product.json has this name"), field, name)
         return None
 
     def company_keys(self, codes: pa.Array) -> pa.Array:
@@ -873,9 +931,14 @@ class _CkgLoad:
         if weights:
             arr = np.array(weights)
             self.report.notes.append(
-                f"company_product.json: rel_weight runs from {min(weights):.2f} to {max(weights):.2f}; "
-                f"{int((arr == 0).sum()):,} zeros and {int((arr < 0).sum()):,} negative "
-                "values are stored as given in MAKES.share."
+                Msg(
+                    "company_product.json: rel_weight runs from {low:.2f} to {high:.2f}; {zeros:,} zeros and "
+                    "{negative:,} negative values are stored as given in MAKES.share.",
+                    low=min(weights),
+                    high=max(weights),
+                    zeros=int((arr == 0).sum()),
+                    negative=int((arr < 0).sum()),
+                )
             )
 
     def product_links(self) -> None:
@@ -898,7 +961,7 @@ class _CkgLoad:
                     no = int(cols.lines[i])
                     type_ = "SUBTYPE_OF" if sub[i] else "INPUT_TO"
                     if not known[i]:
-                        self.reject(type_, f, no, "rel must be 上游材料, 下游产品 or 产品小类", "rel", rel_raw[j])
+                        self.reject(type_, f, no, Msg("rel must be 上游材料, 下游产品 or 产品小类"), "rel", rel_raw[j])
                         ok[i] = False
                         continue
                     x = self.product_for(a_raw[j], type_, f, no, "from_entity")
@@ -933,6 +996,22 @@ class _CkgLoad:
             self.write_table(type_, table, ("Product", "Product"))
 
 
+def check_folder(folder: Path | str) -> Path:
+    """``folder`` as a path when it holds every file of the data set; else an error naming what is missing."""
+    root = Path(folder)
+    missing = [f for f in CKG_FILES if not (root / f).is_file()]
+    if missing:
+        raise InvalidInputError(
+            Msg(
+                "{folder} is not a ChainKnowledgeGraph folder: {missing} missing (it needs {files})",
+                folder=str(root),
+                missing=", ".join(missing),
+                files=", ".join(CKG_FILES),
+            )
+        )
+    return root
+
+
 def load_ckg(
     store: GraphStore,
     folder: Path | str,
@@ -956,13 +1035,7 @@ def load_ckg(
     >>> report.get("Product").loaded                              # doctest: +SKIP
     95559
     """
-    root = Path(folder)
-    missing = [f for f in CKG_FILES if not (root / f).is_file()]
-    if missing:
-        raise InvalidInputError(
-            f"{root} is not a ChainKnowledgeGraph folder: {', '.join(missing)} missing "
-            f"(it needs {', '.join(CKG_FILES)})"
-        )
+    root = check_folder(folder)
     t0 = time.perf_counter()
     fingerprint = files_fingerprint([(root / f, f) for f in CKG_FILES])
     if reuse:
@@ -1041,7 +1114,13 @@ def derive_city_leads(store: GraphStore, report: IngestReport) -> None:
         s.loaded += len(new)
         s.add_write(res.created, res.updated, res.unchanged)
     report.notes.append(
-        f"Leading industries (LEADS_IN) of {len({c for c, _ in want}):,} city bases: {len(want):,} SW2021 level-3 "
-        "industries holding at least max(2, 1 %) of the city's firms at twice the national share or more "
-        f"(location quotient ≥ 2); {len(new):,} new, {len(stale):,} dropped."
+        Msg(
+            "Leading industries (LEADS_IN) of {bases:,} city bases: {n:,} SW2021 level-3 industries holding at "
+            "least max(2, 1 %) of the city's firms at twice the national share or more (location quotient ≥ 2); "
+            "{new:,} new, {dropped:,} dropped.",
+            bases=len({c for c, _ in want}),
+            n=len(want),
+            new=len(new),
+            dropped=len(stale),
+        )
     )

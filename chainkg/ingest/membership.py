@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from chainkg.graph.analytics.segments import Evidence, SegmentRule, match_enterprises, match_products
 from chainkg.graph.store.base import GraphStore, chunks
+from chainkg.i18n import Msg
 
 SEGMENT_RULES = """
 MATCH (s:ChainSegment)
@@ -61,10 +62,10 @@ class RefreshStats:
 
     def line(self) -> str:
         """One line for load notes."""
-        return (
-            f"Chain-map segments: {self.segments} segments hold {self.products:,} product and "
-            f"{self.enterprises:,} enterprise memberships ({self.created:,} new, {self.deleted:,} removed, "
-            f"{self.elapsed_s:.2f} s)."
+        return Msg(
+            "Chain-map segments: {segments} segments hold {products:,} product and {enterprises:,} enterprise "
+            "memberships ({created:,} new, {deleted:,} removed, {elapsed_s:.2f} s).",
+            **asdict(self),
         )
 
 

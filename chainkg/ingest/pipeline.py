@@ -25,7 +25,7 @@ from typing import Any
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import MODEL, node_type
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import Msg, reason_of
+from chainkg.i18n import Msg, _, reason_of
 from chainkg.ingest import checks
 from chainkg.ingest.chainmap import (
     MAP_SUFFIXES,
@@ -57,7 +57,7 @@ from chainkg.ingest.receipts import files_fingerprint, receipt_name, save_receip
 from chainkg.ingest.registry_export import Converted, convert
 from chainkg.ingest.registry_links import derive
 from chainkg.ingest.report import FileInfo, IngestReport, Merge, Rejection, ReviewPair, TypeStats, value_text
-from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolved, Resolver, decision_word
+from chainkg.ingest.resolve import ORG_LABELS, AliasTable, Resolved, Resolver, decision_word, how_said
 from chainkg.ingest.textsafe import clean_key, shown, what_changed
 from chainkg.ingest.validate import FieldProblem, RowError, validate_row
 from chainkg.ingest.write import write_rows
@@ -323,7 +323,8 @@ class _Load:
         c = clean_key(v)
         if c != v:
             n, example = self.cleaned.get(t.source, (0, ""))
-            self.cleaned[t.source] = (n + 1, example or f"'{shown(v, 60)}' became '{c}' ({what_changed(v, c)})")
+            became = Msg("'{given}' became '{key}' ({what})", given=shown(v, 60), key=c, what=what_changed(v, c))
+            self.cleaned[t.source] = (n + 1, example or became)
         return c
 
     def _note_cleaned(self) -> None:
@@ -429,8 +430,13 @@ class _Load:
             if word is None or not given or not cand:
                 if str(cells.get("decision") or "").strip():
                     self.report.notes.append(
-                        f"{t.source}, line {line}: decision {str(cells.get('decision'))[:20]!r} is not "
-                        "same/different (同一/不同); the pair stays undecided."
+                        Msg(
+                            "{file}, line {line}: decision {decision!r} is not same/different (同一/不同); "
+                            "the pair stays undecided.",
+                            file=t.source,
+                            line=line,
+                            decision=str(cells.get("decision"))[:20],
+                        )
                     )
                 open_ += 1
                 continue
@@ -438,7 +444,13 @@ class _Load:
             same += word == "same"
             different += word == "different"
         self.report.notes.append(
-            f"{t.source}: {same} pair(s) decided the same firm, {different} different, {open_} left undecided."
+            Msg(
+                "{file}: {same} pair(s) decided the same firm, {different} different, {open} left undecided.",
+                file=t.source,
+                same=same,
+                different=different,
+                open=open_,
+            )
         )
 
     def _read_aliases(self, t: RawTable) -> None:
@@ -538,7 +550,7 @@ class _Load:
         mapping = self._columns(s, t)
         stats = self.report.stats(s.name, "node")
         self._line_problems(s, t)
-        task = f"check {t.source}"
+        task = _("check {file}").format(file=t.source)  # a progress bar: in the reader's language
         total = len(t.rows)
         self.progress.start(task, total)
         for i, (line, raw) in enumerate(_drain(t), start=1):
@@ -666,7 +678,7 @@ class _Load:
                     self.renamed += 1
                     shown = ", ".join(f"'{n}'" for n in fresh)
                     now = props.get("name") or base.get("name")
-                    return f"; renamed by its key to '{now}', {shown} kept as an alias"
+                    return Msg("; renamed by its key to '{now}', {old} kept as an alias", now=now, old=shown)
                 return None
         new: list[str] = []
         for fld in ("name", "full_name"):
@@ -682,7 +694,9 @@ class _Load:
             return None
         self.renamed += 1
         shown = ", ".join(f"'{n}'" for n in new)
-        return f"; new spelling {shown} kept as an alias, display name '{base.get('name')}' unchanged"
+        return Msg(
+            "; new spelling {new} kept as an alias, display name '{name}' unchanged", new=shown, name=base.get("name")
+        )
 
     def _add_node(self, s: TypeSpec, t: RawTable, line: int, key: str, how: str, row: dict[str, Any]) -> None:
         label = s.name
@@ -696,28 +710,25 @@ class _Load:
         renamed = (
             self._keep_names(label, key, props, known.get(key), explicit=how == "key") if label in ORG_LABELS else None
         )
+        said: Msg | None = None
         if key in known:
             first = known[key]
             first.props.update({k: v for k, v in props.items() if v is not None})
             stats.merged += 1
-            reason = "same key" if how in ("key", "new") else how
-            self.report.merges.append(
-                Merge.of(
-                    label,
-                    t.source,
-                    line,
-                    given,
-                    key,
-                    f"{reason}: folded into {first.source} line {first.line}{renamed or ''}",
-                )
+            said = Msg(
+                "{how}: folded into {file} line {line}{renamed}",
+                how=how_said("same key" if how in ("key", "new") else how),
+                file=first.source,
+                line=first.line,
+                renamed=renamed or "",
             )
         else:
             known[key] = _Node(key, props, t.source, line)
             stats.loaded += 1
             if how not in ("key", "new") or renamed:
-                self.report.merges.append(
-                    Merge.of(label, t.source, line, given, key, f"{how}: matches a stored node{renamed or ''}")
-                )
+                said = Msg("{how}: matches a stored node{renamed}", how=how_said(how), renamed=renamed or "")
+        if said is not None:
+            self.report.merges.append(Merge.of(label, t.source, line, given, key, said))
         self.resolver.add_node(label, key, row)
         owner = OWNED.get(label)
         if owner is not None:
@@ -798,7 +809,9 @@ class _Load:
                 return
             if hit.how in ("alias", "normalized name"):
                 self.report.merges.append(
-                    Merge.of(hit.label, p.table.source, p.line, str(p.given.get(fld) or row[fld]), hit.key, hit.how)
+                    Merge.of(
+                        hit.label, p.table.source, p.line, str(p.given.get(fld) or row[fld]), hit.key, how_said(hit.how)
+                    )
                 )
             ends.append(hit)
         a, b = ends
@@ -816,7 +829,7 @@ class _Load:
                     p.line,
                     f"{row['src']} → {row['dst']}",
                     f"{a.key} → {b.key}",
-                    f"same relationship: folded into {first.source} line {first.line}",
+                    Msg("same relationship: folded into {file} line {line}", file=first.source, line=first.line),
                 )
             )
             return
@@ -830,8 +843,11 @@ class _Load:
         self.process(tables, forced=forced, registry=registry)
         if self.resolver.fuzzy_skipped:
             self.report.notes.append(
-                f"Fuzzy name matching stopped after its budget: {self.resolver.fuzzy_skipped:,} row(s) were matched "
-                "on USCC and exact/normalized names only."
+                Msg(
+                    "Fuzzy name matching stopped after its budget: {n:,} row(s) were matched "
+                    "on USCC and exact/normalized names only.",
+                    n=self.resolver.fuzzy_skipped,
+                )
             )
         self.write()
         if not self.dry_run and self._members_may_change():

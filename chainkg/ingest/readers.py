@@ -490,8 +490,11 @@ def read_xlsx(path: Path, source: str, limits: ReadLimits | None = None) -> list
             tables.append(t)
         if charts and tables:
             tables[0].notes.append(
-                f"{source}: chart sheet(s) {', '.join(repr(shown(c, 60)) for c in dict.fromkeys(charts))} hold no "
-                "rows and were skipped."
+                Msg(
+                    "{file}: chart sheet(s) {sheets} hold no rows and were skipped.",
+                    file=source,
+                    sheets=", ".join(repr(shown(c, 60)) for c in dict.fromkeys(charts)),
+                )
             )
     finally:
         wb.close()

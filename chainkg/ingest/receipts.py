@@ -24,6 +24,7 @@ from pathlib import Path
 
 from chainkg.errors import ChainkgError
 from chainkg.graph.store.base import GraphStore
+from chainkg.i18n import Msg
 from chainkg.ingest.report import IngestReport
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,13 @@ def save_receipt(store: GraphStore, name: str, fingerprint: str, report: IngestR
     or failing store) is logged and the next load simply reads its files again.
     """
     try:
-        body = {"fingerprint": fingerprint, "counts": store.counts(), "report": report.model_dump(mode="json")}
+        body = {
+            "fingerprint": fingerprint,
+            "counts": store.counts(),
+            "report": report.model_dump(mode="json"),
+            # the notes as messages, so a re-load shows them in its reader's language (the report keeps the English)
+            "notes": [n.stable() if isinstance(n, Msg) else n for n in report.notes],
+        }
         store.save_receipt(name, json.dumps(body, ensure_ascii=False))
     except ChainkgError as exc:
         log.warning("load receipt not saved: %s", exc)
@@ -79,6 +86,9 @@ def unchanged_reload(store: GraphStore, name: str, fingerprint: str, t0: float) 
         if body["fingerprint"] != fingerprint or body["counts"] != store.counts():
             return None
         report = IngestReport.model_validate(body["report"])
+        notes = body.get("notes")
+        if isinstance(notes, list) and len(notes) == len(report.notes):
+            report.notes = [Msg.from_stable(n) if isinstance(n, dict) else str(n) for n in notes]
     except (ValueError, KeyError, TypeError, ChainkgError):
         return None  # a receipt from another version, or none readable: load in full
     for s in report.types:
@@ -86,7 +96,9 @@ def unchanged_reload(store: GraphStore, name: str, fingerprint: str, t0: float) 
     report.elapsed_s = round(time.perf_counter() - t0, 3)
     report.notes.insert(
         0,
-        "The files are byte for byte those of the last load and nothing was written to the store since, so they "
-        "were not read again: every row is unchanged (the rejections and merges below are the last load's).",
+        Msg(
+            "The files are byte for byte those of the last load and nothing was written to the store since, so they "
+            "were not read again: every row is unchanged (the rejections and merges below are the last load's)."
+        ),
     )
     return report

@@ -202,8 +202,11 @@ def convert(table: RawTable) -> Converted:
         footers.append(rows.pop()[0])
     if footers:
         conv.notes.append(
-            f"{table.source}: line(s) {', '.join(map(str, sorted(footers)))} read as notes below the table "
-            "(数据来源, 导出时间 ...), not as firms."
+            Msg(
+                "{file}: line(s) {lines} read as notes below the table (数据来源, 导出时间 ...), not as firms.",
+                file=table.source,
+                lines=", ".join(map(str, sorted(footers))),
+            )
         )
     cols: list[str] = []
     for line, raw in rows:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainkg.graph.store.base import GraphStore, chunks
+from chainkg.i18n import Msg
 from chainkg.ingest import gb4754
 from chainkg.ingest.registry_export import Converted
 from chainkg.ingest.scope_text import ProductIndex
@@ -130,9 +131,12 @@ def derive(
             crosswalked.add(key)
     if firms:
         out.notes.append(
-            f"{len({f[0] for f in firms}):,} firm(s) carry a GB/T 4754 code (IN_INDUSTRY to GB4754:<code>); "
-            f"{len(crosswalked):,} were also "
-            "placed in a SW2021 industry through the editorial crosswalk (see docs/ingest.md)."
+            Msg(
+                "{firms:,} firm(s) carry a GB/T 4754 code (IN_INDUSTRY to GB4754:<code>); {placed:,} were also "
+                "placed in a SW2021 industry through the editorial crosswalk (see docs/ingest.md).",
+                firms=len({f[0] for f in firms}),
+                placed=len(crosswalked),
+            )
         )
     if texts:
         index = product_index(store, loaded_products)
@@ -144,8 +148,12 @@ def derive(
                 )
                 linked.add((key, hit.product))
         out.notes.append(
-            f"主营产品/经营范围 text of {len({t[0] for t in texts}):,} firm(s) named {len(linked):,} known product(s) "
-            "(MAKES, each with its "
-            f"evidence; {len(index):,} products known). Text naming no known product links nothing."
+            Msg(
+                "主营产品/经营范围 text of {firms:,} firm(s) named {linked:,} known product(s) (MAKES, each with its "
+                "evidence; {known:,} products known). Text naming no known product links nothing.",
+                firms=len({t[0] for t in texts}),
+                linked=len(linked),
+                known=len(index),
+            )
         )
     return out

@@ -42,21 +42,15 @@ class Rejection(BaseModel):
     @classmethod
     def _keep_message(cls, data: Any) -> Any:
         """A reason given as a Msg keeps its msgid and parameters (pydantic would keep only the text)."""
-        if isinstance(data, dict) and isinstance(data.get("reason"), Msg) and data.get("msgid") is None:
-            stable = data["reason"].stable()
-            data = {**data, "msgid": stable["msgid"], "params": stable["params"]}
-        return data
+        return _keep_message(data, "reason")
 
     def said(self) -> str:
         """The reason as a message (a :class:`~chainkg.i18n.Msg` when it has one, else the English text)."""
-        if self.msgid is None:
-            return self.reason
-        return Msg.from_stable({"msgid": self.msgid, "params": self.params or {}})
+        return _said(self.reason, self.msgid, self.params)
 
     def text(self, lang: str | None = None) -> str:
         """The reason in ``lang`` (the current language when None)."""
-        said = self.said()
-        return said.text(lang) if isinstance(said, Msg) else said
+        return localized(self.said(), lang)
 
     def where(self) -> str:
         """``'enterprise.csv, line 7, field uscc'`` (``enterprise.csv，第 7 行，字段 uscc``) for messages."""
@@ -76,12 +70,42 @@ class Merge(BaseModel):
     line: int | None = None
     given: str = Field(description="The name, code or key as written in the file")
     key: str = Field(description="The key of the entity it was merged into")
-    how: str = Field(description="duplicate key, USCC, stock code, normalized name or alias")
+    how: str = Field(description="duplicate key, USCC, stock code, normalized name or alias (in English: stable)")
+    msgid: str | None = Field(None, description="The message catalog id of ``how``, when it has one")
+    params: dict[str, Any] | None = Field(None, description="The values ``how``'s message quotes")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_message(cls, data: Any) -> Any:
+        """A ``how`` given as a Msg keeps its msgid and parameters."""
+        return _keep_message(data, "how")
+
+    def how_text(self, lang: str | None = None) -> str:
+        """How the row was merged, in ``lang`` (the current language when None); a bare code
+        (``alias``, ``normalized name``) is said as meant in context ``how``."""
+        if self.msgid is None:
+            return Msg.in_context("how", self.how).text(lang)
+        return localized(_said(self.how, self.msgid, self.params), lang)
 
     @classmethod
     def of(cls, type_: str, file: str, line: int | None, given: str, key: str, how: str) -> Merge:
         """The merge of ``given`` in ``file`` at ``line`` into ``key`` of ``type_``, and why."""
         return cls(type=type_, file=file, line=line, given=given, key=key, how=how)
+
+
+def _keep_message(data: Any, field: str) -> Any:
+    """``data`` with the msgid and parameters of its ``field`` when that is a Msg (pydantic keeps only the text)."""
+    # a code in a context (Msg.in_context) is kept as its text: the reader's side knows the context
+    msg = data.get(field) if isinstance(data, dict) else None
+    if isinstance(msg, Msg) and msg.context is None and data.get("msgid") is None:
+        stable = data[field].stable()
+        data = {**data, "msgid": stable["msgid"], "params": stable["params"]}
+    return data
+
+
+def _said(text: str, msgid: str | None, params: dict[str, Any] | None) -> str:
+    """The stored message (``msgid``, ``params``) as a Msg; ``text`` as is when it has none."""
+    return text if msgid is None else Msg.from_stable({"msgid": msgid, "params": params or {}})
 
 
 class ReviewPair(BaseModel):
@@ -240,11 +264,18 @@ class IngestReport(BaseModel):
         )
 
     def write_merges(self, path: Path | str) -> Path:
-        """Write the merges entity resolution made to a CSV, for review."""
+        """Write the merges entity resolution made to a CSV, for review.
+
+        Kept like rejects.csv, the same whoever ran the load: ``how`` in English (stable, for tools)
+        and ``how_zh`` in Chinese, both always.
+        """
         return _write_csv(
             path,
-            ["type", "file", "line", "given", "merged_into_key", "how"],
-            ([m.type, m.file, _cell(m.line), _text(m.given), _text(m.key), m.how] for m in self.merges),
+            ["type", "file", "line", "given", "merged_into_key", "how", "how_zh"],
+            (
+                [m.type, m.file, _cell(m.line), _text(m.given), _text(m.key), m.how, m.how_text("zh")]
+                for m in self.merges
+            ),
         )
 
     def write_reviews(self, path: Path | str) -> Path:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import node_type
 from chainkg.graph.store.base import GraphStore, chunks
-from chainkg.i18n import Msg
+from chainkg.i18n import Msg, pgettext
 from chainkg.ingest import checks, places
 
 # Re-exported: normalisation lives in chainkg.text, below ingest and queries.
@@ -138,6 +138,29 @@ class Resolved:
     how: str
     score: float | None = None
     candidate_name: str | None = None
+
+
+def how_said(how: str) -> str:
+    """How a row was matched, as people read it: a code (``USCC``, ``alias`` ...) said in the reader's
+    language (context ``how``, listed in :func:`_how_vocabulary`); a message (a former name) as it is."""
+    return how if isinstance(how, Msg) else Msg.in_context(HOW, how)
+
+
+HOW = "how"
+"""The message context of the codes saying how a row was matched (``name`` is also a column header)."""
+
+
+def _how_vocabulary() -> None:  # pragma: no cover - never called: lists the codes for pybabel
+    """The codes of :class:`Resolved` people read in merges.csv and the load report."""
+    pgettext("how", "same key")
+    pgettext("how", "USCC")
+    pgettext("how", "stock code")
+    pgettext("how", "name")
+    pgettext("how", "code")
+    pgettext("how", "alias")
+    pgettext("how", "normalized name")
+    pgettext("how", "review decision: same firm")
+    pgettext("how", "name without province/city prefix")
 
 
 SAME = "same"
@@ -301,7 +324,7 @@ class Resolver:
         for n in (*names, *former):
             hit = self._by_name(idx, n, uscc=uscc, stock=stock)
             if hit is not None:
-                how = hit[1] if n in names else f"former name '{n}'"
+                how = hit[1] if n in names else Msg("former name '{name}'", name=n)
                 return Resolved(label, hit[0], how)
         if names:
             similar = self._similar(label, idx, names[0], uscc, stock)
@@ -369,7 +392,9 @@ class Resolver:
             if self.decisions.get((given, key)) == SAME:
                 return Resolved(label, key, "review decision: same firm")
             if score >= FUZZY_MERGE:
-                return Resolved(label, key, f"similar name (rapidfuzz ratio {score:.0f})", float(score))
+                return Resolved(
+                    label, key, Msg("similar name (rapidfuzz ratio {score:.0f})", score=float(score)), float(score)
+                )
             return Resolved(label, key, "review", round(float(score), 1), idx.names_of.get(key))
         return None
 

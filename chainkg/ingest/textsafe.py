@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from chainkg.i18n import N_, Msg
+
 INVISIBLE = frozenset(
     "\u00ad"  # soft hyphen
     "\u034f"  # combining grapheme joiner
@@ -31,14 +33,14 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]|[" + "".join(sorte
 _UNPRINTABLE_BUT_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 NAMES = {
-    "\u00ad": "soft hyphen",
-    "\u200b": "zero-width space",
-    "\u200c": "zero-width non-joiner",
-    "\u200d": "zero-width joiner",
-    "\u200e": "left-to-right mark",
-    "\u200f": "right-to-left mark",
-    "\u202e": "right-to-left override",
-    "\ufeff": "zero-width no-break space",
+    "\u00ad": N_("soft hyphen"),
+    "\u200b": N_("zero-width space"),
+    "\u200c": N_("zero-width non-joiner"),
+    "\u200d": N_("zero-width joiner"),
+    "\u200e": N_("left-to-right mark"),
+    "\u200f": N_("right-to-left mark"),
+    "\u202e": N_("right-to-left override"),
+    "\ufeff": N_("zero-width no-break space"),
 }
 
 
@@ -77,12 +79,18 @@ def clean_key(key: str) -> str:
 
 
 def what_changed(before: str, after: str) -> str:
-    """Words for what ``clean_key`` did to ``before`` (for the load report's note)."""
+    """Words for what ``clean_key`` did to ``before`` (for the load report's note): a message, said
+    in the reader's language where it is shown (English as text)."""
     removed = sorted({c for c in before if c in INVISIBLE})
-    parts = [NAMES.get(c, f"U+{ord(c):04X}") for c in removed]
+    parts = [Msg(NAMES[c]) if c in NAMES else f"U+{ord(c):04X}" for c in removed]
     if _INVISIBLE_RE.sub("", before).strip() != after:
-        parts.append("compatibility forms (NFKC, e.g. full-width letters)")
-    return ", ".join(parts) or "outer blanks"
+        parts.append(Msg("compatibility forms (NFKC, e.g. full-width letters)"))
+    if not parts:
+        return Msg("outer blanks")
+    said = parts[0]
+    for part in parts[1:]:
+        said = Msg("{said}, {part}", said=said, part=part)  # nested: each part in the same language
+    return said
 
 
 def has_surrogate(text: str) -> bool:

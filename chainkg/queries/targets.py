@@ -25,7 +25,7 @@ import math
 from typing import Any, Literal
 
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _
+from chainkg.i18n import N_, Msg, _
 from chainkg.queries.measures import MeasureData, base_names, fetch, today_year
 from chainkg.queries.results import Record
 
@@ -120,8 +120,9 @@ def _src(row: dict[str, object] | None) -> str:
 def _input(msg: str, value: float | None, unit: str, year: int, source: str, **words: object) -> TargetInput:
     """One input named by the catalog message ``msg`` (filled with ``words``): ``name`` in the
     current language, ``name_en`` in English for every language."""
+    said = msg.text() if isinstance(msg, Msg) else _(msg)
     return TargetInput(
-        name=_(msg).format(**words), name_en=msg.format(**words), value=value, unit=unit, year=year, source=source
+        name=said.format(**words), name_en=str(msg).format(**words), value=value, unit=unit, year=year, source=source
     )
 
 
@@ -282,7 +283,13 @@ def high_tech_share(data: MeasureData, base: str, year: int) -> Target:
             year,
             "EnterpriseYear.exports_high_tech_own_ip",
         ),
-        _input(N_("all bases"), math.fsum(everyone.values()) if everyone else None, "万美元", year, "all bases"),
+        _input(
+            Msg.in_context("total", "all bases"),
+            math.fsum(everyone.values()) if everyone else None,
+            "万美元",
+            year,
+            "all bases",
+        ),
         _input(
             N_("national high-tech exports"),
             None if nat is None else nat["value"],

@@ -15,7 +15,7 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import N_, _, get_locale, value
+from chainkg.i18n import N_, _, get_locale, pgettext, value
 from chainkg.views.layout import Band, band_layout
 from chainkg.views.render import View
 from chainkg.views.style import (
@@ -115,7 +115,7 @@ def _level_layout(g: nx.MultiDiGraph) -> tuple[dict[Hashable, tuple[float, float
             count = sum(1 for _n, a in sub.nodes(data=True) if _stage_index(a.get("stage")) == i)
             titles.append(f"{prefix}{value(name)} ({count})")
         if any(_stage_index(a.get("stage")) >= len(STAGE_ORDER) for _n, a in sub.nodes(data=True)):
-            titles.append(prefix + _("other"))
+            titles.append(prefix + pgettext("stage", "other"))
         p, b = band_layout(
             sub,
             lambda n: _stage_index(g.nodes[n].get("stage")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
-from chainkg.i18n import N_, _, column, get_locale, value
+from chainkg.i18n import N_, Msg, _, column, get_locale, in_language, pgettext, value
 from chainkg.queries.indicators import BaseIndicators, BaseRank
 from chainkg.queries.policy import PolicyProfile
 from chainkg.queries.targets import BaseTargets
@@ -48,15 +48,28 @@ INDICATOR_ROWS: tuple[tuple[str, str, Kind], ...] = (
     ("key_contacts", N_("key enterprises with a contact"), "int"),
     ("chain_completeness", N_("chain completeness"), "pct"),
     ("chain_segments", N_("chain segments"), "int"),
-    ("gaps", N_("gaps"), "int"),
+    ("gaps", Msg.in_context("indicator", "gaps"), "int"),
     ("weak_links", N_("weak links"), "int"),
-    ("alliances", N_("alliances"), "int"),
+    ("alliances", Msg.in_context("indicator", "alliances"), "int"),
     ("alliance_share", N_("share in an alliance"), "pct"),
     ("pools", N_("patent pools"), "int"),
     ("platform_types", N_("platform types (of 6)"), "int"),
     ("cooperation_links", N_("industry–academia links"), "int"),
 )
 NA = "n/a"
+
+
+def _indicator_vocabulary() -> None:  # pragma: no cover - never called: lists the labels above for pybabel
+    """The labels of INDICATOR_ROWS that are also headers (context ``column``), so have a context of their own."""
+    pgettext("indicator", "gaps")
+    pgettext("indicator", "alliances")
+
+
+def label_text(label: str, lang: str | None = None) -> str:
+    """An indicator's label (a catalog message) in ``lang`` (the current language when None)."""
+    if isinstance(label, Msg):
+        return label.text(lang)
+    return in_language(lang, label) if lang else _(label)
 
 
 def show(v: Any, kind: Kind) -> str:
@@ -81,20 +94,21 @@ def show(v: Any, kind: Kind) -> str:
     return f"{v:.3g}"
 
 
-UNITS: dict[str, str] = {"万元": N_("10k CNY"), "万美元": N_("10k USD"), "家": N_("firms")}
-"""The units the queries write (as the notice does), as catalog messages."""
+UNITS: dict[str, str] = {"万元": "10k CNY", "万美元": "10k USD", "家": "firms"}
+"""The units the queries write (as the notice does), as catalog messages of context ``unit``
+(listed in chainkg.views.policypage; ``firms`` is also a header)."""
 
 
 def unit_text(unit: str) -> str:
     """A unit in the current language (``万元`` is ``10k CNY`` in English)."""
-    return _(UNITS[unit]) if unit in UNITS else unit
+    return pgettext("unit", UNITS[unit]) if unit in UNITS else unit
 
 
 def indicator_table(found: Sequence[BaseIndicators], heads: Sequence[str]) -> list[dict[str, str]]:
     """One row per indicator (指标), one column per base or year."""
     rows = []
     for name, label, kind in INDICATOR_ROWS:
-        row = {column("indicator"): _(label)}
+        row = {column("indicator"): label_text(label)}
         for h, i in zip(heads, found, strict=True):
             row[h] = show(getattr(i, name), kind)
         rows.append(row)
@@ -115,7 +129,7 @@ def change_table(now: BaseIndicators, before: BaseIndicators | None) -> list[dic
             delta = f"{a - b:+,.4g}"
         rows.append(
             {
-                column("indicator"): _(label),
+                column("indicator"): label_text(label),
                 str(now.year): show(a, kind),
                 str(now.year - 1 if now.year else "") or _("year before"): show(b, kind),
                 column("change"): delta,
@@ -132,7 +146,7 @@ def missing_lines(found: Sequence[BaseIndicators]) -> list[str]:
         where = str(i.year) if i.year is not None else i.base
         for k, why in i.missing.items():
             if k in labels:
-                out.append(f"{where} {_(labels[k])}: {NA} — {why}")
+                out.append(f"{where} {label_text(labels[k])}: {NA} — {why}")
     return out
 
 
@@ -145,7 +159,7 @@ def target_rows(bt: BaseTargets) -> list[dict[str, str]]:
         rows.append(
             {
                 column("§2 target"): f"{t.code} {t.name_en if get_locale() == 'en' else t.name}",
-                column("scope"): _("base") if t.scope == "base" else _("national (base's share)"),
+                column("scope"): pgettext("scope", "base") if t.scope == "base" else _("national (base's share)"),
                 column("threshold"): thr,
                 column("this base"): show(t.value, kind),
                 column("all bases"): "—" if t.scope == "base" else show(t.total, kind),
@@ -224,7 +238,7 @@ RANK_ONLY_LABELS: dict[str, str] = {
 def indicator_name(key: str) -> str:
     """An indicator's name in the current language (the key when it has none)."""
     labels = {n: label for n, label, _kind in INDICATOR_ROWS} | RANK_ONLY_LABELS
-    return _(labels[key]) if key in labels else key
+    return label_text(labels[key]) if key in labels else key
 
 
 Getter = str | Callable[[Any], Any]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import N_, _, get_locale, pgettext, pick, value
+from chainkg.i18n import Msg, _, get_locale, localized, pgettext, pick, value
 from chainkg.queries.measures import ALL_BASES, fetch, today_year
 from chainkg.queries.policy import PolicyProfile, policy_profile
 from chainkg.queries.resources import get_node
@@ -26,7 +26,7 @@ SECTION_ROWS = 50
 UNITS: dict[str, str] = {"万元": "10k CNY", "万美元": "10k USD", "家": "firms"}
 """The units the targets are given in (Chinese in the data) and their catalog messages (context ``unit``)."""
 
-SOURCES: dict[str, str] = {"computed": N_("computed"), "all bases": N_("all bases")}
+SOURCES: dict[str, str] = {"computed": Msg("computed"), "all bases": Msg.in_context("total", "all bases")}
 
 
 def one_language(text: str) -> str:
@@ -97,7 +97,7 @@ def _input_view(x: TargetInput) -> InputView:
     else:
         shown = f"{x.value:,.0f}" if abs(x.value) >= 100 else f"{x.value:,.4g}"
     unit = _unit(x.unit)
-    source = _(SOURCES[x.source]) if x.source in SOURCES else x.source
+    source = localized(SOURCES[x.source]) if x.source in SOURCES else x.source
     name = (x.name_en or x.name) if get_locale() == "en" else x.name
     return InputView(name=name, value=shown, unit=unit, source=source, raw=x.value)
 
@@ -111,7 +111,7 @@ def target_view(t: Target) -> TargetView:
         code=t.code,
         name=t.name_en if get_locale() == "en" else t.name,
         clause=t.clause,
-        scope=_("this base") if t.scope == "base" else _("national: the base's contribution"),
+        scope=pgettext("scope", "this base") if t.scope == "base" else _("national: the base's contribution"),
         threshold=f"≥ {show(t.threshold, kind)}{unit}",
         value=show(t.value, kind),
         total="—" if t.scope == "base" else show(t.total, kind),
@@ -294,3 +294,6 @@ def _vocabulary() -> None:  # pragma: no cover - never called: lists the codes f
     pgettext("unit", "10k CNY")
     pgettext("unit", "10k USD")
     pgettext("unit", "firms")
+    pgettext("total", "all bases")
+    pgettext("scope", "base")
+    pgettext("scope", "this base")

@@ -8,7 +8,7 @@ import networkx as nx
 
 from chainkg.graph.nxgraph import node_id
 from chainkg.graph.store.base import GraphStore
-from chainkg.i18n import N_, _, value
+from chainkg.i18n import N_, Msg, _, value
 from chainkg.views.layout import ring_layout
 from chainkg.views.render import View
 from chainkg.views.style import label_legend, legend_item
@@ -83,7 +83,7 @@ def pool_view(store: GraphStore, pool_key: str) -> View:
                 g.add_edge(nid, fid, key="HOLDS_IN_FIELD", type="HOLDS_IN_FIELD", dashes=True, color="#f0a030")
     legend = [
         *label_legend([str(a["label"]) for _n, a in g.nodes(data=True) if a.get("role") != "candidate"]),
-        legend_item(_LICENSEE, N_("licensee")),
+        legend_item(_LICENSEE, Msg.in_context("value", "licensee")),
         legend_item(_CANDIDATE, N_("candidate licensor (dashed: fields it holds patents in)")),
     ]
     notes = [

@@ -31,7 +31,9 @@ _ENV = jinja2.Environment(
     extensions=["jinja2.ext.i18n"],
 )
 # The page's fixed texts in the current language ({{ _("Find") }}); see chainkg.i18n
-_ENV.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+_ENV.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+)
 _ENV.globals["lang"] = i18n.get_locale
 
 LABEL_CHARS = 14

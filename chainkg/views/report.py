@@ -24,7 +24,7 @@ from pydantic import Field
 from chainkg.errors import InvalidInputError
 from chainkg.graph.model import NODE_TYPES
 from chainkg.graph.store import GraphStore
-from chainkg.i18n import N_, _, get_locale, in_language, pgettext, value
+from chainkg.i18n import N_, Msg, _, get_locale, localized, pgettext, value
 from chainkg.queries.chainengine.chain import BaseRef, ChainQuestion, get_base
 from chainkg.queries.chainengine.gaps import WeakLink, gap_overview, weak_links
 from chainkg.queries.chainengine.segments import (
@@ -42,7 +42,7 @@ from chainkg.queries.platforms import BasePlatforms, platform_coverage
 from chainkg.queries.report import HubRow, SourceRow, base_alliances, base_pools, data_sources
 from chainkg.queries.results import Record
 from chainkg.queries.targets import BaseTargets, base_targets
-from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, show, unit_text
+from chainkg.views.measures import INDICATOR_ROWS, NA, Kind, label_text, show, unit_text
 
 CANDIDATES_PER_GAP = 3
 """招商 candidates listed per gap segment."""
@@ -111,7 +111,7 @@ def _changes(now: BaseIndicators, before: BaseIndicators | None) -> list[Indicat
         out.append(
             IndicatorChange(
                 name=name,
-                zh=in_language("zh", label),
+                zh=label_text(label, "zh"),
                 en=label,
                 kind=kind,
                 value=a,
@@ -319,12 +319,12 @@ def _summary(r: AnnualReport) -> ReportTable:
     )
 
 
-SOURCE_WORDS: dict[str, str] = {"computed": N_("computed"), "all bases": N_("all bases")}
+SOURCE_WORDS: dict[str, str] = {"computed": Msg("computed"), "all bases": Msg.in_context("total", "all bases")}
 """Sources of a §2 input that are our words, not a file or a field: shown in the report's language."""
 
 
 def _source(source: str) -> str:
-    return _(SOURCE_WORDS[source]) if source in SOURCE_WORDS else source
+    return localized(SOURCE_WORDS[source]) if source in SOURCE_WORDS else source
 
 
 def _targets(r: AnnualReport) -> ReportTable:
@@ -339,7 +339,7 @@ def _targets(r: AnnualReport) -> ReportTable:
             [
                 t.code,
                 t.name_en if _en() else t.name,
-                _("this base") if t.scope == "base" else _("national (this base's contribution)"),
+                pgettext("scope", "this base") if t.scope == "base" else _("national (this base's contribution)"),
                 t.threshold,
                 t.value,
                 "—" if t.scope == "base" else t.total,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainkg.graph.model import node_type, rel_type
-from chainkg.i18n import _, get_locale, in_language, value
+from chainkg.i18n import Msg, _, get_locale, in_language, value
 
 LABEL_STYLE: dict[str, tuple[str, str]] = {
     # label -> (colour, vis-network shape)
@@ -96,7 +96,10 @@ def role_legend(roles: list[str]) -> list[LegendItem]:
 
 
 def legend_item(color: str, message: str, shape: str = "dot") -> LegendItem:
-    """A legend entry whose label is a catalog message (``message`` in English, marked with ``N_``)."""
+    """A legend entry whose label is a catalog message (``message`` in English, marked with ``N_``, or a
+    :class:`~chainkg.i18n.Msg` when it needs a context)."""
+    if isinstance(message, Msg):
+        return LegendItem(color, message.text("zh"), message.text("en"), shape)
     return LegendItem(color, in_language("zh", message), in_language("en", message), shape)
 
 

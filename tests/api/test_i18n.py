@@ -6,11 +6,13 @@ A zh answer holds none of the English value words, an en answer none of the Chin
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -42,13 +44,35 @@ def _chinese_cells(text: str) -> set[str]:
     return {w for w in ZH_VALUES if re.search(rf"(?<=[│\s]){w}(?=[\s│])", text)}
 
 
-def test_catalogs_are_complete_and_fresh() -> None:
+def _tool() -> Any:
+    """tools/i18n.py as a module."""
     pytest.importorskip("babel")
     spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    assert tool.check() == []
+    return tool
+
+
+def test_catalogs_are_complete_and_fresh() -> None:
+    assert _tool().check() == []
+
+
+def test_check_flags_a_msgid_used_bare_and_with_a_context() -> None:
+    """One English word with a context (a header) and also bare: the bare use has no meaning named."""
+    from babel.messages.catalog import Catalog
+
+    tool = _tool()
+    cat = Catalog(locale="zh")
+    cat.add("year", "年份", context="column")
+    cat.add("year", "年")  # bare: which meaning?
+    cat.add("founded", "设立", context="column")
+    cat.add("founded", "成立", context="alliance")  # two contexts: each meaning named, fine
+    cat.add("Gaps to attract", "招商缺口")
+    assert tool.ambiguous(cat) == ["year"]
+    # a plural message needs every form translated
+    cat.add(("{n} firm", "{n} firms"), ("",), context=None)
+    assert tool.untranslated(cat) == ["{n} firm"]
 
 
 def test_values_and_accept_language() -> None:
@@ -333,3 +357,108 @@ _DATA_FIELDS = ("英文名：",)  # stored facts in English (a platform's Englis
 def _data_lines(zh: str, en: str) -> str:
     """The lines both languages share word for word: data (names), not our words."""
     return "\n".join(set(zh.splitlines()) & set(en.splitlines()))
+
+
+# -- loading, --explain and click's own errors (issue 15: no English-only text in a zh answer) -----------------
+
+_UI_ZH = ("中文", "说明", "未导入的行", "导入摘要", "实体消歧", "用法", "错误", "运行", "参数", "选项", "不导入")
+"""Words of our (and click's) interface in Chinese: none of them in an English answer (data may be Chinese)."""
+
+
+def _english_prose(text: str, data: Sequence[str] = ()) -> list[str]:
+    """Runs of four or more English words in ``text``, file names, paths and the data values given left out."""
+    for v in data:
+        text = text.replace(v, " ")
+    text = re.sub(r"\S*[/\\.]\S*", " ", text)  # paths, file names (company.json), MAKES.share
+    return _ENGLISH_SENTENCE.findall(text)
+
+
+def _cli(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    from chainkg.cli.main import app
+
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "250", **env}, prog_name="chainkg")
+    return result.exit_code, result.output
+
+
+def test_ingest_ckg_speaks_one_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`chainkg ingest-ckg` on a slice of the data set: notes, rejected rows and files in one language each."""
+    import chainkg.cli.common as common
+    from chainkg.settings import Settings
+
+    slice_ = ROOT / "tests" / "data" / "ckg"
+    # the CLI reads its settings once per process: a store of its own for each run
+    monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=tmp_path / "zh-store"))
+    code, zh = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "zh")], {})
+    assert code == 0, zh
+    with (tmp_path / "zh" / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        given = [r["value"] for r in csv.DictReader(fh) if r["value"]]  # data from the files, as written
+    assert "说明：" in zh and "派生出 2 个城市基地" in zh and "没有使用此代码的行业" in zh, zh
+    assert _english_prose(zh, given) == [], zh
+    assert "note:" not in zh and "Rejected rows" not in zh
+    # English on request (a fresh store, so the load runs again rather than reusing the receipt)
+    monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=tmp_path / "en-store"))
+    code, en = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "en")], {"CHAINKG_LANG": "en"})
+    assert code == 0, en
+    assert "note: Derived 2 city bases" in en and "no industry with this code" in en, en
+    assert [w for w in _UI_ZH if w in en] == [], en
+    assert _chinese_cells(en) == set(), en
+    # the files are the same whoever ran the load (English and Chinese columns side by side)
+    for name in ("rejects.csv", "merges.csv"):
+        assert (tmp_path / "zh" / name).read_bytes() == (tmp_path / "en" / name).read_bytes(), name
+
+
+def test_ingest_explain_speaks_one_language() -> None:
+    """`chainkg ingest FILE --explain`: how each column would be read, in Chinese or in English."""
+    export = ROOT / "tests" / "data" / "registry" / "企查查导出_示例.xlsx"
+    code, zh = _cli(["ingest", str(export), "--explain"], {})
+    assert code == 0, zh
+    assert "行 → 企业（工商登记导出的企业名录）" in zh and "保存在其他字段（extra）中" in zh, zh
+    assert _english_prose(zh) == [], zh
+    code, en = _cli(["--lang", "en", "ingest", str(export), "--explain"], {})
+    assert code == 0, en
+    assert "rows → Enterprise (registry export 企业名录)" in en and "kept in extra (其他字段)" in en, en
+    assert [w for w in _UI_ZH if w in en] == [], en
+    assert _cli(["ingest", str(export), "--explain"], {"CHAINKG_LANG": "en"})[1] == en
+
+
+CLICK_MISTAKES = [
+    ["gaps"],  # a missing argument
+    ["nosuch"],  # no such command
+    ["gapz"],  # no such command, with a suggestion
+    ["gaps", "sz-led", "--nosuch"],  # no such option
+    ["gaps", "sz-led", "--limit", "abc"],  # a value of the wrong type
+    ["gaps", "a", "b", "c"],  # extra arguments
+    ["--bogus"],  # no such option of the root command
+]
+
+
+@pytest.mark.parametrize("args", CLICK_MISTAKES, ids=lambda a: "_".join(a))
+def test_click_errors_speak_one_language(args: list[str]) -> None:
+    """click's own words (usage line, error panel, the message) are Chinese by default, English on request."""
+    code, zh = _cli(args, {})
+    assert code == 2, zh
+    assert "用法：chainkg" in zh and "错误" in zh and "查看帮助" in zh, zh
+    for english in ("Usage:", "Error", "Try '", "Missing", "No such", "Invalid value", "Got unexpected", "[OPTIONS]"):
+        assert english not in zh, (english, zh)
+    assert _english_prose(zh) == [], zh
+    code, en = _cli(["--lang", "en", *args], {}) if args != ["--bogus"] else _cli(args, {"CHAINKG_LANG": "en"})
+    assert code == 2, en
+    assert "Usage: chainkg" in en and "Error" in en and "for help." in en, en
+    assert not re.search(r"[\u4e00-\u9fff]", en), en  # no data in these answers: no Chinese at all
+    assert _cli(args, {"CHAINKG_LANG": "en"})[1] == en
+
+
+def test_weak_link_reason_counts_in_english_plural_forms() -> None:
+    """The English reason of a segment says "1 firm", "2 firms" (ngettext), the Chinese one is unchanged."""
+    from chainkg.queries.chainengine.segments import Firm, _why
+
+    one = Firm("e1", "甲公司", None, None, "maker", "product", 1, None)
+    two = Firm("e2", "乙公司", None, None, "maker", "product", 1, None)
+    en, zh = _why("weak", "LED芯片", "深圳", [one], [one], 3)
+    assert "(1 firm nationwide)" in en and "（全国1家）" in zh, (en, zh)
+    en, _zh = _why("weak", "LED芯片", "深圳", [one], [one, two], 3)
+    assert "(2 firms nationwide)" in en
+    en, _zh = _why("gap", "LED芯片", "深圳", [], [one], 1)
+    assert "1 firm elsewhere is, e.g. 甲公司." in en
+    en, _zh = _why("no_supplier", "LED芯片", "深圳", [], [], 1)
+    assert "(1 product matched, no maker)" in en

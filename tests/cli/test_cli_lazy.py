@@ -46,12 +46,13 @@ def modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str
 def test_root_help_imports_no_command_module() -> None:
     mods = modules_after(["--help"])
     ours = {m for m in mods if m == "chainkg" or m.startswith("chainkg.")}
-    # chainkg.i18n: the help's language (stdlib gettext only)
+    # chainkg.i18n: the help's language (stdlib gettext only); chainkg.cli.clicktext: click's words in it (re only)
     # chainkg.cli.helptext/plain: the root help is drawn without typer's rich_utils (rich's markdown, pygments: 0.1 s)
     assert ours == {
         "chainkg",
         "chainkg.cli",
         "chainkg.cli.main",
+        "chainkg.cli.clicktext",
         "chainkg.i18n",
         "chainkg.cli.helptext",
         "chainkg.cli.plain",
@@ -80,7 +81,8 @@ def test_root_help_lists_every_command_with_its_chinese_line() -> None:
 
     for lang in ("zh", "en"):
         out = cli_output("--lang", lang, "--help", columns=250)
-        assert "Usage: chainkg [OPTIONS] COMMAND [ARGS]..." in out and "--lang" in out
+        usage = "用法：chainkg [选项] 命令 [参数]..." if lang == "zh" else "Usage: chainkg [OPTIONS] COMMAND [ARGS]..."
+        assert usage in out and "--lang" in out
         assert ("─ 命令 ─" if lang == "zh" else "─ Commands ─") in out, out
         with use_locale(lang):
             for e in COMMANDS:
@@ -188,7 +190,9 @@ def test_a_mistyped_command_is_answered_with_the_nearest() -> None:
 
     res = CliRunner().invoke(app, ["gap", "sz-led"])
     assert res.exit_code == 2
-    assert "Did you mean 'gaps'?" in " ".join(res.output.replace("│", " ").split())
+    assert "您是否要用 'gaps'" in " ".join(res.output.replace("│", " ").split()), res.output
+    res = CliRunner().invoke(app, ["--lang", "en", "gap", "sz-led"])
+    assert "Did you mean 'gaps'" in " ".join(res.output.replace("│", " ").split()), res.output
 
 
 def test_old_command_names_still_run_with_a_note() -> None:
@@ -200,6 +204,8 @@ def test_old_command_names_still_run_with_a_note() -> None:
     assert set(ALIASES.values()) <= names and not set(ALIASES) & names
     r = CliRunner().invoke(app, ["whatif", "--help"])
     assert r.exit_code == 0, r.output
-    assert "已更名为 what-if" in r.stderr and "Usage:" in r.stdout and "--level" in r.stdout
+    assert "已更名为 what-if" in r.stderr and "用法：" in r.stdout and "--level" in r.stdout
+    en = CliRunner().invoke(app, ["--lang", "en", "whatif", "--help"])
+    assert "renamed what-if" in en.stderr and "Usage:" in en.stdout and "已更名" not in en.stderr, en.stderr
     listed = CliRunner().invoke(app, ["--help"]).stdout
     assert "what-if" in listed and "whatif" not in listed

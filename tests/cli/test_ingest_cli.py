@@ -198,10 +198,25 @@ def test_batch_size_and_aliases_options(data_dir: Path, tmp_path: Path) -> None:
 def test_ingest_ckg_command(data_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--report-dir", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
-    assert "ChainKnowledgeGraph" in flat(result.output) and "Placed 8 of 11 enterprises" in flat(result.output)
+    assert "ChainKnowledgeGraph" in flat(result.output)
+    assert "说明： 根据以地名开头的企业全称（cpca）为 11 家企业中的 8 家确定了省份" in flat(result.output)
     assert stored_counts(data_dir)["Product"] == 16
+    # merges.csv, like rejects.csv, holds how in English (stable) and in Chinese, whoever ran the load
+    with (tmp_path / "r" / "merges.csv").open(encoding="utf-8-sig", newline="") as fh:
+        merges = list(csv.DictReader(fh))
+    assert [(m["how"], m["how_zh"]) for m in merges if m["line"] == "7" and m["type"] == "Enterprise"] == [
+        ("stock code unknown; matched by unique short name", "股票代码未知；按唯一的简称匹配")
+    ]
+    # a re-load of the same files reuses the last load's report: its notes are said in the reader's language too
+    en = runner.invoke(app, ["--lang", "en", "ingest-ckg", str(TEST_DATA / "ckg"), "--report-dir", str(tmp_path / "e")])
+    assert en.exit_code == 0, en.output
+    assert "note: The files are byte for byte those of the last load" in flat(en.output)
+    assert "note: Placed 8 of 11 enterprises" in flat(en.output) and "说明" not in en.output
+    assert (tmp_path / "e" / "merges.csv").read_bytes() == (tmp_path / "r" / "merges.csv").read_bytes()
     bad = runner.invoke(app, ["ingest-ckg", str(tmp_path)])
-    assert bad.exit_code == 4 and "is not a ChainKnowledgeGraph folder" in flat(bad.output)
+    assert bad.exit_code == 4 and "不是 ChainKnowledgeGraph 数据目录：缺少 industry.json" in flat(bad.output)
+    bad_en = runner.invoke(app, ["--lang", "en", "ingest-ckg", str(tmp_path)])
+    assert bad_en.exit_code == 4 and "is not a ChainKnowledgeGraph folder" in flat(bad_en.output)
 
 
 @pytest.mark.slow  # loads a whole data set (seconds of CPU): CI runs it, the fast loop leaves it out
@@ -226,7 +241,7 @@ def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: P
     before = stored_counts(data_dir)
     refused = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg")])
     assert refused.exit_code == 4, refused.output
-    assert "already holds the demo data" in flat(refused.output) and "--mix" in flat(refused.output)
+    assert "此存储已有演示数据" in flat(refused.output) and "--mix" in flat(refused.output)
     assert "CHAINKG_DATA_DIR=chainkg-public" in flat(refused.output)
     assert stored_counts(data_dir) == before, "nothing was written"
     mixed = runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg"), "--mix"])
@@ -238,7 +253,9 @@ def test_demo_and_public_data_are_not_mixed_silently(data_dir: Path, tmp_path: P
     common._SETTINGS = Settings(store="ladybug", data_dir=other)
     assert runner.invoke(app, ["ingest-ckg", str(TEST_DATA / "ckg")]).exit_code == 0
     refused = runner.invoke(app, ["ingest-demo"])
-    assert refused.exit_code == 4 and "already holds the public data" in flat(refused.output)
+    assert refused.exit_code == 4 and "此存储已有公开数据" in flat(refused.output)
+    refused_en = runner.invoke(app, ["--lang", "en", "ingest-demo"])
+    assert refused_en.exit_code == 4 and "already holds the public data" in flat(refused_en.output)
 
 
 def _base_keys(data_dir: Path) -> list[str]:
@@ -285,7 +302,7 @@ def test_registry_export_through_the_cli_with_the_review_round_trip(data_dir: Pa
     reports = tmp_path / "r1"
     explained = runner.invoke(app, ["ingest", str(export), "--explain", "--type", "registry"])
     assert explained.exit_code == 0, explained.output
-    assert "kept in extra (其他字段)" in flat(explained.output) and "reg_capital" in flat(explained.output)
+    assert "保存在其他字段（extra）中" in flat(explained.output) and "reg_capital" in flat(explained.output)
     first = runner.invoke(app, ["ingest", str(export), "--type", "registry", "--report-dir", str(reports)])
     assert first.exit_code == 0, first.output
     assert "已暂缓导入" in flat(first.output) and "resolution-review.csv" in flat(first.output)

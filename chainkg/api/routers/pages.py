@@ -53,7 +53,9 @@ TEMPLATES.env.filters["num"] = lambda v: "—" if v is None else (f"{v:.3g}" if 
 TEMPLATES.env.filters["q"] = lambda v: quote(str(v), safe="")
 # Fixed texts through the catalogs ({{ _("Home") }}), coded values through `| v` (gap -> 缺口)
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
-TEMPLATES.env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+)
 TEMPLATES.env.filters["v"] = _value_filter
 TEMPLATES.env.globals.update(
     version=__version__,

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chainkg.errors import ChainkgError
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.changes import Changes
-from chainkg.queries.chainengine.delta import refresh_level
 from chainkg.queries.chainengine.disk import FOLDER, DiskCache, fingerprint, folder_for, version_part
 from chainkg.queries.chainengine.fetch import LEVELS, Level, fetch_level
 from chainkg.queries.chainengine.kept import BYTES_PER_ITEM, MAX_ITEMS, ChainCache
@@ -245,6 +244,8 @@ class ChainEngine:
             if graph is not None and len(graph) <= self.max_links:
                 self.made["loaded"] += 1
                 return graph
+            from chainkg.queries.chainengine.delta import refresh_level  # numpy: only when a graph is loaded
+
             graph = self._refreshed(level, ".npz", print_, lambda old, ch: refresh_level(store, level, old, ch))
         if graph is not None and len(graph) <= self.max_links:
             self.made["refreshed"] += 1

@@ -34,6 +34,7 @@ from chainkg.graph.analytics.segments import (
 )
 from chainkg.graph.store import GraphStore
 from chainkg.graph.store.named import NamedQuery, q
+from chainkg.i18n import translations
 from chainkg.queries.chainengine.chain import BaseRef, EnterpriseRef, get_base, present_in
 from chainkg.queries.results import Record
 
@@ -589,26 +590,42 @@ def _names(firms: Sequence[Firm], n: int = 3) -> tuple[str, str]:
 def _why(
     st: SegmentStatus, seg: str, base: str, mine: Sequence[Firm], firms: Sequence[Firm], n_prods: int
 ) -> tuple[str, str]:
+    # The English reason is kept beside the Chinese one whatever the reader's language: its plural
+    # forms come from the en catalog (gettext's rule when it has none), so it reads "1 firm".
+    english = translations("en")
     if st == "no_supplier":
         return (
-            f"Nobody in the data is in {seg} ({n_prods} products matched, no maker): "
-            "an R&D target, not one to attract.",
+            english.ngettext(
+                "Nobody in the data is in {seg} ({n} product matched, no maker): an R&D target, not one to attract.",
+                "Nobody in the data is in {seg} ({n} products matched, no maker): an R&D target, not one to attract.",
+                n_prods,
+            ).format(seg=seg, n=n_prods),
             f"数据中没有企业处于「{seg}」环节（匹配产品{n_prods}项，无生产企业）：宜作研发攻关目标，而非招商目标。",
         )
     if st == "gap":
         en, zh = _names([f for f in firms if f not in mine])
         return (
-            f"No firm of {base} is in {seg}; {len(firms)} firms elsewhere are, e.g. {en}.",
+            english.ngettext(
+                "No firm of {base} is in {seg}; {n} firm elsewhere is, e.g. {names}.",
+                "No firm of {base} is in {seg}; {n} firms elsewhere are, e.g. {names}.",
+                len(firms),
+            ).format(base=base, seg=seg, n=len(firms), names=en),
             f"{base}没有企业处于「{seg}」环节；全国有{len(firms)}家，如{zh}。",
         )
     en, zh = _names(mine)
     if st == "weak":
         return (
-            f"Only {en} of {base} is in {seg} ({len(firms)} firms nationwide): the segment rests on one firm.",
+            english.ngettext(
+                "Only {names} of {base} is in {seg} ({n} firm nationwide): the segment rests on one firm.",
+                "Only {names} of {base} is in {seg} ({n} firms nationwide): the segment rests on one firm.",
+                len(firms),
+            ).format(names=en, base=base, seg=seg, n=len(firms)),
             f"{base}仅{zh}一家处于「{seg}」环节（全国{len(firms)}家）：该环节只靠一家企业。",
         )
     return (
-        f"{len(mine)} firms of {base} are in {seg}: {en}.",
+        english.ngettext(
+            "{n} firm of {base} is in {seg}: {names}.", "{n} firms of {base} are in {seg}: {names}.", len(mine)
+        ).format(n=len(mine), base=base, seg=seg, names=en),
         f"{base}有{len(mine)}家企业处于「{seg}」环节：{zh}。",
     )
 
