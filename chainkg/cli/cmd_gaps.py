@@ -205,8 +205,8 @@ def _gaps_printout(
     as_json: bool,
 ) -> Printout:
     """The answer of ``chainkg gaps``: the base's segment answers and gap overview, recorded as printed."""
-    from chainkg.cli.cmd_maps import default_segment_gaps
     from chainkg.queries.chainengine.gaps import gap_overview
+    from chainkg.queries.chainengine.segments import default_segment_gaps
 
     by_segment = default_segment_gaps(store, base, year)
     o = gap_overview(

@@ -16,13 +16,11 @@ import typer
 from chainkg.cli.common import BASE_ARG, JSON_OPT, REMOVE_ARG, ask, emit, emit_json, store_session
 from chainkg.cli.main import app
 from chainkg.cli.plain import say
-from chainkg.graph.store import GraphStore
 from chainkg.i18n import N_, _, get_locale, pgettext, value
 from chainkg.queries.chainengine.segments import (
     SegmentFirm,
     SegmentGapsResult,
     alliance_segments,
-    default_map_keys,
     get_map,
     list_maps,
     map_report,
@@ -214,13 +212,6 @@ def print_segment_gaps(r: SegmentGapsResult, *, drill: bool = False) -> None:
                 as_json=False,
                 title=_("No known supplier (R&D targets)"),
             )
-
-
-def default_segment_gaps(store: GraphStore, base: str, year: int | None = None) -> SegmentGapsResult | None:
-    """The segment answers on the base's own maps (as of ``year``), or None when it has none."""
-    if not default_map_keys(store, base):
-        return None
-    return segment_gaps(store, base, year=year)
 
 
 @app.command("segments")

@@ -461,9 +461,9 @@ def get_map(store: GraphStore, key: str) -> MapSummary:
     raise NotFoundError(f"There is no chain map with the key '{key}'.{hint}")
 
 
-def read_map(store: GraphStore, key: str) -> MapData:
-    """One map and its members nationwide, in a few queries."""
-    summary = get_map(store, key)
+def read_map(store: GraphStore, key: str, summary: MapSummary | None = None) -> MapData:
+    """One map and its members nationwide, in a few queries (``summary``: the map's, if already read)."""
+    summary = summary or get_map(store, key)
     p = {"map": key}
     stages = [
         StageRef(key=r["key"], name=r["name"] or r["key"], name_en=r["name_en"] or None, position=r["position"] or 0)
@@ -501,9 +501,11 @@ def default_map_keys(store: GraphStore, base_key: str) -> list[str]:
     return [r.map for r in default_maps(store, base_key)]
 
 
-def default_maps(store: GraphStore, base_key: str, base_name: str | None = None) -> list[MapChoiceReason]:
+def default_maps(
+    store: GraphStore, base_key: str, base_name: str | None = None, listed: Sequence[MapSummary] | None = None
+) -> list[MapChoiceReason]:
     """:func:`default_map_keys` with the reason for each: named by the base, or serving which of
-    its leading industries (how many of its firms are in each)."""
+    its leading industries (how many of its firms are in each). ``listed``: :func:`list_maps`, if already read."""
     named = [r["key"] for r in store.run(BASE_MAPS, {"base": base_key})]
     lead_up: dict[str, set[str]] = {}
     lead_name: dict[str, str] = {}
@@ -515,7 +517,7 @@ def default_maps(store: GraphStore, base_key: str, base_name: str | None = None)
         firms = {r["key"]: int(r["firms"] or 0) for r in store.run(BASE_INDUSTRY_FIRMS, {"base": base_key})}
     who = base_name or base_key
     out: dict[str, MapChoiceReason] = {}
-    for m in list_maps(store):
+    for m in list_maps(store) if listed is None else listed:
         serves = set(m.serves_industries)
         via = sorted((k for k, up in lead_up.items() if up & serves), key=lambda k: (-firms.get(k, 0), k))
         if m.key not in named and not via:
@@ -634,21 +636,32 @@ def _counts(statuses: Sequence[str]) -> dict[str, int]:
     return {k: sum(1 for s in statuses if s == k) for k in SEGMENT_STATUS_ZH}
 
 
-def _map_keys(
-    store: GraphStore, base_key: str, maps: Sequence[str] | None, base_name: str | None = None
-) -> tuple[list[str], dict[str, MapChoiceReason]]:
+class _Maps(NamedTuple):
+    """The maps a question is answered on, why each was chosen (default maps) and those already read."""
+
+    keys: list[str]
+    reasons: dict[str, MapChoiceReason]
+    listed: dict[str, MapSummary]
+
+
+def _default_maps(store: GraphStore, base_key: str, base_name: str) -> _Maps:
+    listed = list_maps(store)  # read once: the choice and each chosen map's summary come from it
+    reasons = default_maps(store, base_key, base_name, listed)
+    return _Maps([r.map for r in reasons], {r.map: r for r in reasons}, {m.key: m for m in listed})
+
+
+def _map_keys(store: GraphStore, base_key: str, maps: Sequence[str] | None, base_name: str) -> _Maps:
     if maps:
-        return list(dict.fromkeys(maps)), {}
-    reasons = default_maps(store, base_key, base_name)
-    found = [r.map for r in reasons]
-    if not found:
-        known = ", ".join(m.key for m in list_maps(store)) or "none loaded yet"
+        return _Maps(list(dict.fromkeys(maps)), {}, {})
+    found = _default_maps(store, base_key, base_name)
+    if not found.keys:
+        known = ", ".join(found.listed) or "none loaded yet"
         raise InvalidInputError(
             f"Base '{base_key}' names no chain map and leads in no industry a map serves: choose one with --map "
             f"(maps: {known}).",
             field="map",
         )
-    return found, {r.map: r for r in reasons}
+    return found
 
 
 def segment_gaps(
@@ -673,13 +686,30 @@ def segment_gaps(
     [('衬底材料', 'gap'), ('外延片', 'gap')]
     """
     base = get_base(store, base_key)
-    keys, reasons = _map_keys(store, base_key, maps, base.name)
-    if segment and len(keys) != 1:
+    chosen = _map_keys(store, base_key, maps, base.name)
+    if segment and len(chosen.keys) != 1:
         raise InvalidInputError("Name one map with --map to look into a segment.", field="segment")
+    return _segment_gaps(store, base, chosen, segment, year)
+
+
+def default_segment_gaps(store: GraphStore, base_key: str, year: int | None = None) -> SegmentGapsResult | None:
+    """:func:`segment_gaps` on the base's own maps (as of ``year``), or None when it has none.
+
+    The maps are chosen and read once (what ``chainkg gaps`` shows first).
+    """
+    base = get_base(store, base_key)
+    chosen = _default_maps(store, base_key, base.name)
+    return _segment_gaps(store, base, chosen, None, year) if chosen.keys else None
+
+
+def _segment_gaps(
+    store: GraphStore, base: BaseRef, chosen: _Maps, segment: str | None, year: int | None
+) -> SegmentGapsResult:
+    base_key, reasons = base.key, chosen.reasons
     out: list[MapGaps] = []
     present = None if year is None else present_in(store, base_key, year)
-    for mk in keys:
-        md = read_map(store, mk)
+    for mk in chosen.keys:
+        md = read_map(store, mk, chosen.listed.get(mk))
         own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": mk})
         own = set().union(*own_by_seg.values()) if own_by_seg else set()
         if present is not None:
