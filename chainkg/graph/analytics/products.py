@@ -17,9 +17,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from chainkg.i18n import Msg, localized, pick
 
 # -- canonical names ----------------------------------------------------------------------------
@@ -245,6 +242,8 @@ BENIGN_CHARS: frozenset[str] = frozenset("及与和的之类用化、")
 
 def _benign_difference(a: str, b: str) -> bool:
     """Whether every edit turning ``a`` into ``b`` touches only :data:`BENIGN_CHARS`."""
+    from rapidfuzz.distance import Levenshtein  # as in synonym_links
+
     for op in Levenshtein.editops(a, b):
         if op.tag in ("delete", "replace") and a[op.src_pos] not in BENIGN_CHARS:
             return False
@@ -280,6 +279,10 @@ def synonym_links(
     >>> [(x.a, x.b, x.rule) for x in synonym_links(["LED封装", "LED封装器件", "ＬＥＤ封装"])]
     [('LED封装', 'LED封装器件', 'suffix'), ('LED封装', 'ＬＥＤ封装', 'spelling')]
     """
+    # Imported here: only a load finds synonyms, and the flag and name helpers of this module are
+    # on every chain question's path (rapidfuzz: 5 ms of a first `chainkg gaps`).
+    from rapidfuzz import fuzz
+
     names = sorted(set(names) - set(skip))  # skip: flagged names join no link
     by_key: dict[str, list[str]] = defaultdict(list)
     for n in names:
