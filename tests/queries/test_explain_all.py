@@ -36,6 +36,7 @@ EXAMPLE_PARAMS: dict[str, object] = {
     "products": ["p"],
     "alliances": ["a"],
     "pool": ["p"],
+    "pairs": [{"src": "a", "dst": "b"}],
 }
 
 # Queries not EXPLAINed, with the reason. Keep this empty unless a store truly cannot plan one.

@@ -21,7 +21,7 @@ from chainkg.graph.analytics.linkgraph import LinkGraph
 from chainkg.graph.store import GraphStore
 from chainkg.queries.chainengine import ChainEngine, attach
 from chainkg.queries.chainengine.candidates import fill_candidates
-from chainkg.queries.chainengine.chain import load_chain
+from chainkg.queries.chainengine.chain import ChainQuestion, load_chain
 from chainkg.queries.chainengine.disk import JOURNAL
 from chainkg.queries.chainengine.fetch import LEVELS, fetch_level
 from chainkg.queries.chainengine.gaps import base_chain_summary, find_gaps
@@ -45,12 +45,12 @@ def _same_info(a: ProductInfo, b: ProductInfo) -> None:
 
 
 def _answers(store: GraphStore) -> dict[str, Any]:
-    gaps = find_gaps(store, BASE, limit=None)
-    chain = load_chain(store, BASE)
+    gaps = find_gaps(store, ChainQuestion(BASE), limit=None)
+    chain = load_chain(store, ChainQuestion(BASE))
     segment = gaps[0].key if gaps else "LED芯片"
     return {
         "gaps": [g.model_dump() for g in gaps],
-        "summary": base_chain_summary(store, BASE).model_dump(),
+        "summary": base_chain_summary(store, ChainQuestion(BASE)).model_dump(),
         "chain": {lv: (repr(lc.chain), sorted(lc.coverage.items()), dict(lc.names)) for lv, lc in chain.levels.items()},
         "candidates": fill_candidates(store, BASE, segment, limit=None).model_dump(),
     }

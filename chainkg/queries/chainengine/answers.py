@@ -67,7 +67,7 @@ def kept_answer(store: GraphStore, question: str, args: Hashable, compute: Calla
 
     Examples
     --------
-    >>> o = kept_answer(store, "gaps", ("city:深圳市", 3), lambda: gap_overview(store, "city:深圳市"))  # doctest: +SKIP
+    >>> o = kept_answer(store, "gaps", ("city:深圳市", 3), lambda: gap_overview(store, ChainQuestion("city:深圳市")))  # doctest: +SKIP
     """
     disk = engine_for(store).disk
     print_ = fingerprint(store) if disk is not None else None

@@ -7,7 +7,8 @@ stamp (:meth:`~chainkg.graph.store.ladybug_store.LadybugStore.data_stamp`): a to
 write replaces, so a file can only be found for the data it was made from. The engine reads the
 stamp before and after a fetch: a graph fetched while a write landed is not kept. Files of other
 stamps are removed when a new one is written. The name also carries the store file's inode
-and size, a guard against a store file replaced by hand beside an old stamp; whoever restores a
+(not its size, which closing the store changes), a guard against a store file moved in by hand
+beside an old stamp; whoever restores a
 store from a copy should still delete ``chain-index/`` (or ``graph.lbug.stamp``) with it.
 
 For Neo4j the files live under ``<CHAINKG_DATA_DIR>/chain-index/neo4j-<server>/`` (``<server>``
@@ -67,13 +68,14 @@ def fingerprint(store: GraphStore) -> str | None:
     value = stamp()
     if value is None:
         return None
-    # The store file's inode and size too: a file replaced by hand (a restored copy) beside an
-    # old stamp is then not taken for the data the stamp named (unless it has both the same).
+    # The store file's inode too: a file moved in by hand (a restored copy) beside an old stamp is
+    # then not taken for the data the stamp named. Not its size: closing the store folds its
+    # write-ahead log into the file, which changes the size but not the data.
     try:
         st = Path(getattr(store, "path", "")).stat()
     except OSError:
         return None
-    return f"{value}-{st.st_ino:x}-{st.st_size:x}-f{FORMAT}"
+    return f"{value}-{st.st_ino:x}-f{FORMAT}"
 
 
 JOURNAL = "changes.jsonl"
@@ -90,10 +92,9 @@ def version_part(store: GraphStore, name: str) -> str:
 
 
 def _same_store(a: str, b: str) -> bool:
-    """Whether two fingerprints are of one store file and format (all but the data version agree;
-    on the embedded store the size may differ, it grows with the writes)."""
+    """Whether two fingerprints are of one store file and format (all but the data version agree)."""
     pa, pb = a.split("-"), b.split("-")
-    return len(pa) == len(pb) and pa[-1] == pb[-1] and (len(pa) != 4 or pa[1] == pb[1])
+    return len(pa) == len(pb) and pa[1:] == pb[1:]
 
 
 def _digest(text: str) -> str:
