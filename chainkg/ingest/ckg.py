@@ -682,8 +682,11 @@ class _CkgLoad:
                     "province": r.get("province"),
                     "city": city,
                     "level": "municipal",
-                    "description": "Derived from company full names in ChainKnowledgeGraph: every listed company "
-                    "whose full name begins with this city.",
+                    # Stored in English, the catalog's msgid: the base page says it in the reader's language.
+                    "description": N_(
+                        "Derived from company full names in ChainKnowledgeGraph: every listed company "
+                        "whose full name begins with this city."
+                    ),
                     "source": SOURCE_PREFIX + "company.json (derived)",
                     "source_row": None,
                     "loaded_at": self.now,

@@ -395,6 +395,7 @@ def test_ingest_ckg_speaks_one_language(tmp_path: Path, monkeypatch: pytest.Monk
     assert "说明：" in zh and "派生出 2 个城市基地" in zh and "没有使用此代码的行业" in zh, zh
     assert _english_prose(zh, given) == [], zh
     assert "note:" not in zh and "Rejected rows" not in zh
+    _derived_base_page_speaks_one_language(tmp_path / "zh-store", tmp_path)
     # English on request (a fresh store, so the load runs again rather than reusing the receipt)
     monkeypatch.setattr(common, "_SETTINGS", Settings(store="ladybug", data_dir=tmp_path / "en-store"))
     code, en = _cli(["ingest-ckg", str(slice_), "--report-dir", str(tmp_path / "en")], {"CHAINKG_LANG": "en"})
@@ -405,6 +406,25 @@ def test_ingest_ckg_speaks_one_language(tmp_path: Path, monkeypatch: pytest.Monk
     # the files are the same whoever ran the load (English and Chinese columns side by side)
     for name in ("rejects.csv", "merges.csv"):
         assert (tmp_path / "zh" / name).read_bytes() == (tmp_path / "en" / name).read_bytes(), name
+
+
+def _derived_base_page_speaks_one_language(data_dir: Path, tmp_path: Path) -> None:
+    """A city base the load derived: the description chainkg wrote is said in the page's language."""
+    from apitools import client_for, make_settings
+
+    from chainkg.graph.store.ladybug_store import LadybugStore
+
+    store = LadybugStore(data_dir / "graph.lbug")
+    try:
+        keys = [r["k"] for r in store.execute("MATCH (b:Base) WHERE b.key STARTS WITH 'city:' RETURN b.key AS k")]
+        assert keys, "the slice derives city bases"
+        with client_for(store, make_settings(tmp_path)) as c:
+            zh = _text(c.get(f"/ui/bases/{keys[0]}").text)
+            en = _text(c.get(f"/ui/bases/{keys[0]}?lang=en").text)
+    finally:
+        store.close()
+    assert "由 ChainKnowledgeGraph 的公司全称推导" in zh and "Derived from company full names" not in zh, zh
+    assert "Derived from company full names in ChainKnowledgeGraph" in en, en
 
 
 def test_ingest_explain_speaks_one_language() -> None:

@@ -67,7 +67,8 @@ def kept_answer(store: GraphStore, question: str, args: Hashable, compute: Calla
 
     Examples
     --------
-    >>> o = kept_answer(store, "gaps", ("city:深圳市", 3), lambda: gap_overview(store, ChainQuestion("city:深圳市")))  # doctest: +SKIP
+    >>> ask = ChainQuestion("city:深圳市")                                                   # doctest: +SKIP
+    >>> o = kept_answer(store, "gaps", (ask, "zh"), lambda: gap_overview(store, ask))  # doctest: +SKIP
     """
     disk = engine_for(store).disk
     print_ = fingerprint(store) if disk is not None else None
