@@ -30,9 +30,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "chainkg"
 
 
+# What the console script runs (pyproject's [project.scripts]), started by this interpreter with
+# PYTHONPATH choosing the checkout: a `chainkg` found on PATH may be a shell shim (pyenv's adds
+# about 0.05 s before Python starts; `import typer` is timed without one). A checkout from before
+# chainkg.cli.program (--against) runs its app() as its script did.
+ENTRY = """import sys
+try:
+    from chainkg.cli.program import main
+except ImportError:
+    from chainkg.cli import app as main
+sys.exit(main())"""
+
+
 def chainkg() -> list[str]:
-    exe = shutil.which("chainkg")
-    return [exe] if exe else [sys.executable, "-c", "import sys; from chainkg.cli import app; sys.exit(app())"]
+    return [sys.executable, "-c", ENTRY]
 
 
 def timed(

@@ -112,6 +112,12 @@ next release; they are not listed in ``chainkg --help`` (see README, "Renamed co
 _SWEEP_SKIPPED: list[bool] = []
 
 
+def short_command_ran() -> bool:
+    """Whether this process resolved a short command (any but :data:`COLLECTING`): see
+    :mod:`chainkg.cli.program`, which then ends the process without tearing it down."""
+    return bool(_SWEEP_SKIPPED)
+
+
 def _no_sweep_at_exit() -> None:
     """Spare a short command's process the collector's full pass over every object at exit.
 

@@ -53,8 +53,8 @@ def city_base_key(city: str) -> str:
 
 
 def city_base_name(city: str) -> str:
-    """Display name of a derived city Base: ``深圳市 (城市, derived)``."""
-    return f"{city} (城市, derived)"
+    """Display name of a derived city Base: ``深圳市（城市，推导）``."""
+    return f"{city}（城市，推导）"
 
 
 def industry_level(code: str) -> int:

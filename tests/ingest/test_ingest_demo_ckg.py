@@ -108,8 +108,8 @@ def test_ckg_excerpt(store: GraphStore) -> None:
         ("603160.SH", "city:深圳市"),
     ]
     assert {(r["n"], r["l"]) for r in bases} == {
-        ("深圳市 (城市, derived)", "municipal"),
-        ("邵阳市 (城市, derived)", "municipal"),
+        ("深圳市（城市，推导）", "municipal"),
+        ("邵阳市（城市，推导）", "municipal"),
     }
     assert any("Placed 8 of 11 enterprises in a province and 3 in a city" in n for n in report.notes)
     # product links in the right direction; escaped spellings resolved to product.json's names

@@ -21,6 +21,7 @@ EXAMPLE_PARAMS: dict[str, object] = {
     "base": "b",
     "seg": "s",
     "map": "m",
+    "maps": ["m"],
     "name": "n",
     "province": "p",
     "alliance": "a",

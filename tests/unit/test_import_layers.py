@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "chainkg"
 
 RANK: dict[str, int] = {
     "__init__": 0,
+    "__main__": 5,  # python -m chainkg: the program, above the CLI
     "errors": 0,
     "settings": 0,
     "text": 0,

@@ -72,54 +72,55 @@ MAP_COUNTS: NamedQuery = q(
 MAP_SEGMENTS: NamedQuery = q(
     "segments.map_segments",
     """
-MATCH (s:ChainSegment) WHERE s.map = $map
-RETURN s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
+MATCH (s:ChainSegment) WHERE s.map IN $maps
+RETURN s.map AS map, s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
        s.parent AS parent, s.position AS position, s.match_products AS products, s.match_keywords AS keywords,
        s.match_exclude AS exclude, s.match_taxonomy AS taxonomy, s.match_industries AS industries,
        s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises, s.unmatched_note AS unmatched_note
-ORDER BY position""",
-    "The segments of one map, in the map's order. Params: map.",
+ORDER BY map, position""",
+    "The segments of the maps, each map's in its order. Params: maps.",
 )
 MAP_STAGES: NamedQuery = q(
     "segments.map_stages",
-    "MATCH (s:ChainStage) WHERE s.map = $map RETURN s.key AS key, s.name AS name, s.name_en AS name_en, "
-    "s.position AS position ORDER BY position",
-    "The stages of one map, upstream first. Params: map.",
+    "MATCH (s:ChainStage) WHERE s.map IN $maps RETURN s.map AS map, s.key AS key, s.name AS name, "
+    "s.name_en AS name_en, s.position AS position ORDER BY map, position",
+    "The stages of the maps, each map's upstream first. Params: maps.",
 )
 MAP_FEEDS: NamedQuery = q(
     "segments.map_feeds",
-    "MATCH (a:ChainSegment)-[:FEEDS]->(b:ChainSegment) WHERE a.map = $map RETURN a.key AS src, b.key AS dst",
-    "The map's own flow: which segment feeds which. Params: map.",
+    "MATCH (a:ChainSegment)-[:FEEDS]->(b:ChainSegment) WHERE a.map IN $maps RETURN a.key AS src, b.key AS dst",
+    "The maps' own flow: which segment feeds which. Params: maps.",
 )
 SEGMENT_FIRMS: NamedQuery = q(
     "segments.firms",
     """
-MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map IN $maps
 RETURN collect(s.key) AS seg, collect(e.key) AS key, collect([coalesce(e.name, e.key), e.province, e.city]) AS info,
        collect([e.revenue_musd]) AS revenue, collect([r.rule, r.via]) AS evidence, collect([r.weight]) AS weight""",
-    "Every enterprise in a segment of the map, nationwide, with the evidence, as parallel lists in one row "
-    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: map.",
+    "Every enterprise in a segment of the maps, nationwide, with the evidence, as parallel lists in one row "
+    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: maps.",
 )
 SEGMENT_PRODUCTS: NamedQuery = q(
     "segments.products",
     """
-MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map IN $maps
 RETURN collect(s.key) AS seg, collect(p.key) AS key, collect(r.rule) AS rule""",
-    "Every product in a segment of the map, with the rule that matched, as parallel lists in one row. Params: map.",
+    "Every product in a segment of the maps, with the rule that matched, as parallel lists in one row. Params: maps.",
 )
 BASE_SEGMENT_FIRMS: NamedQuery = q(
     "segments.base_firms",
     """
-MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+MATCH (b:Base {key: $base})<-[:LOCATED_IN]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map IN $maps
 RETURN s.key AS seg, e.key AS key""",
-    "The base's enterprises in each segment of the map. Params: base, map.",
+    "The base's enterprises in each segment of the maps. Params: base, maps.",
 )
 ALLIANCE_SEGMENT_FIRMS: NamedQuery = q(
     "segments.alliance_firms",
     """
-MATCH (a:Alliance {key: $alliance})<-[:MEMBER_OF]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment) WHERE s.map = $map
+MATCH (a:Alliance {key: $alliance})<-[:MEMBER_OF]-(e:Enterprise)-[:IN_SEGMENT]->(s:ChainSegment)
+WHERE s.map IN $maps
 RETURN s.key AS seg, e.key AS key""",
-    "An alliance's member enterprises in each segment of the map. Params: alliance, map.",
+    "An alliance's member enterprises in each segment of the maps. Params: alliance, maps.",
 )
 ALLIANCE: NamedQuery = q(
     "segments.alliance",
@@ -463,13 +464,26 @@ def get_map(store: GraphStore, key: str) -> MapSummary:
 
 def read_map(store: GraphStore, key: str, summary: MapSummary | None = None) -> MapData:
     """One map and its members nationwide, in a few queries (``summary``: the map's, if already read)."""
-    summary = summary or get_map(store, key)
-    p = {"map": key}
-    stages = [
-        StageRef(key=r["key"], name=r["name"] or r["key"], name_en=r["name_en"] or None, position=r["position"] or 0)
-        for r in store.run(MAP_STAGES, p)
-    ]
-    segments = store.run(MAP_SEGMENTS, p)
+    return read_maps(store, [key], {key: summary or get_map(store, key)})[key]
+
+
+def read_maps(store: GraphStore, keys: Sequence[str], summaries: Mapping[str, MapSummary]) -> dict[str, MapData]:
+    """The maps ``keys`` and their members nationwide, by key, in the same few queries whatever
+    their number (a base's default maps are read at once). ``summaries``: each map's, read
+    before (:func:`list_maps`); a key without one is looked up (:class:`NotFoundError` if unknown)."""
+    keys = list(dict.fromkeys(keys))
+    summary = {k: summaries.get(k) or get_map(store, k) for k in keys}
+    p = {"maps": keys}
+    stages: dict[str, list[StageRef]] = defaultdict(list)
+    for r in store.run(MAP_STAGES, p):
+        stages[r["map"]].append(
+            StageRef(
+                key=r["key"], name=r["name"] or r["key"], name_en=r["name_en"] or None, position=r["position"] or 0
+            )
+        )
+    segments: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.run(MAP_SEGMENTS, p):
+        segments[r.pop("map")].append(r)
     feeds: dict[str, list[str]] = defaultdict(list)
     for r in store.run(MAP_FEEDS, p):
         feeds[r["src"]].append(r["dst"])
@@ -488,11 +502,24 @@ def read_map(store: GraphStore, key: str, summary: MapSummary | None = None) -> 
             products[seg].append((key, rule or ""))
     for pl in products.values():
         pl.sort()
-    children: dict[str, list[str]] = defaultdict(list)
-    for s in segments:
-        if s["parent"]:
-            children[str(s["parent"])].append(str(s["key"]))
-    return MapData(summary, stages, segments, dict(feeds), dict(firms), dict(products), dict(children))
+    out: dict[str, MapData] = {}
+    for k in keys:
+        # Segment keys are "map/segment": each map takes the flow, firms and products of its own.
+        own = [str(s["key"]) for s in segments[k]]
+        children: dict[str, list[str]] = defaultdict(list)
+        for s in segments[k]:
+            if s["parent"]:
+                children[str(s["parent"])].append(str(s["key"]))
+        out[k] = MapData(
+            summary[k],
+            stages[k],
+            segments[k],
+            {x: feeds[x] for x in own if x in feeds},
+            {x: firms[x] for x in own if x in firms},
+            {x: products[x] for x in own if x in products},
+            dict(children),
+        )
+    return out
 
 
 def default_map_keys(store: GraphStore, base_key: str) -> list[str]:
@@ -539,7 +566,7 @@ def default_maps(
     return [out[k] for k in named if k in out] + served
 
 
-def _base_firms(store: GraphStore, query: NamedQuery, params: Mapping[str, str]) -> dict[str, set[str]]:
+def _base_firms(store: GraphStore, query: NamedQuery, params: Mapping[str, object]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for r in store.run(query, params):
         out[r["seg"]].add(r["key"])
@@ -708,12 +735,15 @@ def _segment_gaps(
     base_key, reasons = base.key, chosen.reasons
     out: list[MapGaps] = []
     present = None if year is None else present_in(store, base_key, year)
+    read = read_maps(store, chosen.keys, chosen.listed)
+    # The base's firms in a segment of any of the maps: a segment's own firms are told apart by
+    # the segment's list of makers nationwide (see _answer).
+    own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "maps": chosen.keys})
+    own = set().union(*own_by_seg.values()) if own_by_seg else set()
+    if present is not None:
+        own &= present
     for mk in chosen.keys:
-        md = read_map(store, mk, chosen.listed.get(mk))
-        own_by_seg = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": mk})
-        own = set().union(*own_by_seg.values()) if own_by_seg else set()
-        if present is not None:
-            own &= present
+        md = read[mk]
         rows = [md.segment(segment)] if segment else md.segments
         answers = [_answer(md, s, base, own, full=bool(segment)) for s in rows]
         out.append(
@@ -742,7 +772,7 @@ def segment_what_if(store: GraphStore, base_key: str, enterprises: Sequence[str]
     removed = resolve_enterprises(store, base_key, enterprises)
     gone = {e.key for e in removed}
     md = read_map(store, map_key)
-    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": map_key})
+    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "maps": [map_key]})
     losses = sole_firm_losses(own, gone)
     lost: list[SegmentLoss] = []
     weakened: list[SegmentLoss] = []
@@ -785,7 +815,7 @@ def segment_candidates(
     md = read_map(store, map_key)
     s = md.segment(segment)
     key = str(s["key"])
-    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "map": map_key}).get(key, set())
+    own = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": base_key, "maps": [map_key]}).get(key, set())
     out = []
     for f in md.firms.get(key, []):
         if f.key in own:
@@ -810,8 +840,8 @@ def segment_complement(store: GraphStore, a_key: str, b_key: str, map_key: str) 
     reverse, both and neither."""
     a, b = get_base(store, a_key), get_base(store, b_key)
     md = read_map(store, map_key)
-    fa = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": a_key, "map": map_key})
-    fb = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": b_key, "map": map_key})
+    fa = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": a_key, "maps": [map_key]})
+    fb = _base_firms(store, BASE_SEGMENT_FIRMS, {"base": b_key, "maps": [map_key]})
     keys = [str(s["key"]) for s in md.segments]
     split = complement_segments({k: fa.get(k, set()) for k in keys}, {k: fb.get(k, set()) for k in keys})
     by_key = {str(s["key"]): s for s in md.segments}
@@ -845,7 +875,7 @@ def alliance_segments(store: GraphStore, alliance_key: str, map_key: str) -> All
     if not rows:
         raise NotFoundError(f"There is no alliance with the key '{alliance_key}'.")
     md = read_map(store, map_key)
-    members = _base_firms(store, ALLIANCE_SEGMENT_FIRMS, {"alliance": alliance_key, "map": map_key})
+    members = _base_firms(store, ALLIANCE_SEGMENT_FIRMS, {"alliance": alliance_key, "maps": [map_key]})
     segs = []
     for s in md.segments:
         key = str(s["key"])
