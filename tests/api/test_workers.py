@@ -163,8 +163,9 @@ def test_serve_with_two_workers_reads_and_writes(tmp_path: Path) -> None:
     args = ["--load-demo", "--workers", "2", "--cache-ttl", "0", "--no-access-log"]
     with chainkg_serve(args, tmp_path / "data", tmp_path, env={"CHAINKG_API_KEY": WRITE_KEY}, ready_s=120) as run:
         base = run.base
-        # The link graphs were written to disk once, before the workers started.
+        # The link graphs, product facts and chain maps were written to disk once, before the workers started.
         assert sorted(p.name.split("-")[0] for p in (tmp_path / "data" / "chain-index").glob("*-f*")) == [
+            "chain_maps",
             "industry",
             "product",
             "product_info",

@@ -176,12 +176,15 @@ class ChainEngine:
         *,
         on_disk: bool = False,
         refresh: Callable[[T, Changes], T | None] | None = None,
+        tally: bool = True,
     ) -> T:
         """``fetch()`` once per data version (always, for a store that cannot tell it).
 
         ``on_disk``: also keep it on disk beside an embedded store, for the next process.
         ``refresh(previous, changes)``: the value for the current data from the one kept on disk
         for an earlier version and what was written since (``None``: fetch instead).
+        ``tally``: count how it was made in :attr:`made` (the link graphs and product facts are
+        counted; a small fact such as the chain maps, always fetched after a write, is not).
         """
         store = self.store
         if version is None:
@@ -200,7 +203,8 @@ class ChainEngine:
                 value, how = self._refreshed(name, ".pickle", print_, refresh), "refreshed"
             if value is None:
                 value, how = fetch(), "fetched"
-            self.made[how] += 1
+            if tally:
+                self.made[how] += 1
             if how != "loaded" and print_ and self.disk is not None and fingerprint(store) == print_:
                 self.disk.save_value(name, print_, value)
             if version is not None and store.data_version() == version:  # nothing written meanwhile
@@ -288,12 +292,14 @@ class ChainEngine:
         return kept is not None and kept[1] is not None and kept[0] == self.store.data_version()
 
     def warm(self) -> bool:
-        """Hold both levels' graphs and the product facts now, so no user's first question waits.
+        """Hold both levels' graphs, the product facts and the chain maps now, so no user's first question waits.
 
         Only a head start: when the store cannot answer, the reason is logged, ``False`` comes
         back, and the first chain question fetches them (or says what is wrong) instead.
         """
-        from chainkg.queries.products import product_info  # products uses the engine: imported when used
+        # products and segments use the engine: imported when used
+        from chainkg.queries.chainengine.segments import chain_maps
+        from chainkg.queries.products import product_info
 
         try:
             self.note_writes()
@@ -301,6 +307,7 @@ class ChainEngine:
             for level in LEVELS:
                 self.level_graph(level, version)
             product_info(self.store, version)  # every product chain needs them
+            chain_maps(self.store)  # every segment answer reads them
         except ChainkgError as exc:
             log.warning("link graphs not fetched: %s", exc)
             return False
