@@ -72,40 +72,40 @@ MAP_COUNTS: NamedQuery = q(
 MAP_SEGMENTS: NamedQuery = q(
     "segments.map_segments",
     """
-MATCH (s:ChainSegment) WHERE s.map IN $maps
+MATCH (s:ChainSegment)
 RETURN s.map AS map, s.key AS key, s.name AS name, s.name_en AS name_en, s.description AS description, s.stage AS stage,
        s.parent AS parent, s.position AS position, s.match_products AS products, s.match_keywords AS keywords,
        s.match_exclude AS exclude, s.match_taxonomy AS taxonomy, s.match_industries AS industries,
        s.match_gb4754 AS gb4754, s.match_enterprises AS enterprises, s.unmatched_note AS unmatched_note
 ORDER BY map, position""",
-    "The segments of the maps, each map's in its order. Params: maps.",
+    "Every map's segments, each map's in its order.",
 )
 MAP_STAGES: NamedQuery = q(
     "segments.map_stages",
-    "MATCH (s:ChainStage) WHERE s.map IN $maps RETURN s.map AS map, s.key AS key, s.name AS name, "
+    "MATCH (s:ChainStage) RETURN s.map AS map, s.key AS key, s.name AS name, "
     "s.name_en AS name_en, s.position AS position ORDER BY map, position",
-    "The stages of the maps, each map's upstream first. Params: maps.",
+    "Every map's stages, each map's upstream first.",
 )
 MAP_FEEDS: NamedQuery = q(
     "segments.map_feeds",
-    "MATCH (a:ChainSegment)-[:FEEDS]->(b:ChainSegment) WHERE a.map IN $maps RETURN a.key AS src, b.key AS dst",
-    "The maps' own flow: which segment feeds which. Params: maps.",
+    "MATCH (a:ChainSegment)-[:FEEDS]->(b:ChainSegment) RETURN a.key AS src, b.key AS dst",
+    "The maps' own flow: which segment feeds which.",
 )
 SEGMENT_FIRMS: NamedQuery = q(
     "segments.firms",
     """
-MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map IN $maps
+MATCH (e:Enterprise)-[r:IN_SEGMENT]->(s:ChainSegment)
 RETURN collect(s.key) AS seg, collect(e.key) AS key, collect([coalesce(e.name, e.key), e.province, e.city]) AS info,
        collect([e.revenue_musd]) AS revenue, collect([r.rule, r.via]) AS evidence, collect([r.weight]) AS weight""",
-    "Every enterprise in a segment of the maps, nationwide, with the evidence, as parallel lists in one row "
-    "(nullable values inside one-element lists: Neo4j's collect() drops nulls). Params: maps.",
+    "Every enterprise in a segment of a map, nationwide, with the evidence, as parallel lists in one row "
+    "(nullable values inside one-element lists: Neo4j's collect() drops nulls).",
 )
 SEGMENT_PRODUCTS: NamedQuery = q(
     "segments.products",
     """
-MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment) WHERE s.map IN $maps
+MATCH (p:Product)-[r:IN_SEGMENT]->(s:ChainSegment)
 RETURN collect(s.key) AS seg, collect(p.key) AS key, collect(r.rule) AS rule""",
-    "Every product in a segment of the maps, with the rule that matched, as parallel lists in one row. Params: maps.",
+    "Every product in a segment of a map, with the rule that matched, as parallel lists in one row.",
 )
 BASE_SEGMENT_FIRMS: NamedQuery = q(
     "segments.base_firms",
@@ -471,7 +471,7 @@ CHAIN_MAPS = "chain_maps"
 def _fetch_maps(store: GraphStore) -> dict[str, MapData]:
     counts = {r["map"]: r for r in store.run(MAP_COUNTS)}
     listed = [_summary(r, counts.get(r["key"], {})) for r in store.run(MAPS)]
-    return _read_maps(store, [m.key for m in listed], {m.key: m for m in listed}) if listed else {}
+    return _read_maps(store, listed) if listed else {}
 
 
 def get_map(store: GraphStore, key: str) -> MapSummary:
@@ -499,26 +499,24 @@ def read_maps(store: GraphStore, keys: Sequence[str]) -> dict[str, MapData]:
     return {k: held[k] for k in dict.fromkeys(keys)}
 
 
-def _read_maps(store: GraphStore, keys: Sequence[str], summary: Mapping[str, MapSummary]) -> dict[str, MapData]:
-    """The maps ``keys`` (each with its ``summary``) read from the store, in the same few queries
-    whatever their number."""
-    p = {"maps": keys}
+def _read_maps(store: GraphStore, listed: Sequence[MapSummary]) -> dict[str, MapData]:
+    """The ``listed`` maps read from the store, all in the same few queries."""
     stages: dict[str, list[StageRef]] = defaultdict(list)
-    for r in store.run(MAP_STAGES, p):
+    for r in store.run(MAP_STAGES):
         stages[r["map"]].append(
             StageRef(
                 key=r["key"], name=r["name"] or r["key"], name_en=r["name_en"] or None, position=r["position"] or 0
             )
         )
     segments: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.run(MAP_SEGMENTS, p):
+    for r in store.run(MAP_SEGMENTS):
         segments[r.pop("map")].append(r)
     feeds: dict[str, list[str]] = defaultdict(list)
-    for r in store.run(MAP_FEEDS, p):
+    for r in store.run(MAP_FEEDS):
         feeds[r["src"]].append(r["dst"])
     firms: dict[str, list[Firm]] = defaultdict(list)
     # One row of parallel lists: far fewer rows to decode than one per membership.
-    for r in store.run(SEGMENT_FIRMS, p):
+    for r in store.run(SEGMENT_FIRMS):
         for seg, key, (name, province, city), (revenue,), (rule, via), (weight,) in zip(
             r["seg"], r["key"], r["info"], r["revenue"], r["evidence"], r["weight"], strict=True
         ):
@@ -526,24 +524,26 @@ def _read_maps(store: GraphStore, keys: Sequence[str], summary: Mapping[str, Map
     for fl in firms.values():
         fl.sort(key=_relevance)
     products: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in store.run(SEGMENT_PRODUCTS, p):
+    for r in store.run(SEGMENT_PRODUCTS):
         for seg, key, rule in zip(r["seg"], r["key"], r["rule"], strict=True):
             products[seg].append((key, rule or ""))
     for pl in products.values():
         pl.sort()
     out: dict[str, MapData] = {}
-    for k in keys:
+    for m in listed:
+        k = m.key
         # Segment keys are "map/segment": each map takes the flow, firms and products of its own.
         own = [str(s["key"]) for s in segments[k]]
+        order = {x: i for i, x in enumerate(own)}  # a segment feeds others listed in the map's order
         children: dict[str, list[str]] = defaultdict(list)
         for s in segments[k]:
             if s["parent"]:
                 children[str(s["parent"])].append(str(s["key"]))
         out[k] = MapData(
-            summary[k],
+            m,
             stages[k],
             segments[k],
-            {x: feeds[x] for x in own if x in feeds},
+            {x: sorted(feeds[x], key=lambda y: order.get(y, len(order))) for x in own if x in feeds},
             {x: firms[x] for x in own if x in firms},
             {x: products[x] for x in own if x in products},
             dict(children),
